@@ -1,0 +1,13 @@
+/* One function per subcommand, each in its own file; main.c only dispatches. */
+#ifndef LAB_CLI_COMMANDS_H
+#define LAB_CLI_COMMANDS_H
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv); /* argv[0] is the subcommand name */
+	const char *summary;
+};
+
+int cmd_version(int argc, char **argv);
+
+#endif

@@ -1,0 +1,48 @@
+/* Loading, validating and querying topologies. */
+#ifndef LAB_TOPO_TOPO_H
+#define LAB_TOPO_TOPO_H
+
+#include <stdio.h>
+
+#include "topo/model.h"
+
+/* One problem found in a topology file. */
+struct topo_diag {
+	char *file;
+	struct topo_pos pos;
+	char *msg; /* "what was found; what is expected" */
+};
+
+struct topo_diags {
+	struct topo_diag *v;
+	size_t n;
+};
+
+/* Loads and validates. On success returns 0 and *out (free with topo_free). On any
+ * problem returns -1, *out untouched, every problem found in diags (each with
+ * file:line:column), and lab_err() set to a summary with exit code 2. */
+int topo_load(const char *path, struct topo **out, struct topo_diags *diags);
+
+/* Resolves NAME|FILE as `labctl up` accepts it: a path if it contains '/' or ends in
+ * .yaml/.yml, else <topologies dir>/NAME.yaml (installed, then source tree). */
+int topo_resolve_path(const char *name_or_file, char *out, size_t outlen);
+
+void topo_free(struct topo *t);
+void topo_diags_free(struct topo_diags *d);
+/* Prints "file:line:col: error: msg" lines. */
+void topo_diags_print(const struct topo_diags *d, FILE *f);
+
+/* Look-ups; return the index or TOPO_NONE. */
+uint32_t topo_node_index(const struct topo *t, const char *name);
+uint32_t topo_iface_index(const struct topo_node *n, const char *ifname);
+/* The node and interface holding addr as an interface address, or TOPO_NONE. */
+uint32_t topo_addr_owner(const struct topo *t, struct in_addr addr, uint32_t *iface);
+
+/* Reads the pre-shared key of a tunnel (inline or from its file) into buf.
+ * 0 or -1 with lab_err set. Caller wipes buf (explicit_bzero) after use. */
+int topo_tunnel_psk(const struct topo *t, const struct topo_tunnel *tun, char *buf, size_t len);
+
+const char *topo_role_name(enum topo_role r);
+const char *topo_speaker_name(enum topo_speaker s);
+
+#endif
