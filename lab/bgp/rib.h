@@ -1,0 +1,104 @@
+/* The speaker's routing information bases: Adj-RIB-In per peer, the Loc-RIB chosen by
+ * the RFC 4271 s9.1 decision process (with ECMP over equal paths, up to max-paths),
+ * Adj-RIB-Out per peer, originated networks, and the FIB (kernel routes, proto bgp)
+ * written after the configured route programming delay.
+ *
+ * The session side (FSM, main loop) owns sockets and the codec; the RIB never does
+ * I/O on a peer. It talks back only through struct rib_ops, synchronously, from
+ * inside the rib_* call that caused it.
+ *
+ * Peers are named by their index in the configuration's neighbor list
+ * (0 .. n_neighbors-1), the same index the session layer uses.
+ *
+ * Call order for one peer: rib_peer_up (session reached Established) -> any number
+ * of rib_update / rib_route_refresh -> rib_peer_down (session left Established, for
+ * any reason). rib_peer_up sends the peer its whole Adj-RIB-Out followed by
+ * End-of-RIB; from then on each rib_update on any peer sends every peer only what
+ * changed for it.
+ *
+ * Time: the RIB reads no clock. Calls that may start the programming delay take `now`
+ * (CLOCK_MONOTONIC ns, or the fake clock in tests); the main loop sleeps at most until
+ * rib_next_timer_ns() and then calls rib_run_timers(). */
+#ifndef LAB_BGP_RIB_H
+#define LAB_BGP_RIB_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct bgp_config; /* config.h (parsed bgpd.conf) */
+struct bgp_update; /* msg.h (decoded / to-be-encoded UPDATE) */
+struct json;       /* common/json.h */
+struct rib;
+
+struct rib_ops {
+	/* Queue one UPDATE for peer. u holds withdrawn routes and/or one attribute set
+	 * with the prefixes announced with it, in the codec's representation, already
+	 * small enough to encode into one message of at most 4096 octets. An update
+	 * with no withdrawn and no announced prefix is End-of-RIB. Returns 0, or -1 if
+	 * the session cannot take it (the RIB then forgets nothing: the peer is
+	 * expected to go down, which calls rib_peer_down). */
+	int (*send_update)(void *ctx, uint32_t peer, const struct bgp_update *u);
+	/* Optional: a batch of send_update calls for peer is complete (write it out). */
+	void (*peer_flush)(void *ctx, uint32_t peer);
+};
+
+/* What the session learnt in the OPEN exchange and from its socket. */
+struct rib_peer_info {
+	struct in_addr remote_id;  /* peer's BGP identifier (decision tie-break, s9.1.2.2 f) */
+	struct in_addr local_addr; /* our end of the TCP connection: NEXT_HOP we announce */
+	bool as4;                  /* peer can take 4-octet AS numbers (codec concern only) */
+};
+
+/* Creates the RIB for cfg (AS, router id, neighbors, max-paths, route programming
+ * delay, networks, journal). When fib is true, opens a netlink socket in the calling
+ * process's network namespace and owns the kernel routes with protocol bgp;
+ * unit tests pass false. Returns NULL with lab_err set. */
+struct rib *rib_new(const struct bgp_config *cfg, const struct rib_ops *ops, void *ctx,
+		    bool fib);
+/* Removes every route this RIB wrote into the kernel (immediately, no delay) and
+ * frees everything. Safe on NULL. */
+void rib_free(struct rib *rib);
+
+/* The journal (events.jsonl) to write `best` and `fib` events to; -1 for none. */
+void rib_set_journal(struct rib *rib, int fd);
+
+/* Session with peer reached Established: sends it its Adj-RIB-Out and End-of-RIB. */
+int rib_peer_up(struct rib *rib, uint32_t peer, const struct rib_peer_info *info,
+		int64_t now);
+/* Session left Established: its Adj-RIB-In is flushed (routes learnt from it are
+ * withdrawn from the Loc-RIB, the FIB and the other peers) and its Adj-RIB-Out
+ * forgotten. */
+void rib_peer_down(struct rib *rib, uint32_t peer, int64_t now);
+
+/* A received, well-formed UPDATE (treat-as-withdraw already applied by the codec:
+ * such prefixes arrive as withdrawn). Import policy (loop prevention, defaults),
+ * decision process, Adj-RIB-Out diffs to every up peer, FIB scheduling. Returns 0,
+ * or -1 with lab_err set on internal failure (out of memory). */
+int rib_update(struct rib *rib, uint32_t peer, const struct bgp_update *u, int64_t now);
+
+/* The peer sent ROUTE-REFRESH: re-send its whole Adj-RIB-Out (then End-of-RIB). */
+int rib_route_refresh(struct rib *rib, uint32_t peer);
+
+/* Route programming delay: the earliest instant at which rib_run_timers has work,
+ * or INT64_MAX when nothing is pending. */
+int64_t rib_next_timer_ns(const struct rib *rib);
+/* Writes every FIB change that is due at now (coalesced per prefix). */
+void rib_run_timers(struct rib *rib, int64_t now);
+
+/* Appends "rib": {"routes": [{"prefix", "best": bool, "paths": [...],
+ * "nexthops": [...], "fib": "installed|pending|none"}...], counters} as a member
+ * of the caller's open object (the control socket's `show`). */
+void rib_json(const struct rib *rib, struct json *j);
+
+/* Counts for `show` and the readiness check. */
+struct rib_stats {
+	uint64_t prefixes;      /* Loc-RIB entries with a best path */
+	uint64_t paths;         /* all Adj-RIB-In paths plus originated ones */
+	uint64_t fib_installed; /* prefixes currently written into the kernel */
+	uint64_t fib_pending;   /* waiting for the programming delay */
+	uint64_t peer_prefixes_in[64]; /* accepted from peer i (first 64 peers) */
+};
+void rib_stats(const struct rib *rib, struct rib_stats *out);
+
+#endif
