@@ -1,0 +1,239 @@
+/* Timer math: how long a probe loses packets when one tunnel dies.
+ *
+ * Pure functions: no I/O, no clock, no root, no globals. Times are seconds as
+ * doubles (the topology's integer milliseconds divided by 1000); INFINITY means
+ * "never" (e.g. hold time 0 and no other detection mechanism, or no alternate path).
+ *
+ * The scenario (struct timers_input) has two sides, one per tunnel end. Side 0 is the
+ * end the probe's `from` host reaches (Alibaba in dual-tunnel), side 1 the other.
+ * Direction fwd = from -> to, so the fwd outage ends when side 0's router stops
+ * sending into the dead tunnel: side 0's detection + withdrawal propagation to its
+ * router + that router's route programming delay. rev likewise with side 1. A round
+ * trip (ping) needs both directions: its outage is the larger of the two.
+ * docs/timer-math.md derives every window. */
+#ifndef LAB_TIMERS_TIMERS_H
+#define LAB_TIMERS_TIMERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TIMERS_NAME_MAX 32
+#define TIMERS_MAX_PARTS 6
+#define TIMERS_MAX_MODELS 6
+
+/* How a BGP speaker runs its timers. */
+enum timers_speaker {
+	/* RFC 4271 exactly (our labctl-bgpd): keepalive jittered to [0.75K, K], hold
+	 * timer not jittered, keepalive = min(configured, hold/3). */
+	TIMERS_SPEAKER_RFC4271,
+	/* BIRD 2: every timer, the hold timer included, jittered to [0.75T, T]; the
+	 * configured keepalive scaled by negotiated/configured hold, floor 1 s. */
+	TIMERS_SPEAKER_BIRD,
+};
+
+enum timers_fault {
+	/* The article's fault: one side's IKE parameters changed, SAs deleted (DELETE
+	 * reaches the peer), no re-establishment. Silent for BGP in both directions. */
+	TIMERS_FAULT_IKE_MISMATCH,
+	/* Underlay drops the tunnel's packets; SAs stay up until DPD gives up. */
+	TIMERS_FAULT_BLACKHOLE,
+	/* Carrier loss on a gateway uplink: for the model the same as a blackhole. */
+	TIMERS_FAULT_LINK_DOWN,
+	/* charon crashes on the faulted side: tunnel dead, no DELETE, the crashed
+	 * side's tunnel events die with it; the peer needs DPD or its hold timer. */
+	TIMERS_FAULT_KILL_CHARON,
+	/* The BGP speaker (ours or BIRD) crashes: the kernel closes its TCP session
+	 * (FIN/RST crosses the still working tunnel) and the data path stays intact,
+	 * so probes lose nothing. */
+	TIMERS_FAULT_KILL_SPEAKER,
+};
+
+enum timers_mechanism {
+	TIMERS_MECH_NONE,      /* never detected */
+	TIMERS_MECH_HOLD,      /* BGP hold timer expiry */
+	TIMERS_MECH_TRACK,     /* CHILD SA down event -> speaker drops the session */
+	TIMERS_MECH_DPD,       /* DPD gives up -> SA down -> tracking drops the session */
+	TIMERS_MECH_BFD,       /* BFD model: detect_mult x interval (the lab has no BFD) */
+	TIMERS_MECH_TCP_CLOSE, /* peer's kernel closed the TCP session */
+	TIMERS_MECH_MIXED,     /* more than one mechanism can end it */
+};
+
+/* strongSwan IKEv2 retransmission settings (charon.retransmit_*). */
+struct timers_ike_retransmit {
+	double timeout_s; /* 4.0 */
+	double base;      /* 1.8 */
+	uint32_t tries;   /* 5 */
+};
+
+/* One tunnel end and the path behind it. */
+struct timers_side {
+	char gateway[TIMERS_NAME_MAX]; /* node terminating the tunnel, e.g. "ali-vpn0" */
+	char router[TIMERS_NAME_MAX];  /* node whose ECMP choice must drop the tunnel,
+					* e.g. "ali-tr"; the gateway itself if none */
+	enum timers_speaker speaker;   /* the gateway's BGP speaker */
+	double keepalive_s;            /* configured; 0 = hold/3 */
+	double hold_s;                 /* configured; 0 = no hold timer offered */
+	bool track_tunnel;             /* session dropped on CHILD SA down */
+	double track_latency_s;        /* SA down event -> session dropped */
+	double dpd_delay_s;            /* 0 = DPD off */
+	double bfd_interval_s;         /* 0 = no BFD (model only) */
+	uint32_t bfd_detect_mult;
+	double propagation_s;          /* withdrawal: gateway -> router */
+	double programming_s;          /* router: Loc-RIB change -> FIB */
+};
+
+struct timers_input {
+	struct timers_side side[2];
+	enum timers_fault fault;
+	uint32_t fault_side;          /* side the fault acts on (kill, link-down) */
+	bool alternate_path;          /* another tunnel joins the two sites */
+	double probe_interval_s;      /* resolution of the measurement; 0 = exact */
+	double clock_granularity_s;   /* charon's DPD clock (whole seconds): 1.0 */
+	struct timers_ike_retransmit retransmit;
+	/* The article's formula, scaled with everything else (1, 1 at time scale 1):
+	 * keepalive from article_k_min_s to K, plus H, plus article_switch_s. */
+	double article_k_min_s;
+	double article_switch_s;
+};
+
+/* Negotiated values of one BGP session as each side runs them. */
+struct timers_session {
+	double hold_s;         /* min of both OPENs; 0 = no hold timer */
+	double keepalive_s[2]; /* interval each side sends at (upper end of its jitter) */
+	double hold_min_s[2];  /* shortest hold timer each side may run (BIRD: 0.75 H) */
+};
+
+struct timers_window {
+	double min_s, max_s; /* infimum and supremum; max_s may be INFINITY */
+};
+
+struct timers_part {
+	char name[TIMERS_NAME_MAX]; /* "detection", "propagation", "programming",
+				     * "probe-resolution", "slower-direction", ... */
+	char where[TIMERS_NAME_MAX]; /* node or side it happens at ("" if none) */
+	struct timers_window w;
+};
+
+/* One direction (or the round trip): window = sum of its parts. */
+struct timers_path {
+	struct timers_window w;
+	struct timers_part parts[TIMERS_MAX_PARTS];
+	size_t n_parts;
+	enum timers_mechanism mechanism; /* what ends the detection part */
+	char note[96];                   /* why unbounded / why zero, else "" */
+};
+
+enum timers_dir { TIMERS_FWD, TIMERS_REV, TIMERS_RTT, TIMERS_NDIR };
+
+struct timers_model {
+	char name[TIMERS_NAME_MAX]; /* "article", "rfc4271", "bird", "lab" */
+	char summary[128];
+	struct timers_path dir[TIMERS_NDIR];
+};
+
+struct timers_prediction {
+	struct timers_session session;
+	struct timers_model models[TIMERS_MAX_MODELS];
+	size_t n_models;
+};
+
+/* ---- model.c: input defaults, names, negotiation, scaling ---- */
+
+/* Fills the article's scenario with the lab's defaults (10/30 RFC on side 0, BIRD
+ * 60/180 on side 1, ike-mismatch, delays 0, probe 0.1 s, strongSwan defaults). */
+void timers_input_article(struct timers_input *in);
+/* Checks ranges (hold 0 or >= 3 s, keepalive <= hold, ...). 0 or -1 + lab_err(2). */
+int timers_input_check(const struct timers_input *in);
+/* Every time and delay multiplied by f (> 0), hold clamped to >= 3 s (RFC 4271
+ * s4.2), BIRD's 1 s keepalive floor kept; the DPD clock granularity is not scaled
+ * (charon's clock ticks in whole seconds whatever the scale). */
+int timers_input_scale(struct timers_input *in, double f);
+void timers_negotiate(const struct timers_input *in, struct timers_session *s);
+
+const char *timers_fault_name(enum timers_fault f);
+int timers_fault_parse(const char *s, enum timers_fault *out); /* 0 or -1 + lab_err */
+const char *timers_speaker_name(enum timers_speaker s);
+const char *timers_mechanism_name(enum timers_mechanism m);
+const char *timers_dir_name(enum timers_dir d); /* "fwd", "rev", "rtt" */
+
+/* ---- closed.c: closed-form windows ---- */
+
+/* Fills every model. 0, or -1 with lab_err set (bad input). */
+int timers_predict(const struct timers_input *in, struct timers_prediction *out);
+/* One model by name; NULL if absent. */
+const struct timers_model *timers_find_model(const struct timers_prediction *p,
+					     const char *name);
+/* Detection window of one side for the lab's mechanisms (used by the report to mark
+ * hold expiry on the timeline). */
+struct timers_window timers_detection(const struct timers_input *in, uint32_t side,
+				      enum timers_mechanism *mech);
+/* Total time strongSwan retransmits before giving up: sum timeout*base^n, n=0..tries. */
+double timers_retransmit_total(const struct timers_ike_retransmit *r);
+
+/* ---- montecarlo.c: seeded simulation of the same mechanisms ---- */
+
+struct timers_mc_stats {
+	struct timers_window w; /* observed min and max */
+	double mean_s;
+	uint64_t n; /* samples with a finite outage */
+};
+
+struct timers_mc_result {
+	char model[TIMERS_NAME_MAX];
+	struct timers_mc_stats dir[TIMERS_NDIR];
+};
+
+/* Simulates `samples` faults at a uniformly random phase for one model ("lab",
+ * "rfc4271", "bird" or "article"); keepalive schedules, hold timers, DPD checks and
+ * probe grids are drawn explicitly. Deterministic for a given seed. */
+int timers_simulate(const struct timers_input *in, const char *model, uint64_t samples,
+		    uint64_t seed, struct timers_mc_result *out);
+
+/* ---- fit.c: the range of one unknown delay consistent with measurements ---- */
+
+enum timers_unknown {
+	TIMERS_UNKNOWN_PROGRAMMING,     /* programming delay, same at both routers */
+	TIMERS_UNKNOWN_PROGRAMMING_FWD, /* side 0's router only */
+	TIMERS_UNKNOWN_PROGRAMMING_REV, /* side 1's router only */
+	TIMERS_UNKNOWN_PROPAGATION,     /* withdrawal propagation, both sides */
+};
+
+struct timers_fit {
+	enum timers_unknown unknown;
+	enum timers_dir dir;
+	bool found;
+	double lo_s, hi_s;  /* every measurement inside the window for d in [lo, hi] */
+	double suggest_s;   /* midpoint */
+	struct timers_window at_suggest; /* the lab window with d = suggest */
+	char why[160];      /* when !found: which measurement cannot fit and why */
+};
+
+const char *timers_unknown_name(enum timers_unknown u);
+int timers_unknown_parse(const char *s, enum timers_unknown *out); /* 0 or -1 + lab_err */
+/* Fits d in [0, max_s] against the "lab" model. Returns 0 (see out->found) or -1 on
+ * bad input. */
+int timers_fit_unknown(const struct timers_input *in, enum timers_unknown u,
+		       enum timers_dir dir, const double *measured, size_t n, double max_s,
+		       struct timers_fit *out);
+
+/* ---- json.c: stable JSON of a prediction (golden files compare it exactly) ---- */
+
+struct json;
+void timers_input_json(struct json *j, const struct timers_input *in);
+void timers_prediction_json(struct json *j, const struct timers_prediction *p);
+void timers_window_json(struct json *j, const struct timers_window *w);
+void timers_mc_json(struct json *j, const struct timers_mc_result *r);
+void timers_fit_json(struct json *j, const struct timers_fit *f);
+
+/* ---- from_topo.c ---- */
+
+struct topo;
+/* Maps a topology to the scenario: the tunnel's two gateway nodes' BGP timers and
+ * speakers, their tracking and DPD, the programming delays of the routers behind
+ * them, the first probe's interval. fault is a name as timers_fault_parse takes,
+ * or NULL for the article's ike-mismatch. 0 or -1 with lab_err set (exit code 2). */
+int timers_input_from_topo(const struct topo *t, uint32_t tunnel_index, const char *fault,
+			   struct timers_input *out);
+
+#endif
