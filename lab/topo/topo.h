@@ -24,7 +24,9 @@ struct topo_diags {
 int topo_load(const char *path, struct topo **out, struct topo_diags *diags);
 
 /* Resolves NAME|FILE as `labctl up` accepts it: a path if it contains '/' or ends in
- * .yaml/.yml, else <topologies dir>/NAME.yaml (installed, then source tree). */
+ * .yaml/.yml, else the first NAME.yaml in $LABCTL_TOPOLOGY_DIR (if set), the source
+ * tree's topologies/ (a binary built from a tree is newer than what is installed)
+ * and the installed <datadir>/labctl/topologies. 0, or -1 with lab_err (exit 2). */
 int topo_resolve_path(const char *name_or_file, char *out, size_t outlen);
 
 void topo_free(struct topo *t);
@@ -35,8 +37,22 @@ void topo_diags_print(const struct topo_diags *d, FILE *f);
 /* Look-ups; return the index or TOPO_NONE. */
 uint32_t topo_node_index(const struct topo *t, const char *name);
 uint32_t topo_iface_index(const struct topo_node *n, const char *ifname);
-/* The node and interface holding addr as an interface address, or TOPO_NONE. */
+/* The node holding addr as an interface address (*iface = its index) or as a tunnel
+ * inside address (*iface = TOPO_NONE: tunnel interfaces are created by charon and are
+ * not in node->ifaces; see topo_addr_tunnel), or TOPO_NONE. iface may be NULL. */
 uint32_t topo_addr_owner(const struct topo *t, struct in_addr addr, uint32_t *iface);
+/* The tunnel with addr as an inside address (*end = 0 or 1), or TOPO_NONE. */
+uint32_t topo_addr_tunnel(const struct topo *t, struct in_addr addr, uint32_t *end);
+
+/* Scales every protocol timer and delay by f (0 < f <= 1) so a lab runs faster:
+ * BGP keepalive, hold and connect-retry (node, neighbor and defaults), route
+ * programming delay, BIRD error wait, DPD delay. Protocol minima are kept: hold
+ * stays whole seconds and >= 3 s (or 0), keepalive <= hold/3 and >= 1 s (or 0), DPD
+ * >= 1 s. IKE and CHILD lifetimes are not scaled (a rekey is not part of a failover
+ * and strongSwan wants minutes), probe intervals are not scaled (they are the
+ * measurement's resolution, not a protocol timer). 0, or -1 with lab_err (exit 2)
+ * for f outside (0, 1]. */
+int topo_apply_time_scale(struct topo *t, double f);
 
 /* Reads the pre-shared key of a tunnel (inline or from its file) into buf.
  * 0 or -1 with lab_err set. Caller wipes buf (explicit_bzero) after use. */
