@@ -9,5 +9,7 @@ struct command {
 };
 
 int cmd_version(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
 
 #endif

@@ -7,6 +7,8 @@
 
 static const struct command commands[] = {
 	{"version", cmd_version, "print the version"},
+	{"validate", cmd_validate, "check topology files"},
+	{"graph", cmd_graph, "draw a topology or a running lab (Graphviz dot or svg)"},
 };
 
 static void usage(FILE *f)

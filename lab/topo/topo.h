@@ -58,6 +58,12 @@ int topo_apply_time_scale(struct topo *t, double f);
  * 0 or -1 with lab_err set. Caller wipes buf (explicit_bzero) after use. */
 int topo_tunnel_psk(const struct topo *t, const struct topo_tunnel *tun, char *buf, size_t len);
 
+/* Writes the topology as a Graphviz graph: nodes shaped by role (host box, router
+ * ellipse, gateway hexagon, underlay octagon), links labelled with the interface
+ * addresses, tunnels dashed with their inside prefix, BGP sessions dotted with
+ * their ASNs. Deterministic (file order). 0, or -1 on a write error. */
+int topo_graph_dot(const struct topo *t, FILE *f);
+
 const char *topo_role_name(enum topo_role r);
 const char *topo_speaker_name(enum topo_speaker s);
 

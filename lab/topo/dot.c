@@ -1,0 +1,93 @@
+/* A topology as a Graphviz graph: what `labctl graph` draws. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "topo/topo.h"
+
+static const char *shape(enum topo_role r)
+{
+	switch (r) {
+	case TOPO_ROLE_HOST:
+		return "box";
+	case TOPO_ROLE_ROUTER:
+		return "ellipse";
+	case TOPO_ROLE_GATEWAY:
+		return "hexagon";
+	case TOPO_ROLE_UNDERLAY:
+		return "octagon";
+	}
+	return "box";
+}
+
+static void prefix_str(struct topo_prefix p, char *buf, size_t len)
+{
+	char a[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &p.addr, a, sizeof(a));
+	snprintf(buf, len, "%s/%u", a, p.len);
+}
+
+static void iface_label(const struct topo_iface *f, char *buf, size_t len)
+{
+	char p[32] = "";
+	if (f->addr.len)
+		prefix_str(f->addr, p, sizeof(p));
+	snprintf(buf, len, "%s%s%s", f->name, p[0] ? " " : "", p);
+}
+
+/* A session is drawn once, from the node listed first. */
+static bool session_drawn_before(const struct topo *t, uint32_t node,
+				 const struct topo_bgp_neighbor *nb)
+{
+	return nb->node < node && t->nodes[nb->node].bgp;
+}
+
+int topo_graph_dot(const struct topo *t, FILE *f)
+{
+	fprintf(f, "graph \"%s\" {\n", t->name);
+	fprintf(f, "\tgraph [rankdir=LR, fontname=\"Helvetica\", label=\"%s\", labelloc=t];\n", t->name);
+	fprintf(f, "\tnode [fontname=\"Helvetica\", fontsize=10];\n");
+	fprintf(f, "\tedge [fontname=\"Helvetica\", fontsize=8];\n");
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+		fprintf(f, "\t\"%s\" [shape=%s, label=\"%s\\n%s", n->name, shape(n->role), n->name,
+			topo_role_name(n->role));
+		if (n->bgp)
+			fprintf(f, "\\nAS %u (%s)", n->bgp->asn, topo_speaker_name(n->bgp->speaker));
+		fprintf(f, "\"];\n");
+	}
+	for (size_t i = 0; i < t->n_links; i++) {
+		const struct topo_link *l = &t->links[i];
+		char a[48], z[48];
+		const struct topo_node *na = &t->nodes[l->end[0].node], *nz = &t->nodes[l->end[1].node];
+		iface_label(&na->ifaces[l->end[0].iface], a, sizeof(a));
+		iface_label(&nz->ifaces[l->end[1].iface], z, sizeof(z));
+		fprintf(f, "\t\"%s\" -- \"%s\" [taillabel=\"%s\", headlabel=\"%s\"];\n", na->name,
+			nz->name, a, z);
+	}
+	for (size_t i = 0; i < t->n_tunnels; i++) {
+		const struct topo_tunnel *tun = &t->tunnels[i];
+		struct topo_prefix net = tun->end[0].inside;
+		net.addr.s_addr &= net.len ? htonl(~0u << (32 - net.len)) : 0;
+		char p[32], a[32], z[32];
+		prefix_str(net, p, sizeof(p));
+		prefix_str(tun->end[0].inside, a, sizeof(a));
+		prefix_str(tun->end[1].inside, z, sizeof(z));
+		fprintf(f, "\t\"%s\" -- \"%s\" [style=dashed, color=blue, fontcolor=blue, label=\"%s\\n%s\", taillabel=\"%s %s\", headlabel=\"%s %s\"];\n",
+			t->nodes[tun->end[0].node].name, t->nodes[tun->end[1].node].name, tun->name, p,
+			tun->end[0].ifname, a, tun->end[1].ifname, z);
+	}
+	for (uint32_t i = 0; i < t->n_nodes; i++) {
+		const struct topo_bgp *b = t->nodes[i].bgp;
+		for (size_t j = 0; b && j < b->n_neighbors; j++) {
+			const struct topo_bgp_neighbor *nb = &b->neighbors[j];
+			if (nb->node == TOPO_NONE || session_drawn_before(t, i, nb))
+				continue;
+			fprintf(f, "\t\"%s\" -- \"%s\" [style=dotted, color=darkgreen, fontcolor=darkgreen, constraint=false, label=\"%s AS %u - AS %u\"];\n",
+				t->nodes[i].name, t->nodes[nb->node].name,
+				b->asn == nb->asn ? "iBGP" : "eBGP", b->asn, nb->asn);
+		}
+	}
+	fprintf(f, "}\n");
+	return ferror(f) ? -1 : 0;
+}
