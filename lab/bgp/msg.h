@@ -366,7 +366,7 @@ void bgp_prefixes_free(struct bgp_prefixes *l);
 /* "a.b.c.d/len"; rejects host bits set, length > 32, junk. Returns 0 or -1. */
 int bgp_prefix_parse(const char *s, struct bgp_prefix *p);
 /* buf of at least BGP_PREFIX_STRLEN. Returns buf. */
-#define BGP_PREFIX_STRLEN 19
+#define BGP_PREFIX_STRLEN 20
 char *bgp_prefix_format(struct bgp_prefix p, char *buf);
 
 /* ---- names for journals ---- */
