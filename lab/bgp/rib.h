@@ -33,9 +33,11 @@ struct rib;
 
 struct rib_ops {
 	/* Queue one UPDATE for peer. u holds withdrawn routes and/or one attribute set
-	 * with the prefixes announced with it, in the codec's representation, already
-	 * small enough to encode into one message of at most 4096 octets. An update
-	 * with no withdrawn and no announced prefix is End-of-RIB. Returns 0, or -1 if
+	 * (u->attrs) with the prefixes announced with it (u->nlri), in the codec's
+	 * representation; it may hold more prefixes than one message carries: encode
+	 * it with bgp_build_update() until every prefix went out. u->end_of_rib set
+	 * (and no prefixes) means: send End-of-RIB. u is only valid during the call.
+	 * Returns 0, or -1 if
 	 * the session cannot take it (the RIB then forgets nothing: the peer is
 	 * expected to go down, which calls rib_peer_down). */
 	int (*send_update)(void *ctx, uint32_t peer, const struct bgp_update *u);

@@ -1,0 +1,394 @@
+/* Kernel routes over rtnetlink with libmnl (see fib.h for the rules). */
+#include "fib.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "common/err.h"
+
+#define FIB_BATCH (256 * 1024)
+#define FIB_MSG_MAX 2048 /* one request: 64 next hops take < 1.5 KiB */
+
+struct fib_addr {
+	unsigned ifindex;
+	uint32_t net; /* host order, masked */
+	uint32_t local;
+	uint8_t plen;
+};
+
+struct fib {
+	struct mnl_socket *nl;
+	unsigned portid;
+	uint32_t seq;
+	char *buf;
+	size_t len;
+	unsigned queued;
+	struct fib_addr *addrs;
+	size_t naddrs;
+	bool addrs_valid;
+	bool refreshed; /* addresses re-read since the last commit */
+	unsigned errors;
+};
+
+struct fib *fib_open(void)
+{
+	struct fib *f = calloc(1, sizeof(*f));
+	if (!f)
+		goto oom;
+	f->buf = malloc(FIB_BATCH);
+	if (!f->buf)
+		goto oom;
+	f->nl = mnl_socket_open(NETLINK_ROUTE);
+	if (!f->nl) {
+		lab_err_errno(LAB_EXIT_FAIL, errno, "fib: cannot open a netlink socket");
+		goto fail;
+	}
+	if (mnl_socket_bind(f->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		lab_err_errno(LAB_EXIT_FAIL, errno, "fib: cannot bind the netlink socket");
+		goto fail;
+	}
+	/* Errors for a whole batch queue up here before fib_commit reads them. */
+	int rcv = 4 * 1024 * 1024;
+	setsockopt(mnl_socket_get_fd(f->nl), SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	int one = 1;
+	/* Refused requests come back as errors without the request echoed in them. */
+	setsockopt(mnl_socket_get_fd(f->nl), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	f->portid = mnl_socket_get_portid(f->nl);
+	f->seq = (uint32_t)time(NULL);
+	return f;
+oom:
+	lab_err(LAB_EXIT_FAIL, "fib: out of memory");
+fail:
+	fib_close(f);
+	return NULL;
+}
+
+void fib_close(struct fib *f)
+{
+	if (!f)
+		return;
+	if (f->nl)
+		mnl_socket_close(f->nl);
+	free(f->buf);
+	free(f->addrs);
+	free(f);
+}
+
+void fib_addr_invalidate(struct fib *f)
+{
+	f->addrs_valid = false;
+}
+
+/* ---- synchronous dumps (addresses, routes) ---- */
+
+static int dump(struct fib *f, uint16_t type, mnl_cb_t cb, void *data)
+{
+	char req[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = ++f->seq;
+	struct rtgenmsg *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->rtgen_family = AF_INET;
+	if (mnl_socket_sendto(f->nl, nlh, nlh->nlmsg_len) < 0)
+		return lab_err_errno(LAB_EXIT_FAIL, errno, "fib: netlink dump request");
+	size_t bufsz = 64 * 1024;
+	char *buf = malloc(bufsz);
+	if (!buf)
+		return lab_err(LAB_EXIT_FAIL, "fib: out of memory");
+	int rc;
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(f->nl, buf, bufsz);
+		if (n < 0) {
+			rc = lab_err_errno(LAB_EXIT_FAIL, errno, "fib: netlink dump");
+			break;
+		}
+		rc = mnl_cb_run(buf, (size_t)n, f->seq, f->portid, cb, data);
+		if (rc <= MNL_CB_STOP) {
+			if (rc < 0)
+				rc = lab_err_errno(LAB_EXIT_FAIL, errno, "fib: netlink dump");
+			break;
+		}
+	}
+	free(buf);
+	return rc < 0 ? -1 : 0;
+}
+
+static int addr_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct fib *f = data;
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	if (ifa->ifa_family != AF_INET)
+		return MNL_CB_OK;
+	const struct nlattr *attr;
+	uint32_t addr = 0, local = 0;
+	bool have = false;
+	mnl_attr_for_each(attr, nlh, sizeof(*ifa)) {
+		if (mnl_attr_get_type(attr) == IFA_ADDRESS &&
+		    mnl_attr_get_payload_len(attr) == 4) {
+			memcpy(&addr, mnl_attr_get_payload(attr), 4);
+			have = true;
+		} else if (mnl_attr_get_type(attr) == IFA_LOCAL &&
+			   mnl_attr_get_payload_len(attr) == 4) {
+			memcpy(&local, mnl_attr_get_payload(attr), 4);
+		}
+	}
+	if (!have)
+		return MNL_CB_OK;
+	struct fib_addr *v = realloc(f->addrs, (f->naddrs + 1) * sizeof(*v));
+	if (!v)
+		return MNL_CB_ERROR;
+	f->addrs = v;
+	uint32_t mask = ifa->ifa_prefixlen ? ~0u << (32 - ifa->ifa_prefixlen) : 0;
+	v[f->naddrs++] = (struct fib_addr){
+		.ifindex = ifa->ifa_index,
+		.net = ntohl(addr) & mask,
+		.local = ntohl(local ? local : addr),
+		.plen = ifa->ifa_prefixlen,
+	};
+	return MNL_CB_OK;
+}
+
+static int addrs_load(struct fib *f)
+{
+	f->naddrs = 0;
+	if (dump(f, RTM_GETADDR, addr_cb, f) < 0)
+		return -1;
+	f->addrs_valid = true;
+	return 0;
+}
+
+/* The interface whose connected prefix covers nh (longest match), or 0. */
+static unsigned resolve_once(const struct fib *f, struct in_addr nh)
+{
+	uint32_t a = ntohl(nh.s_addr);
+	unsigned best = 0;
+	int best_len = -1;
+	for (size_t i = 0; i < f->naddrs; i++) {
+		const struct fib_addr *x = &f->addrs[i];
+		uint32_t mask = x->plen ? ~0u << (32 - x->plen) : 0;
+		if ((a & mask) == x->net && a != x->local && x->plen > best_len) {
+			best = x->ifindex;
+			best_len = x->plen;
+		}
+	}
+	return best;
+}
+
+static int fib_send(struct fib *f);
+
+static unsigned resolve(struct fib *f, struct in_addr nh)
+{
+	if (!f->addrs_valid && addrs_load(f) < 0)
+		return 0;
+	unsigned ifi = resolve_once(f, nh);
+	if (!ifi && !f->refreshed) {
+		/* A tunnel interface may have come up since: re-read once per commit.
+		 * The dump shares the socket, so queued requests go first. */
+		f->refreshed = true;
+		if (fib_send(f) < 0 || addrs_load(f) < 0)
+			return 0;
+		ifi = resolve_once(f, nh);
+	}
+	return ifi;
+}
+
+/* ---- batched writes ---- */
+
+static int drain_errors(struct fib *f)
+{
+	char buf[8192];
+	for (;;) {
+		ssize_t n = recv(mnl_socket_get_fd(f->nl), buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS) { /* more errors than the buffer held */
+				f->errors++;
+				continue;
+			}
+			return lab_err_errno(LAB_EXIT_FAIL, errno, "fib: netlink receive");
+		}
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+		int len = (int)n;
+		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_type != NLMSG_ERROR)
+				continue;
+			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+			if (e->error) {
+				if (!f->errors)
+					fprintf(stderr, "labctl-bgpd: fib: kernel refused a route: %s\n",
+						strerror(-e->error));
+				f->errors++;
+			}
+		}
+	}
+}
+
+static int fib_send(struct fib *f)
+{
+	if (!f->len)
+		return 0;
+	ssize_t n = mnl_socket_sendto(f->nl, f->buf, f->len);
+	size_t len = f->len;
+	f->len = 0;
+	f->queued = 0;
+	if (n < 0 || (size_t)n != len)
+		return lab_err_errno(LAB_EXIT_FAIL, errno, "fib: netlink send");
+	return drain_errors(f);
+}
+
+static struct nlmsghdr *msg_begin(struct fib *f, uint16_t type, uint16_t flags,
+				  struct in_addr dst, uint8_t len, struct rtmsg **rtmp)
+{
+	if (f->len + FIB_MSG_MAX > FIB_BATCH && fib_send(f) < 0)
+		return NULL;
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(f->buf + f->len);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = ++f->seq;
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = len;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_BGP;
+	rtm->rtm_type = RTN_UNICAST;
+	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	if (len)
+		mnl_attr_put(nlh, RTA_DST, 4, &dst);
+	*rtmp = rtm;
+	return nlh;
+}
+
+static void msg_end(struct fib *f, struct nlmsghdr *nlh)
+{
+	f->len += MNL_ALIGN(nlh->nlmsg_len);
+	f->queued++;
+}
+
+int fib_replace(struct fib *f, struct in_addr dst, uint8_t len, const struct in_addr *nh,
+		size_t n)
+{
+	unsigned ifi[64];
+	struct in_addr gw[64];
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < 64; i++) {
+		unsigned x = resolve(f, nh[i]);
+		if (x) {
+			ifi[k] = x;
+			gw[k++] = nh[i];
+		}
+	}
+	if (!k)
+		return 0;
+	struct rtmsg *rtm;
+	struct nlmsghdr *nlh =
+		msg_begin(f, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, dst, len, &rtm);
+	if (!nlh)
+		return -1;
+	mnl_attr_put_u32(nlh, RTA_PRIORITY, FIB_METRIC);
+	if (k == 1) {
+		mnl_attr_put(nlh, RTA_GATEWAY, 4, &gw[0]);
+		mnl_attr_put_u32(nlh, RTA_OIF, ifi[0]);
+	} else {
+		struct nlattr *mp = mnl_attr_nest_start(nlh, RTA_MULTIPATH);
+		for (size_t i = 0; i < k; i++) {
+			struct rtnexthop *rtnh = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtnh));
+			rtnh->rtnh_ifindex = (int)ifi[i];
+			rtnh->rtnh_hops = 0; /* weight 1 */
+			mnl_attr_put(nlh, RTA_GATEWAY, 4, &gw[i]);
+			rtnh->rtnh_len = (unsigned short)((char *)mnl_nlmsg_get_payload_tail(nlh) -
+							  (char *)rtnh);
+		}
+		mnl_attr_nest_end(nlh, mp);
+	}
+	msg_end(f, nlh);
+	return (int)k;
+}
+
+int fib_delete(struct fib *f, struct in_addr dst, uint8_t len)
+{
+	struct rtmsg *rtm;
+	struct nlmsghdr *nlh = msg_begin(f, RTM_DELROUTE, 0, dst, len, &rtm);
+	if (!nlh)
+		return -1;
+	rtm->rtm_scope = RT_SCOPE_NOWHERE; /* any scope; protocol bgp must match */
+	msg_end(f, nlh);
+	return 0;
+}
+
+int fib_commit(struct fib *f)
+{
+	f->errors = 0;
+	int rc = fib_send(f);
+	f->refreshed = false;
+	return rc < 0 ? -1 : (int)f->errors;
+}
+
+/* ---- flushing our routes ---- */
+
+struct route_list {
+	struct in_addr *dst;
+	uint8_t *len;
+	size_t n, cap;
+};
+
+static int route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct route_list *l = data;
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	if (rtm->rtm_family != AF_INET || rtm->rtm_protocol != RTPROT_BGP)
+		return MNL_CB_OK;
+	uint32_t table = rtm->rtm_table;
+	struct in_addr dst = {0};
+	const struct nlattr *attr;
+	mnl_attr_for_each(attr, nlh, sizeof(*rtm)) {
+		if (mnl_attr_get_type(attr) == RTA_TABLE &&
+		    mnl_attr_get_payload_len(attr) == 4)
+			table = mnl_attr_get_u32(attr);
+		else if (mnl_attr_get_type(attr) == RTA_DST &&
+			 mnl_attr_get_payload_len(attr) == 4)
+			memcpy(&dst, mnl_attr_get_payload(attr), 4);
+	}
+	if (table != RT_TABLE_MAIN)
+		return MNL_CB_OK;
+	if (l->n == l->cap) {
+		size_t c = l->cap ? l->cap * 2 : 256;
+		struct in_addr *d = realloc(l->dst, c * sizeof(*d));
+		if (!d)
+			return MNL_CB_ERROR;
+		l->dst = d;
+		uint8_t *ln = realloc(l->len, c);
+		if (!ln)
+			return MNL_CB_ERROR;
+		l->len = ln;
+		l->cap = c;
+	}
+	l->dst[l->n] = dst;
+	l->len[l->n++] = rtm->rtm_dst_len;
+	return MNL_CB_OK;
+}
+
+int fib_flush_proto(struct fib *f)
+{
+	if (fib_commit(f) < 0)
+		return -1;
+	struct route_list l = {0};
+	int rc = dump(f, RTM_GETROUTE, route_cb, &l);
+	for (size_t i = 0; rc == 0 && i < l.n; i++)
+		rc = fib_delete(f, l.dst[i], l.len[i]);
+	if (rc == 0)
+		rc = fib_commit(f) < 0 ? -1 : (int)l.n;
+	free(l.dst);
+	free(l.len);
+	return rc;
+}

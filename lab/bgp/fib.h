@@ -1,0 +1,45 @@
+/* The kernel FIB of the namespace the speaker runs in, over rtnetlink (libmnl).
+ *
+ * Routes go into the main table with protocol bgp (RTPROT_BGP) and metric
+ * FIB_METRIC, so `ip route` shows who wrote them and a static route of the same
+ * prefix (metric 0) still wins. An ECMP set is one route with RTA_MULTIPATH;
+ * NLM_F_REPLACE swaps the whole set atomically, so a change never passes through
+ * "no route". Each next hop is resolved to the interface whose connected prefix
+ * covers it (the tunnel interface in the lab): a next hop nothing covers is left out.
+ *
+ * Writes are batched: fib_replace/fib_delete append to a buffer that goes to the
+ * kernel in one sendmsg when full or on fib_commit. Requests carry no ACK flag;
+ * the kernel still reports every failure, which fib_commit collects. */
+#ifndef LAB_BGP_FIB_H
+#define LAB_BGP_FIB_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+
+#define FIB_METRIC 20
+
+struct fib;
+
+/* Opens a netlink socket in the calling thread's network namespace. NULL with
+ * lab_err set. */
+struct fib *fib_open(void);
+void fib_close(struct fib *f);
+
+/* Queues dst/len via nh[0..n) (n >= 1). Returns how many next hops resolved to an
+ * interface and went into the request; 0 means nothing was queued (the caller
+ * deletes the route instead), -1 on a local failure. */
+int fib_replace(struct fib *f, struct in_addr dst, uint8_t len, const struct in_addr *nh,
+		size_t n);
+int fib_delete(struct fib *f, struct in_addr dst, uint8_t len);
+/* Sends what is queued and collects kernel errors. Returns the number of requests
+ * the kernel refused (first error on stderr), or -1 when netlink itself failed. */
+int fib_commit(struct fib *f);
+
+/* Deletes every route of protocol bgp in the main table (start-up after a crash,
+ * and exit). Returns the number deleted or -1. */
+int fib_flush_proto(struct fib *f);
+
+/* Forgets the cached interface addresses (they are re-read on the next miss too). */
+void fib_addr_invalidate(struct fib *f);
+
+#endif
