@@ -188,7 +188,7 @@ static void ld_tunnel_end(struct ld *l, struct topo_tunnel *tun, int e, const st
 		ld_err(l, v->pos, "tunnel end without 'node'; expected a gateway node");
 		return;
 	}
-	end->node = ld_node_ref(l, x, "node");
+	end->node = ld_node_ref(l, x, "tunnel end node");
 	if (end->node == TOPO_NONE)
 		return;
 	const struct topo_node *nd = &t->nodes[end->node];
@@ -380,11 +380,11 @@ void ld_probes(struct ld *l, const struct ynode *probes)
 			ld_u32(l, x, "flows", 1, PROBE_FLOWS_MAX, &p->flows);
 		if (!(x = ymap_get(v, "from")))
 			ld_err(l, v->pos, "probe '%s' without 'from'; expected the sending node", p->name);
-		else if ((p->from = ld_node_ref(l, x, "from")) != TOPO_NONE)
+		else if ((p->from = ld_node_ref(l, x, "probe from")) != TOPO_NONE)
 			ld_probe_addr(l, v, "from_address", p->from, &p->from_addr);
 		if (!(x = ymap_get(v, "to")))
 			ld_err(l, v->pos, "probe '%s' without 'to'; expected the target node", p->name);
-		else if ((p->to = ld_node_ref(l, x, "to")) != TOPO_NONE)
+		else if ((p->to = ld_node_ref(l, x, "probe to")) != TOPO_NONE)
 			ld_probe_addr(l, v, "to_address", p->to, &p->to_addr);
 		if (p->from != TOPO_NONE && p->from == p->to)
 			ld_err(l, v->pos, "probe '%s' from node '%s' to itself; expected two different nodes",

@@ -199,6 +199,11 @@ static void ld_node(struct ld *l, const struct ynode *key, const struct ynode *v
 	struct topo *t = l->t;
 	struct topo_node *node = &t->nodes[t->n_nodes];
 	*node = (struct topo_node){.pos = key->pos, .role = TOPO_ROLE_HOST};
+	if (key->kind == YNODE_SCALAR && strlen(key->str) >= sizeof(node->name)) {
+		ld_err(l, key->pos, "node name '%s' is %zu characters long; expected at most %zu (namespaces are named <lab>.<node>, at most %d characters)",
+		       key->str, strlen(key->str), sizeof(node->name) - 1, TOPO_NETNS_NAME_MAX);
+		return;
+	}
 	if (!ld_name(l, key, "node name", node->name, sizeof(node->name)))
 		return;
 	t->n_nodes++;
