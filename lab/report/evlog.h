@@ -1,0 +1,61 @@
+/* Reading node journals back: one flat JSON object per line, merged on `t`.
+ *
+ * Only what journals contain is supported: an object of scalar values; arrays and
+ * nested objects (a route's nexthops) are kept as raw JSON text. A line that does
+ * not parse (a writer killed mid-line) is counted and skipped, never fatal: a report
+ * must still come out of a crashed lab. */
+#ifndef LAB_REPORT_EVLOG_H
+#define LAB_REPORT_EVLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum jval { JV_STR, JV_NUM, JV_BOOL, JV_NULL, JV_RAW };
+
+struct jfield {
+	const char *key;
+	const char *str; /* JV_STR: unescaped; JV_RAW: the JSON text; else the literal */
+	enum jval type;
+	int64_t i;       /* JV_NUM (integral part), JV_BOOL */
+	double d;        /* JV_NUM */
+};
+
+struct jevent {
+	int64_t t;
+	const char *node; /* journal it came from */
+	const char *src, *ev;
+	struct jfield *f;
+	uint32_t nf;
+	uint32_t order; /* position in the input, keeps equal-t events stable */
+	char *mem;      /* owns the strings */
+};
+
+struct evlog {
+	struct jevent *v;
+	size_t n, cap;
+	char **nodes; /* owned node names */
+	size_t n_nodes;
+	size_t bad_lines;
+};
+
+/* Parses one journal line into ev (allocates ev->mem and ev->f). 0, or -1 if the
+ * line is not a journal event (no integer t, src, ev). */
+int jevent_parse(const char *line, size_t len, struct jevent *ev);
+void jevent_free(struct jevent *ev);
+
+const char *jev_str(const struct jevent *e, const char *key);   /* JV_STR only, else NULL */
+bool jev_int(const struct jevent *e, const char *key, int64_t *out); /* JV_NUM */
+bool jev_is(const struct jevent *e, const char *src, const char *ev);
+
+void evlog_init(struct evlog *l);
+void evlog_free(struct evlog *l);
+/* Appends every event of one journal file under node's name. 0 or -1 + lab_err. */
+int evlog_add_file(struct evlog *l, const char *path, const char *node);
+/* Appends the journal of every <labdir>/<node>/events.jsonl, then sorts. A lab with
+ * no journal at all is an error (exit 2, naming the directory). */
+int evlog_load_lab(struct evlog *l, const char *labdir);
+/* Orders on (t, input order). */
+void evlog_sort(struct evlog *l);
+
+#endif

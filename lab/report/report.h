@@ -1,0 +1,126 @@
+/* The failover report, built from node journals alone (evlog.h).
+ *
+ * One run per fault injection found in the journals: the markers on its timeline
+ * (fault, SA down, last KEEPALIVE received per side, hold expiry or other session
+ * loss, withdrawal, FIB change, recovery, heal), the outage of every probe flow in
+ * each direction (one way) and round trip, the predicted windows of every timer
+ * model, which mechanism ended the outage, and whether the measurement lies inside
+ * the lab's window. Rendered as text, JSON and an SVG timeline. */
+#ifndef LAB_REPORT_REPORT_H
+#define LAB_REPORT_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/json.h"
+#include "probe/outage.h"
+#include "report/evlog.h"
+#include "timers/timers.h"
+
+#define REPORT_NAME_MAX 32
+
+/* What a tunnel means for reading its events (from the topology). */
+struct report_tunnel {
+	char name[REPORT_NAME_MAX];
+	char gw[2][REPORT_NAME_MAX];  /* gateway nodes, end 0 and end 1 */
+	char addr[2][16];             /* each end's inside address (its BGP address) */
+	bool bird[2];                 /* the end's speaker is BIRD (logs no keepalives) */
+};
+
+struct report_config {
+	const char *lab;
+	double time_scale;
+	const struct report_tunnel *tunnels;
+	size_t n_tunnels;
+	/* Prediction for one run's fault; NULL or returning -1: none. */
+	int (*predict)(void *ctx, const char *kind, const char *tunnel,
+		       struct timers_prediction *out);
+	void *predict_ctx;
+};
+
+enum report_mark {
+	MARK_FAULT,
+	MARK_SA_DOWN,
+	MARK_LAST_KEEPALIVE,
+	MARK_HOLD_EXPIRY,
+	MARK_SESSION_DOWN, /* lost for another reason: tunnel tracking, NOTIFICATION, TCP */
+	MARK_WITHDRAW,
+	MARK_FIB,
+	MARK_RECOVERY,
+	MARK_HEAL,
+};
+
+struct report_marker {
+	enum report_mark kind;
+	int64_t t;
+	char node[REPORT_NAME_MAX];
+	char text[96];
+};
+
+/* A maximal run of equal probe results, for the timeline. */
+struct report_span {
+	int64_t from, to; /* send times of the first and last probe of the run */
+	bool ok;
+};
+
+enum report_leg { LEG_ONEWAY, LEG_RTT };
+
+struct report_stream {
+	char probe[REPORT_NAME_MAX];
+	uint16_t flow;
+	uint8_t dir;       /* the sender's direction (enum probe_dir) */
+	enum report_leg leg;
+	size_t sent, ok;
+	bool has_outage;   /* an outage overlapping the fault */
+	struct outage o;
+	struct report_span *spans;
+	size_t n_spans;
+};
+
+struct report_run {
+	int64_t t0; /* the fault */
+	char kind[24], target[64], node[REPORT_NAME_MAX], detail[128];
+	char tunnel[REPORT_NAME_MAX]; /* the tunnel the fault acts on, "" if none */
+	int64_t heal_t;               /* 0: not healed within the run */
+	int64_t from_t, to_t;         /* the events that belong to this run */
+	struct report_marker *marks;
+	size_t n_marks;
+	struct report_stream *streams;
+	size_t n_streams;
+	int64_t resolution_ns;
+	double measured_s[TIMERS_NDIR]; /* worst flow per direction; < 0: no outage */
+	int64_t recovery_t;             /* 0: none */
+	bool has_pred;
+	struct timers_prediction pred;
+	int inside[TIMERS_NDIR];        /* lab window: 1 inside, 0 outside, -1 unknown */
+	char mechanism[256];
+};
+
+struct report {
+	char lab[REPORT_NAME_MAX];
+	double time_scale;
+	struct report_run *runs;
+	size_t n_runs;
+	size_t bad_lines;
+};
+
+/* 0, or -1 with lab_err set. A journal set without any fault is not an error: the
+ * report then has no runs and says so. */
+int report_build(const struct evlog *log, const struct report_config *cfg, struct report *out);
+void report_free(struct report *r);
+
+/* min/median/max over runs of the round-trip outage (runs with one). false if none. */
+bool report_summary(const struct report *r, enum timers_dir d, double *min, double *med,
+		    double *max, size_t *n);
+
+void report_text(const struct report *r, FILE *f);
+void report_json(const struct report *r, struct json *j);
+/* The timeline of one run. 0 or -1 with lab_err set. */
+int report_svg(const struct report *r, size_t run, FILE *f);
+
+const char *report_mark_name(enum report_mark m);
+/* The explanation printed beside the article's window. */
+extern const char report_article_note[];
+
+#endif

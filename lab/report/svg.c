@@ -1,0 +1,228 @@
+/* The timeline of one run as SVG, drawn here (no library): one row per flow,
+ * direction and leg (green: replies, red: losses), a vertical marker per event,
+ * the lab's predicted round-trip window shaded, time in seconds after the fault. */
+#include <math.h>
+#include <string.h>
+
+#include "common/clock.h"
+#include "common/err.h"
+#include "probe/wire.h"
+#include "report/report.h"
+
+#define W 1100
+#define LEFT 200
+#define RIGHT 30
+#define ROW_H 16
+#define LABEL_ROW_H 13
+#define MAX_LABEL_ROWS 10
+
+struct frame {
+	int64_t lo, hi;
+	double plot_w;
+};
+
+static double xpos(const struct frame *fr, int64_t t)
+{
+	if (t < fr->lo)
+		t = fr->lo;
+	if (t > fr->hi)
+		t = fr->hi;
+	return LEFT + (double)(t - fr->lo) / (double)(fr->hi - fr->lo) * fr->plot_w;
+}
+
+static void esc(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default:
+			if ((unsigned char)*s >= 0x20)
+				fputc(*s, f);
+		}
+	}
+}
+
+static const char *mark_color(enum report_mark k)
+{
+	switch (k) {
+	case MARK_FAULT: return "#d62728";
+	case MARK_SA_DOWN: return "#9467bd";
+	case MARK_LAST_KEEPALIVE: return "#8c564b";
+	case MARK_HOLD_EXPIRY: return "#ff7f0e";
+	case MARK_SESSION_DOWN: return "#ff7f0e";
+	case MARK_WITHDRAW: return "#17becf";
+	case MARK_FIB: return "#1f77b4";
+	case MARK_RECOVERY: return "#2ca02c";
+	case MARK_HEAL: return "#7f7f7f";
+	}
+	return "#000";
+}
+
+/* A "nice" axis step (1, 2 or 5 x 10^k seconds) giving at most about 12 ticks. */
+static double axis_step(double span_s)
+{
+	double raw = span_s / 12, p = pow(10, floor(log10(raw)));
+	for (int i = 0; i < 3; i++) {
+		double m = (double[]){1, 2, 5}[i] * p;
+		if (m >= raw)
+			return m;
+	}
+	return 10 * p;
+}
+
+static void frame_of(const struct report_run *r, struct frame *fr)
+{
+	int64_t end = r->t0;
+	for (size_t i = 0; i < r->n_marks; i++)
+		if (r->marks[i].t > end)
+			end = r->marks[i].t;
+	if (r->has_pred) {
+		const struct timers_model *lab = timers_find_model(&r->pred, "lab");
+		if (lab && isfinite(lab->dir[TIMERS_RTT].w.max_s))
+			if (r->t0 + (int64_t)(lab->dir[TIMERS_RTT].w.max_s * NS_PER_SEC) > end)
+				end = r->t0 + (int64_t)(lab->dir[TIMERS_RTT].w.max_s * NS_PER_SEC);
+	}
+	int64_t after = end - r->t0;
+	if (after < NS_PER_SEC)
+		after = NS_PER_SEC;
+	fr->lo = r->t0 - after * 15 / 100;
+	for (size_t i = 0; i < r->n_marks; i++)
+		if (r->marks[i].t - after / 50 < fr->lo)
+			fr->lo = r->marks[i].t - after / 50;
+	fr->hi = end + after / 10;
+	if (fr->lo < r->from_t && r->from_t < r->t0)
+		fr->lo = r->from_t;
+	fr->plot_w = W - LEFT - RIGHT;
+}
+
+int report_svg(const struct report *rep, size_t run, FILE *f)
+{
+	if (run >= rep->n_runs)
+		return lab_err(LAB_EXIT_USAGE, "no run %zu in this report (it has %zu)", run + 1,
+			       rep->n_runs);
+	const struct report_run *r = &rep->runs[run];
+	struct frame fr;
+	frame_of(r, &fr);
+
+	/* Marker labels go into rows above the plot, first fit, so none overlap. */
+	double row_end[MAX_LABEL_ROWS];
+	int label_row[r->n_marks ? r->n_marks : 1];
+	int n_label_rows = 1;
+	for (int i = 0; i < MAX_LABEL_ROWS; i++)
+		row_end[i] = -1e9;
+	for (size_t i = 0; i < r->n_marks; i++) {
+		double x = xpos(&fr, r->marks[i].t);
+		double w = 6.2 * (double)(strlen(r->marks[i].text) + strlen(r->marks[i].node) + 3);
+		int row = 0;
+		while (row < MAX_LABEL_ROWS - 1 && row_end[row] > x - 2)
+			row++;
+		row_end[row] = x + w;
+		label_row[i] = row;
+		if (row + 1 > n_label_rows)
+			n_label_rows = row + 1;
+	}
+	int top = 50 + n_label_rows * LABEL_ROW_H;
+	int plot_h = (int)(r->n_streams ? r->n_streams : 1) * ROW_H;
+	int height = top + plot_h + 70;
+
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+		"viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\">\n",
+		W, height, W, height);
+	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", W, height);
+	fprintf(f, "<text x=\"10\" y=\"18\" font-size=\"14\" font-weight=\"bold\">lab ");
+	esc(f, rep->lab);
+	fprintf(f, ", run %zu: fault ", run + 1);
+	esc(f, r->kind);
+	fprintf(f, " on ");
+	esc(f, r->target);
+	if (r->measured_s[TIMERS_RTT] >= 0)
+		fprintf(f, ", round-trip outage %.3f s", r->measured_s[TIMERS_RTT]);
+	fprintf(f, " (resolution %.3f s)</text>\n", (double)r->resolution_ns / NS_PER_SEC);
+
+	/* Predicted windows: the lab's shaded, the article's formula outlined. */
+	if (r->has_pred) {
+		for (size_t m = 0; m < r->pred.n_models; m++) {
+			const struct timers_model *md = &r->pred.models[m];
+			bool lab = !strcmp(md->name, "lab"), art = !strcmp(md->name, "article");
+			if (!lab && !art)
+				continue;
+			const struct timers_window *w = &md->dir[TIMERS_RTT].w;
+			int64_t a = r->t0 + (int64_t)(w->min_s * NS_PER_SEC);
+			int64_t b = isfinite(w->max_s) ? r->t0 + (int64_t)(w->max_s * NS_PER_SEC) : fr.hi;
+			double xa = xpos(&fr, a), xb = xpos(&fr, b);
+			if (lab)
+				fprintf(f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
+					"fill=\"#cfe3ff\" fill-opacity=\"0.7\"/>\n", xa, top - 4,
+					xb - xa > 1 ? xb - xa : 1, plot_h + 8);
+			else
+				fprintf(f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
+					"fill=\"none\" stroke=\"#555\" stroke-dasharray=\"2,3\"/>\n", xa,
+					top - 6, xb - xa > 1 ? xb - xa : 1, plot_h + 12);
+			fprintf(f, "<text x=\"%.1f\" y=\"%d\" fill=\"%s\">%s window %.3f-", xa + 2,
+				top + plot_h + (lab ? 20 : 32), lab ? "#1f4e9c" : "#555",
+				lab ? "lab" : "article", w->min_s);
+			if (isfinite(w->max_s))
+				fprintf(f, "%.3f s (rtt)</text>\n", w->max_s);
+			else
+				fprintf(f, "inf (rtt)</text>\n");
+		}
+	}
+
+	/* Rows. */
+	for (size_t i = 0; i < r->n_streams; i++) {
+		const struct report_stream *s = &r->streams[i];
+		int y = top + (int)i * ROW_H;
+		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", LEFT - 8, y + 11);
+		esc(f, s->probe);
+		fprintf(f, " flow %u %s %s</text>\n", s->flow, probe_dir_name(s->dir),
+			s->leg == LEG_RTT ? "rtt" : "one-way");
+		for (size_t k = 0; k < s->n_spans; k++) {
+			const struct report_span *sp = &s->spans[k];
+			if (sp->to + r->resolution_ns < fr.lo || sp->from > fr.hi)
+				continue;
+			double xa = xpos(&fr, sp->from), xb = xpos(&fr, sp->to + r->resolution_ns);
+			fprintf(f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"12\" fill=\"%s\"/>\n",
+				xa, y, xb - xa > 0.5 ? xb - xa : 0.5, sp->ok ? "#2ca02c" : "#d62728");
+		}
+	}
+
+	/* Event markers with their labels above the plot. */
+	for (size_t i = 0; i < r->n_marks; i++) {
+		const struct report_marker *m = &r->marks[i];
+		double x = xpos(&fr, m->t);
+		int ly = 40 + label_row[i] * LABEL_ROW_H;
+		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" "
+			"stroke-width=\"1.2\" stroke-dasharray=\"4,2\"/>\n",
+			x, ly + 2, x, top + plot_h + 4, mark_color(m->kind));
+		fprintf(f, "<text x=\"%.1f\" y=\"%d\" fill=\"%s\">", x + 2, ly, mark_color(m->kind));
+		esc(f, m->text);
+		if (m->node[0]) {
+			fprintf(f, " (");
+			esc(f, m->node);
+			fprintf(f, ")");
+		}
+		fprintf(f, "</text>\n");
+	}
+
+	/* Time axis in seconds after the fault. */
+	int ay = top + plot_h + 44;
+	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#000\"/>\n", LEFT, ay,
+		W - RIGHT, ay);
+	double lo_s = (double)(fr.lo - r->t0) / NS_PER_SEC, hi_s = (double)(fr.hi - r->t0) / NS_PER_SEC;
+	double step = axis_step(hi_s - lo_s);
+	for (double v = ceil(lo_s / step) * step; v <= hi_s + 1e-9; v += step) {
+		double x = xpos(&fr, r->t0 + (int64_t)llround(v * NS_PER_SEC));
+		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\"/>\n", x,
+			ay, x, ay + 5);
+		fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%g</text>\n", x, ay + 17,
+			fabs(v) < step / 1e6 ? 0.0 : v);
+	}
+	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">s after the fault</text>\n",
+		LEFT - 8, ay + 17);
+	fprintf(f, "</svg>\n");
+	return ferror(f) ? lab_err(LAB_EXIT_FAIL, "writing the SVG failed") : 0;
+}
