@@ -68,14 +68,17 @@ static void check_addresses(struct ld *l)
 			       tun->name, ip(tun->end[0].inside.addr, b), tun->end[0].inside.len,
 			       ip(tun->end[1].inside.addr, (char[INET_ADDRSTRLEN]){0}),
 			       tun->end[1].inside.len);
-		/* one kernel-libipsec TUN per charon, one charon per node (FACTS.md) */
+		/* Several tunnels may end on one node, each on its own interface. (With
+		 * kernel-libipsec one charon drives one TUN, FACTS.md; the IPsec layer
+		 * refuses that combination when it picks the backend, not the file.) */
 		for (size_t k = 0; k < i; k++)
 			for (int e = 0; e < 2; e++)
 				for (int f = 0; f < 2; f++)
-					if (t->tunnels[k].end[f].node == tun->end[e].node)
-						ld_err(l, tun->pos, "node '%s' is an end of tunnels '%s' and '%s'; expected one tunnel per gateway node",
-						       t->nodes[tun->end[e].node].name, t->tunnels[k].name,
-						       tun->name);
+					if (t->tunnels[k].end[f].node == tun->end[e].node &&
+					    !strcmp(t->tunnels[k].end[f].ifname, tun->end[e].ifname))
+						ld_err(l, tun->pos, "tunnel '%s' uses interface '%s' on node '%s' like tunnel '%s'; expected a distinct interface per tunnel (e.g. ipsec1)",
+						       tun->name, tun->end[e].ifname,
+						       t->nodes[tun->end[e].node].name, t->tunnels[k].name);
 	}
 }
 
@@ -191,7 +194,7 @@ static void check_bgp(struct ld *l)
 		timers_ok(l, bg->pos, "bgp timers", &bg->timers);
 		for (uint32_t k = 0; k < i; k++)
 			if (t->nodes[k].bgp && t->nodes[k].bgp->router_id.s_addr == bg->router_id.s_addr)
-				ld_err(l, bg->pos, "router_id %s of node '%s' is also node '%s''s; expected a unique router_id",
+				ld_err(l, bg->pos, "router_id %s of node '%s' is also the router_id of node '%s'; expected a unique router_id per node",
 				       ip(bg->router_id, b), nd->name, t->nodes[k].name);
 		for (size_t j = 0; j < bg->n_neighbors; j++) {
 			struct topo_bgp_neighbor *nb = &bg->neighbors[j];

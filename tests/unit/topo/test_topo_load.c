@@ -3,9 +3,12 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../../check.h"
 #include "common/err.h"
+#include "common/fsutil.h"
 #include "topo/topo.h"
 
 static const char *ip(struct in_addr a)
@@ -219,11 +222,66 @@ static void check_resolve(void)
 	CHECK(topo_resolve_path("a b", path, sizeof(path)) == -1);
 }
 
+/* psk_file: relative to the topology's directory, newline stripped, mode enforced */
+static void check_psk_file(void)
+{
+	char dir[] = "/tmp/labctl-topo-psk-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char topo_path[128], key_path[128];
+	snprintf(topo_path, sizeof(topo_path), "%s/t.yaml", dir);
+	snprintf(key_path, sizeof(key_path), "%s/t.key", dir);
+	static const char text[] =
+		"name: t\n"
+		"nodes:\n"
+		"  g1: {role: gateway, interfaces: {eth0: 192.0.2.1/24}}\n"
+		"  g2: {role: gateway, interfaces: {eth0: 192.0.2.2/24}}\n"
+		"links:\n"
+		"  - [g1:eth0, g2:eth0]\n"
+		"tunnels:\n"
+		"  t0:\n"
+		"    psk_file: t.key\n"
+		"    ends:\n"
+		"      - {node: g1, uplink: eth0, inside: 169.254.0.1/30}\n"
+		"      - {node: g2, uplink: eth0, inside: 169.254.0.2/30}\n";
+	CHECK(write_file_atomic(topo_path, text, strlen(text), 0644) == 0);
+	CHECK(write_file_atomic(key_path, "s3cret\n", 7, 0600) == 0);
+	struct topo *t = NULL;
+	struct topo_diags d = {0};
+	CHECK(topo_load(topo_path, &t, &d) == 0);
+	topo_diags_print(&d, stderr);
+	topo_diags_free(&d);
+	if (t) {
+		char key[64];
+		CHECK(t->tunnels[0].psk == NULL);
+		CHECK_STR(t->tunnels[0].psk_file, key_path);
+		CHECK(topo_tunnel_psk(t, &t->tunnels[0], key, sizeof(key)) == 0);
+		CHECK_STR(key, "s3cret");
+		CHECK(topo_tunnel_psk(t, &t->tunnels[0], key, 4) == -1); /* does not fit */
+		topo_free(t);
+		t = NULL;
+	}
+	/* readable by others: refused, nothing handed out */
+	CHECK(chmod(key_path, 0644) == 0);
+	CHECK(topo_load(topo_path, &t, &d) == -1);
+	CHECK(t == NULL);
+	CHECK_INT(d.n, 1);
+	if (d.n == 1) {
+		CHECK(strstr(d.v[0].msg, "has mode 0644; expected 0600 or 0400") != NULL);
+		CHECK_INT(d.v[0].pos.line, 9);
+		CHECK_INT(d.v[0].pos.col, 15);
+	}
+	topo_diags_free(&d);
+	unlink(key_path);
+	unlink(topo_path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	unsetenv("LABCTL_TOPOLOGY_DIR");
 	check_dual();
 	check_single();
 	check_resolve();
+	check_psk_file();
 	return check_done();
 }
