@@ -1,0 +1,18 @@
+/* The "ipsec" lab service (registered in lab/run/services.c). */
+#ifndef LAB_IPSEC_SERVICE_H
+#define LAB_IPSEC_SERVICE_H
+
+#include "ipsec/ipsec.h"
+#include "run/service.h"
+
+extern const struct lab_service ipsec_service;
+
+/* The backend for ctx's request (ctx->ipsec_backend, else the topology default),
+ * from a kernel probe in a scratch namespace. 0 or -1 (lab_err, exit 2 when the
+ * kernel lacks what was forced). */
+int ipsec_resolve_backend(const struct lab_ctx *ctx, enum ipsec_backend *b);
+
+/* Adds "ipsec": {"backend":..,"tunnels":[..]} to a status object. */
+int ipsec_status_json(const struct run_lab *l, const struct topo *t, struct json *j);
+
+#endif
