@@ -11,5 +11,7 @@ struct command {
 int cmd_version(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
 
 #endif

@@ -9,6 +9,8 @@ static const struct command commands[] = {
 	{"version", cmd_version, "print the version"},
 	{"validate", cmd_validate, "check topology files"},
 	{"graph", cmd_graph, "draw a topology or a running lab (Graphviz dot or svg)"},
+	{"predict", cmd_predict, "predicted outage windows of the timer models"},
+	{"fit", cmd_fit, "infer an unknown delay from measured outages"},
 };
 
 static void usage(FILE *f)

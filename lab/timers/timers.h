@@ -111,7 +111,7 @@ struct timers_window {
 struct timers_part {
 	char name[TIMERS_NAME_MAX]; /* "detection", "propagation", "programming",
 				     * "probe-resolution", "slower-direction", ... */
-	char where[TIMERS_NAME_MAX]; /* node or side it happens at ("" if none) */
+	char where[2 * TIMERS_NAME_MAX + 4]; /* node, "gw->router", direction or "" */
 	struct timers_window w;
 };
 
@@ -128,7 +128,7 @@ enum timers_dir { TIMERS_FWD, TIMERS_REV, TIMERS_RTT, TIMERS_NDIR };
 
 struct timers_model {
 	char name[TIMERS_NAME_MAX]; /* "article", "rfc4271", "bird", "lab" */
-	char summary[128];
+	char summary[256];
 	struct timers_path dir[TIMERS_NDIR];
 };
 
@@ -145,10 +145,16 @@ struct timers_prediction {
 void timers_input_article(struct timers_input *in);
 /* Checks ranges (hold 0 or >= 3 s, keepalive <= hold, ...). 0 or -1 + lab_err(2). */
 int timers_input_check(const struct timers_input *in);
-/* Every time and delay multiplied by f (> 0), hold clamped to >= 3 s (RFC 4271
- * s4.2), BIRD's 1 s keepalive floor kept; the DPD clock granularity is not scaled
- * (charon's clock ticks in whole seconds whatever the scale). */
+/* --time-scale for a hand-filled scenario, the same way topo_apply_time_scale
+ * (topo.h) scales a topology for `up`: hold whole seconds and >= 3 s (or 0),
+ * keepalive whole seconds in [1 s, hold/3], DPD whole seconds >= 1 s, delays to the
+ * millisecond; the probe interval is the measurement's resolution and is not
+ * scaled. Then timers_input_scale_model(). 0, or -1 + lab_err(2) unless 0 < f <= 1. */
 int timers_input_scale(struct timers_input *in, double f);
+/* Scales only what the topology does not hold: the article's formula terms and
+ * charon's retransmission timeout. For an input mapped from an already scaled
+ * topology. charon's clock granularity (1 s) never scales. */
+int timers_input_scale_model(struct timers_input *in, double f);
 void timers_negotiate(const struct timers_input *in, struct timers_session *s);
 
 const char *timers_fault_name(enum timers_fault f);
@@ -206,7 +212,7 @@ struct timers_fit {
 	double lo_s, hi_s;  /* every measurement inside the window for d in [lo, hi] */
 	double suggest_s;   /* midpoint */
 	struct timers_window at_suggest; /* the lab window with d = suggest */
-	char why[160];      /* when !found: which measurement cannot fit and why */
+	char why[256];      /* when !found: which measurement cannot fit and why */
 };
 
 const char *timers_unknown_name(enum timers_unknown u);
@@ -225,6 +231,26 @@ void timers_prediction_json(struct json *j, const struct timers_prediction *p);
 void timers_window_json(struct json *j, const struct timers_window *w);
 void timers_mc_json(struct json *j, const struct timers_mc_result *r);
 void timers_fit_json(struct json *j, const struct timers_fit *f);
+
+/* One sentence for reports: why the article's K + H is not what RFC 4271 gives. */
+#define TIMERS_WHY_ARTICLE_DIFFERS                                                     \
+	"The article adds a whole keepalive interval to the hold time (K + H), but RFC "  \
+	"4271 restarts the hold timer on every KEEPALIVE received, so the timer was "    \
+	"already running for the age of the last KEEPALIVE (0 to K) when the tunnel "    \
+	"died: a silent peer is declared dead in (H-K, H] after the fault, not K + H."
+
+/* The document `labctl predict --json` prints and the golden files hold. */
+struct timers_doc {
+	const char *topology; /* name, not path: goldens must not depend on the checkout */
+	const char *tunnel;
+	double time_scale;
+	const struct timers_input *in;
+	const struct timers_prediction *pred;
+	const struct timers_mc_result *mc; /* n_mc results, or none */
+	size_t n_mc;
+	uint64_t mc_samples, mc_seed;
+};
+void timers_predict_doc(struct json *j, const struct timers_doc *d);
 
 /* ---- from_topo.c ---- */
 

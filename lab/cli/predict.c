@@ -1,0 +1,183 @@
+/* labctl predict TOPOLOGY: the outage windows of every timer model for one tunnel. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "cli/timers_cli.h"
+#include "common/err.h"
+#include "common/json.h"
+#include "timers/timers.h"
+#include "topo/topo.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: labctl predict TOPOLOGY [--json] [--fault KIND] [--tunnel N|NAME]\n"
+		"                      [--time-scale F] [--samples N [--seed S]]\n"
+		"\n"
+		"Prints the outage window per direction and round trip, decomposed into its\n"
+		"parts, for the models article, rfc4271, bird and lab (the topology as\n"
+		"configured), beside the article's 32-41 s. TOPOLOGY is a name or a file.\n"
+		"  --fault KIND     ike-mismatch (default), blackhole, link-down, kill-charon,\n"
+		"                   kill-speaker\n"
+		"  --tunnel N|NAME  the tunnel that breaks (default: the first)\n"
+		"  --time-scale F   timers scaled as `up --time-scale F` scales them (0 < F <= 1)\n"
+		"  --samples N      also run the seeded Monte Carlo simulator (N faults per model)\n"
+		"  --seed S         its seed (default 1)\n");
+}
+
+static void fmt_window(char *b, size_t n, const struct timers_window *w)
+{
+	if (!isfinite(w->min_s) && !isfinite(w->max_s))
+		snprintf(b, n, "never ends");
+	else if (!isfinite(w->max_s))
+		snprintf(b, n, "%.6g - inf", w->min_s);
+	else if (w->min_s == w->max_s)
+		snprintf(b, n, "%.6g", w->min_s);
+	else
+		snprintf(b, n, "%.6g - %.6g", w->min_s, w->max_s);
+}
+
+static void print_path(const char *model, const char *dir, const struct timers_path *p)
+{
+	char w[64], pw[64];
+	fmt_window(w, sizeof(w), &p->w);
+	printf("  %-8s %-11s %-15s %-16s ", model, dir, w, timers_mechanism_name(p->mechanism));
+	for (size_t i = 0; i < p->n_parts; i++) {
+		const struct timers_part *q = &p->parts[i];
+		fmt_window(pw, sizeof(pw), &q->w);
+		printf("%s%s %s%s%s", i ? " + " : "", q->name, pw, q->where[0] ? " @" : "", q->where);
+	}
+	printf("\n");
+	if (p->note[0])
+		printf("  %-8s %-11s (%s)\n", "", "", p->note);
+}
+
+static void print_text(const struct timers_doc *d)
+{
+	const struct timers_input *in = d->in;
+	const struct timers_session *s = &d->pred->session;
+
+	printf("%s: tunnel %s (%s <-> %s), fault %s, time scale %g\n", d->topology, d->tunnel,
+	       in->side[0].gateway, in->side[1].gateway, timers_fault_name(in->fault),
+	       d->time_scale);
+	printf("negotiated hold %g s; keepalive %g s from %s (%s), %g s from %s (%s); hold timer "
+	       "runs %g-%g s at %s, %g-%g s at %s\n", s->hold_s, s->keepalive_s[0],
+	       in->side[0].gateway, timers_speaker_name(in->side[0].speaker), s->keepalive_s[1],
+	       in->side[1].gateway, timers_speaker_name(in->side[1].speaker), s->hold_min_s[0],
+	       s->hold_s, in->side[0].gateway, s->hold_min_s[1], s->hold_s, in->side[1].gateway);
+	printf("fwd = %s side -> far side (ends when %s drops the tunnel), rev = the other way,\n"
+	       "rtt = a ping (the slower of the two); probe interval %g s\n\n", in->side[0].gateway,
+	       in->side[0].router, in->probe_interval_s);
+	printf("  %-8s %-11s %-15s %-16s %s\n", "model", "direction", "window (s)", "mechanism",
+	       "parts (s)");
+	for (size_t m = 0; m < d->pred->n_models; m++) {
+		const struct timers_model *md = &d->pred->models[m];
+		if (!strcmp(md->name, "article")) {
+			print_path(md->name, "fwd/rev/rtt", &md->dir[TIMERS_RTT]);
+			continue;
+		}
+		for (int k = 0; k < TIMERS_NDIR; k++)
+			print_path(md->name, timers_dir_name((enum timers_dir)k), &md->dir[k]);
+	}
+	printf("\nmodels:\n");
+	for (size_t m = 0; m < d->pred->n_models; m++)
+		printf("  %-8s %s\n", d->pred->models[m].name, d->pred->models[m].summary);
+	printf("\narticle (real time): 32 - 41 s predicted, 36.7 s and 36.9 s measured\n");
+	printf("why the article's formula and RFC 4271 differ: %s\n", TIMERS_WHY_ARTICLE_DIFFERS);
+	if (d->n_mc) {
+		printf("\nMonte Carlo: %" PRIu64 " faults per model, seed %" PRIu64 "\n",
+		       d->mc_samples, d->mc_seed);
+		printf("  %-8s %-9s %-15s %s\n", "model", "direction", "observed (s)", "mean (s)");
+		for (size_t i = 0; i < d->n_mc; i++)
+			for (int k = 0; k < TIMERS_NDIR; k++) {
+				char w[64];
+				fmt_window(w, sizeof(w), &d->mc[i].dir[k].w);
+				printf("  %-8s %-9s %-15s %.6g\n", d->mc[i].model,
+				       timers_dir_name((enum timers_dir)k), w, d->mc[i].dir[k].mean_s);
+			}
+	}
+}
+
+int cmd_predict(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'},       {"fault", required_argument, NULL, 'f'},
+		{"tunnel", required_argument, NULL, 't'}, {"time-scale", required_argument, NULL, 'x'},
+		{"samples", required_argument, NULL, 'n'}, {"seed", required_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+	};
+	const char *fault = NULL, *tunnel = NULL;
+	bool json = false;
+	double scale = 1;
+	uint64_t samples = 0, seed = 1;
+	struct timers_cli_topo ct = {0};
+	struct timers_mc_result mc[TIMERS_MAX_MODELS];
+	static const char *const models[] = {"article", "rfc4271", "bird", "lab"};
+	int c, rc = LAB_EXIT_USAGE;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 'f': fault = optarg; break;
+		case 't': tunnel = optarg; break;
+		case 'x':
+			if (timers_cli_double("--time-scale", optarg, &scale) < 0)
+				return lab_err_report();
+			break;
+		case 'n':
+			if (timers_cli_u64("--samples", optarg, 1, 100000000, &samples) < 0)
+				return lab_err_report();
+			break;
+		case 's':
+			if (timers_cli_u64("--seed", optarg, 0, UINT64_MAX, &seed) < 0)
+				return lab_err_report();
+			break;
+		case 'h': usage(stdout); return LAB_EXIT_OK;
+		default: usage(stderr); return LAB_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "labctl predict: expected one TOPOLOGY (a name or a file)\n\n");
+		usage(stderr);
+		return LAB_EXIT_USAGE;
+	}
+	if (timers_cli_load(argv[optind], tunnel, fault, scale, &ct) < 0)
+		goto out;
+
+	struct timers_prediction pred;
+	if (timers_predict(&ct.in, &pred) < 0)
+		goto out;
+	struct timers_doc d = {.topology = ct.topo->name, .tunnel = ct.tunnel_name,
+			       .time_scale = scale, .in = &ct.in, .pred = &pred, .mc = mc,
+			       .mc_samples = samples, .mc_seed = seed};
+	for (size_t i = 0; samples && i < sizeof(models) / sizeof(models[0]); i++, d.n_mc++)
+		if (timers_simulate(&ct.in, models[i], samples, seed, &mc[i]) < 0)
+			goto out;
+	if (json) {
+		struct json j;
+		json_init(&j);
+		timers_predict_doc(&j, &d);
+		int w = json_fputs(&j, stdout);
+		json_free(&j);
+		if (w < 0) {
+			lab_err_errno(LAB_EXIT_FAIL, errno, "writing to stdout");
+			goto out;
+		}
+	} else {
+		print_text(&d);
+	}
+	rc = LAB_EXIT_OK;
+out:
+	timers_cli_free(&ct);
+	if (rc != LAB_EXIT_OK)
+		return lab_err_report();
+	return rc;
+}

@@ -1,0 +1,181 @@
+/* Stable JSON for predictions, simulations and fits. Keys never change meaning;
+ * golden files (tests/unit/timers/golden) compare this text exactly. Unbounded
+ * window ends are written as null. */
+#include "common/json.h"
+#include "timers/timers.h"
+
+void timers_window_json(struct json *j, const struct timers_window *w)
+{
+	json_kv_double(j, "min_s", w->min_s);
+	json_kv_double(j, "max_s", w->max_s);
+}
+
+static void side_json(struct json *j, const struct timers_side *s)
+{
+	json_obj_begin(j);
+	json_kv_str(j, "gateway", s->gateway);
+	json_kv_str(j, "router", s->router);
+	json_kv_str(j, "speaker", timers_speaker_name(s->speaker));
+	json_kv_double(j, "keepalive_s", s->keepalive_s);
+	json_kv_double(j, "hold_s", s->hold_s);
+	json_kv_bool(j, "track_tunnel", s->track_tunnel);
+	json_kv_double(j, "track_latency_s", s->track_latency_s);
+	json_kv_double(j, "dpd_delay_s", s->dpd_delay_s);
+	json_kv_double(j, "bfd_interval_s", s->bfd_interval_s);
+	json_kv_uint(j, "bfd_detect_mult", s->bfd_detect_mult);
+	json_kv_double(j, "propagation_s", s->propagation_s);
+	json_kv_double(j, "programming_s", s->programming_s);
+	json_obj_end(j);
+}
+
+void timers_input_json(struct json *j, const struct timers_input *in)
+{
+	json_obj_begin(j);
+	json_key(j, "sides");
+	json_arr_begin(j);
+	side_json(j, &in->side[0]);
+	side_json(j, &in->side[1]);
+	json_arr_end(j);
+	json_kv_str(j, "fault", timers_fault_name(in->fault));
+	json_kv_uint(j, "fault_side", in->fault_side);
+	json_kv_bool(j, "alternate_path", in->alternate_path);
+	json_kv_double(j, "probe_interval_s", in->probe_interval_s);
+	json_kv_double(j, "clock_granularity_s", in->clock_granularity_s);
+	json_key(j, "retransmit");
+	json_obj_begin(j);
+	json_kv_double(j, "timeout_s", in->retransmit.timeout_s);
+	json_kv_double(j, "base", in->retransmit.base);
+	json_kv_uint(j, "tries", in->retransmit.tries);
+	json_obj_end(j);
+	json_kv_double(j, "article_k_min_s", in->article_k_min_s);
+	json_kv_double(j, "article_switch_s", in->article_switch_s);
+	json_obj_end(j);
+}
+
+static void path_json(struct json *j, const struct timers_path *p)
+{
+	json_obj_begin(j);
+	timers_window_json(j, &p->w);
+	json_kv_str(j, "mechanism", timers_mechanism_name(p->mechanism));
+	json_kv_str(j, "note", p->note);
+	json_key(j, "parts");
+	json_arr_begin(j);
+	for (size_t i = 0; i < p->n_parts; i++) {
+		json_obj_begin(j);
+		json_kv_str(j, "name", p->parts[i].name);
+		json_kv_str(j, "where", p->parts[i].where);
+		timers_window_json(j, &p->parts[i].w);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
+void timers_prediction_json(struct json *j, const struct timers_prediction *p)
+{
+	json_obj_begin(j);
+	json_key(j, "session");
+	json_obj_begin(j);
+	json_kv_double(j, "hold_s", p->session.hold_s);
+	json_key(j, "keepalive_s");
+	json_arr_begin(j);
+	json_double(j, p->session.keepalive_s[0]);
+	json_double(j, p->session.keepalive_s[1]);
+	json_arr_end(j);
+	json_key(j, "hold_min_s");
+	json_arr_begin(j);
+	json_double(j, p->session.hold_min_s[0]);
+	json_double(j, p->session.hold_min_s[1]);
+	json_arr_end(j);
+	json_obj_end(j);
+	json_key(j, "models");
+	json_arr_begin(j);
+	for (size_t i = 0; i < p->n_models; i++) {
+		const struct timers_model *m = &p->models[i];
+		json_obj_begin(j);
+		json_kv_str(j, "name", m->name);
+		json_kv_str(j, "summary", m->summary);
+		for (int d = 0; d < TIMERS_NDIR; d++) {
+			json_key(j, timers_dir_name((enum timers_dir)d));
+			path_json(j, &m->dir[d]);
+		}
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
+void timers_mc_json(struct json *j, const struct timers_mc_result *r)
+{
+	json_obj_begin(j);
+	json_kv_str(j, "model", r->model);
+	for (int d = 0; d < TIMERS_NDIR; d++) {
+		json_key(j, timers_dir_name((enum timers_dir)d));
+		json_obj_begin(j);
+		timers_window_json(j, &r->dir[d].w);
+		json_kv_double(j, "mean_s", r->dir[d].mean_s);
+		json_kv_uint(j, "samples", r->dir[d].n);
+		json_obj_end(j);
+	}
+	json_obj_end(j);
+}
+
+void timers_fit_json(struct json *j, const struct timers_fit *f)
+{
+	json_obj_begin(j);
+	json_kv_str(j, "unknown", timers_unknown_name(f->unknown));
+	json_kv_str(j, "direction", timers_dir_name(f->dir));
+	json_kv_bool(j, "found", f->found);
+	if (f->found) {
+		json_kv_double(j, "lo_s", f->lo_s);
+		json_kv_double(j, "hi_s", f->hi_s);
+		json_kv_double(j, "suggest_s", f->suggest_s);
+		json_key(j, "window_at_suggest");
+		json_obj_begin(j);
+		timers_window_json(j, &f->at_suggest);
+		json_obj_end(j);
+	} else {
+		json_kv_str(j, "why", f->why);
+	}
+	json_obj_end(j);
+}
+
+/* The article's published numbers (ARTICLE.md "The failover test"): fixed, never
+ * scaled, printed beside every prediction. */
+static const double article_measured[] = {36.7, 36.9};
+
+void timers_predict_doc(struct json *j, const struct timers_doc *d)
+{
+	json_obj_begin(j);
+	json_kv_str(j, "topology", d->topology);
+	json_kv_str(j, "tunnel", d->tunnel);
+	json_kv_double(j, "time_scale", d->time_scale);
+	json_key(j, "input");
+	timers_input_json(j, d->in);
+	json_key(j, "prediction");
+	timers_prediction_json(j, d->pred);
+	json_key(j, "article");
+	json_obj_begin(j);
+	json_kv_double(j, "min_s", 32);
+	json_kv_double(j, "max_s", 41);
+	json_key(j, "measured_s");
+	json_arr_begin(j);
+	for (size_t i = 0; i < sizeof(article_measured) / sizeof(article_measured[0]); i++)
+		json_double(j, article_measured[i]);
+	json_arr_end(j);
+	json_kv_str(j, "why_rfc4271_differs", TIMERS_WHY_ARTICLE_DIFFERS);
+	json_obj_end(j);
+	if (d->n_mc) {
+		json_key(j, "montecarlo");
+		json_obj_begin(j);
+		json_kv_uint(j, "samples", d->mc_samples);
+		json_kv_uint(j, "seed", d->mc_seed);
+		json_key(j, "models");
+		json_arr_begin(j);
+		for (size_t i = 0; i < d->n_mc; i++)
+			timers_mc_json(j, &d->mc[i]);
+		json_arr_end(j);
+		json_obj_end(j);
+	}
+	json_obj_end(j);
+}

@@ -1,0 +1,241 @@
+/* Seeded Monte Carlo of the same mechanisms as closed.c, simulated event by event:
+ * the peer's KEEPALIVE schedule with its jitter, the hold timer restarted (and, for
+ * BIRD, re-jittered) on every arrival, charon's DPD check loop on a whole-second
+ * clock, BFD packets, and the probe grid. The fault falls at a uniformly random
+ * phase after a warm-up. Nothing here calls the closed form, so the tests that
+ * compare the two check both. */
+#include <math.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "timers/internal.h"
+
+/* xoshiro256** seeded through splitmix64 (Blackman and Vigna): small, fast, and
+ * the same sequence on every platform for a given seed. */
+struct rng {
+	uint64_t s[4];
+};
+
+static uint64_t splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static void rng_seed(struct rng *r, uint64_t seed)
+{
+	for (int i = 0; i < 4; i++)
+		r->s[i] = splitmix64(&seed);
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+static uint64_t rng_next(struct rng *r)
+{
+	uint64_t *s = r->s, out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return out;
+}
+
+/* Uniform in [0, 1). */
+static double rng_unit(struct rng *r)
+{
+	return (double)(rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+static double uniform(struct rng *r, double a, double b)
+{
+	return a + (b - a) * rng_unit(r);
+}
+
+/* RFC 4271 s10 and BIRD's bgp_start_timer: a jittered timer runs [0.75T, T]. */
+static double jittered(struct rng *r, double t)
+{
+	return uniform(r, 0.75 * t, t);
+}
+
+struct sim {
+	const struct timers_input *in;
+	struct timers_session ses;
+	struct rng rng;
+};
+
+/* Arrival times of the peer's periodic packets (KEEPALIVE or BFD), jittered each
+ * interval, from session start at 0 up to the fault at `fault`. Returns the last
+ * arrival before the fault and, through hold_expiry, when side's hold timer (restarted
+ * on each arrival with a fresh draw) expires after it. */
+static double last_arrival(struct sim *sm, double interval, double fault, double hold,
+			   bool hold_jitter, double *hold_expiry)
+{
+	double t = 0, last = 0, expiry = 0;
+	for (;;) {
+		double h = hold_jitter ? jittered(&sm->rng, hold) : hold;
+		last = t;
+		expiry = t + h;
+		t += jittered(&sm->rng, interval);
+		if (t >= fault)
+			break;
+	}
+	if (hold_expiry)
+		*hold_expiry = expiry;
+	return last;
+}
+
+/* charon's send_dpd(): at each check, if the seconds-clock says nothing came in for
+ * dpd_delay, probe; else re-check dpd_delay - diff later. Inbound traffic before the
+ * fault is the peer's KEEPALIVEs (arrivals) and the answers to our own probes. */
+static double dpd_detect(struct sim *sm, uint32_t side, double fault)
+{
+	const struct timers_input *in = sm->in;
+	double d = in->side[side].dpd_delay_s, g = in->clock_granularity_s;
+	double k = timers_inbound_gap(in, &sm->ses, side);
+	double phase = uniform(&sm->rng, 0, g);
+	double next_ka = 0, last_in = 0, check = d;
+
+	for (int guard = 0; guard < 1000000; guard++) {
+		while (next_ka <= check && next_ka < fault) {
+			last_in = next_ka;
+			next_ka += jittered(&sm->rng, k);
+		}
+		double now_s = floor((check + phase) / g) * g;
+		double last_s = floor((last_in + phase) / g) * g;
+		double diff = now_s - last_s;
+		if (diff >= d) {
+			if (check < fault) {
+				last_in = check; /* the peer answered */
+				check += d;
+				continue;
+			}
+			/* Request plus retransmissions, each waiting timeout * base^n. */
+			double t = in->retransmit.timeout_s, give_up = check;
+			for (uint32_t n = 0; n <= in->retransmit.tries; n++, t *= in->retransmit.base)
+				give_up += t;
+			return give_up - fault;
+		}
+		check += d - diff;
+	}
+	return INFINITY;
+}
+
+static double detect(struct sim *sm, uint32_t side, double fault)
+{
+	const struct timers_input *in = sm->in;
+	const struct timers_side *s = &in->side[side];
+	double best = INFINITY, expiry;
+
+	if (in->fault == TIMERS_FAULT_KILL_SPEAKER)
+		return 0;
+	if (sm->ses.hold_s > 0) {
+		last_arrival(sm, sm->ses.keepalive_s[side ^ 1], fault, sm->ses.hold_s,
+			     s->speaker == TIMERS_SPEAKER_BIRD, &expiry);
+		best = fmin(best, expiry - fault);
+	}
+	if (s->track_tunnel) {
+		bool blind = in->fault == TIMERS_FAULT_KILL_CHARON && side == in->fault_side;
+		if (in->fault == TIMERS_FAULT_IKE_MISMATCH)
+			best = fmin(best, s->track_latency_s);
+		else if (!blind && s->dpd_delay_s > 0)
+			best = fmin(best, dpd_detect(sm, side, fault) + s->track_latency_s);
+	}
+	if (s->bfd_interval_s > 0 && s->bfd_detect_mult > 0) {
+		double last = last_arrival(sm, s->bfd_interval_s, fault, 0, false, NULL);
+		best = fmin(best, last + s->bfd_detect_mult * s->bfd_interval_s - fault);
+	}
+	return best;
+}
+
+/* Probes leave at phase + n*I; one sent at t is lost iff t lies in [fault, fault+T).
+ * Outage = first success after minus last success before. */
+static double measured(const struct timers_input *in, double phase, double fault, double t)
+{
+	double iv = in->probe_interval_s;
+	if (!isfinite(t))
+		return INFINITY;
+	if (iv <= 0)
+		return t;
+	double last = phase + (ceil((fault - phase) / iv) - 1) * iv;
+	double first = phase + ceil((fault + t - phase) / iv) * iv;
+	if (last >= fault)
+		last -= iv;
+	if (first < fault + t)
+		first += iv;
+	return first - last;
+}
+
+static void stat_add(struct timers_mc_stats *st, double v)
+{
+	if (!isfinite(v))
+		return;
+	if (st->n == 0 || v < st->w.min_s)
+		st->w.min_s = v;
+	if (st->n == 0 || v > st->w.max_s)
+		st->w.max_s = v;
+	st->mean_s += v;
+	st->n++;
+}
+
+int timers_simulate(const struct timers_input *in, const char *model, uint64_t samples,
+		    uint64_t seed, struct timers_mc_result *out)
+{
+	struct timers_variant v;
+	struct timers_input mi;
+	struct sim sm;
+
+	if (timers_input_check(in) < 0 || timers_variant(in, model, &v, &mi) < 0)
+		return -1;
+	if (samples == 0)
+		return lab_err(LAB_EXIT_USAGE, "Monte Carlo needs at least one sample");
+	memset(out, 0, sizeof(*out));
+	memcpy(out->model, v.name, strlen(v.name) + 1);
+	sm.in = &mi;
+	timers_negotiate(&mi, &sm.ses);
+	rng_seed(&sm.rng, seed);
+
+	double k = fmax(sm.ses.keepalive_s[0], sm.ses.keepalive_s[1]);
+	/* Long enough for every schedule to forget its start. */
+	double warm = 4 * fmax(fmax(k, sm.ses.hold_s), 1.0);
+	for (uint64_t i = 0; i < samples; i++) {
+		double fault = warm + uniform(&sm.rng, 0, fmax(k, 1.0));
+		double phase = uniform(&sm.rng, 0, fmax(mi.probe_interval_s, 1e-9));
+		double t[2];
+
+		if (v.kind == TIMERS_MODEL_ARTICLE) {
+			double a = sm.ses.hold_s > 0 ? uniform(&sm.rng, mi.article_k_min_s, k) +
+							       sm.ses.hold_s + mi.article_switch_s
+						     : INFINITY;
+			for (int d = 0; d < TIMERS_NDIR; d++)
+				stat_add(&out->dir[d], a);
+			continue;
+		}
+		if (mi.fault == TIMERS_FAULT_KILL_SPEAKER) {
+			for (int d = 0; d < TIMERS_NDIR; d++)
+				stat_add(&out->dir[d], 0);
+			continue;
+		}
+		for (uint32_t s = 0; s < 2; s++)
+			t[s] = mi.alternate_path ? detect(&sm, s, fault) + mi.side[s].propagation_s +
+							   mi.side[s].programming_s
+						 : INFINITY;
+		stat_add(&out->dir[TIMERS_FWD], measured(&mi, phase, fault, t[0]));
+		stat_add(&out->dir[TIMERS_REV], measured(&mi, phase, fault, t[1]));
+		stat_add(&out->dir[TIMERS_RTT], measured(&mi, phase, fault, fmax(t[0], t[1])));
+	}
+	for (int d = 0; d < TIMERS_NDIR; d++) {
+		struct timers_mc_stats *st = &out->dir[d];
+		if (st->n)
+			st->mean_s /= (double)st->n;
+		else
+			st->w.min_s = st->w.max_s = st->mean_s = INFINITY;
+	}
+	return 0;
+}

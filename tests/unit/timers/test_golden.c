@@ -1,0 +1,94 @@
+/* Golden JSON of `labctl predict TOPOLOGY --json` for every shipped topology: any
+ * change in the timer math or the mapping shows up as a diff to review. With
+ * TIMERS_GOLDEN_UPDATE=1 the files are rewritten instead (then review the diff). */
+#include <stdlib.h>
+
+#include "../../check.h"
+#include "common/err.h"
+#include "common/fsutil.h"
+#include "common/json.h"
+#include "timers/timers.h"
+#include "topo/topo.h"
+
+/* The same steps as `labctl predict NAME --json` (lab/cli/timers_cli.c) at time
+ * scale 1 on the first tunnel. */
+static char *predict_doc(const char *topo_dir, const char *name)
+{
+	char path[4096];
+	struct topo *t = NULL;
+	struct topo_diags diags = {0};
+	struct timers_input in;
+	struct timers_prediction p;
+	struct json j;
+	char *out = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s.yaml", topo_dir, name);
+	if (topo_load(path, &t, &diags) < 0) {
+		topo_diags_print(&diags, stderr);
+		topo_diags_free(&diags);
+		return NULL;
+	}
+	topo_diags_free(&diags);
+	if (timers_input_from_topo(t, 0, NULL, &in) < 0 || timers_input_scale_model(&in, 1) < 0 ||
+	    timers_predict(&in, &p) < 0) {
+		fprintf(stderr, "%s: %s\n", name, lab_err_msg());
+		topo_free(t);
+		return NULL;
+	}
+	struct timers_doc d = {.topology = t->name, .tunnel = t->tunnels[0].name,
+			       .time_scale = 1, .in = &in, .pred = &p};
+	json_init(&j);
+	timers_predict_doc(&j, &d);
+	if (!j.oom && (out = malloc(j.len + 2))) {
+		memcpy(out, j.buf, j.len);
+		out[j.len] = '\n';
+		out[j.len + 1] = '\0';
+	}
+	json_free(&j);
+	topo_free(t);
+	return out;
+}
+
+static void golden(const char *topo_dir, const char *golden_dir, const char *name)
+{
+	char path[4096];
+	char *got = predict_doc(topo_dir, name);
+	CHECK(got != NULL);
+	if (!got)
+		return;
+	snprintf(path, sizeof(path), "%s/predict-%s.json", golden_dir, name);
+	if (getenv("TIMERS_GOLDEN_UPDATE")) {
+		FILE *f = fopen(path, "w");
+		CHECK(f && fputs(got, f) >= 0 && fclose(f) == 0);
+		fprintf(stderr, "wrote %s\n", path);
+		free(got);
+		return;
+	}
+	FILE *f = fopen(path, "r");
+	char *want = NULL;
+	size_t cap = 0;
+	ssize_t n = f ? getdelim(&want, &cap, '\0', f) : -1;
+	if (f)
+		fclose(f);
+	CHECK(n > 0);
+	if (n > 0) {
+		CHECK_STR(got, want);
+		if (strcmp(got, want))
+			fprintf(stderr, "  %s differs from the prediction; if the change is intended, "
+					"regenerate with TIMERS_GOLDEN_UPDATE=1 and review the diff\n",
+				path);
+	}
+	free(want);
+	free(got);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s TOPOLOGY_DIR GOLDEN_DIR\n", argv[0]);
+		return 2;
+	}
+	golden(argv[1], argv[2], "dual-tunnel");
+	golden(argv[1], argv[2], "single-tunnel");
+	return check_done();
+}
