@@ -113,7 +113,7 @@ static int start_charon(struct lab_ctx *ctx, const char *node, enum ipsec_backen
 			const char *plugin)
 {
 	struct ipsec_paths p;
-	if (node_paths(ctx, node, &p) < 0)
+	if (run_node_mkdir(ctx->run, node) < 0 || node_paths(ctx, node, &p) < 0)
 		return -1;
 	char *conf = ipsec_conf_render(&p, b);
 	if (!conf)

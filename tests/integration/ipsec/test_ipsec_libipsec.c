@@ -1,0 +1,325 @@
+/* The ipsec service for real, with the libipsec backend (this machine's kernel has
+ * no ESP): dual-tunnel's network, one charon per gateway, both tunnels up and
+ * carrying traffic (SA counters), the plugin's events in order in the journals, the
+ * key nowhere it must not be, an authentication failure and a proposal mismatch
+ * (the latter from a topology file) reported with the tunnel and the reason within
+ * a bounded time, a killed charon detected. Everything under a private run root
+ * and lab names with our pid; torn down even when checks fail. */
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../check.h"
+#include "common/clock.h"
+#include "common/err.h"
+#include "common/fsutil.h"
+#include "ipsec/report.h"
+#include "ipsec/service.h"
+#include "ipsec/vici.h"
+#include "run/net.h"
+#include "run/run.h"
+#include "topo/topo.h"
+
+#define PSK "aliazu12345"
+
+struct lab {
+	struct run_lab run;
+	struct topo *topo;
+	struct run_net net;
+	struct lab_ctx ctx;
+	bool created;
+};
+
+static int lab_up(struct lab *L, const char *name, const char *topo_path)
+{
+	struct topo_diags d = {0};
+	memset(L, 0, sizeof(*L));
+	if (topo_load(topo_path, &L->topo, &d) < 0) {
+		topo_diags_print(&d, stderr);
+		topo_diags_free(&d);
+		return -1;
+	}
+	topo_diags_free(&d);
+	if (run_lab_create(name, &L->run) < 0)
+		return -1;
+	L->created = true;
+	if (run_net_build(&L->run, L->topo, &L->net) < 0)
+		return -1;
+	L->ctx = (struct lab_ctx){.run = &L->run, .topo = L->topo, .time_scale = 1.0};
+	snprintf(L->ctx.ipsec_backend, sizeof(L->ctx.ipsec_backend), "libipsec");
+	return ipsec_service.start(&L->ctx);
+}
+
+/* Polls ready() like `up` does; returns its final value and the elapsed time. */
+static int wait_ready(struct lab *L, int64_t limit_ns, int64_t *took, char *why, size_t len)
+{
+	int64_t t0 = mono_ns();
+	int r;
+	do {
+		r = ipsec_service.ready(&L->ctx, why, len);
+		if (r != 0)
+			break;
+		sleep_ns(100 * NS_PER_MS);
+	} while (mono_ns() - t0 < limit_ns);
+	*took = mono_ns() - t0;
+	return r;
+}
+
+static void lab_down(struct lab *L, const char *name)
+{
+	if (L->created) {
+		run_net_close(&L->net);
+		run_lab_close(&L->run);
+		struct run_down_stats st;
+		if (run_lab_down(name, &st) < 0)
+			fprintf(stderr, "down %s: %s\n", name, lab_err_msg());
+	}
+	if (L->topo)
+		topo_free(L->topo);
+}
+
+static char *journal_of(struct lab *L, const char *node)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16], *text = NULL;
+	size_t n;
+	run_node_dir(&L->run, node, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/events.jsonl", dir);
+	return read_file(path, &text, &n) == 0 ? text : NULL;
+}
+
+/* ike-up then child-up for the tunnel, from the plugin (src ike), in this order. */
+static void check_journal_order(struct lab *L, const char *node, const char *tunnel)
+{
+	char *text = journal_of(L, node), pat[64];
+	CHECK(text != NULL);
+	if (!text)
+		return;
+	snprintf(pat, sizeof(pat), "\"tunnel\":\"%s\"", tunnel);
+	char *ike = strstr(text, "\"src\":\"ike\",\"ev\":\"ike-up\"");
+	char *child = strstr(text, "\"src\":\"ike\",\"ev\":\"child-up\"");
+	CHECK(ike != NULL);
+	CHECK(child != NULL);
+	CHECK(ike && child && ike < child);
+	CHECK(strstr(text, pat) != NULL);
+	CHECK(strstr(text, "\"spi_in\":\"") != NULL);
+	free(text);
+}
+
+/* The key may only be in the lab's 0600 copy of the topology; never in charon's
+ * files, journals, configs or any process's argv. */
+static void check_no_key_leak(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char path[PATH_MAX];
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		struct stat st;
+		if (lstat(path, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			check_no_key_leak(path);
+			continue;
+		}
+		if (!S_ISREG(st.st_mode))
+			continue;
+		char *text = NULL;
+		size_t n;
+		if (read_file(path, &text, &n) < 0)
+			continue;
+		if (memmem(text, n, PSK, strlen(PSK))) {
+			bool allowed = !strcmp(e->d_name, "topology.yaml") && !(st.st_mode & 0077);
+			if (!allowed)
+				fprintf(stderr, "key found in %s (mode %o)\n", path, st.st_mode & 0777);
+			CHECK(allowed);
+		}
+		free(text);
+	}
+	closedir(d);
+}
+
+static void check_no_key_in_argv(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char path[300], *text = NULL;
+		size_t n;
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", e->d_name);
+		if (read_file(path, &text, &n) < 0)
+			continue;
+		bool leak = memmem(text, n, PSK, strlen(PSK)) != NULL;
+		if (leak)
+			fprintf(stderr, "key in argv of pid %s\n", e->d_name);
+		CHECK(!leak);
+		free(text);
+	}
+	if (d)
+		closedir(d);
+}
+
+static int vici_on(struct lab *L, const char *node, struct ipsec_vici **v)
+{
+	char dir[PATH_MAX];
+	struct ipsec_paths p;
+	run_node_dir(&L->run, node, dir, sizeof(dir));
+	ipsec_paths_init(&p, dir);
+	return ipsec_vici_open(p.vici, v);
+}
+
+static void status_check(struct lab *L, const char *expect0, const char *expect1)
+{
+	struct json j;
+	json_init(&j);
+	json_obj_begin(&j);
+	CHECK(ipsec_status_json(&L->run, L->topo, &j) == 0);
+	json_obj_end(&j);
+	char want[64];
+	snprintf(want, sizeof(want), "\"name\":\"tun0\",\"state\":\"%s\"", expect0);
+	CHECK(j.buf && strstr(j.buf, want));
+	snprintf(want, sizeof(want), "\"name\":\"tun1\",\"state\":\"%s\"", expect1);
+	CHECK(j.buf && strstr(j.buf, want));
+	CHECK(j.buf && strstr(j.buf, "\"backend\":\"libipsec\""));
+	if (getenv("VERBOSE") && j.buf)
+		printf("%s\n", j.buf);
+	json_free(&j);
+}
+
+/* Both tunnels up with traffic, then an authentication failure on tun0 (the peer's
+ * key replaced over VICI, as a fault would) and a killed charon on tun1. */
+static void scenario_good(const char *name)
+{
+	struct lab L;
+	char why[256] = "", topo[PATH_MAX];
+	int64_t took;
+	snprintf(topo, sizeof(topo), "%s/topologies/dual-tunnel.yaml", LABCTL_SOURCE_ROOT);
+	int rc = lab_up(&L, name, topo);
+	if (rc < 0)
+		fprintf(stderr, "up: %s\n", lab_err_msg());
+	CHECK(rc == 0);
+	if (rc == 0) {
+		int r = wait_ready(&L, 30 * NS_PER_SEC, &took, why, sizeof(why));
+		if (r != 1)
+			fprintf(stderr, "not ready: %s / %s\n", why, r < 0 ? lab_err_msg() : "");
+		CHECK_INT(r, 1);
+		printf("both tunnels ready (CHILD_SAs installed, ping counted) in %.2f s\n",
+		       (double)took / NS_PER_SEC);
+		status_check(&L, "up", "up");
+		check_journal_order(&L, "ali-vpn0", "tun0");
+		check_journal_order(&L, "azure-vpn0", "tun0");
+		check_journal_order(&L, "ali-vpn1", "tun1");
+		check_journal_order(&L, "azure-vpn1", "tun1");
+		check_no_key_leak(L.run.dir);
+		check_no_key_in_argv();
+
+		/* authentication failure: azure-vpn0 now holds another key for tun0 */
+		struct ipsec_vici *v;
+		struct vmsg m;
+		CHECK(vici_on(&L, "azure-vpn0", &v) == 0);
+		CHECK(ipsec_msg_load_shared(L.topo, 0, 1, "not-the-key", &m) == 0);
+		CHECK(ipsec_vici_call(v, &m) == 0);
+		vmsg_free(&m);
+		ipsec_vici_close(v);
+		CHECK(vici_on(&L, "ali-vpn0", &v) == 0);
+		CHECK(ipsec_msg_terminate("tun0", &m) == 0);
+		CHECK(ipsec_vici_call(v, &m) == 0);
+		vmsg_free(&m);
+		lab_err_clear();
+		/* terminate is async; re-initiate once the old SA is gone */
+		sleep_ns(500 * NS_PER_MS);
+		CHECK(ipsec_msg_initiate("tun0", 0, &m) == 0);
+		ipsec_vici_call(v, &m); /* fails: that is the point */
+		lab_err_clear();
+		vmsg_free(&m);
+		ipsec_vici_close(v);
+		r = wait_ready(&L, 15 * NS_PER_SEC, &took, why, sizeof(why));
+		CHECK_INT(r, -1);
+		printf("auth failure reported in %.2f s: %s\n", (double)took / NS_PER_SEC, lab_err_msg());
+		CHECK(strstr(lab_err_msg(), "tun0") != NULL);
+		CHECK(strstr(lab_err_msg(), "auth") != NULL);
+		CHECK(took < 15 * NS_PER_SEC);
+		char *j = journal_of(&L, "azure-vpn0");
+		CHECK(j && strstr(j, "\"alert\":\"peer-auth-failed\""));
+		free(j);
+		check_no_key_leak(L.run.dir);
+
+		/* a killed charon is detected and named */
+		struct ipsec_charon c;
+		CHECK(ipsec_charon_find(&L.run, "azure-vpn1", &c) == 0 && c.alive);
+		if (c.alive)
+			kill(c.pid, SIGKILL);
+		sleep_ns(300 * NS_PER_MS);
+		CHECK(ipsec_charon_find(&L.run, "azure-vpn1", &c) == 0 && !c.alive);
+		status_check(&L, "down", "charon-dead");
+	}
+	lab_down(&L, name);
+}
+
+/* A topology file whose two ends of tun1 disagree on the IKE proposal. */
+static void scenario_mismatch(const char *name, const char *dir)
+{
+	char src[PATH_MAX], dst[PATH_MAX], *text = NULL;
+	size_t n;
+	snprintf(src, sizeof(src), "%s/topologies/dual-tunnel.yaml", LABCTL_SOURCE_ROOT);
+	snprintf(dst, sizeof(dst), "%s/mismatch.yaml", dir);
+	CHECK(read_file(src, &text, &n) == 0);
+	if (!text)
+		return;
+	const char *anchor = "inside: 169.254.21.6/30}";
+	char *at = strstr(text, anchor);
+	CHECK(at != NULL);
+	if (!at) {
+		free(text);
+		return;
+	}
+	FILE *f = fopen(dst, "w");
+	fprintf(f, "%.*sinside: 169.254.21.6/30, ike: {proposal: aes128-sha256-modp2048}}%s",
+		(int)(at - text), text, at + strlen(anchor));
+	fclose(f);
+	free(text);
+
+	struct lab L;
+	char why[256] = "";
+	int64_t took;
+	int rc = lab_up(&L, name, dst);
+	CHECK(rc == 0);
+	if (rc == 0) {
+		int r = wait_ready(&L, 15 * NS_PER_SEC, &took, why, sizeof(why));
+		CHECK_INT(r, -1);
+		printf("proposal mismatch reported in %.2f s: %s\n", (double)took / NS_PER_SEC,
+		       lab_err_msg());
+		CHECK(strstr(lab_err_msg(), "tun1") != NULL);
+		CHECK(strstr(lab_err_msg(), "proposal") != NULL);
+		status_check(&L, "up", "down");
+	}
+	lab_down(&L, name);
+	unlink(dst);
+}
+
+int main(void)
+{
+	if (geteuid() != 0)
+		return check_skip("needs root (CAP_NET_ADMIN)");
+	if (access("/usr/lib/ipsec/charon", X_OK) != 0)
+		return check_skip("strongSwan's charon is not installed (scripts/setup)");
+	char root[64], good[32], bad[32];
+	snprintf(root, sizeof(root), "/tmp/lci%d", (int)getpid());
+	mkdir(root, 0700);
+	setenv("LABCTL_RUN_DIR", root, 1);
+	snprintf(good, sizeof(good), "ip%d", (int)getpid());
+	snprintf(bad, sizeof(bad), "ipm%d", (int)getpid());
+	scenario_good(good);
+	scenario_mismatch(bad, root);
+	remove_tree(root);
+	return check_done();
+}
