@@ -95,23 +95,27 @@ int bgp_as_path_append(struct bgp_as_path *p, uint8_t type, const uint32_t *asn,
 	return 0;
 }
 
+/* Rebuilt through append so the path keeps the one form the parser produces
+ * (sequences packed 255 to a segment from the left); RFC 4271 s5.1.2: in front of
+ * a set a new sequence starts, which append does by itself. */
 int bgp_as_path_prepend(struct bgp_as_path *p, uint32_t asn)
 {
-	if (grow(p, 1, 1) < 0)
-		return -ENOMEM;
-	memmove(&p->asn[1], &p->asn[0], p->nasn * sizeof(*p->asn));
-	p->asn[0] = asn;
-	p->nasn++;
-	if (p->nseg && p->seg[0].type == BGP_AS_SEQUENCE && p->seg[0].count < SEG_MAX) {
-		p->seg[0].count++;
-		return 0;
+	struct bgp_as_path out = {0};
+	size_t k = 0;
+
+	if (bgp_as_path_append(&out, BGP_AS_SEQUENCE, &asn, 1) < 0)
+		goto oom;
+	for (size_t i = 0; i < p->nseg; i++) {
+		if (bgp_as_path_append(&out, p->seg[i].type, &p->asn[k], p->seg[i].count) < 0)
+			goto oom;
+		k += p->seg[i].count;
 	}
-	/* RFC 4271 s5.1.2: in front of a set (or a full sequence) a new sequence. */
-	memmove(&p->seg[1], &p->seg[0], p->nseg * sizeof(*p->seg));
-	p->seg[0].type = BGP_AS_SEQUENCE;
-	p->seg[0].count = 1;
-	p->nseg++;
+	bgp_as_path_free(p);
+	*p = out;
 	return 0;
+oom:
+	bgp_as_path_free(&out);
+	return -ENOMEM;
 }
 
 size_t bgp_as_path_length(const struct bgp_as_path *p)
@@ -153,8 +157,8 @@ bool bgp_as_path_has_big(const struct bgp_as_path *p)
 
 void bgp_as_path_format(const struct bgp_as_path *p, char *buf, size_t size)
 {
-	static const char lbr[] = " {(["; /* by segment type: set, -, confed seq, set */
-	static const char rbr[] = " })]";
+	static const char lbr[] = " { (["; /* by segment type */
+	static const char rbr[] = " } )]";
 	size_t k = 0, off = 0;
 
 	if (!size)
