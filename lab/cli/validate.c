@@ -2,44 +2,106 @@
  * every problem with file:line:col. Exit 2 if any file has a problem. */
 #include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/commands.h"
 #include "common/err.h"
+#include "common/json.h"
 #include "topo/topo.h"
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: labctl validate FILE|NAME...\n\n"
+	fprintf(f, "usage: labctl validate [--json] FILE|NAME...\n\n"
 		   "Loads each topology (a path, or a name such as dual-tunnel) and checks it:\n"
 		   "prints \"FILE: ok\" and a summary, or every problem as\n"
-		   "FILE:LINE:COL: error: what was found; what is expected. Exit 2 on any problem.\n");
+		   "FILE:LINE:COL: error: what was found; what is expected. Exit 2 on any problem.\n"
+		   "--json: one JSON object per file on stdout instead (ok, counts, problems).\n");
+}
+
+struct counts {
+	size_t speakers, bird, sessions;
+};
+
+static struct counts count(const struct topo *t)
+{
+	struct counts c = {0};
+	size_t neighbors = 0;
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		if (!t->nodes[i].bgp)
+			continue;
+		c.speakers++;
+		c.bird += t->nodes[i].bgp->speaker == TOPO_SPEAKER_BIRD;
+		neighbors += t->nodes[i].bgp->n_neighbors;
+	}
+	/* validation guarantees every session is configured on both ends */
+	c.sessions = neighbors / 2;
+	return c;
+}
+
+static void print_json(const char *arg, const char *path, const struct topo *t,
+		       const struct topo_diags *d)
+{
+	struct json j;
+	json_init(&j);
+	json_obj_begin(&j);
+	json_kv_str(&j, "file", path ? path : arg);
+	json_kv_bool(&j, "ok", t != NULL);
+	if (t) {
+		struct counts c = count(t);
+		json_kv_str(&j, "name", t->name);
+		json_kv_uint(&j, "nodes", t->n_nodes);
+		json_kv_uint(&j, "links", t->n_links);
+		json_kv_uint(&j, "tunnels", t->n_tunnels);
+		json_kv_uint(&j, "bgp_speakers", c.speakers);
+		json_kv_uint(&j, "bird_speakers", c.bird);
+		json_kv_uint(&j, "bgp_sessions", c.sessions);
+		json_kv_uint(&j, "probes", t->n_probes);
+	}
+	json_key(&j, "problems");
+	json_arr_begin(&j);
+	for (size_t i = 0; d && i < d->n; i++) {
+		json_obj_begin(&j);
+		json_kv_str(&j, "file", d->v[i].file);
+		json_kv_uint(&j, "line", d->v[i].pos.line);
+		json_kv_uint(&j, "col", d->v[i].pos.col);
+		json_kv_str(&j, "message", d->v[i].msg);
+		json_obj_end(&j);
+	}
+	if (!t && (!d || !d->n)) {
+		json_obj_begin(&j);
+		json_kv_str(&j, "message", lab_err_msg());
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_obj_end(&j);
+	json_fputs(&j, stdout);
+	json_free(&j);
 }
 
 static void summary(const struct topo *t)
 {
-	size_t speakers = 0, neighbors = 0, bird = 0;
-	for (size_t i = 0; i < t->n_nodes; i++) {
-		if (!t->nodes[i].bgp)
-			continue;
-		speakers++;
-		bird += t->nodes[i].bgp->speaker == TOPO_SPEAKER_BIRD;
-		neighbors += t->nodes[i].bgp->n_neighbors;
-	}
-	/* validation guarantees every session is configured on both ends */
+	struct counts c = count(t);
 	printf("%s: %zu nodes, %zu links, %zu tunnel%s, %zu BGP speaker%s (%zu BIRD), %zu session%s, %zu probe%s\n",
-	       t->name, t->n_nodes, t->n_links, t->n_tunnels, t->n_tunnels == 1 ? "" : "s", speakers,
-	       speakers == 1 ? "" : "s", bird, neighbors / 2, neighbors / 2 == 1 ? "" : "s",
+	       t->name, t->n_nodes, t->n_links, t->n_tunnels, t->n_tunnels == 1 ? "" : "s", c.speakers,
+	       c.speakers == 1 ? "" : "s", c.bird, c.sessions, c.sessions == 1 ? "" : "s",
 	       t->n_probes, t->n_probes == 1 ? "" : "s");
 }
 
 int cmd_validate(int argc, char **argv)
 {
-	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
+	static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+					     {"help", no_argument, NULL, 'h'},
+					     {0}};
+	bool json = false;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'j') {
+			json = true;
+			continue;
+		}
 		if (c == 'h') {
 			usage(stdout);
 			return LAB_EXIT_OK;
@@ -55,20 +117,34 @@ int cmd_validate(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		char path[PATH_MAX];
 		if (topo_resolve_path(argv[i], path, sizeof(path)) < 0) {
-			ret = lab_err_report();
+			if (json) {
+				print_json(argv[i], NULL, NULL, NULL);
+				ret = lab_err_code();
+			} else {
+				ret = lab_err_report();
+			}
 			continue;
 		}
 		struct topo *t = NULL;
 		struct topo_diags d = {0};
 		if (topo_load(path, &t, &d) < 0) {
-			fflush(stdout);
-			topo_diags_print(&d, stderr);
+			if (json) {
+				print_json(argv[i], path, NULL, &d);
+				ret = lab_err_code();
+			} else {
+				fflush(stdout);
+				topo_diags_print(&d, stderr);
+				ret = lab_err_report();
+			}
 			topo_diags_free(&d);
-			ret = lab_err_report();
 			continue;
 		}
-		printf("%s: ok\n", path);
-		summary(t);
+		if (json) {
+			print_json(argv[i], path, t, NULL);
+		} else {
+			printf("%s: ok\n", path);
+			summary(t);
+		}
 		topo_free(t);
 	}
 	return ret;
