@@ -1,0 +1,59 @@
+/* labctl's "bgp" service: configuration for each node's speaker (our labctl-bgpd
+ * or BIRD 2) generated from the topology, starting them, readiness (every session
+ * Established, every route of the lab installed) and status.
+ *
+ * Files per node, in /run/labctl/<lab>/<node>/ (mode 0600):
+ *   bgpd.conf, bgpd.sock, bgpd.log       our speaker
+ *   bird.conf, bird.ctl, bird.pid, bird.log   BIRD */
+#ifndef LAB_BGP_SVC_H
+#define LAB_BGP_SVC_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "run/service.h"
+#include "topo/model.h"
+
+extern const struct lab_service bgp_service;
+
+/* A growing text buffer for configuration files. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+	bool oom;
+};
+void sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sbuf_free(struct sbuf *b);
+
+/* Our address towards neighbor nb of node: the interface or tunnel-inside address
+ * whose prefix covers the neighbor. 0 or -1 (lab_err: the topology gives none). */
+int bgp_svc_local_addr(const struct topo *t, uint32_t node, struct in_addr nb,
+		       struct in_addr *out);
+
+/* The configuration texts. node_dir: where the node's files live. */
+int bgp_svc_bgpd_conf(const struct topo *t, uint32_t node, const char *node_dir,
+		      struct sbuf *out);
+int bgp_svc_bird_conf(const struct topo *t, uint32_t node, const char *node_dir,
+		      struct sbuf *out);
+
+/* One request on a speaker's control socket; *reply is malloc'd, NUL-terminated.
+ * For BIRD, the reply is every line up to the final one (code and text kept). */
+int bgp_svc_bgpd_request(const char *sock, const char *req, char **reply);
+int bgp_svc_bird_request(const char *sock, const char *cmd, char **reply);
+
+/* Session states from a speaker: names and whether Established. */
+struct bgp_svc_session {
+	char peer[64]; /* address for ours, protocol name for BIRD */
+	char state[32];
+	bool established;
+};
+/* Parses `show` (ours) / `show protocols` (BIRD) replies. Returns the count filled
+ * (at most max). */
+size_t bgp_svc_parse_bgpd_sessions(const char *show, struct bgp_svc_session *v, size_t max);
+size_t bgp_svc_parse_bird_sessions(const char *reply, struct bgp_svc_session *v, size_t max);
+
+/* BIRD's protocol name for a neighbor: "n_169_254_21_1". */
+void bgp_svc_bird_proto_name(struct in_addr nb, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,250 @@
+/* The "bgp" service (run/service.h): for each node with a bgp section, write its
+ * speaker's configuration and start it; ready when every session of every node is
+ * Established and every network originated anywhere in the lab is in every other
+ * BGP node's routing table (ours: written into the kernel FIB). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bgp_svc/bgp_svc.h"
+#include "common/err.h"
+#include "common/fsutil.h"
+#include "topo/topo.h"
+
+#define MAX_SESSIONS 64
+
+/* labctl-bgpd beside labctl (the build root; tests sit deeper), LABCTL_BGPD, or
+ * the PATH (installed). */
+static void bgpd_path(char *buf, size_t len)
+{
+	buf[0] = 0;
+	const char *env = getenv("LABCTL_BGPD");
+	if (env && *env) {
+		snprintf(buf, len, "%s", env);
+		return;
+	}
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		for (int up = 0; up < 4; up++) {
+			char *slash = strrchr(exe, '/');
+			if (!slash)
+				break;
+			*slash = 0;
+			if (snprintf(buf, len, "%s/labctl-bgpd", exe) < (int)len &&
+			    access(buf, X_OK) == 0)
+				return;
+		}
+	}
+	snprintf(buf, len, "labctl-bgpd");
+}
+
+static int start_node(struct lab_ctx *ctx, uint32_t i)
+{
+	const struct topo *t = ctx->topo;
+	const struct topo_node *n = &t->nodes[i];
+	char dir[PATH_MAX], conf[PATH_MAX + 16], log[PATH_MAX + 16];
+	if (run_node_dir(ctx->run, n->name, dir, sizeof(dir)) < 0 ||
+	    run_node_mkdir(ctx->run, n->name) < 0)
+		return -1;
+	bool bird = n->bgp->speaker == TOPO_SPEAKER_BIRD;
+	struct sbuf text = {0};
+	int rc = bird ? bgp_svc_bird_conf(t, i, dir, &text) : bgp_svc_bgpd_conf(t, i, dir, &text);
+	if (rc < 0)
+		goto out;
+	snprintf(conf, sizeof(conf), "%s/%s", dir, bird ? "bird.conf" : "bgpd.conf");
+	if (write_file_atomic(conf, text.s, text.len, 0600) < 0) {
+		rc = lab_err_errno(LAB_EXIT_FAIL, errno, "writing %s", conf);
+		goto out;
+	}
+	snprintf(log, sizeof(log), "%s/%s", dir, bird ? "bird.out" : "bgpd.log");
+	pid_t pid;
+	if (bird) {
+		char sock[PATH_MAX + 16], pidf[PATH_MAX + 16];
+		snprintf(sock, sizeof(sock), "%s/bird.ctl", dir);
+		snprintf(pidf, sizeof(pidf), "%s/bird.pid", dir);
+		/* -f: stay in the foreground, so the recorded pid is BIRD itself. */
+		char *argv[] = {"bird", "-f", "-c", conf, "-s", sock, "-P", pidf, NULL};
+		struct run_spawn s = {.node = n->name, .what = "bird", .argv = argv,
+				      .stdout_path = log, .new_session = true};
+		rc = run_spawn(ctx->run, &s, &pid);
+	} else {
+		char exe[PATH_MAX];
+		bgpd_path(exe, sizeof(exe));
+		char *argv[] = {exe, "-c", conf, NULL};
+		struct run_spawn s = {.node = n->name, .what = "bgpd", .argv = argv,
+				      .stdout_path = log, .new_session = true};
+		rc = run_spawn(ctx->run, &s, &pid);
+	}
+	if (rc == 0 && ctx->verbose)
+		fprintf(stderr, "labctl: %s: started %s (pid %d)\n", n->name,
+			bird ? "bird" : "labctl-bgpd", (int)pid);
+out:
+	sbuf_free(&text);
+	return rc;
+}
+
+static int bgp_start(struct lab_ctx *ctx)
+{
+	for (uint32_t i = 0; i < ctx->topo->n_nodes; i++)
+		if (ctx->topo->nodes[i].bgp && start_node(ctx, i) < 0)
+			return -1;
+	return 0;
+}
+
+/* Asks node i's speaker for its sessions and (optionally) its routes. */
+static int query(struct lab_ctx *ctx, uint32_t i, struct bgp_svc_session *v, size_t *nv,
+		 char **routes)
+{
+	const struct topo_node *n = &ctx->topo->nodes[i];
+	char dir[PATH_MAX], sock[PATH_MAX + 16];
+	if (run_node_dir(ctx->run, n->name, dir, sizeof(dir)) < 0)
+		return -1;
+	char *reply = NULL;
+	*nv = 0;
+	if (routes)
+		*routes = NULL;
+	if (n->bgp->speaker == TOPO_SPEAKER_BIRD) {
+		snprintf(sock, sizeof(sock), "%s/bird.ctl", dir);
+		if (bgp_svc_bird_request(sock, "show protocols", &reply) < 0)
+			return -1;
+		*nv = bgp_svc_parse_bird_sessions(reply, v, MAX_SESSIONS);
+		free(reply);
+		if (routes && bgp_svc_bird_request(sock, "show route", routes) < 0)
+			return -1;
+		return 0;
+	}
+	snprintf(sock, sizeof(sock), "%s/bgpd.sock", dir);
+	if (bgp_svc_bgpd_request(sock, "show", &reply) < 0)
+		return -1;
+	*nv = bgp_svc_parse_bgpd_sessions(reply, v, MAX_SESSIONS);
+	if (routes)
+		*routes = reply;
+	else
+		free(reply);
+	return 0;
+}
+
+/* Is prefix p in node's routing table (and, for ours, in the FIB)? */
+static bool has_route(const struct topo_node *n, const char *routes, const char *p)
+{
+	char key[64];
+	if (n->bgp->speaker == TOPO_SPEAKER_BIRD) {
+		snprintf(key, sizeof(key), "%s ", p);
+		return strstr(routes, key) != NULL;
+	}
+	snprintf(key, sizeof(key), "\"prefix\":\"%s\"", p);
+	const char *r = strstr(routes, key);
+	if (!r)
+		return false;
+	const char *next = strstr(r + 1, "\"prefix\":\"");
+	const char *fib = strstr(r, "\"fib\":\"installed\"");
+	return fib && (!next || fib < next);
+}
+
+static int bgp_ready(struct lab_ctx *ctx, char *why, size_t whylen)
+{
+	const struct topo *t = ctx->topo;
+	for (uint32_t i = 0; i < t->n_nodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+		if (!n->bgp)
+			continue;
+		struct bgp_svc_session v[MAX_SESSIONS];
+		size_t nv;
+		char *routes = NULL;
+		if (query(ctx, i, v, &nv, &routes) < 0) {
+			snprintf(why, whylen, "node %s: %s: %s", n->name,
+				 n->bgp->speaker == TOPO_SPEAKER_BIRD ? "bird" : "labctl-bgpd",
+				 lab_err_msg());
+			lab_err_clear();
+			free(routes);
+			return 0;
+		}
+		if (nv < n->bgp->n_neighbors) {
+			snprintf(why, whylen, "node %s: %zu of %zu sessions reported", n->name, nv,
+				 n->bgp->n_neighbors);
+			free(routes);
+			return 0;
+		}
+		for (size_t k = 0; k < nv; k++)
+			if (!v[k].established) {
+				snprintf(why, whylen, "node %s: session %s is %s", n->name, v[k].peer,
+					 v[k].state);
+				free(routes);
+				return 0;
+			}
+		/* every network originated elsewhere in the lab */
+		for (uint32_t o = 0; o < t->n_nodes; o++) {
+			const struct topo_bgp *ob = t->nodes[o].bgp;
+			if (!ob || o == i)
+				continue;
+			for (size_t k = 0; k < ob->n_networks; k++) {
+				char p[INET_ADDRSTRLEN + 4];
+				inet_ntop(AF_INET, &ob->networks[k].addr, p, INET_ADDRSTRLEN);
+				snprintf(p + strlen(p), 5, "/%u", ob->networks[k].len);
+				bool own = false;
+				for (size_t m = 0; m < n->bgp->n_networks; m++)
+					own |= n->bgp->networks[m].addr.s_addr ==
+						       ob->networks[k].addr.s_addr &&
+					       n->bgp->networks[m].len == ob->networks[k].len;
+				if (!own && !has_route(n, routes, p)) {
+					snprintf(why, whylen,
+						 "node %s: route %s (from %s) not installed yet",
+						 n->name, p, t->nodes[o].name);
+					free(routes);
+					return 0;
+				}
+			}
+		}
+		free(routes);
+	}
+	return 1;
+}
+
+static int bgp_status(struct lab_ctx *ctx, struct json *j)
+{
+	const struct topo *t = ctx->topo;
+	json_key(j, "bgp");
+	json_obj_begin(j);
+	json_key(j, "nodes");
+	json_arr_begin(j);
+	for (uint32_t i = 0; i < t->n_nodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+		if (!n->bgp)
+			continue;
+		json_obj_begin(j);
+		json_kv_str(j, "node", n->name);
+		json_kv_str(j, "speaker", topo_speaker_name(n->bgp->speaker));
+		struct bgp_svc_session v[MAX_SESSIONS];
+		size_t nv = 0;
+		if (query(ctx, i, v, &nv, NULL) < 0) {
+			json_kv_str(j, "error", lab_err_msg());
+			lab_err_clear();
+		}
+		json_key(j, "sessions");
+		json_arr_begin(j);
+		for (size_t k = 0; k < nv; k++) {
+			json_obj_begin(j);
+			json_kv_str(j, "peer", v[k].peer);
+			json_kv_str(j, "state", v[k].state);
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+	return 0;
+}
+
+const struct lab_service bgp_service = {
+	.name = "bgp",
+	.start = bgp_start,
+	.ready = bgp_ready,
+	.status = bgp_status,
+};
