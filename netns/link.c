@@ -47,6 +47,23 @@ int netns_veth(struct netns *a, const char *name_a, int ifindex_a, struct netns 
 	return set_up(b, ifindex_b, name_b, true);
 }
 
+int netns_dummy(struct netns *ns, const char *name, int ifindex)
+{
+	struct rtnl_link *l = rtnl_link_alloc();
+	if (!l)
+		return lab_err(LAB_EXIT_FAIL, "out of memory (dummy)");
+	int e = rtnl_link_set_type(l, "dummy");
+	if (e >= 0) {
+		set_end(l, name, ifindex, 0, true);
+		e = rtnl_link_add(ns->nl, l, NLM_F_CREATE | NLM_F_EXCL);
+	}
+	rtnl_link_put(l);
+	if (e < 0)
+		return lab_err(LAB_EXIT_FAIL, "creating dummy %s in namespace %s: %s", name,
+			       ns->name, nl_geterror(e));
+	return 0;
+}
+
 int netns_ifindex(struct netns *ns, const char *ifname)
 {
 	struct rtnl_link *l = NULL;

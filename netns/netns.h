@@ -51,6 +51,8 @@ int netns_socket(const struct netns *ns, int domain, int type, int protocol);
 
 /* Writes a sysctl of the namespace: key as a /proc/sys path, "net/ipv4/ip_forward". */
 int netns_sysctl(const struct netns *ns, const char *key, const char *value);
+/* Several at once (one thread instead of n): kv = {key0, value0, key1, value1, ...}. */
+int netns_sysctls(const struct netns *ns, const char *const *kv, size_t n);
 
 /* A veth pair created directly between two namespaces: the device is created in a
  * with its peer's IFLA_NET_NS_FD = b, so it never exists in the caller's namespace.
@@ -59,6 +61,9 @@ int netns_sysctl(const struct netns *ns, const char *key, const char *value);
  * mtu: 0 = default. */
 int netns_veth(struct netns *a, const char *name_a, int ifindex_a, struct netns *b,
 	       const char *name_b, int ifindex_b, uint32_t mtu);
+
+/* A dummy interface (an address that belongs to no link), created up. */
+int netns_dummy(struct netns *ns, const char *name, int ifindex);
 
 /* The index of ifname in the namespace, or -1 (lab_err set). */
 int netns_ifindex(struct netns *ns, const char *ifname);

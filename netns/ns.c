@@ -274,21 +274,21 @@ int netns_socket(const struct netns *ns, int domain, int type, int protocol)
 }
 
 struct sysctl_job {
-	const char *key, *value;
+	const char *const *kv;
+	size_t n;
 };
 
 /* /proc/sys/net resolves against the network namespace of the thread that opens
  * the file, so the open must happen in the thread that joined the namespace. */
-static int sysctl_in_thread(void *p)
+static int write_sysctl(const char *key, const char *value)
 {
-	struct sysctl_job *job = p;
 	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "/proc/sys/%s", job->key);
+	snprintf(path, sizeof(path), "/proc/sys/%s", key);
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return lab_err_errno(LAB_EXIT_FAIL, errno, "opening %s", path);
-	size_t len = strlen(job->value);
-	ssize_t n = write(fd, job->value, len);
+	size_t len = strlen(value);
+	ssize_t n = write(fd, value, len);
 	int e = errno;
 	close(fd);
 	if (n != (ssize_t)len)
@@ -296,12 +296,28 @@ static int sysctl_in_thread(void *p)
 	return 0;
 }
 
-int netns_sysctl(const struct netns *ns, const char *key, const char *value)
+static int sysctl_in_thread(void *p)
 {
-	if (strstr(key, ".."))
-		return lab_err(LAB_EXIT_USAGE, "invalid sysctl key '%s'", key);
-	struct sysctl_job job = {key, value};
+	struct sysctl_job *job = p;
+	for (size_t i = 0; i < job->n; i++)
+		if (write_sysctl(job->kv[2 * i], job->kv[2 * i + 1]) < 0)
+			return -1;
+	return 0;
+}
+
+int netns_sysctls(const struct netns *ns, const char *const *kv, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strstr(kv[2 * i], "..") || kv[2 * i][0] == '/')
+			return lab_err(LAB_EXIT_USAGE, "invalid sysctl key '%s'", kv[2 * i]);
+	struct sysctl_job job = {kv, n};
 	if (run_thread(ns->fd, sysctl_in_thread, &job) < 0)
 		return in_ns_err(ns);
 	return 0;
+}
+
+int netns_sysctl(const struct netns *ns, const char *key, const char *value)
+{
+	const char *kv[2] = {key, value};
+	return netns_sysctls(ns, kv, 1);
 }

@@ -11,7 +11,14 @@ struct command {
 int cmd_version(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
+int cmd_up(int argc, char **argv);
+int cmd_down(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_shell(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
+int cmd_ipsec(int argc, char **argv);
 
 #endif

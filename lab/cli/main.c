@@ -9,8 +9,17 @@ static const struct command commands[] = {
 	{"version", cmd_version, "print the version"},
 	{"validate", cmd_validate, "check topology files"},
 	{"graph", cmd_graph, "draw a topology or a running lab (Graphviz dot or svg)"},
+	{"up", cmd_up, "build a lab from a topology and wait until it is ready"},
+	{"down", cmd_down, "remove a lab (or --all)"},
+	{"status", cmd_status, "nodes, namespaces, processes and services of labs"},
+	{"list", cmd_list, "labs with age and state"},
+	{"exec", cmd_exec, "run a command inside a node: exec LAB NODE -- CMD"},
+	{"shell", cmd_shell, "interactive shell inside a node"},
 	{"predict", cmd_predict, "predicted outage windows of the timer models"},
 	{"fit", cmd_fit, "infer an unknown delay from measured outages"},
+#ifdef LABCTL_HAVE_IPSEC
+	{"ipsec", cmd_ipsec, "IPsec tunnels of a gateway in detail: ipsec LAB NODE [--json]"},
+#endif
 };
 
 static void usage(FILE *f)

@@ -72,4 +72,71 @@ uint64_t run_pid_starttime(pid_t pid);
 /* Refuses (exit code 2) without CAP_NET_ADMIN and CAP_SYS_ADMIN, naming the command. */
 int run_require_privilege(const char *command);
 
+/* ---- Added by the run layer (docs/run-dir.md describes the state file). ---- */
+
+/* Lab names: [a-z0-9-], starting with a letter or digit, at most RUN_LAB_NAME_USER_MAX
+ * characters, so "<lab>.<node>" stays a readable namespace name. 0 or -1 (exit 2). */
+#define RUN_LAB_NAME_USER_MAX 24
+int run_lab_name_check(const char *lab);
+
+/* Interfaces of a topology node get fixed indices in their namespace: iface i of
+ * node->ifaces has ifindex RUN_IFINDEX_BASE + i (lo is 1). Daemons should still look
+ * names up; this only saves `up` a round trip per address. */
+#define RUN_IFINDEX_BASE 10
+
+/* Appends one event to <dir>/<node>/events.jsonl (src "lab"). fields may be NULL:
+ * otherwise called with the open json object to add fields with json_kv_*. */
+struct json;
+int run_journal(const struct run_lab *l, const char *node, const char *ev,
+		void (*fields)(struct json *j, void *arg), void *arg);
+
+/* What the state file says (parsed; later lines win for "phase"). */
+struct run_proc {
+	pid_t pid;
+	uint64_t starttime;
+	char node[32];
+	char what[16];
+	bool died_noted; /* a "died" line exists: service-died was journaled already */
+};
+
+struct run_state {
+	int64_t created;     /* unix seconds */
+	pid_t up_pid;        /* the `labctl up` that built the lab (0: unknown) */
+	uint64_t up_start;
+	char phase[32];      /* "building", "services", "waiting", "ready", "failed" */
+	char source[PATH_MAX]; /* the topology file `up` was given */
+	char (*netns)[64];
+	size_t n_netns;
+	struct run_proc *procs;
+	size_t n_procs;
+};
+
+int run_state_read(const struct run_lab *l, struct run_state *st);
+/* One word (plus detail) for status and list: "ready", "degraded (2 dead)", "failed",
+ * "starting", "incomplete (up exited during building)". dead: from run_supervise. */
+void run_state_describe(const struct run_state *st, int dead, char *buf, size_t len);
+void run_state_free(struct run_state *st);
+
+/* Supervision: the recorded daemons that are no longer running. Each newly noticed
+ * death is journaled once (src lab, ev service-died, in the node's journal) and
+ * noted in the state file. Returns the number of dead processes, -1 on error. */
+int run_supervise(struct run_lab *l, struct run_state *st, bool *dead_out /* n_procs or NULL */);
+
+/* The whole teardown of `labctl down`, from the state file alone: stops recorded
+ * processes (pid + start time must match) and any process still inside the lab's
+ * namespaces, deletes the namespaces (recorded ones and /run/netns/<lab>.*), removes
+ * the lab directory. Idempotent: 0 also when nothing was there (*existed = false). */
+struct run_down_stats {
+	bool existed;
+	size_t killed, namespaces;
+};
+int run_lab_down(const char *lab, struct run_down_stats *stats);
+
+/* Every lab directory under run_root(): malloc'd array of names (free each + array). */
+int run_lab_list(char ***names, size_t *n);
+
+/* Test hook: when LABCTL_TEST_DIE_AFTER equals step, _exit(99) at once (simulates a
+ * SIGKILL at a named point of `up`; see tests/integration/run). */
+void run_test_hook(const char *step);
+
 #endif

@@ -1,0 +1,81 @@
+/* labctl list: the labs under the run directory, with age and state. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "common/err.h"
+#include "common/json.h"
+#include "run/run.h"
+
+static void age_text(long long s, char *buf, size_t len)
+{
+	if (s < 0)
+		snprintf(buf, len, "?");
+	else if (s < 120)
+		snprintf(buf, len, "%llds", s);
+	else if (s < 7200)
+		snprintf(buf, len, "%lldm", s / 60);
+	else
+		snprintf(buf, len, "%lldh", s / 3600);
+}
+
+int cmd_list(int argc, char **argv)
+{
+	bool json_out = argc == 2 && !strcmp(argv[1], "--json");
+	if (argc > 2 || (argc == 2 && !json_out)) {
+		fprintf(stderr, "usage: labctl list [--json]\n");
+		return LAB_EXIT_USAGE;
+	}
+	/* Lab directories are root's (0700): without privilege names are all we see. */
+	bool root = run_require_privilege("list") == 0;
+	lab_err_clear();
+	char **names;
+	size_t n;
+	if (run_lab_list(&names, &n) < 0)
+		return lab_err_report();
+	struct json j;
+	json_init(&j);
+	json_arr_begin(&j);
+	if (!json_out && n > 0)
+		printf("%-24s %-6s %s\n", "LAB", "AGE", "STATE");
+	for (size_t i = 0; i < n; i++) {
+		struct run_lab l;
+		struct run_state st = {0};
+		char state[96] = "unknown (needs root)", age[32];
+		long long secs = -1;
+		if (root && run_lab_open(names[i], &l) == 0) {
+			if (run_state_read(&l, &st) == 0) {
+				int dead = run_supervise(&l, &st, NULL);
+				run_state_describe(&st, dead < 0 ? 0 : dead, state, sizeof(state));
+				if (st.created)
+					secs = (long long)time(NULL) - st.created;
+			}
+			run_lab_close(&l);
+		}
+		lab_err_clear();
+		age_text(secs, age, sizeof(age));
+		if (json_out) {
+			json_obj_begin(&j);
+			json_kv_str(&j, "lab", names[i]);
+			if (secs >= 0)
+				json_kv_int(&j, "age_s", secs);
+			json_kv_str(&j, "state", state);
+			json_obj_end(&j);
+		} else {
+			printf("%-24s %-6s %s\n", names[i], age, state);
+		}
+		run_state_free(&st);
+		free(names[i]);
+	}
+	free(names);
+	json_arr_end(&j);
+	if (json_out)
+		json_fputs(&j, stdout);
+	else if (n == 0)
+		printf("no labs (under %s)\n", run_root());
+	json_free(&j);
+	return 0;
+}

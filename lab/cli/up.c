@@ -1,0 +1,291 @@
+/* labctl up NAME|FILE: build a lab, start its services, wait until it is ready.
+ *
+ * Everything that can be checked is checked before the lab directory exists (input,
+ * privilege, name, leftovers), so bad input leaves nothing behind. From the moment
+ * the directory exists, every resource is recorded before it is created, and any
+ * failure leaves the lab for `labctl down` (and for inspection). */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "common/clock.h"
+#include "common/err.h"
+#include "common/fsutil.h"
+#include "common/json.h"
+#include "run/net.h"
+#include "run/run.h"
+#include "run/service.h"
+#include "run/wait.h"
+#include "topo/topo.h"
+
+struct up_opts {
+	const char *what;
+	const char *name;
+	double time_scale;
+	const char *backend;
+	double timeout_s;
+	bool no_services;
+	int verbose;
+};
+
+static void up_usage(FILE *f)
+{
+	fprintf(f, "usage: labctl up NAME|FILE [--name LAB] [--time-scale F] "
+		   "[--ipsec-backend auto|xfrm|libipsec]\n"
+		   "                 [--timeout S] [--no-services] [-v]\n"
+		   "  NAME       a topology in the topologies directory (dual-tunnel), or a FILE\n"
+		   "  --name     lab name (default: the topology's name): [a-z0-9-], up to %d\n"
+		   "  --time-scale F  protocol timers times F (0 < F <= 1)\n"
+		   "  --timeout S     seconds to wait for readiness (default: the topology's)\n"
+		   "  --no-services   namespaces, links, addresses and routes only\n",
+		RUN_LAB_NAME_USER_MAX);
+}
+
+static int parse(int argc, char **argv, struct up_opts *o)
+{
+	static const struct option lo[] = {
+		{"name", required_argument, NULL, 'n'},
+		{"time-scale", required_argument, NULL, 's'},
+		{"ipsec-backend", required_argument, NULL, 'b'},
+		{"timeout", required_argument, NULL, 't'},
+		{"no-services", no_argument, NULL, 'N'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	*o = (struct up_opts){.time_scale = 1.0};
+	int c;
+	char *end;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "vh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			o->name = optarg;
+			break;
+		case 's':
+			o->time_scale = strtod(optarg, &end);
+			if (*end || end == optarg)
+				return lab_err(LAB_EXIT_USAGE, "--time-scale '%s' is not a number", optarg);
+			break;
+		case 'b':
+			if (strcmp(optarg, "auto") && strcmp(optarg, "xfrm") && strcmp(optarg, "libipsec"))
+				return lab_err(LAB_EXIT_USAGE,
+					       "--ipsec-backend '%s': expected auto, xfrm or libipsec", optarg);
+			o->backend = optarg;
+			break;
+		case 't':
+			o->timeout_s = strtod(optarg, &end);
+			if (*end || end == optarg || !(o->timeout_s > 0))
+				return lab_err(LAB_EXIT_USAGE, "--timeout '%s': expected seconds > 0", optarg);
+			break;
+		case 'N':
+			o->no_services = true;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			up_usage(stdout);
+			exit(0);
+		default:
+			up_usage(stderr);
+			return lab_err(LAB_EXIT_USAGE, "bad arguments to 'labctl up'");
+		}
+	}
+	if (optind != argc - 1) {
+		up_usage(stderr);
+		return lab_err(LAB_EXIT_USAGE, "'labctl up' takes one topology NAME or FILE");
+	}
+	o->what = argv[optind];
+	return 0;
+}
+
+/* Leftovers of an earlier lab of this name that its directory no longer describes. */
+static int check_free(const char *lab, const struct topo *t)
+{
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		char ns[NETNS_NAME_MAX], file[NETNS_NAME_MAX + 16];
+		if (strlen(lab) + 1 + strlen(t->nodes[i].name) >= NETNS_NAME_MAX)
+			return lab_err(LAB_EXIT_USAGE, "namespace name %s.%s is too long; use a "
+				       "shorter --name", lab, t->nodes[i].name);
+		run_netns_name(lab, t->nodes[i].name, ns, sizeof(ns));
+		snprintf(file, sizeof(file), "%s/%s", NETNS_RUN_DIR, ns);
+		if (netns_exists(ns) || path_exists(file))
+			return lab_err(LAB_EXIT_FAIL, "namespace %s exists (left over?); "
+				       "`labctl down %s` removes it", ns, lab);
+	}
+	return 0;
+}
+
+static int copy_topology(const struct run_lab *l, const char *src)
+{
+	char *data, dst[PATH_MAX + 16];
+	size_t len;
+	if (read_file(src, &data, &len) < 0)
+		return lab_err_errno(LAB_EXIT_FAIL, errno, "reading %s", src);
+	snprintf(dst, sizeof(dst), "%s/topology.yaml", l->dir);
+	/* 0600: it may hold a pre-shared key. */
+	int rc = write_file_atomic(dst, data, len, 0600);
+	free(data);
+	return rc < 0 ? lab_err_errno(LAB_EXIT_FAIL, errno, "writing %s", dst) : 0;
+}
+
+static void ms_field(struct json *j, void *arg)
+{
+	json_kv_int(j, "ms", *(int64_t *)arg);
+}
+
+static void journal_all(const struct run_lab *l, const struct topo *t, const char *ev,
+			int64_t *ms)
+{
+	for (size_t i = 0; i < t->n_nodes; i++)
+		if (run_journal(l, t->nodes[i].name, ev, ms ? ms_field : NULL, ms) < 0)
+			fprintf(stderr, "labctl: warning: %s\n", lab_err_msg());
+}
+
+static int prepare_dir(struct run_lab *l, const struct topo *t, const char *path)
+{
+	char abs[PATH_MAX];
+	if (!realpath(path, abs))
+		snprintf(abs, sizeof(abs), "%s", path);
+	if (run_record(l, "up %d %" PRIu64, (int)getpid(), run_pid_starttime(getpid())) < 0 ||
+	    run_record(l, "source %s", abs) < 0 || run_record(l, "phase building") < 0)
+		return -1;
+	run_test_hook("lab-dir");
+	if (copy_topology(l, path) < 0)
+		return -1;
+	for (size_t i = 0; i < t->n_nodes; i++)
+		if (run_node_mkdir(l, t->nodes[i].name) < 0)
+			return -1;
+	journal_all(l, t, "up-start", NULL);
+	return 0;
+}
+
+static void step(const struct up_opts *o, int64_t t0, const char *what)
+{
+	if (o->verbose)
+		fprintf(stderr, "labctl: %7.3f s  %s\n", (double)(mono_ns() - t0) / 1e9, what);
+}
+
+static int start_services(struct lab_ctx *ctx, const struct up_opts *o, int64_t t0)
+{
+	for (size_t i = 0; lab_services[i]; i++) {
+		step(o, t0, lab_services[i]->name);
+		if (lab_services[i]->start(ctx) < 0) {
+			char msg[1024];
+			snprintf(msg, sizeof(msg), "%s", lab_err_msg());
+			return lab_err(lab_err_code(), "starting service %s: %s", lab_services[i]->name,
+				       msg);
+		}
+	}
+	run_test_hook("services");
+	return 0;
+}
+
+static void summary(const struct lab_ctx *ctx, const struct up_opts *o, size_t nchecks,
+		    int64_t t0)
+{
+	const struct topo *t = ctx->topo;
+	printf("lab %s is up in %.2f s\n", ctx->run->name, (double)(mono_ns() - t0) / 1e9);
+	printf("  nodes     %zu (namespaces %s.<node>)\n", t->n_nodes, ctx->run->name);
+	printf("  links     %zu\n", t->n_links);
+	printf("  tunnels   %zu\n", t->n_tunnels);
+	printf("  services  ");
+	if (o->no_services || !lab_services[0])
+		printf("none%s", o->no_services ? " (--no-services)" : "");
+	for (size_t i = 0; !o->no_services && lab_services[i]; i++)
+		printf("%s%s", i ? ", " : "", lab_services[i]->name);
+	printf("\n  network   %zu reachability checks passed\n", nchecks);
+	printf("  state     %s\n", ctx->run->dir);
+	printf("next: labctl status %s | labctl exec %s %s -- CMD | labctl down %s\n",
+	       ctx->run->name, ctx->run->name, t->n_nodes ? t->nodes[0].name : "NODE",
+	       ctx->run->name);
+}
+
+static int build(struct lab_ctx *ctx, const struct up_opts *o, const char *path, int64_t t0)
+{
+	struct run_net net = {0};
+	struct run_check *checks = NULL;
+	size_t nchecks = 0;
+	int rc = -1;
+	const struct topo *t = ctx->topo;
+	if (prepare_dir(ctx->run, t, path) < 0)
+		goto out;
+	step(o, t0, "network");
+	if (run_net_build(ctx->run, t, &net) < 0)
+		goto out;
+	if (run_record(ctx->run, "phase services") < 0)
+		goto out;
+	step(o, t0, "services");
+	if (!o->no_services && start_services(ctx, o, t0) < 0)
+		goto out;
+	if (run_record(ctx->run, "phase waiting") < 0 || run_net_checks(t, &checks, &nchecks) < 0)
+		goto out;
+	step(o, t0, "readiness");
+	double timeout = o->timeout_s > 0 ? o->timeout_s
+			 : t->defaults.ready_timeout_ms ? t->defaults.ready_timeout_ms / 1000.0
+							  : 60.0;
+	int64_t deadline = t0 + (int64_t)(timeout * 1e9);
+	if (run_wait_ready(ctx, &net, checks, nchecks, o->no_services, deadline) < 0)
+		goto out;
+	run_test_hook("ready");
+	if (run_record(ctx->run, "phase ready") < 0)
+		goto out;
+	int64_t ms = (mono_ns() - t0) / NS_PER_MS;
+	journal_all(ctx->run, t, "up-ready", &ms);
+	summary(ctx, o, nchecks, t0);
+	rc = 0;
+out:
+	free(checks);
+	run_net_close(&net);
+	return rc;
+}
+
+int cmd_up(int argc, char **argv)
+{
+	struct up_opts o;
+	struct topo *t = NULL;
+	struct topo_diags diags = {0};
+	struct run_lab l = {.state_fd = -1};
+	char path[PATH_MAX];
+	int64_t t0 = mono_ns();
+	if (parse(argc, argv, &o) < 0 || run_require_privilege("up") < 0)
+		return lab_err_report();
+	if (topo_resolve_path(o.what, path, sizeof(path)) < 0)
+		return lab_err_report();
+	if (topo_load(path, &t, &diags) < 0) {
+		topo_diags_print(&diags, stderr);
+		topo_diags_free(&diags);
+		return lab_err_report();
+	}
+	const char *lab = o.name ? o.name : t->name;
+	int rc;
+	if ((o.time_scale != 1.0 && topo_apply_time_scale(t, o.time_scale) < 0) ||
+	    run_lab_name_check(lab) < 0 || check_free(lab, t) < 0 || run_lab_create(lab, &l) < 0) {
+		rc = lab_err_report();
+		goto out;
+	}
+	struct lab_ctx ctx = {.run = &l, .topo = t, .time_scale = o.time_scale,
+			      .verbose = o.verbose};
+	snprintf(ctx.ipsec_backend, sizeof(ctx.ipsec_backend), "%s",
+		 o.backend ? o.backend
+			   : t->defaults.ipsec_backend[0] ? t->defaults.ipsec_backend : "auto");
+	rc = 0;
+	if (build(&ctx, &o, path, t0) < 0) {
+		rc = lab_err_report();
+		if (l.state_fd >= 0)
+			run_record(&l, "phase failed");
+		fprintf(stderr, "labctl: lab '%s' is left as it is for inspection; "
+				"`labctl down %s` removes it\n", lab, lab);
+	}
+out:
+	run_lab_close(&l);
+	topo_free(t);
+	return rc;
+}

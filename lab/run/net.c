@@ -1,0 +1,152 @@
+/* Building a topology's network: namespaces, veth links, addresses, sysctls, routes.
+ *
+ * Order matters to the kernel: a route's gateway must be on a connected, up link, so
+ * links come up before addresses and addresses before routes. Each namespace is
+ * recorded in the state file before it is created; links, addresses and routes live
+ * inside the namespaces and die with them, so they need no record. */
+#include "run/net.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "topo/topo.h"
+
+static int ifindex_of(uint32_t iface)
+{
+	return RUN_IFINDEX_BASE + (int)iface;
+}
+
+static int build_namespaces(struct run_lab *l, const struct topo *t, struct run_net *net)
+{
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		char name[NETNS_NAME_MAX];
+		run_netns_name(l->name, t->nodes[i].name, name, sizeof(name));
+		if (run_record(l, "netns %s", name) < 0 || netns_create(name, &net->ns[i]) < 0)
+			return -1;
+		if (i == 0)
+			run_test_hook("netns-first");
+	}
+	run_test_hook("netns");
+	return 0;
+}
+
+/* Forwarding where the topology asks for it. Reverse-path filtering off everywhere
+ * (all and default, before the links exist so every interface inherits it): new
+ * namespaces copy the host's setting, and a strict host setting would drop the
+ * asymmetric ECMP paths the lab is about. */
+static int build_sysctls(const struct topo *t, struct run_net *net)
+{
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		const char *kv[] = {
+			"net/ipv4/conf/all/rp_filter", "0",
+			"net/ipv4/conf/default/rp_filter", "0",
+			"net/ipv4/ip_forward", t->nodes[i].forwarding ? "1" : "0",
+		};
+		if (netns_sysctls(net->ns[i], kv, 3) < 0)
+			return -1;
+	}
+	run_test_hook("sysctl");
+	return 0;
+}
+
+static uint32_t link_mtu(const struct topo *t, const struct topo_link *k)
+{
+	uint32_t m0 = t->nodes[k->end[0].node].ifaces[k->end[0].iface].mtu;
+	uint32_t m1 = t->nodes[k->end[1].node].ifaces[k->end[1].iface].mtu;
+	return m0 ? m0 : m1;
+}
+
+static int build_links(const struct topo *t, struct run_net *net)
+{
+	for (size_t i = 0; i < t->n_links; i++) {
+		const struct topo_link *k = &t->links[i];
+		const struct topo_link_end *a = &k->end[0], *b = &k->end[1];
+		if (netns_veth(net->ns[a->node], t->nodes[a->node].ifaces[a->iface].name,
+			       ifindex_of(a->iface), net->ns[b->node],
+			       t->nodes[b->node].ifaces[b->iface].name, ifindex_of(b->iface),
+			       link_mtu(t, k)) < 0)
+			return -1;
+	}
+	/* Interfaces that belong to no link but carry an address (a router's own
+	 * address, say) become dummies. */
+	for (size_t n = 0; n < t->n_nodes; n++)
+		for (size_t i = 0; i < t->nodes[n].n_ifaces; i++) {
+			const struct topo_iface *f = &t->nodes[n].ifaces[i];
+			if (f->link == TOPO_NONE && f->addr.len &&
+			    netns_dummy(net->ns[n], f->name, ifindex_of((uint32_t)i)) < 0)
+				return -1;
+		}
+	run_test_hook("links");
+	return 0;
+}
+
+static int build_addresses(const struct topo *t, struct run_net *net)
+{
+	for (size_t n = 0; n < t->n_nodes; n++)
+		for (size_t i = 0; i < t->nodes[n].n_ifaces; i++) {
+			const struct topo_iface *f = &t->nodes[n].ifaces[i];
+			if (f->addr.len && netns_addr_add(net->ns[n], ifindex_of((uint32_t)i),
+							  f->addr.addr, f->addr.len) < 0)
+				return -1;
+		}
+	run_test_hook("addresses");
+	return 0;
+}
+
+static int build_route(const struct topo_node *node, const struct topo_route *r,
+		       struct netns *ns)
+{
+	struct netns_route nr = {.dst = r->dst.addr, .dst_len = r->dst.len, .n_nh = r->nvia};
+	int dev = 0;
+	if (r->dev[0]) {
+		uint32_t i = topo_iface_index(node, r->dev);
+		if (i == TOPO_NONE)
+			return lab_err(LAB_EXIT_USAGE, "node %s: route %s/%u names dev %s, which is "
+				       "not one of its interfaces", node->name, inet_ntoa(r->dst.addr),
+				       r->dst.len, r->dev);
+		dev = ifindex_of(i);
+	}
+	if (nr.n_nh == 0) { /* on-link: "to X dev Y" */
+		nr.n_nh = 1;
+		nr.nh[0].ifindex = dev;
+	}
+	for (uint32_t i = 0; i < r->nvia && i < NETNS_MAX_NEXTHOPS; i++) {
+		nr.nh[i].via = r->via[i];
+		nr.nh[i].ifindex = dev;
+	}
+	return netns_route_add(ns, &nr);
+}
+
+static int build_routes(const struct topo *t, struct run_net *net)
+{
+	for (size_t n = 0; n < t->n_nodes; n++)
+		for (size_t i = 0; i < t->nodes[n].n_routes; i++)
+			if (build_route(&t->nodes[n], &t->nodes[n].routes[i], net->ns[n]) < 0)
+				return -1;
+	run_test_hook("routes");
+	return 0;
+}
+
+int run_net_build(struct run_lab *l, const struct topo *t, struct run_net *net)
+{
+	net->n = t->n_nodes;
+	net->ns = calloc(t->n_nodes ? t->n_nodes : 1, sizeof(*net->ns));
+	if (!net->ns)
+		return lab_err(LAB_EXIT_FAIL, "out of memory");
+	if (build_namespaces(l, t, net) < 0 || build_sysctls(t, net) < 0 ||
+	    build_links(t, net) < 0 || build_addresses(t, net) < 0 || build_routes(t, net) < 0)
+		return -1;
+	return 0;
+}
+
+void run_net_close(struct run_net *net)
+{
+	for (size_t i = 0; i < net->n; i++)
+		netns_close(net->ns[i]);
+	free(net->ns);
+	net->ns = NULL;
+	net->n = 0;
+}

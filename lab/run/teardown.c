@@ -1,0 +1,216 @@
+/* `labctl down`: remove a lab from its state alone.
+ *
+ * The order makes a second run after a crash in any step finish the job: processes
+ * first (they hold namespaces and files), then namespaces, then the directory,
+ * which holds the state and so goes last. */
+#include "run/run.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/err.h"
+#include "common/fsutil.h"
+#include "netns/netns.h"
+
+#define TERM_GRACE_NS (3 * NS_PER_SEC)
+#define KILL_GRACE_NS (2 * NS_PER_SEC)
+#define MAX_TARGETS 1024
+
+struct target {
+	pid_t pid;
+	uint64_t start;
+};
+
+struct targets {
+	struct target v[MAX_TARGETS];
+	size_t n;
+};
+
+static void add_target(struct targets *t, pid_t pid, uint64_t start)
+{
+	if (pid <= 0 || pid == getpid() || start == 0)
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].pid == pid)
+			return;
+	if (t->n < MAX_TARGETS)
+		t->v[t->n++] = (struct target){pid, start};
+}
+
+/* The lab's namespaces: recorded ones plus any /run/netns/<lab>.* (a namespace can
+ * exist whose record was written but whose creation we never saw finish). */
+static int lab_namespaces(const char *lab, const struct run_state *st, char (**out)[64],
+			  size_t *n)
+{
+	char(*v)[64] = calloc(st->n_netns + 1, sizeof(*v));
+	size_t cnt = 0, cap = st->n_netns + 1;
+	if (!v)
+		return lab_err(LAB_EXIT_FAIL, "out of memory");
+	for (size_t i = 0; i < st->n_netns; i++)
+		snprintf(v[cnt++], sizeof(v[0]), "%s", st->netns[i]);
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "%s.", lab);
+	DIR *d = opendir(NETNS_RUN_DIR);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (strncmp(e->d_name, prefix, strlen(prefix)) || strlen(e->d_name) >= 64)
+			continue;
+		bool dup = false;
+		for (size_t i = 0; i < cnt; i++)
+			dup |= !strcmp(v[i], e->d_name);
+		if (dup)
+			continue;
+		if (cnt == cap) {
+			char(*nv)[64] = realloc(v, (cap *= 2) * sizeof(*v));
+			if (!nv) {
+				closedir(d);
+				free(v);
+				return lab_err(LAB_EXIT_FAIL, "out of memory");
+			}
+			v = nv;
+		}
+		snprintf(v[cnt++], sizeof(v[0]), "%s", e->d_name);
+	}
+	if (d)
+		closedir(d);
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+/* Every process whose network namespace is one of the lab's: daemons that were not
+ * recorded (a `labctl exec` shell, something a daemon forked) would otherwise keep
+ * a namespace alive after its name is gone. */
+static void processes_in(char (*ns)[64], size_t nns, struct targets *t)
+{
+	ino_t inos[256];
+	size_t ninos = 0;
+	for (size_t i = 0; i < nns && ninos < 256; i++) {
+		char path[128];
+		struct stat st;
+		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, ns[i]);
+		if (netns_exists(ns[i]) && stat(path, &st) == 0)
+			inos[ninos++] = st.st_ino;
+	}
+	if (ninos == 0)
+		return;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		if (*end || pid <= 0)
+			continue;
+		char path[64];
+		struct stat st;
+		snprintf(path, sizeof(path), "/proc/%ld/ns/net", pid);
+		if (stat(path, &st) < 0)
+			continue;
+		for (size_t i = 0; i < ninos; i++)
+			if (st.st_ino == inos[i])
+				add_target(t, (pid_t)pid, run_pid_starttime((pid_t)pid));
+	}
+	if (d)
+		closedir(d);
+}
+
+static size_t signal_alive(struct targets *t, int sig)
+{
+	size_t alive = 0;
+	for (size_t i = 0; i < t->n; i++)
+		if (run_pid_alive(t->v[i].pid, t->v[i].start)) {
+			kill(t->v[i].pid, sig);
+			alive++;
+		}
+	return alive;
+}
+
+static bool wait_gone(struct targets *t, int64_t grace)
+{
+	int64_t deadline = mono_ns() + grace;
+	for (;;) {
+		size_t alive = 0;
+		for (size_t i = 0; i < t->n; i++)
+			alive += run_pid_alive(t->v[i].pid, t->v[i].start);
+		if (alive == 0)
+			return true;
+		if (mono_ns() >= deadline)
+			return false;
+		sleep_ns(5 * NS_PER_MS);
+	}
+}
+
+static int stop_processes(const char *lab, const struct run_state *st, char (*ns)[64],
+			  size_t nns, size_t *killed)
+{
+	struct targets *t = calloc(1, sizeof(*t));
+	if (!t)
+		return lab_err(LAB_EXIT_FAIL, "out of memory");
+	/* The `up` that built the lab first: it must not go on creating things. */
+	add_target(t, st->up_pid, st->up_start);
+	for (size_t i = 0; i < st->n_procs; i++)
+		add_target(t, st->procs[i].pid, st->procs[i].starttime);
+	processes_in(ns, nns, t);
+	(void)lab;
+	*killed = signal_alive(t, SIGTERM);
+	int rc = 0;
+	if (*killed && !wait_gone(t, TERM_GRACE_NS)) {
+		signal_alive(t, SIGKILL);
+		if (!wait_gone(t, KILL_GRACE_NS))
+			rc = lab_err(LAB_EXIT_FAIL, "processes of lab '%s' survive SIGKILL", lab);
+	}
+	free(t);
+	return rc;
+}
+
+int run_lab_down(const char *lab, struct run_down_stats *stats)
+{
+	memset(stats, 0, sizeof(*stats));
+	struct run_lab l;
+	struct run_state st;
+	char(*ns)[64] = NULL;
+	size_t nns = 0;
+	if (run_lab_name_check(lab) < 0)
+		return -1;
+	bool have_dir = run_lab_open(lab, &l) == 0;
+	if (!have_dir) {
+		lab_err_clear();
+		memset(&l, 0, sizeof(l));
+		l.state_fd = -1;
+	}
+	memset(&st, 0, sizeof(st));
+	if (have_dir && run_state_read(&l, &st) < 0)
+		goto fail;
+	if (lab_namespaces(lab, &st, &ns, &nns) < 0)
+		goto fail;
+	stats->existed = have_dir || nns > 0;
+	if (stop_processes(lab, &st, ns, nns, &stats->killed) < 0)
+		goto fail;
+	for (size_t i = 0; i < nns; i++) {
+		if (netns_exists(ns[i]))
+			stats->namespaces++;
+		if (netns_delete(ns[i]) < 0)
+			goto fail;
+	}
+	run_test_hook("down-namespaces");
+	run_lab_close(&l);
+	if (have_dir && remove_tree(l.dir) < 0) {
+		lab_err_errno(LAB_EXIT_FAIL, errno, "removing %s", l.dir);
+		goto fail;
+	}
+	free(ns);
+	run_state_free(&st);
+	return 0;
+fail:
+	run_lab_close(&l);
+	free(ns);
+	run_state_free(&st);
+	return -1;
+}
