@@ -1,0 +1,84 @@
+/* labctl validate and labctl graph as a user runs them: output, exit codes. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../../check.h"
+#include "common/fsutil.h"
+
+static const char *labctl;
+
+/* Runs labctl with args, stdout and stderr into one buffer; returns the exit code. */
+static int run(const char *args, char **out)
+{
+	char *cmd = NULL;
+	if (asprintf(&cmd, "LABCTL_RUN_DIR=/nonexistent-labctl-run '%s' %s 2>&1", labctl, args) < 0)
+		return -1;
+	FILE *p = popen(cmd, "r");
+	free(cmd);
+	if (!p)
+		return -1;
+	size_t cap = 1 << 16, len = 0;
+	char *buf = calloc(1, cap);
+	size_t r;
+	while (buf && (r = fread(buf + len, 1, cap - 1 - len, p)) > 0)
+		len += r;
+	int st = pclose(p);
+	*out = buf;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return check_skip("usage: test-topo-cli LABCTL");
+	labctl = argv[1];
+	char *out = NULL;
+
+	CHECK_INT(run("validate dual-tunnel", &out), 0);
+	CHECK(out && strstr(out, "/topologies/dual-tunnel.yaml: ok\n"));
+	CHECK(out && strstr(out, "dual-tunnel: 9 nodes, 10 links, 2 tunnels, 6 BGP speakers (2 BIRD), 6 sessions, 1 probe\n"));
+	free(out);
+
+	char *bad;
+	if (asprintf(&bad, "validate %s/tests/unit/topo/bad/several-problems.yaml", LABCTL_SOURCE_ROOT) > 0) {
+		CHECK_INT(run(bad, &out), 2);
+		CHECK(out && strstr(out, "several-problems.yaml:4:11: error: role 'hots' is unknown"));
+		CHECK(out && strstr(out, "several-problems.yaml:12:14: error: link end 'c:eth0'"));
+		CHECK(out && strstr(out, "3 problems in the topology"));
+		free(out);
+		free(bad);
+	}
+	CHECK_INT(run("validate no-such-topology", &out), 2);
+	free(out);
+	CHECK_INT(run("validate", &out), 2);
+	free(out);
+	CHECK_INT(run("validate --json single-tunnel", &out), 0);
+	CHECK(out && strstr(out, "\"ok\":true,\"name\":\"single-tunnel\",\"nodes\":7"));
+	free(out);
+
+	CHECK_INT(run("graph dual-tunnel", &out), 0);
+	CHECK(out && !strncmp(out, "graph \"dual-tunnel\" {", 21));
+	free(out);
+	CHECK_INT(run("graph dual-tunnel --format png", &out), 2);
+	free(out);
+	if (system("command -v dot >/dev/null 2>&1") == 0) {
+		char tmp[] = "/tmp/labctl-graph-XXXXXX.svg", *args;
+		int fd = mkstemps(tmp, 4);
+		CHECK(fd >= 0);
+		close(fd);
+		if (asprintf(&args, "graph single-tunnel --format svg -o %s", tmp) > 0) {
+			CHECK_INT(run(args, &out), 0);
+			free(out);
+			free(args);
+			char *svg = NULL;
+			size_t len;
+			CHECK(read_file(tmp, &svg, &len) == 0);
+			CHECK(svg && strstr(svg, "<svg") && strstr(svg, "<title>vm</title>"));
+			free(svg);
+		}
+		unlink(tmp);
+	}
+	return check_done();
+}
