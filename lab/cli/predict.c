@@ -67,11 +67,14 @@ static void print_text(const struct timers_doc *d)
 	printf("%s: tunnel %s (%s <-> %s), fault %s, time scale %g\n", d->topology, d->tunnel,
 	       in->side[0].gateway, in->side[1].gateway, timers_fault_name(in->fault),
 	       d->time_scale);
+	char h0[64], h1[64];
+	fmt_window(h0, sizeof(h0), &(struct timers_window){s->hold_min_s[0], s->hold_s});
+	fmt_window(h1, sizeof(h1), &(struct timers_window){s->hold_min_s[1], s->hold_s});
 	printf("negotiated hold %g s; keepalive %g s from %s (%s), %g s from %s (%s); hold timer "
-	       "runs %g-%g s at %s, %g-%g s at %s\n", s->hold_s, s->keepalive_s[0],
-	       in->side[0].gateway, timers_speaker_name(in->side[0].speaker), s->keepalive_s[1],
-	       in->side[1].gateway, timers_speaker_name(in->side[1].speaker), s->hold_min_s[0],
-	       s->hold_s, in->side[0].gateway, s->hold_min_s[1], s->hold_s, in->side[1].gateway);
+	       "runs %s s at %s, %s s at %s\n", s->hold_s, s->keepalive_s[0], in->side[0].gateway,
+	       timers_speaker_name(in->side[0].speaker), s->keepalive_s[1], in->side[1].gateway,
+	       timers_speaker_name(in->side[1].speaker), h0, in->side[0].gateway, h1,
+	       in->side[1].gateway);
 	printf("fwd = %s side -> far side (ends when %s drops the tunnel), rev = the other way,\n"
 	       "rtt = a ping (the slower of the two); probe interval %g s\n\n", in->side[0].gateway,
 	       in->side[0].router, in->probe_interval_s);
