@@ -197,9 +197,12 @@ int bgp_svc_bird_conf(const struct topo *t, uint32_t node, const char *node_dir,
 		sbuf_printf(out, "\terror wait time %u, %u;\n", ew, ew * 2);
 		if (nb->passive)
 			sbuf_printf(out, "\tpassive on;\n");
+		/* iBGP is multihop (recursive next hops) by default in BIRD; every lab
+		 * neighbor is on a connected subnet. */
+		if (ibgp)
+			sbuf_printf(out, "\tdirect;\n");
 		sbuf_printf(out, "\tipv4 {\n\t\timport all;\n"
-				 "\t\texport where source ~ [RTS_STATIC, RTS_BGP];\n"
-				 "\t\tgateway direct;\n");
+				 "\t\texport where source ~ [RTS_STATIC, RTS_BGP];\n");
 		if (ibgp && nb->next_hop_self)
 			sbuf_printf(out, "\t\tnext hop self;\n");
 		sbuf_printf(out, "\t};\n}\n\n");
