@@ -153,6 +153,16 @@ int samples_collect(const struct evlog *log, struct samples *s)
 		else if (!strcmp(e->ev, "reply") && !p->reply_t)
 			p->reply_t = e->t;
 	}
+	/* A probe that arrives late was held in a queue (ARP resolution, a socket) while
+	 * the path was down: for the outage it is lost, as for a real-time flow. */
+	for (size_t i = 0; i < s->n; i++) {
+		struct psample *p = &s->v[i];
+		int64_t late = samples_late_ns(s->pd[p->pd].interval_ns);
+		if (p->echo_t && p->echo_t - p->sent_t > late)
+			p->echo_t = 0;
+		if (p->reply_t && p->reply_t - p->sent_t > late)
+			p->reply_t = 0;
+	}
 	/* Decide which samples can be judged: every sample of a stopped session (the
 	 * probe lingered before stopping), else those sent long enough before the end. */
 	for (size_t i = 0; i < s->n; i++) {
@@ -163,6 +173,12 @@ int samples_collect(const struct evlog *log, struct samples *s)
 			     (p->echo_t && p->reply_t);
 	}
 	return 0;
+}
+
+int64_t samples_late_ns(int64_t interval_ns)
+{
+	int64_t late = 2 * interval_ns;
+	return late > 50 * NS_PER_MS ? late : 50 * NS_PER_MS;
 }
 
 void samples_free(struct samples *s)

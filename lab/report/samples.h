@@ -44,4 +44,8 @@ struct samples {
 int samples_collect(const struct evlog *log, struct samples *s);
 void samples_free(struct samples *s);
 
+/* A probe answered (or arriving) later than this after its send counts as lost:
+ * it sat in a queue while the path was down. max(50 ms, 2 x interval). */
+int64_t samples_late_ns(int64_t interval_ns);
+
 #endif
