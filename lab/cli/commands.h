@@ -20,5 +20,7 @@ int cmd_shell(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_ipsec(int argc, char **argv);
+int cmd_bgp(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

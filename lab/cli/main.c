@@ -17,6 +17,8 @@ static const struct command commands[] = {
 	{"shell", cmd_shell, "interactive shell inside a node"},
 	{"predict", cmd_predict, "predicted outage windows of the timer models"},
 	{"fit", cmd_fit, "infer an unknown delay from measured outages"},
+	{"bgp", cmd_bgp, "BGP sessions and Loc-RIB of a node: bgp LAB NODE [--json]"},
+	{"report", cmd_report, "failover report from a lab's journals (text, --json, --svg)"},
 #ifdef LABCTL_HAVE_IPSEC
 	{"ipsec", cmd_ipsec, "IPsec tunnels of a gateway in detail: ipsec LAB NODE [--json]"},
 #endif
