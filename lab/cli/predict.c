@@ -18,7 +18,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: labctl predict TOPOLOGY [--json] [--fault KIND] [--tunnel N|NAME]\n"
+		"usage: labctl predict TOPOLOGY [--json] [--fault KIND [--fault-side N]]\n"
+		"                      [--tunnel N|NAME]\n"
 		"                      [--time-scale F] [--samples N [--seed S]]\n"
 		"\n"
 		"Prints the outage window per direction and round trip, decomposed into its\n"
@@ -26,6 +27,8 @@ static void usage(FILE *f)
 		"configured), beside the article's 32-41 s. TOPOLOGY is a name or a file.\n"
 		"  --fault KIND     ike-mismatch (default), blackhole, link-down, kill-charon,\n"
 		"                   kill-speaker\n"
+		"  --fault-side N   0 = the probe source's end of the tunnel (default), 1 = the\n"
+		"                   other (where charon crashes for kill-charon)\n"
 		"  --tunnel N|NAME  the tunnel that breaks (default: the first)\n"
 		"  --time-scale F   timers scaled as `up --time-scale F` scales them (0 < F <= 1)\n"
 		"  --samples N      also run the seeded Monte Carlo simulator (N faults per model)\n"
@@ -114,12 +117,13 @@ int cmd_predict(int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},       {"fault", required_argument, NULL, 'f'},
 		{"tunnel", required_argument, NULL, 't'}, {"time-scale", required_argument, NULL, 'x'},
 		{"samples", required_argument, NULL, 'n'}, {"seed", required_argument, NULL, 's'},
+		{"fault-side", required_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
 	};
 	const char *fault = NULL, *tunnel = NULL;
 	bool json = false;
 	double scale = 1;
-	uint64_t samples = 0, seed = 1;
+	uint64_t samples = 0, seed = 1, fault_side = 0;
 	struct timers_cli_topo ct = {0};
 	struct timers_mc_result mc[TIMERS_MAX_MODELS];
 	static const char *const models[] = {"article", "rfc4271", "bird", "lab"};
@@ -143,6 +147,10 @@ int cmd_predict(int argc, char **argv)
 			if (timers_cli_u64("--seed", optarg, 0, UINT64_MAX, &seed) < 0)
 				return lab_err_report();
 			break;
+		case 'S':
+			if (timers_cli_u64("--fault-side", optarg, 0, 1, &fault_side) < 0)
+				return lab_err_report();
+			break;
 		case 'h': usage(stdout); return LAB_EXIT_OK;
 		default: usage(stderr); return LAB_EXIT_USAGE;
 		}
@@ -154,6 +162,7 @@ int cmd_predict(int argc, char **argv)
 	}
 	if (timers_cli_load(argv[optind], tunnel, fault, scale, &ct) < 0)
 		goto out;
+	ct.in.fault_side = (uint32_t)fault_side;
 
 	struct timers_prediction pred;
 	if (timers_predict(&ct.in, &pred) < 0)
