@@ -215,7 +215,9 @@ static int build(struct lab_ctx *ctx, const struct up_opts *o, const char *path,
 	size_t nchecks = 0;
 	int rc = -1;
 	const struct topo *t = ctx->topo;
-	if (prepare_dir(ctx->run, t, path) < 0)
+	/* time-scale: read back by failover/report for the predicted windows. */
+	if (prepare_dir(ctx->run, t, path) < 0 ||
+	    run_record(ctx->run, "time-scale %.17g", ctx->time_scale) < 0)
 		goto out;
 	step(o, t0, "network");
 	if (run_net_build(ctx->run, t, &net) < 0)

@@ -390,7 +390,7 @@ static int build_run(const struct evlog *log, const struct report_config *cfg,
 	measure(r);
 	if (r->recovery_t && add_mark(r, MARK_RECOVERY, r->recovery_t, "", "recovery") < 0)
 		return -1;
-	if (cfg->predict && cfg->predict(cfg->predict_ctx, r->kind, r->tunnel, &r->pred) == 0)
+	if (cfg->predict && cfg->predict(cfg->predict_ctx, r, &r->pred) == 0)
 		r->has_pred = true;
 	judge(r);
 	explain(r, detect_t, detect_what);

@@ -28,14 +28,16 @@ struct report_tunnel {
 	bool bird[2];                 /* the end's speaker is BIRD (logs no keepalives) */
 };
 
+struct report_run;
+
 struct report_config {
 	const char *lab;
 	double time_scale;
 	const struct report_tunnel *tunnels;
 	size_t n_tunnels;
-	/* Prediction for one run's fault; NULL or returning -1: none. */
-	int (*predict)(void *ctx, const char *kind, const char *tunnel,
-		       struct timers_prediction *out);
+	/* Prediction for one run's fault (kind, target, tunnel and resolution are set
+	 * when it is called); NULL or returning -1: none. */
+	int (*predict)(void *ctx, const struct report_run *run, struct timers_prediction *out);
 	void *predict_ctx;
 };
 

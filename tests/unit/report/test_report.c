@@ -111,12 +111,11 @@ static const struct report_tunnel tunnels[] = {
 	{"tunnel1", {"ali-vpn1", "azure-vpn1"}, {"169.254.21.5", "169.254.21.6"}, {false, true}},
 };
 
-static int predict_article(void *ctx, const char *kind, const char *tunnel,
+static int predict_article(void *ctx, const struct report_run *run,
 			   struct timers_prediction *out)
 {
 	(void)ctx;
-	(void)kind;
-	(void)tunnel;
+	(void)run;
 	struct timers_input in;
 	timers_input_article(&in);
 	return timers_predict(&in, out);

@@ -1,0 +1,160 @@
+#include "report/labview.h"
+
+#include <arpa/inet.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/clock.h"
+#include "common/err.h"
+#include "topo/topo.h"
+
+double lab_view_read_scale(const char *labdir)
+{
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof(path), "%s/state", labdir);
+	FILE *f = fopen(path, "re");
+	double scale = 1.0;
+	if (!f)
+		return scale;
+	char line[512];
+	while (fgets(line, sizeof(line), f)) {
+		double v;
+		if (sscanf(line, "time-scale %lf", &v) == 1 && v > 0 && v <= 1)
+			scale = v;
+	}
+	fclose(f);
+	return scale;
+}
+
+static struct topo *load_topology(const struct run_lab *l)
+{
+	char path[PATH_MAX + 16];
+	struct topo *t = NULL;
+	struct topo_diags d = {0};
+	snprintf(path, sizeof(path), "%s/topology.yaml", l->dir);
+	int r = topo_load(path, &t, &d);
+	topo_diags_free(&d);
+	if (r == 0)
+		return t;
+	/* A relative psk_file resolves only next to the original: the fallback. */
+	struct run_state st;
+	if (run_state_read(l, &st) == 0) {
+		if (st.source[0] && topo_load(st.source, &t, &d) < 0)
+			t = NULL;
+		topo_diags_free(&d);
+		run_state_free(&st);
+	}
+	lab_err_clear();
+	return t;
+}
+
+static int fill_tunnels(struct lab_view *v)
+{
+	const struct topo *t = v->topo;
+	if (!t || !t->n_tunnels)
+		return 0;
+	v->tunnels = calloc(t->n_tunnels, sizeof(*v->tunnels));
+	if (!v->tunnels)
+		return lab_err(LAB_EXIT_FAIL, "out of memory");
+	for (size_t i = 0; i < t->n_tunnels; i++) {
+		const struct topo_tunnel *tu = &t->tunnels[i];
+		struct report_tunnel *rt = &v->tunnels[i];
+		snprintf(rt->name, sizeof(rt->name), "%s", tu->name);
+		for (int s = 0; s < 2; s++) {
+			const struct topo_node *n = &t->nodes[tu->end[s].node];
+			snprintf(rt->gw[s], sizeof(rt->gw[s]), "%s", n->name);
+			inet_ntop(AF_INET, &tu->end[s].inside.addr, rt->addr[s], sizeof(rt->addr[s]));
+			rt->bird[s] = n->bgp && n->bgp->speaker == TOPO_SPEAKER_BIRD;
+		}
+	}
+	v->n_tunnels = t->n_tunnels;
+	return 0;
+}
+
+int lab_view_open(const char *lab, struct lab_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->run.state_fd = -1;
+	if (run_lab_open(lab, &v->run) < 0)
+		return -1;
+	v->time_scale = lab_view_read_scale(v->run.dir);
+	v->topo = load_topology(&v->run);
+	if (fill_tunnels(v) < 0) {
+		lab_view_close(v);
+		return -1;
+	}
+	return 0;
+}
+
+void lab_view_close(struct lab_view *v)
+{
+	run_lab_close(&v->run);
+	if (v->topo)
+		topo_free(v->topo);
+	free(v->tunnels);
+	v->topo = NULL;
+	v->tunnels = NULL;
+	v->n_tunnels = 0;
+}
+
+const char *lab_view_timers_fault(const char *kind, const char *target)
+{
+	if (!strcmp(kind, "ike-mismatch") || !strcmp(kind, "blackhole") || !strcmp(kind, "link-down"))
+		return kind;
+	if (!strcmp(kind, "kill")) {
+		const char *what = target ? strchr(target, ':') : NULL;
+		if (!what || !strcmp(what + 1, "charon"))
+			return "kill-charon";
+		return "kill-speaker";
+	}
+	return NULL;
+}
+
+int lab_view_predict(void *ctx, const struct report_run *run, struct timers_prediction *out)
+{
+	struct lab_view *v = ctx;
+	const char *fault = lab_view_timers_fault(run->kind, run->target);
+	if (!v->topo || !fault)
+		return -1;
+	uint32_t ti = TOPO_NONE;
+	for (size_t i = 0; i < v->topo->n_tunnels; i++)
+		if (!strcmp(v->topo->tunnels[i].name, run->tunnel))
+			ti = (uint32_t)i;
+	if (ti == TOPO_NONE)
+		return -1;
+	struct timers_input in;
+	if (timers_input_from_topo(v->topo, ti, fault, &in) < 0 ||
+	    (v->time_scale != 1.0 && timers_input_scale(&in, v->time_scale) < 0)) {
+		lab_err_clear();
+		return -1;
+	}
+	/* The interval the probes actually ran at, not the topology's. */
+	if (run->resolution_ns > 0)
+		in.probe_interval_s = (double)run->resolution_ns / NS_PER_SEC;
+	char node[64];
+	snprintf(node, sizeof(node), "%s", run->target);
+	char *colon = strchr(node, ':');
+	if (colon)
+		*colon = '\0';
+	for (uint32_t s = 0; s < 2; s++)
+		if (!strcmp(in.side[s].gateway, node))
+			in.fault_side = s;
+	if (timers_predict(&in, out) < 0) {
+		lab_err_clear();
+		return -1;
+	}
+	return 0;
+}
+
+void lab_view_report_config(struct lab_view *v, struct report_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->lab = v->run.name;
+	cfg->time_scale = v->time_scale;
+	cfg->tunnels = v->tunnels;
+	cfg->n_tunnels = v->n_tunnels;
+	cfg->predict = lab_view_predict;
+	cfg->predict_ctx = v;
+}
