@@ -1,0 +1,404 @@
+/* labctl-bgpd against BIRD 2 in two private namespaces joined by a veth pair.
+ *
+ * Round 1: BIRD initiates (ours passive). Routes both ways, in both kernels;
+ * ROUTE-REFRESH both ways; BIRD silenced (SIGSTOP): ours declares it dead inside
+ * (H-K, H] (RFC 4271: the hold timer restarts on every KEEPALIVE, BIRD sends one
+ * every 0.75K..K); ours silenced: BIRD declares it dead inside [0.75H - K, H]
+ * (BIRD jitters its hold timer too, FACTS.md). Sessions come back after SIGCONT.
+ * Round 2: ours initiates (BIRD passive); routes both ways; on SIGTERM ours takes
+ * its routes out of the kernel. H = 3 s, K = 1 s on both sides. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../../check.h"
+#include "bgp_svc/bgp_svc.h"
+#include "common/clock.h"
+#include "common/err.h"
+#include "common/fsutil.h"
+
+#define H_MS 3000
+#define K_MS 1000
+#define POLL_NS (10 * NS_PER_MS)
+#define TOL_NS (150 * NS_PER_MS) /* polling, scheduling */
+
+static struct {
+	char ns_a[48], ns_b[48], dir[96];
+	pid_t ours, bird;
+} L;
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	int rc = system(cmd);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static void stop(pid_t *pid)
+{
+	if (*pid <= 0)
+		return;
+	kill(*pid, SIGCONT);
+	kill(*pid, SIGTERM);
+	for (int i = 0; i < 300; i++) {
+		if (waitpid(*pid, NULL, WNOHANG) == *pid) {
+			*pid = 0;
+			return;
+		}
+		usleep(10000);
+	}
+	kill(*pid, SIGKILL);
+	waitpid(*pid, NULL, 0);
+	*pid = 0;
+}
+
+static void cleanup(void)
+{
+	stop(&L.ours);
+	stop(&L.bird);
+	if (L.ns_a[0])
+		sh("ip netns del %s 2>/dev/null", L.ns_a);
+	if (L.ns_b[0])
+		sh("ip netns del %s 2>/dev/null", L.ns_b);
+	if (L.dir[0] && !getenv("LABTEST_KEEP"))
+		remove_tree(L.dir);
+}
+
+static void on_signal(int sig)
+{
+	cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static pid_t spawn(const char *ns, char *const argv[], const char *out)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		FILE *f = freopen(out, "a", stdout);
+		if (f)
+			dup2(fileno(stdout), 2);
+		char *av[16] = {"ip", "netns", "exec", (char *)ns};
+		int n = 4;
+		for (int i = 0; argv[i] && n < 15; i++)
+			av[n++] = argv[i];
+		av[n] = NULL;
+		execvp("ip", av);
+		_exit(127);
+	}
+	return pid;
+}
+
+static const char *bgpd_bin(void)
+{
+	const char *e = getenv("LABCTL_BGPD");
+	return e && *e ? e : "labctl-bgpd";
+}
+
+static int start_ours(bool passive)
+{
+	char conf[160], text[1024], out[160];
+	snprintf(conf, sizeof(conf), "%s/bgpd.conf", L.dir);
+	snprintf(text, sizeof(text),
+		 "asn 64512\nrouter-id 10.201.0.1\ncontrol %s/bgpd.sock\njournal %s/events.jsonl\n"
+		 "max-paths 2\nnetwork 10.10.0.0/16\n"
+		 "neighbor 10.201.0.2 remote-as 65515 local-address 10.201.0.1 hold-ms %d "
+		 "keepalive-ms %d connect-retry-ms 1000%s\n",
+		 L.dir, L.dir, H_MS, K_MS, passive ? " passive" : "");
+	if (write_file_atomic(conf, text, strlen(text), 0600) < 0)
+		return -1;
+	snprintf(out, sizeof(out), "%s/bgpd.log", L.dir);
+	char *argv[] = {(char *)bgpd_bin(), "-c", conf, NULL};
+	L.ours = spawn(L.ns_a, argv, out);
+	return L.ours > 0 ? 0 : -1;
+}
+
+static int start_bird(bool passive)
+{
+	char conf[160], text[2048], out[160], sock[160], pidf[160];
+	snprintf(conf, sizeof(conf), "%s/bird.conf", L.dir);
+	snprintf(sock, sizeof(sock), "%s/bird.ctl", L.dir);
+	snprintf(pidf, sizeof(pidf), "%s/bird.pid", L.dir);
+	snprintf(text, sizeof(text),
+		 "log \"%s/bird.log\" all;\ntimeformat log \"%%F %%T.%%6f\";\n"
+		 "router id 10.201.0.2;\ndebug protocols { states, events };\n"
+		 "protocol device { scan time 10; }\n"
+		 "protocol kernel { ipv4 { import none; export where source = RTS_BGP; }; }\n"
+		 "protocol static lab_networks { ipv4; route 172.20.0.0/16 blackhole; }\n"
+		 "protocol bgp n_10_201_0_1 {\n local 10.201.0.2 as 65515;\n"
+		 " neighbor 10.201.0.1 as 64512;\n hold time %d;\n keepalive time %d;\n"
+		 " connect retry time 1;\n connect delay time 1;\n error wait time 1, 2;\n%s"
+		 " ipv4 { import all; export where source ~ [RTS_STATIC, RTS_BGP]; };\n}\n",
+		 L.dir, H_MS / 1000, K_MS / 1000, passive ? " passive on;\n" : "");
+	if (write_file_atomic(conf, text, strlen(text), 0600) < 0)
+		return -1;
+	snprintf(out, sizeof(out), "%s/bird.out", L.dir);
+	char *argv[] = {"bird", "-f", "-c", conf, "-s", sock, "-P", pidf, NULL};
+	L.bird = spawn(L.ns_b, argv, out);
+	return L.bird > 0 ? 0 : -1;
+}
+
+/* Session state as each side reports it ("" when it cannot be asked). */
+static void ours_state(char *state, size_t len, char **show)
+{
+	char sock[160], *reply = NULL;
+	struct bgp_svc_session v[4];
+	snprintf(sock, sizeof(sock), "%s/bgpd.sock", L.dir);
+	state[0] = 0;
+	if (bgp_svc_bgpd_request(sock, "show", &reply) < 0) {
+		lab_err_clear();
+		return;
+	}
+	if (bgp_svc_parse_bgpd_sessions(reply, v, 4) >= 1)
+		snprintf(state, len, "%s", v[0].state);
+	if (show)
+		*show = reply;
+	else
+		free(reply);
+}
+
+static void bird_state(char *state, size_t len)
+{
+	char sock[160], *reply = NULL;
+	struct bgp_svc_session v[4];
+	snprintf(sock, sizeof(sock), "%s/bird.ctl", L.dir);
+	state[0] = 0;
+	if (bgp_svc_bird_request(sock, "show protocols", &reply) < 0) {
+		lab_err_clear();
+		return;
+	}
+	if (bgp_svc_parse_bird_sessions(reply, v, 4) >= 1)
+		snprintf(state, len, "%s", v[0].state);
+	free(reply);
+}
+
+static bool wait_established(int64_t timeout_ns)
+{
+	int64_t end = mono_ns() + timeout_ns;
+	char a[32], b[32];
+	while (mono_ns() < end) {
+		ours_state(a, sizeof(a), NULL);
+		bird_state(b, sizeof(b));
+		if (!strcmp(a, "Established") && !strcmp(b, "Established"))
+			return true;
+		sleep_ns(50 * NS_PER_MS);
+	}
+	fprintf(stderr, "not established: ours %s, bird %s\n", a, b);
+	return false;
+}
+
+static bool wait_route(const char *ns, const char *prefix, const char *proto, int64_t timeout_ns)
+{
+	int64_t end = mono_ns() + timeout_ns;
+	while (mono_ns() < end) {
+		if (sh("ip -n %s route show %s proto %s | grep -q .", ns, prefix, proto) == 0)
+			return true;
+		sleep_ns(50 * NS_PER_MS);
+	}
+	return false;
+}
+
+static int count_in_file(const char *file, const char *a, const char *b)
+{
+	char *text;
+	size_t len;
+	if (read_file(file, &text, &len) < 0)
+		return 0;
+	int n = 0;
+	for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n"))
+		n += strstr(l, a) && (!b || strstr(l, b));
+	free(text);
+	return n;
+}
+
+static bool wait_count(const char *file, const char *a, const char *b, int above)
+{
+	int64_t end = mono_ns() + 3 * NS_PER_SEC;
+	while (mono_ns() < end) {
+		if (count_in_file(file, a, b) > above)
+			return true;
+		sleep_ns(50 * NS_PER_MS);
+	}
+	return false;
+}
+
+/* From our journal: time between the last KEEPALIVE/UPDATE received and the
+ * hold-timer expiry (RFC 4271: exactly the negotiated hold time). -1 if absent. */
+static int64_t hold_gap(const char *file)
+{
+	char *text;
+	size_t len;
+	if (read_file(file, &text, &len) < 0)
+		return -1;
+	int64_t last_rx = -1, gap = -1;
+	for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
+		long long t;
+		if (sscanf(l, "{\"t\":%lld", &t) != 1)
+			continue;
+		if (strstr(l, "\"ev\":\"rx\"") &&
+		    (strstr(l, "\"type\":\"keepalive\"") || strstr(l, "\"type\":\"update\"")))
+			last_rx = t;
+		if (strstr(l, "\"ev\":\"state\"") && strstr(l, "hold-timer-expired") && gap < 0)
+			gap = last_rx >= 0 ? t - last_rx : -1;
+	}
+	free(text);
+	return gap;
+}
+
+/* Silences one side with SIGSTOP; returns how long the other took to leave
+ * Established (ns), or -1. */
+static int64_t silence(pid_t victim, bool watch_ours)
+{
+	char s[32];
+	int64_t t0 = mono_ns();
+	kill(victim, SIGSTOP);
+	int64_t end = t0 + 3 * H_MS * NS_PER_MS;
+	int64_t det = -1;
+	while (mono_ns() < end) {
+		if (watch_ours)
+			ours_state(s, sizeof(s), NULL);
+		else
+			bird_state(s, sizeof(s));
+		if (s[0] && strcmp(s, "Established")) {
+			det = mono_ns() - t0;
+			break;
+		}
+		sleep_ns(POLL_NS);
+	}
+	kill(victim, SIGCONT);
+	return det;
+}
+
+static void round1(void)
+{
+	char journal[160], bird_log[160], *show = NULL, s[32];
+	snprintf(journal, sizeof(journal), "%s/events.jsonl", L.dir);
+	snprintf(bird_log, sizeof(bird_log), "%s/bird.log", L.dir);
+	CHECK_INT(start_ours(true), 0);
+	CHECK_INT(start_bird(false), 0);
+	CHECK(wait_established(15 * NS_PER_SEC));
+	ours_state(s, sizeof(s), &show);
+	CHECK(show && strstr(show, "\"conn\":\"in\"")); /* BIRD connected to us */
+	free(show);
+	/* routes both ways, in both kernels */
+	CHECK(wait_route(L.ns_a, "172.20.0.0/16", "bgp", 5 * NS_PER_SEC));
+	CHECK(wait_route(L.ns_b, "10.10.0.0/16", "bird", 5 * NS_PER_SEC));
+	CHECK_INT(sh("ip -n %s route show 172.20.0.0/16 | grep -q 'via 10.201.0.2 dev vb0'",
+		     L.ns_a),
+		  1); /* the device is ours: va0 */
+	CHECK_INT(sh("ip -n %s route show 172.20.0.0/16 | grep -q 'via 10.201.0.2 dev va0'",
+		     L.ns_a),
+		  0);
+
+	/* ROUTE-REFRESH from us: BIRD re-sends its routes */
+	char sock[160], *reply = NULL;
+	snprintf(sock, sizeof(sock), "%s/bgpd.sock", L.dir);
+	int rx_before = count_in_file(journal, "\"ev\":\"rx\"", "\"type\":\"update\"");
+	CHECK_INT(bgp_svc_bgpd_request(sock, "refresh 10.201.0.2", &reply), 0);
+	CHECK(reply && !strncmp(reply, "ok", 2));
+	free(reply);
+	CHECK(wait_count(journal, "\"ev\":\"tx\"", "\"type\":\"route-refresh\"", 0));
+	CHECK(wait_count(journal, "\"ev\":\"rx\"", "\"type\":\"update\"", rx_before));
+	/* ROUTE-REFRESH from BIRD (`reload in`): we re-send ours */
+	int tx_before = count_in_file(journal, "\"ev\":\"tx\"", "\"type\":\"update\"");
+	snprintf(sock, sizeof(sock), "%s/bird.ctl", L.dir);
+	reply = NULL;
+	CHECK_INT(bgp_svc_bird_request(sock, "reload in n_10_201_0_1", &reply), 0);
+	free(reply);
+	CHECK(wait_count(journal, "\"ev\":\"rx\"", "\"type\":\"route-refresh\"", 0));
+	CHECK(wait_count(journal, "\"ev\":\"tx\"", "\"type\":\"update\"", tx_before));
+
+	/* BIRD silenced: ours detects it in (H-K, H] */
+	int64_t d = silence(L.bird, true);
+	fprintf(stderr, "ours detected silent BIRD after %.3f s (window (%.3f, %.3f])\n",
+		d / 1e9, (H_MS - K_MS) / 1e3, H_MS / 1e3);
+	CHECK(d > (int64_t)(H_MS - K_MS) * NS_PER_MS - TOL_NS);
+	CHECK(d <= (int64_t)H_MS * NS_PER_MS + TOL_NS);
+	CHECK(count_in_file(journal, "\"ev\":\"state\"", "hold-timer-expired") >= 1);
+	int64_t gap = hold_gap(journal);
+	fprintf(stderr, "ours: last KEEPALIVE received -> hold expiry: %.3f s\n", gap / 1e9);
+	CHECK(gap >= (int64_t)H_MS * NS_PER_MS && gap <= (int64_t)H_MS * NS_PER_MS + 50 * NS_PER_MS);
+	/* the route goes with the session */
+	sleep_ns(200 * NS_PER_MS);
+	CHECK_INT(sh("ip -n %s route show proto bgp | grep -q 172.20.0.0", L.ns_a), 1);
+	CHECK(wait_established(15 * NS_PER_SEC));
+	CHECK(wait_route(L.ns_a, "172.20.0.0/16", "bgp", 5 * NS_PER_SEC));
+
+	/* ours silenced: BIRD detects it in [0.75H - K, H] */
+	sleep_ns(1500 * NS_PER_MS); /* BIRD's own hold timer restarted long ago */
+	d = silence(L.ours, false);
+	fprintf(stderr, "BIRD detected silent ours after %.3f s (window [%.3f, %.3f])\n",
+		d / 1e9, (0.75 * H_MS - K_MS) / 1e3, H_MS / 1e3);
+	CHECK(d >= (int64_t)(0.75 * H_MS - K_MS) * NS_PER_MS - TOL_NS);
+	CHECK(d <= (int64_t)H_MS * NS_PER_MS + TOL_NS);
+	CHECK(count_in_file(bird_log, "Hold timer expired", NULL) >= 1);
+	CHECK(wait_established(15 * NS_PER_SEC));
+	stop(&L.ours);
+	stop(&L.bird);
+}
+
+static void round2(void)
+{
+	char s[32], *show = NULL;
+	CHECK_INT(start_ours(false), 0);
+	CHECK_INT(start_bird(true), 0);
+	CHECK(wait_established(15 * NS_PER_SEC));
+	ours_state(s, sizeof(s), &show);
+	CHECK(show && strstr(show, "\"conn\":\"out\"")); /* we connected */
+	free(show);
+	CHECK(wait_route(L.ns_a, "172.20.0.0/16", "bgp", 5 * NS_PER_SEC));
+	CHECK(wait_route(L.ns_b, "10.10.0.0/16", "bird", 5 * NS_PER_SEC));
+	/* exit removes our routes from the kernel */
+	stop(&L.ours);
+	CHECK_INT(sh("ip -n %s route show proto bgp | grep -q .", L.ns_a), 1);
+	stop(&L.bird);
+}
+
+int main(void)
+{
+	if (geteuid() != 0)
+		return check_skip("needs root (CAP_NET_ADMIN)");
+	if (access("/usr/sbin/bird", X_OK) != 0)
+		return check_skip("BIRD 2 (/usr/sbin/bird) is not installed");
+	snprintf(L.ns_a, sizeof(L.ns_a), "labtest-bgpa-%d", (int)getpid());
+	snprintf(L.ns_b, sizeof(L.ns_b), "labtest-bgpb-%d", (int)getpid());
+	snprintf(L.dir, sizeof(L.dir), "/tmp/labtest-bird-%d", (int)getpid());
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	atexit(cleanup);
+	if (mkdir(L.dir, 0700) < 0)
+		return check_skip("cannot create a temporary directory");
+	int rc = sh("ip netns add %s && ip netns add %s && "
+		    "ip -n %s link add va0 type veth peer name vb0 netns %s && "
+		    "ip -n %s addr add 10.201.0.1/30 dev va0 && ip -n %s link set va0 up && "
+		    "ip -n %s link set lo up && ip -n %s addr add 10.201.0.2/30 dev vb0 && "
+		    "ip -n %s link set vb0 up && ip -n %s link set lo up",
+		    L.ns_a, L.ns_b, L.ns_a, L.ns_b, L.ns_a, L.ns_a, L.ns_a, L.ns_b, L.ns_b, L.ns_b);
+	CHECK_INT(rc, 0);
+	if (rc == 0) {
+		round1();
+		round2();
+	}
+	if (check_failures) {
+		char f[160];
+		const char *logs[] = {"bgpd.log", "bird.log", "events.jsonl"};
+		for (int i = 0; i < 3; i++) {
+			snprintf(f, sizeof(f), "%s/%s", L.dir, logs[i]);
+			fprintf(stderr, "---- %s\n", f);
+			sh("tail -n 40 %s >&2", f);
+		}
+	}
+	return check_done();
+}
