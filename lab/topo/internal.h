@@ -19,6 +19,7 @@ enum ynode_kind { YNODE_SCALAR, YNODE_MAP, YNODE_SEQ };
 struct ynode {
 	enum ynode_kind kind;
 	struct topo_pos pos;
+	struct topo_pos end; /* scalars: just after the value (after a closing quote) */
 	char *str;           /* scalar value */
 	bool plain;          /* unquoted scalar (only these can mean null or a bool) */
 	struct ynode **keys; /* map: scalar keys, parallel to vals */
@@ -46,12 +47,15 @@ void topo_diags_sort(struct topo_diags *d);
 /* Shared state of one load. */
 struct ld {
 	const char *file;
+	const char *buf; /* the file's text, for byte offsets of values */
+	size_t len;
 	struct topo_diags *d;
 	struct topo *t;
-	/* positions of things the model has no field for, kept for validate.c */
-	struct topo_pos *tunnel_end_pos; /* 2 per tunnel */
-	struct topo_pos *probe_to_pos;
 };
+
+/* Byte offset in l->buf of a line:column position (columns count characters, as
+ * libyaml's do), or (size_t)-1 if it is outside the text. */
+size_t ld_offset(const struct ld *l, struct topo_pos pos);
 
 void ld_err(struct ld *l, struct topo_pos pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -113,16 +113,16 @@ int topo_load(const char *path, struct topo **out, struct topo_diags *diags)
 		topo_diag_add(d, path, (struct topo_pos){0, 0}, "out of memory");
 		goto fail;
 	}
-	struct ld l = {.file = path, .d = d, .t = t};
+	struct ld l = {.file = path, .d = d, .t = t, .buf = buf, .len = len};
 	ld_top(&l, root);
 	if (d->n == before)
 		topo_validate(&l);
 	if (d->n != before)
 		goto fail;
+	t->source = buf; /* what was validated is what a lab records */
+	t->source_len = len;
 	*out = t;
 	t = NULL;
-	explicit_bzero(buf, len);
-	free(buf);
 	ynode_free(root);
 	topo_diags_free(&local);
 	return 0;
@@ -167,6 +167,10 @@ void topo_free(struct topo *t)
 	free(t->links);
 	free(t->tunnels);
 	free(t->probes);
+	if (t->source) {
+		explicit_bzero(t->source, t->source_len);
+		free(t->source);
+	}
 	free(t->description);
 	free(t->path);
 	free(t);

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,10 +240,25 @@ static void ld_psk(struct ld *l, struct topo_tunnel *tun, const struct ynode *v)
 	if (file->str[0] == '/') {
 		path = strdup(file->str);
 	} else {
+		/* remember where the value is, so a copy of the file can say where the
+		 * key is without depending on the directory it is copied to */
+		size_t a = ld_offset(l, file->pos), b = ld_offset(l, file->end);
+		if (a == (size_t)-1 || b == (size_t)-1 || b <= a) {
+			ld_err(l, file->pos, "cannot locate psk_file '%s' in the text; expected an absolute path here",
+			       file->str);
+			return;
+		}
+		tun->psk_file_span_off = a;
+		tun->psk_file_span_len = b - a;
+		/* absolute, so the path means the same from any working directory */
 		const char *slash = strrchr(l->file, '/');
-		int dl = slash ? (int)(slash - l->file) : 1;
-		if (asprintf(&path, "%.*s/%s", dl, slash ? l->file : ".", file->str) < 0)
+		char *dir = slash ? strndup(l->file, (size_t)(slash - l->file) + (slash == l->file))
+				  : strdup(".");
+		char *abs = dir ? realpath(dir, NULL) : NULL;
+		if (asprintf(&path, "%s/%s", abs ? abs : dir ? dir : ".", file->str) < 0)
 			path = NULL;
+		free(abs);
+		free(dir);
 	}
 	if (!path) {
 		ld_err(l, file->pos, "out of memory");

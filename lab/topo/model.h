@@ -139,6 +139,10 @@ struct topo_tunnel {
 	char *psk;
 	char *psk_file; /* resolved relative to the topology file's directory */
 	struct topo_pos pos;
+	/* Where the psk_file value is in topo.source (bytes), when it was written as a
+	 * relative path: topo_copy_file() rewrites it so that the copy resolves to
+	 * the same key file. psk_file_span_len == 0: nothing to rewrite. */
+	size_t psk_file_span_off, psk_file_span_len;
 };
 
 struct topo_probe {
@@ -171,6 +175,10 @@ struct topo {
 	size_t n_tunnels;
 	struct topo_probe *probes;
 	size_t n_probes;
+	/* The exact text that was loaded and validated (it may hold an inline key:
+	 * wiped by topo_free). topo_copy_file() writes it for a lab's records. */
+	char *source;
+	size_t source_len;
 };
 
 #endif

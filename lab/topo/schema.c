@@ -23,6 +23,27 @@ void ld_err(struct ld *l, struct topo_pos pos, const char *fmt, ...)
 	free(msg);
 }
 
+size_t ld_offset(const struct ld *l, struct topo_pos pos)
+{
+	size_t off = 0;
+	/* libyaml also breaks lines at a lone CR and at U+0085/2028/2029; a file with
+	 * those gets no offsets (the caller then refuses what needed one) */
+	for (uint32_t line = 1; line < pos.line; line++) {
+		const char *nl = memchr(l->buf + off, '\n', l->len - off);
+		if (!nl)
+			return (size_t)-1;
+		off = (size_t)(nl - l->buf) + 1;
+	}
+	for (uint32_t col = 1; col < pos.col; col++) {
+		if (off >= l->len || l->buf[off] == '\n')
+			return (size_t)-1;
+		off++;
+		while (off < l->len && ((unsigned char)l->buf[off] & 0xc0) == 0x80)
+			off++; /* UTF-8 continuation bytes: one character */
+	}
+	return off <= l->len ? off : (size_t)-1;
+}
+
 static const char *shown(const struct ynode *n)
 {
 	return ynode_is_null(n) ? "nothing" : n->str;

@@ -54,6 +54,11 @@ uint32_t topo_addr_tunnel(const struct topo *t, struct in_addr addr, uint32_t *e
  * for f outside (0, 1]. */
 int topo_apply_time_scale(struct topo *t, double f);
 
+/* Writes the text t was loaded from to dst (atomically, mode 0600: it may hold a key),
+ * with relative psk_file paths made absolute so the copy loads anywhere to the same
+ * model. `labctl up` keeps this copy as <lab dir>/topology.yaml. 0, or -1 with lab_err. */
+int topo_copy_file(const struct topo *t, const char *dst);
+
 /* Reads the pre-shared key of a tunnel (inline or from its file) into buf.
  * 0 or -1 with lab_err set. Caller wipes buf (explicit_bzero) after use. */
 int topo_tunnel_psk(const struct topo *t, const struct topo_tunnel *tun, char *buf, size_t len);

@@ -154,6 +154,7 @@ static struct ynode *parse_node(struct yparse *y, yaml_event_t *ev, int depth)
 		tag = ev->data.scalar.tag;
 		n = ynode_new(YNODE_SCALAR, ev->start_mark);
 		if (n) {
+			n->end = mark_pos(ev->end_mark);
 			n->str = strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
 			n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 			if (!n->str) {

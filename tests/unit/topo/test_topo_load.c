@@ -239,7 +239,7 @@ static void check_psk_file(void)
 		"  - [g1:eth0, g2:eth0]\n"
 		"tunnels:\n"
 		"  t0:\n"
-		"    psk_file: t.key\n"
+		"    psk_file: t.key   # next to this file\n"
 		"    ends:\n"
 		"      - {node: g1, uplink: eth0, inside: 169.254.0.1/30}\n"
 		"      - {node: g2, uplink: eth0, inside: 169.254.0.2/30}\n";
@@ -257,6 +257,34 @@ static void check_psk_file(void)
 		CHECK(topo_tunnel_psk(t, &t->tunnels[0], key, sizeof(key)) == 0);
 		CHECK_STR(key, "s3cret");
 		CHECK(topo_tunnel_psk(t, &t->tunnels[0], key, 4) == -1); /* does not fit */
+		CHECK(t->source_len == strlen(text) && !memcmp(t->source, text, t->source_len));
+		/* a copy elsewhere (a lab's records) still finds the key */
+		char sub[160], copy[192];
+		snprintf(sub, sizeof(sub), "%s/sub", dir);
+		snprintf(copy, sizeof(copy), "%s/copy.yaml", sub);
+		CHECK(mkdir(sub, 0700) == 0);
+		CHECK(topo_copy_file(t, copy) == 0);
+		struct stat st;
+		CHECK(stat(copy, &st) == 0 && (st.st_mode & 0777) == 0600);
+		struct topo *c = NULL;
+		CHECK(topo_load(copy, &c, &d) == 0);
+		topo_diags_print(&d, stderr);
+		topo_diags_free(&d);
+		if (c) {
+			CHECK_STR(c->tunnels[0].psk_file, key_path);
+			CHECK(topo_tunnel_psk(c, &c->tunnels[0], key, sizeof(key)) == 0);
+			CHECK_STR(key, "s3cret");
+			CHECK(c->tunnels[0].psk_file_span_len == 0); /* absolute now */
+			topo_free(c);
+		}
+		char *ctext = NULL;
+		size_t clen;
+		CHECK(read_file(copy, &ctext, &clen) == 0);
+		CHECK(ctext && strstr(ctext, "    psk_file: \"/tmp/labctl-topo-psk-") &&
+		      strstr(ctext, "/t.key\"   # next to this file\n"));
+		free(ctext);
+		unlink(copy);
+		rmdir(sub);
 		topo_free(t);
 		t = NULL;
 	}
