@@ -111,8 +111,9 @@ int run_supervise(struct run_lab *l, struct run_state *st, bool *dead_out)
 			return -1;
 		p->died_noted = true;
 		struct died_fields f = {p};
+		/* A node without a directory (its spawn failed early) has no journal. */
 		if (run_journal(l, p->node, "service-died", died_json, &f) < 0)
-			return -1;
+			lab_err_clear();
 	}
 	return dead;
 }

@@ -1,0 +1,244 @@
+#!/bin/sh
+# Integration tests of labctl up/down/status/list/exec on real namespaces.
+# usage: lab.sh LABCTL TOPOLOGY CASE
+# CASE: updown | kill-steps | kill-timed | two-labs | exec | bad-topology | non-root
+# Exit 0 pass, 1 fail, 77 skipped. Every lab name carries our pid; a trap removes
+# whatever a failing case left.
+set -u
+LABCTL=$1
+TOPO=$2
+CASE=$3
+P=$$
+LABS=""
+FAILS=0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN)"
+	exit 77
+fi
+
+cleanup() {
+	for l in $LABS; do "$LABCTL" down "$l" >/dev/null 2>&1; done
+}
+trap cleanup EXIT INT TERM
+
+fail() {
+	echo "FAIL: $*" >&2
+	FAILS=$((FAILS + 1))
+}
+
+check() { # check DESCRIPTION COMMAND...
+	d=$1
+	shift
+	"$@" >/dev/null 2>&1 || fail "$d"
+}
+
+lab_name() { # lab_name SUFFIX -> registers for cleanup
+	n="t$P-$1"
+	LABS="$LABS $n"
+	echo "$n"
+}
+
+root_snapshot() {
+	ip -br link
+	ip -br addr
+	ip route show table all
+	ip rule
+	cat /proc/sys/net/ipv4/ip_forward
+}
+
+# Processes inside lab $1's namespaces now, as "pid:starttime" (starttime tells a
+# recycled pid apart). Namespace inode numbers are reused as soon as a namespace is
+# freed (other tests create namespaces all the time), so "gone" is checked on these
+# processes rather than on inode numbers after `down`.
+lab_procs() {
+	inodes=$(for f in /run/netns/"$1".*; do [ -e "$f" ] && stat -L -c %i "$f"; done)
+	[ -n "$inodes" ] || return 0
+	for p in /proc/[0-9]*; do
+		i=$(stat -L -c %i "$p/ns/net" 2>/dev/null) || continue
+		if echo "$inodes" | grep -qx "$i"; then
+			echo "${p#/proc/}:$(cut -d' ' -f22 "$p/stat" 2>/dev/null)"
+		fi
+	done
+}
+
+# Nothing of lab $1 is left: namespace, run dir, mount, process (from lab_procs).
+assert_gone() {
+	lab=$1
+	procs=$2
+	ls /run/netns 2>/dev/null | grep -q "^$lab\." && fail "$lab: namespaces left: $(ls /run/netns | grep "^$lab\.")"
+	[ -e "/run/labctl/$lab" ] && fail "$lab: /run/labctl/$lab left"
+	grep -q -e "/run/netns/$lab\." -e "/run/labctl/$lab" /proc/self/mountinfo &&
+		fail "$lab: mounts left"
+	for ps in $procs; do
+		pid=${ps%%:*}
+		# a zombie has ended (its parent, this script, has not reaped it yet)
+		[ "$(cut -d' ' -f22 "/proc/$pid/stat" 2>/dev/null)" = "${ps#*:}" ] &&
+			[ "$(cut -d' ' -f3 "/proc/$pid/stat")" != Z ] &&
+			fail "$lab: process $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline")) survived down"
+	done
+	pgrep -f "LABCTL_TEST_LAB=$lab" >/dev/null && fail "$lab: test process left"
+	return 0
+}
+
+ping_from() { # ping_from LAB NODE ADDR
+	"$LABCTL" exec "$1" "$2" -- ping -c 1 -W 2 "$3" >/dev/null 2>&1 || fail "$1: $2 cannot reach $3"
+}
+
+case_updown() {
+	lab=$(lab_name ud)
+	before=$(root_snapshot)
+	out=$("$LABCTL" up "$TOPO" --name "$lab" --no-services 2>&1) || fail "up: $out"
+	echo "$out"
+	echo "$out" | grep -q "is up in" || fail "up printed no summary"
+	[ "$(ls /run/netns | grep -c "^$lab\.")" -eq 9 ] || fail "expected 9 namespaces"
+	# underlay: every public address reaches every other through internet
+	for src in ali-vpn0 ali-vpn1 azure-vpn0 azure-vpn1; do
+		for dst in 198.51.100.1 198.51.100.5 203.0.113.1 203.0.113.5; do
+			ping_from "$lab" "$src" "$dst"
+		done
+	done
+	ping_from "$lab" ecs 10.0.1.1        # ecs reaches ali-tr
+	ping_from "$lab" vm 172.16.1.1       # vm reaches azure-hub
+	# ip netns compatibility and a daemon-like process left running inside
+	check "ip netns exec" ip netns exec "$lab.internet" ip -br addr
+	setsid "$LABCTL" exec "$lab" ecs -- sh -c "LABCTL_TEST_LAB=$lab; sleep 300" </dev/null >/dev/null 2>&1 &
+	sleep 0.2
+	"$LABCTL" status "$lab" | grep -q "ready" || fail "status does not say ready"
+	"$LABCTL" status "$lab" --json | grep -q '"present":true' || fail "status --json"
+	"$LABCTL" list | grep -q "^$lab " || fail "list does not show $lab"
+	[ "$(stat -c %a "/run/labctl/$lab")" = 700 ] || fail "run dir is not 0700"
+	[ "$(stat -c %a "/run/labctl/$lab/topology.yaml")" = 600 ] || fail "topology copy is not 0600"
+	grep -q '"ev":"up-ready"' "/run/labctl/$lab/ecs/events.jsonl" || fail "no up-ready event"
+	procs=$(lab_procs "$lab")
+	[ -n "$procs" ] || fail "the test process is not inside the lab"
+	out=$("$LABCTL" down "$lab" 2>&1) || fail "down: $out"
+	echo "$out"
+	assert_gone "$lab" "$procs"
+	out=$("$LABCTL" down "$lab" 2>&1) || fail "second down failed: $out"
+	echo "$out" | grep -q "no lab named" || fail "second down: $out"
+	after=$(root_snapshot)
+	[ "$before" = "$after" ] || fail "root namespace changed: $(printf '%s\n' "$before" >/tmp/rt-before.$P; printf '%s\n' "$after" | diff /tmp/rt-before.$P -; rm -f /tmp/rt-before.$P)"
+}
+
+case_kill_steps() {
+	for step in lab-dir netns-first netns sysctl links addresses routes network-ready ready; do
+		lab=$(lab_name "k-$step")
+		LABCTL_TEST_DIE_AFTER=$step "$LABCTL" up "$TOPO" --name "$lab" --no-services >/dev/null 2>&1
+		rc=$?
+		[ $rc -eq 99 ] || fail "up with LABCTL_TEST_DIE_AFTER=$step exited $rc, not 99"
+		[ -d "/run/labctl/$lab" ] || fail "$step: no run dir after the simulated crash"
+		"$LABCTL" list | grep "^$lab " | grep -q incomplete || fail "$step: list does not say incomplete"
+		procs=$(lab_procs "$lab")
+		"$LABCTL" down "$lab" >/dev/null 2>&1 || fail "down after death at $step"
+		assert_gone "$lab" "$procs"
+	done
+}
+
+case_kill_timed() {
+	for delay in 0.005 0.01 0.02 0.03 0.05 0.2; do
+		lab=$(lab_name "kt${delay#0.}")
+		"$LABCTL" up "$TOPO" --name "$lab" --no-services >/dev/null 2>&1 &
+		pid=$!
+		sleep "$delay"
+		kill -9 $pid 2>/dev/null
+		wait $pid 2>/dev/null
+		procs=$(lab_procs "$lab")
+		"$LABCTL" down "$lab" >/dev/null 2>&1 || fail "down after SIGKILL at ${delay}s"
+		assert_gone "$lab" "$procs"
+	done
+}
+
+case_two_labs() {
+	a=$(lab_name a)
+	b=$(lab_name b)
+	"$LABCTL" up "$TOPO" --name "$a" --no-services >/dev/null 2>&1 || fail "up $a"
+	"$LABCTL" up "$TOPO" --name "$b" --no-services >/dev/null 2>&1 || fail "up $b"
+	ping_from "$a" ali-vpn0 203.0.113.5
+	ping_from "$b" ali-vpn0 203.0.113.5
+	"$LABCTL" up "$TOPO" --name "$a" --no-services >/dev/null 2>&1 && fail "a second up of $a succeeded"
+	# Take one lab's link down: the other must not notice.
+	"$LABCTL" exec "$a" internet -- ip link set eth3 down || fail "link down in $a"
+	"$LABCTL" exec "$a" ali-vpn0 -- ping -c 1 -W 1 203.0.113.5 >/dev/null 2>&1 && fail "$a still reaches azure-vpn1"
+	ping_from "$b" ali-vpn0 203.0.113.5
+	pa=$(lab_procs "$a")
+	"$LABCTL" down "$a" >/dev/null 2>&1 || fail "down $a"
+	assert_gone "$a" "$pa"
+	"$LABCTL" status "$b" | grep -q ready || fail "$b is not ready after $a went down"
+	pb=$(lab_procs "$b")
+	"$LABCTL" down "$b" >/dev/null 2>&1 || fail "down $b"
+	assert_gone "$b" "$pb"
+}
+
+case_exec() {
+	lab=$(lab_name x)
+	"$LABCTL" up "$TOPO" --name "$lab" --no-services >/dev/null 2>&1 || fail "up"
+	"$LABCTL" exec "$lab" ecs -- sh -c 'exit 3'
+	[ $? -eq 3 ] || fail "exit status 3 not passed through"
+	"$LABCTL" exec "$lab" ecs -- true || fail "exit status 0 not passed through"
+	"$LABCTL" exec "$lab" ecs -- /nonexistent/cmd 2>/dev/null
+	[ $? -eq 127 ] || fail "missing command is not 127"
+	"$LABCTL" exec "$lab" nosuchnode -- true 2>/dev/null
+	[ $? -eq 2 ] || fail "unknown node is not exit 2"
+	"$LABCTL" exec "t$P-nosuchlab" ecs -- true 2>/dev/null
+	[ $? -eq 2 ] || fail "unknown lab is not exit 2"
+	# inside: the node's addresses, its own /run, the lab dir at its own path
+	"$LABCTL" exec "$lab" ecs -- ip -br addr | grep -q 10.0.1.171 || fail "exec is not in the ecs namespace"
+	"$LABCTL" exec "$lab" ecs -- test -f "/run/labctl/$lab/state" || fail "lab dir not visible inside"
+	"$LABCTL" exec "$lab" ecs -- test -e /run/netns && fail "/run inside is not the node's"
+	"$LABCTL" exec "$lab" ecs -- sh -c 'ls /sys/class/net' | grep -q eth0 || fail "/sys is not the node's"
+	[ "$("$LABCTL" exec "$lab" vm -- sh -c 'echo $LABCTL_NODE')" = vm ] || fail "LABCTL_NODE"
+	"$LABCTL" down "$lab" >/dev/null 2>&1 || fail "down"
+}
+
+case_bad_topology() {
+	lab=$(lab_name bad)
+	f=$(mktemp /tmp/labctl-bad.XXXXXX.yaml)
+	sed 's/10.0.1.171\/24/10.0.1.300\/24/' "$TOPO" >"$f"
+	before=$(ls /run/netns 2>/dev/null | sort)
+	out=$("$LABCTL" up "$f" --name "$lab" 2>&1)
+	rc=$?
+	[ $rc -eq 2 ] || fail "bad address: exit $rc, not 2"
+	echo "$out" | grep -q "$f:[0-9]*:[0-9]*:" || fail "no file:line:col in: $out"
+	[ -e "/run/labctl/$lab" ] && fail "run dir created for a bad topology"
+	[ "$(ls /run/netns 2>/dev/null | sort)" = "$before" ] || fail "namespaces created for a bad topology"
+	"$LABCTL" up "$TOPO" --name "Bad_Name" >/dev/null 2>&1
+	[ $? -eq 2 ] || fail "bad lab name is not exit 2"
+	"$LABCTL" up /nonexistent.yaml --name "$lab" >/dev/null 2>&1
+	[ $? -eq 2 ] || fail "missing file is not exit 2"
+	"$LABCTL" up "$TOPO" --name "$lab" --time-scale 7 >/dev/null 2>&1
+	[ $? -eq 2 ] || fail "bad time scale is not exit 2"
+	[ -e "/run/labctl/$lab" ] && fail "run dir created for bad arguments"
+	rm -f "$f"
+}
+
+case_non_root() {
+	lab=$(lab_name nr)
+	nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
+	for cmd in "up $TOPO --name $lab" "down $lab" "status" "exec $lab ecs -- true" "shell $lab ecs"; do
+		# shellcheck disable=SC2086
+		out=$(nobody "$LABCTL" $cmd 2>&1)
+		rc=$?
+		[ $rc -eq 2 ] || fail "non-root '$cmd' exited $rc, not 2"
+		echo "$out" | grep -q "needs root" || fail "non-root '$cmd' said: $out"
+	done
+	[ -e "/run/labctl/$lab" ] && fail "non-root up created a run dir"
+	return 0
+}
+
+case "$CASE" in
+updown) case_updown ;;
+kill-steps) case_kill_steps ;;
+kill-timed) case_kill_timed ;;
+two-labs) case_two_labs ;;
+exec) case_exec ;;
+bad-topology) case_bad_topology ;;
+non-root) case_non_root ;;
+*)
+	echo "unknown case $CASE" >&2
+	exit 2
+	;;
+esac
+[ $FAILS -eq 0 ] && echo "PASS: $CASE" && exit 0
+echo "$FAILS failure(s) in $CASE" >&2
+exit 1
