@@ -123,17 +123,13 @@ static int check_free(const char *lab, const struct topo *t)
 	return 0;
 }
 
-static int copy_topology(const struct run_lab *l, const char *src)
+static int copy_topology(const struct run_lab *l, const struct topo *t)
 {
-	char *data, dst[PATH_MAX + 16];
-	size_t len;
-	if (read_file(src, &data, &len) < 0)
-		return lab_err_errno(LAB_EXIT_FAIL, errno, "reading %s", src);
+	char dst[PATH_MAX + 16];
 	snprintf(dst, sizeof(dst), "%s/topology.yaml", l->dir);
-	/* 0600: it may hold a pre-shared key. */
-	int rc = write_file_atomic(dst, data, len, 0600);
-	free(data);
-	return rc < 0 ? lab_err_errno(LAB_EXIT_FAIL, errno, "writing %s", dst) : 0;
+	/* The text that was validated (not a re-read), relative psk_file paths made
+	 * absolute so the copy loads from the lab dir; 0600: it may hold a key. */
+	return topo_copy_file(t, dst);
 }
 
 static void ms_field(struct json *j, void *arg)
@@ -158,7 +154,7 @@ static int prepare_dir(struct run_lab *l, const struct topo *t, const char *path
 	    run_record(l, "source %s", abs) < 0 || run_record(l, "phase building") < 0)
 		return -1;
 	run_test_hook("lab-dir");
-	if (copy_topology(l, path) < 0)
+	if (copy_topology(l, t) < 0)
 		return -1;
 	for (size_t i = 0; i < t->n_nodes; i++)
 		if (run_node_mkdir(l, t->nodes[i].name) < 0)
