@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "common/err.h"
 #include "common/fsutil.h"
+#include "run/run.h"
 #include "topo/topo.h"
 
 static void usage(FILE *f)
@@ -25,18 +26,11 @@ static void usage(FILE *f)
 		   "or as SVG (runs graphviz's dot -Tsvg). Writes to stdout unless -o is given.\n");
 }
 
-/* The same default as run_root() (lab/run/run.h), without linking the run layer. */
-static const char *graph_run_root(void)
-{
-	const char *e = getenv("LABCTL_RUN_DIR");
-	return e && *e ? e : "/run/labctl";
-}
-
 static int find_topology(const char *arg, char *path, size_t len)
 {
 	bool lab_name = !strchr(arg, '/') && strlen(arg) < 64;
 	if (lab_name) {
-		if ((size_t)snprintf(path, len, "%s/%s/topology.yaml", graph_run_root(), arg) < len &&
+		if ((size_t)snprintf(path, len, "%s/%s/topology.yaml", run_root(), arg) < len &&
 		    path_exists(path))
 			return 0;
 	}

@@ -1,6 +1,7 @@
 /* labctl validate and labctl graph as a user runs them: output, exit codes. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -8,12 +9,13 @@
 #include "common/fsutil.h"
 
 static const char *labctl;
+static const char *run_dir = "/nonexistent-labctl-run";
 
 /* Runs labctl with args, stdout and stderr into one buffer; returns the exit code. */
 static int run(const char *args, char **out)
 {
 	char *cmd = NULL;
-	if (asprintf(&cmd, "LABCTL_RUN_DIR=/nonexistent-labctl-run '%s' %s 2>&1", labctl, args) < 0)
+	if (asprintf(&cmd, "LABCTL_RUN_DIR='%s' '%s' %s 2>&1", run_dir, labctl, args) < 0)
 		return -1;
 	FILE *p = popen(cmd, "r");
 	free(cmd);
@@ -63,6 +65,26 @@ int main(int argc, char **argv)
 	free(out);
 	CHECK_INT(run("graph dual-tunnel --format png", &out), 2);
 	free(out);
+
+	/* a running lab: its recorded copy is drawn, not the shipped file */
+	char dir[] = "/tmp/labctl-graph-run-XXXXXX", lab[96], copy[128];
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(lab, sizeof(lab), "%s/dual-tunnel", dir);
+	snprintf(copy, sizeof(copy), "%s/topology.yaml", lab);
+	CHECK(mkdir(lab, 0700) == 0);
+	char *text = NULL;
+	size_t tlen;
+	CHECK(read_file(LABCTL_SOURCE_ROOT "/topologies/single-tunnel.yaml", &text, &tlen) == 0);
+	CHECK(text && write_file_atomic(copy, text, tlen, 0600) == 0);
+	free(text);
+	run_dir = dir;
+	CHECK_INT(run("graph dual-tunnel", &out), 0);
+	CHECK(out && !strncmp(out, "graph \"single-tunnel\" {", 23));
+	free(out);
+	run_dir = "/nonexistent-labctl-run";
+	unlink(copy);
+	rmdir(lab);
+	rmdir(dir);
 	if (system("command -v dot >/dev/null 2>&1") == 0) {
 		char tmp[] = "/tmp/labctl-graph-XXXXXX.svg", *args;
 		int fd = mkstemps(tmp, 4);
