@@ -105,6 +105,8 @@ void ld_probes(struct ld *l, const struct ynode *probes);
 
 /* validate.c: everything that needs the whole model. */
 void topo_validate(struct ld *l);
+/* reach.c: tunnel endpoints reach each other by static routes. */
+void topo_check_reach(struct ld *l);
 
 /* Longest namespace name (<lab>.<node>) labctl creates; keeps /run/netns paths and
  * the state lines built from them bounded. */

@@ -256,4 +256,5 @@ void topo_validate(struct ld *l)
 	check_links(l);
 	check_routes(l);
 	check_bgp(l);
+	topo_check_reach(l);
 }
