@@ -234,7 +234,7 @@ static void test_split(void)
 	}
 	for (uint32_t i = 0; i < NW; i++) {
 		wd[i].addr.s_addr = htonl(0xac100000u | i << 12);
-		wd[i].len = 20 + (i % 13);
+		wd[i].len = 20 + (i % 12); /* up to /31: the mask below shifts by len */
 		wd[i].addr.s_addr &= htonl(~(0xffffffffu >> wd[i].len));
 	}
 	bgp_attrs_init(&a);
