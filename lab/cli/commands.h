@@ -22,5 +22,7 @@ int cmd_fit(int argc, char **argv);
 int cmd_ipsec(int argc, char **argv);
 int cmd_bgp(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_fault(int argc, char **argv);
+int cmd_heal(int argc, char **argv);
 
 #endif

@@ -19,6 +19,8 @@ static const struct command commands[] = {
 	{"fit", cmd_fit, "infer an unknown delay from measured outages"},
 	{"bgp", cmd_bgp, "BGP sessions and Loc-RIB of a node: bgp LAB NODE [--json]"},
 	{"report", cmd_report, "failover report from a lab's journals (text, --json, --svg)"},
+	{"fault", cmd_fault, "break something: fault LAB KIND [PARAM] TARGET"},
+	{"heal", cmd_heal, "undo active faults: heal LAB [TARGET]"},
 #ifdef LABCTL_HAVE_IPSEC
 	{"ipsec", cmd_ipsec, "IPsec tunnels of a gateway in detail: ipsec LAB NODE [--json]"},
 #endif

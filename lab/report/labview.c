@@ -50,6 +50,20 @@ static struct topo *load_topology(const struct run_lab *l)
 	return t;
 }
 
+int lab_view_load_scaled(const struct lab_view *v, struct topo **out)
+{
+	struct topo *t = load_topology(&v->run);
+	if (!t)
+		return lab_err(LAB_EXIT_FAIL, "lab %s: its topology (%s/topology.yaml) does not load",
+			       v->run.name, v->run.dir);
+	if (v->time_scale != 1.0 && topo_apply_time_scale(t, v->time_scale) < 0) {
+		topo_free(t);
+		return -1;
+	}
+	*out = t;
+	return 0;
+}
+
 static int fill_tunnels(struct lab_view *v)
 {
 	const struct topo *t = v->topo;

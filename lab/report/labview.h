@@ -20,6 +20,10 @@ struct lab_view {
 int lab_view_open(const char *lab, struct lab_view *v);
 void lab_view_close(struct lab_view *v);
 
+/* A private copy of the lab's topology with the lab's time scale applied: what `up`
+ * configured the daemons with. Free with topo_free. 0 or -1 with lab_err set. */
+int lab_view_load_scaled(const struct lab_view *v, struct topo **out);
+
 /* The time scale from a lab directory's state file: the last "time-scale F" line. */
 double lab_view_read_scale(const char *labdir);
 

@@ -1,0 +1,257 @@
+/* The faults that talk to charon over VICI: ike-mismatch (the article's fault) and
+ * restarting a killed charon the way `up` started it.
+ *
+ * ike-mismatch acts on end 0 of the tunnel (the Alibaba side in dual-tunnel, as in
+ * the article): it reloads the connection with an IKE and ESP proposal end 1 does
+ * not accept and terminates the IKE SA. charon sends DELETE, both ends drop their
+ * SAs, and any renegotiation fails with NO_PROPOSAL_CHOSEN. Heal reloads the
+ * connection as `up` loaded it and initiates. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/err.h"
+#include "common/fsutil.h"
+#include "fault/internal.h"
+#include "fault/restart.h"
+#include "run/run.h"
+#include "topo/topo.h"
+
+#ifdef LABCTL_HAVE_IPSEC
+#include "ipsec/ipsec.h"
+#include "ipsec/report.h"
+#include "ipsec/tunif.h"
+#include "ipsec/vici.h"
+#include "netns/netns.h"
+
+#define MISMATCH_IKE "aes128-sha1-modp2048"
+#define MISMATCH_ESP "aes128-sha1"
+#define CHARON "/usr/lib/ipsec/charon"
+#define VICI_WAIT_NS (10 * NS_PER_SEC)
+#define INITIATE_MS 5000
+
+static int vici_of(const struct lab_view *v, const char *node, struct ipsec_vici **out,
+		   int64_t wait_ns)
+{
+	char dir[PATH_MAX];
+	struct ipsec_paths p;
+	if (run_node_dir(&v->run, node, dir, sizeof(dir)) < 0 || ipsec_paths_init(&p, dir) < 0)
+		return -1;
+	int64_t deadline = mono_ns() + wait_ns;
+	for (;;) {
+		if (ipsec_vici_open(p.vici, out) == 0)
+			return 0;
+		if (mono_ns() >= deadline)
+			return lab_err(LAB_EXIT_FAIL, "charon on %s does not answer on %s: %s", node,
+				       p.vici, lab_err_msg());
+		lab_err_clear();
+		sleep_ns(50 * NS_PER_MS);
+	}
+}
+
+static int call(struct ipsec_vici *vc, struct vmsg *m, int built)
+{
+	int rc = built == 0 ? ipsec_vici_call(vc, m) : -1;
+	vmsg_free(m);
+	return rc;
+}
+
+static int load_end(const struct lab_view *v, struct ipsec_vici *vc, const struct topo *t,
+		    uint32_t ti, int side, bool with_secret)
+{
+	enum ipsec_backend b;
+	if (ipsec_backend_load(&v->run, &b) < 0)
+		return -1;
+	struct vmsg m;
+	if (with_secret) {
+		char psk[256];
+		if (topo_tunnel_psk(t, &t->tunnels[ti], psk, sizeof(psk)) < 0)
+			return -1;
+		int built = ipsec_msg_load_shared(t, ti, side, psk, &m);
+		explicit_bzero(psk, sizeof(psk));
+		if (call(vc, &m, built) < 0)
+			return -1;
+	}
+	return call(vc, &m, ipsec_msg_load_conn(t, ti, side, b, &m));
+}
+
+static int initiate(const struct lab_view *v, const struct topo *t, uint32_t ti)
+{
+	const char *node = t->nodes[t->tunnels[ti].end[0].node].name;
+	struct ipsec_vici *vc;
+	if (vici_of(v, node, &vc, VICI_WAIT_NS) < 0)
+		return -1;
+	struct vmsg m;
+	int rc = -1;
+	/* The peer may still be tearing the old SA down: a few tries. */
+	for (int i = 0; i < 3 && rc < 0; i++) {
+		if (i)
+			sleep_ns(500 * NS_PER_MS);
+		lab_err_clear();
+		rc = call(vc, &m, ipsec_msg_initiate(t->tunnels[ti].name, INITIATE_MS, &m));
+	}
+	ipsec_vici_close(vc);
+	return rc;
+}
+
+static int ike_plan(struct lab_view *v, const struct fault_req *r, struct fault_rec *rec)
+{
+	const struct topo *t = v->topo;
+	uint32_t ti;
+	if (fault_tunnel(t, r->target, &ti) < 0)
+		return -1;
+	const struct topo_tunnel_end *e = &t->tunnels[ti].end[0];
+	snprintf(rec->tunnel, sizeof(rec->tunnel), "%s", t->tunnels[ti].name);
+	snprintf(rec->jnode, sizeof(rec->jnode), "%s", t->nodes[e->node].name);
+	snprintf(rec->ns_node, sizeof(rec->ns_node), "%s", t->nodes[e->node].name);
+	snprintf(rec->object, sizeof(rec->object), "%s", t->tunnels[ti].name);
+	rec->side = 0;
+	snprintf(rec->detail, sizeof(rec->detail),
+		 "%s reloads %s with IKE %s, ESP %s (peer %s expects IKE %s); IKE SA terminated",
+		 t->nodes[e->node].name, t->tunnels[ti].name, MISMATCH_IKE, MISMATCH_ESP,
+		 t->nodes[t->tunnels[ti].end[1].node].name, t->tunnels[ti].end[1].ike.ike_proposal);
+	return 0;
+}
+
+static int ike_apply(struct lab_view *v, struct fault_rec *rec)
+{
+	struct topo *t;
+	if (lab_view_load_scaled(v, &t) < 0)
+		return -1;
+	uint32_t ti;
+	int rc = fault_tunnel(t, rec->tunnel, &ti);
+	struct ipsec_vici *vc = NULL;
+	if (rc == 0)
+		rc = vici_of(v, rec->ns_node, &vc, NS_PER_SEC);
+	if (rc == 0) {
+		struct topo_ike *ike = &t->tunnels[ti].end[rec->side].ike;
+		snprintf(ike->ike_proposal, sizeof(ike->ike_proposal), "%s", MISMATCH_IKE);
+		snprintf(ike->esp_proposal, sizeof(ike->esp_proposal), "%s", MISMATCH_ESP);
+		rc = load_end(v, vc, t, ti, rec->side, false);
+	}
+	if (rc == 0) {
+		struct vmsg m;
+		rc = call(vc, &m, ipsec_msg_terminate(rec->tunnel, &m));
+	}
+	if (vc)
+		ipsec_vici_close(vc);
+	topo_free(t);
+	return rc;
+}
+
+static int ike_undo(struct lab_view *v, const struct fault_rec *rec)
+{
+	struct topo *t;
+	if (lab_view_load_scaled(v, &t) < 0)
+		return -1;
+	uint32_t ti;
+	struct ipsec_vici *vc = NULL;
+	int rc = fault_tunnel(t, rec->tunnel, &ti);
+	if (rc == 0)
+		rc = vici_of(v, rec->ns_node, &vc, NS_PER_SEC);
+	if (rc == 0)
+		rc = load_end(v, vc, t, ti, rec->side, false);
+	if (vc)
+		ipsec_vici_close(vc);
+	if (rc == 0)
+		rc = initiate(v, t, ti);
+	topo_free(t);
+	return rc;
+}
+
+int fault_restart_charon(struct lab_view *v, const char *node)
+{
+	struct topo *t;
+	if (lab_view_load_scaled(v, &t) < 0)
+		return -1;
+	char dir[PATH_MAX], plugin[PATH_MAX], out[PATH_MAX + 16], pidf[PATH_MAX + 16];
+	char env_conf[PATH_MAX + 32], env_pre[PATH_MAX + 32];
+	struct ipsec_paths p;
+	int rc = -1;
+	struct ipsec_vici *vc = NULL;
+	uint32_t n;
+	if (fault_node(t, node, &n) < 0 || run_node_dir(&v->run, node, dir, sizeof(dir)) < 0 ||
+	    ipsec_paths_init(&p, dir) < 0 || ipsec_plugin_path(plugin, sizeof(plugin)) < 0)
+		goto out;
+	/* What the dead one left: its pid file (in the node's private /run) and socket. */
+	snprintf(pidf, sizeof(pidf), "%s/run/charon.pid", dir);
+	unlink(pidf);
+	unlink(p.vici);
+	snprintf(env_conf, sizeof(env_conf), "STRONGSWAN_CONF=%s", p.conf);
+	snprintf(env_pre, sizeof(env_pre), "LD_PRELOAD=%s", plugin);
+	snprintf(out, sizeof(out), "%s/charon.out", dir);
+	char *const argv[] = {CHARON, NULL};
+	char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C", env_conf, env_pre, NULL};
+	struct run_spawn s = {.node = node, .what = "charon", .argv = argv, .envp = envp,
+			      .stdout_path = out, .new_session = true};
+	pid_t pid;
+	if (run_spawn(&v->run, &s, &pid) < 0 || vici_of(v, node, &vc, VICI_WAIT_NS) < 0)
+		goto out;
+	struct ipsec_node_ends e;
+	ipsec_node_ends(t, n, &e);
+	for (size_t k = 0; k < e.n; k++)
+		if (load_end(v, vc, t, e.tunnel[k], e.side[k], true) < 0)
+			goto out;
+	enum ipsec_backend b;
+	if (e.n && ipsec_backend_load(&v->run, &b) == 0 && b == IPSEC_BACKEND_LIBIPSEC) {
+		const struct topo_tunnel_end *te = &t->tunnels[e.tunnel[0]].end[e.side[0]];
+		char ns[128];
+		struct netns *h;
+		run_netns_name(v->run.name, node, ns, sizeof(ns));
+		if (netns_open(ns, &h) < 0)
+			goto out;
+		int r2 = ipsec_tunif_wait(h, te->ifname, 5 * NS_PER_SEC);
+		if (r2 >= 0)
+			r2 = ipsec_tunif_address(h, te->ifname, &te->inside);
+		netns_close(h);
+		if (r2 < 0)
+			goto out;
+	}
+	for (size_t k = 0; k < e.n; k++)
+		if (initiate(v, t, e.tunnel[k]) < 0)
+			goto out;
+	rc = 0;
+out:
+	if (vc)
+		ipsec_vici_close(vc);
+	topo_free(t);
+	return rc;
+}
+
+#else /* no strongSwan headers at build time */
+
+static int no_ipsec(void)
+{
+	return lab_err(LAB_EXIT_FAIL, "labctl was built without the strongSwan headers "
+				      "(scripts/setup fetches them): no VICI");
+}
+
+static int ike_plan(struct lab_view *v, const struct fault_req *r, struct fault_rec *rec)
+{
+	(void)v, (void)r, (void)rec;
+	return no_ipsec();
+}
+
+static int ike_apply(struct lab_view *v, struct fault_rec *rec)
+{
+	(void)v, (void)rec;
+	return no_ipsec();
+}
+
+static int ike_undo(struct lab_view *v, const struct fault_rec *rec)
+{
+	(void)v, (void)rec;
+	return no_ipsec();
+}
+
+int fault_restart_charon(struct lab_view *v, const char *node)
+{
+	(void)v, (void)node;
+	return no_ipsec();
+}
+#endif
+
+const struct fault_ops fault_ops_ike = {ike_plan, ike_apply, ike_undo};

@@ -1,0 +1,185 @@
+/* kill: SIGKILL one daemon of a node (charon, labctl-bgpd or BIRD), found in the
+ * lab's state by node and kind with its start time, so a recycled pid is never hit.
+ * Heal starts it again with what `up` left in the node directory. */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/err.h"
+#include "common/fsutil.h"
+#include "fault/internal.h"
+#include "fault/restart.h"
+#include "run/run.h"
+
+/* The recorded process of kind `what` on node that is alive (the last one wins). */
+static int find_proc(const struct lab_view *v, const char *node, const char *what,
+		     struct run_proc *out, char *have, size_t hlen)
+{
+	struct run_state st;
+	if (run_state_read(&v->run, &st) < 0)
+		return -1;
+	bool found = false;
+	size_t off = 0;
+	have[0] = '\0';
+	for (size_t i = 0; i < st.n_procs; i++) {
+		const struct run_proc *p = &st.procs[i];
+		if (strcmp(p->node, node) || !run_pid_alive(p->pid, p->starttime))
+			continue;
+		if (off + 1 < hlen)
+			off += (size_t)snprintf(have + off, hlen - off, "%s%s", off ? ", " : "", p->what);
+		if (!strcmp(p->what, what)) {
+			*out = *p;
+			found = true;
+		}
+	}
+	run_state_free(&st);
+	if (!have[0])
+		snprintf(have, hlen, "nothing");
+	return found ? 1 : 0;
+}
+
+static int plan(struct lab_view *v, const struct fault_req *r, struct fault_rec *rec)
+{
+	const struct topo *t = v->topo;
+	char node[64], what[16] = "";
+	snprintf(node, sizeof(node), "%s", r->target);
+	char *colon = strchr(node, ':');
+	if (colon) {
+		*colon = '\0';
+		snprintf(what, sizeof(what), "%s", colon + 1);
+		if (strcmp(what, "charon") && strcmp(what, "bgpd") && strcmp(what, "bird"))
+			return lab_err(LAB_EXIT_USAGE, "kill %s: '%s' is not a daemon labctl runs; "
+						       "expected NODE:charon, NODE:bgpd or NODE:bird",
+				       r->target, what);
+	}
+	uint32_t n;
+	if (fault_node(t, node, &n) < 0)
+		return -1;
+	bool gateway = false;
+	for (size_t i = 0; i < t->n_tunnels; i++)
+		if (t->tunnels[i].end[0].node == n || t->tunnels[i].end[1].node == n) {
+			gateway = true;
+			if (!rec->tunnel[0])
+				snprintf(rec->tunnel, sizeof(rec->tunnel), "%s", t->tunnels[i].name);
+		}
+	if (!what[0]) {
+		/* Without a name: the tunnel's daemon on a gateway, else the speaker. */
+		if (gateway)
+			snprintf(what, sizeof(what), "charon");
+		else if (t->nodes[n].bgp)
+			snprintf(what, sizeof(what), "%s",
+				 t->nodes[n].bgp->speaker == TOPO_SPEAKER_BIRD ? "bird" : "bgpd");
+		else
+			return lab_err(LAB_EXIT_USAGE, "node %s runs no daemon labctl can kill "
+						       "(no tunnel, no BGP)", node);
+	}
+	struct run_proc p;
+	char have[128];
+	int f = find_proc(v, node, what, &p, have, sizeof(have));
+	if (f < 0)
+		return -1;
+	if (f == 0)
+		return lab_err(LAB_EXIT_USAGE, "node %s runs no %s; running there: %s", node, what,
+			       have);
+	/* node is a topology node name here (< TOPO_NAME_MAX). */
+	const char *nn = t->nodes[n].name;
+	snprintf(rec->jnode, sizeof(rec->jnode), "%s", nn);
+	snprintf(rec->ns_node, sizeof(rec->ns_node), "%s", nn);
+	snprintf(rec->object, sizeof(rec->object), "%s", what);
+	/* The target as the report and heal name it: node:what. */
+	snprintf(rec->target, sizeof(rec->target), "%.31s:%.15s", nn, what);
+	snprintf(rec->detail, sizeof(rec->detail), "SIGKILL %s on %s (pid %d)", what, node, (int)p.pid);
+	return 0;
+}
+
+static int apply(struct lab_view *v, struct fault_rec *rec)
+{
+	struct run_proc p;
+	char have[128];
+	int f = find_proc(v, rec->ns_node, rec->object, &p, have, sizeof(have));
+	if (f <= 0)
+		return f < 0 ? -1 : lab_err(LAB_EXIT_FAIL, "%s on %s exited before the kill",
+					    rec->object, rec->ns_node);
+	if (kill(p.pid, SIGKILL) < 0)
+		return lab_err_errno(LAB_EXIT_FAIL, errno, "kill %d (%s on %s)", (int)p.pid,
+				     rec->object, rec->ns_node);
+	/* Dead (a zombie of its own session leader counts) before we journal it. */
+	for (int i = 0; i < 200 && run_pid_alive(p.pid, p.starttime); i++)
+		sleep_ns(10 * NS_PER_MS);
+	return 0;
+}
+
+static int undo(struct lab_view *v, const struct fault_rec *rec)
+{
+	struct run_proc p;
+	char have[128];
+	int f = find_proc(v, rec->ns_node, rec->object, &p, have, sizeof(have));
+	if (f < 0)
+		return -1;
+	if (f == 1)
+		return 0; /* running again already (the kill failed, or someone restarted it) */
+	if (!strcmp(rec->object, "charon"))
+		return fault_restart_charon(v, rec->ns_node);
+	return fault_restart_speaker(v, rec->ns_node, rec->object);
+}
+
+const struct fault_ops fault_ops_kill = {plan, apply, undo};
+
+/* labctl-bgpd beside labctl (build root or install dir), LABCTL_BGPD, or the PATH:
+ * the bgp service's own search order. */
+static void bgpd_path(char *buf, size_t len)
+{
+	const char *env = getenv("LABCTL_BGPD");
+	if (env && *env) {
+		snprintf(buf, len, "%s", env);
+		return;
+	}
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		for (int up = 0; up < 4; up++) {
+			char *slash = strrchr(exe, '/');
+			if (!slash)
+				break;
+			*slash = 0;
+			if (snprintf(buf, len, "%s/labctl-bgpd", exe) < (int)len && access(buf, X_OK) == 0)
+				return;
+		}
+	}
+	snprintf(buf, len, "labctl-bgpd");
+}
+
+int fault_restart_speaker(struct lab_view *v, const char *node, const char *what)
+{
+	char dir[PATH_MAX], conf[PATH_MAX + 16], log[PATH_MAX + 16];
+	if (run_node_dir(&v->run, node, dir, sizeof(dir)) < 0)
+		return -1;
+	bool bird = !strcmp(what, "bird");
+	snprintf(conf, sizeof(conf), "%s/%s", dir, bird ? "bird.conf" : "bgpd.conf");
+	snprintf(log, sizeof(log), "%s/%s", dir, bird ? "bird.out" : "bgpd.log");
+	if (!path_exists(conf))
+		return lab_err(LAB_EXIT_FAIL, "cannot restart %s on %s: %s is gone", what, node, conf);
+	pid_t pid;
+	if (bird) {
+		char sock[PATH_MAX + 16], pidf[PATH_MAX + 16];
+		snprintf(sock, sizeof(sock), "%s/bird.ctl", dir);
+		snprintf(pidf, sizeof(pidf), "%s/bird.pid", dir);
+		unlink(sock);
+		char *argv[] = {"bird", "-f", "-c", conf, "-s", sock, "-P", pidf, NULL};
+		struct run_spawn s = {.node = node, .what = "bird", .argv = argv,
+				      .stdout_path = log, .new_session = true};
+		return run_spawn(&v->run, &s, &pid);
+	}
+	char exe[PATH_MAX];
+	bgpd_path(exe, sizeof(exe));
+	char *argv[] = {exe, "-c", conf, NULL};
+	struct run_spawn s = {.node = node, .what = "bgpd", .argv = argv, .stdout_path = log,
+			      .new_session = true};
+	return run_spawn(&v->run, &s, &pid);
+}
