@@ -31,6 +31,7 @@ struct up_opts {
 	const char *backend;
 	double timeout_s;
 	bool no_services;
+	int dry_run; /* 1: print the network as ip commands; 2: and their removal */
 	int verbose;
 };
 
@@ -43,7 +44,9 @@ static void up_usage(FILE *f)
 		   "  --name     lab name (default: the topology's name): [a-z0-9-], up to %d\n"
 		   "  --time-scale F  protocol timers times F (0 < F <= 1)\n"
 		   "  --timeout S     seconds to wait for readiness (default: the topology's)\n"
-		   "  --no-services   namespaces, links, addresses and routes only\n",
+		   "  --no-services   namespaces, links, addresses and routes only\n"
+		   "  --dry-run       print the network as ip(8) commands and exit (no root needed)\n"
+		   "  --dry-run-down  print the ip(8) commands that remove it\n",
 		RUN_LAB_NAME_USER_MAX);
 }
 
@@ -55,6 +58,8 @@ static int parse(int argc, char **argv, struct up_opts *o)
 		{"ipsec-backend", required_argument, NULL, 'b'},
 		{"timeout", required_argument, NULL, 't'},
 		{"no-services", no_argument, NULL, 'N'},
+		{"dry-run", no_argument, NULL, 'D'},
+		{"dry-run-down", no_argument, NULL, 'E'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
@@ -86,6 +91,12 @@ static int parse(int argc, char **argv, struct up_opts *o)
 			break;
 		case 'N':
 			o->no_services = true;
+			break;
+		case 'D':
+			o->dry_run = 1;
+			break;
+		case 'E':
+			o->dry_run = 2;
 			break;
 		case 'v':
 			o->verbose++;
@@ -253,7 +264,7 @@ int cmd_up(int argc, char **argv)
 	struct run_lab l = {.state_fd = -1};
 	char path[PATH_MAX];
 	int64_t t0 = mono_ns();
-	if (parse(argc, argv, &o) < 0 || run_require_privilege("up") < 0)
+	if (parse(argc, argv, &o) < 0 || (!o.dry_run && run_require_privilege("up") < 0))
 		return lab_err_report();
 	if (topo_resolve_path(o.what, path, sizeof(path)) < 0)
 		return lab_err_report();
@@ -264,6 +275,14 @@ int cmd_up(int argc, char **argv)
 	}
 	const char *lab = o.name ? o.name : t->name;
 	int rc;
+	if (o.dry_run) {
+		rc = run_lab_name_check(lab) < 0 ? lab_err_report() : 0;
+		if (rc == 0 && o.dry_run == 1)
+			run_net_ip_script(stdout, lab, t);
+		else if (rc == 0)
+			run_net_ip_script_down(stdout, lab, t);
+		goto out;
+	}
 	if ((o.time_scale != 1.0 && topo_apply_time_scale(t, o.time_scale) < 0) ||
 	    run_lab_name_check(lab) < 0 || check_free(lab, t) < 0 || run_lab_create(lab, &l) < 0) {
 		rc = lab_err_report();

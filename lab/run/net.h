@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "netns/netns.h"
 #include "run/run.h"
@@ -21,6 +22,11 @@ struct run_net {
  * On failure the partial network stays (recorded): `down` removes it. */
 int run_net_build(struct run_lab *l, const struct topo *t, struct run_net *net);
 void run_net_close(struct run_net *net);
+
+/* The same network as iproute2 commands, one per line (ipscript.c): for
+ * `labctl up --dry-run` and as the baseline of bench/up-down; and its removal. */
+void run_net_ip_script(FILE *f, const char *lab, const struct topo *t);
+void run_net_ip_script_down(FILE *f, const char *lab, const struct topo *t);
 
 /* A reachability check: an ICMP echo from node `from` (source address src) to dst. */
 struct run_check {

@@ -1,0 +1,76 @@
+/* The network of a topology as iproute2 commands: what `labctl up --dry-run`
+ * prints, and the baseline that bench/up-down times against labctl. Same objects,
+ * same order as run_net_build (net.c). */
+#include "run/net.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+
+#include "topo/topo.h"
+
+static const char *a4(struct in_addr a, char *buf)
+{
+	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+}
+
+static void print_route(FILE *f, const char *ns, const struct topo_route *r)
+{
+	char b[INET_ADDRSTRLEN];
+	fprintf(f, "ip -n %s route add %s/%u", ns, a4(r->dst.addr, b), r->dst.len);
+	if (r->nvia == 1)
+		fprintf(f, " via %s", a4(r->via[0], b));
+	for (uint32_t i = 0; r->nvia > 1 && i < r->nvia; i++)
+		fprintf(f, " nexthop via %s%s%s", a4(r->via[i], b), r->dev[0] ? " dev " : "", r->dev);
+	if (r->dev[0] && r->nvia <= 1)
+		fprintf(f, " dev %s", r->dev);
+	fprintf(f, " proto static\n");
+}
+
+void run_net_ip_script(FILE *f, const char *lab, const struct topo *t)
+{
+	char ns[NETNS_NAME_MAX], peer[NETNS_NAME_MAX], b[INET_ADDRSTRLEN];
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		run_netns_name(lab, t->nodes[i].name, ns, sizeof(ns));
+		fprintf(f, "ip netns add %s\nip -n %s link set lo up\n", ns, ns);
+	}
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		run_netns_name(lab, t->nodes[i].name, ns, sizeof(ns));
+		fprintf(f, "ip netns exec %s sysctl -qw net.ipv4.conf.all.rp_filter=0 "
+			   "net.ipv4.conf.default.rp_filter=0 net.ipv4.ip_forward=%d\n",
+			ns, t->nodes[i].forwarding ? 1 : 0);
+	}
+	for (size_t i = 0; i < t->n_links; i++) {
+		const struct topo_link_end *a = &t->links[i].end[0], *z = &t->links[i].end[1];
+		const char *ia = t->nodes[a->node].ifaces[a->iface].name;
+		const char *iz = t->nodes[z->node].ifaces[z->iface].name;
+		run_netns_name(lab, t->nodes[a->node].name, ns, sizeof(ns));
+		run_netns_name(lab, t->nodes[z->node].name, peer, sizeof(peer));
+		fprintf(f, "ip -n %s link add %s type veth peer name %s netns %s\n", ns, ia, iz, peer);
+		fprintf(f, "ip -n %s link set %s up\nip -n %s link set %s up\n", ns, ia, peer, iz);
+	}
+	for (size_t n = 0; n < t->n_nodes; n++) {
+		run_netns_name(lab, t->nodes[n].name, ns, sizeof(ns));
+		for (size_t i = 0; i < t->nodes[n].n_ifaces; i++) {
+			const struct topo_iface *fc = &t->nodes[n].ifaces[i];
+			if (fc->link == TOPO_NONE && fc->addr.len)
+				fprintf(f, "ip -n %s link add %s up type dummy\n", ns, fc->name);
+			if (fc->addr.len)
+				fprintf(f, "ip -n %s addr add %s/%u dev %s\n", ns, a4(fc->addr.addr, b),
+					fc->addr.len, fc->name);
+		}
+	}
+	for (size_t n = 0; n < t->n_nodes; n++) {
+		run_netns_name(lab, t->nodes[n].name, ns, sizeof(ns));
+		for (size_t i = 0; i < t->nodes[n].n_routes; i++)
+			print_route(f, ns, &t->nodes[n].routes[i]);
+	}
+}
+
+void run_net_ip_script_down(FILE *f, const char *lab, const struct topo *t)
+{
+	char ns[NETNS_NAME_MAX];
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		run_netns_name(lab, t->nodes[i].name, ns, sizeof(ns));
+		fprintf(f, "ip netns del %s\n", ns);
+	}
+}
