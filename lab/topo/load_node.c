@@ -42,6 +42,13 @@ static void ld_iface(struct ld *l, struct topo_node *node, const struct ynode *k
 	*ifc = (struct topo_iface){.link = TOPO_NONE, .pos = key->pos};
 	if (!ld_ifname(l, key, "interface name", ifc->name))
 		return;
+	/* every namespace has lo; all and default are sysctl directories
+	 * (net.ipv4.conf.all, .default) that an interface would collide with */
+	if (!strcmp(ifc->name, "lo") || !strcmp(ifc->name, "all") || !strcmp(ifc->name, "default")) {
+		ld_err(l, key->pos, "interface name '%s' is reserved; expected another name such as eth0 or dummy0",
+		       ifc->name);
+		return;
+	}
 	node->n_ifaces++;
 	if (ynode_is_null(v))
 		return; /* an interface without an address */
