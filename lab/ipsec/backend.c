@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
+#include <linux/if_tunnel.h>
 #include <linux/rtnetlink.h>
 #include <linux/xfrm.h>
 #include <stdio.h>
@@ -99,6 +100,18 @@ static bool probe_link(struct netns *ns, const char *kind, const char *ifname)
 	if (!strcmp(kind, "xfrm")) {
 		struct nlattr *d = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
 		mnl_attr_put_u32(nlh, IFLA_XFRM_IF_ID, 1);
+		mnl_attr_nest_end(nlh, d);
+	} else {
+		/* a keyless VTI without endpoints is the namespace's fallback device
+		 * ip_vti0, which exists already (EEXIST): ask for a distinct one */
+		struct nlattr *d = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+		struct in_addr a, b;
+		inet_pton(AF_INET, "192.0.2.2", &a);
+		inet_pton(AF_INET, "192.0.2.1", &b);
+		mnl_attr_put(nlh, IFLA_VTI_LOCAL, sizeof(a), &a);
+		mnl_attr_put(nlh, IFLA_VTI_REMOTE, sizeof(b), &b);
+		mnl_attr_put_u32(nlh, IFLA_VTI_IKEY, htonl(1));
+		mnl_attr_put_u32(nlh, IFLA_VTI_OKEY, htonl(1));
 		mnl_attr_nest_end(nlh, d);
 	}
 	mnl_attr_nest_end(nlh, li);

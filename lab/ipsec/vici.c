@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <libvici.h>
 
@@ -23,9 +26,27 @@ static void vici_init_once(void)
 	vici_init();
 }
 
+/* libvici prints every failed connect to stderr; while charon is still starting
+ * that is expected, so a plain connect() decides first, quietly. */
+static bool socket_listening(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return true; /* let libvici report it */
+	strcpy(sa.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return true;
+	bool ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	return ok;
+}
+
 int ipsec_vici_open(const char *socket_path, struct ipsec_vici **out)
 {
 	char uri[300];
+	if (!socket_listening(socket_path))
+		return lab_err(LAB_EXIT_FAIL, "charon's VICI socket %s is not listening", socket_path);
 	pthread_once(&vici_once, vici_init_once);
 	snprintf(uri, sizeof(uri), "unix://%s", socket_path);
 	struct ipsec_vici *v = calloc(1, sizeof(*v));

@@ -17,6 +17,7 @@
 #include "common/clock.h"
 #include "common/err.h"
 #include "common/fsutil.h"
+#include "ipsec/backend.h"
 #include "ipsec/report.h"
 #include "ipsec/service.h"
 #include "ipsec/vici.h"
@@ -25,6 +26,12 @@
 #include "topo/topo.h"
 
 #define PSK "aliazu12345"
+
+/* Built twice: libipsec (this machine) and xfrm (kernel ESP: under user-mode Linux,
+ * see uml-xfrm.sh, or on any kernel that has ESP). */
+#ifndef IPSEC_TEST_BACKEND
+#define IPSEC_TEST_BACKEND "libipsec"
+#endif
 
 struct lab {
 	struct run_lab run;
@@ -50,7 +57,7 @@ static int lab_up(struct lab *L, const char *name, const char *topo_path)
 	if (run_net_build(&L->run, L->topo, &L->net) < 0)
 		return -1;
 	L->ctx = (struct lab_ctx){.run = &L->run, .topo = L->topo, .time_scale = 1.0};
-	snprintf(L->ctx.ipsec_backend, sizeof(L->ctx.ipsec_backend), "libipsec");
+	snprintf(L->ctx.ipsec_backend, sizeof(L->ctx.ipsec_backend), "%s", IPSEC_TEST_BACKEND);
 	return ipsec_service.start(&L->ctx);
 }
 
@@ -189,7 +196,7 @@ static void status_check(struct lab *L, const char *expect0, const char *expect1
 	CHECK(j.buf && strstr(j.buf, want));
 	snprintf(want, sizeof(want), "\"name\":\"tun1\",\"state\":\"%s\"", expect1);
 	CHECK(j.buf && strstr(j.buf, want));
-	CHECK(j.buf && strstr(j.buf, "\"backend\":\"libipsec\""));
+	CHECK(j.buf && strstr(j.buf, "\"backend\":\"" IPSEC_TEST_BACKEND));
 	if (getenv("VERBOSE") && j.buf)
 		printf("%s\n", j.buf);
 	json_free(&j);
@@ -312,6 +319,13 @@ int main(void)
 		return check_skip("needs root (CAP_NET_ADMIN)");
 	if (access("/usr/lib/ipsec/charon", X_OK) != 0)
 		return check_skip("strongSwan's charon is not installed (scripts/setup)");
+	if (!strcmp(IPSEC_TEST_BACKEND, "xfrm")) {
+		struct ipsec_kernel_caps caps;
+		if (ipsec_probe_kernel(&caps) < 0)
+			return check_skip(lab_err_msg());
+		if (!caps.esp)
+			return check_skip("this kernel has no ESP (CONFIG_INET_ESP): the xfrm backend is tested under user-mode Linux (ipsec-xfrm-uml)");
+	}
 	char root[64], good[32], bad[32];
 	snprintf(root, sizeof(root), "/tmp/lci%d", (int)getpid());
 	mkdir(root, 0700);
