@@ -45,9 +45,9 @@ static bool session_drawn_before(const struct topo *t, uint32_t node,
 int topo_graph_dot(const struct topo *t, FILE *f)
 {
 	fprintf(f, "graph \"%s\" {\n", t->name);
-	fprintf(f, "\tgraph [rankdir=LR, fontname=\"Helvetica\", label=\"%s\", labelloc=t];\n", t->name);
+	fprintf(f, "\tgraph [rankdir=LR, fontname=\"Helvetica\", label=\"%s\", labelloc=t, ranksep=1.2];\n", t->name);
 	fprintf(f, "\tnode [fontname=\"Helvetica\", fontsize=10];\n");
-	fprintf(f, "\tedge [fontname=\"Helvetica\", fontsize=8];\n");
+	fprintf(f, "\tedge [fontname=\"Helvetica\", fontsize=8, labeldistance=3];\n");
 	for (size_t i = 0; i < t->n_nodes; i++) {
 		const struct topo_node *n = &t->nodes[i];
 		fprintf(f, "\t\"%s\" [shape=%s, label=\"%s\\n%s", n->name, shape(n->role), n->name,
@@ -56,12 +56,16 @@ int topo_graph_dot(const struct topo *t, FILE *f)
 			fprintf(f, "\\nAS %u (%s)", n->bgp->asn, topo_speaker_name(n->bgp->speaker));
 		fprintf(f, "\"];\n");
 	}
+	/* Every edge runs from the node listed first to the one listed later: dot ranks
+	 * along edge direction, so the picture reads left to right in file order (for
+	 * dual-tunnel: Alibaba, the internet, Azure). */
 	for (size_t i = 0; i < t->n_links; i++) {
 		const struct topo_link *l = &t->links[i];
+		int first = l->end[0].node > l->end[1].node; /* the end drawn first */
 		char a[48], z[48];
-		const struct topo_node *na = &t->nodes[l->end[0].node], *nz = &t->nodes[l->end[1].node];
-		iface_label(&na->ifaces[l->end[0].iface], a, sizeof(a));
-		iface_label(&nz->ifaces[l->end[1].iface], z, sizeof(z));
+		const struct topo_node *na = &t->nodes[l->end[first].node], *nz = &t->nodes[l->end[!first].node];
+		iface_label(&na->ifaces[l->end[first].iface], a, sizeof(a));
+		iface_label(&nz->ifaces[l->end[!first].iface], z, sizeof(z));
 		fprintf(f, "\t\"%s\" -- \"%s\" [taillabel=\"%s\", headlabel=\"%s\"];\n", na->name,
 			nz->name, a, z);
 	}
@@ -71,11 +75,12 @@ int topo_graph_dot(const struct topo *t, FILE *f)
 		net.addr.s_addr &= net.len ? htonl(~0u << (32 - net.len)) : 0;
 		char p[32], a[32], z[32];
 		prefix_str(net, p, sizeof(p));
-		prefix_str(tun->end[0].inside, a, sizeof(a));
-		prefix_str(tun->end[1].inside, z, sizeof(z));
+		int e = tun->end[0].node > tun->end[1].node;
+		prefix_str(tun->end[e].inside, a, sizeof(a));
+		prefix_str(tun->end[!e].inside, z, sizeof(z));
 		fprintf(f, "\t\"%s\" -- \"%s\" [style=dashed, color=blue, fontcolor=blue, label=\"%s\\n%s\", taillabel=\"%s %s\", headlabel=\"%s %s\"];\n",
-			t->nodes[tun->end[0].node].name, t->nodes[tun->end[1].node].name, tun->name, p,
-			tun->end[0].ifname, a, tun->end[1].ifname, z);
+			t->nodes[tun->end[e].node].name, t->nodes[tun->end[!e].node].name, tun->name, p,
+			tun->end[e].ifname, a, tun->end[!e].ifname, z);
 	}
 	for (uint32_t i = 0; i < t->n_nodes; i++) {
 		const struct topo_bgp *b = t->nodes[i].bgp;
