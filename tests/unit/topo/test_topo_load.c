@@ -304,6 +304,39 @@ static void check_psk_file(void)
 	rmdir(dir);
 }
 
+/* The example at the top of docs/topology-format.md is a topology that loads. */
+static void check_doc_example(void)
+{
+	char *doc = NULL;
+	size_t len;
+	CHECK(read_file(LABCTL_SOURCE_ROOT "/docs/topology-format.md", &doc, &len) == 0);
+	if (!doc)
+		return;
+	char *start = strstr(doc, "```yaml\n"), *end = start ? strstr(start + 8, "```\n") : NULL;
+	CHECK(start && end);
+	char dir[] = "/tmp/labctl-topo-doc-XXXXXX", path[96], key[96];
+	if (start && end && mkdtemp(dir)) {
+		snprintf(path, sizeof(path), "%s/example.yaml", dir);
+		snprintf(key, sizeof(key), "%s/t0.key", dir);
+		CHECK(write_file_atomic(path, start + 8, (size_t)(end - start - 8), 0644) == 0);
+		CHECK(write_file_atomic(key, "k\n", 2, 0600) == 0);
+		struct topo *t = NULL;
+		struct topo_diags d = {0};
+		CHECK(topo_load(path, &t, &d) == 0);
+		topo_diags_print(&d, stderr);
+		topo_diags_free(&d);
+		if (t) {
+			CHECK_STR(t->name, "two-sites");
+			CHECK_INT(t->nodes[0].bgp->neighbors[0].tunnel, 0);
+			topo_free(t);
+		}
+		unlink(key);
+		unlink(path);
+		rmdir(dir);
+	}
+	free(doc);
+}
+
 int main(void)
 {
 	unsetenv("LABCTL_TOPOLOGY_DIR");
@@ -311,5 +344,6 @@ int main(void)
 	check_single();
 	check_resolve();
 	check_psk_file();
+	check_doc_example();
 	return check_done();
 }
