@@ -6,11 +6,15 @@
 # nothing it creates lands in the host's /run. Results come back through a
 # directory in the build tree.
 #
-#   uml-xfrm.sh TEST_BINARY WORK_DIR
+#   uml-xfrm.sh TEST_BINARY WORK_DIR [ARGS...]
+# (bench/ipsec-up runs the same way: uml-xfrm.sh build/bench/ipsec-up /var/tmp --backend xfrm)
 # Exit: the inner test's code; 77 (skipped) with the reason where UML cannot run.
 set -u
 inner=$(readlink -f "$1")
 work=$2/uml-xfrm.$$
+shift 2
+args=""
+for a in "$@"; do args="$args '$a'"; done
 skip() { echo "SKIP: $*"; exit 77; }
 
 [ "$(id -u)" -eq 0 ] || skip "needs root (CAP_NET_ADMIN)"
@@ -46,7 +50,7 @@ for m in xfrm_user esp4 ip_vti hmac sha256_generic sha512_generic cbc ecb authen
 	modprobe -d /tmp/mods \$m >/dev/null 2>&1
 done
 ip link set lo up
-ASAN_OPTIONS=detect_leaks=0 "$inner" >"$work/out" 2>&1
+ASAN_OPTIONS=detect_leaks=0 "$inner" $args >"$work/out" 2>&1
 echo \$? >"$work/rc"
 halt -f
 EOF
