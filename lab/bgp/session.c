@@ -269,11 +269,19 @@ static void send_open(struct bgp_session *s, int ci)
 
 static void send_simple(struct bgp_session *s, int ci, uint8_t type, uint8_t code, uint8_t sub)
 {
-	uint8_t buf[64];
+	uint8_t buf[BGP_MAX_MSG_LEN];
 	struct wbuf w;
+	const uint8_t *data = NULL;
+	size_t dlen = 0;
+	if (type == BGP_MSG_NOTIFICATION && s->err_pending && s->err.code == code &&
+	    s->err.subcode == sub) {
+		data = s->err.data;
+		dlen = s->err.data_len;
+	}
+	s->err_pending = false;
 	wbuf_init(&w, buf, sizeof(buf));
 	int r = type == BGP_MSG_KEEPALIVE ? bgp_build_keepalive(&w)
-					  : bgp_build_notification(&w, code, sub, NULL, 0);
+					  : bgp_build_notification(&w, code, sub, data, dlen);
 	if (r == 0)
 		send_built(s, ci, &w, type, 0, 0, type == BGP_MSG_NOTIFICATION ? code : -1,
 			   type == BGP_MSG_NOTIFICATION ? sub : -1);
@@ -418,6 +426,8 @@ static void rx_msg(struct bgp_session *s, int ci, const uint8_t *buf, size_t len
 		if (type >= 1 && type <= 5)
 			s->in.n[type]++;
 		fprintf(stderr, "bgpd: bad %s from peer: %s\n", type_key(type), err.reason);
+		s->err = err;
+		s->err_pending = true;
 		in.code = err.code;
 		in.subcode = err.subcode;
 		bgp_session_event(s, ci, BGP_EV_MSG_ERROR, &in);
@@ -428,6 +438,9 @@ static void rx_msg(struct bgp_session *s, int ci, const uint8_t *buf, size_t len
 	case BGP_MSG_OPEN:
 		journal_msg(s, "rx", m.type, ci, 0, 0, -1, -1);
 		if (bgp_open_check(&m.open, s->nb->remote_as, s->d->cfg.router_id, &err) < 0) {
+			fprintf(stderr, "bgpd: OPEN refused: %s\n", err.reason);
+			s->err = err;
+			s->err_pending = true;
 			in.code = err.code;
 			in.subcode = err.subcode;
 			bgp_session_event(s, ci, BGP_EV_MSG_ERROR, &in);
@@ -488,9 +501,12 @@ static void conn_read(struct bgp_session *s, int ci)
 		size_t off = 0;
 		while (io->fd >= 0) {
 			struct bgp_error err;
+			err.data_len = 0;
 			int len = bgp_frame_len(io->rbuf + off, io->rlen - off, &err);
 			if (len < 0) {
 				struct bgp_fsm_in in = {.code = err.code, .subcode = err.subcode};
+				s->err = err;
+				s->err_pending = true;
 				bgp_session_event(s, ci, BGP_EV_MSG_ERROR, &in);
 				return;
 			}

@@ -55,6 +55,10 @@ struct bgp_session {
 	bool rib_up;
 	int rib_conn; /* the connection the RIB sees as up */
 	int depth;    /* FSM events being handled (failures wait for depth 0) */
+	/* The codec's verdict on the last bad message: its data goes into the
+	 * NOTIFICATION the FSM then asks for (RFC 4271 s6: e.g. the bad length). */
+	bool err_pending;
+	struct bgp_error err;
 };
 
 /* Sets up s for neighbor idx of d's config (nothing started yet). */
