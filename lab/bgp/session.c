@@ -487,7 +487,10 @@ static void rx_msg(struct bgp_session *s, int ci, const uint8_t *buf, size_t len
 static void conn_read(struct bgp_session *s, int ci)
 {
 	struct bgp_conn_io *io = &s->io[ci];
-	for (;;) {
+	/* Bounded, so that a peer flooding UPDATEs cannot starve our timers (the
+	 * KEEPALIVEs we owe) or the other sessions: epoll is level-triggered and
+	 * brings us back for the rest. */
+	for (int round = 0; round < 64; round++) {
 		ssize_t n = read(io->fd, io->rbuf + io->rlen, sizeof(io->rbuf) - io->rlen);
 		if (n < 0 && errno == EINTR)
 			continue;
