@@ -24,5 +24,6 @@ int cmd_bgp(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_fault(int argc, char **argv);
 int cmd_heal(int argc, char **argv);
+int cmd_failover(int argc, char **argv);
 
 #endif

@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{"report", cmd_report, "failover report from a lab's journals (text, --json, --svg)"},
 	{"fault", cmd_fault, "break something: fault LAB KIND [PARAM] TARGET"},
 	{"heal", cmd_heal, "undo active faults: heal LAB [TARGET]"},
+	{"failover", cmd_failover, "the article's experiment: fault, outage, report"},
 #ifdef LABCTL_HAVE_IPSEC
 	{"ipsec", cmd_ipsec, "IPsec tunnels of a gateway in detail: ipsec LAB NODE [--json]"},
 #endif

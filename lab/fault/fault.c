@@ -194,7 +194,8 @@ size_t fault_active_count(const struct lab_view *v)
 	return n;
 }
 
-static void journal(const struct lab_view *v, const struct fault_rec *r, const char *ev)
+static void journal(const struct lab_view *v, const struct fault_rec *r, const char *ev,
+		    int64_t t)
 {
 	char path[PATH_MAX + 64];
 	snprintf(path, sizeof(path), "%s/%s/%s", v->run.dir, r->jnode, JOURNAL_FILE);
@@ -205,7 +206,7 @@ static void journal(const struct lab_view *v, const struct fault_rec *r, const c
 	}
 	struct json j;
 	json_init(&j);
-	journal_begin(&j, mono_ns(), "fault", ev);
+	journal_begin(&j, t, "fault", ev);
 	json_kv_str(&j, "kind", r->kind);
 	json_kv_str(&j, "target", r->target);
 	if (r->tunnel[0])
@@ -255,6 +256,9 @@ int fault_inject(struct lab_view *v, const struct fault_req *r, char *detail, si
 	snprintf(rec.file, sizeof(rec.file), "%s/%020lld-%s", dir, (long long)mono_ns(), rec.kind);
 	if (rec_save(&rec) < 0)
 		return -1;
+	/* Stamped when the change begins: its first effects (an SA deleted) may be
+	 * journaled by others before apply returns. */
+	int64_t t = mono_ns();
 	if (ops->apply(v, &rec) < 0) {
 		char msg[1024];
 		snprintf(msg, sizeof(msg), "%s", lab_err_msg());
@@ -265,7 +269,7 @@ int fault_inject(struct lab_view *v, const struct fault_req *r, char *detail, si
 		return lab_err(code, "%s", msg);
 	}
 	rec_save(&rec); /* apply may have refined the detail */
-	journal(v, &rec, "inject");
+	journal(v, &rec, "inject", t);
 	if (detail)
 		snprintf(detail, dlen, "%s", rec.detail);
 	return 0;
@@ -288,6 +292,7 @@ int fault_heal(struct lab_view *v, const char *target, size_t *healed)
 		if (target && strcmp(rec.target, target) && strcmp(rec.tunnel, target))
 			continue;
 		const struct fault_ops *ops = kind_ops[kind_of(rec.kind)];
+		int64_t t = mono_ns();
 		if (ops->undo(v, &rec) < 0) {
 			char msg[1024];
 			snprintf(msg, sizeof(msg), "%s", lab_err_msg());
@@ -295,7 +300,7 @@ int fault_heal(struct lab_view *v, const char *target, size_t *healed)
 				     rec.kind, rec.target, msg, rec.file);
 			break;
 		}
-		journal(v, &rec, "heal");
+		journal(v, &rec, "heal", t);
 		unlink(rec.file);
 		(*healed)++;
 	}

@@ -103,6 +103,14 @@ static bool session_down(const struct jevent *e, const char *node, const char *p
 	return false;
 }
 
+static bool from_gateway(const struct report_tunnel *tun, int s, const char *addr)
+{
+	for (uint32_t k = 0; k < tun->n_gw_addrs[s]; k++)
+		if (!strcmp(tun->gw_addrs[s][k], addr))
+			return true;
+	return false;
+}
+
 static double rel_s(const struct report_run *r, int64_t t)
 {
 	return (double)(t - r->t0) / NS_PER_SEC;
@@ -150,8 +158,27 @@ static int find_markers(const struct evlog *log, size_t lo, size_t hi,
 			}
 		}
 		int64_t wn;
-		if (!wd && jev_is(e, "bgp", "rx") && jev_str(e, "type") &&
-		    !strcmp(jev_str(e, "type"), "update") && jev_int(e, "withdrawn", &wn) && wn > 0) {
+		bool withdrawal = jev_is(e, "bgp", "rx") && jev_str(e, "type") &&
+				  !strcmp(jev_str(e, "type"), "update") && jev_int(e, "withdrawn", &wn) &&
+				  wn > 0;
+		/* A gateway whose own events say nothing (BIRD without converted log):
+		 * its withdrawal reaching a router shows it lost the session by then. */
+		const char *wpeer = withdrawal ? jev_str(e, "peer") : NULL;
+		for (int s = 0; tun && wpeer && s < 2; s++) {
+			if (down_t[s] || !from_gateway(tun, s, wpeer))
+				continue;
+			down_t[s] = e->t;
+			if (add_mark(r, MARK_SESSION_DOWN, e->t, tun->gw[s],
+				     "session lost (seen as its withdrawal at %s)", e->node) < 0)
+				return -1;
+			if (!*detect_t || e->t < *detect_t) {
+				*detect_t = e->t;
+				snprintf(detect_what, dwlen, "session lost on %s (%s; its withdrawal "
+					 "reached %s at +%.3f s)", tun->gw[s],
+					 tun->bird[s] ? "BIRD" : "built-in speaker", e->node, rel_s(r, e->t));
+			}
+		}
+		if (!wd && withdrawal) {
 			wd = true;
 			if (add_mark(r, MARK_WITHDRAW, e->t, e->node, "withdrawal received (%lld)",
 				     (long long)wn) < 0)
@@ -246,7 +273,8 @@ static int build_leg(struct report_run *r, const struct samples *S, const char *
 		rs->leg = leg;
 		rs->sent = st->sent;
 		rs->ok = st->ok;
-		const struct outage *o = outage_in(st, r->t0, r->to_t);
+		/* Losses that begin after the heal are reconvergence, not this fault. */
+		const struct outage *o = outage_in(st, r->t0, r->heal_t ? r->heal_t : r->to_t);
 		if (o) {
 			rs->has_outage = true;
 			rs->o = *o;
@@ -414,7 +442,7 @@ int report_build(const struct evlog *log, const struct report_config *cfg, struc
 	}
 	size_t nf = 0;
 	for (size_t i = 0; i < log->n; i++)
-		if (jev_is(&log->v[i], "fault", "inject"))
+		if (jev_is(&log->v[i], "fault", "inject") && log->v[i].t >= cfg->since_t)
 			faults[nf++] = i;
 	int ret = 0;
 	if (nf) {
@@ -423,22 +451,27 @@ int report_build(const struct evlog *log, const struct report_config *cfg, struc
 			ret = lab_err(LAB_EXIT_FAIL, "out of memory building the report");
 	}
 	int64_t log_lo = log->n ? log->v[0].t : 0, log_hi = log->n ? log->v[log->n - 1].t + 1 : 0;
+	/* Run k owns the events from its boundary with run k-1 to the next boundary:
+	 * halfway between run k-1's heal (its fault if never healed) and fault k, but
+	 * never more than PRE_FAULT_NS before fault k. */
+	int64_t prev_to = log_lo;
 	for (size_t k = 0; k < nf && ret == 0; k++) {
 		int64_t t0 = log->v[faults[k]].t;
-		int64_t from = t0 - PRE_FAULT_NS, to = log_hi;
-		if (k > 0) {
-			int64_t prev = log->v[faults[k - 1]].t;
-			if (from < prev + (t0 - prev) / 2)
-				from = prev + (t0 - prev) / 2;
-		}
-		if (from < log_lo)
-			from = log_lo;
+		int64_t from = prev_to, to = log_hi;
+		if (k == 0 && t0 - PRE_FAULT_NS > from)
+			from = t0 - PRE_FAULT_NS;
 		if (k + 1 < nf) {
-			int64_t next = log->v[faults[k + 1]].t;
-			to = next - PRE_FAULT_NS;
-			if (to < t0 + (next - t0) / 2)
-				to = t0 + (next - t0) / 2;
+			int64_t next = log->v[faults[k + 1]].t, heal = t0;
+			for (size_t i = faults[k] + 1; i < faults[k + 1]; i++)
+				if (jev_is(&log->v[i], "fault", "heal")) {
+					heal = log->v[i].t;
+					break;
+				}
+			to = heal + (next - heal) / 2;
+			if (to < next - PRE_FAULT_NS)
+				to = next - PRE_FAULT_NS;
 		}
+		prev_to = to;
 		ret = build_run(log, cfg, &S, faults[k], from, to, &out->runs[k]);
 		out->n_runs = k + 1;
 	}

@@ -81,6 +81,10 @@ static int fill_tunnels(struct lab_view *v)
 			snprintf(rt->gw[s], sizeof(rt->gw[s]), "%s", n->name);
 			inet_ntop(AF_INET, &tu->end[s].inside.addr, rt->addr[s], sizeof(rt->addr[s]));
 			rt->bird[s] = n->bgp && n->bgp->speaker == TOPO_SPEAKER_BIRD;
+			for (size_t k = 0; k < n->n_ifaces && rt->n_gw_addrs[s] < 8; k++)
+				if (n->ifaces[k].addr.len)
+					inet_ntop(AF_INET, &n->ifaces[k].addr.addr,
+						  rt->gw_addrs[s][rt->n_gw_addrs[s]++], 16);
 		}
 	}
 	v->n_tunnels = t->n_tunnels;

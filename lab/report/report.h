@@ -26,6 +26,11 @@ struct report_tunnel {
 	char gw[2][REPORT_NAME_MAX];  /* gateway nodes, end 0 and end 1 */
 	char addr[2][16];             /* each end's inside address (its BGP address) */
 	bool bird[2];                 /* the end's speaker is BIRD (logs no keepalives) */
+	/* Every interface address of each gateway: a withdrawal a router receives from
+	 * one of them shows that gateway lost its session even when its speaker's own
+	 * events are missing (BIRD's log not converted). */
+	char gw_addrs[2][8][16];
+	uint32_t n_gw_addrs[2];
 };
 
 struct report_run;
@@ -39,6 +44,8 @@ struct report_config {
 	 * when it is called); NULL or returning -1: none. */
 	int (*predict)(void *ctx, const struct report_run *run, struct timers_prediction *out);
 	void *predict_ctx;
+	/* Faults injected before this instant are not reported (0: all). */
+	int64_t since_t;
 };
 
 enum report_mark {
@@ -82,7 +89,7 @@ struct report_stream {
 
 struct report_run {
 	int64_t t0; /* the fault */
-	char kind[24], target[64], node[REPORT_NAME_MAX], detail[128];
+	char kind[24], target[64], node[REPORT_NAME_MAX], detail[512];
 	char tunnel[REPORT_NAME_MAX]; /* the tunnel the fault acts on, "" if none */
 	int64_t heal_t;               /* 0: not healed within the run */
 	int64_t from_t, to_t;         /* the events that belong to this run */

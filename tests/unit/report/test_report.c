@@ -90,7 +90,7 @@ static void write_control_plane(void)
 	     "\"child\":\"tunnel0\",\"spi_in\":\"c2\",\"spi_out\":\"c1\"");
 	line("ali-vpn0", S(122.3), "\"src\":\"bgp\",\"ev\":\"state\",\"peer\":\"169.254.21.2\","
 	     "\"from\":\"Established\",\"to\":\"Idle\",\"reason\":\"hold-timer-expired\"");
-	line("ali-tr", S(122.31), "\"src\":\"bgp\",\"ev\":\"rx\",\"peer\":\"10.0.255.1\","
+	line("ali-tr", S(122.31), "\"src\":\"bgp\",\"ev\":\"rx\",\"peer\":\"10.0.255.2\","
 	     "\"type\":\"update\",\"announced\":0,\"withdrawn\":1");
 	line("ali-tr", S(123.3), "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"172.16.1.0/24\","
 	     "\"op\":\"replace\",\"nexthops\":[\"10.0.254.1\"],\"delay_ms\":1000");
@@ -107,8 +107,10 @@ static void write_control_plane(void)
 }
 
 static const struct report_tunnel tunnels[] = {
-	{"tunnel0", {"ali-vpn0", "azure-vpn0"}, {"169.254.21.1", "169.254.21.2"}, {false, true}},
-	{"tunnel1", {"ali-vpn1", "azure-vpn1"}, {"169.254.21.5", "169.254.21.6"}, {false, true}},
+	{"tunnel0", {"ali-vpn0", "azure-vpn0"}, {"169.254.21.1", "169.254.21.2"}, {false, true},
+	 {{"10.0.255.2", "198.51.100.1"}, {"172.16.200.2", "203.0.113.1"}}, {2, 2}},
+	{"tunnel1", {"ali-vpn1", "azure-vpn1"}, {"169.254.21.5", "169.254.21.6"}, {false, true},
+	 {{"10.0.254.2", "198.51.100.5"}, {"172.16.200.6", "203.0.113.5"}}, {2, 2}},
 };
 
 static int predict_article(void *ctx, const struct report_run *run,
