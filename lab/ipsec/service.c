@@ -84,6 +84,18 @@ static int check_topology(const struct topo *t, enum ipsec_backend b)
 	return 0;
 }
 
+int ipsec_precheck(const struct topo *t, const char *request)
+{
+	if (t->n_tunnels == 0)
+		return 0;
+	struct ipsec_kernel_caps caps;
+	enum ipsec_backend b;
+	const char *req = request && *request ? request : t->defaults.ipsec_backend;
+	if (ipsec_probe_kernel(&caps) < 0 || ipsec_backend_choose(req, &caps, &b) < 0)
+		return -1;
+	return check_topology(t, b);
+}
+
 /* XFRM interface / VTI for each end, with the inside /30, before charon starts. */
 static int kernel_interfaces(struct lab_ctx *ctx, enum ipsec_backend b)
 {

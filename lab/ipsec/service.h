@@ -12,6 +12,11 @@ extern const struct lab_service ipsec_service;
  * kernel lacks what was forced). */
 int ipsec_resolve_backend(const struct lab_ctx *ctx, enum ipsec_backend *b);
 
+/* The same choice before anything is built, so `up` with a backend the kernel cannot
+ * do (or a topology the backend cannot carry) fails with exit code 2 and leaves
+ * nothing behind. request: --ipsec-backend or NULL (the topology's default). */
+int ipsec_precheck(const struct topo *t, const char *request);
+
 /* Adds "ipsec": {"backend":..,"tunnels":[..]} to a status object. */
 int ipsec_status_json(const struct run_lab *l, const struct topo *t, struct json *j);
 
