@@ -88,10 +88,14 @@ void ld_links(struct ld *l, const struct ynode *links)
 	for (size_t i = 0; i < links->n; i++) {
 		const struct ynode *v = links->vals[i];
 		struct topo_link lk = {.pos = v->pos};
-		if (v->kind != YNODE_SEQ || v->n != 2) {
-			ld_err(l, v->pos, "a link that is a %s%s; expected two ends such as [ecs:eth0, ali-tr:eth0]",
-			       v->kind == YNODE_SEQ ? "sequence of " : ynode_kind_name(v),
-			       v->kind == YNODE_SEQ ? (v->n == 1 ? "1 end" : "more ends") : "");
+		if (v->kind != YNODE_SEQ) {
+			ld_err(l, v->pos, "a link that is a %s; expected two ends such as [ecs:eth0, ali-tr:eth0]",
+			       ynode_kind_name(v));
+			continue;
+		}
+		if (v->n != 2) {
+			ld_err(l, v->pos, "a link with %zu end%s; expected two ends such as [ecs:eth0, ali-tr:eth0]",
+			       v->n, v->n == 1 ? "" : "s");
 			continue;
 		}
 		bool ok = ld_link_end(l, v->vals[0], &lk.end[0]);

@@ -3,6 +3,7 @@
  * the corpus directory). A load that reports more, fewer or other problems, or that
  * hands out a topology, fails the test. */
 #include <dirent.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,7 +79,11 @@ static int is_yaml(const struct dirent *e)
 
 int main(int argc, char **argv)
 {
-	const char *dir = argc > 1 ? argv[1] : LABCTL_SOURCE_ROOT "/tests/unit/topo/bad";
+	/* absolute, as psk_file paths in messages are */
+	char *dir = realpath(argc > 1 ? argv[1] : LABCTL_SOURCE_ROOT "/tests/unit/topo/bad", NULL);
+	CHECK(dir != NULL);
+	if (!dir)
+		return check_done();
 	struct dirent **list;
 	int n = scandir(dir, &list, is_yaml, by_name);
 	CHECK(n >= 20);
@@ -88,5 +93,6 @@ int main(int argc, char **argv)
 	}
 	if (n >= 0)
 		free(list);
+	free(dir);
 	return check_done();
 }
