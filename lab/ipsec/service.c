@@ -323,6 +323,17 @@ static void mark_checked(const struct lab_ctx *ctx, uint32_t tunnel, const char 
 static int ipsec_ready(struct lab_ctx *ctx, char *why, size_t whylen)
 {
 	const struct topo *t = ctx->topo;
+	/* a dead charon first: it explains every other symptom of its tunnels */
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		struct ipsec_charon c;
+		if (!has_ends(t, (uint32_t)i))
+			continue;
+		if (ipsec_charon_find(ctx->run, t->nodes[i].name, &c) < 0)
+			return -1;
+		if (!c.alive)
+			return lab_err(LAB_EXIT_FAIL, "charon on %s is not running (see %s/charon.log)",
+				       t->nodes[i].name, t->nodes[i].name);
+	}
 	for (size_t i = 0; i < t->n_tunnels; i++) {
 		const struct topo_tunnel *tun = &t->tunnels[i];
 		char reason[256];

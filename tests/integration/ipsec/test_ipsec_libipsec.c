@@ -268,6 +268,17 @@ static void scenario_good(const char *name)
 		sleep_ns(300 * NS_PER_MS);
 		CHECK(ipsec_charon_find(&L.run, "azure-vpn1", &c) == 0 && !c.alive);
 		status_check(&L, "down", "charon-dead");
+		r = ipsec_service.ready(&L.ctx, why, sizeof(why));
+		CHECK_INT(r, -1);
+		CHECK(strstr(lab_err_msg(), "charon on azure-vpn1") != NULL);
+		/* the run layer's supervision journals the death once */
+		struct run_state st;
+		CHECK(run_state_read(&L.run, &st) == 0);
+		CHECK(run_supervise(&L.run, &st, NULL) >= 1);
+		run_state_free(&st);
+		j = journal_of(&L, "azure-vpn1");
+		CHECK(j && strstr(j, "\"ev\":\"service-died\"") && strstr(j, "\"what\":\"charon\""));
+		free(j);
 	}
 	lab_down(&L, name);
 }
