@@ -6,6 +6,9 @@
  * a bounded time, a killed charon detected. Everything under a private run root
  * and lab names with our pid; torn down even when checks fail. */
 #include <dirent.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,6 +178,51 @@ static void check_no_key_in_argv(void)
 		closedir(d);
 }
 
+/* Stands in for the node's BGP speaker (docs/bgpd.md): collects request lines. */
+struct fake_speaker {
+	int fd;
+	char got[512];
+};
+
+static int speaker_listen(struct lab *L, const char *node, struct fake_speaker *sp)
+{
+	char dir[PATH_MAX];
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	memset(sp, 0, sizeof(*sp));
+	run_node_dir(&L->run, node, dir, sizeof(dir));
+	if (strlen(dir) + sizeof("/bgpd.sock") > sizeof(sa.sun_path))
+		return -1;
+	memcpy(sa.sun_path, dir, strlen(dir));
+	strcat(sa.sun_path, "/bgpd.sock");
+	sp->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (sp->fd < 0 || bind(sp->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(sp->fd, 8) < 0)
+		return -1;
+	return 0;
+}
+
+/* Serves requests for up to ns, answering "ok" like the speaker. */
+static void speaker_serve(struct fake_speaker *sp, int64_t ns)
+{
+	int64_t end = mono_ns() + ns;
+	while (mono_ns() < end) {
+		struct pollfd p = {.fd = sp->fd, .events = POLLIN};
+		if (poll(&p, 1, 50) <= 0)
+			continue;
+		int c = accept(sp->fd, NULL, NULL);
+		if (c < 0)
+			continue;
+		struct pollfd q = {.fd = c, .events = POLLIN};
+		char buf[128];
+		ssize_t n = poll(&q, 1, 1000) > 0 ? read(c, buf, sizeof(buf) - 1) : 0;
+		if (n > 0) {
+			buf[n] = '\0';
+			strncat(sp->got, buf, sizeof(sp->got) - strlen(sp->got) - 1);
+		}
+		(void)!write(c, "ok\n", 3);
+		close(c);
+	}
+}
+
 static int vici_on(struct lab *L, const char *node, struct ipsec_vici **v)
 {
 	char dir[PATH_MAX];
@@ -232,6 +280,8 @@ static void scenario_good(const char *name)
 		/* authentication failure: azure-vpn0 now holds another key for tun0 */
 		struct ipsec_vici *v;
 		struct vmsg m;
+		struct fake_speaker sp;
+		CHECK(speaker_listen(&L, "ali-vpn0", &sp) == 0);
 		CHECK(vici_on(&L, "azure-vpn0", &v) == 0);
 		CHECK(ipsec_msg_load_shared(L.topo, 0, 1, "not-the-key", &m) == 0);
 		CHECK(ipsec_vici_call(v, &m) == 0);
@@ -242,8 +292,19 @@ static void scenario_good(const char *name)
 		CHECK(ipsec_vici_call(v, &m) == 0);
 		vmsg_free(&m);
 		lab_err_clear();
-		/* terminate is async; re-initiate once the old SA is gone */
-		sleep_ns(500 * NS_PER_MS);
+		/* terminate is async: the plugin tells the speaker the tunnel went down */
+		speaker_serve(&sp, 1000 * NS_PER_MS);
+		CHECK(strstr(sp.got, "tunnel tun0 down\n") != NULL);
+		if (sp.fd >= 0)
+			close(sp.fd);
+		char *jd = journal_of(&L, "ali-vpn0");
+		char *cd = jd ? strstr(jd, "\"ev\":\"child-down\"") : NULL;
+		char *id = jd ? strstr(jd, "\"ev\":\"ike-down\"") : NULL;
+		/* charon signals an IKE_SA down before it destroys the IKE_SA's CHILD_SAs */
+		CHECK(cd && id && id < cd);
+		if (!(cd && id && id < cd))
+			fprintf(stderr, "ali-vpn0 journal:\n%s", jd ? jd : "(none)");
+		free(jd);
 		CHECK(ipsec_msg_initiate("tun0", 0, &m) == 0);
 		ipsec_vici_call(v, &m); /* fails: that is the point */
 		lab_err_clear();
