@@ -127,24 +127,37 @@ int ipsec_tunnel_failure(const struct run_lab *l, const struct topo *t, uint32_t
 		size_t n;
 		if (read_file(path, &text, &n) < 0)
 			continue;
-		for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-			if (!strstr(line, "\"src\":\"ike\"") || !strstr(line, "\"ev\":\"alert\""))
+		/* the tunnel fails now if a fatal alert came after its last child-up:
+		 * a tunnel that recovered (fault healed) is not failing any more */
+		bool failing = false;
+		char *save = NULL;
+		for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			if (!strstr(line, "\"src\":\"ike\""))
 				continue;
 			char alert[40], name[TOPO_NAME_MAX], addr[48];
-			field(line, "alert", alert, sizeof(alert));
 			field(line, "tunnel", name, sizeof(name));
 			field(line, "peer", addr, sizeof(addr));
-			const char *why = alert_reason(alert);
 			/* a responder that rejects IKE_SA_INIT never learns the config name:
 			 * match it by the peer's address instead */
 			bool ours = name[0] ? !strcmp(name, tun->name) : !strcmp(addr, peer_addr);
-			if (why && ours) {
+			if (!ours)
+				continue;
+			if (strstr(line, "\"ev\":\"child-up\"")) {
+				failing = false;
+				continue;
+			}
+			if (!strstr(line, "\"ev\":\"alert\""))
+				continue;
+			field(line, "alert", alert, sizeof(alert));
+			const char *why = alert_reason(alert);
+			if (why && !failing) {
 				snprintf(reason, len, "%s (alert %s on %s)", why, alert, node);
-				free(text);
-				return 1;
+				failing = true;
 			}
 		}
 		free(text);
+		if (failing)
+			return 1;
 	}
 	return 0;
 }

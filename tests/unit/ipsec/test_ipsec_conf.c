@@ -11,6 +11,7 @@
 #include "common/fsutil.h"
 #include "ipsec/backend.h"
 #include "ipsec/ipsec.h"
+#include "ipsec/report.h"
 
 #ifndef GOLDEN_DIR
 #error GOLDEN_DIR must be defined
@@ -85,6 +86,51 @@ static void msg_golden(const char *name, struct vmsg *m)
 	vmsg_free(m);
 }
 
+static void put_journal(const char *dir, const char *node, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", dir, node);
+	mkdir_p(path, 0700);
+	snprintf(path, sizeof(path), "%s/%s/events.jsonl", dir, node);
+	CHECK(write_file_atomic(path, text, strlen(text), 0600) == 0);
+}
+
+/* Fatal alerts from the plugin's journal lines, by name or by peer address, and a
+ * recovered tunnel (child-up after the alert) no longer failing. */
+static void failure_from_journal(void)
+{
+	char dir[] = "/tmp/lcfail-XXXXXX", reason[256];
+	CHECK(mkdtemp(dir) != NULL);
+	struct run_lab l = {.state_fd = -1};
+	snprintf(l.dir, sizeof(l.dir), "%s", dir);
+	CHECK_INT(ipsec_tunnel_failure(&l, &topo, 0, reason, sizeof(reason)), 0);
+	put_journal(dir, "ali-vpn0",
+		    "{\"t\":1,\"src\":\"ike\",\"ev\":\"child-up\",\"tunnel\":\"tun0\",\"peer\":\"203.0.113.1\"}\n");
+	/* the responder rejected IKE_SA_INIT before it knew the config: peer only */
+	put_journal(dir, "azure-vpn0",
+		    "{\"t\":2,\"src\":\"ike\",\"ev\":\"alert\",\"tunnel\":null,\"peer\":\"198.51.100.1\",\"alert\":\"proposal-mismatch-ike\"}\n");
+	CHECK_INT(ipsec_tunnel_failure(&l, &topo, 0, reason, sizeof(reason)), 1);
+	CHECK(strstr(reason, "IKE proposals do not match") && strstr(reason, "azure-vpn0"));
+	/* another peer's alert is not ours */
+	put_journal(dir, "azure-vpn0",
+		    "{\"t\":2,\"src\":\"ike\",\"ev\":\"alert\",\"tunnel\":null,\"peer\":\"198.51.100.9\",\"alert\":\"proposal-mismatch-ike\"}\n");
+	CHECK_INT(ipsec_tunnel_failure(&l, &topo, 0, reason, sizeof(reason)), 0);
+	/* named auth failure, then recovery */
+	put_journal(dir, "ali-vpn0",
+		    "{\"t\":3,\"src\":\"ike\",\"ev\":\"alert\",\"tunnel\":\"tun0\",\"alert\":\"auth-failed\"}\n");
+	CHECK_INT(ipsec_tunnel_failure(&l, &topo, 0, reason, sizeof(reason)), 1);
+	CHECK(strstr(reason, "authentication failed") != NULL);
+	put_journal(dir, "ali-vpn0",
+		    "{\"t\":3,\"src\":\"ike\",\"ev\":\"alert\",\"tunnel\":\"tun0\",\"alert\":\"auth-failed\"}\n"
+		    "{\"t\":4,\"src\":\"ike\",\"ev\":\"child-up\",\"tunnel\":\"tun0\"}\n");
+	CHECK_INT(ipsec_tunnel_failure(&l, &topo, 0, reason, sizeof(reason)), 0);
+	/* retransmits are not fatal */
+	put_journal(dir, "ali-vpn0",
+		    "{\"t\":5,\"src\":\"ike\",\"ev\":\"alert\",\"tunnel\":\"tun0\",\"alert\":\"retransmit-send\"}\n");
+	CHECK_INT(ipsec_tunnel_failure(&l, &topo, 0, reason, sizeof(reason)), 0);
+	remove_tree(dir);
+}
+
 int main(void)
 {
 	struct ipsec_paths p;
@@ -146,5 +192,7 @@ int main(void)
 	CHECK(strstr(lab_err_msg(), "CONFIG_NET_IPVTI") != NULL);
 	CHECK(ipsec_backend_choose("bogus", &all, &b) == -1);
 	CHECK(lab_err_code() == LAB_EXIT_USAGE);
+
+	failure_from_journal();
 	return check_done();
 }
