@@ -162,7 +162,7 @@ static int ike_undo(struct lab_view *v, const struct fault_rec *rec)
 	return rc;
 }
 
-int fault_restart_charon(struct lab_view *v, const char *node)
+int fault_restart_charon(struct lab_view *v, const char *node, bool spawn)
 {
 	struct topo *t;
 	if (lab_view_load_scaled(v, &t) < 0)
@@ -178,8 +178,10 @@ int fault_restart_charon(struct lab_view *v, const char *node)
 		goto out;
 	/* What the dead one left: its pid file (in the node's private /run) and socket. */
 	snprintf(pidf, sizeof(pidf), "%s/run/charon.pid", dir);
-	unlink(pidf);
-	unlink(p.vici);
+	if (spawn) {
+		unlink(pidf);
+		unlink(p.vici);
+	}
 	snprintf(env_conf, sizeof(env_conf), "STRONGSWAN_CONF=%s", p.conf);
 	snprintf(env_pre, sizeof(env_pre), "LD_PRELOAD=%s", plugin);
 	snprintf(out, sizeof(out), "%s/charon.out", dir);
@@ -188,7 +190,7 @@ int fault_restart_charon(struct lab_view *v, const char *node)
 	struct run_spawn s = {.node = node, .what = "charon", .argv = argv, .envp = envp,
 			      .stdout_path = out, .new_session = true};
 	pid_t pid;
-	if (run_spawn(&v->run, &s, &pid) < 0 || vici_of(v, node, &vc, VICI_WAIT_NS) < 0)
+	if ((spawn && run_spawn(&v->run, &s, &pid) < 0) || vici_of(v, node, &vc, VICI_WAIT_NS) < 0)
 		goto out;
 	struct ipsec_node_ends e;
 	ipsec_node_ends(t, n, &e);
@@ -209,6 +211,24 @@ int fault_restart_charon(struct lab_view *v, const char *node)
 		netns_close(h);
 		if (r2 < 0)
 			goto out;
+	}
+	/* The peer still holds the IKE SA the dead charon shared (it never saw a
+	 * DELETE): drop it there without waiting for an answer, or initiating would
+	 * try a CREATE_CHILD_SA on an SA the new charon does not know. */
+	for (size_t k = 0; k < e.n; k++) {
+		const char *peer = t->nodes[t->tunnels[e.tunnel[k]].end[1 - e.side[k]].node].name;
+		struct ipsec_vici *pv;
+		if (vici_of(v, peer, &pv, NS_PER_SEC) == 0) {
+			struct vmsg m;
+			vmsg_init(&m, "terminate");
+			vmsg_kv(&m, "ike", "%s", t->tunnels[e.tunnel[k]].name);
+			vmsg_kv(&m, "force", "yes");
+			vmsg_kv(&m, "timeout", "1000");
+			vmsg_kv(&m, "loglevel", "-1");
+			call(pv, &m, vmsg_ok(&m)); /* "no matching SAs" is fine */
+			ipsec_vici_close(pv);
+		}
+		lab_err_clear();
 	}
 	for (size_t k = 0; k < e.n; k++)
 		if (initiate(v, t, e.tunnel[k]) < 0)
@@ -247,9 +267,9 @@ static int ike_undo(struct lab_view *v, const struct fault_rec *rec)
 	return no_ipsec();
 }
 
-int fault_restart_charon(struct lab_view *v, const char *node)
+int fault_restart_charon(struct lab_view *v, const char *node, bool spawn)
 {
-	(void)v, (void)node;
+	(void)v, (void)node, (void)spawn;
 	return no_ipsec();
 }
 #endif

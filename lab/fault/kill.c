@@ -121,10 +121,12 @@ static int undo(struct lab_view *v, const struct fault_rec *rec)
 	int f = find_proc(v, rec->ns_node, rec->object, &p, have, sizeof(have));
 	if (f < 0)
 		return -1;
-	if (f == 1)
-		return 0; /* running again already (the kill failed, or someone restarted it) */
+	/* Running again already (an earlier heal restarted it but failed after): a
+	 * charon still needs its connections; a speaker is complete. */
 	if (!strcmp(rec->object, "charon"))
-		return fault_restart_charon(v, rec->ns_node);
+		return fault_restart_charon(v, rec->ns_node, f == 0);
+	if (f == 1)
+		return 0;
 	return fault_restart_speaker(v, rec->ns_node, rec->object);
 }
 
