@@ -8,7 +8,7 @@
 
 #include "rib_int.h"
 
-#define RIB_JSON_MAX_ROUTES 10000
+#define RIB_JSON_MAX_ROUTES 1000
 
 static const char *origin_name(uint8_t o)
 {
