@@ -9,6 +9,13 @@ static uint32_t scaled(uint32_t ms, double f)
 	return (uint32_t)llround((double)ms * f);
 }
 
+/* Scaled and rounded to whole seconds, at least 1 s. */
+static uint32_t whole_s(uint32_t ms, double f)
+{
+	uint32_t v = (uint32_t)llround((double)ms * f / 1000.0) * 1000;
+	return v < 1000 ? 1000 : v;
+}
+
 /* RFC 4271 s4.2: hold 0 or >= 3 s, carried in whole seconds; s10: keepalive about
  * hold/3 and it can only be sent in whole seconds by BIRD. */
 static void scale_timers(struct topo_bgp_timers *tm, double f)
@@ -23,8 +30,9 @@ static void scale_timers(struct topo_bgp_timers *tm, double f)
 			k = tm->hold_ms / 3000 * 1000;
 		tm->keepalive_ms = k;
 	}
-	uint32_t c = scaled(tm->connect_retry_ms, f);
-	tm->connect_retry_ms = c < 1000 ? (tm->connect_retry_ms < 1000 ? tm->connect_retry_ms : 1000) : c;
+	/* BIRD takes connect retry in whole seconds too */
+	if (tm->connect_retry_ms >= 1000)
+		tm->connect_retry_ms = whole_s(tm->connect_retry_ms, f);
 }
 
 int topo_apply_time_scale(struct topo *t, double f)
@@ -41,20 +49,17 @@ int topo_apply_time_scale(struct topo *t, double f)
 			continue;
 		scale_timers(&b->timers, f);
 		b->route_programming_delay_ms = scaled(b->route_programming_delay_ms, f);
-		/* BIRD's error wait is whole seconds: keep it at least 1 s */
-		uint32_t ew = scaled(b->error_wait_ms, f);
-		b->error_wait_ms = b->error_wait_ms >= 1000 && ew < 1000 ? 1000 : ew;
+		/* BIRD's error wait is whole seconds */
+		if (b->error_wait_ms >= 1000)
+			b->error_wait_ms = whole_s(b->error_wait_ms, f);
 		for (size_t j = 0; j < b->n_neighbors; j++)
 			scale_timers(&b->neighbors[j].timers, f);
 	}
 	for (size_t i = 0; i < t->n_tunnels; i++)
 		for (int e = 0; e < 2; e++) {
 			struct topo_ike *ike = &t->tunnels[i].end[e].ike;
-			if (ike->dpd_delay_ms) {
-				/* strongSwan's dpd_delay is whole seconds */
-				uint32_t d = (uint32_t)llround((double)ike->dpd_delay_ms * f / 1000.0) * 1000;
-				ike->dpd_delay_ms = d < 1000 ? 1000 : d;
-			}
+			if (ike->dpd_delay_ms) /* strongSwan's dpd_delay: whole seconds */
+				ike->dpd_delay_ms = whole_s(ike->dpd_delay_ms, f);
 		}
 	return 0;
 }

@@ -47,8 +47,8 @@ uint32_t topo_addr_tunnel(const struct topo *t, struct in_addr addr, uint32_t *e
 /* Scales every protocol timer and delay by f (0 < f <= 1) so a lab runs faster:
  * BGP keepalive, hold and connect-retry (node, neighbor and defaults), route
  * programming delay, BIRD error wait, DPD delay. Protocol minima are kept: hold
- * stays whole seconds and >= 3 s (or 0), keepalive <= hold/3 and >= 1 s (or 0), DPD
- * >= 1 s. IKE and CHILD lifetimes are not scaled (a rekey is not part of a failover
+ * stays whole seconds and >= 3 s (or 0), keepalive <= hold/3 and >= 1 s (or 0);
+ * connect-retry, error wait and DPD stay whole seconds >= 1 s. IKE and CHILD lifetimes are not scaled (a rekey is not part of a failover
  * and strongSwan wants minutes), probe intervals are not scaled (they are the
  * measurement's resolution, not a protocol timer). 0, or -1 with lab_err (exit 2)
  * for f outside (0, 1]. */

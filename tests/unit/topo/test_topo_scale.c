@@ -84,5 +84,18 @@ int main(void)
 	CHECK_INT(bgp(t, "azure-hub")->timers.keepalive_ms, 30000);
 	CHECK_INT(bgp(t, "azure-hub")->timers.hold_ms, 90000);
 	topo_free(t);
+
+	/* 0.3: whole seconds everywhere BIRD or strongSwan count seconds */
+	t = load();
+	if (!t)
+		return check_done();
+	CHECK(topo_apply_time_scale(t, 0.3) == 0);
+	CHECK_INT(bgp(t, "ali-tr")->timers.connect_retry_ms, 2000); /* 1.5 s -> 2 s */
+	CHECK_INT(bgp(t, "ali-tr")->timers.hold_ms, 9000);
+	CHECK_INT(bgp(t, "ali-tr")->timers.keepalive_ms, 3000);
+	CHECK_INT(bgp(t, "azure-vpn0")->timers.hold_ms, 54000);
+	CHECK_INT(bgp(t, "azure-vpn0")->timers.keepalive_ms, 18000);
+	CHECK_INT(t->tunnels[0].end[1].ike.dpd_delay_ms, 14000); /* 13.5 s -> 14 s */
+	topo_free(t);
 	return check_done();
 }
