@@ -13,6 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifdef LABCTL_HAVE_IPSEC
+#include "ipsec/service.h"
+#endif
 #include "cli/commands.h"
 #include "common/clock.h"
 #include "common/err.h"
@@ -120,6 +123,11 @@ static int parse(int argc, char **argv, struct up_opts *o)
 /* Leftovers of an earlier lab of this name that its directory no longer describes. */
 static int check_free(const char *lab, const struct topo *t)
 {
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s/%s", run_root(), lab);
+	if (path_exists(dir))
+		return lab_err(LAB_EXIT_FAIL, "lab '%s' exists (%s); `labctl down %s` removes it, "
+			       "or choose another name with --name", lab, dir, lab);
 	for (size_t i = 0; i < t->n_nodes; i++) {
 		char ns[NETNS_NAME_MAX], file[NETNS_NAME_MAX + 16];
 		if (strlen(lab) + 1 + strlen(t->nodes[i].name) >= NETNS_NAME_MAX)
@@ -284,7 +292,11 @@ int cmd_up(int argc, char **argv)
 		goto out;
 	}
 	if ((o.time_scale != 1.0 && topo_apply_time_scale(t, o.time_scale) < 0) ||
-	    run_lab_name_check(lab) < 0 || check_free(lab, t) < 0 || run_lab_create(lab, &l) < 0) {
+	    run_lab_name_check(lab) < 0 || check_free(lab, t) < 0 ||
+#ifdef LABCTL_HAVE_IPSEC
+	    ipsec_precheck(t, o.backend) < 0 || /* forced backend vs kernel: before building */
+#endif
+	    run_lab_create(lab, &l) < 0) {
 		rc = lab_err_report();
 		goto out;
 	}

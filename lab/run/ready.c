@@ -19,6 +19,9 @@
 #include "topo/topo.h"
 
 #define RESEND_NS (50 * NS_PER_MS)
+/* However late the network got built, the checks get this long (a loaded machine
+ * can spend most of a short --timeout before the first echo goes out). */
+#define MIN_WAIT_NS (300 * NS_PER_MS)
 
 static int add_check(struct run_check **v, size_t *n, size_t *cap, uint32_t from, uint32_t to,
 		     struct in_addr src, struct in_addr dst, const char *why)
@@ -184,6 +187,8 @@ int run_net_wait(const struct topo *t, struct run_net *net, struct run_check *c,
 	for (size_t i = 0; i < n; i++)
 		if ((fd[i] = open_probe(net->ns[c[i].from], &c[i])) < 0)
 			goto out;
+	if (deadline_ns < mono_ns() + MIN_WAIT_NS)
+		deadline_ns = mono_ns() + MIN_WAIT_NS;
 	uint16_t base = (uint16_t)(getpid() * 131u), seq = 0;
 	size_t pending = n;
 	for (size_t i = 0; i < n; i++)

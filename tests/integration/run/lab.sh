@@ -1,7 +1,8 @@
 #!/bin/sh
 # Integration tests of labctl up/down/status/list/exec on real namespaces.
 # usage: lab.sh LABCTL TOPOLOGY CASE
-# CASE: updown | kill-steps | kill-timed | two-labs | exec | bad-topology | non-root
+# CASE: updown | kill-steps | kill-timed | two-labs | exec | bad-topology | not-ready |
+#       non-root
 # Exit 0 pass, 1 fail, 77 skipped. Every lab name carries our pid; a trap removes
 # whatever a failing case left.
 set -u
@@ -212,6 +213,34 @@ case_bad_topology() {
 	rm -f "$f"
 }
 
+case_not_ready() {
+	lab=$(lab_name nr)
+	f=$(mktemp /tmp/labctl-noforward.XXXXXX.yaml)
+	# Valid (no tunnel needs the underlay), but the underlay does not forward.
+	cat >"$f" <<EOF
+name: not-ready
+nodes:
+  a: {role: gateway, interfaces: {eth0: 198.51.100.1/30}, routes: [{to: 203.0.113.0/24, via: 198.51.100.2}]}
+  b: {role: gateway, interfaces: {eth0: 203.0.113.1/30}, routes: [{to: 198.51.100.0/24, via: 203.0.113.2}]}
+  internet: {role: underlay, forwarding: false, interfaces: {eth0: 198.51.100.2/30, eth1: 203.0.113.2/30}}
+links:
+  - [a:eth0, internet:eth0]
+  - [b:eth0, internet:eth1]
+EOF
+	out=$("$LABCTL" up "$f" --name "$lab" --timeout 1 2>&1)
+	rc=$?
+	rm -f "$f"
+	[ $rc -eq 1 ] || fail "unreachable underlay: exit $rc, not 1"
+	echo "$out" | grep -q "2 of 4 checks fail" || fail "not exactly the 2 underlay checks fail: $out"
+	echo "$out" | grep -q "underlay check: a (198.51.100.1) -> 203.0.113.1 on b: no echo reply" ||
+		fail "no diagnosis naming the failing check in: $out"
+	echo "$out" | grep -q "labctl down $lab" || fail "no hint to run down: $out"
+	"$LABCTL" list | grep "^$lab " | grep -q failed || fail "list does not say failed"
+	procs=$(lab_procs "$lab")
+	"$LABCTL" down "$lab" >/dev/null 2>&1 || fail "down after a failed up"
+	assert_gone "$lab" "$procs"
+}
+
 case_non_root() {
 	lab=$(lab_name nr)
 	nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
@@ -233,6 +262,7 @@ kill-timed) case_kill_timed ;;
 two-labs) case_two_labs ;;
 exec) case_exec ;;
 bad-topology) case_bad_topology ;;
+not-ready) case_not_ready ;;
 non-root) case_non_root ;;
 *)
 	echo "unknown case $CASE" >&2
