@@ -41,6 +41,10 @@ METHOD(plugin_t, get_features, int, private_labctl_plugin_t *this, plugin_featur
 METHOD(plugin_t, destroy, void, private_labctl_plugin_t *this)
 {
 	this->listener->destroy(this->listener);
+	uint64_t dropped = lc_queue_dropped(this->q);
+	if (dropped)
+		DBG1(DBG_CFG, "labctl: %llu events dropped (journal writer fell behind)",
+		     (unsigned long long)dropped);
 	lc_queue_destroy(this->q); /* drains: the last events (shutdown) are kept */
 	free(this);
 }

@@ -57,6 +57,15 @@ static int lab_up(struct lab *L, const char *name, const char *topo_path)
 	if (run_lab_create(name, &L->run) < 0)
 		return -1;
 	L->created = true;
+	/* as `up` does: the lab keeps its topology (0600) for status and labctl ipsec */
+	char copy[PATH_MAX + 16], *text = NULL;
+	size_t n;
+	snprintf(copy, sizeof(copy), "%s/topology.yaml", L->run.dir);
+	if (read_file(topo_path, &text, &n) < 0 || write_file_atomic(copy, text, n, 0600) < 0) {
+		free(text);
+		return lab_err(LAB_EXIT_FAIL, "copying %s", topo_path);
+	}
+	free(text);
 	if (run_net_build(&L->run, L->topo, &L->net) < 0)
 		return -1;
 	L->ctx = (struct lab_ctx){.run = &L->run, .topo = L->topo, .time_scale = 1.0};
@@ -223,6 +232,30 @@ static void speaker_serve(struct fake_speaker *sp, int64_t ns)
 	}
 }
 
+/* `labctl ipsec LAB NODE --json` from the build tree (it inherits LABCTL_RUN_DIR). */
+static void labctl_ipsec(const char *lab)
+{
+	char exe[PATH_MAX], cmd[PATH_MAX + 128], out[8192] = "";
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	/* <build>/tests/integration/ipsec/test-... -> <build>/labctl */
+	for (int up = 0; up < 4; up++)
+		*strrchr(exe, '/') = '\0';
+	snprintf(cmd, sizeof(cmd), "%s/labctl ipsec %s ali-vpn0 --json", exe, lab);
+	FILE *p = popen(cmd, "r");
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	size_t len = fread(out, 1, sizeof(out) - 1, p);
+	out[len] = '\0';
+	CHECK_INT(pclose(p), 0);
+	CHECK(strstr(out, "\"name\":\"tun0\"") != NULL);
+	CHECK(strstr(out, "\"child_state\":\"INSTALLED\"") != NULL);
+	CHECK(strstr(out, "\"charon\":\"running\"") != NULL);
+}
+
 static int vici_on(struct lab *L, const char *node, struct ipsec_vici **v)
 {
 	char dir[PATH_MAX];
@@ -276,6 +309,7 @@ static void scenario_good(const char *name)
 		check_journal_order(&L, "azure-vpn1", "tun1");
 		check_no_key_leak(L.run.dir);
 		check_no_key_in_argv();
+		labctl_ipsec(name);
 
 		/* authentication failure: azure-vpn0 now holds another key for tun0 */
 		struct ipsec_vici *v;
