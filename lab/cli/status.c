@@ -74,6 +74,28 @@ static void services_json(struct json *j, struct run_lab *l, const struct topo *
 	json_obj_end(j);
 }
 
+/* Text: each service's status object on its own line (services define the fields). */
+static void services_text(FILE *f, struct run_lab *l, const struct topo *t)
+{
+	for (size_t i = 0; lab_services[i]; i++) {
+		if (!lab_services[i]->status)
+			continue;
+		struct json one;
+		json_init(&one);
+		json_obj_begin(&one);
+		struct lab_ctx ctx = {.run = l, .topo = t, .time_scale = 1.0};
+		snprintf(ctx.ipsec_backend, sizeof(ctx.ipsec_backend), "%s", t->defaults.ipsec_backend);
+		int rc = lab_services[i]->status(&ctx, &one);
+		json_obj_end(&one);
+		if (rc < 0)
+			fprintf(f, "  service %s: error: %s\n", lab_services[i]->name, lab_err_msg());
+		else if (!one.oom)
+			fprintf(f, "  service %s: %s\n", lab_services[i]->name, one.buf);
+		lab_err_clear();
+		json_free(&one);
+	}
+}
+
 /* One lab as a JSON object; the text view gets the same facts. */
 static int lab_json(const char *lab, struct json *j, FILE *text)
 {
@@ -132,12 +154,11 @@ static int lab_json(const char *lab, struct json *j, FILE *text)
 			procs);
 	}
 	json_arr_end(j);
-	if (t) {
-		size_t mark = j->len;
+	/* Service status may query daemons: once, in the form that is printed. */
+	if (t && text)
+		services_text(text, &l, t);
+	else if (t)
 		services_json(j, &l, t);
-		if (text && lab_services[0])
-			fprintf(text, "  %.*s\n", (int)(j->len - mark), j->buf + mark);
-	}
 	json_obj_end(j);
 	topo_free(t);
 	free(dead);
