@@ -1,7 +1,7 @@
 #!/bin/sh
 # Integration tests of labctl up/down/status/list/exec on real namespaces.
 # usage: lab.sh LABCTL TOPOLOGY CASE
-# CASE: updown | kill-steps | kill-timed | two-labs | exec | bad-topology | not-ready |
+# CASE: updown | kill-steps | kill-timed | kill-services | two-labs | exec | bad-topology | not-ready |
 #       non-root
 # Exit 0 pass, 1 fail, 77 skipped. Every lab name carries our pid; a trap removes
 # whatever a failing case left.
@@ -150,6 +150,32 @@ case_kill_timed() {
 	done
 }
 
+# With the real services (charon, bgpd, BIRD): death of `up` while daemons start.
+case_kill_services() {
+	for step in spawn-recorded services network-ready; do
+		lab=$(lab_name "ks-$step")
+		LABCTL_TEST_DIE_AFTER=$step "$LABCTL" up "$TOPO" --name "$lab" >/dev/null 2>&1
+		rc=$?
+		[ $rc -eq 99 ] || fail "up with LABCTL_TEST_DIE_AFTER=$step exited $rc, not 99"
+		sleep 0.2 # let daemons get going
+		procs=$(lab_procs "$lab")
+		[ "$step" = spawn-recorded ] || [ -n "$procs" ] || fail "$step: no daemon runs in the lab"
+		"$LABCTL" down "$lab" >/dev/null 2>&1 || fail "down after death at $step"
+		assert_gone "$lab" "$procs"
+	done
+	for delay in 0.15 0.4; do
+		lab=$(lab_name "kst${delay#0.}")
+		"$LABCTL" up "$TOPO" --name "$lab" >/dev/null 2>&1 &
+		pid=$!
+		sleep "$delay"
+		kill -9 $pid 2>/dev/null
+		wait $pid 2>/dev/null
+		procs=$(lab_procs "$lab")
+		"$LABCTL" down "$lab" >/dev/null 2>&1 || fail "down after SIGKILL at ${delay}s"
+		assert_gone "$lab" "$procs"
+	done
+}
+
 case_two_labs() {
 	a=$(lab_name a)
 	b=$(lab_name b)
@@ -259,6 +285,7 @@ case "$CASE" in
 updown) case_updown ;;
 kill-steps) case_kill_steps ;;
 kill-timed) case_kill_timed ;;
+kill-services) case_kill_services ;;
 two-labs) case_two_labs ;;
 exec) case_exec ;;
 bad-topology) case_bad_topology ;;
