@@ -1,4 +1,4 @@
-/* labctl down [LAB | --all]: remove labs from their state alone. */
+/* labctl down [LAB | --all]: remove labs from their state alone (docs/run-dir.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,21 +25,32 @@ static int down_one(const char *lab)
 int cmd_down(int argc, char **argv)
 {
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		printf("usage: labctl down LAB | --all\n");
+		printf("usage: labctl down [LAB | --all]   (no LAB: the only lab there is)\n");
 		return 0;
 	}
-	if (argc != 2) {
-		fprintf(stderr, "usage: labctl down LAB | --all\n");
+	if (argc > 2) {
+		fprintf(stderr, "usage: labctl down [LAB | --all]\n");
 		return LAB_EXIT_USAGE;
 	}
 	if (run_require_privilege("down") < 0)
 		return lab_err_report();
-	if (strcmp(argv[1], "--all"))
+	if (argc == 2 && strcmp(argv[1], "--all"))
 		return down_one(argv[1]) < 0 ? lab_err_report() : 0;
 	char **names;
 	size_t n;
 	if (run_lab_list(&names, &n) < 0)
 		return lab_err_report();
+	/* Without a name: the one lab there is, never a guess between several. */
+	if (argc == 1 && n > 1) {
+		fprintf(stderr, "labctl: %zu labs run; name one (or --all):", n);
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, " %s", names[i]);
+		fprintf(stderr, "\n");
+		for (size_t i = 0; i < n; i++)
+			free(names[i]);
+		free(names);
+		return LAB_EXIT_USAGE;
+	}
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (run_lab_name_check(names[i]) == 0 && down_one(names[i]) < 0)

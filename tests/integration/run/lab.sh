@@ -45,7 +45,8 @@ root_snapshot() {
 	ip -br addr
 	ip route show table all
 	ip rule
-	cat /proc/sys/net/ipv4/ip_forward
+	cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv4/conf/all/rp_filter \
+		/proc/sys/net/ipv4/conf/default/rp_filter
 }
 
 # Processes inside lab $1's namespaces now, as "pid:starttime" (starttime tells a
@@ -215,6 +216,9 @@ case_exec() {
 	"$LABCTL" exec "$lab" ecs -- test -e /run/netns && fail "/run inside is not the node's"
 	"$LABCTL" exec "$lab" ecs -- sh -c 'ls /sys/class/net' | grep -q eth0 || fail "/sys is not the node's"
 	[ "$("$LABCTL" exec "$lab" vm -- sh -c 'echo $LABCTL_NODE')" = vm ] || fail "LABCTL_NODE"
+	out=$(echo 'ip -br addr show eth0; exit 4' | SHELL=/bin/sh "$LABCTL" shell "$lab" vm 2>/dev/null)
+	[ $? -eq 4 ] || fail "shell exit status not passed through"
+	echo "$out" | grep -q 172.16.1.4 || fail "shell is not in the vm namespace: $out"
 	"$LABCTL" down "$lab" >/dev/null 2>&1 || fail "down"
 }
 
