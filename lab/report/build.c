@@ -122,7 +122,7 @@ static int find_markers(const struct evlog *log, size_t lo, size_t hi,
 {
 	*detect_t = 0;
 	detect_what[0] = '\0';
-	bool sa = false, wd = false;
+	bool sa = false, wd = false, bird_down[2] = {false, false};
 	int64_t down_t[2] = {0, 0};
 	char fib_nodes[8][REPORT_NAME_MAX];
 	size_t n_fib = 0;
@@ -148,6 +148,11 @@ static int find_markers(const struct evlog *log, size_t lo, size_t hi,
 				     hold ? "hold timer expired" : "session down: %s",
 				     reason ? reason : "?") < 0)
 				return -1;
+			r->side_down_t[s] = e->t;
+			snprintf(r->side_how[s], sizeof(r->side_how[s]), "%s on %s (%s) at +%.3f s",
+				 hold ? "hold timer expired" : "session lost", e->node,
+				 hold ? (tun->bird[s] ? "BIRD" : "built-in speaker") : (reason ? reason : "?"),
+				 rel_s(r, e->t));
 			if (!*detect_t || e->t < *detect_t) {
 				*detect_t = e->t;
 				snprintf(detect_what, dwlen, "%s on %s (%s, +%.3f s)",
@@ -157,6 +162,16 @@ static int find_markers(const struct evlog *log, size_t lo, size_t hi,
 					 rel_s(r, e->t));
 			}
 		}
+		/* BIRD withdraws a lost session's routes when the protocol is down, which
+		 * can be well after its hold timer expired (the closing connection first). */
+		for (int s = 0; tun && s < 2; s++)
+			if (!bird_down[s] && jev_is(e, "bird", "down") && !strcmp(e->node, tun->gw[s]) &&
+			    jev_str(e, "peer") && !strcmp(jev_str(e, "peer"), tun->addr[1 - s])) {
+				bird_down[s] = true;
+				if (add_mark(r, MARK_WITHDRAW, e->t, e->node,
+					     "BIRD protocol down: routes withdrawn") < 0)
+					return -1;
+			}
 		int64_t wn;
 		bool withdrawal = jev_is(e, "bgp", "rx") && jev_str(e, "type") &&
 				  !strcmp(jev_str(e, "type"), "update") && jev_int(e, "withdrawn", &wn) &&
@@ -165,12 +180,17 @@ static int find_markers(const struct evlog *log, size_t lo, size_t hi,
 		 * its withdrawal reaching a router shows it lost the session by then. */
 		const char *wpeer = withdrawal ? jev_str(e, "peer") : NULL;
 		for (int s = 0; tun && wpeer && s < 2; s++) {
-			if (down_t[s] || !from_gateway(tun, s, wpeer))
+			if (down_t[s] || !tun->bird[s] || !from_gateway(tun, s, wpeer))
 				continue;
 			down_t[s] = e->t;
 			if (add_mark(r, MARK_SESSION_DOWN, e->t, tun->gw[s],
 				     "session lost (seen as its withdrawal at %s)", e->node) < 0)
 				return -1;
+			r->side_down_t[s] = e->t;
+			snprintf(r->side_how[s], sizeof(r->side_how[s]),
+				 "session lost on %s (%s), seen as its withdrawal at %s at +%.3f s",
+				 tun->gw[s], tun->bird[s] ? "BIRD" : "built-in speaker", e->node,
+				 rel_s(r, e->t));
 			if (!*detect_t || e->t < *detect_t) {
 				*detect_t = e->t;
 				snprintf(detect_what, dwlen, "session lost on %s (%s; its withdrawal "
@@ -312,6 +332,8 @@ static void measure(struct report_run *r)
 			r->measured_s[d] = v;
 		if (!s->o.open && s->o.first_ok_ns > r->recovery_t)
 			r->recovery_t = s->o.first_ok_ns;
+		if (s->leg == LEG_ONEWAY && !s->o.open && s->o.first_ok_ns > r->dir_recovery_t[s->dir & 1])
+			r->dir_recovery_t[s->dir & 1] = s->o.first_ok_ns;
 	}
 }
 
@@ -352,6 +374,38 @@ static void explain(struct report_run *r, int64_t detect_t, const char *detect_w
 			fib_node = r->marks[i].node;
 		}
 	if (detect_t && detect_t <= r->recovery_t && (!r->heal_t || detect_t < r->heal_t)) {
+		/* Direction by direction: end 0's gateway repairs fwd, end 1's rev; the
+		 * round trip ends with the later of the two. */
+		size_t off = 0;
+		static const char *const dn[2] = {"fwd", "rev"};
+		int last = r->dir_recovery_t[1] > r->dir_recovery_t[0] ? 1 : 0;
+		for (int d = 0; d < 2; d++) {
+			if (!r->dir_recovery_t[d] || !r->side_down_t[d])
+				continue;
+			int64_t fib = 0;
+			const char *fnode = "";
+			for (size_t i = 0; i < r->n_marks; i++) {
+				const struct report_marker *m = &r->marks[i];
+				if (m->kind == MARK_FIB && m->t >= r->side_down_t[d] &&
+				    m->t <= r->dir_recovery_t[d] && m->t >= fib) {
+					fib = m->t;
+					fnode = m->node;
+				}
+			}
+			char fibtxt[96] = "";
+			if (fib)
+				snprintf(fibtxt, sizeof(fibtxt), " -> FIB on %s +%.3f s", fnode, rel_s(r, fib));
+			int n = snprintf(r->mechanism + off, sizeof(r->mechanism) - off,
+					 "%s%s: %s%s -> recovered +%.3f s%s", off ? "; " : "", dn[d],
+					 r->side_how[d], fibtxt, rel_s(r, r->dir_recovery_t[d]),
+					 d == last ? " (ended the round trip)" : "");
+			if (n > 0)
+				off += (size_t)n;
+			if (off >= sizeof(r->mechanism))
+				return; /* truncated, still terminated */
+		}
+		if (off)
+			return;
 		if (fib_t)
 			snprintf(r->mechanism, sizeof(r->mechanism),
 				 "%s -> withdrawal -> FIB change on %s (+%.3f s) -> traffic on the "

@@ -424,6 +424,15 @@ int evlog_load_lab(struct evlog *l, const char *labdir)
 			snprintf(p, sizeof(p), "%s/%s/%s", labdir, names[i], JOURNAL_FILE);
 			ret = evlog_add_file(l, p, names[i]);
 		}
+		/* BIRD's log, unless something already journals BIRD's events. */
+		bool have_bird = false;
+		for (size_t i = 0; i < l->n && !have_bird; i++)
+			have_bird = !strcmp(l->v[i].src, "bird");
+		for (size_t i = 0; i < n && ret == 0 && !have_bird; i++) {
+			char p[4096];
+			snprintf(p, sizeof(p), "%s/%s/bird.log", labdir, names[i]);
+			ret = evlog_add_bird_log(l, p, names[i]);
+		}
 	}
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);

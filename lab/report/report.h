@@ -100,10 +100,15 @@ struct report_run {
 	int64_t resolution_ns;
 	double measured_s[TIMERS_NDIR]; /* worst flow per direction; < 0: no outage */
 	int64_t recovery_t;             /* 0: none */
+	int64_t dir_recovery_t[2];      /* per one-way direction (fwd, rev); 0: none */
+	/* Per tunnel end (end 0 repairs fwd, end 1 rev): when its gateway lost the BGP
+	 * session and how, as the journals show it. */
+	int64_t side_down_t[2];
+	char side_how[2][160];
 	bool has_pred;
 	struct timers_prediction pred;
 	int inside[TIMERS_NDIR];        /* lab window: 1 inside, 0 outside, -1 unknown */
-	char mechanism[256];
+	char mechanism[640];
 };
 
 struct report {
