@@ -7,7 +7,8 @@
  * socket, the same way for both): until all N are in its routing table
  * (ours: Loc-RIB; BIRD: imported by the BGP channel) and until all N were written
  * to the kernel (ours: fib_installed; BIRD: exported by the kernel protocol), then
- * checked once with a count of the kernel's routes. Memory: growth of the
+ * checked once with a count of the kernel's routes. Both are asked for counters
+ * only (ours: `show summary`; BIRD: `show protocols all`), which cost little. Memory: growth of the
  * receiver's RSS from Established to the end, per 100k prefixes.
  * Journaling is off in our speaker (a line per prefix is not what is measured).
  *
@@ -225,7 +226,7 @@ static void poll_ours(struct sample *x)
 	snprintf(sock, sizeof(sock), "%s/bgpd.sock", L.dir);
 	memset(x, 0, sizeof(*x));
 	int64_t now = mono_ns();
-	if (bgp_svc_bgpd_request(sock, "show", &reply) < 0) {
+	if (bgp_svc_bgpd_request(sock, "show summary", &reply) < 0) {
 		lab_err_clear();
 		return;
 	}

@@ -129,7 +129,9 @@ void ctl_client_io(struct bgpd *d, struct bgpd_fd *ref)
 	client_done(d, c);
 }
 
-static void show(struct bgpd *d, struct json *j)
+/* routes false: `show summary`, the RIB's counters without its route list (cheap
+ * enough to poll while a large table loads). */
+static void show(struct bgpd *d, struct json *j, bool routes)
 {
 	char a[INET_ADDRSTRLEN];
 	int64_t t = bgp_now(&d->clock);
@@ -144,8 +146,10 @@ static void show(struct bgpd *d, struct json *j)
 	for (size_t i = 0; i < d->n_sessions; i++)
 		bgp_session_json(&d->sessions[i], j, t);
 	json_arr_end(j);
-	if (d->rib)
+	if (d->rib && routes)
 		rib_json(d->rib, j);
+	else if (d->rib)
+		rib_json_summary(d->rib, j);
 	json_obj_end(j);
 }
 
@@ -159,7 +163,11 @@ void ctl_handle(struct bgpd *d, const char *line, struct json *j)
 	char cmd[32] = "", arg[128] = "", arg2[32] = "";
 	int n = sscanf(line, "%31s %127s %31s", cmd, arg, arg2);
 	if (n >= 1 && !strcmp(cmd, "show") && n == 1) {
-		show(d, j);
+		show(d, j, true);
+		return;
+	}
+	if (n == 2 && !strcmp(cmd, "show") && !strcmp(arg, "summary")) {
+		show(d, j, false);
 		return;
 	}
 	if (n == 3 && !strcmp(cmd, "tunnel") && (!strcmp(arg2, "down") || !strcmp(arg2, "up"))) {
@@ -193,5 +201,5 @@ void ctl_handle(struct bgpd *d, const char *line, struct json *j)
 		text(j, "ok");
 		return;
 	}
-	text(j, "error: unknown request (show | tunnel NAME down|up | refresh PEER)");
+	text(j, "error: unknown request (show [summary] | tunnel NAME down|up | refresh PEER)");
 }

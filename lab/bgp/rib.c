@@ -44,9 +44,10 @@ struct rib_entry *rib_entry_get(struct rib *rib, struct in_addr addr, uint8_t le
 		return NULL;
 	if (rib->nentries >= rib->nbuckets && table_grow(rib) < 0)
 		return NULL;
-	struct rib_entry *e = calloc(1, sizeof(*e) + rib->n_peers * sizeof(e->out[0]));
+	struct rib_entry *e = rib_pool_alloc(&rib->entry_pool);
 	if (!e)
 		return NULL;
+	memset(e, 0, sizeof(*e) + rib->n_peers * sizeof(e->out[0]));
 	e->addr = addr;
 	e->len = len;
 	size_t h = pfx_hash(addr, len, rib->nbuckets);
@@ -63,16 +64,23 @@ static void entry_unlink_free(struct rib *rib, struct rib_entry *e)
 		pp = &(*pp)->hnext;
 	*pp = e->hnext;
 	rib->nentries--;
-	free(e);
+	rib_pool_free(&rib->entry_pool, e);
 }
 
-static void gc_add(struct rib *rib, struct rib_entry *e)
+void rib_gc_add(struct rib *rib, struct rib_entry *e)
 {
 	if (e->flags & RIB_E_GC)
 		return;
+	if (rib->ngc == rib->capgc) {
+		size_t n = rib->capgc ? rib->capgc * 2 : 256;
+		struct rib_entry **v = realloc(rib->gc, n * sizeof(*v));
+		if (!v)
+			return; /* kept until the table is freed */
+		rib->gc = v;
+		rib->capgc = n;
+	}
 	e->flags |= RIB_E_GC;
-	e->gnext = rib->gc;
-	rib->gc = e;
+	rib->gc[rib->ngc++] = e;
 }
 
 /* Frees entries left with nothing: no path, nothing announced, no kernel route,
@@ -80,10 +88,8 @@ static void gc_add(struct rib *rib, struct rib_entry *e)
  * the entries it withdrew). */
 void rib_gc(struct rib *rib)
 {
-	struct rib_entry *e = rib->gc, *next;
-	rib->gc = NULL;
-	for (; e; e = next) {
-		next = e->gnext;
+	for (size_t i = 0; i < rib->ngc; i++) {
+		struct rib_entry *e = rib->gc[i];
 		e->flags &= ~RIB_E_GC;
 		if (e->paths || (e->flags & (RIB_E_FIB_INSTALLED | RIB_E_FIB_QUEUED)))
 			continue;
@@ -93,6 +99,7 @@ void rib_gc(struct rib *rib)
 		if (!announced)
 			entry_unlink_free(rib, e);
 	}
+	rib->ngc = 0;
 }
 
 bool rib_is_ibgp(const struct rib *rib, uint32_t peer)
@@ -138,7 +145,7 @@ void rib_entry_changed(struct rib *rib, struct rib_entry *e, const struct rib_nh
 	}
 	rib_out_mark(rib, e);
 	if (!e->paths)
-		gc_add(rib, e);
+		rib_gc_add(rib, e);
 }
 
 static struct rib_path **path_find(struct rib_entry *e, uint32_t peer)
@@ -158,7 +165,7 @@ static bool path_remove(struct rib *rib, struct rib_entry *e, uint32_t peer)
 		return false;
 	*pp = p->next;
 	rib_attr_unref(rib, p->attr);
-	free(p);
+	rib_pool_free(&rib->path_pool, p);
 	rib->npaths--;
 	if (peer != RIB_PEER_LOCAL)
 		rib->peers[peer].prefixes_in--;
@@ -177,7 +184,7 @@ static int path_set(struct rib *rib, struct rib_entry *e, uint32_t peer, struct 
 		(*pp)->attr = ra;
 		return 1;
 	}
-	struct rib_path *p = malloc(sizeof(*p));
+	struct rib_path *p = rib_pool_alloc(&rib->path_pool);
 	if (!p)
 		return -1;
 	rib_attr_ref(ra);
@@ -251,6 +258,9 @@ struct rib *rib_new_params(const struct rib_params *p, const struct rib_ops *ops
 	rib->journal_fd = -1;
 	json_init(&rib->jbuf);
 	rib->n_peers = p->n_peers;
+	rib_pool_init(&rib->entry_pool,
+		      sizeof(struct rib_entry) + p->n_peers * sizeof(struct rib_attr *));
+	rib_pool_init(&rib->path_pool, sizeof(struct rib_path));
 	rib->peers = calloc(p->n_peers ? p->n_peers : 1, sizeof(*rib->peers));
 	if (!rib->peers) {
 		lab_err(LAB_EXIT_FAIL, "bgp rib: out of memory");
@@ -313,7 +323,7 @@ void rib_peer_down(struct rib *rib, uint32_t peer, int64_t now)
 			if (path_remove(rib, e, peer))
 				rib_entry_changed(rib, e, &old, now);
 			else if (!e->paths)
-				gc_add(rib, e);
+				rib_gc_add(rib, e);
 		}
 	rib_export_cache_clear(rib, p);
 	batch_end(rib, now);
@@ -391,16 +401,10 @@ void rib_free(struct rib *rib)
 		fib_flush_proto(rib->fib);
 		fib_close(rib->fib);
 	}
-	for (size_t b = 0; b < rib->nbuckets; b++)
-		for (struct rib_entry *e = rib->buckets[b], *next; e; e = next) {
-			next = e->hnext;
-			for (struct rib_path *p = e->paths, *pn; p; p = pn) {
-				pn = p->next;
-				free(p);
-			}
-			free(e);
-		}
+	rib_pool_destroy(&rib->entry_pool);
+	rib_pool_destroy(&rib->path_pool);
 	free(rib->buckets);
+	free(rib->gc);
 	for (size_t i = 0; i < rib->n_peers; i++)
 		free(rib->peers[i].pend);
 	free(rib->peers);

@@ -92,6 +92,8 @@ void rib_run_timers(struct rib *rib, int64_t now);
  * "nexthops": [...], "fib": "installed|pending|none"}...], counters} as a member
  * of the caller's open object (the control socket's `show`). */
 void rib_json(const struct rib *rib, struct json *j);
+/* The same "rib" member with the counters only (no "routes"): `show summary`. */
+void rib_json_summary(const struct rib *rib, struct json *j);
 
 /* Counts for `show` and the readiness check. */
 struct rib_stats {

@@ -20,7 +20,6 @@ void rib_fib_schedule(struct rib *rib, struct rib_entry *e, int64_t now)
 	if (e->flags & RIB_E_FIB_QUEUED)
 		return;
 	e->flags |= RIB_E_FIB_QUEUED;
-	e->fib_changed = now;
 	e->fib_due = now + rib->delay_ns;
 	e->qnext = NULL;
 	if (rib->qtail)
@@ -77,7 +76,7 @@ static void journal_fib(struct rib *rib, const struct rib_entry *e, const char *
 	json_kv_str(&rib->jbuf, "op", op);
 	put_nexthops(&rib->jbuf, s);
 	json_kv_int(&rib->jbuf, "delay_ms", rib->delay_ns / 1000000);
-	json_kv_int(&rib->jbuf, "waited_ms", (now - e->fib_changed) / 1000000);
+	json_kv_int(&rib->jbuf, "waited_ms", (now - (e->fib_due - rib->delay_ns)) / 1000000);
 	journal_write(rib->journal_fd, &rib->jbuf);
 }
 
@@ -119,11 +118,8 @@ void rib_run_timers(struct rib *rib, int64_t now)
 		rib->nqueued--;
 		write_entry(rib, e, now);
 		wrote = true;
-		if (!e->paths && !(e->flags & RIB_E_GC)) {
-			e->flags |= RIB_E_GC;
-			e->gnext = rib->gc;
-			rib->gc = e;
-		}
+		if (!e->paths)
+			rib_gc_add(rib, e);
 	}
 	if (wrote && rib->fib)
 		fib_commit(rib->fib);

@@ -51,9 +51,7 @@ enum {
 struct rib_entry {
 	struct rib_entry *hnext; /* hash chain */
 	struct rib_entry *qnext; /* programming-delay queue */
-	struct rib_entry *gnext; /* gc list */
-	int64_t fib_due;
-	int64_t fib_changed; /* first Loc-RIB change still waiting for the FIB */
+	int64_t fib_due;         /* first pending Loc-RIB change + the delay */
 	struct rib_path *paths;
 	struct in_addr addr;
 	uint8_t len;
@@ -95,6 +93,18 @@ struct rib_params {
 	} *peers;
 };
 
+/* Fixed-size object pool (rib_pool.c). */
+struct rib_pool {
+	size_t size;
+	void *free;
+	struct pool_chunk *chunks;
+	char *next, *end;
+};
+void rib_pool_init(struct rib_pool *p, size_t size);
+void *rib_pool_alloc(struct rib_pool *p);
+void rib_pool_free(struct rib_pool *p, void *x);
+void rib_pool_destroy(struct rib_pool *p);
+
 struct rib {
 	uint32_t asn;
 	struct in_addr router_id;
@@ -118,7 +128,10 @@ struct rib {
 	/* programming-delay queue (FIFO: every entry waits the same delay) */
 	struct rib_entry *qhead, *qtail;
 	uint64_t nqueued;
-	struct rib_entry *gc;
+	/* entries that may have become unused, freed at the end of a batch */
+	struct rib_entry **gc;
+	size_t ngc, capgc;
+	struct rib_pool entry_pool, path_pool;
 
 	struct fib *fib;
 	int journal_fd;
@@ -161,6 +174,7 @@ void rib_entry_nexthops(const struct rib_entry *e, struct rib_nhset *out);
 void rib_entry_changed(struct rib *rib, struct rib_entry *e, const struct rib_nhset *old,
 		       int64_t now);
 void rib_gc(struct rib *rib);
+void rib_gc_add(struct rib *rib, struct rib_entry *e);
 bool rib_is_ibgp(const struct rib *rib, uint32_t peer);
 
 /* rib_out.c */

@@ -80,10 +80,8 @@ static void put_route(const struct rib *rib, struct json *j, const struct rib_en
 	json_obj_end(j);
 }
 
-void rib_json(const struct rib *rib, struct json *j)
+static void counters(const struct rib *rib, struct json *j)
 {
-	json_key(j, "rib");
-	json_obj_begin(j);
 	json_kv_uint(j, "prefixes", rib->nbest_prefixes);
 	json_kv_uint(j, "paths", rib->npaths);
 	json_kv_uint(j, "fib_installed", rib->nfib);
@@ -100,6 +98,21 @@ void rib_json(const struct rib *rib, struct json *j)
 		json_obj_end(j);
 	}
 	json_arr_end(j);
+}
+
+void rib_json_summary(const struct rib *rib, struct json *j)
+{
+	json_key(j, "rib");
+	json_obj_begin(j);
+	counters(rib, j);
+	json_obj_end(j);
+}
+
+void rib_json(const struct rib *rib, struct json *j)
+{
+	json_key(j, "rib");
+	json_obj_begin(j);
+	counters(rib, j);
 	json_key(j, "routes");
 	json_arr_begin(j);
 	size_t n = 0;
