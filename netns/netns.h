@@ -17,6 +17,7 @@
 
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define NETNS_RUN_DIR "/run/netns"
@@ -38,6 +39,10 @@ void netns_close(struct netns *ns);
 /* Detaches and removes /run/netns/<name>. Returns 0 also when it did not exist
  * (idempotent); the kernel frees the namespace when its last user goes away. */
 int netns_delete(const char *name);
+/* Deletes several at once: each unmount waits for an RCU grace period in the
+ * kernel, so they run in parallel threads (one grace period instead of n). 0, or -1
+ * with lab_err of the first failure (the others are still attempted). */
+int netns_delete_many(const char *const *names, size_t n);
 /* True if /run/netns/<name> is a mounted namespace file. */
 bool netns_exists(const char *name);
 

@@ -232,6 +232,45 @@ int netns_delete(const char *name)
 	return 0;
 }
 
+struct delete_job {
+	const char *name;
+	pthread_t th;
+	bool started;
+	int rc;
+	char msg[256];
+};
+
+static void *delete_thread(void *p)
+{
+	struct delete_job *job = p;
+	job->rc = netns_delete(job->name);
+	if (job->rc < 0)
+		snprintf(job->msg, sizeof(job->msg), "%s", lab_err_msg());
+	return NULL;
+}
+
+int netns_delete_many(const char *const *names, size_t n)
+{
+	struct delete_job *jobs = calloc(n ? n : 1, sizeof(*jobs));
+	if (!jobs)
+		return lab_err(LAB_EXIT_FAIL, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		jobs[i].name = names[i];
+		jobs[i].started = pthread_create(&jobs[i].th, NULL, delete_thread, &jobs[i]) == 0;
+		if (!jobs[i].started) /* no thread: do it here, in sequence */
+			delete_thread(&jobs[i]);
+	}
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (jobs[i].started)
+			pthread_join(jobs[i].th, NULL);
+		if (jobs[i].rc < 0 && rc == 0)
+			rc = lab_err(LAB_EXIT_FAIL, "%s", jobs[i].msg);
+	}
+	free(jobs);
+	return rc;
+}
+
 bool netns_exists(const char *name)
 {
 	char path[PATH_MAX];

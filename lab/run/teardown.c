@@ -193,12 +193,19 @@ int run_lab_down(const char *lab, struct run_down_stats *stats)
 	stats->existed = have_dir || nns > 0;
 	if (stop_processes(lab, &st, ns, nns, &stats->killed) < 0)
 		goto fail;
-	for (size_t i = 0; i < nns; i++) {
-		if (netns_exists(ns[i]))
-			stats->namespaces++;
-		if (netns_delete(ns[i]) < 0)
-			goto fail;
+	const char **names = calloc(nns + 1, sizeof(*names));
+	if (!names) {
+		lab_err(LAB_EXIT_FAIL, "out of memory");
+		goto fail;
 	}
+	for (size_t i = 0; i < nns; i++) {
+		stats->namespaces += netns_exists(ns[i]);
+		names[i] = ns[i];
+	}
+	int drc = netns_delete_many(names, nns);
+	free(names);
+	if (drc < 0)
+		goto fail;
 	run_test_hook("down-namespaces");
 	run_lab_close(&l);
 	if (have_dir && remove_tree(l.dir) < 0) {
