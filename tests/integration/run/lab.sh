@@ -226,13 +226,13 @@ case_bad_topology() {
 	lab=$(lab_name bad)
 	f=$(mktemp /tmp/labctl-bad.XXXXXX.yaml)
 	sed 's/10.0.1.171\/24/10.0.1.300\/24/' "$TOPO" >"$f"
-	before=$(ls /run/netns 2>/dev/null | sort)
 	out=$("$LABCTL" up "$f" --name "$lab" 2>&1)
 	rc=$?
 	[ $rc -eq 2 ] || fail "bad address: exit $rc, not 2"
 	echo "$out" | grep -q "$f:[0-9]*:[0-9]*:" || fail "no file:line:col in: $out"
 	[ -e "/run/labctl/$lab" ] && fail "run dir created for a bad topology"
-	[ "$(ls /run/netns 2>/dev/null | sort)" = "$before" ] || fail "namespaces created for a bad topology"
+	# (only our names: other tests create namespaces meanwhile)
+	ls /run/netns 2>/dev/null | grep -q "^$lab\." && fail "namespaces created for a bad topology"
 	"$LABCTL" up "$TOPO" --name "Bad_Name" >/dev/null 2>&1
 	[ $? -eq 2 ] || fail "bad lab name is not exit 2"
 	"$LABCTL" up /nonexistent.yaml --name "$lab" >/dev/null 2>&1
