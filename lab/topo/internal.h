@@ -35,6 +35,7 @@ void ynode_free(struct ynode *n);
 struct ynode *ymap_get(const struct ynode *m, const char *key);
 /* The key node of key in a mapping (for positions), or NULL. */
 struct ynode *ymap_key(const struct ynode *m, const char *key);
+/* "a mapping", "a sequence", "a scalar" or "empty", for messages. */
 const char *ynode_kind_name(const struct ynode *n);
 /* A plain "", "~" or "null": the YAML null. */
 bool ynode_is_null(const struct ynode *n);

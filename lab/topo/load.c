@@ -52,7 +52,7 @@ static void ld_top(struct ld *l, const struct ynode *root)
 	t->defaults.probe_interval_ms = 100;
 
 	if (root->kind != YNODE_MAP) {
-		ld_err(l, root->pos, "the file is a %s; expected a mapping with name, nodes, links ...",
+		ld_err(l, root->pos, "the file is %s; expected a mapping with name, nodes, links ...",
 		       ynode_kind_name(root));
 		return;
 	}

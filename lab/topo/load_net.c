@@ -89,7 +89,7 @@ void ld_links(struct ld *l, const struct ynode *links)
 		const struct ynode *v = links->vals[i];
 		struct topo_link lk = {.pos = v->pos};
 		if (v->kind != YNODE_SEQ) {
-			ld_err(l, v->pos, "a link that is a %s; expected two ends such as [ecs:eth0, ali-tr:eth0]",
+			ld_err(l, v->pos, "a link that is %s; expected two ends such as [ecs:eth0, ali-tr:eth0]",
 			       ynode_kind_name(v));
 			continue;
 		}

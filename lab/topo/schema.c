@@ -53,7 +53,7 @@ bool ld_map(struct ld *l, const struct ynode *n, const char *what)
 {
 	if (n->kind == YNODE_MAP)
 		return true;
-	ld_err(l, n->pos, "'%s' is a %s; expected a mapping", what, ynode_kind_name(n));
+	ld_err(l, n->pos, "'%s' is %s; expected a mapping", what, ynode_kind_name(n));
 	return false;
 }
 
@@ -61,7 +61,7 @@ bool ld_seq(struct ld *l, const struct ynode *n, const char *what)
 {
 	if (n->kind == YNODE_SEQ)
 		return true;
-	ld_err(l, n->pos, "'%s' is a %s; expected a sequence", what, ynode_kind_name(n));
+	ld_err(l, n->pos, "'%s' is %s; expected a sequence", what, ynode_kind_name(n));
 	return false;
 }
 
@@ -69,8 +69,7 @@ bool ld_scalar(struct ld *l, const struct ynode *n, const char *what)
 {
 	if (n->kind == YNODE_SCALAR && !ynode_is_null(n))
 		return true;
-	ld_err(l, n->pos, "'%s' is %s %s; expected a value", what,
-	       ynode_is_null(n) ? "" : "a", ynode_is_null(n) ? "empty" : ynode_kind_name(n));
+	ld_err(l, n->pos, "'%s' is %s; expected a value", what, ynode_kind_name(n));
 	return false;
 }
 

@@ -103,7 +103,7 @@ static struct ynode *parse_collection(struct yparse *y, struct ynode *n,
 				goto fail;
 			if (key->kind != YNODE_SCALAR) {
 				topo_diag_add(y->d, y->file, key->pos,
-					      "a %s used as a mapping key; expected a plain name",
+					      "%s used as a mapping key; expected a plain name",
 					      ynode_kind_name(key));
 				y->errors++;
 				ynode_free(key);
@@ -311,13 +311,13 @@ const char *ynode_kind_name(const struct ynode *n)
 		return "nothing";
 	switch (n->kind) {
 	case YNODE_SCALAR:
-		return ynode_is_null(n) ? "null" : "scalar";
+		return ynode_is_null(n) ? "empty" : "a scalar";
 	case YNODE_MAP:
-		return "mapping";
+		return "a mapping";
 	case YNODE_SEQ:
-		return "sequence";
+		return "a sequence";
 	}
-	return "value";
+	return "a value";
 }
 
 bool ynode_is_null(const struct ynode *n)
