@@ -127,6 +127,11 @@ static void test_merge_cases(void)
 		 "40010100" "40020c" "0202 fded fdee" "0102 5ba0 5ba0" "400304c0000201"
 		 "c0110a" "0102" "fa56ea01 fa56ea02",
 		 "65005 65006 {4200000001 4200000002}"},
+		/* A leading set counts one towards the ASNs kept from AS_PATH. */
+		{"leading set counts one",
+		 "40010100" "40020c" "0102 fded fdee" "0202 fdea 5ba0" "400304c0000201"
+		 "c01106" "0201" "fa56ea01",
+		 "{65005 65006} 65002 4200000001"},
 		/* AGGREGATOR not AS_TRANS + AS4_AGGREGATOR: both AS4_* are stale. */
 		{"stale AS4 attributes",
 		 "40010100" "400206" "0202 fded 5ba0" "400304c0000201"
