@@ -92,8 +92,14 @@ int ipsec_msg_load_conn(const struct topo *t, uint32_t tunnel, int side,
 	vmsg_list(m, "esp_proposals");
 	vmsg_item(m, "%s", ike->esp_proposal);
 	vmsg_list_end(m);
-	if (ike->child_lifetime_ms)
-		vmsg_kv(m, "rekey_time", "%us", secs(ike->child_lifetime_ms));
+	if (ike->child_lifetime_ms) {
+		/* life_time defaults to 110 % of rekey_time in whole seconds: at a few
+		 * seconds (time-scaled labs) that rounds to rekey_time itself and the SA
+		 * expires instead of rekeying; keep at least a second between them */
+		unsigned rekey = secs(ike->child_lifetime_ms), margin = rekey / 10;
+		vmsg_kv(m, "rekey_time", "%us", rekey);
+		vmsg_kv(m, "life_time", "%us", rekey + (margin ? margin : 1));
+	}
 	vmsg_kv(m, "mode", "tunnel");
 	if (b == IPSEC_BACKEND_XFRMI) {
 		vmsg_kv(m, "if_id_in", "%u", ipsec_if_id(tunnel));

@@ -44,7 +44,16 @@ struct lab {
 	bool created;
 };
 
+static int lab_up_tweaked(struct lab *L, const char *name, const char *topo_path,
+			  void (*tweak)(struct topo *));
+
 static int lab_up(struct lab *L, const char *name, const char *topo_path)
+{
+	return lab_up_tweaked(L, name, topo_path, NULL);
+}
+
+static int lab_up_tweaked(struct lab *L, const char *name, const char *topo_path,
+			  void (*tweak)(struct topo *))
 {
 	struct topo_diags d = {0};
 	memset(L, 0, sizeof(*L));
@@ -54,6 +63,8 @@ static int lab_up(struct lab *L, const char *name, const char *topo_path)
 		return -1;
 	}
 	topo_diags_free(&d);
+	if (tweak)
+		tweak(L->topo);
 	if (run_lab_create(name, &L->run) < 0)
 		return -1;
 	L->created = true;
@@ -422,6 +433,66 @@ static void scenario_mismatch(const char *name, const char *dir)
 	unlink(dst);
 }
 
+/* Lifetimes far below what a topology file may say (>= 60 s), set in memory, so
+ * charon rekeys within seconds. */
+static void short_lifetimes(struct topo *t)
+{
+	for (size_t i = 0; i < t->n_tunnels; i++)
+		for (int s = 0; s < 2; s++) {
+			t->tunnels[i].end[s].ike.ike_lifetime_ms = 12000;
+			t->tunnels[i].end[s].ike.child_lifetime_ms = 6000;
+		}
+}
+
+static int count(const char *text, const char *pat)
+{
+	int n = 0;
+	for (const char *p = text; p && (p = strstr(p, pat)); p += strlen(pat))
+		n++;
+	return n;
+}
+
+/* Rekeys: journaled with old and new SPIs, and the lab stays ready across them. */
+static void scenario_rekey(const char *name)
+{
+	struct lab L;
+	char why[256] = "", topo[PATH_MAX];
+	int64_t took;
+	snprintf(topo, sizeof(topo), "%s/topologies/dual-tunnel.yaml", LABCTL_SOURCE_ROOT);
+	int rc = lab_up_tweaked(&L, name, topo, short_lifetimes);
+	CHECK(rc == 0);
+	if (rc == 0) {
+		CHECK_INT(wait_ready(&L, 30 * NS_PER_SEC, &took, why, sizeof(why)), 1);
+		sleep_ns(13 * NS_PER_SEC);
+		char *j = journal_of(&L, "ali-vpn0");
+		CHECK(j != NULL);
+		int ike = count(j, "\"ev\":\"ike-rekey\""), child = count(j, "\"ev\":\"child-rekey\"");
+		printf("rekeys on ali-vpn0 in 13 s: %d IKE, %d CHILD\n", ike, child);
+		if (getenv("VERBOSE")) {
+			char cmd[2 * PATH_MAX + 256];
+			fprintf(stderr, "%s", j ? j : "");
+			snprintf(cmd, sizeof(cmd), "grep -v 'vici\\|packet' %s/ali-vpn0/charon.log | grep -i -B2 -A6 'rekey' | head -60 >&2", L.run.dir);
+			(void)!system(cmd);
+		}
+		CHECK(ike >= 1);
+		CHECK(child >= 1);
+		CHECK(j && strstr(j, "\"old_spi_in\":\"") && strstr(j, "\"new_spi_in\":\""));
+		CHECK(j && strstr(j, "\"old_spi_i\":\"") && strstr(j, "\"new_spi_i\":\""));
+		free(j);
+		/* the new CHILD_SA is checked afresh (ping + counters) */
+		int r = wait_ready(&L, 10 * NS_PER_SEC, &took, why, sizeof(why));
+		if (r != 1) {
+			fprintf(stderr, "after rekey: %s / %s\n", why, r < 0 ? lab_err_msg() : "");
+			char cmd[2 * PATH_MAX + 256];
+			snprintf(cmd, sizeof(cmd), "cat %s/ali-vpn0/events.jsonl; grep -v 'sending packet\\|received packet' %s/ali-vpn0/charon.log | tail -60 >&2", L.run.dir, L.run.dir);
+			(void)!system(cmd);
+		}
+		CHECK_INT(r, 1);
+		status_check(&L, "up", "up");
+	}
+	lab_down(&L, name);
+}
+
 int main(void)
 {
 	if (geteuid() != 0)
@@ -443,6 +514,8 @@ int main(void)
 	snprintf(bad, sizeof(bad), "ipm%d", (int)getpid());
 	scenario_good(good);
 	scenario_mismatch(bad, root);
+	snprintf(bad, sizeof(bad), "ipr%d", (int)getpid());
+	scenario_rekey(bad);
 	remove_tree(root);
 	return check_done();
 }
