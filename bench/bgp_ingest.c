@@ -225,11 +225,11 @@ static void poll_ours(struct sample *x)
 	char sock[160], *reply = NULL;
 	snprintf(sock, sizeof(sock), "%s/bgpd.sock", L.dir);
 	memset(x, 0, sizeof(*x));
-	int64_t now = mono_ns();
 	if (bgp_svc_bgpd_request(sock, "show summary", &reply) < 0) {
 		lab_err_clear();
 		return;
 	}
+	int64_t now = mono_ns(); /* the uptime was taken no earlier than this */
 	x->answered = true;
 	const char *est = strstr(reply, "\"state\":\"Established\"");
 	x->established = est != NULL;
@@ -341,7 +341,7 @@ static struct result run_one(const char *bgpd, long n, bool bird)
 			lab_err_clear();
 		free(fr);
 		bird ? poll_bird(&x) : poll_ours(&x);
-		int64_t now = mono_ns();
+		int64_t now = mono_ns(); /* when the answer was in: the counts held then */
 		if (getenv("BGP_INGEST_DEBUG"))
 			fprintf(stderr, "%.3f answered %d est %d since %.3f rib %ld fib %ld\n",
 				now / 1e9, x.answered, x.established, x.since / 1e9, x.rib, x.fib);
