@@ -80,6 +80,8 @@ assert_gone() {
 			fail "$lab: process $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline")) survived down"
 	done
 	pgrep -f "LABCTL_TEST_LAB=$lab" >/dev/null && fail "$lab: test process left"
+	# daemons name their config files under the run directory
+	pgrep -af "/run/labctl/$lab/" | grep -v pgrep >/dev/null && fail "$lab: daemons left: $(pgrep -af "/run/labctl/$lab/")"
 	return 0
 }
 
@@ -174,6 +176,16 @@ case_kill_services() {
 		procs=$(lab_procs "$lab")
 		"$LABCTL" down "$lab" >/dev/null 2>&1 || fail "down after SIGKILL at ${delay}s"
 		assert_gone "$lab" "$procs"
+	done
+	# `down` while `up` is still building: up is stopped first, then everything.
+	for delay in 0.02 0.3; do
+		lab=$(lab_name "dd${delay#0.}")
+		"$LABCTL" up "$TOPO" --name "$lab" >/dev/null 2>&1 &
+		pid=$!
+		sleep "$delay"
+		"$LABCTL" down "$lab" >/dev/null 2>&1 || fail "down during up (${delay}s)"
+		wait $pid
+		assert_gone "$lab" ""
 	done
 }
 
