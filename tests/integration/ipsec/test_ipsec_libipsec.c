@@ -24,6 +24,7 @@
 #include "ipsec/report.h"
 #include "ipsec/service.h"
 #include "ipsec/vici.h"
+#include "netns/netns.h"
 #include "run/net.h"
 #include "run/run.h"
 #include "topo/topo.h"
@@ -441,6 +442,7 @@ static void short_lifetimes(struct topo *t)
 		for (int s = 0; s < 2; s++) {
 			t->tunnels[i].end[s].ike.ike_lifetime_ms = 12000;
 			t->tunnels[i].end[s].ike.child_lifetime_ms = 6000;
+			t->tunnels[i].end[s].ike.dpd_delay_ms = 2000;
 		}
 }
 
@@ -489,6 +491,29 @@ static void scenario_rekey(const char *name)
 		}
 		CHECK_INT(r, 1);
 		status_check(&L, "up", "up");
+
+		/* the underlay under tun1 breaks: DPD probes go unanswered and the
+		 * plugin journals charon's retransmits (4 s after the 2 s DPD probe) */
+		char nsname[NETNS_NAME_MAX];
+		struct netns *ns;
+		run_netns_name(L.run.name, "azure-vpn1", nsname, sizeof(nsname));
+		CHECK(netns_open(nsname, &ns) == 0);
+		if (ns) {
+			int idx = netns_ifindex(ns, "eth1");
+			CHECK(idx > 0 && netns_link_set_up(ns, idx, false) == 0);
+			netns_close(ns);
+		}
+		int64_t t0 = mono_ns();
+		bool seen = false;
+		while (!seen && mono_ns() - t0 < 12 * NS_PER_SEC) {
+			sleep_ns(200 * NS_PER_MS);
+			j = journal_of(&L, "ali-vpn1");
+			seen = j && strstr(j, "\"alert\":\"retransmit-send\"");
+			free(j);
+		}
+		printf("retransmit alert after the underlay broke: %s after %.1f s\n", seen ? "seen" : "NOT seen",
+		       (double)(mono_ns() - t0) / NS_PER_SEC);
+		CHECK(seen);
 	}
 	lab_down(&L, name);
 }
