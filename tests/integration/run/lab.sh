@@ -155,6 +155,7 @@ case_kill_timed() {
 
 # With the real services (charon, bgpd, BIRD): death of `up` while daemons start.
 case_kill_services() {
+	before=$(root_snapshot)
 	for step in spawn-recorded services network-ready; do
 		lab=$(lab_name "ks-$step")
 		LABCTL_TEST_DIE_AFTER=$step "$LABCTL" up "$TOPO" --name "$lab" >/dev/null 2>&1
@@ -187,6 +188,7 @@ case_kill_services() {
 		wait $pid
 		assert_gone "$lab" ""
 	done
+	[ "$before" = "$(root_snapshot)" ] || fail "the root namespace changed while labs with services came and went"
 }
 
 case_two_labs() {
