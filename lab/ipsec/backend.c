@@ -11,10 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sched.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/err.h"
-#include "netns/netns.h"
 
 /* Sends one request and returns 0 or the kernel's -errno from the ACK. */
 static int nl_request(int fd, struct nlmsghdr *nlh)
@@ -34,13 +35,12 @@ static int nl_request(int fd, struct nlmsghdr *nlh)
 	return e->error;
 }
 
-static int probe_esp(struct netns *ns, struct ipsec_kernel_caps *caps)
+static int probe_esp(struct ipsec_kernel_caps *caps)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	int fd = netns_socket(ns, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_XFRM);
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_XFRM);
 	if (fd < 0) {
 		snprintf(caps->esp_error, sizeof(caps->esp_error), "no NETLINK_XFRM socket");
-		lab_err_clear();
 		return 0;
 	}
 	memset(buf, 0, sizeof(buf));
@@ -80,14 +80,12 @@ static int probe_esp(struct netns *ns, struct ipsec_kernel_caps *caps)
 	return 0;
 }
 
-static bool probe_link(struct netns *ns, const char *kind, const char *ifname)
+static bool probe_link(const char *kind, const char *ifname)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	int fd = netns_socket(ns, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0) {
-		lab_err_clear();
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
 		return false;
-	}
 	memset(buf, 0, sizeof(buf));
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_NEWLINK;
@@ -120,23 +118,48 @@ static bool probe_link(struct netns *ns, const char *kind, const char *ifname)
 	return rc == 0; /* the scratch namespace takes the device with it */
 }
 
+/* The probes run in a child process that unshares a network namespace of its own:
+ * an anonymous namespace dies with the child, so nothing can be left behind even
+ * if labctl is killed mid-probe (a named scratch namespace could be). */
 int ipsec_probe_kernel(struct ipsec_kernel_caps *caps)
 {
-	char name[NETNS_NAME_MAX];
-	struct netns *ns = NULL;
+	int pfd[2];
 	memset(caps, 0, sizeof(*caps));
-	snprintf(name, sizeof(name), "labctl-ipsec-probe-%d", (int)getpid());
-	if (netns_create(name, &ns) < 0)
-		return -1;
-	probe_esp(ns, caps);
-	caps->xfrmi = probe_link(ns, "xfrm", "lcprobe-xfrm");
-	caps->vti = probe_link(ns, "vti", "lcprobe-vti");
-	int tfd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
-	caps->tun = tfd >= 0;
-	if (tfd >= 0)
-		close(tfd);
-	netns_close(ns);
-	netns_delete(name);
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return lab_err_errno(LAB_EXIT_FAIL, errno, "pipe");
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return lab_err_errno(LAB_EXIT_FAIL, errno, "fork");
+	}
+	if (pid == 0) {
+		struct ipsec_kernel_caps c = {0};
+		close(pfd[0]);
+		if (unshare(CLONE_NEWNET) < 0)
+			_exit(2);
+		probe_esp(&c);
+		c.xfrmi = probe_link("xfrm", "lcprobe-xfrm");
+		c.vti = probe_link("vti", "lcprobe-vti");
+		int tfd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+		c.tun = tfd >= 0;
+		ssize_t n = write(pfd[1], &c, sizeof(c));
+		_exit(n == (ssize_t)sizeof(c) ? 0 : 3);
+	}
+	close(pfd[1]);
+	ssize_t n;
+	do
+		n = read(pfd[0], caps, sizeof(*caps));
+	while (n < 0 && errno == EINTR);
+	close(pfd[0]);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(*caps) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		memset(caps, 0, sizeof(*caps));
+		return lab_err(LAB_EXIT_FAIL,
+			       "probing the kernel's IPsec support in a scratch network namespace failed (needs CAP_SYS_ADMIN)");
+	}
 	return 0;
 }
 
