@@ -4,7 +4,9 @@
  * brings it back; `refresh` sends ROUTE-REFRESH; a silenced peer (SIGSTOP) is
  * detected after its last KEEPALIVE + H exactly, i.e. within (H-K, H] of the fault;
  * SIGTERM sends CEASE/Administrative Shutdown and removes the daemon's routes.
- * H = 3 s, K = 1 s. Timings are read from the journals (CLOCK_MONOTONIC). */
+ * Before that, a fake peer gets NOTIFICATION 2/6 for hold 1 s, 2/2 for a wrong AS and
+ * 1/1 for a broken marker, over real TCP. H = 3 s, K = 1 s. Timings are read from the
+ * journals (CLOCK_MONOTONIC). */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -18,9 +20,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <netinet/in.h>
+#include <poll.h>
+
 #include "../../check.h"
 #include "common/clock.h"
 #include "common/fsutil.h"
+#include "msg.h"
 
 #define H_NS (3000 * NS_PER_MS)
 #define K_NS (1000 * NS_PER_MS)
@@ -171,6 +177,89 @@ static int64_t wait_journal(int i, int64_t t_min, const char *n1, const char *n2
 	return t;
 }
 
+/* From B's namespace (as B's address), connects to A's speaker, sends msg and
+ * returns the NOTIFICATION A answers with (code << 8 | subcode), or -1. */
+static int probe_notification(const uint8_t *msg, size_t len)
+{
+	char nsp[96];
+	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), fd = -1, result = -1;
+	snprintf(nsp, sizeof(nsp), "/run/netns/%s", L.ns[1]);
+	int nfd = open(nsp, O_RDONLY | O_CLOEXEC);
+	if (self < 0 || nfd < 0 || setns(nfd, CLONE_NEWNET) < 0)
+		goto out;
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in la = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x0a4d0002)};
+	struct sockaddr_in ra = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x0a4d0001),
+				 .sin_port = htons(1179)};
+	setns(self, CLONE_NEWNET); /* the socket stays in B's namespace */
+	if (fd < 0 || bind(fd, (struct sockaddr *)&la, sizeof(la)) < 0 ||
+	    connect(fd, (struct sockaddr *)&ra, sizeof(ra)) < 0 ||
+	    write(fd, msg, len) != (ssize_t)len)
+		goto out;
+	uint8_t buf[8192];
+	size_t have = 0;
+	int64_t end = mono_ns() + 2 * NS_PER_SEC;
+	while (mono_ns() < end && have < sizeof(buf)) {
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		ssize_t n = read(fd, buf + have, sizeof(buf) - have);
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+	}
+	/* A's OPEN comes first (it sent it on accepting), then the NOTIFICATION. */
+	size_t off = 0;
+	struct bgp_error err;
+	int n;
+	while ((n = bgp_frame_len(buf + off, have - off, &err)) > 0) {
+		if (buf[off + 18] == BGP_MSG_NOTIFICATION && n >= 21)
+			result = buf[off + 19] << 8 | buf[off + 20];
+		off += (size_t)n;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (nfd >= 0)
+		close(nfd);
+	if (self >= 0) {
+		setns(self, CLONE_NEWNET);
+		close(self);
+	}
+	return result;
+}
+
+static void test_refusals(void)
+{
+	/* An OPEN with hold time 1 s: 2/6 Unacceptable Hold Time. */
+	uint8_t buf[BGP_MAX_MSG_LEN];
+	struct wbuf w;
+	struct bgp_open o;
+	memset(&o, 0, sizeof(o));
+	o.version = BGP_VERSION;
+	o.my_as = 65515;
+	o.hold_time = 1;
+	o.bgp_id.s_addr = htonl(0x0a4d0002);
+	o.caps.present = true;
+	o.caps.mp_ipv4_unicast = true;
+	o.caps.as4 = true;
+	o.caps.as4_value = 65515;
+	wbuf_init(&w, buf, sizeof(buf));
+	CHECK(bgp_build_open(&w, &o) == 0);
+	CHECK_INT(probe_notification(buf, w.len), 2 << 8 | 6);
+	/* The wrong AS: 2/2. */
+	o.hold_time = 90;
+	o.my_as = o.caps.as4_value = 65000;
+	wbuf_init(&w, buf, sizeof(buf));
+	CHECK(bgp_build_open(&w, &o) == 0);
+	CHECK_INT(probe_notification(buf, w.len), 2 << 8 | 2);
+	/* A broken marker: 1/1 Connection Not Synchronized. */
+	memset(buf, 0, BGP_HEADER_LEN);
+	buf[17] = BGP_HEADER_LEN;
+	buf[18] = BGP_MSG_KEEPALIVE;
+	CHECK_INT(probe_notification(buf, BGP_HEADER_LEN), 1 << 8 | 1);
+}
+
 static bool has_route(int i, const char *prefix)
 {
 	return sh("ip -n %s route show %s proto bgp | grep -q .", L.ns[i], prefix) == 0;
@@ -215,13 +304,18 @@ int main(void)
 	}
 	if (check_failures)
 		return check_done();
-	for (int i = 0; i < 2; i++)
-		L.pid[i] = spawn(i, bgpd);
+	/* 0. A alone; a fake B sends what A must refuse, each with its NOTIFICATION. */
+	L.pid[0] = spawn(0, bgpd);
+	int64_t end = mono_ns() + 5 * NS_PER_SEC;
+	while (!strstr(ctl(0, "show\n"), "\"state\"") && mono_ns() < end)
+		usleep(20000);
+	test_refusals();
+	L.pid[1] = spawn(1, bgpd);
 
 	/* 1. Established both ways, routes in both kernels. */
 	CHECK(wait_for(established, 0, 15 * NS_PER_SEC));
 	CHECK(wait_for(established, 1, 5 * NS_PER_SEC));
-	int64_t end = mono_ns() + 5 * NS_PER_SEC;
+	end = mono_ns() + 5 * NS_PER_SEC;
 	while ((!has_route(0, "10.2.0.0/16") || !has_route(1, "10.1.0.0/16")) && mono_ns() < end)
 		usleep(20000);
 	CHECK(has_route(0, "10.2.0.0/16"));
