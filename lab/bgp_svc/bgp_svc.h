@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "run/service.h"
 #include "topo/model.h"
@@ -52,6 +53,16 @@ struct bgp_svc_session {
  * (at most max). */
 size_t bgp_svc_parse_bgpd_sessions(const char *show, struct bgp_svc_session *v, size_t max);
 size_t bgp_svc_parse_bird_sessions(const char *reply, struct bgp_svc_session *v, size_t max);
+
+/* BIRD's log -> journal events (src "bird", ev "state"; bird_log.c). convert:
+ * whole lines of text, stamps shifted by real_minus_mono (CLOCK_REALTIME minus
+ * CLOCK_MONOTONIC), events appended to fd; returns how many. sync: converts what
+ * <node_dir>/bird.log gained since the last sync into <node_dir>/events.jsonl.
+ * logs_sync: every BIRD node of the lab (call before reading journals; `status`
+ * and readiness call it). Return -1 with lab_err set on failure. */
+int bgp_svc_bird_log_convert(const char *text, size_t len, int64_t real_minus_mono, int fd);
+int bgp_svc_bird_log_sync(const char *node_dir);
+int bgp_svc_bird_logs_sync(const struct run_lab *l, const struct topo *t);
 
 /* BIRD's protocol name for a neighbor: "n_169_254_21_1". */
 void bgp_svc_bird_proto_name(struct in_addr nb, char *buf, size_t len);

@@ -147,9 +147,25 @@ static bool has_route(const struct topo_node *n, const char *routes, const char 
 	return fib && (!next || fib < next);
 }
 
+int bgp_svc_bird_logs_sync(const struct run_lab *l, const struct topo *t)
+{
+	int rc = 0;
+	for (uint32_t i = 0; i < t->n_nodes; i++) {
+		char dir[PATH_MAX];
+		if (!t->nodes[i].bgp || t->nodes[i].bgp->speaker != TOPO_SPEAKER_BIRD)
+			continue;
+		if (run_node_dir(l, t->nodes[i].name, dir, sizeof(dir)) < 0 ||
+		    bgp_svc_bird_log_sync(dir) < 0)
+			rc = -1;
+	}
+	return rc;
+}
+
 static int bgp_ready(struct lab_ctx *ctx, char *why, size_t whylen)
 {
 	const struct topo *t = ctx->topo;
+	if (bgp_svc_bird_logs_sync(ctx->run, t) < 0)
+		lab_err_clear(); /* the journal is a record, not a readiness condition */
 	for (uint32_t i = 0; i < t->n_nodes; i++) {
 		const struct topo_node *n = &t->nodes[i];
 		if (!n->bgp)
@@ -209,6 +225,8 @@ static int bgp_ready(struct lab_ctx *ctx, char *why, size_t whylen)
 static int bgp_status(struct lab_ctx *ctx, struct json *j)
 {
 	const struct topo *t = ctx->topo;
+	if (bgp_svc_bird_logs_sync(ctx->run, t) < 0)
+		lab_err_clear();
 	json_key(j, "bgp");
 	json_obj_begin(j);
 	json_key(j, "nodes");

@@ -259,10 +259,13 @@ static int64_t hold_gap(const char *file)
 
 /* Silences one side with SIGSTOP; returns how long the other took to leave
  * Established (ns), or -1. */
+static int64_t last_stop_ns;
+
 static int64_t silence(pid_t victim, bool watch_ours)
 {
 	char s[32];
 	int64_t t0 = mono_ns();
+	last_stop_ns = t0;
 	kill(victim, SIGSTOP);
 	int64_t end = t0 + 3 * H_MS * NS_PER_MS;
 	int64_t det = -1;
@@ -344,6 +347,26 @@ static void round1(void)
 	CHECK(d >= (int64_t)(0.75 * H_MS - K_MS) * NS_PER_MS - TOL_NS);
 	CHECK(d <= (int64_t)H_MS * NS_PER_MS + TOL_NS);
 	CHECK(count_in_file(bird_log, "Hold timer expired", NULL) >= 1);
+	/* BIRD's log, converted to journal events on the monotonic clock, places
+	 * its hold-timer expiry inside the same window */
+	CHECK(bgp_svc_bird_log_sync(L.dir) >= 0);
+	CHECK(count_in_file(journal, "\"src\":\"bird\"", "\"to\":\"Established\"") >= 2);
+	char *text = NULL;
+	size_t len;
+	int64_t t_bird = -1;
+	if (read_file(journal, &text, &len) == 0) {
+		for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
+			long long t;
+			if (strstr(l, "\"src\":\"bird\"") && strstr(l, "Hold timer expired") &&
+			    sscanf(l, "{\"t\":%lld", &t) == 1 && t > last_stop_ns)
+				t_bird = t;
+		}
+		free(text);
+	}
+	fprintf(stderr, "BIRD's log: hold expiry %.3f s after ours stopped\n",
+		(t_bird - last_stop_ns) / 1e9);
+	CHECK(t_bird - last_stop_ns >= (int64_t)(0.75 * H_MS - K_MS) * NS_PER_MS - TOL_NS);
+	CHECK(t_bird - last_stop_ns <= (int64_t)H_MS * NS_PER_MS + TOL_NS);
 	CHECK(wait_established(15 * NS_PER_SEC));
 	stop(&L.ours);
 	stop(&L.bird);

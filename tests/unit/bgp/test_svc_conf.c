@@ -3,6 +3,7 @@
  * each bird.conf passes `bird -p` (BIRD's own parser); control-socket reply
  * parsing on recorded replies. */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,37 @@ static void check_parsers(void)
 	CHECK_STR(name, "n_169_254_21_1");
 }
 
+static void check_bird_log(void)
+{
+	const char *log =
+		"2026-11-24 14:13:42.094401 <TRACE> n_10_201_0_1: BGP session established\n"
+		"2026-11-24 14:13:42.094401 <TRACE> n_10_201_0_1: State changed to up\n"
+		"2026-11-24 14:13:42.500000 <TRACE> kernel1: Flushing kernel routes\n"
+		"2026-11-24 14:13:45.948634 <RMT> n_10_201_0_1: Error: Hold timer expired\n"
+		"2026-11-24 14:13:45.948634 <TRACE> n_10_201_0_1: BGP session closed\n"
+		"2026-11-24 14:13:46.0000";
+	char path[64];
+	snprintf(path, sizeof(path), "/tmp/test-bird-log-%d", (int)getpid());
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	CHECK_INT(bgp_svc_bird_log_convert(log, strlen(log), 1000, fd), 2);
+	char *text = NULL;
+	size_t len;
+	CHECK_INT(read_file(path, &text, &len), 0);
+	long long t1 = 0, t2 = 0;
+	char *second = text ? strchr(text, '\n') : NULL;
+	CHECK(text && sscanf(text, "{\"t\":%lld", &t1) == 1);
+	CHECK(second && sscanf(second + 1, "{\"t\":%lld", &t2) == 1);
+	CHECK_INT(t2 - t1, 3854233000LL); /* 45.948634 - 42.094401 s */
+	CHECK(text && strstr(text, "\"src\":\"bird\",\"ev\":\"state\",\"peer\":\"10.201.0.1\",\"to\":\"Established\""));
+	CHECK(second && strstr(second, "\"to\":\"Idle\",\"reason\":\"Error: Hold timer expired\""));
+	free(text);
+	close(fd);
+	unlink(path);
+}
+
 int main(void)
 {
 	struct topo *t = NULL;
@@ -130,5 +162,6 @@ int main(void)
 	}
 	topo_diags_free(&d);
 	check_parsers();
+	check_bird_log();
 	return check_done();
 }
