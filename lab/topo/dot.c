@@ -93,6 +93,12 @@ int topo_graph_dot(const struct topo *t, FILE *f)
 				b->asn == nb->asn ? "iBGP" : "eBGP", b->asn, nb->asn);
 		}
 	}
+	for (size_t i = 0; i < t->n_probes; i++) {
+		const struct topo_probe *p = &t->probes[i];
+		fprintf(f, "\t\"%s\" -- \"%s\" [style=tapered, penwidth=2, color=red, fontcolor=red, constraint=false, label=\"probe %s\\n%u ms x %u flow%s\"];\n",
+			t->nodes[p->from].name, t->nodes[p->to].name, p->name, p->interval_ms, p->flows,
+			p->flows == 1 ? "" : "s");
+	}
 	fprintf(f, "}\n");
 	return ferror(f) ? -1 : 0;
 }

@@ -66,7 +66,9 @@ int topo_tunnel_psk(const struct topo *t, const struct topo_tunnel *tun, char *b
 /* Writes the topology as a Graphviz graph: nodes shaped by role (host box, router
  * ellipse, gateway hexagon, underlay octagon), links labelled with the interface
  * addresses, tunnels dashed with their inside prefix, BGP sessions dotted with
- * their ASNs. Deterministic (file order). 0, or -1 on a write error. */
+ * their ASNs, probes in red with interval and flows. Deterministic (file order;
+ * edges run from the node listed first, so dot ranks them left to right in file
+ * order). 0, or -1 on a write error. */
 int topo_graph_dot(const struct topo *t, FILE *f);
 
 const char *topo_role_name(enum topo_role r);

@@ -34,6 +34,7 @@ int main(int argc, char **argv)
 	CHECK(strstr(text, "label=\"tun1\\n169.254.21.4/30\"") != NULL);
 	CHECK(strstr(text, "style=dotted") != NULL);
 	CHECK(strstr(text, "eBGP AS 64512 - AS 65515") != NULL);
+	CHECK(strstr(text, "label=\"probe ecs-vm\\n100 ms x 4 flows\"") != NULL);
 	CHECK(strstr(text, "aliazu12345") == NULL); /* never the key */
 
 	if (system("command -v dot >/dev/null 2>&1") == 0) {
