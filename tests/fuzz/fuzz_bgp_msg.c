@@ -72,7 +72,11 @@ static bool has_confed(const struct bgp_as_path *p)
 	return false;
 }
 
-static void check_update(const struct bgp_codec_ctx *ctx, const struct bgp_update *u)
+/* msg_room: when non-zero, each message gets at most that many bytes of writer, which
+ * forces the splitting paths with whatever attributes the input carried; a message
+ * whose attributes do not fit that room is retried with the whole writer. */
+static void check_update(const struct bgp_codec_ctx *ctx, const struct bgp_update *u,
+			 size_t msg_room)
 {
 	static uint8_t out[256 * BGP_MAX_MSG_LEN];
 	struct bgp_prefixes got_w = {0}, got_n = {0};
@@ -89,16 +93,24 @@ static void check_update(const struct bgp_codec_ctx *ctx, const struct bgp_updat
 		return;
 	wbuf_init(&w, out, sizeof(out));
 	while (wi < in->withdrawn.n || ni < in->nlri.n) {
-		size_t w0 = wi, n0 = ni;
+		size_t w0 = wi, n0 = ni, len0 = w.len;
+		int rc = -1;
 
-		if (bgp_build_update(&w, ctx, in->withdrawn.v, in->withdrawn.n, &wi, &in->attrs,
-				     in->nlri.v, in->nlri.n, &ni) < 0) {
+		if (msg_room) {
+			w.cap = w.len + msg_room < sizeof(out) ? w.len + msg_room : sizeof(out);
+			rc = bgp_build_update(&w, ctx, in->withdrawn.v, in->withdrawn.n, &wi,
+					      &in->attrs, in->nlri.v, in->nlri.n, &ni);
+			MUST(rc == 0 || (w.len == len0 && wi == w0 && ni == n0));
+			w.cap = sizeof(out);
+		}
+		if (rc < 0 && bgp_build_update(&w, ctx, in->withdrawn.v, in->withdrawn.n, &wi,
+					       &in->attrs, in->nlri.v, in->nlri.n, &ni) < 0) {
 			/* Only acceptable when the attributes alone exceed a message. */
 			MUST(wi == in->withdrawn.n && ni == n0 && w0 == wi);
 			return;
 		}
 		MUST(wi > w0 || ni > n0);
-		MUST(++msgs < 256);
+		MUST(++msgs <= 8192); /* each one carries at least one prefix */
 	}
 	while (off < w.len) {
 		struct bgp_msg m;
@@ -150,7 +162,8 @@ static void one(const uint8_t *data, size_t size, const struct bgp_codec_ctx *ct
 		bgp_as_path_format(&m.update.attrs.as_path, path, sizeof(path));
 		for (size_t i = 0; i < m.update.nlri.n; i++)
 			MUST(m.update.nlri.v[i].len <= 32);
-		check_update(ctx, &m.update);
+		check_update(ctx, &m.update, 0);
+		check_update(ctx, &m.update, 40 + size % 400);
 		break;
 	case BGP_MSG_NOTIFICATION:
 		(void)bgp_notify_name(m.notification.code, m.notification.subcode, name,
