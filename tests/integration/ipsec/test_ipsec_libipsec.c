@@ -449,6 +449,8 @@ static void short_lifetimes(struct topo *t)
 static int count(const char *text, const char *pat)
 {
 	int n = 0;
+	if (!text)
+		return 0;
 	for (const char *p = text; p && (p = strstr(p, pat)); p += strlen(pat))
 		n++;
 	return n;
@@ -503,12 +505,16 @@ static void scenario_rekey(const char *name)
 			CHECK(idx > 0 && netns_link_set_up(ns, idx, false) == 0);
 			netns_close(ns);
 		}
+		const char *rtx = "\"alert\":\"retransmit-send\"";
+		j = journal_of(&L, "ali-vpn1");
+		int before = count(j, rtx);
+		free(j);
 		int64_t t0 = mono_ns();
 		bool seen = false;
 		while (!seen && mono_ns() - t0 < 12 * NS_PER_SEC) {
 			sleep_ns(200 * NS_PER_MS);
 			j = journal_of(&L, "ali-vpn1");
-			seen = j && strstr(j, "\"alert\":\"retransmit-send\"");
+			seen = count(j, rtx) > before;
 			free(j);
 		}
 		printf("retransmit alert after the underlay broke: %s after %.1f s\n", seen ? "seen" : "NOT seen",
