@@ -131,8 +131,17 @@ static void conn_drop(struct bgp_fsm *f, int ci, bool notify, uint8_t code, uint
 		emit(out, BGP_DO_RIB_DOWN, ci, 0, 0);
 	emit(out, BGP_DO_CLOSE, ci, 0, 0);
 	conn_reset(c);
-	if (any_conn(f) || !f->started)
+	if (!f->started)
 		return;
+	if (any_conn(f)) {
+		/* Our connect() may still be pending with the timer stopped by an accept:
+		 * the timer must bound it again, or a SYN into a dead path waits for the
+		 * kernel's retries (minutes). */
+		if (f->conn[BGP_CONN_OUT].state == BGP_ST_CONNECT &&
+		    !bgp_timer_running(&f->connect_retry))
+			start_connect_retry(f);
+		return;
+	}
 	if (session) {
 		f->base = BGP_ST_IDLE;
 		start_connect_retry(f);

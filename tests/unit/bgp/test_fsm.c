@@ -322,8 +322,31 @@ static void test_connect_pending_dropped(void)
 	CHECK(!bgp_timer_running(&f.connect_retry));
 }
 
+static void test_pending_connect_rearmed(void)
+{
+	/* OUT connecting, IN accepted (timer stopped), IN fails: the timer must again
+	 * bound the pending connect, which it then retries. */
+	struct bgp_clock clk;
+	struct bgp_fsm f;
+	struct bgp_fsm_out out;
+	bgp_clock_fake(&clk, SEC_);
+	fsm_new(&f, &clk, false, 30000, 10000);
+	drive_out(&f, BGP_ST_CONNECT, 180);
+	memset(&out, 0, sizeof(out));
+	CHECK_INT(bgp_fsm_accept(&f, &out), BGP_CONN_IN);
+	CHECK(!bgp_timer_running(&f.connect_retry));
+	ev(&f, BGP_CONN_IN, BGP_EV_TCP_FAILS, NULL, &out);
+	CHECK_INT(f.state, BGP_ST_CONNECT);
+	CHECK(bgp_timer_running(&f.connect_retry));
+	bgp_clock_set(&clk, f.connect_retry.due_ns);
+	memset(&out, 0, sizeof(out));
+	CHECK(bgp_fsm_tick(&f, &out));
+	CHECK_INT(do_mask(&out), D(CLOSE) | D(CONNECT));
+}
+
 int main(void)
 {
+	test_pending_connect_rearmed();
 	test_table();
 	test_passive_accept();
 	test_collision();
