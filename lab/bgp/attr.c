@@ -146,23 +146,20 @@ static int parse_mp_unreach(struct attrs_state *s, struct attr_in *a)
 	return bgp_parse_prefixes(&a->v, &s->u->withdrawn, BGP_ERR_UPD_OPTIONAL_ATTR, s->err);
 }
 
-static int parse_aggregator(struct attrs_state *s, struct attr_in *a, bool as4, uint32_t *as,
-			    struct in_addr *id)
+/* AGGREGATOR / AS4_AGGREGATOR body; the caller has checked the length. */
+static void read_aggregator(struct rbuf *v, bool as4, uint32_t *as, struct in_addr *id)
 {
 	uint16_t as2;
-	uint32_t v;
+	uint32_t addr;
 
-	if (want_len(s, a, as4 ? 8 : 6) < 0)
-		return 0; /* discarded */
 	if (as4) {
-		rbuf_u32(&a->v, as);
+		rbuf_u32(v, as);
 	} else {
-		rbuf_u16(&a->v, &as2);
+		rbuf_u16(v, &as2);
 		*as = as2;
 	}
-	rbuf_u32(&a->v, &v);
-	id->s_addr = htonl(v);
-	return 0;
+	rbuf_u32(v, &addr);
+	id->s_addr = htonl(addr);
 }
 
 static int parse_one(struct attrs_state *s, struct attr_in *a)
@@ -221,7 +218,7 @@ static int parse_one(struct attrs_state *s, struct attr_in *a)
 	case BGP_ATTR_AGGREGATOR:
 		if (rbuf_left(&a->v) != (s->ctx->as4 ? 8u : 6u))
 			return bad(s, a, BGP_ERR_UPD_ATTR_LENGTH, "wrong length");
-		parse_aggregator(s, a, s->ctx->as4, &at->aggregator_as, &at->aggregator_id);
+		read_aggregator(&a->v, s->ctx->as4, &at->aggregator_as, &at->aggregator_id);
 		break;
 	case BGP_ATTR_COMMUNITIES:
 		if (rbuf_left(&a->v) % 4)
@@ -254,7 +251,7 @@ static int parse_one(struct attrs_state *s, struct attr_in *a)
 		}
 		if (rbuf_left(&a->v) != 8)
 			return bad(s, a, BGP_ERR_UPD_ATTR_LENGTH, "wrong length");
-		parse_aggregator(s, a, true, &s->as4_aggr_as, &s->as4_aggr_id);
+		read_aggregator(&a->v, true, &s->as4_aggr_as, &s->as4_aggr_id);
 		s->have_as4_aggr = true;
 		return 0;
 	default:
