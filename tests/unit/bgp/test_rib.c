@@ -2,13 +2,16 @@
  * hop and AS_PATH rewriting), withdraws, Adj-RIB-Out diffs, originated networks,
  * the route programming delay queue. No FIB (no root needed), fake time. */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../check.h"
 #include "bgp/rib_int.h"
+#include "common/fsutil.h"
 
 #define ASN 64512
 #define MS 1000000LL
@@ -412,6 +415,11 @@ static void test_programming_delay(void)
 {
 	struct rib *rib = mk(4, 100, NULL);
 	struct rib_stats st;
+	char jpath[64];
+	snprintf(jpath, sizeof(jpath), "/tmp/test-rib-journal-%d", (int)getpid());
+	int jfd = open(jpath, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	CHECK(jfd >= 0);
+	rib_set_journal(rib, jfd);
 	announce(rib, 0, A(P, "10.0.0.1", {65001}, 1, 0, -1, -1), 10 * MS);
 	rib_stats(rib, &st);
 	CHECK_INT(st.fib_pending, 1);
@@ -443,6 +451,21 @@ static void test_programming_delay(void)
 	CHECK_INT(st.fib_installed, 0);
 	CHECK(get(rib, P) == NULL);
 	rib_free(rib);
+	/* journal: the Loc-RIB change at once, the FIB write after the delay */
+	char *text = NULL;
+	size_t len;
+	CHECK_INT(read_file(jpath, &text, &len), 0);
+	CHECK(text && strstr(text, "{\"t\":10000000,\"src\":\"bgp\",\"ev\":\"best\",\"prefix\":\"" P
+				 "\",\"nexthops\":[\"10.0.0.1\"]}"));
+	CHECK(text && strstr(text, "{\"t\":110000000,\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"" P
+				 "\",\"op\":\"replace\",\"nexthops\":[\"10.0.0.1\",\"10.0.1.1\"],"
+				 "\"delay_ms\":100,\"waited_ms\":100}"));
+	CHECK(text && strstr(text, "{\"t\":300000000,\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"" P
+				 "\",\"op\":\"delete\",\"nexthops\":[],\"delay_ms\":100,\"waited_ms\":100}"));
+	free(text);
+	if (jfd >= 0)
+		close(jfd);
+	unlink(jpath);
 }
 
 int main(void)
