@@ -28,7 +28,10 @@ struct lc_queue {
 	uint64_t dropped;
 	char *journal, *speaker;
 	int journal_fd;
+	int64_t speaker_quiet_until; /* writer thread only: backoff after a hung speaker */
 };
+
+#define SPEAKER_BACKOFF_NS (5 * 1000000000LL)
 
 int64_t lc_mono_ns(void)
 {
@@ -80,25 +83,33 @@ static void write_all(int fd, const char *buf, size_t len)
 /* One request per connection (docs/bgpd.md). Bounded by socket timeouts so a hung
  * speaker delays later journal lines by at most ~2 s, never charon itself. A missing
  * socket (no speaker on this node, or it is restarting) is not an error. */
-static void notify_speaker(const char *path, const char *msg)
+/* Returns -1 when the speaker hung (a timeout), 0 otherwise. */
+static int notify_speaker(const char *path, const char *msg)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	if (strlen(path) >= sizeof(sa.sun_path))
-		return;
+		return 0;
 	strcpy(sa.sun_path, path);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return;
+		return 0;
 	struct timeval tv = {.tv_sec = 1};
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	int rc = 0;
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
 		write_all(fd, msg, strlen(msg));
 		char resp[64];
-		while (read(fd, resp, sizeof(resp)) > 0)
+		ssize_t n;
+		while ((n = read(fd, resp, sizeof(resp))) > 0)
 			; /* "ok", then the speaker closes */
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			rc = -1;
+	} else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINPROGRESS) {
+		rc = -1;
 	}
 	close(fd);
+	return rc;
 }
 
 static void emit(struct lc_queue *q, const struct lc_slot *s)
@@ -112,8 +123,11 @@ static void emit(struct lc_queue *q, const struct lc_slot *s)
 		buf[n++] = '\n';
 		write_all(q->journal_fd, buf, n);
 	}
-	if (s->speaker[0] && q->speaker)
-		notify_speaker(q->speaker, s->speaker);
+	/* A hung speaker costs one timeout, then is left alone for a while, so it
+	 * cannot hold the journal back (nor charon's shutdown, which drains us). */
+	if (s->speaker[0] && q->speaker && lc_mono_ns() >= q->speaker_quiet_until &&
+	    notify_speaker(q->speaker, s->speaker) < 0)
+		q->speaker_quiet_until = lc_mono_ns() + SPEAKER_BACKOFF_NS;
 }
 
 static void *writer_main(void *arg)

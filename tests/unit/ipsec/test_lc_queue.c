@@ -77,6 +77,36 @@ int main(void)
 	struct stat st;
 	CHECK(stat(journal, &st) == 0 && (st.st_mode & 0777) == 0640);
 
+	/* a speaker that accepts connections (backlog) but never answers: pushes stay
+	 * instant, every journal line still gets written, and draining takes about one
+	 * timeout, not one per event */
+	int hung = socket(AF_UNIX, SOCK_STREAM, 0);
+	unlink(sock);
+	CHECK(bind(hung, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	CHECK(listen(hung, 64) == 0);
+	unlink(journal);
+	q = lc_queue_create(journal, sock);
+	CHECK(q != NULL);
+	int64_t t0 = lc_mono_ns();
+	for (int i = 0; i < 50; i++) {
+		snprintf(line, sizeof(line), "{\"n\":%d}", i);
+		lc_queue_push(q, line, "tunnel tun0 down\n");
+	}
+	int64_t pushed = lc_mono_ns() - t0;
+	CHECK(pushed < 50 * 1000000LL);
+	lc_queue_destroy(q);
+	int64_t drained = lc_mono_ns() - t0;
+	fprintf(stderr, "hung speaker: 50 pushes in %.3f ms, drained in %.2f s\n", pushed / 1e6,
+		drained / 1e9);
+	CHECK(drained < 3 * 1000000000LL);
+	CHECK(read_file(journal, &text, &len) == 0);
+	int lines = 0;
+	for (size_t i = 0; text && i < len; i++)
+		lines += text[i] == '\n';
+	CHECK_INT(lines, 50);
+	free(text);
+	close(hung);
+
 	size_t off = 0;
 	char b[64];
 	lc_json_str(b, sizeof(b), &off, "a\"b\\c\n");
