@@ -23,6 +23,11 @@ struct fib_addr {
 	uint8_t plen;
 };
 
+struct addr_list {
+	struct fib_addr *v;
+	size_t n;
+};
+
 struct fib {
 	struct mnl_socket *nl;
 	unsigned portid;
@@ -86,6 +91,8 @@ void fib_addr_invalidate(struct fib *f)
 	f->addrs_valid = false;
 }
 
+static int fib_send(struct fib *f);
+
 /* ---- synchronous dumps (addresses, routes) ---- */
 
 static int dump(struct fib *f, uint16_t type, mnl_cb_t cb, void *data)
@@ -123,7 +130,7 @@ static int dump(struct fib *f, uint16_t type, mnl_cb_t cb, void *data)
 
 static int addr_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct fib *f = data;
+	struct addr_list *f = data;
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	if (ifa->ifa_family != AF_INET)
 		return MNL_CB_OK;
@@ -142,12 +149,12 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	if (!have)
 		return MNL_CB_OK;
-	struct fib_addr *v = realloc(f->addrs, (f->naddrs + 1) * sizeof(*v));
+	struct fib_addr *v = realloc(f->v, (f->n + 1) * sizeof(*v));
 	if (!v)
 		return MNL_CB_ERROR;
-	f->addrs = v;
+	f->v = v;
 	uint32_t mask = ifa->ifa_prefixlen ? ~0u << (32 - ifa->ifa_prefixlen) : 0;
-	v[f->naddrs++] = (struct fib_addr){
+	v[f->n++] = (struct fib_addr){
 		.ifindex = ifa->ifa_index,
 		.net = ntohl(addr) & mask,
 		.local = ntohl(local ? local : addr),
@@ -156,13 +163,33 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* Reads the namespace's IPv4 addresses; 1 when they differ from the cache (which
+ * is replaced), 0 when the same, -1 on failure. */
 static int addrs_load(struct fib *f)
 {
-	f->naddrs = 0;
-	if (dump(f, RTM_GETADDR, addr_cb, f) < 0)
+	struct addr_list l = {0};
+	if (dump(f, RTM_GETADDR, addr_cb, &l) < 0) {
+		free(l.v);
 		return -1;
+	}
+	bool same = f->addrs_valid && l.n == f->naddrs;
+	for (size_t i = 0; same && i < l.n; i++)
+		same = l.v[i].ifindex == f->addrs[i].ifindex && l.v[i].net == f->addrs[i].net &&
+		       l.v[i].local == f->addrs[i].local && l.v[i].plen == f->addrs[i].plen;
+	free(f->addrs);
+	f->addrs = l.v;
+	f->naddrs = l.n;
 	f->addrs_valid = true;
-	return 0;
+	return same ? 0 : 1;
+}
+
+int fib_addr_check(struct fib *f)
+{
+	if (fib_send(f) < 0)
+		return -1;
+	bool was = f->addrs_valid;
+	int rc = addrs_load(f);
+	return rc == 1 && !was ? 0 : rc;
 }
 
 /* The interface whose connected prefix covers nh (longest match), or 0. */
@@ -181,8 +208,6 @@ static unsigned resolve_once(const struct fib *f, struct in_addr nh)
 	}
 	return best;
 }
-
-static int fib_send(struct fib *f);
 
 static unsigned resolve(struct fib *f, struct in_addr nh)
 {

@@ -41,5 +41,9 @@ int fib_flush_proto(struct fib *f);
 
 /* Forgets the cached interface addresses (they are re-read on the next miss too). */
 void fib_addr_invalidate(struct fib *f);
+/* Re-reads the interface addresses: 1 when they changed since the last read (an
+ * interface went, came back with a new index, was renumbered: every route written
+ * through the old set must be written again), 0 when not, -1 on failure. */
+int fib_addr_check(struct fib *f);
 
 #endif

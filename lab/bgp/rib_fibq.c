@@ -32,7 +32,41 @@ void rib_fib_schedule(struct rib *rib, struct rib_entry *e, int64_t now)
 
 int64_t rib_next_timer_ns(const struct rib *rib)
 {
-	return rib->qhead ? rib->qhead->fib_due : INT64_MAX;
+	int64_t t = rib->qhead ? rib->qhead->fib_due : INT64_MAX;
+	if (rib->fib && rib->next_addr_check < t)
+		t = rib->next_addr_check;
+	return t;
+}
+
+/* The interfaces changed under the FIB (a tunnel interface re-created by a charon
+ * restart gets a new index; the kernel dropped the routes through the old one):
+ * every route the Loc-RIB wants in the kernel is written again now, ahead of the
+ * programming-delay queue (the delay models BGP changes, not interface repair).
+ * Entries already queued keep their turn; their write resolves afresh. */
+static void resync(struct rib *rib, int64_t now)
+{
+	struct rib_entry *head = NULL, *tail = NULL;
+	for (size_t b = 0; b < rib->nbuckets; b++)
+		for (struct rib_entry *e = rib->buckets[b]; e; e = e->hnext) {
+			if ((e->flags & RIB_E_FIB_QUEUED) || !e->nbest ||
+			    e->paths->peer == RIB_PEER_LOCAL)
+				continue;
+			e->flags |= RIB_E_FIB_QUEUED | RIB_E_RESYNC;
+			e->fib_due = now;
+			e->qnext = NULL;
+			if (tail)
+				tail->qnext = e;
+			else
+				head = e;
+			tail = e;
+			rib->nqueued++;
+		}
+	if (!head)
+		return;
+	tail->qnext = rib->qhead;
+	if (!rib->qhead)
+		rib->qtail = tail;
+	rib->qhead = head;
 }
 
 static void put_prefix(struct json *j, const char *key, struct in_addr a, uint8_t len)
@@ -75,8 +109,14 @@ static void journal_fib(struct rib *rib, const struct rib_entry *e, const char *
 	put_prefix(&rib->jbuf, "prefix", e->addr, e->len);
 	json_kv_str(&rib->jbuf, "op", op);
 	put_nexthops(&rib->jbuf, s);
-	json_kv_int(&rib->jbuf, "delay_ms", rib->delay_ns / 1000000);
-	json_kv_int(&rib->jbuf, "waited_ms", (now - (e->fib_due - rib->delay_ns)) / 1000000);
+	if (e->flags & RIB_E_RESYNC) {
+		json_kv_int(&rib->jbuf, "delay_ms", 0);
+		json_kv_str(&rib->jbuf, "why", "interfaces-changed");
+	} else {
+		json_kv_int(&rib->jbuf, "delay_ms", rib->delay_ns / 1000000);
+		json_kv_int(&rib->jbuf, "waited_ms",
+			    (now - (e->fib_due - rib->delay_ns)) / 1000000);
+	}
 	journal_write(rib->journal_fd, &rib->jbuf);
 }
 
@@ -109,6 +149,11 @@ static void write_entry(struct rib *rib, struct rib_entry *e, int64_t now)
 void rib_run_timers(struct rib *rib, int64_t now)
 {
 	bool wrote = false;
+	if (rib->fib && now >= rib->next_addr_check) {
+		rib->next_addr_check = now + RIB_ADDR_CHECK_NS;
+		if (fib_addr_check(rib->fib) == 1)
+			resync(rib, now);
+	}
 	while (rib->qhead && rib->qhead->fib_due <= now) {
 		struct rib_entry *e = rib->qhead;
 		rib->qhead = e->qnext;
@@ -117,6 +162,7 @@ void rib_run_timers(struct rib *rib, int64_t now)
 		e->flags &= ~RIB_E_FIB_QUEUED;
 		rib->nqueued--;
 		write_entry(rib, e, now);
+		e->flags &= ~RIB_E_RESYNC;
 		wrote = true;
 		if (!e->paths)
 			rib_gc_add(rib, e);

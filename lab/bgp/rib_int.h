@@ -23,6 +23,7 @@
 #define RIB_MAX_PEERS 64
 #define RIB_DEFAULT_LOCAL_PREF 100
 #define RIB_EXPORT_CACHE 64
+#define RIB_ADDR_CHECK_NS 1000000000LL
 
 struct fib;
 
@@ -46,6 +47,7 @@ enum {
 	RIB_E_FIB_INSTALLED = 1 << 0, /* the kernel has a route for it (ours) */
 	RIB_E_FIB_QUEUED = 1 << 1,    /* on the programming-delay queue */
 	RIB_E_GC = 1 << 2,            /* on the list of entries to free if unused */
+	RIB_E_RESYNC = 1 << 3,        /* queued to repair the kernel, not by a change */
 };
 
 struct rib_entry {
@@ -134,6 +136,7 @@ struct rib {
 	struct rib_pool entry_pool, path_pool;
 
 	struct fib *fib;
+	int64_t next_addr_check; /* interface addresses re-read once a second */
 	int journal_fd;
 	struct json jbuf;
 };

@@ -11,6 +11,8 @@
 
 #include "../../check.h"
 #include "bgp/fib.h"
+#include "bgp/rib_int.h"
+#include "common/clock.h"
 
 static char ns[64];
 
@@ -44,6 +46,57 @@ static struct in_addr ip(const char *s)
 	struct in_addr a;
 	inet_pton(AF_INET, s, &a);
 	return a;
+}
+
+static int no_send(void *ctx, uint32_t peer, const struct bgp_update *u)
+{
+	(void)ctx, (void)peer, (void)u;
+	return 0;
+}
+
+/* The RIB over the real FIB: a learnt route is written, survives its interface
+ * being re-created (new index: the kernel drops the route, the RIB writes it again
+ * within a second), and goes with its session and on exit. */
+static void rib_part(void)
+{
+	static const struct rib_ops ops = {.send_update = no_send};
+	struct rib_peer_cfg pc = {.addr = ip("10.99.0.2"), .remote_as = 65001};
+	struct rib_params p = {.asn = 64512, .max_paths = 2, .n_peers = 1, .peers = &pc};
+	struct rib *rib = rib_new_params(&p, &ops, NULL, true);
+	CHECK(rib != NULL);
+	if (!rib)
+		return;
+	struct rib_peer_info info = {.remote_id = ip("10.99.0.2"), .local_addr = ip("10.99.0.1")};
+	int64_t now = mono_ns();
+	CHECK_INT(rib_peer_up(rib, 0, &info, now), 0);
+	struct bgp_update u;
+	memset(&u, 0, sizeof(u));
+	bgp_attrs_init(&u.attrs);
+	u.attrs.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
+			  BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+	uint32_t as = 65001;
+	bgp_as_path_append(&u.attrs.as_path, BGP_AS_SEQUENCE, &as, 1);
+	u.attrs.next_hop = ip("10.99.0.2");
+	bgp_prefixes_add(&u.nlri, (struct bgp_prefix){.addr = ip("192.0.2.0"), .len = 24});
+	CHECK_INT(rib_update(rib, 0, &u, now), 0);
+	bgp_prefixes_free(&u.nlri);
+	bgp_attrs_free(&u.attrs);
+	CHECK(strstr(routes("proto bgp"), "\"dst\":\"192.0.2.0/24\",\"gateway\":\"10.99.0.2\",\"dev\":\"v0\"") != NULL);
+
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd),
+		 "ip -n %s link del v0 && ip -n %s link add v0 type veth peer name v1 && "
+		 "ip -n %s addr add 10.99.0.1/24 dev v0 && ip -n %s link set v0 up && "
+		 "ip -n %s link set v1 up",
+		 ns, ns, ns, ns, ns);
+	CHECK_INT(system(cmd), 0);
+	CHECK(strstr(routes("proto bgp"), "192.0.2.0") == NULL); /* the kernel dropped it */
+	rib_run_timers(rib, now + 1100 * NS_PER_MS);
+	CHECK(strstr(routes("proto bgp"), "\"dst\":\"192.0.2.0/24\",\"gateway\":\"10.99.0.2\",\"dev\":\"v0\"") != NULL);
+
+	rib_peer_down(rib, 0, now + 1200 * NS_PER_MS);
+	CHECK_STR(routes("proto bgp"), "[]");
+	rib_free(rib);
 }
 
 int main(void)
@@ -118,6 +171,7 @@ int main(void)
 	CHECK_STR(routes("proto bgp"), "[]");
 	CHECK(strstr(routes(""), "198.51.100.0/24") != NULL);
 	fib_close(f);
+	rib_part();
 back:
 	CHECK(setns(self, CLONE_NEWNET) == 0);
 out:
