@@ -222,6 +222,47 @@ static int bgp_ready(struct lab_ctx *ctx, char *why, size_t whylen)
 	return 1;
 }
 
+static long num_after(const char *s, const char *key)
+{
+	const char *p = s ? strstr(s, key) : NULL;
+	return p ? strtol(p + strlen(key), NULL, 10) : -1;
+}
+
+/* "prefixes" (in the speaker's table) and, for ours, "fib_installed". */
+static void route_counts(struct lab_ctx *ctx, uint32_t i, struct json *j)
+{
+	const struct topo_node *n = &ctx->topo->nodes[i];
+	char dir[PATH_MAX], sock[PATH_MAX + 16], *reply = NULL;
+	if (run_node_dir(ctx->run, n->name, dir, sizeof(dir)) < 0) {
+		lab_err_clear();
+		return;
+	}
+	bool bird = n->bgp->speaker == TOPO_SPEAKER_BIRD;
+	snprintf(sock, sizeof(sock), "%s/%s", dir, bird ? "bird.ctl" : "bgpd.sock");
+	int rc = bird ? bgp_svc_bird_request(sock, "show route count", &reply)
+		      : bgp_svc_bgpd_request(sock, "show summary", &reply);
+	if (rc == 0 && !bird && !strstr(reply, "\"rib\":{")) {
+		/* a speaker older than `show summary` */
+		free(reply);
+		reply = NULL;
+		rc = bgp_svc_bgpd_request(sock, "show", &reply);
+	}
+	if (rc < 0) {
+		lab_err_clear();
+		return;
+	}
+	if (bird) {
+		/* "N of M routes for K networks in table master4" */
+		const char *p = strstr(reply, " routes for ");
+		if (p)
+			json_kv_int(j, "prefixes", strtol(p + strlen(" routes for "), NULL, 10));
+	} else {
+		json_kv_int(j, "prefixes", num_after(reply, "\"rib\":{\"prefixes\":"));
+		json_kv_int(j, "fib_installed", num_after(reply, "\"fib_installed\":"));
+	}
+	free(reply);
+}
+
 static int bgp_status(struct lab_ctx *ctx, struct json *j)
 {
 	const struct topo *t = ctx->topo;
@@ -243,6 +284,8 @@ static int bgp_status(struct lab_ctx *ctx, struct json *j)
 		if (query(ctx, i, v, &nv, NULL) < 0) {
 			json_kv_str(j, "error", lab_err_msg());
 			lab_err_clear();
+		} else {
+			route_counts(ctx, i, j);
 		}
 		json_key(j, "sessions");
 		json_arr_begin(j);
