@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -272,6 +273,14 @@ int probe_run(const struct probe_config *c)
 	}
 	rx_started = true;
 	journal_startstop(&p, "start");
+	if (c->realtime) {
+		/* Only the sender: its deadlines are what the probe promises. Refused
+		 * without CAP_SYS_NICE, which is said once and not fatal. */
+		struct sched_param sp = {.sched_priority = 10};
+		int se = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
+		if (se)
+			fprintf(stderr, "labctl-probe: no real-time scheduling: %s\n", strerror(se));
+	}
 
 	if (c->flows > 0) {
 		send_loop(&p, late, c->count && c->count < JITTER_SAMPLES_MAX ? c->count

@@ -25,6 +25,7 @@ struct probe_config {
 	int64_t linger_ns;       /* after the last send, keep receiving this long */
 	const char *journal;     /* path; NULL: no journal (benchmarks) */
 	bool stats;              /* print scheduling lateness statistics at exit */
+	bool realtime;           /* sender thread SCHED_FIFO (needs CAP_SYS_NICE) */
 };
 
 /* Runs until `count` rounds were sent (plus linger) or SIGTERM/SIGINT.

@@ -23,7 +23,8 @@ static void usage(FILE *f)
 		"  --count N           rounds, then exit (default: until SIGTERM)\n"
 		"  --linger S          keep receiving after the last send (default 0.5)\n"
 		"  --journal FILE      append events (events.jsonl)\n"
-		"  --stats             print scheduling lateness (JSON) at exit\n",
+		"  --stats             print scheduling lateness (JSON) at exit\n"
+		"  --realtime          send from a SCHED_FIFO thread (needs CAP_SYS_NICE)\n",
 		PROBE_PORT_DEFAULT, PROBE_SRC_PORT_BASE);
 }
 
@@ -68,6 +69,7 @@ int main(int argc, char **argv)
 		{"flows", required_argument, NULL, 'f'},  {"interval", required_argument, NULL, 'i'},
 		{"count", required_argument, NULL, 'c'},  {"linger", required_argument, NULL, 'l'},
 		{"journal", required_argument, NULL, 'j'}, {"stats", no_argument, NULL, 's'},
+		{"realtime", no_argument, NULL, 'R'},
 		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
 	int o;
@@ -96,6 +98,7 @@ int main(int argc, char **argv)
 		case 'l': r = parse_seconds("--linger", optarg, 0, &c.linger_ns); break;
 		case 'j': c.journal = optarg; break;
 		case 's': c.stats = true; break;
+		case 'R': c.realtime = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return LAB_EXIT_USAGE;
 		}

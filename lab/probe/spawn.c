@@ -69,7 +69,7 @@ int probe_pair_start(struct run_lab *l, const struct topo *t, uint32_t idx, int6
 		snprintf(journal, sizeof(journal), "%s/%s", dir, JOURNAL_FILE);
 		char *argv[] = {exe, "--name", p->name, "--dir", e ? "rev" : "fwd", "--bind", a_me,
 				"--peer", a_peer, "--flows", flows, "--interval", iv, "--port", port,
-				"--src-port", sport, "--journal", journal, NULL};
+				"--src-port", sport, "--journal", journal, "--realtime", NULL};
 		struct run_spawn s = {.node = node, .what = "probe", .argv = argv};
 		if (run_spawn(l, &s, &p->pid[e]) < 0)
 			goto fail;
