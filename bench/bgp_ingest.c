@@ -93,11 +93,11 @@ static int net_up(void)
 {
 	net_down();
 	return sh("ip netns add %s && ip netns add %s && "
-		  "ip -n %s link add fd0 type veth peer name rv0 netns %s && "
-		  "ip -n %s addr add 10.202.0.1/30 dev fd0 && ip -n %s link set fd0 up && "
-		  "ip -n %s addr add 10.202.0.2/30 dev rv0 && ip -n %s link set rv0 up && "
-		  "ip -n %s link set lo up && ip -n %s link set lo up",
-		  L.ns_f, L.ns_r, L.ns_f, L.ns_r, L.ns_f, L.ns_f, L.ns_r, L.ns_r, L.ns_f, L.ns_r);
+	          "ip -n %s link add fd0 type veth peer name rv0 netns %s && "
+	          "ip -n %s addr add 10.202.0.1/30 dev fd0 && ip -n %s link set fd0 up && "
+	          "ip -n %s addr add 10.202.0.2/30 dev rv0 && ip -n %s link set rv0 up && "
+	          "ip -n %s link set lo up && ip -n %s link set lo up",
+	          L.ns_f, L.ns_r, L.ns_f, L.ns_r, L.ns_f, L.ns_f, L.ns_r, L.ns_r, L.ns_f, L.ns_r);
 }
 
 static pid_t spawn(const char *ns, char *const argv[], const char *out)
@@ -136,14 +136,14 @@ static int start_feeder(long n)
 {
 	struct sbuf b = {0};
 	sbuf_printf(&b, "router id 10.202.0.1;\nprotocol device {}\n"
-			"protocol static feed { ipv4;\n");
+	                "protocol static feed { ipv4;\n");
 	for (long i = 0; i < n; i++)
 		sbuf_printf(&b, " route %ld.%ld.%ld.0/24 blackhole;\n", 16 + (i >> 16),
-			    (i >> 8) & 255, i & 255);
+		            (i >> 8) & 255, i & 255);
 	sbuf_printf(&b, "}\nprotocol bgp r {\n local 10.202.0.1 as 65001;\n"
-			" neighbor 10.202.0.2 as 64512;\n hold time 240;\n"
-			" connect retry time 1;\n connect delay time 1;\n error wait time 1, 2;\n"
-			" ipv4 { import none; export where proto = \"feed\"; };\n}\n");
+	                " neighbor 10.202.0.2 as 64512;\n hold time 240;\n"
+	                " connect retry time 1;\n connect delay time 1;\n error wait time 1, 2;\n"
+	                " ipv4 { import none; export where proto = \"feed\"; };\n}\n");
 	int rc = b.oom ? -1 : start_bird(L.ns_f, "feeder", b.s, &L.feeder);
 	sbuf_free(&b);
 	if (rc < 0)
@@ -174,10 +174,10 @@ static int start_ours(const char *bgpd)
 	if (getenv("BGP_INGEST_JOURNAL"))
 		snprintf(journal, sizeof(journal), "journal %s/events.jsonl\n", L.dir);
 	snprintf(text, sizeof(text),
-		 "asn 64512\nrouter-id 10.202.0.2\ncontrol %s/bgpd.sock\nmax-paths 1\n%s"
-		 "neighbor 10.202.0.1 remote-as 65001 local-address 10.202.0.2 hold-ms 240000 "
-		 "keepalive-ms 80000 connect-retry-ms 1000 passive\n",
-		 L.dir, journal);
+	         "asn 64512\nrouter-id 10.202.0.2\ncontrol %s/bgpd.sock\nmax-paths 1\n%s"
+	         "neighbor 10.202.0.1 remote-as 65001 local-address 10.202.0.2 hold-ms 240000 "
+	         "keepalive-ms 80000 connect-retry-ms 1000 passive\n",
+	         L.dir, journal);
 	if (write_file_atomic(conf, text, strlen(text), 0600) < 0)
 		return -1;
 	snprintf(out, sizeof(out), "%s/bgpd.log", L.dir);
@@ -188,13 +188,14 @@ static int start_ours(const char *bgpd)
 
 static int start_bird_recv(void)
 {
-	const char *text = "router id 10.202.0.2;\ntimeformat protocol \"%s.%6f\";\n"
-			   "protocol device {}\n"
-			   "protocol kernel { ipv4 { import none; export where source = RTS_BGP; }; }\n"
-			   "protocol bgp f {\n local 10.202.0.2 as 64512;\n"
-			   " neighbor 10.202.0.1 as 65001;\n hold time 240;\n passive on;\n"
-			   " graceful restart off;\n long lived graceful restart off;\n"
-			   " ipv4 { import all; export none; };\n}\n";
+	const char *text =
+	    "router id 10.202.0.2;\ntimeformat protocol \"%s.%6f\";\n"
+	    "protocol device {}\n"
+	    "protocol kernel { ipv4 { import none; export where source = RTS_BGP; }; }\n"
+	    "protocol bgp f {\n local 10.202.0.2 as 64512;\n"
+	    " neighbor 10.202.0.1 as 65001;\n hold time 240;\n passive on;\n"
+	    " graceful restart off;\n long lived graceful restart off;\n"
+	    " ipv4 { import all; export none; };\n}\n";
 	return start_bird(L.ns_r, "recv", text, &L.recv);
 }
 
@@ -305,7 +306,7 @@ static double cpu_s(pid_t pid)
 	unsigned long ut = 0, st = 0;
 	const char *p = strrchr(text, ')'); /* the command name may hold spaces */
 	int ok = p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut,
-			     &st) == 2;
+	                     &st) == 2;
 	free(text);
 	return ok ? (double)(ut + st) / (double)sysconf(_SC_CLK_TCK) : -1;
 }
@@ -344,7 +345,7 @@ static struct result run_one(const char *bgpd, long n, bool bird)
 		int64_t now = mono_ns(); /* when the answer was in: the counts held then */
 		if (getenv("BGP_INGEST_DEBUG"))
 			fprintf(stderr, "%.3f answered %d est %d since %.3f rib %ld fib %ld\n",
-				now / 1e9, x.answered, x.established, x.since / 1e9, x.rib, x.fib);
+			        now / 1e9, x.answered, x.established, x.since / 1e9, x.rib, x.fib);
 		if (x.answered && !x.established && rss0 < 0) {
 			rss0 = rss_kib(L.recv); /* up, nothing learnt yet */
 			cpu0 = cpu_s(L.recv);
@@ -370,7 +371,7 @@ static struct result run_one(const char *bgpd, long n, bool bird)
 		FILE *p;
 		char cmd[160];
 		snprintf(cmd, sizeof(cmd), "ip -n %s route show proto %s | wc -l", L.ns_r,
-			 bird ? "bird" : "bgp");
+		         bird ? "bird" : "bgp");
 		p = popen(cmd, "r");
 		if (p) {
 			if (fscanf(p, "%ld", &r.kernel) != 1)
@@ -379,7 +380,7 @@ static struct result run_one(const char *bgpd, long n, bool bird)
 		}
 	} else {
 		fprintf(stderr, "bgp-ingest: %s did not get %ld prefixes (rib %ld, fib %ld)\n",
-			bird ? "bird" : "labctl-bgpd", n, x.rib, x.fib);
+		        bird ? "bird" : "labctl-bgpd", n, x.rib, x.fib);
 	}
 	net_down();
 	return r;
@@ -430,7 +431,8 @@ int main(int argc, char **argv)
 	while ((c = getopt(argc, argv, "n:r:h")) != -1) {
 		if (c == 'n') {
 			nsizes = 0;
-			for (char *t = strtok(optarg, ","); t && nsizes < MAX_SIZES; t = strtok(NULL, ","))
+			for (char *t = strtok(optarg, ","); t && nsizes < MAX_SIZES;
+			     t = strtok(NULL, ","))
 				sizes[nsizes++] = strtol(t, NULL, 10);
 		} else if (c == 'r') {
 			runs = atoi(optarg);
@@ -497,7 +499,8 @@ int main(int argc, char **argv)
 			fflush(stdout);
 		}
 		if (med[0][1] > 0 && med[1][1] > 0)
-			printf("%-9ld ratio bird/ours: loc-rib %.2f, fib %.2f, cpu %.2f (>1: ours faster)\n",
+			printf("%-9ld ratio bird/ours: loc-rib %.2f, fib %.2f, cpu %.2f (>1: ours "
+			       "faster)\n",
 			       sizes[i], med[1][0] / med[0][0], med[1][1] / med[0][1],
 			       med[0][3] > 0 ? med[1][3] / med[0][3] : 0);
 	}

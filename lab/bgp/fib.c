@@ -137,13 +137,13 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *attr;
 	uint32_t addr = 0, local = 0;
 	bool have = false;
-	mnl_attr_for_each(attr, nlh, sizeof(*ifa)) {
-		if (mnl_attr_get_type(attr) == IFA_ADDRESS &&
-		    mnl_attr_get_payload_len(attr) == 4) {
+	mnl_attr_for_each(attr, nlh, sizeof(*ifa))
+	{
+		if (mnl_attr_get_type(attr) == IFA_ADDRESS && mnl_attr_get_payload_len(attr) == 4) {
 			memcpy(&addr, mnl_attr_get_payload(attr), 4);
 			have = true;
 		} else if (mnl_attr_get_type(attr) == IFA_LOCAL &&
-			   mnl_attr_get_payload_len(attr) == 4) {
+		           mnl_attr_get_payload_len(attr) == 4) {
 			memcpy(&local, mnl_attr_get_payload(attr), 4);
 		}
 	}
@@ -155,10 +155,10 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	f->v = v;
 	uint32_t mask = ifa->ifa_prefixlen ? ~0u << (32 - ifa->ifa_prefixlen) : 0;
 	v[f->n++] = (struct fib_addr){
-		.ifindex = ifa->ifa_index,
-		.net = ntohl(addr) & mask,
-		.local = ntohl(local ? local : addr),
-		.plen = ifa->ifa_prefixlen,
+	    .ifindex = ifa->ifa_index,
+	    .net = ntohl(addr) & mask,
+	    .local = ntohl(local ? local : addr),
+	    .plen = ifa->ifa_prefixlen,
 	};
 	return MNL_CB_OK;
 }
@@ -251,8 +251,9 @@ static int drain_errors(struct fib *f)
 			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 			if (e->error) {
 				if (!f->errors)
-					fprintf(stderr, "labctl-bgpd: fib: kernel refused a route: %s\n",
-						strerror(-e->error));
+					fprintf(stderr,
+					        "labctl-bgpd: fib: kernel refused a route: %s\n",
+					        strerror(-e->error));
 				f->errors++;
 			}
 		}
@@ -272,8 +273,8 @@ static int fib_send(struct fib *f)
 	return drain_errors(f);
 }
 
-static struct nlmsghdr *msg_begin(struct fib *f, uint16_t type, uint16_t flags,
-				  struct in_addr dst, uint8_t len, struct rtmsg **rtmp)
+static struct nlmsghdr *msg_begin(struct fib *f, uint16_t type, uint16_t flags, struct in_addr dst,
+                                  uint8_t len, struct rtmsg **rtmp)
 {
 	if (f->len + FIB_MSG_MAX > FIB_BATCH && fib_send(f) < 0)
 		return NULL;
@@ -300,8 +301,7 @@ static void msg_end(struct fib *f, struct nlmsghdr *nlh)
 	f->queued++;
 }
 
-int fib_replace(struct fib *f, struct in_addr dst, uint8_t len, const struct in_addr *nh,
-		size_t n)
+int fib_replace(struct fib *f, struct in_addr dst, uint8_t len, const struct in_addr *nh, size_t n)
 {
 	unsigned ifi[64];
 	struct in_addr gw[64];
@@ -317,7 +317,7 @@ int fib_replace(struct fib *f, struct in_addr dst, uint8_t len, const struct in_
 		return 0;
 	struct rtmsg *rtm;
 	struct nlmsghdr *nlh =
-		msg_begin(f, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, dst, len, &rtm);
+	    msg_begin(f, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, dst, len, &rtm);
 	if (!nlh)
 		return -1;
 	mnl_attr_put_u32(nlh, RTA_PRIORITY, FIB_METRIC);
@@ -332,7 +332,7 @@ int fib_replace(struct fib *f, struct in_addr dst, uint8_t len, const struct in_
 			rtnh->rtnh_hops = 0; /* weight 1 */
 			mnl_attr_put(nlh, RTA_GATEWAY, 4, &gw[i]);
 			rtnh->rtnh_len = (unsigned short)((char *)mnl_nlmsg_get_payload_tail(nlh) -
-							  (char *)rtnh);
+			                                  (char *)rtnh);
 		}
 		mnl_attr_nest_end(nlh, mp);
 	}
@@ -376,12 +376,11 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	uint32_t table = rtm->rtm_table;
 	struct in_addr dst = {0};
 	const struct nlattr *attr;
-	mnl_attr_for_each(attr, nlh, sizeof(*rtm)) {
-		if (mnl_attr_get_type(attr) == RTA_TABLE &&
-		    mnl_attr_get_payload_len(attr) == 4)
+	mnl_attr_for_each(attr, nlh, sizeof(*rtm))
+	{
+		if (mnl_attr_get_type(attr) == RTA_TABLE && mnl_attr_get_payload_len(attr) == 4)
 			table = mnl_attr_get_u32(attr);
-		else if (mnl_attr_get_type(attr) == RTA_DST &&
-			 mnl_attr_get_payload_len(attr) == 4)
+		else if (mnl_attr_get_type(attr) == RTA_DST && mnl_attr_get_payload_len(attr) == 4)
 			memcpy(&dst, mnl_attr_get_payload(attr), 4);
 	}
 	if (table != RT_TABLE_MAIN)

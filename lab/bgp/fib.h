@@ -28,8 +28,7 @@ void fib_close(struct fib *f);
 /* Queues dst/len via nh[0..n) (n >= 1). Returns how many next hops resolved to an
  * interface and went into the request; 0 means nothing was queued (the caller
  * deletes the route instead), -1 on a local failure. */
-int fib_replace(struct fib *f, struct in_addr dst, uint8_t len, const struct in_addr *nh,
-		size_t n);
+int fib_replace(struct fib *f, struct in_addr dst, uint8_t len, const struct in_addr *nh, size_t n);
 int fib_delete(struct fib *f, struct in_addr dst, uint8_t len);
 /* Sends what is queued and collects kernel errors. Returns the number of requests
  * the kernel refused (first error on stderr), or -1 when netlink itself failed. */

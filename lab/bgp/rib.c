@@ -132,7 +132,7 @@ static bool nhset_equal(const struct rib_nhset *a, const struct rib_nhset *b)
 }
 
 void rib_entry_changed(struct rib *rib, struct rib_entry *e, const struct rib_nhset *old,
-		       int64_t now)
+                       int64_t now)
 {
 	bool had = e->nbest > 0;
 	rib_decide(rib, e);
@@ -213,7 +213,7 @@ static int originate(struct rib *rib, const struct bgp_prefix *nets, size_t n)
 	struct bgp_attrs a;
 	bgp_attrs_init(&a);
 	a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
-		    BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP) | BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
+	            BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP) | BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
 	a.origin = BGP_ORIGIN_IGP;
 	a.local_pref = RIB_DEFAULT_LOCAL_PREF;
 	struct rib_attr *ra = rib_attr_intern(rib, &a);
@@ -235,11 +235,11 @@ static int originate(struct rib *rib, const struct bgp_prefix *nets, size_t n)
 }
 
 struct rib *rib_new_params(const struct rib_params *p, const struct rib_ops *ops, void *ctx,
-			   bool fib)
+                           bool fib)
 {
 	if (p->n_peers > RIB_MAX_PEERS) {
 		lab_err(LAB_EXIT_USAGE, "bgp: at most %d neighbors are supported, got %zu",
-			RIB_MAX_PEERS, p->n_peers);
+		        RIB_MAX_PEERS, p->n_peers);
 		return NULL;
 	}
 	struct rib *rib = calloc(1, sizeof(*rib));
@@ -259,7 +259,7 @@ struct rib *rib_new_params(const struct rib_params *p, const struct rib_ops *ops
 	json_init(&rib->jbuf);
 	rib->n_peers = p->n_peers;
 	rib_pool_init(&rib->entry_pool,
-		      sizeof(struct rib_entry) + p->n_peers * sizeof(struct rib_attr *));
+	              sizeof(struct rib_entry) + p->n_peers * sizeof(struct rib_attr *));
 	rib_pool_init(&rib->path_pool, sizeof(struct rib_path));
 	rib->peers = calloc(p->n_peers ? p->n_peers : 1, sizeof(*rib->peers));
 	if (!rib->peers) {
@@ -336,7 +336,7 @@ int rib_update(struct rib *rib, uint32_t peer, const struct bgp_update *u, int64
 	int rc = 0;
 	for (size_t i = 0; i < u->withdrawn.n; i++) {
 		struct rib_entry *e =
-			rib_entry_get(rib, u->withdrawn.v[i].addr, u->withdrawn.v[i].len, false);
+		    rib_entry_get(rib, u->withdrawn.v[i].addr, u->withdrawn.v[i].len, false);
 		if (!e)
 			continue;
 		struct rib_nhset old;

@@ -56,8 +56,7 @@ struct rib_peer_info {
  * delay, networks, journal). When fib is true, opens a netlink socket in the calling
  * process's network namespace and owns the kernel routes with protocol bgp;
  * unit tests pass false. Returns NULL with lab_err set. */
-struct rib *rib_new(const struct bgp_config *cfg, const struct rib_ops *ops, void *ctx,
-		    bool fib);
+struct rib *rib_new(const struct bgp_config *cfg, const struct rib_ops *ops, void *ctx, bool fib);
 /* Removes every route this RIB wrote into the kernel (immediately, no delay) and
  * frees everything. Safe on NULL. */
 void rib_free(struct rib *rib);
@@ -66,8 +65,7 @@ void rib_free(struct rib *rib);
 void rib_set_journal(struct rib *rib, int fd);
 
 /* Session with peer reached Established: sends it its Adj-RIB-Out and End-of-RIB. */
-int rib_peer_up(struct rib *rib, uint32_t peer, const struct rib_peer_info *info,
-		int64_t now);
+int rib_peer_up(struct rib *rib, uint32_t peer, const struct rib_peer_info *info, int64_t now);
 /* Session left Established: its Adj-RIB-In is flushed (routes learnt from it are
  * withdrawn from the Loc-RIB, the FIB and the other peers) and its Adj-RIB-Out
  * forgotten. */
@@ -97,10 +95,10 @@ void rib_json_summary(const struct rib *rib, struct json *j);
 
 /* Counts for `show` and the readiness check. */
 struct rib_stats {
-	uint64_t prefixes;      /* Loc-RIB entries with a best path */
-	uint64_t paths;         /* all Adj-RIB-In paths plus originated ones */
-	uint64_t fib_installed; /* prefixes currently written into the kernel */
-	uint64_t fib_pending;   /* waiting for the programming delay */
+	uint64_t prefixes;             /* Loc-RIB entries with a best path */
+	uint64_t paths;                /* all Adj-RIB-In paths plus originated ones */
+	uint64_t fib_installed;        /* prefixes currently written into the kernel */
+	uint64_t fib_pending;          /* waiting for the programming delay */
 	uint64_t peer_prefixes_in[64]; /* accepted from peer i (first 64 peers) */
 };
 void rib_stats(const struct rib *rib, struct rib_stats *out);

@@ -5,17 +5,16 @@
 #include "config.h"
 #include "rib_int.h"
 
-struct rib *rib_new(const struct bgp_config *cfg, const struct rib_ops *ops, void *ctx,
-		    bool fib)
+struct rib *rib_new(const struct bgp_config *cfg, const struct rib_ops *ops, void *ctx, bool fib)
 {
 	struct rib_params p = {
-		.asn = cfg->asn,
-		.router_id = cfg->router_id,
-		.max_paths = cfg->max_paths,
-		.delay_ms = cfg->route_programming_delay_ms,
-		.networks = cfg->networks,
-		.n_networks = cfg->n_networks,
-		.n_peers = cfg->n_neighbors,
+	    .asn = cfg->asn,
+	    .router_id = cfg->router_id,
+	    .max_paths = cfg->max_paths,
+	    .delay_ms = cfg->route_programming_delay_ms,
+	    .networks = cfg->networks,
+	    .n_networks = cfg->n_networks,
+	    .n_peers = cfg->n_neighbors,
 	};
 	p.peers = calloc(cfg->n_neighbors ? cfg->n_neighbors : 1, sizeof(*p.peers));
 	if (!p.peers) {

@@ -27,16 +27,16 @@ static uint32_t med_of(const struct rib_path *p)
 	return p->attr->a.present & BGP_ATTR_BIT(BGP_ATTR_MED) ? p->attr->a.med : 0;
 }
 
-/* Keeps the candidates for which keep(c) holds; n is updated. */
-#define FILTER(c, n, cond)                                                             \
-	do {                                                                           \
-		size_t k_ = 0;                                                         \
-		for (size_t i_ = 0; i_ < (n); i_++) {                                  \
-			const struct rib_path *x = (c)[i_];                            \
-			if (cond)                                                      \
-				(c)[k_++] = (c)[i_];                                   \
-		}                                                                      \
-		(n) = k_;                                                              \
+/* Keeps the candidates x (c[0..n)) for which cond holds; n is updated. */
+#define FILTER(c, n, cond)                                                                         \
+	do {                                                                                       \
+		size_t k_ = 0;                                                                     \
+		for (size_t i_ = 0; i_ < (n); i_++) {                                              \
+			const struct rib_path *x = (c)[i_];                                        \
+			if (cond)                                                                  \
+				(c)[k_++] = (c)[i_];                                               \
+		}                                                                                  \
+		(n) = k_;                                                                          \
 	} while (0)
 
 /* s9.1.2.2 f, g: lower BGP identifier, then lower peer address. */
@@ -93,7 +93,7 @@ static size_t candidates(struct rib *rib, struct rib_entry *e, struct rib_path *
 		bool beaten = false;
 		for (size_t j = 0; j < nb && !beaten; j++)
 			beaten = before[j]->attr->neighbor_as == before[i]->attr->neighbor_as &&
-				 med_of(before[j]) < med_of(before[i]);
+			         med_of(before[j]) < med_of(before[i]);
 		if (!beaten)
 			c[k++] = before[i];
 	}

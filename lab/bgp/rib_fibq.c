@@ -101,7 +101,7 @@ void rib_journal_best(struct rib *rib, const struct rib_entry *e, int64_t now)
 }
 
 static void journal_fib(struct rib *rib, const struct rib_entry *e, const char *op,
-			const struct rib_nhset *s, int64_t now)
+                        const struct rib_nhset *s, int64_t now)
 {
 	if (rib->journal_fd < 0)
 		return;
@@ -115,7 +115,7 @@ static void journal_fib(struct rib *rib, const struct rib_entry *e, const char *
 	} else {
 		json_kv_int(&rib->jbuf, "delay_ms", rib->delay_ns / 1000000);
 		json_kv_int(&rib->jbuf, "waited_ms",
-			    (now - (e->fib_due - rib->delay_ns)) / 1000000);
+		            (now - (e->fib_due - rib->delay_ns)) / 1000000);
 	}
 	journal_write(rib->journal_fd, &rib->jbuf);
 }

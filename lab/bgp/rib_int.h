@@ -92,7 +92,7 @@ struct rib_params {
 		struct in_addr addr;
 		uint32_t remote_as;
 		bool next_hop_self;
-	} *peers;
+	} * peers;
 };
 
 /* Fixed-size object pool (rib_pool.c). */
@@ -142,7 +142,7 @@ struct rib {
 };
 
 struct rib *rib_new_params(const struct rib_params *p, const struct rib_ops *ops, void *ctx,
-			   bool fib);
+                           bool fib);
 
 /* rib_attr.c */
 struct rib_attr *rib_attr_intern(struct rib *rib, const struct bgp_attrs *a);
@@ -153,18 +153,15 @@ void rib_attr_table_free(struct rib *rib);
 /* rib_policy.c: both return 0 with *out a new reference, or NULL when import
  * rejects the path (treated as withdraw) or nothing goes to that peer; -1 when out
  * of memory (lab_err set). */
-int rib_import(struct rib *rib, uint32_t peer, const struct bgp_attrs *a,
-	       struct rib_attr **out);
-int rib_export(struct rib *rib, uint32_t peer, const struct rib_entry *e,
-	       struct rib_attr **out);
+int rib_import(struct rib *rib, uint32_t peer, const struct bgp_attrs *a, struct rib_attr **out);
+int rib_export(struct rib *rib, uint32_t peer, const struct rib_entry *e, struct rib_attr **out);
 void rib_export_cache_clear(struct rib *rib, struct rib_peer *p);
 
 /* rib_decide.c: reorders e->paths and sets e->nbest. */
 void rib_decide(struct rib *rib, struct rib_entry *e);
 
 /* rib.c */
-struct rib_entry *rib_entry_get(struct rib *rib, struct in_addr addr, uint8_t len,
-				bool create);
+struct rib_entry *rib_entry_get(struct rib *rib, struct in_addr addr, uint8_t len, bool create);
 /* The distinct next hops of the ECMP set that go into the FIB, ascending (none for
  * an originated best or no best). */
 struct rib_nhset {
@@ -175,7 +172,7 @@ void rib_entry_nexthops(const struct rib_entry *e, struct rib_nhset *out);
 /* After e's paths changed (old = its next hops before): decision, Adj-RIB-Out
  * marks, FIB scheduling and the `best` journal event when the next hops changed. */
 void rib_entry_changed(struct rib *rib, struct rib_entry *e, const struct rib_nhset *old,
-		       int64_t now);
+                       int64_t now);
 void rib_gc(struct rib *rib);
 void rib_gc_add(struct rib *rib, struct rib_entry *e);
 bool rib_is_ibgp(const struct rib *rib, uint32_t peer);

@@ -13,12 +13,9 @@
 static const char *origin_name(uint8_t o)
 {
 	switch (o) {
-	case BGP_ORIGIN_IGP:
-		return "igp";
-	case BGP_ORIGIN_EGP:
-		return "egp";
-	default:
-		return "incomplete";
+	case BGP_ORIGIN_IGP: return "igp";
+	case BGP_ORIGIN_EGP: return "egp";
+	default: return "incomplete";
 	}
 }
 
@@ -28,8 +25,8 @@ static void put_addr(struct json *j, const char *key, struct in_addr a)
 	json_kv_str(j, key, inet_ntop(AF_INET, &a, buf, sizeof(buf)));
 }
 
-static void put_path(const struct rib *rib, struct json *j, const struct rib_path *p,
-		     size_t rank, size_t nbest)
+static void put_path(const struct rib *rib, struct json *j, const struct rib_path *p, size_t rank,
+                     size_t nbest)
 {
 	char buf[512];
 	const struct bgp_attrs *a = &p->attr->a;
@@ -68,9 +65,10 @@ static void put_route(const struct rib *rib, struct json *j, const struct rib_en
 		json_str(j, inet_ntop(AF_INET, &s.nh[i], nb, sizeof(nb)));
 	}
 	json_arr_end(j);
-	json_kv_str(j, "fib", e->flags & RIB_E_FIB_QUEUED      ? "pending"
-			      : e->flags & RIB_E_FIB_INSTALLED ? "installed"
-							       : "none");
+	json_kv_str(j, "fib",
+	            e->flags & RIB_E_FIB_QUEUED      ? "pending"
+	            : e->flags & RIB_E_FIB_INSTALLED ? "installed"
+	                                             : "none");
 	json_key(j, "paths");
 	json_arr_begin(j);
 	size_t rank = 0;

@@ -14,8 +14,7 @@
 #include "common/err.h"
 #include "rib_int.h"
 
-int rib_import(struct rib *rib, uint32_t peer, const struct bgp_attrs *a,
-	       struct rib_attr **out)
+int rib_import(struct rib *rib, uint32_t peer, const struct bgp_attrs *a, struct rib_attr **out)
 {
 	const struct rib_peer *p = &rib->peers[peer];
 	*out = NULL;
@@ -31,7 +30,7 @@ int rib_import(struct rib *rib, uint32_t peer, const struct bgp_attrs *a,
 }
 
 static struct rib_attr *export_build(struct rib *rib, struct rib_peer *p,
-				     const struct rib_path *best)
+                                     const struct rib_path *best)
 {
 	struct bgp_attrs t = best->attr->a;
 	struct bgp_as_path path = {0};
@@ -75,8 +74,7 @@ void rib_export_cache_clear(struct rib *rib, struct rib_peer *p)
 	}
 }
 
-int rib_export(struct rib *rib, uint32_t peer, const struct rib_entry *e,
-	       struct rib_attr **out)
+int rib_export(struct rib *rib, uint32_t peer, const struct rib_entry *e, struct rib_attr **out)
 {
 	struct rib_peer *p = &rib->peers[peer];
 	*out = NULL;

@@ -29,14 +29,11 @@ void sbuf_free(struct sbuf *b);
 
 /* Our address towards neighbor nb of node: the interface or tunnel-inside address
  * whose prefix covers the neighbor. 0 or -1 (lab_err: the topology gives none). */
-int bgp_svc_local_addr(const struct topo *t, uint32_t node, struct in_addr nb,
-		       struct in_addr *out);
+int bgp_svc_local_addr(const struct topo *t, uint32_t node, struct in_addr nb, struct in_addr *out);
 
 /* The configuration texts. node_dir: where the node's files live. */
-int bgp_svc_bgpd_conf(const struct topo *t, uint32_t node, const char *node_dir,
-		      struct sbuf *out);
-int bgp_svc_bird_conf(const struct topo *t, uint32_t node, const char *node_dir,
-		      struct sbuf *out);
+int bgp_svc_bgpd_conf(const struct topo *t, uint32_t node, const char *node_dir, struct sbuf *out);
+int bgp_svc_bird_conf(const struct topo *t, uint32_t node, const char *node_dir, struct sbuf *out);
 
 /* One request on a speaker's control socket; *reply is malloc'd, NUL-terminated.
  * For BIRD, the reply is every line up to the final one (code and text kept). */

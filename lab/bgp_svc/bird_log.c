@@ -126,7 +126,8 @@ int bgp_svc_bird_log_convert(const char *text, size_t len, int64_t real_minus_mo
 		journal_begin(&j, real - real_minus_mono, "bird", "state");
 		json_kv_str(&j, "peer", peer);
 		json_kv_str(&j, "to", to);
-		json_kv_str(&j, "reason", r && r->reason[0] && !strcmp(to, "Idle") ? r->reason : msg);
+		json_kv_str(&j, "reason",
+		            r && r->reason[0] && !strcmp(to, "Idle") ? r->reason : msg);
 		if (journal_write(fd, &j) == 0)
 			count++;
 		if (r)

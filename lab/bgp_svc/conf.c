@@ -54,8 +54,7 @@ static bool covers(struct topo_prefix p, struct in_addr a)
 	       p.addr.s_addr != a.s_addr;
 }
 
-int bgp_svc_local_addr(const struct topo *t, uint32_t node, struct in_addr nb,
-		       struct in_addr *out)
+int bgp_svc_local_addr(const struct topo *t, uint32_t node, struct in_addr nb, struct in_addr *out)
 {
 	const struct topo_node *n = &t->nodes[node];
 	int best = -1;
@@ -77,16 +76,17 @@ int bgp_svc_local_addr(const struct topo *t, uint32_t node, struct in_addr nb,
 	char a[INET_ADDRSTRLEN];
 	inet_ntop(AF_INET, &nb, a, sizeof(a));
 	return lab_err(LAB_EXIT_USAGE,
-		       "%s:%u:%u: node %s: no interface or tunnel address of %s is on the subnet of BGP neighbor %s; add one or fix the neighbor address",
-		       t->path, n->bgp->pos.line, n->bgp->pos.col, n->name, n->name, a);
+	               "%s:%u:%u: node %s: no interface or tunnel address of %s is on the subnet "
+	               "of BGP neighbor %s; add one or fix the neighbor address",
+	               t->path, n->bgp->pos.line, n->bgp->pos.col, n->name, n->name, a);
 }
 
 static const struct topo_bgp_timers *timers_of(const struct topo_bgp *b,
-					       const struct topo_bgp_neighbor *nb)
+                                               const struct topo_bgp_neighbor *nb)
 {
 	return nb->timers.hold_ms || nb->timers.keepalive_ms || nb->timers.connect_retry_ms
-		       ? &nb->timers
-		       : &b->timers;
+	           ? &nb->timers
+	           : &b->timers;
 }
 
 static char *ip(struct in_addr a, char *buf)
@@ -94,8 +94,7 @@ static char *ip(struct in_addr a, char *buf)
 	return (char *)inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
 }
 
-int bgp_svc_bgpd_conf(const struct topo *t, uint32_t node, const char *node_dir,
-		      struct sbuf *out)
+int bgp_svc_bgpd_conf(const struct topo *t, uint32_t node, const char *node_dir, struct sbuf *out)
 {
 	const struct topo_bgp *b = t->nodes[node].bgp;
 	char a[INET_ADDRSTRLEN], l[INET_ADDRSTRLEN];
@@ -103,7 +102,7 @@ int bgp_svc_bgpd_conf(const struct topo *t, uint32_t node, const char *node_dir,
 	sbuf_printf(out, "asn %u\nrouter-id %s\n", b->asn, ip(b->router_id, a));
 	sbuf_printf(out, "control %s/bgpd.sock\njournal %s/events.jsonl\n", node_dir, node_dir);
 	sbuf_printf(out, "max-paths %u\nroute-programming-delay-ms %u\n",
-		    b->max_paths ? b->max_paths : 1, b->route_programming_delay_ms);
+	            b->max_paths ? b->max_paths : 1, b->route_programming_delay_ms);
 	for (size_t i = 0; i < b->n_networks; i++)
 		sbuf_printf(out, "network %s/%u\n", ip(b->networks[i].addr, a), b->networks[i].len);
 	for (size_t i = 0; i < b->n_neighbors; i++) {
@@ -117,9 +116,10 @@ int bgp_svc_bgpd_conf(const struct topo *t, uint32_t node, const char *node_dir,
 			hold = 3000;
 		uint32_t ka = tm->keepalive_ms ? tm->keepalive_ms : hold / 3;
 		sbuf_printf(out,
-			    "neighbor %s remote-as %u local-address %s hold-ms %u keepalive-ms %u connect-retry-ms %u",
-			    ip(nb->addr, a), nb->asn, ip(local, l), hold, ka,
-			    tm->connect_retry_ms ? tm->connect_retry_ms : 5000);
+		            "neighbor %s remote-as %u local-address %s hold-ms %u keepalive-ms %u "
+		            "connect-retry-ms %u",
+		            ip(nb->addr, a), nb->asn, ip(local, l), hold, ka,
+		            tm->connect_retry_ms ? tm->connect_retry_ms : 5000);
 		if (nb->passive)
 			sbuf_printf(out, " passive");
 		if (nb->next_hop_self)
@@ -144,8 +144,7 @@ static unsigned secs(uint32_t ms, unsigned min)
 	return s < min ? min : s;
 }
 
-int bgp_svc_bird_conf(const struct topo *t, uint32_t node, const char *node_dir,
-		      struct sbuf *out)
+int bgp_svc_bird_conf(const struct topo *t, uint32_t node, const char *node_dir, struct sbuf *out)
 {
 	const struct topo_bgp *b = t->nodes[node].bgp;
 	char a[INET_ADDRSTRLEN], l[INET_ADDRSTRLEN], name[32];
@@ -159,7 +158,8 @@ int bgp_svc_bird_conf(const struct topo *t, uint32_t node, const char *node_dir,
 	sbuf_printf(out, "debug protocols { states, events };\n\n");
 	sbuf_printf(out, "protocol device { scan time 10; }\n\n");
 	/* Learnt routes into the FIB; ECMP sets merged into one multipath route. */
-	sbuf_printf(out, "protocol kernel {\n\tipv4 { import none; export where source = RTS_BGP; };\n");
+	sbuf_printf(out,
+	            "protocol kernel {\n\tipv4 { import none; export where source = RTS_BGP; };\n");
 	if (b->max_paths > 1)
 		sbuf_printf(out, "\tmerge paths on limit %u;\n", b->max_paths);
 	sbuf_printf(out, "}\n\n");
@@ -169,7 +169,7 @@ int bgp_svc_bird_conf(const struct topo *t, uint32_t node, const char *node_dir,
 		sbuf_printf(out, "protocol static lab_networks {\n\tipv4;\n");
 		for (size_t i = 0; i < b->n_networks; i++)
 			sbuf_printf(out, "\troute %s/%u blackhole;\n", ip(b->networks[i].addr, a),
-				    b->networks[i].len);
+			            b->networks[i].len);
 		sbuf_printf(out, "}\n\n");
 	}
 	unsigned ew = secs(b->error_wait_ms ? b->error_wait_ms : 1000, 1);
@@ -186,7 +186,7 @@ int bgp_svc_bird_conf(const struct topo *t, uint32_t node, const char *node_dir,
 		bgp_svc_bird_proto_name(nb->addr, name, sizeof(name));
 		sbuf_printf(out, "protocol bgp %s {\n", name);
 		sbuf_printf(out, "\tlocal %s as %u;\n\tneighbor %s as %u;\n", ip(local, l), b->asn,
-			    ip(nb->addr, a), nb->asn);
+		            ip(nb->addr, a), nb->asn);
 		if (hold)
 			sbuf_printf(out, "\thold time %u;\n\tkeepalive time %u;\n", hold, ka);
 		else
@@ -202,7 +202,7 @@ int bgp_svc_bird_conf(const struct topo *t, uint32_t node, const char *node_dir,
 		if (ibgp)
 			sbuf_printf(out, "\tdirect;\n");
 		sbuf_printf(out, "\tipv4 {\n\t\timport all;\n"
-				 "\t\texport where source ~ [RTS_STATIC, RTS_BGP];\n");
+		                 "\t\texport where source ~ [RTS_STATIC, RTS_BGP];\n");
 		if (ibgp && nb->next_hop_self)
 			sbuf_printf(out, "\t\tnext hop self;\n");
 		sbuf_printf(out, "\t};\n}\n\n");

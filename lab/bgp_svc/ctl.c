@@ -64,7 +64,7 @@ static int read_reply(int fd, char **out, bool (*done)(const char *, size_t), in
 		if (left <= 0 || poll(&p, 1, (int)left) <= 0) {
 			free(buf);
 			return lab_err(LAB_EXIT_FAIL, "control socket: no complete reply in %d ms",
-				       CTL_TIMEOUT_MS);
+			               CTL_TIMEOUT_MS);
 		}
 		if (cap - len < 4096) {
 			char *nb = realloc(buf, cap * 2);
@@ -102,8 +102,9 @@ int bgp_svc_bgpd_request(const char *sock, const char *req, char **reply)
 		return -1;
 	char line[256];
 	snprintf(line, sizeof(line), "%s\n", req);
-	int rc = send_all(fd, line) < 0 ? lab_err_errno(LAB_EXIT_FAIL, errno, "%s", sock)
-					: read_reply(fd, reply, NULL, mono_ns() + CTL_TIMEOUT_MS * NS_PER_MS);
+	int rc = send_all(fd, line) < 0
+	             ? lab_err_errno(LAB_EXIT_FAIL, errno, "%s", sock)
+	             : read_reply(fd, reply, NULL, mono_ns() + CTL_TIMEOUT_MS * NS_PER_MS);
 	close(fd);
 	return rc;
 }
@@ -139,7 +140,7 @@ int bgp_svc_bird_request(const char *sock, const char *cmd, char **reply)
 		char line[256];
 		snprintf(line, sizeof(line), "%s\n", cmd);
 		rc = send_all(fd, line) < 0 ? lab_err_errno(LAB_EXIT_FAIL, errno, "%s", sock)
-					    : read_reply(fd, reply, bird_done, deadline);
+		                            : read_reply(fd, reply, bird_done, deadline);
 	}
 	close(fd);
 	return rc;
@@ -170,7 +171,8 @@ size_t bgp_svc_parse_bgpd_sessions(const char *show, struct bgp_svc_session *v, 
 		const char *obj = p;
 		while (obj > show && *obj != '{')
 			obj--;
-		static const char *const names[] = {"\"peer\":\"", "\"address\":\"", "\"neighbor\":\""};
+		static const char *const names[] = {"\"peer\":\"", "\"address\":\"",
+		                                    "\"neighbor\":\""};
 		for (size_t k = 0; k < 3 && !x->peer[0]; k++) {
 			const char *q = strstr(obj, names[k]);
 			if (q && q < p) {
@@ -189,7 +191,7 @@ size_t bgp_svc_parse_bgpd_sessions(const char *show, struct bgp_svc_session *v, 
 size_t bgp_svc_parse_bird_sessions(const char *reply, struct bgp_svc_session *v, size_t max)
 {
 	static const char *const states[] = {"Established", "OpenConfirm", "OpenSent",
-					     "Active",      "Connect",     "Idle"};
+	                                     "Active",      "Connect",     "Idle"};
 	size_t n = 0;
 	for (const char *l = reply; *l && n < max;) {
 		const char *end = strchr(l, '\n');

@@ -70,20 +70,26 @@ static int start_node(struct lab_ctx *ctx, uint32_t i)
 		snprintf(pidf, sizeof(pidf), "%s/bird.pid", dir);
 		/* -f: stay in the foreground, so the recorded pid is BIRD itself. */
 		char *argv[] = {"bird", "-f", "-c", conf, "-s", sock, "-P", pidf, NULL};
-		struct run_spawn s = {.node = n->name, .what = "bird", .argv = argv,
-				      .stdout_path = log, .new_session = true};
+		struct run_spawn s = {.node = n->name,
+		                      .what = "bird",
+		                      .argv = argv,
+		                      .stdout_path = log,
+		                      .new_session = true};
 		rc = run_spawn(ctx->run, &s, &pid);
 	} else {
 		char exe[PATH_MAX];
 		bgpd_path(exe, sizeof(exe));
 		char *argv[] = {exe, "-c", conf, NULL};
-		struct run_spawn s = {.node = n->name, .what = "bgpd", .argv = argv,
-				      .stdout_path = log, .new_session = true};
+		struct run_spawn s = {.node = n->name,
+		                      .what = "bgpd",
+		                      .argv = argv,
+		                      .stdout_path = log,
+		                      .new_session = true};
 		rc = run_spawn(ctx->run, &s, &pid);
 	}
 	if (rc == 0 && ctx->verbose)
 		fprintf(stderr, "labctl: %s: started %s (pid %d)\n", n->name,
-			bird ? "bird" : "labctl-bgpd", (int)pid);
+		        bird ? "bird" : "labctl-bgpd", (int)pid);
 out:
 	sbuf_free(&text);
 	return rc;
@@ -99,7 +105,7 @@ static int bgp_start(struct lab_ctx *ctx)
 
 /* Asks node i's speaker for its sessions and (optionally) its routes. */
 static int query(struct lab_ctx *ctx, uint32_t i, struct bgp_svc_session *v, size_t *nv,
-		 char **routes)
+                 char **routes)
 {
 	const struct topo_node *n = &ctx->topo->nodes[i];
 	char dir[PATH_MAX], sock[PATH_MAX + 16];
@@ -175,22 +181,22 @@ static int bgp_ready(struct lab_ctx *ctx, char *why, size_t whylen)
 		char *routes = NULL;
 		if (query(ctx, i, v, &nv, &routes) < 0) {
 			snprintf(why, whylen, "node %s: %s: %s", n->name,
-				 n->bgp->speaker == TOPO_SPEAKER_BIRD ? "bird" : "labctl-bgpd",
-				 lab_err_msg());
+			         n->bgp->speaker == TOPO_SPEAKER_BIRD ? "bird" : "labctl-bgpd",
+			         lab_err_msg());
 			lab_err_clear();
 			free(routes);
 			return 0;
 		}
 		if (nv < n->bgp->n_neighbors) {
 			snprintf(why, whylen, "node %s: %zu of %zu sessions reported", n->name, nv,
-				 n->bgp->n_neighbors);
+			         n->bgp->n_neighbors);
 			free(routes);
 			return 0;
 		}
 		for (size_t k = 0; k < nv; k++)
 			if (!v[k].established) {
-				snprintf(why, whylen, "node %s: session %s is %s", n->name, v[k].peer,
-					 v[k].state);
+				snprintf(why, whylen, "node %s: session %s is %s", n->name,
+				         v[k].peer, v[k].state);
 				free(routes);
 				return 0;
 			}
@@ -206,12 +212,12 @@ static int bgp_ready(struct lab_ctx *ctx, char *why, size_t whylen)
 				bool own = false;
 				for (size_t m = 0; m < n->bgp->n_networks; m++)
 					own |= n->bgp->networks[m].addr.s_addr ==
-						       ob->networks[k].addr.s_addr &&
+					           ob->networks[k].addr.s_addr &&
 					       n->bgp->networks[m].len == ob->networks[k].len;
 				if (!own && !has_route(n, routes, p)) {
 					snprintf(why, whylen,
-						 "node %s: route %s (from %s) not installed yet",
-						 n->name, p, t->nodes[o].name);
+					         "node %s: route %s (from %s) not installed yet",
+					         n->name, p, t->nodes[o].name);
 					free(routes);
 					return 0;
 				}
@@ -240,7 +246,7 @@ static void route_counts(struct lab_ctx *ctx, uint32_t i, struct json *j)
 	bool bird = n->bgp->speaker == TOPO_SPEAKER_BIRD;
 	snprintf(sock, sizeof(sock), "%s/%s", dir, bird ? "bird.ctl" : "bgpd.sock");
 	int rc = bird ? bgp_svc_bird_request(sock, "show route count", &reply)
-		      : bgp_svc_bgpd_request(sock, "show summary", &reply);
+	              : bgp_svc_bgpd_request(sock, "show summary", &reply);
 	if (rc == 0 && !bird && !strstr(reply, "\"rib\":{")) {
 		/* a speaker older than `show summary` */
 		free(reply);
@@ -304,8 +310,8 @@ static int bgp_status(struct lab_ctx *ctx, struct json *j)
 }
 
 const struct lab_service bgp_service = {
-	.name = "bgp",
-	.start = bgp_start,
-	.ready = bgp_ready,
-	.status = bgp_status,
+    .name = "bgp",
+    .start = bgp_start,
+    .ready = bgp_ready,
+    .status = bgp_status,
 };

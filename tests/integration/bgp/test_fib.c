@@ -73,7 +73,7 @@ static void rib_part(void)
 	memset(&u, 0, sizeof(u));
 	bgp_attrs_init(&u.attrs);
 	u.attrs.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
-			  BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+	                  BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 	uint32_t as = 65001;
 	bgp_as_path_append(&u.attrs.as_path, BGP_AS_SEQUENCE, &as, 1);
 	u.attrs.next_hop = ip("10.99.0.2");
@@ -81,18 +81,20 @@ static void rib_part(void)
 	CHECK_INT(rib_update(rib, 0, &u, now), 0);
 	bgp_prefixes_free(&u.nlri);
 	bgp_attrs_free(&u.attrs);
-	CHECK(strstr(routes("proto bgp"), "\"dst\":\"192.0.2.0/24\",\"gateway\":\"10.99.0.2\",\"dev\":\"v0\"") != NULL);
+	CHECK(strstr(routes("proto bgp"),
+	             "\"dst\":\"192.0.2.0/24\",\"gateway\":\"10.99.0.2\",\"dev\":\"v0\"") != NULL);
 
 	char cmd[512];
 	snprintf(cmd, sizeof(cmd),
-		 "ip -n %s link del v0 && ip -n %s link add v0 type veth peer name v1 && "
-		 "ip -n %s addr add 10.99.0.1/24 dev v0 && ip -n %s link set v0 up && "
-		 "ip -n %s link set v1 up",
-		 ns, ns, ns, ns, ns);
+	         "ip -n %s link del v0 && ip -n %s link add v0 type veth peer name v1 && "
+	         "ip -n %s addr add 10.99.0.1/24 dev v0 && ip -n %s link set v0 up && "
+	         "ip -n %s link set v1 up",
+	         ns, ns, ns, ns, ns);
 	CHECK_INT(system(cmd), 0);
 	CHECK(strstr(routes("proto bgp"), "192.0.2.0") == NULL); /* the kernel dropped it */
 	rib_run_timers(rib, now + 1100 * NS_PER_MS);
-	CHECK(strstr(routes("proto bgp"), "\"dst\":\"192.0.2.0/24\",\"gateway\":\"10.99.0.2\",\"dev\":\"v0\"") != NULL);
+	CHECK(strstr(routes("proto bgp"),
+	             "\"dst\":\"192.0.2.0/24\",\"gateway\":\"10.99.0.2\",\"dev\":\"v0\"") != NULL);
 
 	rib_peer_down(rib, 0, now + 1200 * NS_PER_MS);
 	CHECK_STR(routes("proto bgp"), "[]");
@@ -114,10 +116,10 @@ int main(void)
 	CHECK(fd >= 0 && self >= 0);
 	char cmd[512];
 	snprintf(cmd, sizeof(cmd),
-		 "ip -n %s link add v0 type veth peer name v1 && "
-		 "ip -n %s addr add 10.99.0.1/24 dev v0 && ip -n %s link set v0 up && "
-		 "ip -n %s link set v1 up && ip -n %s route add 198.51.100.0/24 dev v0",
-		 ns, ns, ns, ns, ns);
+	         "ip -n %s link add v0 type veth peer name v1 && "
+	         "ip -n %s addr add 10.99.0.1/24 dev v0 && ip -n %s link set v0 up && "
+	         "ip -n %s link set v1 up && ip -n %s route add 198.51.100.0/24 dev v0",
+	         ns, ns, ns, ns, ns);
 	CHECK_INT(system(cmd), 0);
 	if (fd < 0 || self < 0 || setns(fd, CLONE_NEWNET) < 0)
 		goto out;

@@ -112,11 +112,11 @@ static int start_ours(bool passive)
 	char conf[160], text[1024], out[160];
 	snprintf(conf, sizeof(conf), "%s/bgpd.conf", L.dir);
 	snprintf(text, sizeof(text),
-		 "asn 64512\nrouter-id 10.201.0.1\ncontrol %s/bgpd.sock\njournal %s/events.jsonl\n"
-		 "max-paths 2\nnetwork 10.10.0.0/16\n"
-		 "neighbor 10.201.0.2 remote-as 65515 local-address 10.201.0.1 hold-ms %d "
-		 "keepalive-ms %d connect-retry-ms 1000%s\n",
-		 L.dir, L.dir, H_MS, K_MS, passive ? " passive" : "");
+	         "asn 64512\nrouter-id 10.201.0.1\ncontrol %s/bgpd.sock\njournal %s/events.jsonl\n"
+	         "max-paths 2\nnetwork 10.10.0.0/16\n"
+	         "neighbor 10.201.0.2 remote-as 65515 local-address 10.201.0.1 hold-ms %d "
+	         "keepalive-ms %d connect-retry-ms 1000%s\n",
+	         L.dir, L.dir, H_MS, K_MS, passive ? " passive" : "");
 	if (write_file_atomic(conf, text, strlen(text), 0600) < 0)
 		return -1;
 	snprintf(out, sizeof(out), "%s/bgpd.log", L.dir);
@@ -132,16 +132,16 @@ static int start_bird(bool passive)
 	snprintf(sock, sizeof(sock), "%s/bird.ctl", L.dir);
 	snprintf(pidf, sizeof(pidf), "%s/bird.pid", L.dir);
 	snprintf(text, sizeof(text),
-		 "log \"%s/bird.log\" all;\ntimeformat log \"%%F %%T.%%6f\";\n"
-		 "router id 10.201.0.2;\ndebug protocols { states, events };\n"
-		 "protocol device { scan time 10; }\n"
-		 "protocol kernel { ipv4 { import none; export where source = RTS_BGP; }; }\n"
-		 "protocol static lab_networks { ipv4; route 172.20.0.0/16 blackhole; }\n"
-		 "protocol bgp n_10_201_0_1 {\n local 10.201.0.2 as 65515;\n"
-		 " neighbor 10.201.0.1 as 64512;\n hold time %d;\n keepalive time %d;\n"
-		 " connect retry time 1;\n connect delay time 1;\n error wait time 1, 2;\n%s"
-		 " ipv4 { import all; export where source ~ [RTS_STATIC, RTS_BGP]; };\n}\n",
-		 L.dir, H_MS / 1000, K_MS / 1000, passive ? " passive on;\n" : "");
+	         "log \"%s/bird.log\" all;\ntimeformat log \"%%F %%T.%%6f\";\n"
+	         "router id 10.201.0.2;\ndebug protocols { states, events };\n"
+	         "protocol device { scan time 10; }\n"
+	         "protocol kernel { ipv4 { import none; export where source = RTS_BGP; }; }\n"
+	         "protocol static lab_networks { ipv4; route 172.20.0.0/16 blackhole; }\n"
+	         "protocol bgp n_10_201_0_1 {\n local 10.201.0.2 as 65515;\n"
+	         " neighbor 10.201.0.1 as 64512;\n hold time %d;\n keepalive time %d;\n"
+	         " connect retry time 1;\n connect delay time 1;\n error wait time 1, 2;\n%s"
+	         " ipv4 { import all; export where source ~ [RTS_STATIC, RTS_BGP]; };\n}\n",
+	         L.dir, H_MS / 1000, K_MS / 1000, passive ? " passive on;\n" : "");
 	if (write_file_atomic(conf, text, strlen(text), 0600) < 0)
 		return -1;
 	snprintf(out, sizeof(out), "%s/bird.out", L.dir);
@@ -298,12 +298,11 @@ static void round1(void)
 	/* routes both ways, in both kernels */
 	CHECK(wait_route(L.ns_a, "172.20.0.0/16", "bgp", 5 * NS_PER_SEC));
 	CHECK(wait_route(L.ns_b, "10.10.0.0/16", "bird", 5 * NS_PER_SEC));
-	CHECK_INT(sh("ip -n %s route show 172.20.0.0/16 | grep -q 'via 10.201.0.2 dev vb0'",
-		     L.ns_a),
-		  1); /* the device is ours: va0 */
-	CHECK_INT(sh("ip -n %s route show 172.20.0.0/16 | grep -q 'via 10.201.0.2 dev va0'",
-		     L.ns_a),
-		  0);
+	CHECK_INT(
+	    sh("ip -n %s route show 172.20.0.0/16 | grep -q 'via 10.201.0.2 dev vb0'", L.ns_a),
+	    1); /* the device is ours: va0 */
+	CHECK_INT(
+	    sh("ip -n %s route show 172.20.0.0/16 | grep -q 'via 10.201.0.2 dev va0'", L.ns_a), 0);
 
 	/* ROUTE-REFRESH from us: BIRD re-sends its routes */
 	char sock[160], *reply = NULL;
@@ -325,14 +324,15 @@ static void round1(void)
 
 	/* BIRD silenced: ours detects it in (H-K, H] */
 	int64_t d = silence(L.bird, true);
-	fprintf(stderr, "ours detected silent BIRD after %.3f s (window (%.3f, %.3f])\n",
-		d / 1e9, (H_MS - K_MS) / 1e3, H_MS / 1e3);
+	fprintf(stderr, "ours detected silent BIRD after %.3f s (window (%.3f, %.3f])\n", d / 1e9,
+	        (H_MS - K_MS) / 1e3, H_MS / 1e3);
 	CHECK(d > (int64_t)(H_MS - K_MS) * NS_PER_MS - TOL_NS);
 	CHECK(d <= (int64_t)H_MS * NS_PER_MS + TOL_NS);
 	CHECK(count_in_file(journal, "\"ev\":\"state\"", "hold-timer-expired") >= 1);
 	int64_t gap = hold_gap(journal);
 	fprintf(stderr, "ours: last KEEPALIVE received -> hold expiry: %.3f s\n", gap / 1e9);
-	CHECK(gap >= (int64_t)H_MS * NS_PER_MS && gap <= (int64_t)H_MS * NS_PER_MS + 50 * NS_PER_MS);
+	CHECK(gap >= (int64_t)H_MS * NS_PER_MS &&
+	      gap <= (int64_t)H_MS * NS_PER_MS + 50 * NS_PER_MS);
 	/* the route goes with the session */
 	sleep_ns(200 * NS_PER_MS);
 	CHECK_INT(sh("ip -n %s route show proto bgp | grep -q 172.20.0.0", L.ns_a), 1);
@@ -342,8 +342,8 @@ static void round1(void)
 	/* ours silenced: BIRD detects it in [0.75H - K, H] */
 	sleep_ns(1500 * NS_PER_MS); /* BIRD's own hold timer restarted long ago */
 	d = silence(L.ours, false);
-	fprintf(stderr, "BIRD detected silent ours after %.3f s (window [%.3f, %.3f])\n",
-		d / 1e9, (0.75 * H_MS - K_MS) / 1e3, H_MS / 1e3);
+	fprintf(stderr, "BIRD detected silent ours after %.3f s (window [%.3f, %.3f])\n", d / 1e9,
+	        (0.75 * H_MS - K_MS) / 1e3, H_MS / 1e3);
 	CHECK(d >= (int64_t)(0.75 * H_MS - K_MS) * NS_PER_MS - TOL_NS);
 	CHECK(d <= (int64_t)H_MS * NS_PER_MS + TOL_NS);
 	CHECK(count_in_file(bird_log, "Hold timer expired", NULL) >= 1);
@@ -364,7 +364,7 @@ static void round1(void)
 		free(text);
 	}
 	fprintf(stderr, "BIRD's log: hold expiry %.3f s after ours stopped\n",
-		(t_bird - last_stop_ns) / 1e9);
+	        (t_bird - last_stop_ns) / 1e9);
 	CHECK(t_bird - last_stop_ns >= (int64_t)(0.75 * H_MS - K_MS) * NS_PER_MS - TOL_NS);
 	CHECK(t_bird - last_stop_ns <= (int64_t)H_MS * NS_PER_MS + TOL_NS);
 	CHECK(wait_established(15 * NS_PER_SEC));
@@ -404,11 +404,11 @@ int main(void)
 	if (mkdir(L.dir, 0700) < 0)
 		return check_skip("cannot create a temporary directory");
 	int rc = sh("ip netns add %s && ip netns add %s && "
-		    "ip -n %s link add va0 type veth peer name vb0 netns %s && "
-		    "ip -n %s addr add 10.201.0.1/30 dev va0 && ip -n %s link set va0 up && "
-		    "ip -n %s link set lo up && ip -n %s addr add 10.201.0.2/30 dev vb0 && "
-		    "ip -n %s link set vb0 up && ip -n %s link set lo up",
-		    L.ns_a, L.ns_b, L.ns_a, L.ns_b, L.ns_a, L.ns_a, L.ns_a, L.ns_b, L.ns_b, L.ns_b);
+	            "ip -n %s link add va0 type veth peer name vb0 netns %s && "
+	            "ip -n %s addr add 10.201.0.1/30 dev va0 && ip -n %s link set va0 up && "
+	            "ip -n %s link set lo up && ip -n %s addr add 10.201.0.2/30 dev vb0 && "
+	            "ip -n %s link set vb0 up && ip -n %s link set lo up",
+	            L.ns_a, L.ns_b, L.ns_a, L.ns_b, L.ns_a, L.ns_a, L.ns_a, L.ns_b, L.ns_b, L.ns_b);
 	CHECK_INT(rc, 0);
 	if (rc == 0) {
 		round1();

@@ -42,7 +42,7 @@ static int cap_send(void *ctx, uint32_t peer, const struct bgp_update *u)
 		if (u->attrs.present & BGP_ATTR_BIT(BGP_ATTR_MED))
 			snprintf(med, sizeof(med), "%u", u->attrs.med);
 		snprintf(s->lines[s->n++], 256, "A %s path=[%s] nh=%s lp=%s med=%s",
-			 bgp_prefix_format(u->nlri.v[i], pfx), path, nh, lp, med);
+		         bgp_prefix_format(u->nlri.v[i], pfx), path, nh, lp, med);
 	}
 	return 0;
 }
@@ -103,7 +103,7 @@ static void announce(struct rib *rib, uint32_t peer, struct ann a, int64_t now)
 	memset(&u, 0, sizeof(u));
 	bgp_attrs_init(&u.attrs);
 	u.attrs.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
-			  BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+	                  BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 	u.attrs.origin = (uint8_t)a.origin;
 	if (a.npath)
 		bgp_as_path_append(&u.attrs.as_path, BGP_AS_SEQUENCE, a.path, a.npath);
@@ -134,10 +134,10 @@ static void withdraw(struct rib *rib, uint32_t peer, const char *prefix, int64_t
 
 /* Peers: 0 eBGP AS 65001, 1 eBGP AS 65002, 2 iBGP next-hop-self, 3 iBGP. */
 static struct rib_peer_cfg peer_cfg[4] = {
-	{.remote_as = 65001},
-	{.remote_as = 65002},
-	{.remote_as = ASN, .next_hop_self = true},
-	{.remote_as = ASN},
+    {.remote_as = 65001},
+    {.remote_as = 65002},
+    {.remote_as = ASN, .next_hop_self = true},
+    {.remote_as = ASN},
 };
 static const char *peer_addr[4] = {"10.0.0.1", "10.0.1.1", "10.0.2.1", "10.0.3.1"};
 static const char *peer_local[4] = {"10.0.0.2", "10.0.1.2", "10.0.2.2", "10.0.3.2"};
@@ -147,12 +147,12 @@ static struct rib *mk(uint32_t max_paths, uint32_t delay_ms, const char *network
 {
 	struct bgp_prefix net;
 	struct rib_params p = {
-		.asn = ASN,
-		.router_id = ip("9.9.9.9"),
-		.max_paths = max_paths,
-		.delay_ms = delay_ms,
-		.n_peers = 4,
-		.peers = peer_cfg,
+	    .asn = ASN,
+	    .router_id = ip("9.9.9.9"),
+	    .max_paths = max_paths,
+	    .delay_ms = delay_ms,
+	    .n_peers = 4,
+	    .peers = peer_cfg,
 	};
 	if (network) {
 		net = pfx(network);
@@ -164,9 +164,8 @@ static struct rib *mk(uint32_t max_paths, uint32_t delay_ms, const char *network
 	struct rib *rib = rib_new_params(&p, &ops, NULL, false);
 	CHECK(rib != NULL);
 	for (uint32_t i = 0; i < 4; i++) {
-		struct rib_peer_info info = {.remote_id = ip(peer_id[i]),
-					     .local_addr = ip(peer_local[i]),
-					     .as4 = true};
+		struct rib_peer_info info = {
+		    .remote_id = ip(peer_id[i]), .local_addr = ip(peer_local[i]), .as4 = true};
 		CHECK_INT(rib_peer_up(rib, i, &info, 0), 0);
 	}
 	clear_sent();
@@ -375,7 +374,7 @@ static void test_peer_up_down_refresh(void)
 	struct rib_peer_info info = {.remote_id = ip("2.2.2.2"), .local_addr = ip("10.0.1.2")};
 	CHECK_INT(rib_peer_up(rib, 1, &info, 0), 0);
 	CHECK_STR(sent_line(1, "A 10.0.0.0/16"),
-		  "A 10.0.0.0/16 path=[64512] nh=10.0.1.2 lp=- med=-");
+	          "A 10.0.0.0/16 path=[64512] nh=10.0.1.2 lp=- med=-");
 	CHECK_INT(sent_count(1, "A " P), 1);
 	CHECK_STR(sent[1].lines[sent[1].n - 1], "EOR");
 	/* originated towards iBGP: next hop self, LOCAL_PREF 100, empty path */
@@ -456,12 +455,14 @@ static void test_programming_delay(void)
 	size_t len;
 	CHECK_INT(read_file(jpath, &text, &len), 0);
 	CHECK(text && strstr(text, "{\"t\":10000000,\"src\":\"bgp\",\"ev\":\"best\",\"prefix\":\"" P
-				 "\",\"nexthops\":[\"10.0.0.1\"]}"));
+	                           "\",\"nexthops\":[\"10.0.0.1\"]}"));
 	CHECK(text && strstr(text, "{\"t\":110000000,\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"" P
-				 "\",\"op\":\"replace\",\"nexthops\":[\"10.0.0.1\",\"10.0.1.1\"],"
-				 "\"delay_ms\":100,\"waited_ms\":100}"));
-	CHECK(text && strstr(text, "{\"t\":300000000,\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"" P
-				 "\",\"op\":\"delete\",\"nexthops\":[],\"delay_ms\":100,\"waited_ms\":100}"));
+	                           "\",\"op\":\"replace\",\"nexthops\":[\"10.0.0.1\",\"10.0.1.1\"],"
+	                           "\"delay_ms\":100,\"waited_ms\":100}"));
+	CHECK(text &&
+	      strstr(text,
+	             "{\"t\":300000000,\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"" P
+	             "\",\"op\":\"delete\",\"nexthops\":[],\"delay_ms\":100,\"waited_ms\":100}"));
 	free(text);
 	if (jfd >= 0)
 		close(jfd);

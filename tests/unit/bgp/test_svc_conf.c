@@ -71,21 +71,25 @@ static void check_bird(const struct topo *t, uint32_t i)
 
 static void check_parsers(void)
 {
-	const char *bird = "2002-Name       Proto      Table      State  Since         Info\n"
-			   "1002-device1    Device     ---        up     2026-11-24 13:00:00.000000  \n"
-			   " kernel1    Kernel     master4    up     2026-11-24 13:00:00.000000  \n"
-			   " n_169_254_21_1 BGP        ---        up     2026-11-24 13:00:01.000000  Established   \n"
-			   " n_172_16_200_1 BGP        ---        start  2026-11-24 13:00:00.000000  Active        Socket: Connection refused\n"
-			   "0000 \n";
+	const char *bird =
+	    "2002-Name       Proto      Table      State  Since         Info\n"
+	    "1002-device1    Device     ---        up     2026-11-24 13:00:00.000000  \n"
+	    " kernel1    Kernel     master4    up     2026-11-24 13:00:00.000000  \n"
+	    " n_169_254_21_1 BGP        ---        up     2026-11-24 13:00:01.000000  Established  "
+	    " \n"
+	    " n_172_16_200_1 BGP        ---        start  2026-11-24 13:00:00.000000  Active       "
+	    " Socket: Connection refused\n"
+	    "0000 \n";
 	struct bgp_svc_session v[8];
 	CHECK_INT(bgp_svc_parse_bird_sessions(bird, v, 8), 2);
 	CHECK_STR(v[0].peer, "n_169_254_21_1");
 	CHECK(v[0].established);
 	CHECK_STR(v[1].state, "Active");
 	CHECK(!v[1].established);
-	const char *ours = "{\"sessions\":[{\"peer\":\"10.0.0.1\",\"type\":\"ebgp\",\"state\":\"Established\","
-			   "\"configured\":{\"hold_ms\":3000}},{\"peer\":\"10.0.0.5\",\"state\":\"Connect\"}],"
-			   "\"rib\":{\"peers\":[{\"peer\":\"10.0.0.1\",\"up\":true}]}}";
+	const char *ours =
+	    "{\"sessions\":[{\"peer\":\"10.0.0.1\",\"type\":\"ebgp\",\"state\":\"Established\","
+	    "\"configured\":{\"hold_ms\":3000}},{\"peer\":\"10.0.0.5\",\"state\":\"Connect\"}],"
+	    "\"rib\":{\"peers\":[{\"peer\":\"10.0.0.1\",\"up\":true}]}}";
 	CHECK_INT(bgp_svc_parse_bgpd_sessions(ours, v, 8), 2);
 	CHECK_STR(v[0].peer, "10.0.0.1");
 	CHECK(v[0].established);
@@ -101,12 +105,12 @@ static void check_parsers(void)
 static void check_bird_log(void)
 {
 	const char *log =
-		"2026-11-24 14:13:42.094401 <TRACE> n_10_201_0_1: BGP session established\n"
-		"2026-11-24 14:13:42.094401 <TRACE> n_10_201_0_1: State changed to up\n"
-		"2026-11-24 14:13:42.500000 <TRACE> kernel1: Flushing kernel routes\n"
-		"2026-11-24 14:13:45.948634 <RMT> n_10_201_0_1: Error: Hold timer expired\n"
-		"2026-11-24 14:13:45.948634 <TRACE> n_10_201_0_1: BGP session closed\n"
-		"2026-11-24 14:13:46.0000";
+	    "2026-11-24 14:13:42.094401 <TRACE> n_10_201_0_1: BGP session established\n"
+	    "2026-11-24 14:13:42.094401 <TRACE> n_10_201_0_1: State changed to up\n"
+	    "2026-11-24 14:13:42.500000 <TRACE> kernel1: Flushing kernel routes\n"
+	    "2026-11-24 14:13:45.948634 <RMT> n_10_201_0_1: Error: Hold timer expired\n"
+	    "2026-11-24 14:13:45.948634 <TRACE> n_10_201_0_1: BGP session closed\n"
+	    "2026-11-24 14:13:46.0000";
 	char path[64];
 	snprintf(path, sizeof(path), "/tmp/test-bird-log-%d", (int)getpid());
 	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -122,7 +126,8 @@ static void check_bird_log(void)
 	CHECK(text && sscanf(text, "{\"t\":%lld", &t1) == 1);
 	CHECK(second && sscanf(second + 1, "{\"t\":%lld", &t2) == 1);
 	CHECK_INT(t2 - t1, 3854233000LL); /* 45.948634 - 42.094401 s */
-	CHECK(text && strstr(text, "\"src\":\"bird\",\"ev\":\"state\",\"peer\":\"10.201.0.1\",\"to\":\"Established\""));
+	CHECK(text && strstr(text, "\"src\":\"bird\",\"ev\":\"state\",\"peer\":\"10.201.0.1\","
+	                           "\"to\":\"Established\""));
 	CHECK(second && strstr(second, "\"to\":\"Idle\",\"reason\":\"Error: Hold timer expired\""));
 	free(text);
 	close(fd);
