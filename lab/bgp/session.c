@@ -175,6 +175,11 @@ static void conn_close(struct bgp_session *s, int ci)
 	/* Last chance for a queued NOTIFICATION: it is small and the socket buffer
 	 * almost always takes it. */
 	conn_flush(s, ci);
+	/* close() with unread input makes the kernel send RST, and the peer may then
+	 * lose the NOTIFICATION just queued: drain what has arrived first. */
+	uint8_t sink[4096];
+	for (int i = 0; i < 64 && recv(io->fd, sink, sizeof(sink), MSG_DONTWAIT) > 0; i++)
+		;
 	bgpd_fd_del(s->d, io->fd);
 	close(io->fd);
 	io_reset(io);
