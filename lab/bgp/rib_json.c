@@ -1,9 +1,11 @@
 /* The Loc-RIB for `show` (control socket, `labctl bgp`): counters, then routes with
  * every path, which ones form the ECMP set, and the FIB state. Routes are listed
  * up to RIB_JSON_MAX_ROUTES (a benchmark table of a million prefixes would make a
- * reply of hundreds of megabytes); "truncated" says when the list is cut. */
+ * reply of hundreds of megabytes); "truncated" says when the list is cut. Listed
+ * routes are in address order. */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rib_int.h"
@@ -98,6 +100,16 @@ static void counters(const struct rib *rib, struct json *j)
 	json_arr_end(j);
 }
 
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct rib_entry *x = *(const struct rib_entry *const *)a;
+	const struct rib_entry *y = *(const struct rib_entry *const *)b;
+	uint32_t ax = ntohl(x->addr.s_addr), ay = ntohl(y->addr.s_addr);
+	if (ax != ay)
+		return ax < ay ? -1 : 1;
+	return (x->len > y->len) - (x->len < y->len);
+}
+
 void rib_json_summary(const struct rib *rib, struct json *j)
 {
 	json_key(j, "rib");
@@ -113,18 +125,23 @@ void rib_json(const struct rib *rib, struct json *j)
 	counters(rib, j);
 	json_key(j, "routes");
 	json_arr_begin(j);
+	/* In address order (the table is a hash): collect, sort, print. */
+	const struct rib_entry *v[RIB_JSON_MAX_ROUTES];
 	size_t n = 0;
 	bool truncated = false;
 	for (size_t b = 0; b < rib->nbuckets && !truncated; b++)
 		for (const struct rib_entry *e = rib->buckets[b]; e; e = e->hnext) {
 			if (!e->paths)
 				continue;
-			if (n++ == RIB_JSON_MAX_ROUTES) {
+			if (n == RIB_JSON_MAX_ROUTES) {
 				truncated = true;
 				break;
 			}
-			put_route(rib, j, e);
+			v[n++] = e;
 		}
+	qsort(v, n, sizeof(v[0]), entry_cmp);
+	for (size_t i = 0; i < n; i++)
+		put_route(rib, j, v[i]);
 	json_arr_end(j);
 	json_kv_bool(j, "truncated", truncated);
 	json_obj_end(j);

@@ -377,6 +377,17 @@ static void test_peer_up_down_refresh(void)
 	          "A 10.0.0.0/16 path=[64512] nh=10.0.1.2 lp=- med=-");
 	CHECK_INT(sent_count(1, "A " P), 1);
 	CHECK_STR(sent[1].lines[sent[1].n - 1], "EOR");
+	/* `show` lists routes in address order */
+	struct json js;
+	json_init(&js);
+	json_obj_begin(&js);
+	rib_json(rib, &js);
+	json_obj_end(&js);
+	const char *r1 = strstr(js.buf, "\"prefix\":\"10.0.0.0/16\"");
+	const char *r2 = strstr(js.buf, "\"prefix\":\"" P "\"");
+	CHECK(r1 && r2 && r1 < r2);
+	CHECK(strstr(js.buf, "\"truncated\":false") != NULL);
+	json_free(&js);
 	/* originated towards iBGP: next hop self, LOCAL_PREF 100, empty path */
 	clear_sent();
 	CHECK_INT(rib_route_refresh(rib, 3), 0);
