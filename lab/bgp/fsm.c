@@ -196,8 +196,10 @@ static int open_check(const struct bgp_fsm *f, const struct bgp_fsm_in *in, uint
 		*sub = BGP_ERR_OPEN_HOLD_TIME;
 		return -1;
 	}
-	/* RFC 6286: zero is invalid, and ours would make collisions unresolvable. */
-	if (in->peer_id == 0 || in->peer_id == f->cfg.local_id) {
+	/* RFC 6286 s2.2: zero is invalid; our own identifier only from an internal
+	 * peer (eBGP neighbours may share it: collisions then go by AS number). */
+	if (in->peer_id == 0 ||
+	    (in->peer_id == f->cfg.local_id && f->cfg.remote_as == f->cfg.local_as)) {
 		*sub = BGP_ERR_OPEN_BAD_BGP_ID;
 		return -1;
 	}
@@ -217,8 +219,11 @@ static bool collision(struct bgp_fsm *f, int ci, uint32_t peer_id, struct bgp_fs
 	}
 	if (o->state != BGP_ST_OPENCONFIRM)
 		return true;
-	/* Keep the connection the speaker with the higher identifier initiated. */
-	int keep = f->cfg.local_id > peer_id ? BGP_CONN_OUT : BGP_CONN_IN;
+	/* Keep the connection the speaker with the higher identifier initiated; with
+	 * equal identifiers the one with the larger AS number (RFC 6286 s2.3). */
+	bool we_win = f->cfg.local_id > peer_id ||
+		      (f->cfg.local_id == peer_id && f->cfg.local_as > f->cfg.remote_as);
+	int keep = we_win ? BGP_CONN_OUT : BGP_CONN_IN;
 	int drop = keep == ci ? oi : ci;
 	set_reason(f, BGP_RS_COLLISION);
 	conn_drop(f, drop, true, BGP_ERR_CEASE, BGP_CEASE_COLLISION, out);

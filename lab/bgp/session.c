@@ -442,7 +442,12 @@ static void rx_msg(struct bgp_session *s, int ci, const uint8_t *buf, size_t len
 	switch (m.type) {
 	case BGP_MSG_OPEN:
 		journal_msg(s, "rx", m.type, ci, 0, 0, -1, -1);
-		if (bgp_open_check(&m.open, s->nb->remote_as, s->d->cfg.router_id, &err) < 0) {
+		/* The codec refuses our own identifier; RFC 6286 allows it from eBGP
+		 * peers, so it only gets ours for iBGP (the FSM checks the rest). */
+		struct in_addr own = s->d->cfg.router_id;
+		if (s->nb->remote_as != s->d->cfg.asn)
+			own.s_addr = 0;
+		if (bgp_open_check(&m.open, s->nb->remote_as, own, &err) < 0) {
 			fprintf(stderr, "bgpd: OPEN refused: %s\n", err.reason);
 			s->err = err;
 			s->err_pending = true;

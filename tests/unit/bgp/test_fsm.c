@@ -64,9 +64,10 @@ static const struct row rows[] = {
 	{"opensent+open id 0", S_OPENSENT, BGP_EV_OPEN,
 	 {.peer_as = REMOTE_AS, .hold_s = 180, .peer_id = 0}, BGP_ST_IDLE,
 	 D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 2, 3},
-	{"opensent+open our id", S_OPENSENT, BGP_EV_OPEN,
-	 {.peer_as = REMOTE_AS, .hold_s = 180, .peer_id = LOCAL_ID}, BGP_ST_IDLE,
-	 D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 2, 3},
+	/* RFC 6286: an eBGP peer may share our identifier. */
+	{"opensent+open our id ebgp", S_OPENSENT, BGP_EV_OPEN,
+	 {.peer_as = REMOTE_AS, .hold_s = 180, .peer_id = LOCAL_ID}, BGP_ST_OPENCONFIRM,
+	 D(SEND_KEEPALIVE), BGP_RS_OPEN_RECEIVED, -1, -1},
 	{"opensent+keepalive", S_OPENSENT, BGP_EV_KEEPALIVE, NONE_IN, BGP_ST_IDLE,
 	 D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 5, 1},
 	{"opensent+update", S_OPENSENT, BGP_EV_UPDATE, NONE_IN, BGP_ST_IDLE,
@@ -278,6 +279,47 @@ static void test_collision(void)
 	collide(PEER_ID_HIGH, BGP_CONN_IN, BGP_CONN_IN);
 }
 
+static void test_ibgp_same_id(void)
+{
+	struct bgp_clock clk;
+	struct bgp_fsm f;
+	struct bgp_fsm_out out;
+	bgp_clock_fake(&clk, SEC_);
+	fsm_new(&f, &clk, false, 30000, 10000);
+	f.cfg.remote_as = LOCAL_AS;
+	drive_out(&f, BGP_ST_OPENSENT, 180);
+	struct bgp_fsm_in in = {.peer_as = LOCAL_AS, .hold_s = 180, .peer_id = LOCAL_ID};
+	ev(&f, BGP_CONN_OUT, BGP_EV_OPEN, &in, &out);
+	const struct bgp_fsm_action *n = find_do(&out, BGP_DO_SEND_NOTIFICATION);
+	CHECK(n && n->code == 2 && n->subcode == 3);
+	CHECK_INT(f.state, BGP_ST_IDLE);
+}
+
+/* Equal identifiers (eBGP): the connection of the larger AS survives (RFC 6286). */
+static void test_collision_equal_ids(void)
+{
+	for (int larger_local = 0; larger_local < 2; larger_local++) {
+		struct bgp_clock clk;
+		struct bgp_fsm f;
+		struct bgp_fsm_out out;
+		bgp_clock_fake(&clk, SEC_);
+		fsm_new(&f, &clk, false, 30000, 10000);
+		f.cfg.local_as = larger_local ? 65000 : 64512;
+		f.cfg.remote_as = larger_local ? 64999 : 65000;
+		drive_out(&f, BGP_ST_CONNECT, 180);
+		ev(&f, BGP_CONN_OUT, BGP_EV_TCP_CR_ACKED, NULL, &out);
+		memset(&out, 0, sizeof(out));
+		CHECK_INT(bgp_fsm_accept(&f, &out), BGP_CONN_IN);
+		struct bgp_fsm_in in = {.peer_as = f.cfg.remote_as, .hold_s = 180,
+					.peer_id = LOCAL_ID};
+		ev(&f, BGP_CONN_OUT, BGP_EV_OPEN, &in, &out);
+		ev(&f, BGP_CONN_IN, BGP_EV_OPEN, &in, &out);
+		int kept = larger_local ? BGP_CONN_OUT : BGP_CONN_IN;
+		CHECK_INT(f.conn[kept].state, BGP_ST_OPENCONFIRM);
+		CHECK_INT(f.conn[!kept].state, BGP_ST_IDLE);
+	}
+}
+
 static void test_collision_established(void)
 {
 	/* An OPEN on a new connection while one is Established: the new one goes. */
@@ -351,6 +393,8 @@ int main(void)
 	test_passive_accept();
 	test_collision();
 	test_collision_established();
+	test_ibgp_same_id();
+	test_collision_equal_ids();
 	test_connect_pending_dropped();
 	return check_done();
 }
