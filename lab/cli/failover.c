@@ -30,7 +30,7 @@ static void on_int(int sig)
 
 struct fo_opts {
 	const char *lab, *fault, *tunnel, *json, *svg;
-	double param, interval_s;
+	double param, interval_s, time_scale; /* time_scale 0: the lab's */
 	long runs;
 	bool quiet;
 };
@@ -52,7 +52,8 @@ static void usage(FILE *f)
 		"  --runs N        repeat N times; the report gives min/median/max (default 1)\n"
 		"  --interval S    probe interval (default: the topology's, 0.1 s)\n"
 		"  --json FILE     the report as JSON (- for stdout)\n"
-		"  --svg FILE      the timeline of the last run\n");
+		"  --svg FILE      the timeline of the last run\n"
+		"  --time-scale F  check that the lab runs at F (the scale is set at up)\n");
 }
 
 static int parse(int argc, char **argv, struct fo_opts *o)
@@ -63,6 +64,7 @@ static int parse(int argc, char **argv, struct fo_opts *o)
 		{"tunnel", required_argument, NULL, 't'}, {"runs", required_argument, NULL, 'n'},
 		{"interval", required_argument, NULL, 'i'}, {"json", required_argument, NULL, 'j'},
 		{"svg", required_argument, NULL, 's'},    {"help", no_argument, NULL, 'h'},
+		{"time-scale", required_argument, NULL, 'x'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -87,6 +89,11 @@ static int parse(int argc, char **argv, struct fo_opts *o)
 			o->interval_s = strtod(optarg, &end);
 			if (end == optarg || *end || !(o->interval_s >= 0.001 && o->interval_s <= 10))
 				return lab_err(LAB_EXIT_USAGE, "--interval '%s': expected 0.001..10 seconds", optarg);
+			break;
+		case 'x':
+			o->time_scale = strtod(optarg, &end);
+			if (end == optarg || *end || !(o->time_scale > 0 && o->time_scale <= 1))
+				return lab_err(LAB_EXIT_USAGE, "--time-scale '%s': expected 0 < F <= 1", optarg);
 			break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return lab_err(LAB_EXIT_USAGE, "bad arguments");
@@ -269,6 +276,12 @@ int cmd_failover(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
+	if (o.time_scale > 0 && fabs(o.time_scale - v.time_scale) > 1e-9) {
+		lab_err(LAB_EXIT_USAGE, "lab %s runs at time scale %g (set by `labctl up`); for %g: "
+					"`labctl down %s && labctl up ... --time-scale %g`", o.lab,
+			v.time_scale, o.time_scale, o.lab, o.time_scale);
+		goto err;
+	}
 	if (lab_view_load_scaled(&v, &t) < 0)
 		goto err;
 	if (t->n_probes == 0) {

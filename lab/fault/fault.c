@@ -289,7 +289,11 @@ int fault_heal(struct lab_view *v, const char *target, size_t *healed)
 			rc = -1;
 			break;
 		}
-		if (target && strcmp(rec.target, target) && strcmp(rec.tunnel, target))
+		/* A target names the fault's own target, its tunnel, or (kill NODE:WHAT)
+		 * its node. */
+		size_t nl = strcspn(rec.target, ":");
+		bool node_match = target && strlen(target) == nl && !strncmp(rec.target, target, nl);
+		if (target && strcmp(rec.target, target) && strcmp(rec.tunnel, target) && !node_match)
 			continue;
 		const struct fault_ops *ops = kind_ops[kind_of(rec.kind)];
 		int64_t t = mono_ns();
