@@ -60,9 +60,10 @@ static int apply(struct lab_view *v, struct fault_rec *rec)
 	addrs(v, rec, a);
 	bool loss = !strcmp(rec->kind, "loss");
 	char verdict[64];
-	if (loss)
-		snprintf(verdict, sizeof(verdict), "numgen random mod 100 < %u drop",
-			 (unsigned)(rec->param + 0.5));
+	/* Hundredths of a percent; 100 % is a plain drop (numgen's range ends at mod-1). */
+	unsigned bp = (unsigned)(rec->param * 100 + 0.5);
+	if (loss && bp < 10000)
+		snprintf(verdict, sizeof(verdict), "numgen random mod 10000 < %u drop", bp);
 	else
 		snprintf(verdict, sizeof(verdict), "drop");
 	char script[2048];
@@ -82,8 +83,8 @@ static int apply(struct lab_view *v, struct fault_rec *rec)
 		return -1;
 	if (loss)
 		snprintf(rec->detail, sizeof(rec->detail),
-			 "nft table %s in %s drops %u%% of %s <-> %s (IKE, ESP)", rec->object,
-			 rec->ns_node, (unsigned)(rec->param + 0.5), a[0], a[1]);
+			 "nft table %s in %s drops %g%% of %s <-> %s (IKE, ESP)", rec->object,
+			 rec->ns_node, rec->param, a[0], a[1]);
 	else
 		snprintf(rec->detail, sizeof(rec->detail),
 			 "nft table %s in %s drops %s <-> %s (IKE, ESP)", rec->object, rec->ns_node,
