@@ -28,6 +28,13 @@ struct addr_list {
 	size_t n;
 };
 
+/* One request of the batch in flight: a kernel error names it by sequence. */
+struct fib_req {
+	struct in_addr dst;
+	uint8_t len;
+	bool del;
+};
+
 struct fib {
 	struct mnl_socket *nl;
 	unsigned portid;
@@ -40,6 +47,11 @@ struct fib {
 	bool addrs_valid;
 	bool refreshed; /* addresses re-read since the last commit */
 	unsigned errors;
+	struct fib_req *reqs; /* the batch in flight, reqs[i] has seq first_seq + i */
+	size_t nreq, capreq;
+	uint32_t first_seq;
+	struct fib_failure *fails; /* refused since fib_failures() last ran */
+	size_t nfail, capfail;
 };
 
 struct fib *fib_open(void)
@@ -83,6 +95,8 @@ void fib_close(struct fib *f)
 		mnl_socket_close(f->nl);
 	free(f->buf);
 	free(f->addrs);
+	free(f->reqs);
+	free(f->fails);
 	free(f);
 }
 
@@ -227,6 +241,30 @@ static unsigned resolve(struct fib *f, struct in_addr nh)
 
 /* ---- batched writes ---- */
 
+static void note_failure(struct fib *f, uint32_t seq, int err)
+{
+	uint32_t i = seq - f->first_seq;
+	if (i >= f->nreq)
+		return;
+	if (f->nfail == f->capfail) {
+		size_t n = f->capfail ? f->capfail * 2 : 16;
+		struct fib_failure *v = realloc(f->fails, n * sizeof(*v));
+		if (!v)
+			return;
+		f->fails = v;
+		f->capfail = n;
+	}
+	f->fails[f->nfail++] = (struct fib_failure){
+		.dst = f->reqs[i].dst, .len = f->reqs[i].len, .del = f->reqs[i].del, .err = err};
+}
+
+void fib_failures(struct fib *f, void (*fn)(void *ctx, const struct fib_failure *x), void *ctx)
+{
+	for (size_t i = 0; i < f->nfail; i++)
+		fn(ctx, &f->fails[i]);
+	f->nfail = 0;
+}
+
 static int drain_errors(struct fib *f)
 {
 	char buf[8192];
@@ -255,6 +293,7 @@ static int drain_errors(struct fib *f)
 					        "labctl-bgpd: fib: kernel refused a route: %s\n",
 					        strerror(-e->error));
 				f->errors++;
+				note_failure(f, e->msg.nlmsg_seq, -e->error);
 			}
 		}
 	}
@@ -268,9 +307,13 @@ static int fib_send(struct fib *f)
 	size_t len = f->len;
 	f->len = 0;
 	f->queued = 0;
-	if (n < 0 || (size_t)n != len)
+	if (n < 0 || (size_t)n != len) {
+		f->nreq = 0;
 		return lab_err_errno(LAB_EXIT_FAIL, errno, "fib: netlink send");
-	return drain_errors(f);
+	}
+	int rc = drain_errors(f);
+	f->nreq = 0;
+	return rc;
 }
 
 static struct nlmsghdr *msg_begin(struct fib *f, uint16_t type, uint16_t flags, struct in_addr dst,
@@ -295,10 +338,22 @@ static struct nlmsghdr *msg_begin(struct fib *f, uint16_t type, uint16_t flags, 
 	return nlh;
 }
 
-static void msg_end(struct fib *f, struct nlmsghdr *nlh)
+static void msg_end(struct fib *f, struct nlmsghdr *nlh, struct in_addr dst, uint8_t len)
 {
 	f->len += MNL_ALIGN(nlh->nlmsg_len);
 	f->queued++;
+	if (f->nreq == f->capreq) {
+		size_t n = f->capreq ? f->capreq * 2 : 1024;
+		struct fib_req *v = realloc(f->reqs, n * sizeof(*v));
+		if (!v)
+			return; /* a refusal of this one goes unattributed */
+		f->reqs = v;
+		f->capreq = n;
+	}
+	if (f->nreq == 0)
+		f->first_seq = nlh->nlmsg_seq;
+	f->reqs[f->nreq++] =
+		(struct fib_req){.dst = dst, .len = len, .del = nlh->nlmsg_type == RTM_DELROUTE};
 }
 
 int fib_replace(struct fib *f, struct in_addr dst, uint8_t len, const struct in_addr *nh, size_t n)
@@ -336,7 +391,7 @@ int fib_replace(struct fib *f, struct in_addr dst, uint8_t len, const struct in_
 		}
 		mnl_attr_nest_end(nlh, mp);
 	}
-	msg_end(f, nlh);
+	msg_end(f, nlh, dst, len);
 	return (int)k;
 }
 
@@ -347,7 +402,7 @@ int fib_delete(struct fib *f, struct in_addr dst, uint8_t len)
 	if (!nlh)
 		return -1;
 	rtm->rtm_scope = RT_SCOPE_NOWHERE; /* any scope; protocol bgp must match */
-	msg_end(f, nlh);
+	msg_end(f, nlh, dst, len);
 	return 0;
 }
 
@@ -412,6 +467,7 @@ int fib_flush_proto(struct fib *f)
 		rc = fib_delete(f, l.dst[i], l.len[i]);
 	if (rc == 0)
 		rc = fib_commit(f) < 0 ? -1 : (int)l.n;
+	f->nfail = 0; /* a route that went by itself meanwhile is not a failure */
 	free(l.dst);
 	free(l.len);
 	return rc;

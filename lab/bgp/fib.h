@@ -14,7 +14,9 @@
 #define LAB_BGP_FIB_H
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define FIB_METRIC 20
 
@@ -33,6 +35,16 @@ int fib_delete(struct fib *f, struct in_addr dst, uint8_t len);
 /* Sends what is queued and collects kernel errors. Returns the number of requests
  * the kernel refused (first error on stderr), or -1 when netlink itself failed. */
 int fib_commit(struct fib *f);
+
+/* A request the kernel refused (err: positive errno). */
+struct fib_failure {
+	struct in_addr dst;
+	uint8_t len;
+	bool del;
+	int err;
+};
+/* Calls fn for every request refused since the last call, then forgets them. */
+void fib_failures(struct fib *f, void (*fn)(void *ctx, const struct fib_failure *x), void *ctx);
 
 /* Deletes every route of protocol bgp in the main table (start-up after a crash,
  * and exit). Returns the number deleted or -1. */

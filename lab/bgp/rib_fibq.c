@@ -146,6 +146,37 @@ static void write_entry(struct rib *rib, struct rib_entry *e, int64_t now)
 	journal_fib(rib, e, "delete", &s, now);
 }
 
+struct refused {
+	struct rib *rib;
+	int64_t now;
+};
+
+/* The kernel refused a write. A refused delete means the route was gone already
+ * (its interface went): nothing to do. A refused replace leaves the prefix out of
+ * the kernel: say so (journal, counters); it is tried again when the interfaces
+ * change (resync) or the Loc-RIB does. */
+static void on_refused(void *arg, const struct fib_failure *x)
+{
+	struct refused *r = arg;
+	if (x->del)
+		return;
+	struct rib_entry *e = rib_entry_get(r->rib, x->dst, x->len, false);
+	if (!e || !(e->flags & RIB_E_FIB_INSTALLED))
+		return;
+	e->flags &= ~RIB_E_FIB_INSTALLED;
+	r->rib->nfib--;
+	if (r->rib->journal_fd < 0)
+		return;
+	struct rib_nhset s;
+	rib_entry_nexthops(e, &s);
+	journal_begin(&r->rib->jbuf, r->now, "bgp", "fib");
+	put_prefix(&r->rib->jbuf, "prefix", e->addr, e->len);
+	json_kv_str(&r->rib->jbuf, "op", "failed");
+	put_nexthops(&r->rib->jbuf, &s);
+	json_kv_str(&r->rib->jbuf, "error", strerror(x->err));
+	journal_write(r->rib->journal_fd, &r->rib->jbuf);
+}
+
 void rib_run_timers(struct rib *rib, int64_t now)
 {
 	bool wrote = false;
@@ -167,7 +198,10 @@ void rib_run_timers(struct rib *rib, int64_t now)
 		if (!e->paths)
 			rib_gc_add(rib, e);
 	}
-	if (wrote && rib->fib)
+	if (wrote && rib->fib) {
 		fib_commit(rib->fib);
+		struct refused ctx = {rib, now};
+		fib_failures(rib->fib, on_refused, &ctx);
+	}
 	rib_gc(rib);
 }

@@ -96,6 +96,25 @@ static void rib_part(void)
 	CHECK(strstr(routes("proto bgp"),
 	             "\"dst\":\"192.0.2.0/24\",\"gateway\":\"10.99.0.2\",\"dev\":\"v0\"") != NULL);
 
+	/* a write the kernel refuses (a broadcast address as gateway) is not counted
+	 * as installed */
+	struct bgp_update b;
+	memset(&b, 0, sizeof(b));
+	bgp_attrs_init(&b.attrs);
+	b.attrs.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
+	                  BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+	bgp_as_path_append(&b.attrs.as_path, BGP_AS_SEQUENCE, &as, 1);
+	b.attrs.next_hop = ip("10.99.0.255");
+	bgp_prefixes_add(&b.nlri, (struct bgp_prefix){.addr = ip("198.18.0.0"), .len = 15});
+	CHECK_INT(rib_update(rib, 0, &b, now + 1150 * NS_PER_MS), 0);
+	bgp_prefixes_free(&b.nlri);
+	bgp_attrs_free(&b.attrs);
+	struct rib_stats st;
+	rib_stats(rib, &st);
+	CHECK_INT(st.prefixes, 2);
+	CHECK_INT(st.fib_installed, 1);
+	CHECK(strstr(routes("proto bgp"), "198.18.0.0") == NULL);
+
 	rib_peer_down(rib, 0, now + 1200 * NS_PER_MS);
 	CHECK_STR(routes("proto bgp"), "[]");
 	rib_free(rib);
