@@ -7,7 +7,9 @@
  * BIRD's hold expiry minus the last message the peer sent it before the fault,
  * against BIRD's jittered window [0.75 H, H] (FACTS.md). Prints each run and the
  * median and max error in ms per speaker (error: distance outside the predicted
- * value or window; signed for ours). */
+ * value or window; signed for ours), and how long after its hold expiry BIRD
+ * withdrew the routes (its protocol "Down", which the hold timer alone does not
+ * predict). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,8 +64,8 @@ int main(int argc, char **argv)
 	lab_view_report_config(&v, &cfg);
 	if (evlog_load_lab(&log, v.run.dir) < 0 || report_build(&log, &cfg, &r) < 0)
 		return lab_err_report();
-	double ours[MAX_RUNS], bird[MAX_RUNS];
-	size_t n_ours = 0, n_bird = 0;
+	double ours[MAX_RUNS], bird[MAX_RUNS], bird_wd[MAX_RUNS];
+	size_t n_ours = 0, n_bird = 0, n_wd = 0;
 	printf("lab %s, time scale %g\n", v.run.name, v.time_scale);
 	for (size_t k = 0; k < r.n_runs && n_ours < MAX_RUNS; k++) {
 		const struct report_run *run = &r.runs[k];
@@ -108,6 +110,18 @@ int main(int argc, char **argv)
 				printf("run %zu %-10s BIRD     hold %.3f s: fired %.3f s after the last "
 				       "message (%.2f H), %s\n", k + 1, gw, H, m, m / H,
 				       err == 0 ? "inside [0.75 H, H]" : "OUTSIDE [0.75 H, H]");
+				/* BIRD withdraws when the protocol is down, not at the expiry. */
+				for (size_t i = 0; i < log.n; i++) {
+					const struct jevent *e = &log.v[i];
+					const char *p = jev_str(e, "peer");
+					if (e->t >= expiry && e->t < run->to_t && jev_is(e, "bird", "down") &&
+					    !strcmp(e->node, gw) && p && !strcmp(p, peer)) {
+						bird_wd[n_wd++] = (double)(e->t - expiry) / NS_PER_MS;
+						printf("run %zu %-10s BIRD     withdrew (protocol down) %.1f ms "
+						       "after its hold expiry\n", k + 1, gw, bird_wd[n_wd - 1]);
+						break;
+					}
+				}
 			} else {
 				ours[n_ours++] = (m - H) * 1000;
 				printf("run %zu %-10s built-in hold %.3f s: fired %.3f s after the last "
@@ -117,6 +131,7 @@ int main(int argc, char **argv)
 	}
 	summary("built-in (vs H)", ours, n_ours, true);
 	summary("BIRD (vs [0.75H, H])", bird, n_bird, true);
+	summary("BIRD expiry->withdraw", bird_wd, n_wd, false);
 	report_free(&r);
 	evlog_free(&log);
 	lab_view_close(&v);

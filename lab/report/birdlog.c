@@ -11,6 +11,7 @@
  *                                          were withdrawn from the other sessions
  * Protocol names n_A_B_C_D are the bgp service's for neighbor A.B.C.D. */
 #include <errno.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +54,8 @@ static void json_escape_into(char *dst, size_t len, const char *s)
 	dst[o] = '\0';
 }
 
-int evlog_add_bird_log(struct evlog *l, const char *path, const char *node)
+int evlog_add_bird_log(struct evlog *l, const char *path, const char *node, bool states,
+		       bool downs)
 {
 	FILE *f = fopen(path, "re");
 	if (!f)
@@ -94,6 +96,9 @@ int evlog_add_bird_log(struct evlog *l, const char *path, const char *node)
 		char *rest = colon + 2;
 		rest[strcspn(rest, "\r\n")] = '\0';
 		json_escape_into(text, sizeof(text), rest);
+		bool is_down = !strcmp(rest, "Down");
+		if (is_down ? !downs : !states)
+			continue;
 		if (strstr(rest, "Hold timer expired"))
 			fprintf(out, "{\"t\":%lld,\"src\":\"bird\",\"ev\":\"state\",\"peer\":\"%s\","
 				"\"to\":\"Idle\",\"reason\":\"%s\"}\n", (long long)t, peer, text);

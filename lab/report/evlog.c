@@ -424,14 +424,19 @@ int evlog_load_lab(struct evlog *l, const char *labdir)
 			snprintf(p, sizeof(p), "%s/%s/%s", labdir, names[i], JOURNAL_FILE);
 			ret = evlog_add_file(l, p, names[i]);
 		}
-		/* BIRD's log, unless something already journals BIRD's events. */
-		bool have_bird = false;
-		for (size_t i = 0; i < l->n && !have_bird; i++)
-			have_bird = !strcmp(l->v[i].src, "bird");
-		for (size_t i = 0; i < n && ret == 0 && !have_bird; i++) {
+		/* BIRD's log for what no journal carries yet: the bgp service journals
+		 * BIRD's session states, not its protocol going down. */
+		bool have_state = false, have_down = false;
+		for (size_t i = 0; i < l->n; i++) {
+			if (strcmp(l->v[i].src, "bird"))
+				continue;
+			have_state |= !strcmp(l->v[i].ev, "state");
+			have_down |= !strcmp(l->v[i].ev, "down");
+		}
+		for (size_t i = 0; i < n && ret == 0 && (!have_state || !have_down); i++) {
 			char p[4096];
 			snprintf(p, sizeof(p), "%s/%s/bird.log", labdir, names[i]);
-			ret = evlog_add_bird_log(l, p, names[i]);
+			ret = evlog_add_bird_log(l, p, names[i], !have_state, !have_down);
 		}
 	}
 	for (size_t i = 0; i < n; i++)

@@ -55,10 +55,12 @@ int evlog_add_file(struct evlog *l, const char *path, const char *node);
 /* Appends the journal of every <labdir>/<node>/events.jsonl, then sorts. A lab with
  * no journal at all is an error (exit 2, naming the directory). */
 int evlog_load_lab(struct evlog *l, const char *labdir);
-/* Appends the events of a BIRD log (birdlog.c): hold expiry, session established,
- * protocol down. A missing file is not an error. evlog_load_lab calls it for every
- * node's bird.log when no journal carries BIRD events itself. */
-int evlog_add_bird_log(struct evlog *l, const char *path, const char *node);
+/* Appends the events of a BIRD log (birdlog.c): session states (hold expiry,
+ * established) and/or protocol down. A missing file is not an error.
+ * evlog_load_lab calls it for every node's bird.log for the kinds of BIRD events no
+ * journal carries. */
+int evlog_add_bird_log(struct evlog *l, const char *path, const char *node, bool states,
+		       bool downs);
 
 /* Orders on (t, input order). */
 void evlog_sort(struct evlog *l);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/clock.h"
+#include "bgp_svc/bgp_svc.h"
 #include "common/err.h"
 #include "topo/topo.h"
 
@@ -99,6 +100,10 @@ int lab_view_open(const char *lab, struct lab_view *v)
 		return -1;
 	v->time_scale = lab_view_read_scale(v->run.dir);
 	v->topo = load_topology(&v->run);
+	/* BIRD's newest log lines into the journals (the bgp service does this on
+	 * status and readiness too): a report must not miss the last hold expiry. */
+	if (v->topo && bgp_svc_bird_logs_sync(&v->run, v->topo) < 0)
+		lab_err_clear();
 	if (fill_tunnels(v) < 0) {
 		lab_view_close(v);
 		return -1;
