@@ -296,9 +296,10 @@ int bgp_msg_parse(const uint8_t *buf, size_t len, const struct bgp_codec_ctx *ct
 void bgp_msg_free(struct bgp_msg *m);
 
 /* Checks a parsed OPEN against the session (RFC 4271 s6.2, RFC 5492): version,
- * peer AS (expected_as 0 = any), BGP identifier (zero, or equal to local_id), hold
- * time 1 or 2 (2/6), capabilities without MP IPv4 unicast (2/7). Returns 0, or -1
- * with err filled (action RESET). The FSM decides to send it. */
+ * peer AS (expected_as 0 = any), BGP identifier (zero, or equal to local_id: pass
+ * our identifier for iBGP and INADDR_ANY for eBGP, where RFC 6286 s2.2 allows equal
+ * ones), hold time 1 or 2 (2/6), address families offered without IPv4 unicast
+ * (2/7). Returns 0, or -1 with err filled (action RESET). The FSM sends it. */
 int bgp_open_check(const struct bgp_open *o, uint32_t expected_as, struct in_addr local_id,
 		   struct bgp_error *err);
 
