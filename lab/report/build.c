@@ -373,7 +373,20 @@ static void explain(struct report_run *r, int64_t detect_t, const char *detect_w
 			fib_t = r->marks[i].t;
 			fib_node = r->marks[i].node;
 		}
-	if (detect_t && detect_t <= r->recovery_t && (!r->heal_t || detect_t < r->heal_t)) {
+	if (r->heal_t && r->heal_t <= r->recovery_t) {
+		/* Nothing routed around the fault: only undoing it ended the outage. */
+		if (detect_t && detect_t < r->heal_t)
+			snprintf(r->mechanism, sizeof(r->mechanism),
+				 "heal (+%.3f s): %s, but no other path took the traffic; it flowed "
+				 "again only once the fault was undone (+%.3f s)", rel_s(r, r->heal_t),
+				 detect_what, rel_s(r, r->recovery_t));
+		else
+			snprintf(r->mechanism, sizeof(r->mechanism),
+				 "heal (+%.3f s): the fault was removed before BGP detected it",
+				 rel_s(r, r->heal_t));
+		return;
+	}
+	if (detect_t && detect_t <= r->recovery_t) {
 		/* Direction by direction: end 0's gateway repairs fwd, end 1's rev; the
 		 * round trip ends with the later of the two. */
 		size_t off = 0;
@@ -415,9 +428,6 @@ static void explain(struct report_run *r, int64_t detect_t, const char *detect_w
 			snprintf(r->mechanism, sizeof(r->mechanism),
 				 "%s -> traffic on the other tunnel (+%.3f s)", detect_what,
 				 rel_s(r, r->recovery_t));
-	} else if (r->heal_t && r->heal_t <= r->recovery_t) {
-		snprintf(r->mechanism, sizeof(r->mechanism),
-			 "heal (+%.3f s): the fault was removed before BGP detected it", rel_s(r, r->heal_t));
 	} else {
 		snprintf(r->mechanism, sizeof(r->mechanism),
 			 "recovered without a routing change (+%.3f s): the tunnel itself came back",
