@@ -96,6 +96,7 @@ static void write_control_plane(void)
 	     "\"op\":\"replace\",\"nexthops\":[\"10.0.254.1\"],\"delay_ms\":1000");
 	line("azure-vpn0", S(125.0), "\"src\":\"bird\",\"ev\":\"state\",\"peer\":\"169.254.21.1\","
 	     "\"to\":\"Idle\",\"reason\":\"Error: Hold timer expired\"");
+	line("azure-vpn0", S(125.9), "\"src\":\"bird\",\"ev\":\"down\",\"peer\":\"169.254.21.1\"");
 	line("azure-hub", S(126.0), "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"10.0.0.0/8\","
 	     "\"op\":\"replace\",\"nexthops\":[\"172.16.200.5\"],\"delay_ms\":1000");
 	line("ali-vpn0", S(140), "\"src\":\"fault\",\"ev\":\"heal\",\"kind\":\"ike-mismatch\","
@@ -184,6 +185,11 @@ static void test_report(void)
 	CHECK_INT(run->recovery_t, S(126.0));
 	CHECK_INT(run->heal_t, S(140));
 	CHECK(strstr(run->mechanism, "hold timer expired on ali-vpn0") != NULL);
+	CHECK(strstr(run->mechanism, "rev: hold timer expired on azure-vpn0 (BIRD)") != NULL);
+	bool bird_wd = false;
+	for (size_t i = 0; i < run->n_marks; i++)
+		bird_wd |= run->marks[i].kind == MARK_WITHDRAW && !strcmp(run->marks[i].node, "azure-vpn0");
+	CHECK(bird_wd);
 	CHECK(!run->has_pred && run->inside[TIMERS_RTT] == -1);
 
 	char *text = render_text(&r);
