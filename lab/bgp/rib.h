@@ -37,9 +37,8 @@ struct rib_ops {
 	 * representation; it may hold more prefixes than one message carries: encode
 	 * it with bgp_build_update() until every prefix went out. u->end_of_rib set
 	 * (and no prefixes) means: send End-of-RIB. u is only valid during the call.
-	 * Returns 0, or -1 if
-	 * the session cannot take it (the RIB then forgets nothing: the peer is
-	 * expected to go down, which calls rib_peer_down). */
+	 * Returns 0, or -1 if the session cannot take it (the RIB still counts it as
+	 * sent: the peer is expected to go down, which calls rib_peer_down). */
 	int (*send_update)(void *ctx, uint32_t peer, const struct bgp_update *u);
 	/* Optional: a batch of send_update calls for peer is complete (write it out). */
 	void (*peer_flush)(void *ctx, uint32_t peer);
@@ -53,8 +52,9 @@ struct rib_peer_info {
 };
 
 /* Creates the RIB for cfg (AS, router id, neighbors, max-paths, route programming
- * delay, networks, journal). When fib is true, opens a netlink socket in the calling
- * process's network namespace and owns the kernel routes with protocol bgp;
+ * delay, networks; the journal is set apart, rib_set_journal). When fib is true,
+ * opens a netlink socket in the calling process's network namespace and owns the
+ * kernel routes with protocol bgp there (deleting any left by a crashed instance);
  * unit tests pass false. Returns NULL with lab_err set. */
 struct rib *rib_new(const struct bgp_config *cfg, const struct rib_ops *ops, void *ctx, bool fib);
 /* Removes every route this RIB wrote into the kernel (immediately, no delay) and
