@@ -13,6 +13,7 @@
 
 struct rib;
 struct bgp_session;
+struct ctl_client;
 
 /* What an epoll registration points at. */
 enum bgpd_fd_kind {
@@ -37,6 +38,7 @@ struct bgpd {
 	struct bgpd_fd listen_ref;
 	int ctl_fd;
 	struct bgpd_fd ctl_ref;
+	struct ctl_client *ctl_clients; /* open control connections (ctl.c) */
 	int journal_fd; /* -1: none */
 	struct json jscratch; /* journal line builder */
 	struct rib *rib;

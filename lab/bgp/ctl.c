@@ -19,6 +19,7 @@
 #define CTL_LINE_MAX 512
 
 struct ctl_client {
+	struct ctl_client *next;
 	int fd;
 	struct bgpd_fd ref;
 	size_t len;
@@ -51,8 +52,22 @@ int ctl_open(struct bgpd *d)
 	return bgpd_fd_add(d, fd, EPOLLIN, &d->ctl_ref);
 }
 
+static void client_done(struct bgpd *d, struct ctl_client *c)
+{
+	for (struct ctl_client **pp = &d->ctl_clients; *pp; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	bgpd_fd_del(d, c->fd);
+	close(c->fd);
+	free(c);
+}
+
 void ctl_close(struct bgpd *d)
 {
+	while (d->ctl_clients)
+		client_done(d, d->ctl_clients);
 	if (d->ctl_fd < 0)
 		return;
 	close(d->ctl_fd);
@@ -75,15 +90,12 @@ void ctl_accept(struct bgpd *d)
 	if (bgpd_fd_add(d, fd, EPOLLIN, &c->ref) < 0) {
 		close(fd);
 		free(c);
+		return;
 	}
+	c->next = d->ctl_clients;
+	d->ctl_clients = c;
 }
 
-static void client_done(struct bgpd *d, struct ctl_client *c)
-{
-	bgpd_fd_del(d, c->fd);
-	close(c->fd);
-	free(c);
-}
 
 /* The response may be large (a big Loc-RIB): write it out with blocking writes
  * bounded by a send timeout, so a stuck client cannot hold the loop for long. */
