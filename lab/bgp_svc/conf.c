@@ -111,8 +111,10 @@ int bgp_svc_bgpd_conf(const struct topo *t, uint32_t node, const char *node_dir,
 		struct in_addr local;
 		if (bgp_svc_local_addr(t, node, nb->addr, &local) < 0)
 			return -1;
-		uint32_t hold = tm->hold_ms / 1000 * 1000; /* whole seconds on the wire */
-		if (hold && hold < 3000)
+		/* Whole seconds on the wire, and 1-2 s are not allowed (RFC 4271 s4.2): a
+		 * time-scaled hold is rounded, but never down to 0 (= no hold timer). */
+		uint32_t hold = (tm->hold_ms + 500) / 1000 * 1000;
+		if (tm->hold_ms && hold < 3000)
 			hold = 3000;
 		uint32_t ka = tm->keepalive_ms ? tm->keepalive_ms : hold / 3;
 		sbuf_printf(out,
