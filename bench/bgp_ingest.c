@@ -2,17 +2,21 @@
  *
  * A feeder BIRD (AS 65001, namespace F) announces N IPv4 /24s from a static
  * protocol over eBGP to a receiver (AS 64512, namespace R): first labctl-bgpd,
- * then BIRD, each in fresh namespaces. Measured from the moment the receiver's
- * session is seen Established (polled every POLL_MS over the receiver's control
- * socket, the same way for both): until all N are in its routing table
- * (ours: Loc-RIB; BIRD: imported by the BGP channel) and until all N were written
- * to the kernel (ours: fib_installed; BIRD: exported by the kernel protocol), then
- * checked once with a count of the kernel's routes. Both are asked for counters
- * only (ours: `show summary`; BIRD: `show protocols all`), which cost little. Memory: growth of the
- * receiver's RSS from Established to the end, per 100k prefixes.
- * Journaling is off in our speaker (a line per prefix is not what is measured).
+ * then BIRD, each in fresh namespaces. Measured from the receiver's session
+ * becoming Established (ours: its uptime; BIRD: its "since" stamp) until all N are
+ * in its routing table (ours: Loc-RIB; BIRD: imported by the BGP channel) and all N
+ * were written to the kernel (ours: fib_installed; BIRD: exported by the kernel
+ * protocol), polled every POLL_MS, then checked once with a count of the kernel's
+ * routes. Both are asked for counters only (ours: `show summary`; BIRD: `show
+ * protocols all`), which cost little. CPU: the receiver's user+system time over the
+ * same span. Memory: growth of its RSS from before the session to the end, per
+ * 100k prefixes. Our speaker runs without a journal (a line per prefix is not what
+ * is measured).
  *
- * usage: bgp-ingest [-n 10000,100000] [-r RUNS]     (root; prints a table) */
+ * usage: bgp-ingest [-n 10000,100000] [-r RUNS]     (root; prints a table)
+ * env: LABCTL_BGPD (the speaker; default beside this program's build root),
+ *      BGP_INGEST_JOURNAL=1 (journal on), BGP_INGEST_KEEP=1 (keep the work
+ *      directory), BGP_INGEST_DEBUG=1 (every sample on stderr) */
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
