@@ -291,6 +291,43 @@ static void test_ecmp(void)
 	rib_free(rib);
 }
 
+/* Three equal eBGP paths, max-paths 2: the set is the two lowest BGP identifiers. */
+static void test_max_paths_cut(void)
+{
+	struct rib_peer_cfg pc[3] = {
+	    {.remote_as = 65001}, {.remote_as = 65002}, {.remote_as = 65003}};
+	const char *addr[3] = {"10.1.0.1", "10.2.0.1", "10.3.0.1"};
+	const char *id[3] = {"9.9.9.3", "9.9.9.1", "9.9.9.2"};
+	for (int i = 0; i < 3; i++)
+		pc[i].addr = ip(addr[i]);
+	struct rib_params p = {.asn = ASN, .max_paths = 2, .n_peers = 3, .peers = pc};
+	struct rib *rib = rib_new_params(&p, &ops, NULL, false);
+	CHECK(rib != NULL);
+	if (!rib)
+		return;
+	for (uint32_t i = 0; i < 3; i++) {
+		struct rib_peer_info info = {.remote_id = ip(id[i]), .local_addr = ip("10.9.9.9")};
+		rib_peer_up(rib, i, &info, 0);
+	}
+	for (uint32_t i = 0; i < 3; i++) {
+		struct ann a = A(P, addr[i], {65001 + i}, 1, 0, -1, -1);
+		announce(rib, i, a, 0);
+	}
+	CHECK_INT(nbest(rib, P), 2);
+	CHECK_INT(best_peer(rib, P), 1); /* 9.9.9.1 */
+	struct rib_nhset s;
+	rib_entry_nexthops(get(rib, P), &s);
+	CHECK_INT(s.n, 2);
+	CHECK_INT(s.nh[0].s_addr, ip("10.2.0.1").s_addr);
+	CHECK_INT(s.nh[1].s_addr, ip("10.3.0.1").s_addr);
+	/* one of the set goes: the third path joins */
+	withdraw(rib, 2, P, 0);
+	rib_entry_nexthops(get(rib, P), &s);
+	CHECK_INT(s.n, 2);
+	CHECK_INT(s.nh[0].s_addr, ip("10.1.0.1").s_addr);
+	rib_free(rib);
+}
+
 static void test_policy(void)
 {
 	struct rib *rib = mk(4, 0, NULL);
@@ -484,6 +521,7 @@ int main(void)
 {
 	test_decision();
 	test_ecmp();
+	test_max_paths_cut();
 	test_policy();
 	test_out_diffs();
 	test_peer_up_down_refresh();
