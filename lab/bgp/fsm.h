@@ -20,6 +20,8 @@
  * - A failed TCP connect leaves the neighbor in Active (as OpenBGPD does) rather than
  *   Idle; the running ConnectRetryTimer retries.
  * - Unexpected messages get the RFC 6608 FSM error subcodes.
+ * - BGP identifiers per RFC 6286: an eBGP peer may use ours (collisions between
+ *   equal identifiers keep the connection of the larger AS); from iBGP it is 2/3.
  * Timers: the HoldTimer is never jittered; KeepaliveTimer and ConnectRetryTimer are
  * (s10, [0.75, 1] x). The HoldTimer restarts on a received KEEPALIVE or UPDATE and on
  * nothing else (s8.2.2 Established, events 26 and 27). */
