@@ -340,9 +340,13 @@ static void do_actions(struct bgp_session *s, const struct bgp_fsm_out *out)
 			break;
 		}
 		case BGP_DO_RIB_DOWN:
-			if (s->rib_up && s->d->rib)
-				rib_peer_down(s->d->rib, s->idx, now(s));
-			s->rib_up = false;
+			/* Down first: nothing the RIB sends from inside rib_peer_down may
+			 * go to this peer. */
+			if (s->rib_up) {
+				s->rib_up = false;
+				if (s->d->rib)
+					rib_peer_down(s->d->rib, s->idx, now(s));
+			}
 			break;
 		case BGP_DO_STATE:
 			journal_state(s, a);
