@@ -2,9 +2,10 @@
 # The kernel-XFRM backend test inside user-mode Linux (FACTS.md): this machine's
 # kernel has no ESP, UML's 6.1 kernel has esp4 and ip_vti as modules. UML boots with
 # the host filesystem as its root (hostfs), so the test binary, charon and the
-# plugin are the host's own files; the guest mounts tmpfs over /run and /tmp so
-# nothing it creates lands in the host's /run. Results come back through a
-# directory in the build tree.
+# plugin are the host's own files; the guest mounts tmpfs over /run so nothing it
+# creates lands in the host's /run. /tmp stays the host's: a checkout (and so the
+# test binary and the paths built into it) may live there, as CI's clean clone does.
+# Results come back through a directory in the build tree.
 #
 #   uml-xfrm.sh TEST_BINARY WORK_DIR [ARGS...]
 # (bench/ipsec-up runs the same way: uml-xfrm.sh build/bench/ipsec-up /var/tmp --backend xfrm)
@@ -27,10 +28,6 @@ case "$work" in
 /*) ;;
 *) work=$(pwd)/$work ;;
 esac
-# the guest covers /tmp with its own tmpfs: results must live elsewhere
-case "$work" in
-/tmp/*) work=/var/tmp/labctl-uml-xfrm.$$ ;;
-esac
 mkdir -p "$work" || skip "cannot create $work"
 trap 'rm -rf "$work"' EXIT
 
@@ -41,13 +38,13 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t tmpfs run /run
-mount -t tmpfs tmp /tmp
-mkdir -p /tmp/mods/lib/modules
-ln -s $moddir /tmp/mods/lib/modules/$ver
+mkdir -p /run/mods/lib/modules /run/tmp
+ln -s $moddir /run/mods/lib/modules/$ver
+export TMPDIR=/run/tmp
 # FACTS.md: what kernel ESP and VTI need in UML's kernel
 for m in xfrm_user esp4 ip_vti hmac sha256_generic sha512_generic cbc ecb authenc \\
 	jitterentropy_rng drbg echainiv seqiv gcm veth tun; do
-	modprobe -d /tmp/mods \$m >/dev/null 2>&1
+	modprobe -d /run/mods \$m >/dev/null 2>&1
 done
 ip link set lo up
 # labctl itself may be ASan-instrumented (sanitized build): the test skips its CLI check
