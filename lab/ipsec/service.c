@@ -14,11 +14,11 @@
 #include "common/err.h"
 #include "common/fsutil.h"
 #include "ipsec/backend.h"
-#include "ipsec/ping.h"
 #include "ipsec/report.h"
 #include "ipsec/tunif.h"
 #include "ipsec/vici.h"
 #include "netns/netns.h"
+#include "run/icmp.h"
 #include "topo/topo.h"
 
 #define CHARON_PATH "/usr/lib/ipsec/charon"
@@ -272,8 +272,8 @@ static int traffic_crosses(struct lab_ctx *ctx, uint32_t tunnel, const struct ip
 	struct netns *ns;
 	if (open_node_ns(ctx, t->nodes[tun->end[0].node].name, &ns) < 0)
 		return -1;
-	int64_t rtt = ipsec_ping(ns, tun->end[0].inside.addr, tun->end[1].inside.addr, 2,
-				 500 * NS_PER_MS);
+	int64_t rtt = icmp_ping(ns, tun->end[0].inside.addr, tun->end[1].inside.addr, 2,
+				500 * NS_PER_MS);
 	netns_close(ns);
 	if (rtt < 0) {
 		snprintf(why, whylen, "tunnel %s: SAs installed, %s", tun->name, lab_err_msg());

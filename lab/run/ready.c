@@ -1,21 +1,17 @@
-/* Network readiness: which echoes must succeed (from the topology), and our own
- * ICMP echo over raw sockets opened inside each namespace (no `ping` processes:
- * one socket per check, bound to the check's source address). */
+/* Network readiness: which echoes must succeed (from the topology), sent over
+ * raw ICMP sockets opened inside each namespace (run/icmp.h: one socket per check,
+ * bound to the check's source address). */
 #include "run/net.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <linux/icmp.h>
-#include <netinet/ip.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/clock.h"
 #include "common/err.h"
+#include "run/icmp.h"
 #include "topo/topo.h"
 
 #define RESEND_NS (50 * NS_PER_MS)
@@ -105,71 +101,6 @@ int run_net_checks(const struct topo *t, struct run_check **out, size_t *np)
 	return 0;
 }
 
-static uint16_t csum(const void *data, size_t len)
-{
-	const uint8_t *p = data;
-	uint32_t sum = 0;
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons((uint16_t)~sum);
-}
-
-static int open_probe(struct netns *ns, const struct run_check *c)
-{
-	int fd = netns_socket(ns, AF_INET, SOCK_RAW | SOCK_NONBLOCK, IPPROTO_ICMP);
-	if (fd < 0)
-		return -1;
-	/* Only echo replies reach us: the kernel drops every other ICMP type. */
-	struct icmp_filter filt = {.data = ~(1U << ICMP_ECHOREPLY)};
-	setsockopt(fd, SOL_RAW, ICMP_FILTER, &filt, sizeof(filt));
-	if (c->src.s_addr) {
-		struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr = c->src};
-		if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
-			int e = errno;
-			close(fd);
-			return lab_err_errno(LAB_EXIT_FAIL, e, "binding %s in %s", inet_ntoa(c->src),
-					     ns->name);
-		}
-	}
-	return fd;
-}
-
-static void send_echo(int fd, struct in_addr dst, uint16_t id, uint16_t seq)
-{
-	struct icmphdr h = {.type = ICMP_ECHO};
-	h.un.echo.id = htons(id);
-	h.un.echo.sequence = htons(seq);
-	h.checksum = csum(&h, sizeof(h));
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr = dst};
-	/* Failures (no route yet) simply leave the check pending. */
-	ssize_t n = sendto(fd, &h, sizeof(h), 0, (struct sockaddr *)&sin, sizeof(sin));
-	(void)n;
-}
-
-/* Raw ICMP sockets see every echo reply of the namespace: match ours by id and by
- * the address that answered. */
-static bool read_reply(int fd, struct in_addr dst, uint16_t id)
-{
-	uint8_t buf[1500];
-	bool ok = false;
-	ssize_t n;
-	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
-		const struct iphdr *ip = (const struct iphdr *)buf;
-		size_t hl = (size_t)ip->ihl * 4;
-		if ((size_t)n < hl + sizeof(struct icmphdr))
-			continue;
-		const struct icmphdr *h = (const struct icmphdr *)(buf + hl);
-		if (h->type == ICMP_ECHOREPLY && ntohs(h->un.echo.id) == id &&
-		    ip->saddr == dst.s_addr)
-			ok = true;
-	}
-	return ok;
-}
-
 int run_net_wait(const struct topo *t, struct run_net *net, struct run_check *c, size_t n,
 		 int64_t deadline_ns)
 {
@@ -185,7 +116,7 @@ int run_net_wait(const struct topo *t, struct run_net *net, struct run_check *c,
 	for (size_t i = 0; i < n; i++)
 		fd[i] = -1;
 	for (size_t i = 0; i < n; i++)
-		if ((fd[i] = open_probe(net->ns[c[i].from], &c[i])) < 0)
+		if ((fd[i] = icmp_open(net->ns[c[i].from], c[i].src)) < 0)
 			goto out;
 	if (deadline_ns < mono_ns() + MIN_WAIT_NS)
 		deadline_ns = mono_ns() + MIN_WAIT_NS;
@@ -200,7 +131,7 @@ int run_net_wait(const struct topo *t, struct run_net *net, struct run_check *c,
 		seq++;
 		for (size_t i = 0; i < n; i++)
 			if (!c[i].ok)
-				send_echo(fd[i], c[i].dst, (uint16_t)(base + i), seq);
+				icmp_send_echo(fd[i], c[i].dst, (uint16_t)(base + i), seq);
 		int64_t round_end = now + RESEND_NS < deadline_ns ? now + RESEND_NS : deadline_ns;
 		while (pending > 0 && (now = mono_ns()) < round_end) {
 			size_t np = 0;
@@ -217,7 +148,7 @@ int run_net_wait(const struct topo *t, struct run_net *net, struct run_check *c,
 			for (size_t k = 0; k < np; k++) {
 				size_t i = idx[k];
 				if ((pfd[k].revents & POLLIN) &&
-				    read_reply(fd[i], c[i].dst, (uint16_t)(base + i))) {
+				    icmp_read_reply(fd[i], c[i].dst, (uint16_t)(base + i), -1)) {
 					c[i].ok = 1;
 					pending--;
 				}
