@@ -439,24 +439,36 @@ static void conn_event(struct bgp_fsm *f, int ci, enum bgp_event ev, const struc
 	}
 }
 
-static void finish(struct bgp_fsm *f, enum bgp_state from, struct bgp_fsm_out *out)
+/* Appends the state change of this event (its actions start at out->a[first]). The
+ * journal must say "Established" before the first UPDATE the RIB sends on it, so the
+ * change goes in front of a RIB_UP of this event rather than after it. */
+static void finish(struct bgp_fsm *f, enum bgp_state from, int first, struct bgp_fsm_out *out)
 {
 	f->state = compute_state(f);
-	if (f->state == from)
+	if (f->state == from || out->n >= BGP_FSM_OUT_MAX)
 		return;
 	emit(out, BGP_DO_STATE, -1, f->reason_code ? f->reason_c : 0,
 	     f->reason_code ? f->reason_s : 0);
-	struct bgp_fsm_action *a = &out->a[out->n - 1];
-	a->from = from;
-	a->to = f->state;
-	a->reason = f->reason;
-	a->has_code = f->reason_code;
+	struct bgp_fsm_action st = out->a[out->n - 1];
+	st.from = from;
+	st.to = f->state;
+	st.reason = f->reason;
+	st.has_code = f->reason_code;
+	int at = out->n - 1;
+	for (int i = first; i < out->n - 1; i++)
+		if (out->a[i].what == BGP_DO_RIB_UP) {
+			at = i;
+			break;
+		}
+	memmove(&out->a[at + 1], &out->a[at], (size_t)(out->n - 1 - at) * sizeof(out->a[0]));
+	out->a[at] = st;
 }
 
 void bgp_fsm_event(struct bgp_fsm *f, int conn, enum bgp_event ev, const struct bgp_fsm_in *in,
 		   struct bgp_fsm_out *out)
 {
 	enum bgp_state from = f->state;
+	int first = out->n;
 	set_reason(f, BGP_RS_START);
 	switch (ev) {
 	case BGP_EV_MANUAL_START:
@@ -470,13 +482,14 @@ void bgp_fsm_event(struct bgp_fsm *f, int conn, enum bgp_event ev, const struct 
 			conn_event(f, conn, ev, in, out);
 		break;
 	}
-	finish(f, from, out);
+	finish(f, from, first, out);
 }
 
 int bgp_fsm_accept(struct bgp_fsm *f, struct bgp_fsm_out *out)
 {
 	struct bgp_fsm_conn *c = &f->conn[BGP_CONN_IN];
 	enum bgp_state from = f->state;
+	int first = out->n;
 	if (!f->started || c->state != BGP_ST_IDLE)
 		return -1;
 	/* Active/Connect/Idle(hold), event 17: OpenSent on the peer's connection. */
@@ -486,7 +499,7 @@ int bgp_fsm_accept(struct bgp_fsm *f, struct bgp_fsm_out *out)
 	bgp_timer_start(&c->hold, now(f), (int64_t)f->cfg.open_hold_ms * MS);
 	c->state = BGP_ST_OPENSENT;
 	set_reason(f, BGP_RS_TCP_CONNECTED);
-	finish(f, from, out);
+	finish(f, from, first, out);
 	return BGP_CONN_IN;
 }
 

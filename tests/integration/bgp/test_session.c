@@ -18,8 +18,9 @@
 #define TOL_NS (50 * NS_PER_MS)
 
 /* From B's namespace (as B's address), connects to A's speaker, sends msg and
- * returns the NOTIFICATION A answers with (code << 8 | subcode), or -1. */
-static int probe_notification(const uint8_t *msg, size_t len)
+ * returns the NOTIFICATION A answers with (code << 8 | subcode), or -1; *seen (if
+ * not NULL) gets a bit (1 << type) for every message type A sent. */
+static int probe_notification(const uint8_t *msg, size_t len, unsigned *seen)
 {
 	char nsp[96];
 	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), fd = -1, result = -1;
@@ -53,6 +54,8 @@ static int probe_notification(const uint8_t *msg, size_t len)
 	struct bgp_error err;
 	int n;
 	while ((n = bgp_frame_len(buf + off, have - off, &err)) > 0) {
+		if (seen)
+			*seen |= 1u << buf[off + 18];
 		if (buf[off + 18] == BGP_MSG_NOTIFICATION && n >= 21)
 			result = buf[off + 19] << 8 | buf[off + 20];
 		off += (size_t)n;
@@ -86,18 +89,44 @@ static void test_refusals(void)
 	o.caps.as4_value = 65515;
 	wbuf_init(&w, buf, sizeof(buf));
 	CHECK(bgp_build_open(&w, &o) == 0);
-	CHECK_INT(probe_notification(buf, w.len), 2 << 8 | 6);
+	CHECK_INT(probe_notification(buf, w.len, NULL), 2 << 8 | 6);
 	/* The wrong AS: 2/2. */
 	o.hold_time = 90;
 	o.my_as = o.caps.as4_value = 65000;
 	wbuf_init(&w, buf, sizeof(buf));
 	CHECK(bgp_build_open(&w, &o) == 0);
-	CHECK_INT(probe_notification(buf, w.len), 2 << 8 | 2);
+	CHECK_INT(probe_notification(buf, w.len, NULL), 2 << 8 | 2);
+	/* Our own BGP identifier from an eBGP peer is fine (RFC 6286 s2.2): A answers
+	 * the OPEN with a KEEPALIVE, no NOTIFICATION. */
+	o.my_as = o.caps.as4_value = 65515;
+	o.bgp_id.s_addr = htonl(0x0a4d0001);
+	wbuf_init(&w, buf, sizeof(buf));
+	CHECK(bgp_build_open(&w, &o) == 0);
+	unsigned seen = 0;
+	CHECK_INT(probe_notification(buf, w.len, &seen), -1);
+	CHECK(seen & (1u << BGP_MSG_KEEPALIVE));
 	/* A broken marker: 1/1 Connection Not Synchronized. */
 	memset(buf, 0, BGP_HEADER_LEN);
 	buf[17] = BGP_HEADER_LEN;
 	buf[18] = BGP_MSG_KEEPALIVE;
-	CHECK_INT(probe_notification(buf, BGP_HEADER_LEN), 1 << 8 | 1);
+	CHECK_INT(probe_notification(buf, BGP_HEADER_LEN, NULL), 1 << 8 | 1);
+}
+
+/* Line number (from 1) of the first journal line of node i with both needles, or 0. */
+static int journal_line(int i, const char *n1, const char *n2)
+{
+	char path[160], line[1024];
+	snprintf(path, sizeof(path), "%s/%c.jsonl", L.dir, 'a' + i);
+	FILE *f = fopen(path, "r");
+	int no = 0, found = 0;
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		no++;
+		if (strstr(line, n1) && strstr(line, n2))
+			found = no;
+	}
+	if (f)
+		fclose(f);
+	return found;
 }
 
 static bool has_route(int i, const char *prefix)
@@ -151,6 +180,12 @@ int main(void)
 	const char *show = ctl(0, "show\n");
 	CHECK(strstr(show, "\"hold_ms\":3000") && strstr(show, "\"keepalive_ms\":1000"));
 	CHECK(strstr(show, "\"prefix\":\"10.2.0.0/16\""));
+	/* Journal order: the session is Established before its first UPDATE goes out. */
+	for (int i = 0; i < 2; i++) {
+		int est = journal_line(i, "\"ev\":\"state\"", "\"to\":\"Established\"");
+		int upd = journal_line(i, "\"ev\":\"tx\"", "\"type\":\"update\"");
+		CHECK(est > 0 && upd > est);
+	}
 	if (check_failures)
 		return check_done();
 

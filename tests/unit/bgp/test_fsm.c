@@ -386,8 +386,32 @@ static void test_pending_connect_rearmed(void)
 	CHECK_INT(do_mask(&out), D(CLOSE) | D(CONNECT));
 }
 
+/* The state change to Established comes before RIB_UP, so the journal shows the
+ * state line before the first UPDATE the RIB sends (session.c runs actions in order). */
+static void test_established_state_before_rib_up(void)
+{
+	struct bgp_clock clk;
+	struct bgp_fsm f;
+	struct bgp_fsm_out out;
+	bgp_clock_fake(&clk, SEC_);
+	fsm_new(&f, &clk, false, 30000, 10000);
+	drive_out(&f, BGP_ST_OPENCONFIRM, 180);
+	ev(&f, BGP_CONN_OUT, BGP_EV_KEEPALIVE, NULL, &out);
+	int st = -1, up = -1;
+	for (int i = 0; i < out.n; i++) {
+		if (out.a[i].what == BGP_DO_STATE && st < 0)
+			st = i;
+		if (out.a[i].what == BGP_DO_RIB_UP && up < 0)
+			up = i;
+	}
+	CHECK(st >= 0 && up >= 0 && st < up);
+	CHECK(st >= 0 && out.a[st].to == BGP_ST_ESTABLISHED && out.a[st].from == BGP_ST_OPENCONFIRM);
+	CHECK(st >= 0 && out.a[st].reason == BGP_RS_KEEPALIVE_RECEIVED);
+}
+
 int main(void)
 {
+	test_established_state_before_rib_up();
 	test_pending_connect_rearmed();
 	test_table();
 	test_passive_accept();
