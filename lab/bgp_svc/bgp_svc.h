@@ -45,6 +45,8 @@ struct bgp_svc_session {
 	char peer[64]; /* address for ours, protocol name for BIRD */
 	char state[32];
 	bool established;
+	long long uptime_ms; /* ours: time Established; -1 unknown */
+	char since[32];      /* BIRD: when the state was entered (its time format) */
 };
 /* Parses `show` (ours) / `show protocols` (BIRD) replies. Returns the count filled
  * (at most max). */

@@ -168,6 +168,11 @@ size_t bgp_svc_parse_bgpd_sessions(const char *show, struct bgp_svc_session *v, 
 		memset(x, 0, sizeof(*x));
 		copy_str(x->state, sizeof(x->state), s, (size_t)(e - s));
 		x->established = !strcmp(x->state, "Established");
+		x->uptime_ms = -1;
+		/* "uptime_ms" follows "state" in the same object, before any nested one */
+		const char *up = strstr(e, "\"uptime_ms\":"), *stop = strpbrk(e, "{}");
+		if (up && (!stop || up < stop))
+			x->uptime_ms = strtoll(up + strlen("\"uptime_ms\":"), NULL, 10);
 		const char *obj = p;
 		while (obj > show && *obj != '{')
 			obj--;
@@ -211,6 +216,10 @@ size_t bgp_svc_parse_bird_sessions(const char *reply, struct bgp_svc_session *v,
 			memset(x, 0, sizeof(*x));
 			snprintf(x->peer, sizeof(x->peer), "%s", name);
 			snprintf(x->state, sizeof(x->state), "unknown");
+			x->uptime_ms = -1;
+			char table[64], st[32], since[32];
+			if (sscanf(p, "%*s %*s %63s %31s %31s", table, st, since) == 3)
+				snprintf(x->since, sizeof(x->since), "%s", since);
 			for (size_t k = 0; k < sizeof(states) / sizeof(states[0]); k++)
 				if (strstr(p + strlen(name), states[k])) {
 					snprintf(x->state, sizeof(x->state), "%s", states[k]);

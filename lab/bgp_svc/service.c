@@ -299,6 +299,10 @@ static int bgp_status(struct lab_ctx *ctx, struct json *j)
 			json_obj_begin(j);
 			json_kv_str(j, "peer", v[k].peer);
 			json_kv_str(j, "state", v[k].state);
+			if (v[k].uptime_ms >= 0)
+				json_kv_int(j, "uptime_s", v[k].uptime_ms / 1000);
+			if (v[k].since[0])
+				json_kv_str(j, "since", v[k].since);
 			json_obj_end(j);
 		}
 		json_arr_end(j);

@@ -13,6 +13,7 @@
 #include "netns/netns.h"
 #include "run/run.h"
 #include "run/service.h"
+#include "run/status_text.h"
 #include "topo/topo.h"
 
 static struct topo *load_lab_topology(const struct run_lab *l, const struct run_state *st)
@@ -57,12 +58,11 @@ static void node_json(struct json *j, const char *lab, const char *node,
 	json_obj_end(j);
 }
 
-static void services_json(struct json *j, struct run_lab *l, const struct topo *t)
+/* Every service's status object, as members of the object j is in. */
+static void services_members(struct json *j, struct run_lab *l, const struct topo *t)
 {
 	struct lab_ctx ctx = {.run = l, .topo = t, .time_scale = 1.0};
 	snprintf(ctx.ipsec_backend, sizeof(ctx.ipsec_backend), "%s", t->defaults.ipsec_backend);
-	json_key(j, "services");
-	json_obj_begin(j);
 	for (size_t i = 0; lab_services[i]; i++)
 		if (lab_services[i]->status && lab_services[i]->status(&ctx, j) < 0) {
 			json_key(j, lab_services[i]->name);
@@ -71,29 +71,29 @@ static void services_json(struct json *j, struct run_lab *l, const struct topo *
 			json_obj_end(j);
 			lab_err_clear();
 		}
+}
+
+static void services_json(struct json *j, struct run_lab *l, const struct topo *t)
+{
+	json_key(j, "services");
+	json_obj_begin(j);
+	services_members(j, l, t);
 	json_obj_end(j);
 }
 
-/* Text: each service's status object on its own line (services define the fields). */
+/* Text: rendered from the same JSON (run/status_text.h), so both forms agree. */
 static void services_text(FILE *f, struct run_lab *l, const struct topo *t)
 {
-	for (size_t i = 0; lab_services[i]; i++) {
-		if (!lab_services[i]->status)
-			continue;
-		struct json one;
-		json_init(&one);
-		json_obj_begin(&one);
-		struct lab_ctx ctx = {.run = l, .topo = t, .time_scale = 1.0};
-		snprintf(ctx.ipsec_backend, sizeof(ctx.ipsec_backend), "%s", t->defaults.ipsec_backend);
-		int rc = lab_services[i]->status(&ctx, &one);
-		json_obj_end(&one);
-		if (rc < 0)
-			fprintf(f, "  service %s: error: %s\n", lab_services[i]->name, lab_err_msg());
-		else if (!one.oom)
-			fprintf(f, "  service %s: %s\n", lab_services[i]->name, one.buf);
+	struct json one;
+	json_init(&one);
+	json_obj_begin(&one);
+	services_members(&one, l, t);
+	json_obj_end(&one);
+	if (one.oom || status_services_text(f, one.buf) < 0) {
+		fprintf(f, "  services: %s\n", one.oom ? "out of memory" : lab_err_msg());
 		lab_err_clear();
-		json_free(&one);
 	}
+	json_free(&one);
 }
 
 /* One lab as a JSON object; the text view gets the same facts. */
