@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -217,8 +218,19 @@ size_t bgp_svc_parse_bird_sessions(const char *reply, struct bgp_svc_session *v,
 			snprintf(x->peer, sizeof(x->peer), "%s", name);
 			snprintf(x->state, sizeof(x->state), "unknown");
 			x->uptime_ms = -1;
-			char table[64], st[32], since[32];
-			if (sscanf(p, "%*s %*s %63s %31s %31s", table, st, since) == 3)
+			/* "Since" is local time; with BIRD's default format (date and
+			 * time) it gives the uptime, else it is shown as it is. */
+			char table[64], st[32], since[32], tod[32];
+			int k = sscanf(p, "%*s %*s %63s %31s %31s %31s", table, st, since, tod);
+			struct tm tm = {.tm_isdst = -1};
+			if (k == 4 && sscanf(since, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) == 3 &&
+			    sscanf(tod, "%d:%d:%d", &tm.tm_hour, &tm.tm_min, &tm.tm_sec) == 3) {
+				tm.tm_year -= 1900;
+				tm.tm_mon -= 1;
+				time_t at = mktime(&tm);
+				if (at != (time_t)-1 && time(NULL) >= at)
+					x->uptime_ms = (long long)(time(NULL) - at) * 1000;
+			} else if (k >= 3)
 				snprintf(x->since, sizeof(x->since), "%s", since);
 			for (size_t k = 0; k < sizeof(states) / sizeof(states[0]); k++)
 				if (strstr(p + strlen(name), states[k])) {

@@ -1,5 +1,6 @@
 #include "run/status_text.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "common/err.h"
@@ -17,6 +18,20 @@ void status_duration(long long s, char *buf, size_t len)
 		snprintf(buf, len, "%lldh%02lldm", s / 3600, s % 3600 / 60);
 	else
 		snprintf(buf, len, "%lldd%02lldh", s / 86400, s % 86400 / 3600);
+}
+
+/* One table line without trailing blanks (empty last columns). */
+__attribute__((format(printf, 2, 3))) static void row(FILE *f, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	size_t n = strlen(line);
+	while (n && (line[n - 1] == ' ' || line[n - 1] == '\n'))
+		line[--n] = '\0';
+	fprintf(f, "%s\n", line);
 }
 
 static const char *str_or(const struct jtree *o, const char *key, const char *dflt)
@@ -52,7 +67,7 @@ static void ipsec_text(FILE *f, const struct jtree *s)
 		fprintf(f, "    (no tunnels)\n");
 		return;
 	}
-	fprintf(f, "    %-12s %-11s %-14s %-9s %-11s %-9s %-8s %-8s %-21s %-15s %s\n", "TUNNEL",
+	row(f, "    %-12s %-11s %-14s %-9s %-11s %-9s %-8s %-8s %-21s %-15s %s\n", "TUNNEL",
 		"STATE", "END", "ROLE", "IKE", "CHILD", "SPI-IN", "SPI-OUT", "BYTES IN/OUT",
 		"PACKETS IN/OUT", "UP");
 	for (size_t i = 0; i < tunnels->n; i++) {
@@ -67,18 +82,18 @@ static void ipsec_text(FILE *f, const struct jtree *s)
 			/* the CHILD_SA's install time: when traffic could cross */
 			duration_of(x, "installed_s", up, sizeof(up));
 			const char *role = str_or(x, "role", "-");
-			fprintf(f, "    %-12s %-11s %-14s %-9.9s %-11s %-9s %-8s %-8s %-21s %-15s %s\n",
+			row(f, "    %-12s %-11s %-14s %-9.9s %-11s %-9s %-8s %-8s %-21s %-15s %s\n",
 				e == 0 ? str_or(t, "name", "?") : "", e == 0 ? str_or(t, "state", "?") : "",
 				str_or(x, "node", "-"), role, str_or(x, "ike_state", "-"),
 				str_or(x, "child_state", "-"), str_or(x, "spi_in", "-"),
 				str_or(x, "spi_out", "-"), bytes, packets, up);
 			const char *charon = jtree_str(x, "charon");
 			if (charon && strcmp(charon, "running"))
-				fprintf(f, "    %-12s %-11s   charon %s\n", "", "", charon);
+				row(f, "    %-12s %-11s   charon %s\n", "", "", charon);
 		}
 		const char *why = jtree_str(t, "failure");
 		if (why)
-			fprintf(f, "    %-12s %-11s   failure: %s\n", "", "", why);
+			row(f, "    %-12s %-11s   failure: %s\n", "", "", why);
 	}
 }
 
@@ -91,7 +106,7 @@ static void bgp_text(FILE *f, const struct jtree *s)
 		fprintf(f, "    (no BGP speakers)\n");
 		return;
 	}
-	fprintf(f, "    %-14s %-8s %-18s %-12s %-18s %s\n", "NODE", "SPEAKER", "PEER", "STATE",
+	row(f, "    %-14s %-8s %-18s %-12s %-18s %s\n", "NODE", "SPEAKER", "PEER", "STATE",
 		"UPTIME", "PREFIXES");
 	for (size_t i = 0; i < nodes->n; i++) {
 		const struct jtree *n = &nodes->kids[i];
@@ -110,14 +125,14 @@ static void bgp_text(FILE *f, const struct jtree *s)
 			const char *since = jtree_str(x, "since");
 			if (since && !strcmp(up, "-"))
 				snprintf(up, sizeof(up), "since %s", since);
-			fprintf(f, "    %-14s %-8s %-18s %-12s %-18s %s\n",
+			row(f, "    %-14s %-8s %-18s %-12s %-18s %s\n",
 				k == 0 ? str_or(n, "node", "?") : "", k == 0 ? str_or(n, "speaker", "?") : "",
 				str_or(x, "peer", "-"), str_or(x, "state", ns ? "?" : "(none)"), up,
 				k == 0 ? prefixes : "");
 		}
 		const char *err = jtree_str(n, "error");
 		if (err)
-			fprintf(f, "    %-14s error: %s\n", "", err);
+			row(f, "    %-14s error: %s\n", "", err);
 	}
 }
 

@@ -49,7 +49,7 @@ static const char *const golden =
 	"  bgp:\n"
 	"    NODE           SPEAKER  PEER               STATE        UPTIME             PREFIXES\n"
 	"    ali-tr         builtin  169.254.21.2       Established  2m10s              3 (2 in FIB)\n"
-	"                            169.254.22.2       Active       -                  \n"
+	"                            169.254.22.2       Active       -\n"
 	"    azure-hub      bird     n_169_254_21_1     Established  since 14:47:01.123 4\n"
 	"    lonely         builtin  -                  (none)       -                  -\n"
 	"                   error: bgpd.sock: connection refused\n"
