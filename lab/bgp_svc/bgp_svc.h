@@ -18,6 +18,11 @@
 
 extern const struct lab_service bgp_service;
 
+/* Starts node's speaker again (what: "bgpd" or "bird") with the configuration `up`
+ * left in the node directory and the arguments `up` uses; the dead record is marked
+ * replaced (run_spawn.replaces_dead). For the heal of a kill fault. */
+int bgp_svc_restart(struct run_lab *l, const char *node, const char *what);
+
 /* A growing text buffer for configuration files. */
 struct sbuf {
 	char *s;

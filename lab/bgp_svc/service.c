@@ -17,38 +17,50 @@
 
 #define MAX_SESSIONS 64
 
-/* labctl-bgpd beside labctl (the build root; tests sit deeper), LABCTL_BGPD, or
- * the PATH (installed). */
-static void bgpd_path(char *buf, size_t len)
+/* The speaker with the configuration in its node directory: one argv for `up` and
+ * for the restart after a kill. */
+static int spawn_speaker(struct run_lab *l, const char *node, bool bird, bool restart,
+			 pid_t *pid)
 {
-	buf[0] = 0;
-	const char *env = getenv("LABCTL_BGPD");
-	if (env && *env) {
-		snprintf(buf, len, "%s", env);
-		return;
+	char dir[PATH_MAX], conf[PATH_MAX + 16], log[PATH_MAX + 16];
+	if (run_node_dir(l, node, dir, sizeof(dir)) < 0)
+		return -1;
+	snprintf(conf, sizeof(conf), "%s/%s", dir, bird ? "bird.conf" : "bgpd.conf");
+	snprintf(log, sizeof(log), "%s/%s", dir, bird ? "bird.out" : "bgpd.log");
+	if (!path_exists(conf))
+		return lab_err(LAB_EXIT_FAIL, "cannot start %s on %s: %s is gone",
+			       bird ? "bird" : "bgpd", node, conf);
+	if (bird) {
+		char sock[PATH_MAX + 16], pidf[PATH_MAX + 16];
+		snprintf(sock, sizeof(sock), "%s/bird.ctl", dir);
+		snprintf(pidf, sizeof(pidf), "%s/bird.pid", dir);
+		unlink(sock); /* a killed BIRD leaves it behind */
+		/* -f: stay in the foreground, so the recorded pid is BIRD itself. */
+		char *argv[] = {"bird", "-f", "-c", conf, "-s", sock, "-P", pidf, NULL};
+		struct run_spawn s = {.node = node, .what = "bird", .argv = argv,
+				      .stdout_path = log, .new_session = true,
+				      .replaces_dead = restart};
+		return run_spawn(l, &s, pid);
 	}
 	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = 0;
-		for (int up = 0; up < 4; up++) {
-			char *slash = strrchr(exe, '/');
-			if (!slash)
-				break;
-			*slash = 0;
-			if (snprintf(buf, len, "%s/labctl-bgpd", exe) < (int)len &&
-			    access(buf, X_OK) == 0)
-				return;
-		}
-	}
-	snprintf(buf, len, "labctl-bgpd");
+	run_helper_path("labctl-bgpd", "LABCTL_BGPD", exe, sizeof(exe));
+	char *argv[] = {exe, "-c", conf, NULL};
+	struct run_spawn s = {.node = node, .what = "bgpd", .argv = argv, .stdout_path = log,
+			      .new_session = true, .replaces_dead = restart};
+	return run_spawn(l, &s, pid);
+}
+
+int bgp_svc_restart(struct run_lab *l, const char *node, const char *what)
+{
+	pid_t pid;
+	return spawn_speaker(l, node, !strcmp(what, "bird"), true, &pid);
 }
 
 static int start_node(struct lab_ctx *ctx, uint32_t i)
 {
 	const struct topo *t = ctx->topo;
 	const struct topo_node *n = &t->nodes[i];
-	char dir[PATH_MAX], conf[PATH_MAX + 16], log[PATH_MAX + 16];
+	char dir[PATH_MAX], conf[PATH_MAX + 16];
 	if (run_node_dir(ctx->run, n->name, dir, sizeof(dir)) < 0 ||
 	    run_node_mkdir(ctx->run, n->name) < 0)
 		return -1;
@@ -62,31 +74,8 @@ static int start_node(struct lab_ctx *ctx, uint32_t i)
 		rc = lab_err_errno(LAB_EXIT_FAIL, errno, "writing %s", conf);
 		goto out;
 	}
-	snprintf(log, sizeof(log), "%s/%s", dir, bird ? "bird.out" : "bgpd.log");
 	pid_t pid;
-	if (bird) {
-		char sock[PATH_MAX + 16], pidf[PATH_MAX + 16];
-		snprintf(sock, sizeof(sock), "%s/bird.ctl", dir);
-		snprintf(pidf, sizeof(pidf), "%s/bird.pid", dir);
-		/* -f: stay in the foreground, so the recorded pid is BIRD itself. */
-		char *argv[] = {"bird", "-f", "-c", conf, "-s", sock, "-P", pidf, NULL};
-		struct run_spawn s = {.node = n->name,
-		                      .what = "bird",
-		                      .argv = argv,
-		                      .stdout_path = log,
-		                      .new_session = true};
-		rc = run_spawn(ctx->run, &s, &pid);
-	} else {
-		char exe[PATH_MAX];
-		bgpd_path(exe, sizeof(exe));
-		char *argv[] = {exe, "-c", conf, NULL};
-		struct run_spawn s = {.node = n->name,
-		                      .what = "bgpd",
-		                      .argv = argv,
-		                      .stdout_path = log,
-		                      .new_session = true};
-		rc = run_spawn(ctx->run, &s, &pid);
-	}
+	rc = spawn_speaker(ctx->run, n->name, bird, false, &pid);
 	if (rc == 0 && ctx->verbose)
 		fprintf(stderr, "labctl: %s: started %s (pid %d)\n", n->name,
 		        bird ? "bird" : "labctl-bgpd", (int)pid);

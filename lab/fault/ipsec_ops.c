@@ -23,13 +23,13 @@
 #ifdef LABCTL_HAVE_IPSEC
 #include "ipsec/ipsec.h"
 #include "ipsec/report.h"
+#include "ipsec/service.h"
 #include "ipsec/tunif.h"
 #include "ipsec/vici.h"
 #include "netns/netns.h"
 
 #define MISMATCH_IKE "aes128-sha1-modp2048"
 #define MISMATCH_ESP "aes128-sha1"
-#define CHARON "/usr/lib/ipsec/charon"
 #define VICI_WAIT_NS (10 * NS_PER_SEC)
 #define INITIATE_MS 5000
 
@@ -68,7 +68,7 @@ static int load_end(const struct lab_view *v, struct ipsec_vici *vc, const struc
 	struct vmsg m;
 	if (with_secret) {
 		char psk[256];
-		if (topo_tunnel_psk(t, &t->tunnels[ti], psk, sizeof(psk)) < 0)
+		if (topo_tunnel_end_psk(t, &t->tunnels[ti], side, psk, sizeof(psk)) < 0)
 			return -1;
 		int built = ipsec_msg_load_shared(t, ti, side, psk, &m);
 		explicit_bzero(psk, sizeof(psk));
@@ -167,30 +167,15 @@ int fault_restart_charon(struct lab_view *v, const char *node, bool spawn)
 	struct topo *t;
 	if (lab_view_load_scaled(v, &t) < 0)
 		return -1;
-	char dir[PATH_MAX], plugin[PATH_MAX], out[PATH_MAX + 16], pidf[PATH_MAX + 16];
-	char env_conf[PATH_MAX + 32], env_pre[PATH_MAX + 32];
-	struct ipsec_paths p;
+	char plugin[PATH_MAX];
 	int rc = -1;
 	struct ipsec_vici *vc = NULL;
 	uint32_t n;
-	if (fault_node(t, node, &n) < 0 || run_node_dir(&v->run, node, dir, sizeof(dir)) < 0 ||
-	    ipsec_paths_init(&p, dir) < 0 || ipsec_plugin_path(plugin, sizeof(plugin)) < 0)
+	if (fault_node(t, node, &n) < 0 || ipsec_plugin_path(plugin, sizeof(plugin)) < 0)
 		goto out;
-	/* What the dead one left: its pid file (in the node's private /run) and socket. */
-	snprintf(pidf, sizeof(pidf), "%s/run/charon.pid", dir);
-	if (spawn) {
-		unlink(pidf);
-		unlink(p.vici);
-	}
-	snprintf(env_conf, sizeof(env_conf), "STRONGSWAN_CONF=%s", p.conf);
-	snprintf(env_pre, sizeof(env_pre), "LD_PRELOAD=%s", plugin);
-	snprintf(out, sizeof(out), "%s/charon.out", dir);
-	char *const argv[] = {CHARON, NULL};
-	char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C", env_conf, env_pre, NULL};
-	struct run_spawn s = {.node = node, .what = "charon", .argv = argv, .envp = envp,
-			      .stdout_path = out, .new_session = true};
-	pid_t pid;
-	if ((spawn && run_spawn(&v->run, &s, &pid) < 0) || vici_of(v, node, &vc, VICI_WAIT_NS) < 0)
+	/* The spawn `up` does (lab/ipsec/service.c); the dead record becomes replaced. */
+	if ((spawn && ipsec_charon_spawn(&v->run, node, plugin, true) < 0) ||
+	    vici_of(v, node, &vc, VICI_WAIT_NS) < 0)
 		goto out;
 	struct ipsec_node_ends e;
 	ipsec_node_ends(t, n, &e);

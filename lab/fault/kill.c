@@ -2,16 +2,15 @@
  * lab's state by node and kind with its start time, so a recycled pid is never hit.
  * Heal starts it again with what `up` left in the node directory. */
 #include <errno.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "bgp_svc/bgp_svc.h"
 #include "common/clock.h"
 #include "common/err.h"
-#include "common/fsutil.h"
 #include "fault/internal.h"
 #include "fault/restart.h"
 #include "run/run.h"
@@ -127,61 +126,7 @@ static int undo(struct lab_view *v, const struct fault_rec *rec)
 		return fault_restart_charon(v, rec->ns_node, f == 0);
 	if (f == 1)
 		return 0;
-	return fault_restart_speaker(v, rec->ns_node, rec->object);
+	return bgp_svc_restart(&v->run, rec->ns_node, rec->object);
 }
 
 const struct fault_ops fault_ops_kill = {plan, apply, undo};
-
-/* labctl-bgpd beside labctl (build root or install dir), LABCTL_BGPD, or the PATH:
- * the bgp service's own search order. */
-static void bgpd_path(char *buf, size_t len)
-{
-	const char *env = getenv("LABCTL_BGPD");
-	if (env && *env) {
-		snprintf(buf, len, "%s", env);
-		return;
-	}
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = 0;
-		for (int up = 0; up < 4; up++) {
-			char *slash = strrchr(exe, '/');
-			if (!slash)
-				break;
-			*slash = 0;
-			if (snprintf(buf, len, "%s/labctl-bgpd", exe) < (int)len && access(buf, X_OK) == 0)
-				return;
-		}
-	}
-	snprintf(buf, len, "labctl-bgpd");
-}
-
-int fault_restart_speaker(struct lab_view *v, const char *node, const char *what)
-{
-	char dir[PATH_MAX], conf[PATH_MAX + 16], log[PATH_MAX + 16];
-	if (run_node_dir(&v->run, node, dir, sizeof(dir)) < 0)
-		return -1;
-	bool bird = !strcmp(what, "bird");
-	snprintf(conf, sizeof(conf), "%s/%s", dir, bird ? "bird.conf" : "bgpd.conf");
-	snprintf(log, sizeof(log), "%s/%s", dir, bird ? "bird.out" : "bgpd.log");
-	if (!path_exists(conf))
-		return lab_err(LAB_EXIT_FAIL, "cannot restart %s on %s: %s is gone", what, node, conf);
-	pid_t pid;
-	if (bird) {
-		char sock[PATH_MAX + 16], pidf[PATH_MAX + 16];
-		snprintf(sock, sizeof(sock), "%s/bird.ctl", dir);
-		snprintf(pidf, sizeof(pidf), "%s/bird.pid", dir);
-		unlink(sock);
-		char *argv[] = {"bird", "-f", "-c", conf, "-s", sock, "-P", pidf, NULL};
-		struct run_spawn s = {.node = node, .what = "bird", .argv = argv,
-				      .stdout_path = log, .new_session = true};
-		return run_spawn(&v->run, &s, &pid);
-	}
-	char exe[PATH_MAX];
-	bgpd_path(exe, sizeof(exe));
-	char *argv[] = {exe, "-c", conf, NULL};
-	struct run_spawn s = {.node = node, .what = "bgpd", .argv = argv, .stdout_path = log,
-			      .new_session = true};
-	return run_spawn(&v->run, &s, &pid);
-}

@@ -11,8 +11,6 @@
  * ends loaded over VICI, the peers' stale IKE SAs dropped, and initiated, as the
  * ipsec service does at up. */
 int fault_restart_charon(struct lab_view *v, const char *node, bool spawn);
-/* labctl-bgpd or BIRD with the configuration `up` wrote (bgpd.conf / bird.conf) and
- * the same arguments as the bgp service (lab/bgp_svc/service.c). */
-int fault_restart_speaker(struct lab_view *v, const char *node, const char *what);
+/* A speaker (labctl-bgpd or BIRD) restarts through bgp_svc_restart (bgp_svc.h). */
 
 #endif

@@ -134,8 +134,21 @@ static int start_charon(struct lab_ctx *ctx, const char *node, enum ipsec_backen
 	free(conf);
 	if (rc < 0)
 		return lab_err_errno(LAB_EXIT_FAIL, errno, "writing %s", p.conf);
-	unlink(p.vici); /* a stale socket would look like a live charon */
-	char env_conf[PATH_MAX + 32], env_pre[PATH_MAX + 32], out[PATH_MAX + 16];
+	return ipsec_charon_spawn(ctx->run, node, plugin, false);
+}
+
+int ipsec_charon_spawn(struct run_lab *l, const char *node, const char *plugin, bool restart)
+{
+	char dir[PATH_MAX];
+	struct ipsec_paths p;
+	if (run_node_dir(l, node, dir, sizeof(dir)) < 0 || ipsec_paths_init(&p, dir) < 0)
+		return -1;
+	/* A stale socket would look like a live charon; a killed one also leaves its pid
+	 * file (in the node's private /run). */
+	char env_conf[PATH_MAX + 32], env_pre[PATH_MAX + 32], out[PATH_MAX + 16], pidf[PATH_MAX + 16];
+	snprintf(pidf, sizeof(pidf), "%s/run/charon.pid", p.dir);
+	unlink(p.vici);
+	unlink(pidf);
 	snprintf(env_conf, sizeof(env_conf), "STRONGSWAN_CONF=%s", p.conf);
 	snprintf(env_pre, sizeof(env_pre), "LD_PRELOAD=%s", plugin);
 	snprintf(out, sizeof(out), "%s/charon.out", p.dir);
@@ -143,10 +156,10 @@ static int start_charon(struct lab_ctx *ctx, const char *node, enum ipsec_backen
 	char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C", env_conf, env_pre, NULL};
 	struct run_spawn s = {
 		.node = node, .what = "charon", .argv = argv, .envp = envp,
-		.stdout_path = out, .new_session = true,
+		.stdout_path = out, .new_session = true, .replaces_dead = restart,
 	};
 	pid_t pid;
-	return run_spawn(ctx->run, &s, &pid);
+	return run_spawn(l, &s, &pid);
 }
 
 /* Connects once charon's VICI socket answers; -1 if charon died or timed out. */
@@ -179,7 +192,8 @@ static int load_end(struct lab_ctx *ctx, struct ipsec_vici *v, uint32_t tunnel, 
 	const struct topo_tunnel *tun = &t->tunnels[tunnel];
 	char psk[256];
 	struct vmsg m;
-	if (topo_tunnel_psk(t, tun, psk, sizeof(psk)) < 0)
+	/* this end's key: a topology may give the ends different ones (a mismatch) */
+	if (topo_tunnel_end_psk(t, tun, side, psk, sizeof(psk)) < 0)
 		return -1;
 	int rc = ipsec_msg_load_shared(t, tunnel, side, psk, &m);
 	explicit_bzero(psk, sizeof(psk));

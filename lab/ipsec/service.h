@@ -7,6 +7,12 @@
 
 extern const struct lab_service ipsec_service;
 
+/* Spawns charon on node with the strongswan.conf in its node directory and the
+ * labctl plugin preloaded, as `up` does (stale VICI socket and pid file removed
+ * first). restart: the heal of a kill, the dead record is marked replaced
+ * (run_spawn.replaces_dead). Loading the tunnel ends is the caller's. */
+int ipsec_charon_spawn(struct run_lab *l, const char *node, const char *plugin, bool restart);
+
 /* The backend for ctx's request (ctx->ipsec_backend, else the topology default),
  * from a kernel probe in a scratch namespace. 0 or -1 (lab_err, exit 2 when the
  * kernel lacks what was forced). */

@@ -17,26 +17,7 @@
 
 void probe_binary(char *buf, size_t len)
 {
-	const char *env = getenv("LABCTL_PROBE");
-	if (env && *env) {
-		snprintf(buf, len, "%s", env);
-		return;
-	}
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = 0;
-		/* The build root holds labctl; tests live deeper in it. */
-		for (int up = 0; up < 4; up++) {
-			char *slash = strrchr(exe, '/');
-			if (!slash)
-				break;
-			*slash = 0;
-			if (snprintf(buf, len, "%s/labctl-probe", exe) < (int)len && access(buf, X_OK) == 0)
-				return;
-		}
-	}
-	snprintf(buf, len, "labctl-probe");
+	run_helper_path("labctl-probe", "LABCTL_PROBE", buf, len);
 }
 
 int probe_pair_start(struct run_lab *l, const struct topo *t, uint32_t idx, int64_t interval_ns,

@@ -55,12 +55,21 @@ struct run_spawn {
 	char *const *envp;       /* NULL: a minimal clean environment (PATH, LANG=C) */
 	const char *stdout_path; /* appended; NULL: /dev/null */
 	bool new_session;        /* setsid(): a daemon that outlives labctl */
+	/* A restart (heal of a kill): after the spawn, every earlier record of the same
+	 * node and what that no longer runs gets a "replaced" line, so supervision and
+	 * status stop counting the dead one (docs/run-dir.md). */
+	bool replaces_dead;
 };
 
 /* Forks, enters the node (network namespace + private mount view), execs. The pid
  * and its start time are recorded in the state file before the child execs, so a
  * recycled pid is never signalled by `down`. */
 int run_spawn(struct run_lab *l, const struct run_spawn *s, pid_t *pid);
+
+/* A labctl helper binary (labctl-bgpd, labctl-probe): $env_var if set, else `name`
+ * beside the running executable or up to 3 directories above it (the build root
+ * holds labctl; tests sit deeper), else plain `name` for the PATH (installed). */
+void run_helper_path(const char *name, const char *env_var, char *buf, size_t len);
 
 /* Enters the node in the calling process (for `labctl exec`/`shell`, then execvp). */
 int run_enter_node(const struct run_lab *l, const char *node);

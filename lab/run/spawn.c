@@ -132,6 +132,24 @@ fail:;
 	_exit(127);
 }
 
+/* The dead records the new process takes over. Written after the spawn: a crash in
+ * between leaves the lab "degraded", never a live process without a record. */
+static int mark_replaced(struct run_lab *l, const struct run_spawn *s, pid_t pid)
+{
+	struct run_state st;
+	if (run_state_read(l, &st) < 0)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i < st.n_procs && rc == 0; i++) {
+		const struct run_proc *p = &st.procs[i];
+		if (p->pid != pid && !strcmp(p->node, s->node) && !strcmp(p->what, s->what) &&
+		    !run_pid_alive(p->pid, p->starttime))
+			rc = run_record(l, "replaced %d %" PRIu64, (int)p->pid, p->starttime);
+	}
+	run_state_free(&st);
+	return rc;
+}
+
 int run_spawn(struct run_lab *l, const struct run_spawn *s, pid_t *pid_out)
 {
 	int go[2] = {-1, -1}, err[2] = {-1, -1};
@@ -184,5 +202,32 @@ int run_spawn(struct run_lab *l, const struct run_spawn *s, pid_t *pid_out)
 	}
 	if (pid_out)
 		*pid_out = pid;
+	/* The process runs and is recorded: failing to mark the old one only leaves
+	 * status saying "degraded", not worth reporting the start as failed. */
+	if (s->replaces_dead && mark_replaced(l, s, pid) < 0)
+		lab_err_clear();
 	return 0;
+}
+
+void run_helper_path(const char *name, const char *env_var, char *buf, size_t len)
+{
+	const char *env = getenv(env_var);
+	if (env && *env) {
+		snprintf(buf, len, "%s", env);
+		return;
+	}
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		for (int up = 0; up < 4; up++) {
+			char *slash = strrchr(exe, '/');
+			if (!slash)
+				break;
+			*slash = 0;
+			if (snprintf(buf, len, "%s/%s", exe, name) < (int)len && access(buf, X_OK) == 0)
+				return;
+		}
+	}
+	snprintf(buf, len, "%s", name);
 }

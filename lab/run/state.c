@@ -43,6 +43,18 @@ static void note_died(struct run_state *st, pid_t pid, uint64_t start)
 			st->procs[i].died_noted = true;
 }
 
+/* A record a restart took over is no longer the lab's: the live one is. */
+static void drop_replaced(struct run_state *st, pid_t pid, uint64_t start)
+{
+	for (size_t i = 0; i < st->n_procs; i++)
+		if (st->procs[i].pid == pid && st->procs[i].starttime == start) {
+			memmove(&st->procs[i], &st->procs[i + 1],
+				(st->n_procs - i - 1) * sizeof(st->procs[0]));
+			st->n_procs--;
+			return;
+		}
+}
+
 static int parse_line(struct run_state *st, char *line)
 {
 	char word[64], a[64];
@@ -70,6 +82,8 @@ static int parse_line(struct run_state *st, char *line)
 		return add_proc(st, &p);
 	} else if (!strcmp(word, "died") && sscanf(rest, "%lld %" SCNu64, &pid, &start) == 2) {
 		note_died(st, (pid_t)pid, start);
+	} else if (!strcmp(word, "replaced") && sscanf(rest, "%lld %" SCNu64, &pid, &start) == 2) {
+		drop_replaced(st, (pid_t)pid, start);
 	}
 	return 0;
 }
