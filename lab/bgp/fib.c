@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,9 @@ struct fib_addr {
 struct addr_list {
 	struct fib_addr *v;
 	size_t n;
+	/* interfaces that are up (IFF_UP): only their addresses count */
+	unsigned *up;
+	size_t nup;
 };
 
 /* One request of the batch in flight: a kernel error names it by sequence. */
@@ -46,6 +50,7 @@ struct fib {
 	size_t naddrs;
 	bool addrs_valid;
 	bool refreshed; /* addresses re-read since the last commit */
+	bool changed;   /* a re-read on a miss found a change fib_addr_check must report */
 	unsigned errors;
 	struct fib_req *reqs; /* the batch in flight, reqs[i] has seq first_seq + i */
 	size_t nreq, capreq;
@@ -142,11 +147,32 @@ static int dump(struct fib *f, uint16_t type, mnl_cb_t cb, void *data)
 	return rc < 0 ? -1 : 0;
 }
 
+static int link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct addr_list *l = data;
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	if (!(ifi->ifi_flags & IFF_UP))
+		return MNL_CB_OK;
+	unsigned *v = realloc(l->up, (l->nup + 1) * sizeof(*v));
+	if (!v)
+		return MNL_CB_ERROR;
+	l->up = v;
+	v[l->nup++] = (unsigned)ifi->ifi_index;
+	return MNL_CB_OK;
+}
+
 static int addr_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct addr_list *f = data;
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	if (ifa->ifa_family != AF_INET)
+		return MNL_CB_OK;
+	/* The kernel drops the connected route of an interface set down, though the
+	 * address stays: a next hop there is unreachable (RFC 4271 s9.1.2.1). */
+	bool up = false;
+	for (size_t i = 0; i < f->nup && !up; i++)
+		up = f->up[i] == ifa->ifa_index;
+	if (!up)
 		return MNL_CB_OK;
 	const struct nlattr *attr;
 	uint32_t addr = 0, local = 0;
@@ -182,10 +208,12 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 static int addrs_load(struct fib *f)
 {
 	struct addr_list l = {0};
-	if (dump(f, RTM_GETADDR, addr_cb, &l) < 0) {
+	if (dump(f, RTM_GETLINK, link_cb, &l) < 0 || dump(f, RTM_GETADDR, addr_cb, &l) < 0) {
 		free(l.v);
+		free(l.up);
 		return -1;
 	}
+	free(l.up);
 	bool same = f->addrs_valid && l.n == f->naddrs;
 	for (size_t i = 0; same && i < l.n; i++)
 		same = l.v[i].ifindex == f->addrs[i].ifindex && l.v[i].net == f->addrs[i].net &&
@@ -203,7 +231,11 @@ int fib_addr_check(struct fib *f)
 		return -1;
 	bool was = f->addrs_valid;
 	int rc = addrs_load(f);
-	return rc == 1 && !was ? 0 : rc;
+	if (rc < 0)
+		return -1;
+	bool changed = f->changed || (rc == 1 && was);
+	f->changed = false;
+	return changed;
 }
 
 /* The interface whose connected prefix covers nh (longest match), or 0. */
@@ -232,11 +264,20 @@ static unsigned resolve(struct fib *f, struct in_addr nh)
 		/* A tunnel interface may have come up since: re-read once per commit.
 		 * The dump shares the socket, so queued requests go first. */
 		f->refreshed = true;
-		if (fib_send(f) < 0 || addrs_load(f) < 0)
+		int rc;
+		if (fib_send(f) < 0 || (rc = addrs_load(f)) < 0)
 			return 0;
+		/* Others may depend on what changed: the next check says so. */
+		if (rc == 1)
+			f->changed = true;
 		ifi = resolve_once(f, nh);
 	}
 	return ifi;
+}
+
+bool fib_nh_resolvable(struct fib *f, struct in_addr nh)
+{
+	return resolve(f, nh) != 0;
 }
 
 /* ---- batched writes ---- */

@@ -28,7 +28,7 @@ struct fib *fib_open(void);
 void fib_close(struct fib *f);
 
 /* Queues dst/len via nh[0..n) (n >= 1). Returns how many next hops resolved to an
- * interface and went into the request; 0 means nothing was queued (the caller
+ * interface that is up and went into the request; 0 means nothing was queued (the caller
  * deletes the route instead), -1 on a local failure. */
 int fib_replace(struct fib *f, struct in_addr dst, uint8_t len, const struct in_addr *nh, size_t n);
 int fib_delete(struct fib *f, struct in_addr dst, uint8_t len);
@@ -50,11 +50,17 @@ void fib_failures(struct fib *f, void (*fn)(void *ctx, const struct fib_failure 
  * and exit). Returns the number deleted or -1. */
 int fib_flush_proto(struct fib *f);
 
+/* Whether nh is covered by the connected prefix of an interface that is up (the
+ * test fib_replace applies to each next hop; cached addresses, re-read on a miss at
+ * most once per commit). */
+bool fib_nh_resolvable(struct fib *f, struct in_addr nh);
+
 /* Forgets the cached interface addresses (they are re-read on the next miss too). */
 void fib_addr_invalidate(struct fib *f);
-/* Re-reads the interface addresses: 1 when they changed since the last read (an
- * interface went, came back with a new index, was renumbered: every route written
- * through the old set must be written again), 0 when not, -1 on failure. */
+/* Re-reads the interface addresses (of interfaces that are up): 1 when they changed
+ * since the last check (an interface went down or away, came back with a new index,
+ * was renumbered: every route written through the old set must be written again and
+ * next-hop resolvability decided again), 0 when not, -1 on failure. */
 int fib_addr_check(struct fib *f);
 
 #endif

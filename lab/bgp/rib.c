@@ -208,6 +208,37 @@ static void batch_end(struct rib *rib, int64_t now)
 	rib_gc(rib);
 }
 
+void rib_set_resolver(struct rib *rib, rib_resolve_fn fn, void *ctx)
+{
+	rib->resolve = fn;
+	rib->resolve_ctx = ctx;
+	rib->nh_gen++;
+}
+
+void rib_recheck_nexthops(struct rib *rib, int64_t now)
+{
+	rib->nh_gen++;
+	if (rib->nh_gen == 0) /* 0 marks a set never asked */
+		rib->nh_gen = 1;
+	for (size_t b = 0; b < rib->nbuckets; b++)
+		for (struct rib_entry *e = rib->buckets[b]; e; e = e->hnext) {
+			if (!e->paths || e->paths->peer == RIB_PEER_LOCAL)
+				continue;
+			struct rib_nhset old;
+			rib_entry_nexthops(e, &old);
+			rib_entry_changed(rib, e, &old, now);
+		}
+	rib_out_flush(rib);
+}
+
+void rib_resolve_changed(struct rib *rib, int64_t now)
+{
+	rib_recheck_nexthops(rib, now);
+	if (rib->delay_ns == 0)
+		rib_run_timers(rib, now);
+	rib_gc(rib);
+}
+
 static int originate(struct rib *rib, const struct bgp_prefix *nets, size_t n)
 {
 	struct bgp_attrs a;
@@ -256,6 +287,7 @@ struct rib *rib_new_params(const struct rib_params *p, const struct rib_ops *ops
 	rib->ops = ops;
 	rib->ctx = ctx;
 	rib->journal_fd = -1;
+	rib->nh_gen = 1;
 	json_init(&rib->jbuf);
 	rib->n_peers = p->n_peers;
 	rib_pool_init(&rib->entry_pool,

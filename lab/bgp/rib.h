@@ -80,6 +80,18 @@ int rib_update(struct rib *rib, uint32_t peer, const struct bgp_update *u, int64
 /* The peer sent ROUTE-REFRESH: re-send its whole Adj-RIB-Out (then End-of-RIB). */
 int rib_route_refresh(struct rib *rib, uint32_t peer);
 
+/* Next-hop resolvability (RFC 4271 s9.1.2.1, s9.1.2(a)): a path whose NEXT_HOP
+ * cannot be resolved takes no part in the decision process (it stays in the
+ * Adj-RIB-In). With a FIB, resolvable means covered by the connected prefix of an
+ * interface that is up in this namespace (fib_nh_resolvable); the interfaces are
+ * re-read once a second by rib_run_timers and every prefix is decided again when
+ * they changed. Without a FIB every next hop resolves, unless a resolver is set
+ * here (tests: a fake one). After what fn answers changed, call
+ * rib_resolve_changed: decisions, Adj-RIB-Out and FIB scheduling follow. */
+typedef bool (*rib_resolve_fn)(void *ctx, struct in_addr nh);
+void rib_set_resolver(struct rib *rib, rib_resolve_fn fn, void *ctx);
+void rib_resolve_changed(struct rib *rib, int64_t now);
+
 /* Route programming delay: the earliest instant at which rib_run_timers has work,
  * or INT64_MAX when nothing is pending. */
 int64_t rib_next_timer_ns(const struct rib *rib);

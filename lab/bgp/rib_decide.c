@@ -13,6 +13,7 @@
  * advertised. */
 #include <arpa/inet.h>
 
+#include "fib.h"
 #include "rib_int.h"
 
 #define MAXC (RIB_MAX_PEERS + 1)
@@ -51,6 +52,21 @@ static int tie_cmp(const struct rib *rib, const struct rib_path *a, const struct
 	return aa < ab ? -1 : aa > ab;
 }
 
+/* s9.1.2(a): an unresolvable NEXT_HOP excludes the route. Interned sets share the
+ * answer; a new generation (the interfaces changed) asks again. */
+bool rib_nh_ok(struct rib *rib, struct rib_attr *ra)
+{
+	if (ra->nh_gen != rib->nh_gen) {
+		struct in_addr nh = ra->a.next_hop;
+		if (rib->resolve)
+			ra->nh_ok = rib->resolve(rib->resolve_ctx, nh);
+		else
+			ra->nh_ok = !rib->fib || fib_nh_resolvable(rib->fib, nh);
+		ra->nh_gen = rib->nh_gen;
+	}
+	return ra->nh_ok;
+}
+
 static size_t candidates(struct rib *rib, struct rib_entry *e, struct rib_path **c)
 {
 	size_t n = 0;
@@ -58,7 +74,7 @@ static size_t candidates(struct rib *rib, struct rib_entry *e, struct rib_path *
 		if (p->peer == RIB_PEER_LOCAL) {
 			c[0] = p;
 			return 1;
-		} else {
+		} else if (rib_nh_ok(rib, p->attr)) {
 			c[n++] = p;
 		}
 	if (n <= 1)

@@ -182,8 +182,12 @@ void rib_run_timers(struct rib *rib, int64_t now)
 	bool wrote = false;
 	if (rib->fib && now >= rib->next_addr_check) {
 		rib->next_addr_check = now + RIB_ADDR_CHECK_NS;
-		if (fib_addr_check(rib->fib) == 1)
+		if (fib_addr_check(rib->fib) == 1) {
+			/* Next hops may have become (un)resolvable: decide again (those
+			 * changes wait the programming delay), then repair the rest. */
+			rib_recheck_nexthops(rib, now);
 			resync(rib, now);
+		}
 	}
 	while (rib->qhead && rib->qhead->fib_due <= now) {
 		struct rib_entry *e = rib->qhead;

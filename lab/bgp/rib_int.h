@@ -34,6 +34,8 @@ struct rib_attr {
 	uint32_t refcnt;
 	uint32_t path_len;    /* bgp_as_path_length, cached for the decision process */
 	uint32_t neighbor_as; /* bgp_as_path_first: MED is compared within one AS */
+	uint32_t nh_gen;      /* rib->nh_gen when nh_ok was found (0: never) */
+	bool nh_ok;           /* NEXT_HOP resolvable (s9.1.2.1) */
 	struct rib_attr *hnext;
 };
 
@@ -137,6 +139,10 @@ struct rib {
 
 	struct fib *fib;
 	int64_t next_addr_check; /* interface addresses re-read once a second */
+	/* next-hop resolvability: answers cached per attribute set, for one generation */
+	rib_resolve_fn resolve;
+	void *resolve_ctx;
+	uint32_t nh_gen;
 	int journal_fd;
 	struct json jbuf;
 };
@@ -157,8 +163,10 @@ int rib_import(struct rib *rib, uint32_t peer, const struct bgp_attrs *a, struct
 int rib_export(struct rib *rib, uint32_t peer, const struct rib_entry *e, struct rib_attr **out);
 void rib_export_cache_clear(struct rib *rib, struct rib_peer *p);
 
-/* rib_decide.c: reorders e->paths and sets e->nbest. */
+/* rib_decide.c: reorders e->paths and sets e->nbest. Paths whose next hop does not
+ * resolve are not candidates (they go after the ECMP set). */
 void rib_decide(struct rib *rib, struct rib_entry *e);
+bool rib_nh_ok(struct rib *rib, struct rib_attr *ra);
 
 /* rib.c */
 struct rib_entry *rib_entry_get(struct rib *rib, struct in_addr addr, uint8_t len, bool create);
@@ -174,6 +182,9 @@ void rib_entry_nexthops(const struct rib_entry *e, struct rib_nhset *out);
 void rib_entry_changed(struct rib *rib, struct rib_entry *e, const struct rib_nhset *old,
                        int64_t now);
 void rib_gc(struct rib *rib);
+/* Decides every prefix again after resolvability changed and sends what changed to
+ * the peers (the FIB writes wait in the queue: the caller runs it). */
+void rib_recheck_nexthops(struct rib *rib, int64_t now);
 void rib_gc_add(struct rib *rib, struct rib_entry *e);
 bool rib_is_ibgp(const struct rib *rib, uint32_t peer);
 

@@ -56,7 +56,8 @@ static int no_send(void *ctx, uint32_t peer, const struct bgp_update *u)
 
 /* The RIB over the real FIB: a learnt route is written, survives its interface
  * being re-created (new index: the kernel drops the route, the RIB writes it again
- * within a second), and goes with its session and on exit. */
+ * within a second), has no best path while its interface is down, and goes with its
+ * session and on exit. */
 static void rib_part(void)
 {
 	static const struct rib_ops ops = {.send_update = no_send};
@@ -96,6 +97,23 @@ static void rib_part(void)
 	CHECK(strstr(routes("proto bgp"),
 	             "\"dst\":\"192.0.2.0/24\",\"gateway\":\"10.99.0.2\",\"dev\":\"v0\"") != NULL);
 
+	/* its interface set down: the next hop no longer resolves, so the route has
+	 * no best path (RFC 4271 s9.1.2.1) until the interface is up again */
+	struct rib_stats st;
+	snprintf(cmd, sizeof(cmd), "ip -n %s link set v0 down", ns);
+	CHECK_INT(system(cmd), 0);
+	rib_run_timers(rib, now + 2200 * NS_PER_MS);
+	rib_stats(rib, &st);
+	CHECK_INT(st.prefixes, 0);
+	CHECK_INT(st.fib_installed, 0);
+	snprintf(cmd, sizeof(cmd), "ip -n %s link set v0 up", ns);
+	CHECK_INT(system(cmd), 0);
+	rib_run_timers(rib, now + 3300 * NS_PER_MS);
+	rib_stats(rib, &st);
+	CHECK_INT(st.prefixes, 1);
+	CHECK(strstr(routes("proto bgp"),
+	             "\"dst\":\"192.0.2.0/24\",\"gateway\":\"10.99.0.2\",\"dev\":\"v0\"") != NULL);
+
 	/* a write the kernel refuses (a broadcast address as gateway) is not counted
 	 * as installed */
 	struct bgp_update b;
@@ -106,16 +124,15 @@ static void rib_part(void)
 	bgp_as_path_append(&b.attrs.as_path, BGP_AS_SEQUENCE, &as, 1);
 	b.attrs.next_hop = ip("10.99.0.255");
 	bgp_prefixes_add(&b.nlri, (struct bgp_prefix){.addr = ip("198.18.0.0"), .len = 15});
-	CHECK_INT(rib_update(rib, 0, &b, now + 1150 * NS_PER_MS), 0);
+	CHECK_INT(rib_update(rib, 0, &b, now + 3350 * NS_PER_MS), 0);
 	bgp_prefixes_free(&b.nlri);
 	bgp_attrs_free(&b.attrs);
-	struct rib_stats st;
 	rib_stats(rib, &st);
 	CHECK_INT(st.prefixes, 2);
 	CHECK_INT(st.fib_installed, 1);
 	CHECK(strstr(routes("proto bgp"), "198.18.0.0") == NULL);
 
-	rib_peer_down(rib, 0, now + 1200 * NS_PER_MS);
+	rib_peer_down(rib, 0, now + 3400 * NS_PER_MS);
 	CHECK_STR(routes("proto bgp"), "[]");
 	rib_free(rib);
 }

@@ -517,8 +517,72 @@ static void test_programming_delay(void)
 	unlink(jpath);
 }
 
+/* ---- next-hop resolvability (RFC 4271 s9.1.2(a), s9.1.2.1) ---- */
+
+static const char *fake_down; /* the one next hop the fake resolver refuses */
+
+static bool fake_resolve(void *ctx, struct in_addr nh)
+{
+	(void)ctx;
+	return !fake_down || nh.s_addr != ip(fake_down).s_addr;
+}
+
+#define Q "198.51.100.0/24"
+
+/* An unresolvable next hop excludes the route from the decision: the worse path
+ * wins, a prefix with no other path has no best and is not advertised; when the
+ * next hop resolves again the prefixes are decided again, and back. */
+static void test_unresolvable_next_hop(void)
+{
+	struct rib *rib = mk(1, 0, NULL);
+	fake_down = "10.0.1.1";
+	rib_set_resolver(rib, fake_resolve, NULL);
+	announce(rib, 1, A(P, "10.0.1.1", {65002}, 1, 0, -1, -1), 0);
+	announce(rib, 0, A(P, "10.0.0.1", {65001, 65009}, 2, 0, -1, -1), 0);
+	announce(rib, 1, A(Q, "10.0.1.1", {65002}, 1, 0, -1, -1), 0);
+	CHECK_INT(best_peer(rib, P), 0);
+	CHECK_INT(nbest(rib, Q), 0);
+	struct rib_nhset s;
+	rib_entry_nexthops(get(rib, P), &s);
+	CHECK(s.n == 1 && s.nh[0].s_addr == ip("10.0.0.1").s_addr);
+	CHECK_INT(sent_count(3, "A " P " path=[65001 65009]"), 1);
+	CHECK_INT(sent_count(3, "A " Q), 0);
+	struct rib_stats st;
+	rib_stats(rib, &st);
+	CHECK_INT(st.prefixes, 1);
+	CHECK_INT(st.fib_installed, 1);
+	CHECK_INT(st.peer_prefixes_in[1], 2); /* kept in the Adj-RIB-In */
+
+	/* resolvable now: both prefixes decided again */
+	clear_sent();
+	fake_down = NULL;
+	rib_resolve_changed(rib, 0);
+	CHECK_INT(best_peer(rib, P), 1);
+	CHECK_INT(best_peer(rib, Q), 1);
+	CHECK_INT(sent_count(3, "A " P " path=[65002]"), 1);
+	CHECK_INT(sent_count(3, "A " Q " path=[65002]"), 1);
+	rib_stats(rib, &st);
+	CHECK_INT(st.prefixes, 2);
+	CHECK_INT(st.fib_installed, 2);
+
+	/* and gone again: Q withdrawn, P back on the other path */
+	clear_sent();
+	fake_down = "10.0.1.1";
+	rib_resolve_changed(rib, 0);
+	CHECK_INT(best_peer(rib, P), 0);
+	CHECK_INT(nbest(rib, Q), 0);
+	CHECK_INT(sent_count(3, "W " Q), 1);
+	CHECK_INT(sent_count(3, "A " P " path=[65001 65009]"), 1);
+	rib_stats(rib, &st);
+	CHECK_INT(st.prefixes, 1);
+	CHECK_INT(st.fib_installed, 1);
+	fake_down = NULL;
+	rib_free(rib);
+}
+
 int main(void)
 {
+	test_unresolvable_next_hop();
 	test_decision();
 	test_ecmp();
 	test_max_paths_cut();
