@@ -2,16 +2,15 @@
  * its control socket (<lab dir>/<node>/bgpd.sock, request `show`, docs/bgpd.md).
  * --json prints the daemon's answer as is; the table is drawn from the same JSON
  * through a small reader, so both views always agree. */
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
+#include "bgp_svc/bgp_svc.h"
 #include "cli/commands.h"
+#include "cli/node_args.h"
 #include "common/err.h"
 #include "run/run.h"
 
@@ -187,45 +186,16 @@ static void fmt_num(const struct jv *v, char *buf, size_t len)
 
 /* ---- talking to the daemon ---- */
 
+/* One request on the speaker's control socket, as the bgp service asks it. */
 static int query(const char *sock, const char *req, char **out)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	if (strlen(sock) >= sizeof(sa.sun_path))
-		return lab_err(LAB_EXIT_USAGE, "control socket path too long: %s", sock);
-	strcpy(sa.sun_path, sock);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int e = errno;
-		if (fd >= 0)
-			close(fd);
-		return lab_err_errno(LAB_EXIT_FAIL, e,
-				     "cannot reach the BGP speaker at %s (is the lab up and does "
-				     "the node run labctl-bgpd?)", sock);
-	}
-	size_t cap = 65536, len = 0;
-	char *buf = malloc(cap);
-	ssize_t n;
-	if (!buf || write(fd, req, strlen(req)) < 0) {
-		free(buf);
-		close(fd);
-		return lab_err(LAB_EXIT_FAIL, "control socket %s: write failed", sock);
-	}
-	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
-		len += (size_t)n;
-		if (len + 1 == cap) {
-			char *q = realloc(buf, cap *= 2);
-			if (!q) {
-				free(buf);
-				close(fd);
-				return lab_err(LAB_EXIT_FAIL, "out of memory");
-			}
-			buf = q;
-		}
-	}
-	close(fd);
-	buf[len] = 0;
-	*out = buf;
-	return 0;
+	if (bgp_svc_bgpd_request(sock, req, out) == 0)
+		return 0;
+	char why[512];
+	snprintf(why, sizeof(why), "%s", lab_err_msg());
+	return lab_err(LAB_EXIT_FAIL,
+		       "cannot reach the BGP speaker at %s (is the lab up and does the node run "
+		       "labctl-bgpd?): %s", sock, why);
 }
 
 static void print_table(const struct jv *root)
@@ -306,24 +276,11 @@ static int usage(FILE *f, int code)
 
 int cmd_bgp(int argc, char **argv)
 {
-	bool json = false;
-	const char *lab = NULL, *node = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = true;
-		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-			return usage(stdout, LAB_EXIT_OK);
-		else if (argv[i][0] == '-')
-			return usage(stderr, LAB_EXIT_USAGE);
-		else if (!lab)
-			lab = argv[i];
-		else if (!node)
-			node = argv[i];
-		else
-			return usage(stderr, LAB_EXIT_USAGE);
-	}
-	if (!lab || !node)
-		return usage(stderr, LAB_EXIT_USAGE);
+	bool json;
+	const char *lab, *node;
+	int a = node_args_parse(argc, argv, usage, &lab, &node, &json);
+	if (a >= 0)
+		return a;
 	if (run_require_privilege("labctl bgp") < 0)
 		return lab_err_report();
 	struct run_lab l;
@@ -336,7 +293,7 @@ int cmd_bgp(int argc, char **argv)
 		return lab_err_report();
 	snprintf(sock, sizeof(sock), "%s/bgpd.sock", dir);
 	char *resp = NULL;
-	if (query(sock, "show\n", &resp) < 0)
+	if (query(sock, "show", &resp) < 0)
 		return lab_err_report();
 	if (json) {
 		fputs(resp, stdout);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/node_args.h"
 #include "common/err.h"
 #include "common/json.h"
 #include "ipsec/report.h"
@@ -50,24 +51,11 @@ static void print_end(const struct topo *t, uint32_t tunnel, int side,
 
 int cmd_ipsec(int argc, char **argv)
 {
-	bool json = false;
-	const char *lab = NULL, *node = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = true;
-		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-			return usage(stdout, LAB_EXIT_OK);
-		else if (argv[i][0] == '-')
-			return usage(stderr, LAB_EXIT_USAGE);
-		else if (!lab)
-			lab = argv[i];
-		else if (!node)
-			node = argv[i];
-		else
-			return usage(stderr, LAB_EXIT_USAGE);
-	}
-	if (!lab || !node)
-		return usage(stderr, LAB_EXIT_USAGE);
+	bool json;
+	const char *lab, *node;
+	int a = node_args_parse(argc, argv, usage, &lab, &node, &json);
+	if (a >= 0)
+		return a;
 
 	struct run_lab l;
 	struct topo *t = NULL;

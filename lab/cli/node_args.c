@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/err.h"
 #include "netns/netns.h"
@@ -22,4 +23,28 @@ int node_args_enter(const char *lab, const char *node, struct run_lab *l)
 	setenv("LABCTL_LAB", lab, 1);
 	setenv("LABCTL_NODE", node, 1);
 	return 0;
+}
+
+int node_args_parse(int argc, char **argv, int (*usage)(FILE *f, int code), const char **lab,
+		    const char **node, bool *json)
+{
+	*lab = *node = NULL;
+	*json = false;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			*json = true;
+		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return usage(stdout, LAB_EXIT_OK);
+		else if (argv[i][0] == '-')
+			return usage(stderr, LAB_EXIT_USAGE);
+		else if (!*lab)
+			*lab = argv[i];
+		else if (!*node)
+			*node = argv[i];
+		else
+			return usage(stderr, LAB_EXIT_USAGE);
+	}
+	if (!*lab || !*node)
+		return usage(stderr, LAB_EXIT_USAGE);
+	return -1;
 }
