@@ -104,6 +104,22 @@ void ld_links(struct ld *l, const struct ynode *links);
 void ld_tunnels(struct ld *l, const struct ynode *tunnels);
 void ld_probes(struct ld *l, const struct ynode *probes);
 
+/* load_key.c: pre-shared keys. Where the key of a tunnel or of one end goes. */
+struct ld_keyref {
+	char **psk, **psk_file;
+	size_t *span_off, *span_len;
+};
+/* psk or psk_file of mapping v (a tunnel or a tunnel end; `who` names it in
+ * messages): 1 when one was given and stored, 0 when neither was written, -1 on a
+ * problem (reported). */
+int ld_key(struct ld *l, const struct ynode *v, const char *who, struct ld_keyref k);
+/* Gives each end without a key of its own a copy of the tunnel's (tkey, ekey: what
+ * ld_key returned for the tunnel and for each end) and reports a tunnel, or an end,
+ * left without one. ends (the sequence of two) is only read when a key is missing
+ * in one end; NULL when there are no ends to blame. */
+void ld_end_keys(struct ld *l, struct topo_tunnel *tun, const struct ynode *v,
+		 const struct ynode *ends, int tkey, const int ekey[2]);
+
 /* validate.c: everything that needs the whole model. */
 void topo_validate(struct ld *l);
 /* reach.c: tunnel endpoints reach each other by static routes. */

@@ -142,6 +142,15 @@ out:
 	return -1;
 }
 
+static void free_key(char *psk, char *psk_file)
+{
+	if (psk) {
+		explicit_bzero(psk, strlen(psk));
+		free(psk);
+	}
+	free(psk_file);
+}
+
 void topo_free(struct topo *t)
 {
 	if (!t)
@@ -157,11 +166,10 @@ void topo_free(struct topo *t)
 		}
 	}
 	for (size_t i = 0; t->tunnels && i < t->n_tunnels; i++) {
-		if (t->tunnels[i].psk) {
-			explicit_bzero(t->tunnels[i].psk, strlen(t->tunnels[i].psk));
-			free(t->tunnels[i].psk);
-		}
-		free(t->tunnels[i].psk_file);
+		struct topo_tunnel *tun = &t->tunnels[i];
+		free_key(tun->psk, tun->psk_file);
+		for (int e = 0; e < 2; e++)
+			free_key(tun->end[e].psk, tun->end[e].psk_file);
 	}
 	free(t->nodes);
 	free(t->links);

@@ -3,19 +3,15 @@
  * dangling reference is reported where it was written. */
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "topo/internal.h"
 
 static const char *const tunnel_keys[] = {"psk", "psk_file", "ike", "ends", NULL};
-static const char *const end_keys[] = {"node", "uplink", "interface", "inside", "ike", NULL};
+static const char *const end_keys[] = {"node", "uplink", "interface", "inside", "ike",
+				       "psk", "psk_file", NULL};
 static const char *const ike_keys[] = {"version", "proposal", "esp", "lifetime",
 				       "child_lifetime", "dpd", "nat_traversal", NULL};
 static const char *const probe_keys[] = {"from", "to", "from_address", "to_address",
@@ -169,8 +165,9 @@ static void ld_ike(struct ld *l, const struct ynode *v, struct topo_ike *ike)
 		       ike->child_lifetime_ms);
 }
 
-static void ld_tunnel_end(struct ld *l, struct topo_tunnel *tun, int e, const struct ynode *v,
-			  const struct topo_ike *base)
+/* Returns what ld_key said about the end's own key (-1 also when v is no mapping). */
+static int ld_tunnel_end(struct ld *l, struct topo_tunnel *tun, int e, const struct ynode *v,
+			 const struct topo_ike *base)
 {
 	struct topo_tunnel_end *end = &tun->end[e];
 	struct topo *t = l->t;
@@ -178,8 +175,13 @@ static void ld_tunnel_end(struct ld *l, struct topo_tunnel *tun, int e, const st
 	strcpy(end->ifname, "ipsec0");
 	end->node = end->uplink = TOPO_NONE;
 	if (!ld_map(l, v, "tunnel end"))
-		return;
+		return -1;
 	ld_keys(l, v, "tunnel end", end_keys);
+	char who[TOPO_NAME_MAX + 32];
+	snprintf(who, sizeof(who), "end %d of tunnel '%s'", e + 1, tun->name);
+	int key = ld_key(l, v, who,
+			 (struct ld_keyref){&end->psk, &end->psk_file, &end->psk_file_span_off,
+					    &end->psk_file_span_len});
 	const struct ynode *x;
 	if ((x = ymap_get(v, "ike")))
 		ld_ike(l, x, &end->ike); /* this end's differences */
@@ -191,22 +193,22 @@ static void ld_tunnel_end(struct ld *l, struct topo_tunnel *tun, int e, const st
 		ld_prefix(l, x, "inside", false, &end->inside);
 	if (!(x = ymap_get(v, "node"))) {
 		ld_err(l, v->pos, "tunnel end without 'node'; expected a gateway node");
-		return;
+		return key;
 	}
 	end->node = ld_node_ref(l, x, "tunnel end node");
 	if (end->node == TOPO_NONE)
-		return;
+		return key;
 	const struct topo_node *nd = &t->nodes[end->node];
 	if (nd->role != TOPO_ROLE_GATEWAY)
 		ld_err(l, x->pos, "tunnel end node '%s' has role %s; expected a node with role gateway",
 		       nd->name, topo_role_name(nd->role));
 	if (!(x = ymap_get(v, "uplink"))) {
 		ld_err(l, v->pos, "tunnel end without 'uplink'; expected the interface holding the public address");
-		return;
+		return key;
 	}
 	char ifname[TOPO_IFNAME_MAX];
 	if (!ld_ifname(l, x, "uplink", ifname))
-		return;
+		return key;
 	end->uplink = ld_iface_ref(l, x, end->node, ifname, "uplink");
 	if (end->uplink != TOPO_NONE && !nd->ifaces[end->uplink].addr.len)
 		ld_err(l, x->pos, "uplink '%s' of node '%s' has no address; expected an interface with the IKE address",
@@ -214,77 +216,7 @@ static void ld_tunnel_end(struct ld *l, struct topo_tunnel *tun, int e, const st
 	if (topo_iface_index(nd, end->ifname) != TOPO_NONE)
 		ld_err(l, v->pos, "tunnel interface '%s' is also an interface of node '%s'; expected a name of its own",
 		       end->ifname, nd->name);
-}
-
-static void ld_psk(struct ld *l, struct topo_tunnel *tun, const struct ynode *v)
-{
-	const struct ynode *psk = ymap_get(v, "psk"), *file = ymap_get(v, "psk_file");
-	if (psk && file) {
-		ld_err(l, ymap_key(v, "psk_file")->pos, "tunnel '%s' has both psk and psk_file; expected one of them",
-		       tun->name);
-		return;
-	}
-	if (!psk && !file) {
-		ld_err(l, v->pos, "tunnel '%s' has neither psk nor psk_file; expected one of them",
-		       tun->name);
-		return;
-	}
-	if (psk) {
-		/* never echo the key itself in a message */
-		if (psk->kind != YNODE_SCALAR || ynode_is_null(psk) || strlen(psk->str) > 255) {
-			ld_err(l, psk->pos, "psk is not a string of 1..255 characters; expected the pre-shared key");
-			return;
-		}
-		ld_strdup(l, psk, "psk", &tun->psk);
-		return;
-	}
-	if (!ld_scalar(l, file, "psk_file"))
-		return;
-	char *path;
-	if (file->str[0] == '/') {
-		path = strdup(file->str);
-	} else {
-		/* remember where the value is, so a copy of the file can say where the
-		 * key is without depending on the directory it is copied to */
-		size_t a = ld_offset(l, file->pos), b = ld_offset(l, file->end);
-		if (a == (size_t)-1 || b == (size_t)-1 || b <= a) {
-			ld_err(l, file->pos, "cannot locate psk_file '%s' in the text; expected an absolute path here",
-			       file->str);
-			return;
-		}
-		tun->psk_file_span_off = a;
-		tun->psk_file_span_len = b - a;
-		/* absolute, so the path means the same from any working directory */
-		const char *slash = strrchr(l->file, '/');
-		char *dir = slash ? strndup(l->file, (size_t)(slash - l->file) + (slash == l->file))
-				  : strdup(".");
-		char *abs = dir ? realpath(dir, NULL) : NULL;
-		if (asprintf(&path, "%s/%s", abs ? abs : dir ? dir : ".", file->str) < 0)
-			path = NULL;
-		free(abs);
-		free(dir);
-	}
-	if (!path) {
-		ld_err(l, file->pos, "out of memory");
-		return;
-	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0) {
-		ld_err(l, file->pos, "psk_file '%s' cannot be read (%s); expected a readable file holding the key",
-		       path, strerror(errno));
-		free(path);
-		return;
-	}
-	if (fstat(fd, &st) == 0 && (st.st_mode & 077)) {
-		ld_err(l, file->pos, "psk_file '%s' has mode %04o; expected 0600 or 0400 (a key must not be readable by others)",
-		       path, (unsigned)(st.st_mode & 07777));
-		close(fd);
-		free(path);
-		return;
-	}
-	close(fd);
-	tun->psk_file = path;
+	return key;
 }
 
 void ld_tunnels(struct ld *l, const struct ynode *tunnels)
@@ -309,15 +241,19 @@ void ld_tunnels(struct ld *l, const struct ynode *tunnels)
 		char ctx[64];
 		snprintf(ctx, sizeof(ctx), "tunnel '%s'", tun->name);
 		ld_keys(l, v, ctx, tunnel_keys);
-		ld_psk(l, tun, v);
+		int tkey = ld_key(l, v, ctx,
+				  (struct ld_keyref){&tun->psk, &tun->psk_file, &tun->psk_file_span_off,
+						     &tun->psk_file_span_len});
 		const struct ynode *ends = ymap_get(v, "ends");
-		if (!ends) {
-			ld_err(l, v->pos, "tunnel '%s' without 'ends'; expected two tunnel ends", tun->name);
-			continue;
-		}
-		if (ends->kind != YNODE_SEQ || ends->n != 2) {
-			ld_err(l, ends->pos, "'ends' of tunnel '%s' is not a sequence of two; expected exactly two tunnel ends",
-			       tun->name);
+		if (!ends || ends->kind != YNODE_SEQ || ends->n != 2) {
+			if (!ends)
+				ld_err(l, v->pos, "tunnel '%s' without 'ends'; expected two tunnel ends",
+				       tun->name);
+			else
+				ld_err(l, ends->pos, "'ends' of tunnel '%s' is not a sequence of two; expected exactly two tunnel ends",
+				       tun->name);
+			if (!tkey) /* the ends cannot have keys of their own */
+				ld_end_keys(l, tun, v, NULL, 0, (const int[2]){0, 0});
 			continue;
 		}
 		/* strongSwan's defaults where the file says nothing (swanctl.conf(5)) */
@@ -327,8 +263,10 @@ void ld_tunnels(struct ld *l, const struct ynode *tunnels)
 		const struct ynode *ike = ymap_get(v, "ike");
 		if (ike)
 			ld_ike(l, ike, &base);
+		int ekey[2];
 		for (int e = 0; e < 2; e++)
-			ld_tunnel_end(l, tun, e, ends->vals[e], &base);
+			ekey[e] = ld_tunnel_end(l, tun, e, ends->vals[e], &base);
+		ld_end_keys(l, tun, v, ends, tkey, ekey);
 		if (tun->end[0].node != TOPO_NONE && tun->end[0].node == tun->end[1].node)
 			ld_err(l, ends->pos, "both ends of tunnel '%s' are on node '%s'; expected two gateways",
 			       tun->name, t->nodes[tun->end[0].node].name);

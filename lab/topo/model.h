@@ -129,13 +129,23 @@ struct topo_tunnel_end {
 	char ifname[TOPO_IFNAME_MAX]; /* route-based tunnel interface, e.g. "ipsec0" */
 	struct topo_prefix inside;   /* 169.254.21.1/30 */
 	struct topo_ike ike;         /* per end: a fault may make the ends disagree */
+	/* This end's pre-shared key: its own (`psk` or `psk_file` in the end) or a copy
+	 * of the tunnel's. Exactly one is set. Real clouds configure the key on each
+	 * side separately, which is how keys come to differ. Never print the key. */
+	char *psk;
+	char *psk_file; /* absolute */
+	/* Where this end's own psk_file value is in topo.source, when written as a
+	 * relative path (see topo_tunnel); 0 when inherited or absolute. */
+	size_t psk_file_span_off, psk_file_span_len;
 };
 
 struct topo_tunnel {
 	char name[TOPO_NAME_MAX];
 	struct topo_tunnel_end end[2];
-	/* Exactly one of these is set. The key itself is held only in memory and only
-	 * ever written to 0600 files or sent over VICI; never print it. */
+	/* The key both ends use unless they have their own (topo_tunnel_end.psk): at
+	 * most one of these is set, none when both ends have their own. The key itself
+	 * is held only in memory and only ever written to 0600 files or sent over
+	 * VICI; never print it. */
 	char *psk;
 	char *psk_file; /* resolved relative to the topology file's directory */
 	struct topo_pos pos;

@@ -124,34 +124,36 @@ int topo_resolve_path(const char *name_or_file, char *out, size_t outlen)
 		       TOPO_DATADIR);
 }
 
-int topo_tunnel_psk(const struct topo *t, const struct topo_tunnel *tun, char *buf, size_t len)
+int topo_tunnel_end_psk(const struct topo *t, const struct topo_tunnel *tun, int end, char *buf,
+			size_t len)
 {
-	(void)t;
-	if (tun->psk) {
-		size_t n = strlen(tun->psk);
+	const struct topo_tunnel_end *e = &tun->end[end ? 1 : 0];
+	const char *node = e->node < t->n_nodes ? t->nodes[e->node].name : "?";
+	if (e->psk) {
+		size_t n = strlen(e->psk);
 		if (n >= len)
-			return lab_err(LAB_EXIT_FAIL, "the pre-shared key of tunnel '%s' is longer than %zu bytes",
-				       tun->name, len - 1);
-		memcpy(buf, tun->psk, n + 1);
+			return lab_err(LAB_EXIT_FAIL, "the pre-shared key of tunnel '%s' on %s is longer than %zu bytes",
+				       tun->name, node, len - 1);
+		memcpy(buf, e->psk, n + 1);
 		return 0;
 	}
-	if (!tun->psk_file)
-		return lab_err(LAB_EXIT_USAGE, "tunnel '%s' has no pre-shared key", tun->name);
+	if (!e->psk_file)
+		return lab_err(LAB_EXIT_USAGE, "tunnel '%s' has no pre-shared key on %s", tun->name, node);
 	char *data = NULL;
 	size_t n = 0;
-	if (read_file(tun->psk_file, &data, &n) < 0)
+	if (read_file(e->psk_file, &data, &n) < 0)
 		return lab_err_errno(LAB_EXIT_USAGE, errno, "cannot read psk_file %s of tunnel '%s'",
-				     tun->psk_file, tun->name);
+				     e->psk_file, tun->name);
 	size_t keylen = n;
 	while (keylen && (data[keylen - 1] == '\n' || data[keylen - 1] == '\r'))
 		keylen--;
 	int ret = 0;
 	if (!keylen)
 		ret = lab_err(LAB_EXIT_USAGE, "psk_file %s of tunnel '%s' is empty; expected the key on one line",
-			      tun->psk_file, tun->name);
+			      e->psk_file, tun->name);
 	else if (keylen >= len || memchr(data, '\0', keylen))
 		ret = lab_err(LAB_EXIT_USAGE, "psk_file %s of tunnel '%s' is not a key of at most %zu bytes on one line",
-			      tun->psk_file, tun->name, len - 1);
+			      e->psk_file, tun->name, len - 1);
 	else {
 		memcpy(buf, data, keylen);
 		buf[keylen] = '\0';
@@ -159,4 +161,9 @@ int topo_tunnel_psk(const struct topo *t, const struct topo_tunnel *tun, char *b
 	explicit_bzero(data, n);
 	free(data);
 	return ret;
+}
+
+int topo_tunnel_psk(const struct topo *t, const struct topo_tunnel *tun, char *buf, size_t len)
+{
+	return topo_tunnel_end_psk(t, tun, 0, buf, len);
 }

@@ -59,8 +59,13 @@ int topo_apply_time_scale(struct topo *t, double f);
  * model. `labctl up` keeps this copy as <lab dir>/topology.yaml. 0, or -1 with lab_err. */
 int topo_copy_file(const struct topo *t, const char *dst);
 
-/* Reads the pre-shared key of a tunnel (inline or from its file) into buf.
- * 0 or -1 with lab_err set. Caller wipes buf (explicit_bzero) after use. */
+/* Reads the pre-shared key that one end of a tunnel (end 0 or 1) uses, inline or from
+ * its file, into buf: the end's own or the tunnel's. The two differ only when the
+ * topology gives the ends different keys (a mismatch). 0 or -1 with lab_err set.
+ * Caller wipes buf (explicit_bzero) after use. */
+int topo_tunnel_end_psk(const struct topo *t, const struct topo_tunnel *tun, int end, char *buf,
+			size_t len);
+/* The key of end 0: the tunnel's, when the ends share one. */
 int topo_tunnel_psk(const struct topo *t, const struct topo_tunnel *tun, char *buf, size_t len);
 
 /* Writes the topology as a Graphviz graph: nodes shaped by role (host box, router

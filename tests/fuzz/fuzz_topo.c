@@ -40,12 +40,13 @@ static void check_model(const struct topo *t)
 				abort();
 		}
 	for (size_t i = 0; i < t->n_tunnels; i++) {
-		if (!t->tunnels[i].psk == !t->tunnels[i].psk_file)
+		/* at most one key for the tunnel, exactly one per end */
+		if (t->tunnels[i].psk && t->tunnels[i].psk_file)
 			abort();
 		for (int e = 0; e < 2; e++) {
 			const struct topo_tunnel_end *x = &t->tunnels[i].end[e];
 			if (x->node >= t->n_nodes || x->uplink >= t->nodes[x->node].n_ifaces ||
-			    t->nodes[x->node].role != TOPO_ROLE_GATEWAY)
+			    t->nodes[x->node].role != TOPO_ROLE_GATEWAY || !x->psk == !x->psk_file)
 				abort();
 		}
 	}
