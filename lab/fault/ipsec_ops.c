@@ -66,15 +66,8 @@ static int load_end(const struct lab_view *v, struct ipsec_vici *vc, const struc
 	if (ipsec_backend_load(&v->run, &b) < 0)
 		return -1;
 	struct vmsg m;
-	if (with_secret) {
-		char psk[256];
-		if (topo_tunnel_end_psk(t, &t->tunnels[ti], side, psk, sizeof(psk)) < 0)
-			return -1;
-		int built = ipsec_msg_load_shared(t, ti, side, psk, &m);
-		explicit_bzero(psk, sizeof(psk));
-		if (call(vc, &m, built) < 0)
-			return -1;
-	}
+	if (with_secret && call(vc, &m, ipsec_msg_load_end_key(t, ti, side, &m)) < 0)
+		return -1;
 	return call(vc, &m, ipsec_msg_load_conn(t, ti, side, b, &m));
 }
 

@@ -65,6 +65,9 @@ int ipsec_msg_load_conn(const struct topo *t, uint32_t tunnel, int side,
 			enum ipsec_backend b, struct vmsg *m);
 int ipsec_msg_load_shared(const struct topo *t, uint32_t tunnel, int side, const char *psk,
 			  struct vmsg *m);
+/* load-shared with the key of that end (its own or the tunnel's: a topology may give
+ * the two ends different keys), read from the topology and wiped after use. */
+int ipsec_msg_load_end_key(const struct topo *t, uint32_t tunnel, int side, struct vmsg *m);
 int ipsec_msg_initiate(const char *name, uint32_t timeout_ms, struct vmsg *m);
 int ipsec_msg_terminate(const char *name, struct vmsg *m);
 

@@ -5,6 +5,7 @@
 
 #include "common/err.h"
 #include "ipsec/ipsec.h"
+#include "topo/topo.h"
 
 void ipsec_node_ends(const struct topo *t, uint32_t node, struct ipsec_node_ends *out)
 {
@@ -134,6 +135,17 @@ int ipsec_msg_load_shared(const struct topo *t, uint32_t tunnel, int side, const
 	vmsg_item(m, "%s", remote);
 	vmsg_list_end(m);
 	return vmsg_ok(m);
+}
+
+int ipsec_msg_load_end_key(const struct topo *t, uint32_t tunnel, int side, struct vmsg *m)
+{
+	char psk[256];
+	vmsg_init(m, "load-shared"); /* the caller frees it whatever happens */
+	if (topo_tunnel_end_psk(t, &t->tunnels[tunnel], side, psk, sizeof(psk)) < 0)
+		return -1;
+	int rc = ipsec_msg_load_shared(t, tunnel, side, psk, m);
+	explicit_bzero(psk, sizeof(psk));
+	return rc;
 }
 
 int ipsec_msg_initiate(const char *name, uint32_t timeout_ms, struct vmsg *m)

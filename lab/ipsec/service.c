@@ -190,13 +190,9 @@ static int load_end(struct lab_ctx *ctx, struct ipsec_vici *v, uint32_t tunnel, 
 {
 	const struct topo *t = ctx->topo;
 	const struct topo_tunnel *tun = &t->tunnels[tunnel];
-	char psk[256];
 	struct vmsg m;
 	/* this end's key: a topology may give the ends different ones (a mismatch) */
-	if (topo_tunnel_end_psk(t, tun, side, psk, sizeof(psk)) < 0)
-		return -1;
-	int rc = ipsec_msg_load_shared(t, tunnel, side, psk, &m);
-	explicit_bzero(psk, sizeof(psk));
+	int rc = ipsec_msg_load_end_key(t, tunnel, side, &m);
 	if (rc == 0)
 		rc = ipsec_vici_call(v, &m);
 	vmsg_free(&m);

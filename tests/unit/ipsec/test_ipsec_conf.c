@@ -166,6 +166,26 @@ int main(void)
 			found = true;
 	CHECK(found);
 	msg_golden("load-shared.txt", &m);
+	/* each gateway is given its own end's key: ends with different keys (a
+	 * mismatch written in a topology) load different secrets */
+	tun.end[0].psk = "ali-side-key";
+	tun.end[1].psk = "azure-side-key";
+	for (int side = 0; side < 2; side++) {
+		const char *want = side ? "azure-side-key" : "ali-side-key";
+		CHECK(ipsec_msg_load_end_key(&topo, 0, side, &m) == 0);
+		found = false;
+		for (size_t i = 0; i < m.n; i++)
+			if (m.v[i].value && m.v[i].secret && !strcmp(m.v[i].name, "data"))
+				found = !strcmp(m.v[i].value, want);
+		CHECK(found);
+		text = vmsg_render(&m);
+		CHECK(text && !strstr(text, "side-key"));
+		free(text);
+		vmsg_free(&m);
+	}
+	tun.end[0].psk = tun.end[1].psk = NULL;
+	CHECK(ipsec_msg_load_end_key(&topo, 0, 1, &m) == -1); /* no key: an error, not "" */
+	vmsg_free(&m);
 	CHECK(ipsec_msg_initiate("tun0", 3000, &m) == 0);
 	msg_golden("initiate.txt", &m);
 
