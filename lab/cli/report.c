@@ -1,4 +1,5 @@
-/* labctl report LAB: the failover report rebuilt from the lab's journals alone. */
+/* labctl report LAB | --dir DIR: the failover report rebuilt from the journals
+ * alone, of a running lab or of one kept by `labctl down --keep`. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -14,12 +15,13 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: labctl report LAB [--json FILE] [--svg FILE] [--run N]\n"
+		"usage: labctl report LAB|--dir DIR [--json FILE] [--svg FILE] [--run N]\n"
 		"\n"
 		"Builds the failover report from the lab's journals (every node's\n"
 		"events.jsonl): one run per injected fault, its timeline, the outage of every\n"
 		"probe flow per direction and round trip, the predicted windows of every timer\n"
 		"model, the mechanism that ended the outage, and the article's 32-41 s.\n"
+		"  --dir DIR    read a lab kept by `labctl down LAB --keep DIR` (no LAB)\n"
 		"  --json FILE  also write the report as JSON (- for stdout, then no text)\n"
 		"  --svg FILE   draw the timeline of one run as SVG\n"
 		"  --run N      the run --svg draws (1-based; default: the last)\n");
@@ -27,11 +29,12 @@ static void usage(FILE *f)
 
 int cmd_report(int argc, char **argv)
 {
-	const char *json_path = NULL, *svg_path = NULL;
+	const char *json_path = NULL, *svg_path = NULL, *dir = NULL;
 	long run = 0;
 	static const struct option opts[] = {
 		{"json", required_argument, NULL, 'j'}, {"svg", required_argument, NULL, 's'},
 		{"run", required_argument, NULL, 'r'},  {"help", no_argument, NULL, 'h'},
+		{"dir", required_argument, NULL, 'd'},
 		{NULL, 0, NULL, 0},
 	};
 	int o;
@@ -39,6 +42,7 @@ int cmd_report(int argc, char **argv)
 		switch (o) {
 		case 'j': json_path = optarg; break;
 		case 's': svg_path = optarg; break;
+		case 'd': dir = optarg; break;
 		case 'r': {
 			char *end;
 			run = strtol(optarg, &end, 10);
@@ -52,12 +56,12 @@ int cmd_report(int argc, char **argv)
 		default: usage(stderr); return LAB_EXIT_USAGE;
 		}
 	}
-	if (optind + 1 != argc) {
+	if (optind + (dir ? 0 : 1) != argc) {
 		usage(stderr);
 		return LAB_EXIT_USAGE;
 	}
 	struct lab_view v;
-	if (lab_view_open(argv[optind], &v) < 0)
+	if ((dir ? lab_view_open_dir(dir, &v) : lab_view_open(argv[optind], &v)) < 0)
 		return lab_err_report();
 	struct evlog log;
 	evlog_init(&log);

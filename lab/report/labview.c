@@ -111,6 +111,43 @@ int lab_view_open(const char *lab, struct lab_view *v)
 	return 0;
 }
 
+/* The name `down --keep` recorded ("lab <name>" in DIR/state); else the dir's. */
+static void kept_name(const char *dir, char *name, size_t len)
+{
+	char path[PATH_MAX + 16], line[512];
+	snprintf(path, sizeof(path), "%s/state", dir);
+	const char *base = strrchr(dir, '/');
+	snprintf(name, len, "%s", base && base[1] ? base + 1 : dir);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char n[RUN_LAB_NAME_MAX];
+		if (sscanf(line, "lab %31s", n) == 1)
+			snprintf(name, len, "%s", n);
+	}
+	fclose(f);
+}
+
+int lab_view_open_dir(const char *dir, struct lab_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->run.state_fd = -1;
+	if (strlen(dir) >= sizeof(v->run.dir))
+		return lab_err(LAB_EXIT_USAGE, "--dir %s: path too long", dir);
+	snprintf(v->run.dir, sizeof(v->run.dir), "%s", dir);
+	kept_name(dir, v->run.name, sizeof(v->run.name));
+	v->time_scale = lab_view_read_scale(dir);
+	/* No BIRD log sync: `down --keep` did it, and a kept directory is read-only
+	 * input. */
+	v->topo = load_topology(&v->run);
+	if (fill_tunnels(v) < 0) {
+		lab_view_close(v);
+		return -1;
+	}
+	return 0;
+}
+
 void lab_view_close(struct lab_view *v)
 {
 	run_lab_close(&v->run);

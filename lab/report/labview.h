@@ -18,6 +18,9 @@ struct lab_view {
 /* Opens an existing lab. A topology that no longer loads is not fatal (the report
  * then has no predictions); a missing lab is (exit 1, naming it). */
 int lab_view_open(const char *lab, struct lab_view *v);
+/* A lab kept by `labctl down --keep DIR` (report/keep.h): the same view, read from
+ * DIR alone; predictions need DIR/topology.yaml to load. */
+int lab_view_open_dir(const char *dir, struct lab_view *v);
 void lab_view_close(struct lab_view *v);
 
 /* A private copy of the lab's topology with the lab's time scale applied: what `up`

@@ -1,0 +1,171 @@
+/* Reports after the fact: a short failover at time scale 0.1, `labctl down LAB
+ * --keep DIR`, then `labctl report --dir DIR` gives the same measured outage (and
+ * predictions) as the failover printed, from a directory that holds no key, while
+ * the lab itself is gone. A --keep into a non-empty directory fails (exit 2) and
+ * leaves the lab alone. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../check.h"
+#include "common/err.h"
+#include "common/jtree.h"
+#include "lab_fixture.h"
+#include "topo/topo.h"
+
+static struct jtree *load_json(const char *path)
+{
+	char *text = NULL;
+	size_t n;
+	struct jtree *t = NULL;
+	if (read_file(path, &text, &n) < 0 || jtree_parse(text, &t) < 0) {
+		fprintf(stderr, "%s: %s\n", path, lab_err_msg());
+		lab_err_clear();
+	}
+	free(text);
+	return t;
+}
+
+static const struct jtree *first_run(const struct jtree *rep)
+{
+	const struct jtree *runs = jtree_get(rep, "runs");
+	return runs && runs->type == JT_ARR && runs->n == 1 ? &runs->kids[0] : NULL;
+}
+
+/* Every file 0600 and directory 0700 under dir; no file contains key. */
+static void check_tree(const char *dir, const char *key)
+{
+	DIR *d = opendir(dir);
+	CHECK(d != NULL);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		char p[1024];
+		struct stat sb;
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		CHECK(lstat(p, &sb) == 0);
+		if (S_ISDIR(sb.st_mode)) {
+			CHECK_INT(sb.st_mode & 07777, 0700);
+			check_tree(p, key);
+			continue;
+		}
+		CHECK(S_ISREG(sb.st_mode));
+		if ((sb.st_mode & 07777) != 0600)
+			fprintf(stderr, "%s: mode %04o\n", p, sb.st_mode & 07777);
+		CHECK_INT(sb.st_mode & 07777, 0600);
+		char *text = NULL;
+		size_t n;
+		CHECK(read_file(p, &text, &n) == 0);
+		if (text && key && strstr(text, key))
+			fprintf(stderr, "%s holds the pre-shared key\n", p);
+		CHECK(!text || !key || !strstr(text, key));
+		free(text);
+	}
+	closedir(d);
+}
+
+static bool netns_left(const char *lab)
+{
+	DIR *d = opendir("/run/netns");
+	bool left = false;
+	struct dirent *de;
+	size_t n = strlen(lab);
+	while (d && (de = readdir(d)))
+		left |= !strncmp(de->d_name, lab, n) && de->d_name[n] == '.';
+	if (d)
+		closedir(d);
+	return left;
+}
+
+int main(int argc, char **argv)
+{
+	if (geteuid() != 0)
+		return check_skip("needs root (CAP_NET_ADMIN)");
+	if (argc < 2)
+		return check_skip("usage: test-failover-keep PATH/labctl");
+	struct fixture f;
+	int r = fx_up(&f, argv[1], "dual-tunnel", "fokp", 0.1);
+	if (r == 77)
+		return check_skip("dual-tunnel does not come up here (ipsec/bgp missing?); see the log above");
+	if (r < 0)
+		return check_skip("cannot create a run directory");
+	/* outside the run root: a directory there would look like a lab */
+	char keep[300], full[300], fo[300], rep[300], labdir[400], key[300] = "";
+	snprintf(keep, sizeof(keep), "%s.kept", f.root);
+	snprintf(full, sizeof(full), "%s.full", f.root);
+	snprintf(fo, sizeof(fo), "%s.failover.json", f.root);
+	snprintf(rep, sizeof(rep), "%s.report.json", f.root);
+	snprintf(labdir, sizeof(labdir), "%s/%s", f.root, f.lab);
+	remove_tree(keep);
+	remove_tree(full);
+
+	/* the key, to look for it in the kept files */
+	struct topo *t = NULL;
+	struct topo_diags diags = {0};
+	char topo_path[500];
+	snprintf(topo_path, sizeof(topo_path), "%s/topology.yaml", labdir);
+	if (topo_load(topo_path, &t, &diags) == 0 && t->n_tunnels && t->tunnels[0].psk)
+		snprintf(key, sizeof(key), "%s", t->tunnels[0].psk);
+	topo_free(t);
+	topo_diags_free(&diags);
+	CHECK(key[0] != '\0');
+
+	CHECK_INT(fx_labctl(&f, "failover %s --runs 1 --json %s", f.lab, fo), 0);
+
+	/* a non-empty --keep directory: refused, the lab stays */
+	CHECK(mkdir_p(full, 0700) == 0);
+	char stray[400];
+	snprintf(stray, sizeof(stray), "%s/x", full);
+	CHECK(write_file_atomic(stray, "x", 1, 0600) == 0);
+	CHECK_INT(fx_labctl(&f, "down %s --keep %s", f.lab, full), 2);
+	CHECK(path_exists(labdir));
+	CHECK(netns_left(f.lab));
+
+	CHECK_INT(fx_labctl(&f, "down %s --keep %s", f.lab, keep), 0);
+	/* down --keep still removes everything of the lab */
+	CHECK(!path_exists(labdir));
+	CHECK(!netns_left(f.lab));
+	check_tree(keep, key[0] ? key : NULL);
+	struct stat sb;
+	CHECK(stat(keep, &sb) == 0 && (sb.st_mode & 07777) == 0700);
+
+	CHECK_INT(fx_labctl(&f, "report --dir %s --json %s", keep, rep), 0);
+	struct jtree *a = load_json(fo), *b = load_json(rep);
+	const struct jtree *ra = first_run(a), *rb = first_run(b);
+	CHECK(ra != NULL && rb != NULL);
+	if (ra && rb) {
+		static const char *const dirs[] = {"fwd", "rev", "rtt"};
+		const struct jtree *ma = jtree_get(ra, "measured_s"), *mb = jtree_get(rb, "measured_s");
+		for (size_t d = 0; d < 3; d++) {
+			double x = -1, y = -2;
+			CHECK(jtree_num(ma, dirs[d], &x));
+			CHECK(jtree_num(mb, dirs[d], &y));
+			fprintf(stderr, "%s: failover %.3f s, report --dir %.3f s\n", dirs[d], x, y);
+			CHECK(x == y);
+			CHECK(x > 0);
+		}
+		/* the kept topology (keys redacted) still gives the predictions */
+		const struct jtree *pa = jtree_get(ra, "predicted"), *pb = jtree_get(rb, "predicted");
+		CHECK(pa && pa->type == JT_OBJ);
+		CHECK(pb && pb->type == JT_OBJ);
+		CHECK_STR(jtree_str(ra, "mechanism"), jtree_str(rb, "mechanism"));
+		CHECK_STR(jtree_str(b, "lab"), f.lab);
+	}
+	jtree_free(a);
+	jtree_free(b);
+
+	if (check_failures)
+		fx_show_log(&f);
+	fx_down(&f);
+	remove_tree(keep);
+	remove_tree(full);
+	unlink(fo);
+	unlink(rep);
+	return check_done();
+}
