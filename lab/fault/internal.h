@@ -42,5 +42,10 @@ int fault_link_peer(const struct topo *t, uint32_t node, uint32_t iface, uint32_
 /* The underlay node between a tunnel's two ends (the peer of end 0's uplink). */
 int fault_underlay(const struct topo *t, uint32_t tunnel, uint32_t *node);
 void fault_netns(const struct lab_view *v, const char *node, char *buf, size_t len);
+/* For the faults that act in the underlay (blackhole, loss, delay): the tunnel
+ * `target` names and its underlay node, recorded in rec (tunnel; namespace and
+ * journal: the underlay node's). */
+int fault_plan_underlay(const struct lab_view *v, const char *target, struct fault_rec *rec,
+			uint32_t *tunnel);
 
 #endif

@@ -117,12 +117,9 @@ static int have_netem(const char *ns)
 static int plan_delay(struct lab_view *v, const struct fault_req *r, struct fault_rec *rec)
 {
 	const struct topo *t = v->topo;
-	uint32_t ti, un;
-	if (fault_tunnel(t, r->target, &ti) < 0 || fault_underlay(t, ti, &un) < 0)
+	uint32_t ti;
+	if (fault_plan_underlay(v, r->target, rec, &ti) < 0)
 		return -1;
-	snprintf(rec->tunnel, sizeof(rec->tunnel), "%s", t->tunnels[ti].name);
-	snprintf(rec->ns_node, sizeof(rec->ns_node), "%s", t->nodes[un].name);
-	snprintf(rec->jnode, sizeof(rec->jnode), "%s", t->nodes[un].name);
 	char ns[128];
 	fault_netns(v, rec->ns_node, ns, sizeof(ns));
 	int h = have_netem(ns);

@@ -83,3 +83,16 @@ void fault_netns(const struct lab_view *v, const char *node, char *buf, size_t l
 {
 	run_netns_name(v->run.name, node, buf, len);
 }
+
+int fault_plan_underlay(const struct lab_view *v, const char *target, struct fault_rec *rec,
+			uint32_t *tunnel)
+{
+	const struct topo *t = v->topo;
+	uint32_t un;
+	if (fault_tunnel(t, target, tunnel) < 0 || fault_underlay(t, *tunnel, &un) < 0)
+		return -1;
+	snprintf(rec->tunnel, sizeof(rec->tunnel), "%s", t->tunnels[*tunnel].name);
+	snprintf(rec->ns_node, sizeof(rec->ns_node), "%s", t->nodes[un].name);
+	snprintf(rec->jnode, sizeof(rec->jnode), "%s", t->nodes[un].name);
+	return 0;
+}
