@@ -1,4 +1,4 @@
-/* labctl list: the labs under the run directory, with age and state. */
+/* labctl list: the labs under the run directory, with topology, age and state. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,9 +24,18 @@ static void age_text(long long s, char *buf, size_t len)
 
 int cmd_list(int argc, char **argv)
 {
+	static const char usage[] = "usage: labctl list [--json]\n"
+				    "\n"
+				    "Every lab under the run directory with its topology, age and state\n"
+				    "(ready, degraded, failed, starting, incomplete: docs/run-dir.md).\n"
+				    "  --json  the same as a JSON array\n";
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs(usage, stdout);
+		return 0;
+	}
 	bool json_out = argc == 2 && !strcmp(argv[1], "--json");
 	if (argc > 2 || (argc == 2 && !json_out)) {
-		fprintf(stderr, "usage: labctl list [--json]\n");
+		fputs(usage, stderr);
 		return LAB_EXIT_USAGE;
 	}
 	/* Lab directories are root's (0700): without privilege names are all we see. */
@@ -40,7 +49,7 @@ int cmd_list(int argc, char **argv)
 	json_init(&j);
 	json_arr_begin(&j);
 	if (!json_out && n > 0)
-		printf("%-24s %-6s %s\n", "LAB", "AGE", "STATE");
+		printf("%-24s %-18s %-6s %s\n", "LAB", "TOPOLOGY", "AGE", "STATE");
 	for (size_t i = 0; i < n; i++) {
 		struct run_lab l;
 		struct run_state st = {0};
@@ -57,15 +66,25 @@ int cmd_list(int argc, char **argv)
 		}
 		lab_err_clear();
 		age_text(secs, age, sizeof(age));
+		/* the topology's file name, without directory and .yaml */
+		char topo[64] = "?";
+		const char *base = strrchr(st.source, '/');
+		if (st.source[0])
+			snprintf(topo, sizeof(topo), "%.63s", base ? base + 1 : st.source);
+		size_t tl = strlen(topo);
+		if (tl > 5 && !strcmp(topo + tl - 5, ".yaml"))
+			topo[tl - 5] = '\0';
 		if (json_out) {
 			json_obj_begin(&j);
 			json_kv_str(&j, "lab", names[i]);
 			if (secs >= 0)
 				json_kv_int(&j, "age_s", secs);
 			json_kv_str(&j, "state", state);
+			if (st.source[0])
+				json_kv_str(&j, "topology", st.source);
 			json_obj_end(&j);
 		} else {
-			printf("%-24s %-6s %s\n", names[i], age, state);
+			printf("%-24s %-18s %-6s %s\n", names[i], topo, age, state);
 		}
 		run_state_free(&st);
 		free(names[i]);

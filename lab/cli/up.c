@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #ifdef LABCTL_HAVE_IPSEC
+#include "ipsec/report.h"
 #include "ipsec/service.h"
 #endif
 #include "cli/commands.h"
@@ -203,18 +204,55 @@ static int start_services(struct lab_ctx *ctx, const struct up_opts *o, int64_t 
 	return 0;
 }
 
+/* When each phase ended (mono ns), for the summary's breakdown. */
+struct up_times {
+	int64_t t0, network, services;
+};
+
 static void summary(const struct lab_ctx *ctx, const struct up_opts *o, size_t nchecks,
-		    int64_t t0)
+		    const struct up_times *tm)
 {
 	const struct topo *t = ctx->topo;
-	printf("lab %s is up in %.2f s\n", ctx->run->name, (double)(mono_ns() - t0) / 1e9);
-	printf("  nodes     %zu (namespaces %s.<node>)\n", t->n_nodes, ctx->run->name);
+	int64_t now = mono_ns();
+	bool svc = !o->no_services && lab_services[0];
+	printf("lab %s is up in %.2f s (network %.2f s, services %.2f s, readiness %.2f s)\n",
+	       ctx->run->name, (double)(now - tm->t0) / 1e9, (double)(tm->network - tm->t0) / 1e9,
+	       (double)(tm->services - tm->network) / 1e9, (double)(now - tm->services) / 1e9);
+	printf("  topology  %s (%s)", t->name, t->path ? t->path : "?");
+	if (ctx->time_scale != 1.0)
+		printf(", timers x%g (--time-scale)", ctx->time_scale);
+	printf("\n  nodes     %zu (namespaces %s.<node>)\n", t->n_nodes, ctx->run->name);
 	printf("  links     %zu\n", t->n_links);
-	printf("  tunnels   %zu\n", t->n_tunnels);
-	printf("  services  ");
-	if (o->no_services || !lab_services[0])
+	printf("  tunnels   %zu", t->n_tunnels);
+	enum ipsec_backend b;
+	/* the backend the ipsec service chose ("auto" resolved) */
+	if (t->n_tunnels && svc && ipsec_backend_load(ctx->run, &b) == 0)
+		printf(" up (ipsec backend %s):", ipsec_backend_name(b));
+	else if (t->n_tunnels && svc) {
+		lab_err_clear();
+		printf(" up:");
+	}
+	else if (t->n_tunnels)
+		printf(" not started (--no-services):");
+	for (size_t i = 0; i < t->n_tunnels; i++)
+		printf("%s %s %s<->%s", i ? "," : "", t->tunnels[i].name,
+		       t->nodes[t->tunnels[i].end[0].node].name, t->nodes[t->tunnels[i].end[1].node].name);
+	/* Each session is configured on both of its ends. */
+	size_t speakers = 0, bird = 0, neighbors = 0;
+	for (size_t i = 0; i < t->n_nodes; i++)
+		if (t->nodes[i].bgp) {
+			speakers++;
+			bird += t->nodes[i].bgp->speaker == TOPO_SPEAKER_BIRD;
+			neighbors += t->nodes[i].bgp->n_neighbors;
+		}
+	if (speakers)
+		printf("\n  bgp       %zu speakers (%zu built-in, %zu BIRD), %zu sessions%s", speakers,
+		       speakers - bird, bird, neighbors / 2,
+		       svc ? ", every network's routes installed" : ", not started (--no-services)");
+	printf("\n  services  ");
+	if (!svc)
 		printf("none%s", o->no_services ? " (--no-services)" : "");
-	for (size_t i = 0; !o->no_services && lab_services[i]; i++)
+	for (size_t i = 0; svc && lab_services[i]; i++)
 		printf("%s%s", i ? ", " : "", lab_services[i]->name);
 	printf("\n  network   %zu reachability checks passed\n", nchecks);
 	printf("  state     %s\n", ctx->run->dir);
@@ -235,13 +273,16 @@ static int build(struct lab_ctx *ctx, const struct up_opts *o, const char *path,
 	    run_record(ctx->run, "time-scale %.17g", ctx->time_scale) < 0)
 		goto out;
 	step(o, t0, "network");
+	struct up_times tm = {.t0 = t0};
 	if (run_net_build(ctx->run, t, &net) < 0)
 		goto out;
+	tm.network = mono_ns();
 	if (run_record(ctx->run, "phase services") < 0)
 		goto out;
 	step(o, t0, "services");
 	if (!o->no_services && start_services(ctx, o, t0) < 0)
 		goto out;
+	tm.services = mono_ns();
 	if (run_record(ctx->run, "phase waiting") < 0 || run_net_checks(t, &checks, &nchecks) < 0)
 		goto out;
 	step(o, t0, "readiness");
@@ -256,7 +297,7 @@ static int build(struct lab_ctx *ctx, const struct up_opts *o, const char *path,
 		goto out;
 	int64_t ms = (mono_ns() - t0) / NS_PER_MS;
 	journal_all(ctx->run, t, "up-ready", &ms);
-	summary(ctx, o, nchecks, t0);
+	summary(ctx, o, nchecks, &tm);
 	rc = 0;
 out:
 	free(checks);
