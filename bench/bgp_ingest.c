@@ -19,7 +19,6 @@
  *      directory), BGP_INGEST_DEBUG=1 (every sample on stderr) */
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,51 +31,24 @@
 #include "common/clock.h"
 #include "common/err.h"
 #include "common/fsutil.h"
+#include "../tests/nspair.h"
 
 #define POLL_MS 10
+#define STOP_NS (30 * NS_PER_SEC) /* a receiver with 100k routes takes a while */
 #define MAX_SIZES 8
 #define MAX_RUNS 15
 
 static struct {
 	char ns_f[48], ns_r[48], dir[96];
+	struct nspair net; /* feeder: ns_f (fd0), receiver: ns_r (rv0) */
 	pid_t feeder, recv;
 } L;
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	fflush(stdout);
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	int rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-static void stop(pid_t *pid)
-{
-	if (*pid <= 0)
-		return;
-	kill(*pid, SIGTERM);
-	for (int i = 0; i < 3000; i++) {
-		if (waitpid(*pid, NULL, WNOHANG) == *pid) {
-			*pid = 0;
-			return;
-		}
-		usleep(10000);
-	}
-	kill(*pid, SIGKILL);
-	waitpid(*pid, NULL, 0);
-	*pid = 0;
-}
-
 static void net_down(void)
 {
-	stop(&L.recv);
-	stop(&L.feeder);
-	sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null", L.ns_f, L.ns_r);
+	nsp_stop(&L.recv, SIGTERM, STOP_NS);
+	nsp_stop(&L.feeder, SIGTERM, STOP_NS);
+	nspair_delete(&L.net);
 }
 
 static void cleanup(void)
@@ -96,30 +68,7 @@ static void on_signal(int sig)
 static int net_up(void)
 {
 	net_down();
-	return sh("ip netns add %s && ip netns add %s && "
-	          "ip -n %s link add fd0 type veth peer name rv0 netns %s && "
-	          "ip -n %s addr add 10.202.0.1/30 dev fd0 && ip -n %s link set fd0 up && "
-	          "ip -n %s addr add 10.202.0.2/30 dev rv0 && ip -n %s link set rv0 up && "
-	          "ip -n %s link set lo up && ip -n %s link set lo up",
-	          L.ns_f, L.ns_r, L.ns_f, L.ns_r, L.ns_f, L.ns_f, L.ns_r, L.ns_r, L.ns_f, L.ns_r);
-}
-
-static pid_t spawn(const char *ns, char *const argv[], const char *out)
-{
-	fflush(stdout); /* the child's freopen would flush our buffer a second time */
-	pid_t pid = fork();
-	if (pid == 0) {
-		if (freopen(out, "a", stdout))
-			dup2(fileno(stdout), 2);
-		char *av[16] = {"ip", "netns", "exec", (char *)ns};
-		int n = 4;
-		for (int i = 0; argv[i] && n < 15; i++)
-			av[n++] = argv[i];
-		av[n] = NULL;
-		execvp("ip", av);
-		_exit(127);
-	}
-	return pid;
+	return nspair_create(&L.net, L.ns_f, L.ns_r, "fd0", "rv0", "10.202.0.1/30", "10.202.0.2/30");
 }
 
 static int start_bird(const char *ns, const char *tag, const char *text, pid_t *pid)
@@ -132,7 +81,7 @@ static int start_bird(const char *ns, const char *tag, const char *text, pid_t *
 	if (write_file_atomic(conf, text, strlen(text), 0600) < 0)
 		return -1;
 	char *argv[] = {"bird", "-f", "-c", conf, "-s", sock, "-P", pidf, NULL};
-	*pid = spawn(ns, argv, out);
+	*pid = nsp_spawn(ns, argv, out);
 	return *pid > 0 ? 0 : -1;
 }
 
@@ -186,7 +135,7 @@ static int start_ours(const char *bgpd)
 		return -1;
 	snprintf(out, sizeof(out), "%s/bgpd.log", L.dir);
 	char *argv[] = {(char *)bgpd, "-c", conf, NULL};
-	L.recv = spawn(L.ns_r, argv, out);
+	L.recv = nsp_spawn(L.ns_r, argv, out);
 	return L.recv > 0 ? 0 : -1;
 }
 

@@ -9,7 +9,6 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,54 +19,26 @@
 #include <unistd.h>
 
 #include "../../check.h"
+#include "../../nspair.h"
 #include "common/clock.h"
 #include "common/fsutil.h"
 
 static struct {
-	char ns[2][48], dir[96];
+	struct nspair net;
+	char dir[96];
 	pid_t pid[2];
 } L;
 
-static inline int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static inline int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	int rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 static inline int stop(int i, int sig)
 {
-	int status = -1;
-	if (L.pid[i] <= 0)
-		return -1;
-	kill(L.pid[i], SIGCONT);
-	kill(L.pid[i], sig);
-	for (int n = 0; n < 300; n++) {
-		if (waitpid(L.pid[i], &status, WNOHANG) == L.pid[i]) {
-			L.pid[i] = 0;
-			return status;
-		}
-		usleep(10000);
-	}
-	kill(L.pid[i], SIGKILL);
-	waitpid(L.pid[i], &status, 0);
-	L.pid[i] = 0;
-	return -1;
+	return nsp_stop(&L.pid[i], sig, 3 * NS_PER_SEC);
 }
 
 static inline void cleanup(void)
 {
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 2; i++)
 		stop(i, SIGTERM);
-		if (L.ns[i][0])
-			sh("ip netns del %s 2>/dev/null", L.ns[i]);
-		L.ns[i][0] = 0;
-	}
+	nspair_delete(&L.net);
 	if (L.dir[0] && !getenv("LABTEST_KEEP"))
 		remove_tree(L.dir);
 	L.dir[0] = 0;
@@ -85,7 +56,7 @@ static inline pid_t spawn(int i, const char *bgpd)
 	char conf[160], log[160], nsp[96];
 	snprintf(conf, sizeof(conf), "%s/%c.conf", L.dir, 'a' + i);
 	snprintf(log, sizeof(log), "%s/%c.log", L.dir, 'a' + i);
-	snprintf(nsp, sizeof(nsp), "/run/netns/%s", L.ns[i]);
+	snprintf(nsp, sizeof(nsp), "/run/netns/%s", L.net.ns[i]);
 	pid_t pid = fork();
 	if (pid == 0) {
 		int nfd = open(nsp, O_RDONLY | O_CLOEXEC);
@@ -176,16 +147,12 @@ static inline int pair_setup(const char *tag)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	snprintf(L.dir, sizeof(L.dir), "/tmp/labtest-%s-%d", tag, p);
-	for (int i = 0; i < 2; i++)
-		snprintf(L.ns[i], sizeof(L.ns[i]), "labtest-%s%d%c", tag, p, 'a' + i);
+	char a[48], b[48];
+	snprintf(a, sizeof(a), "labtest-%s%da", tag, p);
+	snprintf(b, sizeof(b), "labtest-%s%db", tag, p);
 	if (mkdir_p(L.dir, 0700) < 0 ||
-	    sh("ip netns add %s && ip netns add %s", L.ns[0], L.ns[1]) ||
-	    sh("ip -n %s link add v0 type veth peer name v1 netns %s", L.ns[0], L.ns[1]))
+	    nspair_create(&L.net, a, b, "v0", "v1", "10.77.0.1/30", "10.77.0.2/30") < 0)
 		return -1;
-	for (int i = 0; i < 2; i++)
-		if (sh("ip -n %s addr add 10.77.0.%d/30 dev v%d && ip -n %s link set v%d up && "
-		       "ip -n %s link set lo up", L.ns[i], i + 1, i, L.ns[i], i, L.ns[i]))
-			return -1;
 	return 0;
 }
 

@@ -36,12 +36,12 @@ static int nft(const char *table, bool on)
 	const char *match = !strcmp(table, "syn") ? "tcp flags & (syn | ack) == syn"
 						  : "ip length > 64";
 	for (int i = 0; i < 2; i++) {
-		int r = on ? sh("ip netns exec %s nft 'add table inet bgp%s; add chain inet bgp%s out "
+		int r = on ? nsp_sh("ip netns exec %s nft 'add table inet bgp%s; add chain inet bgp%s out "
 				"{ type filter hook output priority 0; }; "
 				"add rule inet bgp%s out tcp dport 1179 %s drop; "
 				"add rule inet bgp%s out tcp sport 1179 %s drop'",
-				L.ns[i], table, table, table, match, table, match)
-			   : sh("ip netns exec %s nft delete table inet bgp%s", L.ns[i], table);
+				L.net.ns[i], table, table, table, match, table, match)
+			   : nsp_sh("ip netns exec %s nft delete table inet bgp%s", L.net.ns[i], table);
 		if (r)
 			return -1;
 	}
@@ -54,7 +54,7 @@ static bool opens_delivered(int i)
 {
 	char cmd[256], line[256];
 	snprintf(cmd, sizeof(cmd), "ip netns exec %s ss -Htn state established "
-		 "'( sport = :1179 or dport = :1179 )'", L.ns[i]);
+		 "'( sport = :1179 or dport = :1179 )'", L.net.ns[i]);
 	FILE *p = popen(cmd, "r");
 	int ready = 0, lines = 0;
 	while (p && fgets(line, sizeof(line), p)) {
@@ -155,7 +155,7 @@ int main(void)
 	const char *bgpd = getenv("LABCTL_BGPD");
 	if (!bgpd || access(bgpd, X_OK))
 		return check_skip("LABCTL_BGPD (the labctl-bgpd binary) not set");
-	if (sh("command -v nft >/dev/null"))
+	if (nsp_sh("command -v nft >/dev/null"))
 		return check_skip("nft (nftables) not installed");
 	CHECK(pair_setup("bgpc") == 0);
 	if (check_failures)

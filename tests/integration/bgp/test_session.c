@@ -24,7 +24,7 @@ static int probe_notification(const uint8_t *msg, size_t len, unsigned *seen)
 {
 	char nsp[96];
 	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), fd = -1, result = -1;
-	snprintf(nsp, sizeof(nsp), "/run/netns/%s", L.ns[1]);
+	snprintf(nsp, sizeof(nsp), "/run/netns/%s", L.net.ns[1]);
 	int nfd = open(nsp, O_RDONLY | O_CLOEXEC);
 	if (self < 0 || nfd < 0 || setns(nfd, CLONE_NEWNET) < 0)
 		goto out;
@@ -131,7 +131,7 @@ static int journal_line(int i, const char *n1, const char *n2)
 
 static bool has_route(int i, const char *prefix)
 {
-	return sh("ip -n %s route show %s proto bgp | grep -q .", L.ns[i], prefix) == 0;
+	return nsp_sh("ip -n %s route show %s proto bgp | grep -q .", L.net.ns[i], prefix) == 0;
 }
 
 static void write_conf(int i)

@@ -2,7 +2,6 @@
  * up, and a carrier loss of 0.5 s measured as an outage of 0.5 s within the probe
  * resolution, in both directions and round trip. */
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "../../check.h"
+#include "../../nspair.h"
 #include "common/clock.h"
 #include "common/fsutil.h"
 #include "probe/wire.h"
@@ -17,24 +17,12 @@
 #include "report/samples.h"
 #include "probe/outage.h"
 
-static char ns[2][64], dir[256];
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	int r = system(cmd);
-	return WIFEXITED(r) ? WEXITSTATUS(r) : -1;
-}
+static struct nspair net;
+static char dir[256];
 
 static void cleanup(void)
 {
-	for (int i = 0; i < 2; i++)
-		sh("ip netns del %s 2>/dev/null", ns[i]);
+	nspair_delete(&net);
 	remove_tree(dir);
 }
 
@@ -47,7 +35,7 @@ static pid_t start_probe(const char *probe_bin, int side, double interval, int c
 	snprintf(cnt, sizeof(cnt), "%d", count);
 	pid_t pid = fork();
 	if (pid == 0) {
-		execlp("ip", "ip", "netns", "exec", ns[side], probe_bin, "--name", "pair", "--dir",
+		execlp("ip", "ip", "netns", "exec", net.ns[side], probe_bin, "--name", "pair", "--dir",
 		       side ? "rev" : "fwd", "--bind", addr[side], "--peer", addr[1 - side],
 		       "--flows", "3", "--interval", iv, "--count", cnt, "--linger", "0.3",
 		       "--journal", journal, (char *)NULL);
@@ -123,17 +111,13 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return check_skip("usage: test-probe-pair PATH/labctl-probe");
 	const char *probe = argv[1];
-	snprintf(ns[0], sizeof(ns[0]), "lctest-pa-%d", (int)getpid());
-	snprintf(ns[1], sizeof(ns[1]), "lctest-pb-%d", (int)getpid());
+	char na[48], nb[48];
+	snprintf(na, sizeof(na), "lctest-pa-%d", (int)getpid());
+	snprintf(nb, sizeof(nb), "lctest-pb-%d", (int)getpid());
 	snprintf(dir, sizeof(dir), "/tmp/labctl-test-probe.%d", (int)getpid());
-	cleanup();
-	if (mkdir_p(dir, 0700) < 0 || sh("mkdir -p %s/a %s/b", dir, dir) ||
-	    sh("ip netns add %s && ip netns add %s", ns[0], ns[1]) ||
-	    sh("ip -n %s link add va type veth peer name vb netns %s", ns[0], ns[1]) ||
-	    sh("ip -n %s addr add 192.0.2.1/24 dev va && ip -n %s link set va up && "
-	       "ip -n %s link set lo up", ns[0], ns[0], ns[0]) ||
-	    sh("ip -n %s addr add 192.0.2.2/24 dev vb && ip -n %s link set vb up && "
-	       "ip -n %s link set lo up", ns[1], ns[1], ns[1])) {
+	remove_tree(dir);
+	if (mkdir_p(dir, 0700) < 0 || nsp_sh("mkdir -p %s/a %s/b", dir, dir) ||
+	    nspair_create(&net, na, nb, "va", "vb", "192.0.2.1/24", "192.0.2.2/24") < 0) {
 		cleanup();
 		return check_skip("cannot create namespaces and a veth pair here");
 	}
@@ -147,13 +131,13 @@ int main(int argc, char **argv)
 	analyse(0, 0.01);
 
 	/* 2: carrier loss for 0.5 s in the middle of 3 s at 10 ms. */
-	sh("rm -rf %s/a %s/b && mkdir -p %s/a %s/b", dir, dir, dir, dir);
+	nsp_sh("rm -rf %s/a %s/b && mkdir -p %s/a %s/b", dir, dir, dir, dir);
 	b = start_probe(probe, 1, 0.01, 300);
 	a = start_probe(probe, 0, 0.01, 300);
 	usleep(1200000);
-	sh("ip -n %s link set va down", ns[0]);
+	nsp_sh("ip -n %s link set va down", net.ns[0]);
 	usleep(500000);
-	sh("ip -n %s link set va up", ns[0]);
+	nsp_sh("ip -n %s link set va up", net.ns[0]);
 	CHECK_INT(wait_ok(a), 0);
 	CHECK_INT(wait_ok(b), 0);
 	analyse(0.5, 0.01);

@@ -10,7 +10,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "../../check.h"
+#include "../../nspair.h"
 #include "bgp_svc/bgp_svc.h"
 #include "common/clock.h"
 #include "common/err.h"
@@ -28,50 +28,19 @@
 #define K_MS 1000
 #define POLL_NS (10 * NS_PER_MS)
 #define TOL_NS (150 * NS_PER_MS) /* polling, scheduling */
+#define STOP_NS (3 * NS_PER_SEC)
 
 static struct {
-	char ns_a[48], ns_b[48], dir[96];
+	struct nspair net; /* ours in ns[0] (va0), BIRD in ns[1] (vb0) */
+	char dir[96];
 	pid_t ours, bird;
 } L;
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	int rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-static void stop(pid_t *pid)
-{
-	if (*pid <= 0)
-		return;
-	kill(*pid, SIGCONT);
-	kill(*pid, SIGTERM);
-	for (int i = 0; i < 300; i++) {
-		if (waitpid(*pid, NULL, WNOHANG) == *pid) {
-			*pid = 0;
-			return;
-		}
-		usleep(10000);
-	}
-	kill(*pid, SIGKILL);
-	waitpid(*pid, NULL, 0);
-	*pid = 0;
-}
-
 static void cleanup(void)
 {
-	stop(&L.ours);
-	stop(&L.bird);
-	if (L.ns_a[0])
-		sh("ip netns del %s 2>/dev/null", L.ns_a);
-	if (L.ns_b[0])
-		sh("ip netns del %s 2>/dev/null", L.ns_b);
+	nsp_stop(&L.ours, SIGTERM, STOP_NS);
+	nsp_stop(&L.bird, SIGTERM, STOP_NS);
+	nspair_delete(&L.net);
 	if (L.dir[0] && !getenv("LABTEST_KEEP"))
 		remove_tree(L.dir);
 }
@@ -81,24 +50,6 @@ static void on_signal(int sig)
 	cleanup();
 	signal(sig, SIG_DFL);
 	raise(sig);
-}
-
-static pid_t spawn(const char *ns, char *const argv[], const char *out)
-{
-	pid_t pid = fork();
-	if (pid == 0) {
-		FILE *f = freopen(out, "a", stdout);
-		if (f)
-			dup2(fileno(stdout), 2);
-		char *av[16] = {"ip", "netns", "exec", (char *)ns};
-		int n = 4;
-		for (int i = 0; argv[i] && n < 15; i++)
-			av[n++] = argv[i];
-		av[n] = NULL;
-		execvp("ip", av);
-		_exit(127);
-	}
-	return pid;
 }
 
 static const char *bgpd_bin(void)
@@ -121,7 +72,7 @@ static int start_ours(bool passive)
 		return -1;
 	snprintf(out, sizeof(out), "%s/bgpd.log", L.dir);
 	char *argv[] = {(char *)bgpd_bin(), "-c", conf, NULL};
-	L.ours = spawn(L.ns_a, argv, out);
+	L.ours = nsp_spawn(L.net.ns[0], argv, out);
 	return L.ours > 0 ? 0 : -1;
 }
 
@@ -146,7 +97,7 @@ static int start_bird(bool passive)
 		return -1;
 	snprintf(out, sizeof(out), "%s/bird.out", L.dir);
 	char *argv[] = {"bird", "-f", "-c", conf, "-s", sock, "-P", pidf, NULL};
-	L.bird = spawn(L.ns_b, argv, out);
+	L.bird = nsp_spawn(L.net.ns[1], argv, out);
 	return L.bird > 0 ? 0 : -1;
 }
 
@@ -203,7 +154,7 @@ static bool wait_route(const char *ns, const char *prefix, const char *proto, in
 {
 	int64_t end = mono_ns() + timeout_ns;
 	while (mono_ns() < end) {
-		if (sh("ip -n %s route show %s proto %s | grep -q .", ns, prefix, proto) == 0)
+		if (nsp_sh("ip -n %s route show %s proto %s | grep -q .", ns, prefix, proto) == 0)
 			return true;
 		sleep_ns(50 * NS_PER_MS);
 	}
@@ -296,13 +247,13 @@ static void round1(void)
 	CHECK(show && strstr(show, "\"conn\":\"in\"")); /* BIRD connected to us */
 	free(show);
 	/* routes both ways, in both kernels */
-	CHECK(wait_route(L.ns_a, "172.20.0.0/16", "bgp", 5 * NS_PER_SEC));
-	CHECK(wait_route(L.ns_b, "10.10.0.0/16", "bird", 5 * NS_PER_SEC));
+	CHECK(wait_route(L.net.ns[0], "172.20.0.0/16", "bgp", 5 * NS_PER_SEC));
+	CHECK(wait_route(L.net.ns[1], "10.10.0.0/16", "bird", 5 * NS_PER_SEC));
 	CHECK_INT(
-	    sh("ip -n %s route show 172.20.0.0/16 | grep -q 'via 10.201.0.2 dev vb0'", L.ns_a),
+	    nsp_sh("ip -n %s route show 172.20.0.0/16 | grep -q 'via 10.201.0.2 dev vb0'", L.net.ns[0]),
 	    1); /* the device is ours: va0 */
 	CHECK_INT(
-	    sh("ip -n %s route show 172.20.0.0/16 | grep -q 'via 10.201.0.2 dev va0'", L.ns_a), 0);
+	    nsp_sh("ip -n %s route show 172.20.0.0/16 | grep -q 'via 10.201.0.2 dev va0'", L.net.ns[0]), 0);
 
 	/* ROUTE-REFRESH from us: BIRD re-sends its routes */
 	char sock[160], *reply = NULL;
@@ -335,9 +286,9 @@ static void round1(void)
 	      gap <= (int64_t)H_MS * NS_PER_MS + 50 * NS_PER_MS);
 	/* the route goes with the session */
 	sleep_ns(200 * NS_PER_MS);
-	CHECK_INT(sh("ip -n %s route show proto bgp | grep -q 172.20.0.0", L.ns_a), 1);
+	CHECK_INT(nsp_sh("ip -n %s route show proto bgp | grep -q 172.20.0.0", L.net.ns[0]), 1);
 	CHECK(wait_established(15 * NS_PER_SEC));
-	CHECK(wait_route(L.ns_a, "172.20.0.0/16", "bgp", 5 * NS_PER_SEC));
+	CHECK(wait_route(L.net.ns[0], "172.20.0.0/16", "bgp", 5 * NS_PER_SEC));
 
 	/* ours silenced: BIRD detects it in [0.75H - K, H] */
 	sleep_ns(1500 * NS_PER_MS); /* BIRD's own hold timer restarted long ago */
@@ -368,8 +319,8 @@ static void round1(void)
 	CHECK(t_bird - last_stop_ns >= (int64_t)(0.75 * H_MS - K_MS) * NS_PER_MS - TOL_NS);
 	CHECK(t_bird - last_stop_ns <= (int64_t)H_MS * NS_PER_MS + TOL_NS);
 	CHECK(wait_established(15 * NS_PER_SEC));
-	stop(&L.ours);
-	stop(&L.bird);
+	nsp_stop(&L.ours, SIGTERM, STOP_NS);
+	nsp_stop(&L.bird, SIGTERM, STOP_NS);
 }
 
 static void round2(void)
@@ -381,12 +332,12 @@ static void round2(void)
 	ours_state(s, sizeof(s), &show);
 	CHECK(show && strstr(show, "\"conn\":\"out\"")); /* we connected */
 	free(show);
-	CHECK(wait_route(L.ns_a, "172.20.0.0/16", "bgp", 5 * NS_PER_SEC));
-	CHECK(wait_route(L.ns_b, "10.10.0.0/16", "bird", 5 * NS_PER_SEC));
+	CHECK(wait_route(L.net.ns[0], "172.20.0.0/16", "bgp", 5 * NS_PER_SEC));
+	CHECK(wait_route(L.net.ns[1], "10.10.0.0/16", "bird", 5 * NS_PER_SEC));
 	/* exit removes our routes from the kernel */
-	stop(&L.ours);
-	CHECK_INT(sh("ip -n %s route show proto bgp | grep -q .", L.ns_a), 1);
-	stop(&L.bird);
+	nsp_stop(&L.ours, SIGTERM, STOP_NS);
+	CHECK_INT(nsp_sh("ip -n %s route show proto bgp | grep -q .", L.net.ns[0]), 1);
+	nsp_stop(&L.bird, SIGTERM, STOP_NS);
 }
 
 int main(void)
@@ -395,20 +346,16 @@ int main(void)
 		return check_skip("needs root (CAP_NET_ADMIN)");
 	if (access("/usr/sbin/bird", X_OK) != 0)
 		return check_skip("BIRD 2 (/usr/sbin/bird) is not installed");
-	snprintf(L.ns_a, sizeof(L.ns_a), "labtest-bgpa-%d", (int)getpid());
-	snprintf(L.ns_b, sizeof(L.ns_b), "labtest-bgpb-%d", (int)getpid());
 	snprintf(L.dir, sizeof(L.dir), "/tmp/labtest-bird-%d", (int)getpid());
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	atexit(cleanup);
 	if (mkdir(L.dir, 0700) < 0)
 		return check_skip("cannot create a temporary directory");
-	int rc = sh("ip netns add %s && ip netns add %s && "
-	            "ip -n %s link add va0 type veth peer name vb0 netns %s && "
-	            "ip -n %s addr add 10.201.0.1/30 dev va0 && ip -n %s link set va0 up && "
-	            "ip -n %s link set lo up && ip -n %s addr add 10.201.0.2/30 dev vb0 && "
-	            "ip -n %s link set vb0 up && ip -n %s link set lo up",
-	            L.ns_a, L.ns_b, L.ns_a, L.ns_b, L.ns_a, L.ns_a, L.ns_a, L.ns_b, L.ns_b, L.ns_b);
+	char a[48], b[48];
+	snprintf(a, sizeof(a), "labtest-bgpa-%d", (int)getpid());
+	snprintf(b, sizeof(b), "labtest-bgpb-%d", (int)getpid());
+	int rc = nspair_create(&L.net, a, b, "va0", "vb0", "10.201.0.1/30", "10.201.0.2/30");
 	CHECK_INT(rc, 0);
 	if (rc == 0) {
 		round1();
@@ -420,7 +367,7 @@ int main(void)
 		for (int i = 0; i < 3; i++) {
 			snprintf(f, sizeof(f), "%s/%s", L.dir, logs[i]);
 			fprintf(stderr, "---- %s\n", f);
-			sh("tail -n 40 %s >&2", f);
+			nsp_sh("tail -n 40 %s >&2", f);
 		}
 	}
 	return check_done();
