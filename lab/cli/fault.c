@@ -1,4 +1,5 @@
 /* labctl fault LAB KIND [PARAM] TARGET: break one thing in a running lab. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,7 +32,11 @@ int cmd_fault(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (argc < 3) {
+	/* fault takes no options: "--x" is a mistake, not a lab, kind or target */
+	bool option = false;
+	for (int i = 1; i < argc; i++)
+		option |= !strncmp(argv[i], "--", 2);
+	if (argc < 3 || option) {
 		usage(stderr);
 		return LAB_EXIT_USAGE;
 	}

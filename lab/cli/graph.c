@@ -23,7 +23,9 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: labctl graph LAB|FILE|NAME [--format dot|svg] [-o FILE]\n\n"
 		   "Draws a running lab's topology, or a topology file, as Graphviz dot (default)\n"
-		   "or as SVG (runs graphviz's dot -Tsvg). Writes to stdout unless -o is given.\n");
+		   "or as SVG (runs graphviz's dot -Tsvg). Writes to stdout unless -o is given.\n"
+		   "  --format dot|svg      output format (default dot)\n"
+		   "  -o, --output FILE     write to FILE instead of stdout\n");
 }
 
 static int find_topology(const char *arg, char *path, size_t len)

@@ -16,7 +16,8 @@ int cmd_heal(int argc, char **argv)
 		       "changed.\n");
 		return 0;
 	}
-	if (argc < 2 || argc > 3) {
+	/* an option is a mistake here, not a lab name */
+	if (argc < 2 || argc > 3 || argv[1][0] == '-' || (argc == 3 && argv[2][0] == '-')) {
 		fprintf(stderr, "usage: labctl heal LAB [TARGET]\n");
 		return LAB_EXIT_USAGE;
 	}

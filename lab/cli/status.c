@@ -175,7 +175,12 @@ int cmd_status(int argc, char **argv)
 		if (!strcmp(argv[i], "--json"))
 			json_out = true;
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("usage: labctl status [LAB] [--json]\n");
+			printf("usage: labctl status [LAB] [--json]\n"
+			       "\n"
+			       "State word, nodes, namespaces and processes of LAB (no LAB: every lab),\n"
+			       "and each service's status: IPsec tunnels (state, SPIs, bytes and\n"
+			       "packets, time up) and BGP sessions (state, uptime, prefixes).\n"
+			       "  --json  the same facts as JSON\n");
 			return 0;
 		} else if (!lab && argv[i][0] != '-')
 			lab = argv[i];

@@ -47,10 +47,14 @@ static void up_usage(FILE *f)
 		   "  NAME       a topology in the topologies directory (dual-tunnel), or a FILE\n"
 		   "  --name     lab name (default: the topology's name): [a-z0-9-], up to %d\n"
 		   "  --time-scale F  protocol timers times F (0 < F <= 1)\n"
+		   "  --ipsec-backend B  auto (kernel XFRM where the kernel has ESP, else\n"
+		   "                  libipsec), xfrm, or libipsec (strongSwan's user-space ESP);\n"
+		   "                  default: the topology's\n"
 		   "  --timeout S     seconds to wait for readiness (default: the topology's)\n"
 		   "  --no-services   namespaces, links, addresses and routes only\n"
 		   "  --dry-run       print the network as ip(8) commands and exit (no root needed)\n"
-		   "  --dry-run-down  print the ip(8) commands that remove it\n",
+		   "  --dry-run-down  print the ip(8) commands that remove it\n"
+		   "  -v, --verbose   print each step with its time to stderr\n",
 		RUN_LAB_NAME_USER_MAX);
 }
 
