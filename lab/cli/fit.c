@@ -1,6 +1,5 @@
 /* labctl fit --measured A,B,...: the range of one unknown delay for which every
  * measured outage lies inside the lab model's window. */
-#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -152,12 +151,8 @@ int cmd_fit(int argc, char **argv)
 		json_key(&j, "fit");
 		timers_fit_json(&j, &fit);
 		json_obj_end(&j);
-		int w = json_fputs(&j, stdout);
-		json_free(&j);
-		if (w < 0) {
-			lab_err_errno(LAB_EXIT_FAIL, errno, "writing to stdout");
+		if (timers_cli_put_json(&j) < 0)
 			goto out;
-		}
 	} else {
 		print_text(&ct, &fit, measured, n);
 	}

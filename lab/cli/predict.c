@@ -1,5 +1,4 @@
 /* labctl predict TOPOLOGY: the outage windows of every timer model for one tunnel. */
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -177,12 +176,8 @@ int cmd_predict(int argc, char **argv)
 		struct json j;
 		json_init(&j);
 		timers_predict_doc(&j, &d);
-		int w = json_fputs(&j, stdout);
-		json_free(&j);
-		if (w < 0) {
-			lab_err_errno(LAB_EXIT_FAIL, errno, "writing to stdout");
+		if (timers_cli_put_json(&j) < 0)
 			goto out;
-		}
 	} else {
 		print_text(&d);
 	}

@@ -7,7 +7,15 @@
 
 #include "cli/timers_cli.h"
 #include "common/err.h"
+#include "common/json.h"
 #include "topo/topo.h"
+
+int timers_cli_put_json(struct json *j)
+{
+	int w = json_fputs(j, stdout);
+	json_free(j);
+	return w < 0 ? lab_err_errno(LAB_EXIT_FAIL, errno, "writing to stdout") : 0;
+}
 
 int timers_cli_double(const char *opt, const char *s, double *out)
 {

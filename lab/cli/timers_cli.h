@@ -22,6 +22,11 @@ int timers_cli_load(const char *name_or_file, const char *tunnel, const char *fa
 		    double time_scale, struct timers_cli_topo *out);
 void timers_cli_free(struct timers_cli_topo *ct);
 
+/* Writes the finished document j (plus a newline) to stdout and frees it. 0, or -1
+ * with lab_err when stdout refuses it. */
+struct json;
+int timers_cli_put_json(struct json *j);
+
 int timers_cli_double(const char *opt, const char *s, double *out);
 int timers_cli_u64(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
