@@ -163,13 +163,15 @@ static int keep_nodes(const struct run_lab *l, const char *dir, struct report_ke
 	return rc;
 }
 
-static int check_dir(const char *dir)
+static int check_dir(const char *dir, bool *created)
 {
 	struct stat sb;
+	*created = false;
 	if (stat(dir, &sb) < 0) {
 		if (errno != ENOENT)
 			return lab_err_errno(LAB_EXIT_USAGE, errno, "--keep %s", dir);
-		return mkdir_p(dir, 0700);
+		*created = mkdir_p(dir, 0700) == 0;
+		return *created ? 0 : -1;
 	}
 	if (!S_ISDIR(sb.st_mode))
 		return lab_err(LAB_EXIT_USAGE, "--keep %s: exists and is not a directory; expected a new or empty directory", dir);
@@ -192,7 +194,8 @@ int report_keep(const char *lab, const char *dir, struct report_keep_stats *st)
 	memset(st, 0, sizeof(*st));
 	if (run_lab_open(lab, &l) < 0)
 		return -1;
-	int rc = check_dir(dir);
+	bool created = false;
+	int rc = check_dir(dir, &created);
 	if (rc == 0) {
 		/* BIRD's last log lines (a hold expiry) into the journals first, as
 		 * `labctl report` does on a running lab. */
@@ -213,6 +216,9 @@ int report_keep(const char *lab, const char *dir, struct report_keep_stats *st)
 		rc = keep_topology(&l, dir, &st->topology);
 	if (rc == 0 && st->journals == 0)
 		rc = lab_err(LAB_EXIT_FAIL, "lab %s has no journal to keep (under %s)", lab, l.dir);
+	/* a half-kept lab is no record: what we made goes (the lab itself stays) */
+	if (rc < 0 && created)
+		remove_tree(dir);
 	run_lab_close(&l);
 	return rc;
 }
