@@ -65,10 +65,7 @@ static int load_end(const struct lab_view *v, struct ipsec_vici *vc, const struc
 	enum ipsec_backend b;
 	if (ipsec_backend_load(&v->run, &b) < 0)
 		return -1;
-	struct vmsg m;
-	if (with_secret && call(vc, &m, ipsec_msg_load_end_key(t, ti, side, &m)) < 0)
-		return -1;
-	return call(vc, &m, ipsec_msg_load_conn(t, ti, side, b, &m));
+	return ipsec_load_end(vc, t, ti, side, b, with_secret);
 }
 
 static int initiate(const struct lab_view *v, const struct topo *t, uint32_t ti)

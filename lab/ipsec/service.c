@@ -185,27 +185,31 @@ static int wait_vici(struct lab_ctx *ctx, const char *node, struct ipsec_vici **
 	}
 }
 
-static int load_end(struct lab_ctx *ctx, struct ipsec_vici *v, uint32_t tunnel, int side,
-		    enum ipsec_backend b)
+int ipsec_load_end(struct ipsec_vici *v, const struct topo *t, uint32_t tunnel, int side,
+		   enum ipsec_backend b, bool with_key)
 {
-	const struct topo *t = ctx->topo;
 	const struct topo_tunnel *tun = &t->tunnels[tunnel];
 	struct vmsg m;
 	/* this end's key: a topology may give the ends different ones (a mismatch) */
-	int rc = ipsec_msg_load_end_key(t, tunnel, side, &m);
-	if (rc == 0)
-		rc = ipsec_vici_call(v, &m);
-	vmsg_free(&m);
-	if (rc < 0)
+	int rc = 0;
+	if (with_key) {
+		rc = ipsec_msg_load_end_key(t, tunnel, side, &m);
+		if (rc == 0)
+			rc = ipsec_vici_call(v, &m);
+		vmsg_free(&m);
+	}
+	if (rc == 0) {
+		rc = ipsec_msg_load_conn(t, tunnel, side, b, &m);
+		if (rc == 0)
+			rc = ipsec_vici_call(v, &m);
+		vmsg_free(&m);
+	}
+	if (rc < 0) {
+		char why[512];
+		snprintf(why, sizeof(why), "%s", lab_err_msg());
 		return lab_err(LAB_EXIT_FAIL, "tunnel %s on %s: %s", tun->name,
-			       t->nodes[tun->end[side].node].name, lab_err_msg());
-	rc = ipsec_msg_load_conn(t, tunnel, side, b, &m);
-	if (rc == 0)
-		rc = ipsec_vici_call(v, &m);
-	vmsg_free(&m);
-	if (rc < 0)
-		return lab_err(LAB_EXIT_FAIL, "tunnel %s on %s: %s", tun->name,
-			       t->nodes[tun->end[side].node].name, lab_err_msg());
+			       t->nodes[tun->end[side].node].name, why);
+	}
 	return 0;
 }
 
@@ -235,7 +239,7 @@ static int ipsec_start(struct lab_ctx *ctx)
 			return -1;
 		int rc = 0;
 		for (size_t k = 0; k < e.n && rc == 0; k++)
-			rc = load_end(ctx, v, e.tunnel[k], e.side[k], b);
+			rc = ipsec_load_end(v, t, e.tunnel[k], e.side[k], b, true);
 		ipsec_vici_close(v);
 		if (rc < 0)
 			return -1;

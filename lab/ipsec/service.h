@@ -3,6 +3,7 @@
 #define LAB_IPSEC_SERVICE_H
 
 #include "ipsec/ipsec.h"
+#include "ipsec/vici.h"
 #include "run/service.h"
 
 extern const struct lab_service ipsec_service;
@@ -12,6 +13,12 @@ extern const struct lab_service ipsec_service;
  * first). restart: the heal of a kill, the dead record is marked replaced
  * (run_spawn.replaces_dead). Loading the tunnel ends is the caller's. */
 int ipsec_charon_spawn(struct run_lab *l, const char *node, const char *plugin, bool restart);
+
+/* Loads tunnel end `side` into the charon behind v: its pre-shared key (with_key)
+ * and its connection. up and the fault heals load ends through this. 0 or -1
+ * (lab_err names the tunnel and node). */
+int ipsec_load_end(struct ipsec_vici *v, const struct topo *t, uint32_t tunnel, int side,
+		   enum ipsec_backend b, bool with_key);
 
 /* The backend for ctx's request (ctx->ipsec_backend, else the topology default),
  * from a kernel probe in a scratch namespace. 0 or -1 (lab_err, exit 2 when the
