@@ -55,10 +55,15 @@ fail:
 	m->oom = true;
 }
 
-static char *vfmt(const char *fmt, va_list ap)
+/* A formatted value (key/value or list item); out of memory marks the message. */
+static void add_vfmt(struct vmsg *m, enum vmsg_op op, const char *name, const char *fmt,
+		     va_list ap)
 {
 	char *s = NULL;
-	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
+	if (vasprintf(&s, fmt, ap) < 0)
+		m->oom = true;
+	else
+		add(m, op, name, s, false);
 }
 
 void vmsg_section(struct vmsg *m, const char *name)
@@ -75,12 +80,8 @@ void vmsg_kv(struct vmsg *m, const char *key, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *v = vfmt(fmt, ap);
+	add_vfmt(m, VMSG_KV, key, fmt, ap);
 	va_end(ap);
-	if (!v)
-		m->oom = true;
-	else
-		add(m, VMSG_KV, key, v, false);
 }
 
 void vmsg_kv_secret(struct vmsg *m, const char *key, const char *value)
@@ -101,12 +102,8 @@ void vmsg_item(struct vmsg *m, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *v = vfmt(fmt, ap);
+	add_vfmt(m, VMSG_LIST_ITEM, NULL, fmt, ap);
 	va_end(ap);
-	if (!v)
-		m->oom = true;
-	else
-		add(m, VMSG_LIST_ITEM, NULL, v, false);
 }
 
 void vmsg_list_end(struct vmsg *m)
