@@ -139,17 +139,26 @@ case_kill_steps() {
 	done
 }
 
+# `up` (plus the extra arguments) SIGKILLed after DELAY seconds, then `down`: it
+# must leave nothing behind.
+up_killed_after() {
+	lab=$1
+	delay=$2
+	shift 2
+	"$LABCTL" up "$TOPO" --name "$lab" "$@" >/dev/null 2>&1 &
+	pid=$!
+	sleep "$delay"
+	kill -9 $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	procs=$(lab_procs "$lab")
+	"$LABCTL" down "$lab" >/dev/null 2>&1 || fail "down after SIGKILL at ${delay}s"
+	assert_gone "$lab" "$procs"
+}
+
 case_kill_timed() {
 	for delay in 0.005 0.01 0.02 0.03 0.05 0.2; do
 		lab=$(lab_name "kt${delay#0.}")
-		"$LABCTL" up "$TOPO" --name "$lab" --no-services >/dev/null 2>&1 &
-		pid=$!
-		sleep "$delay"
-		kill -9 $pid 2>/dev/null
-		wait $pid 2>/dev/null
-		procs=$(lab_procs "$lab")
-		"$LABCTL" down "$lab" >/dev/null 2>&1 || fail "down after SIGKILL at ${delay}s"
-		assert_gone "$lab" "$procs"
+		up_killed_after "$lab" "$delay" --no-services
 	done
 }
 
@@ -169,14 +178,7 @@ case_kill_services() {
 	done
 	for delay in 0.15 0.4; do
 		lab=$(lab_name "kst${delay#0.}")
-		"$LABCTL" up "$TOPO" --name "$lab" >/dev/null 2>&1 &
-		pid=$!
-		sleep "$delay"
-		kill -9 $pid 2>/dev/null
-		wait $pid 2>/dev/null
-		procs=$(lab_procs "$lab")
-		"$LABCTL" down "$lab" >/dev/null 2>&1 || fail "down after SIGKILL at ${delay}s"
-		assert_gone "$lab" "$procs"
+		up_killed_after "$lab" "$delay"
 	done
 	# `down` while `up` is still building: up is stopped first, then everything.
 	for delay in 0.02 0.3; do
