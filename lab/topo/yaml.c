@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <yaml.h>
 
 #include "topo/internal.h"
@@ -285,24 +286,27 @@ fail:
 	return -1;
 }
 
-struct ynode *ymap_key(const struct ynode *m, const char *key)
+/* The index of key in map m, or -1 (also when m is not a map). */
+static ssize_t ymap_find(const struct ynode *m, const char *key)
 {
 	if (!m || m->kind != YNODE_MAP)
-		return NULL;
+		return -1;
 	for (size_t i = 0; i < m->n; i++)
 		if (m->keys[i]->str && !strcmp(m->keys[i]->str, key))
-			return m->keys[i];
-	return NULL;
+			return (ssize_t)i;
+	return -1;
+}
+
+struct ynode *ymap_key(const struct ynode *m, const char *key)
+{
+	ssize_t i = ymap_find(m, key);
+	return i < 0 ? NULL : m->keys[i];
 }
 
 struct ynode *ymap_get(const struct ynode *m, const char *key)
 {
-	if (!m || m->kind != YNODE_MAP)
-		return NULL;
-	for (size_t i = 0; i < m->n; i++)
-		if (m->keys[i]->str && !strcmp(m->keys[i]->str, key))
-			return m->vals[i];
-	return NULL;
+	ssize_t i = ymap_find(m, key);
+	return i < 0 ? NULL : m->vals[i];
 }
 
 const char *ynode_kind_name(const struct ynode *n)
