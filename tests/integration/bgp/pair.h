@@ -139,6 +139,18 @@ static inline int64_t wait_journal(int i, int64_t t_min, const char *n1, const c
 	return t;
 }
 
+/* Why a pair test cannot run here (NULL: it can): it needs root and the speaker
+ * binary, LABCTL_BGPD (*bgpd). */
+static inline const char *pair_unusable(const char **bgpd)
+{
+	if (geteuid() != 0)
+		return "needs root (CAP_NET_ADMIN)";
+	*bgpd = getenv("LABCTL_BGPD");
+	if (!*bgpd || access(*bgpd, X_OK))
+		return "LABCTL_BGPD (the labctl-bgpd binary) not set";
+	return NULL;
+}
+
 /* Namespaces, veth and addresses under unique names; cleanup registered. */
 static inline int pair_setup(const char *tag)
 {

@@ -150,11 +150,9 @@ static void round_(const char *bgpd, int round, int winner_initiator)
 
 int main(void)
 {
-	if (geteuid() != 0)
-		return check_skip("needs root (CAP_NET_ADMIN)");
-	const char *bgpd = getenv("LABCTL_BGPD");
-	if (!bgpd || access(bgpd, X_OK))
-		return check_skip("LABCTL_BGPD (the labctl-bgpd binary) not set");
+	const char *bgpd, *why = pair_unusable(&bgpd);
+	if (why)
+		return check_skip(why);
 	if (nsp_sh("command -v nft >/dev/null"))
 		return check_skip("nft (nftables) not installed");
 	CHECK(pair_setup("bgpc") == 0);

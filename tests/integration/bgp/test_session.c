@@ -151,11 +151,9 @@ static void write_conf(int i)
 
 int main(void)
 {
-	if (geteuid() != 0)
-		return check_skip("needs root (CAP_NET_ADMIN)");
-	const char *bgpd = getenv("LABCTL_BGPD");
-	if (!bgpd || access(bgpd, X_OK))
-		return check_skip("LABCTL_BGPD (the labctl-bgpd binary) not set");
+	const char *bgpd, *why = pair_unusable(&bgpd);
+	if (why)
+		return check_skip(why);
 	CHECK(pair_setup("bgps") == 0);
 	for (int i = 0; i < 2; i++)
 		write_conf(i);
