@@ -360,8 +360,12 @@ static void conn_event(struct bgp_fsm *f, int ci, enum bgp_event ev, const struc
 			rx_open(f, ci, in, out);
 			break;
 		case BGP_EV_TCP_FAILS:
+			/* s8.2.2 OpenSent, event 18: restart the ConnectRetryTimer (done
+			 * by conn_drop), keep listening, go to Active (not Idle). */
 			set_reason(f, BGP_RS_TCP_CLOSED);
 			conn_drop(f, ci, false, 0, 0, out);
+			if (f->started && !any_conn(f))
+				f->base = BGP_ST_ACTIVE;
 			break;
 		case BGP_EV_HOLD_EXPIRES:
 			set_reason_code(f, BGP_RS_HOLD_EXPIRED, BGP_ERR_HOLD_TIMER, 0);

@@ -22,6 +22,14 @@
  * - Unexpected messages get the RFC 6608 FSM error subcodes.
  * - BGP identifiers per RFC 6286: an eBGP peer may use ours (collisions between
  *   equal identifiers keep the connection of the larger AS); from iBGP it is 2/3.
+ * - No DelayOpen, DampPeerOscillations, ConnectRetryCounter or version fallback:
+ *   a NOTIFICATION with a version error (event 24) is handled as any other
+ *   (event 25); a NOTIFICATION received in OpenSent closes without sending the FSM
+ *   error the letter of s8.2.2 asks for (nothing would read it).
+ * - A passive neighbor never connects, also when its ConnectRetryTimer expires in
+ *   Active (s8.2.2 would initiate a connection there).
+ * As s8.2.2 says: a TCP failure in OpenSent leaves the neighbor in Active with the
+ * ConnectRetryTimer restarted; in OpenConfirm and Established it goes Idle.
  * Timers: the HoldTimer is never jittered; KeepaliveTimer and ConnectRetryTimer are
  * (s10, [0.75, 1] x). The HoldTimer restarts on a received KEEPALIVE or UPDATE and on
  * nothing else (s8.2.2 Established, events 26 and 27). */

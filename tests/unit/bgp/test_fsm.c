@@ -74,7 +74,8 @@ static const struct row rows[] = {
 	 D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 5, 1},
 	{"opensent+notification", S_OPENSENT, BGP_EV_NOTIFICATION, {.code = 6, .subcode = 5},
 	 BGP_ST_IDLE, D(CLOSE), BGP_RS_NOTIFICATION_RECEIVED, -1, -1},
-	{"opensent+tcp fails", S_OPENSENT, BGP_EV_TCP_FAILS, NONE_IN, BGP_ST_IDLE, D(CLOSE),
+	/* s8.2.2 OpenSent, event 18: Active, not Idle */
+	{"opensent+tcp fails", S_OPENSENT, BGP_EV_TCP_FAILS, NONE_IN, BGP_ST_ACTIVE, D(CLOSE),
 	 BGP_RS_TCP_CLOSED, -1, -1},
 	{"opensent+hold expires", S_OPENSENT, BGP_EV_HOLD_EXPIRES, NONE_IN, BGP_ST_IDLE,
 	 D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_HOLD_EXPIRED, 4, 0},
@@ -409,8 +410,31 @@ static void test_established_state_before_rib_up(void)
 	CHECK(st >= 0 && out.a[st].reason == BGP_RS_KEEPALIVE_RECEIVED);
 }
 
+/* s8.2.2 OpenSent, TcpConnectionFails: Active with the ConnectRetryTimer restarted;
+ * its expiry (Active, event 9) connects again: Connect. */
+static void test_opensent_tcp_fails_active(void)
+{
+	struct bgp_clock clk;
+	struct bgp_fsm f;
+	struct bgp_fsm_out out;
+	bgp_clock_fake(&clk, SEC_);
+	fsm_new(&f, &clk, false, 30000, 10000);
+	drive_out(&f, BGP_ST_OPENSENT, 180);
+	ev(&f, BGP_CONN_OUT, BGP_EV_TCP_FAILS, NULL, &out);
+	CHECK_STR(bgp_state_name(f.state), "Active");
+	CHECK(bgp_timer_running(&f.connect_retry));
+	int64_t due = bgp_fsm_next_due(&f);
+	CHECK(due > clk.fake_ns && due <= clk.fake_ns + 5 * SEC_);
+	clk.fake_ns = due;
+	memset(&out, 0, sizeof(out));
+	CHECK(bgp_fsm_tick(&f, &out));
+	CHECK(find_do(&out, BGP_DO_CONNECT) != NULL);
+	CHECK_STR(bgp_state_name(f.state), "Connect");
+}
+
 int main(void)
 {
+	test_opensent_tcp_fails_active();
 	test_established_state_before_rib_up();
 	test_pending_connect_rearmed();
 	test_table();
