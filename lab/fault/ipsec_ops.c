@@ -24,9 +24,7 @@
 #include "ipsec/ipsec.h"
 #include "ipsec/report.h"
 #include "ipsec/service.h"
-#include "ipsec/tunif.h"
 #include "ipsec/vici.h"
-#include "netns/netns.h"
 
 #define MISMATCH_IKE "aes128-sha1-modp2048"
 #define MISMATCH_ESP "aes128-sha1"
@@ -59,13 +57,14 @@ static int call(struct ipsec_vici *vc, struct vmsg *m, int built)
 	return rc;
 }
 
-static int load_end(const struct lab_view *v, struct ipsec_vici *vc, const struct topo *t,
-		    uint32_t ti, int side, bool with_secret)
+/* The connection of end `side` as t has it (no key: charon keeps the one `up` loaded). */
+static int load_conn(const struct lab_view *v, struct ipsec_vici *vc, const struct topo *t,
+		     uint32_t ti, int side)
 {
 	enum ipsec_backend b;
 	if (ipsec_backend_load(&v->run, &b) < 0)
 		return -1;
-	return ipsec_load_end(vc, t, ti, side, b, with_secret);
+	return ipsec_load_end(vc, t, ti, side, b, false);
 }
 
 static int initiate(const struct lab_view *v, const struct topo *t, uint32_t ti)
@@ -120,7 +119,7 @@ static int ike_apply(struct lab_view *v, struct fault_rec *rec)
 		struct topo_ike *ike = &t->tunnels[ti].end[rec->side].ike;
 		snprintf(ike->ike_proposal, sizeof(ike->ike_proposal), "%s", MISMATCH_IKE);
 		snprintf(ike->esp_proposal, sizeof(ike->esp_proposal), "%s", MISMATCH_ESP);
-		rc = load_end(v, vc, t, ti, rec->side, false);
+		rc = load_conn(v, vc, t, ti, rec->side);
 	}
 	if (rc == 0) {
 		struct vmsg m;
@@ -143,7 +142,7 @@ static int ike_undo(struct lab_view *v, const struct fault_rec *rec)
 	if (rc == 0)
 		rc = vici_of(v, rec->ns_node, &vc, NS_PER_SEC);
 	if (rc == 0)
-		rc = load_end(v, vc, t, ti, rec->side, false);
+		rc = load_conn(v, vc, t, ti, rec->side);
 	if (vc)
 		ipsec_vici_close(vc);
 	if (rc == 0)
@@ -167,26 +166,11 @@ int fault_restart_charon(struct lab_view *v, const char *node, bool spawn)
 	if ((spawn && ipsec_charon_spawn(&v->run, node, plugin, true) < 0) ||
 	    vici_of(v, node, &vc, VICI_WAIT_NS) < 0)
 		goto out;
+	enum ipsec_backend b;
+	if (ipsec_backend_load(&v->run, &b) < 0 || ipsec_node_load(vc, &v->run, t, n, b) < 0)
+		goto out;
 	struct ipsec_node_ends e;
 	ipsec_node_ends(t, n, &e);
-	for (size_t k = 0; k < e.n; k++)
-		if (load_end(v, vc, t, e.tunnel[k], e.side[k], true) < 0)
-			goto out;
-	enum ipsec_backend b;
-	if (e.n && ipsec_backend_load(&v->run, &b) == 0 && b == IPSEC_BACKEND_LIBIPSEC) {
-		const struct topo_tunnel_end *te = &t->tunnels[e.tunnel[0]].end[e.side[0]];
-		char ns[128];
-		struct netns *h;
-		run_netns_name(v->run.name, node, ns, sizeof(ns));
-		if (netns_open(ns, &h) < 0)
-			goto out;
-		int r2 = ipsec_tunif_wait(h, te->ifname, 5 * NS_PER_SEC);
-		if (r2 >= 0)
-			r2 = ipsec_tunif_address(h, te->ifname, &te->inside);
-		netns_close(h);
-		if (r2 < 0)
-			goto out;
-	}
 	/* The peer still holds the IKE SA the dead charon shared (it never saw a
 	 * DELETE): drop it there without waiting for an answer, or initiating would
 	 * try a CREATE_CHILD_SA on an SA the new charon does not know. */

@@ -213,6 +213,31 @@ int ipsec_load_end(struct ipsec_vici *v, const struct topo *t, uint32_t tunnel, 
 	return 0;
 }
 
+int ipsec_node_load(struct ipsec_vici *v, const struct run_lab *l, const struct topo *t,
+		    uint32_t node, enum ipsec_backend b)
+{
+	struct ipsec_node_ends e;
+	ipsec_node_ends(t, node, &e);
+	for (size_t k = 0; k < e.n; k++)
+		if (ipsec_load_end(v, t, e.tunnel[k], e.side[k], b, true) < 0)
+			return -1;
+	if (b != IPSEC_BACKEND_LIBIPSEC || e.n == 0)
+		return 0;
+	/* kernel-libipsec's TUN is charon's: it appears once charon runs; the inside
+	 * address is ours to add. */
+	const struct topo_tunnel_end *te = &t->tunnels[e.tunnel[0]].end[e.side[0]];
+	char name[NETNS_NAME_MAX];
+	struct netns *ns;
+	run_netns_name(l->name, t->nodes[node].name, name, sizeof(name));
+	if (netns_open(name, &ns) < 0)
+		return -1;
+	int rc = ipsec_tunif_wait(ns, te->ifname, 5 * NS_PER_SEC);
+	if (rc >= 0)
+		rc = ipsec_tunif_address(ns, te->ifname, &te->inside);
+	netns_close(ns);
+	return rc < 0 ? -1 : 0;
+}
+
 static int ipsec_start(struct lab_ctx *ctx)
 {
 	const struct topo *t = ctx->topo;
@@ -232,29 +257,13 @@ static int ipsec_start(struct lab_ctx *ctx)
 	for (size_t i = 0; i < t->n_nodes; i++) {
 		if (!has_ends(t, (uint32_t)i))
 			continue;
-		struct ipsec_node_ends e;
 		struct ipsec_vici *v;
-		ipsec_node_ends(t, (uint32_t)i, &e);
 		if (wait_vici(ctx, t->nodes[i].name, &v) < 0)
 			return -1;
-		int rc = 0;
-		for (size_t k = 0; k < e.n && rc == 0; k++)
-			rc = ipsec_load_end(v, t, e.tunnel[k], e.side[k], b, true);
+		int rc = ipsec_node_load(v, ctx->run, t, (uint32_t)i, b);
 		ipsec_vici_close(v);
 		if (rc < 0)
 			return -1;
-		if (b == IPSEC_BACKEND_LIBIPSEC) {
-			const struct topo_tunnel_end *te = &t->tunnels[e.tunnel[0]].end[e.side[0]];
-			struct netns *ns;
-			if (open_node_ns(ctx, t->nodes[i].name, &ns) < 0)
-				return -1;
-			rc = ipsec_tunif_wait(ns, te->ifname, 5 * NS_PER_SEC);
-			if (rc >= 0)
-				rc = ipsec_tunif_address(ns, te->ifname, &te->inside);
-			netns_close(ns);
-			if (rc < 0)
-				return -1;
-		}
 	}
 	/* Initiate from end[0] (ipsec.h). A short timeout: a failure here is diagnosed
 	 * by ready() from the plugin's alerts, and a slow peer just keeps going. */
