@@ -63,8 +63,9 @@ static int copy_file(const char *src, const char *dst)
 	return rc;
 }
 
-/* The redacted topology, written only if no key of the loaded model appears in it
- * (a flow-style `{psk: ...}` the line rule misses leaves the copy out). */
+/* The redacted topology, written only if no key of the loaded model (tunnel's or
+ * an end's) appears in it: a flow-style `{psk: ...}` the line rule misses leaves
+ * the copy out. */
 static int keep_topology(const struct run_lab *l, const char *dir, bool *kept)
 {
 	char src[PATH_MAX + 32], dst[PATH_MAX + 32];
@@ -86,9 +87,15 @@ static int keep_topology(const struct run_lab *l, const char *dir, bool *kept)
 	struct topo *t = NULL;
 	struct topo_diags d = {0};
 	if (topo_load(src, &t, &d) == 0) {
-		for (size_t i = 0; i < t->n_tunnels; i++)
-			if (t->tunnels[i].psk && strstr(red, t->tunnels[i].psk))
+		for (size_t i = 0; i < t->n_tunnels; i++) {
+			const struct topo_tunnel *tu = &t->tunnels[i];
+			if (tu->psk && strstr(red, tu->psk))
 				clean = false;
+			/* each end's own key (or its copy of the tunnel's) */
+			for (int e = 0; e < 2; e++)
+				if (tu->end[e].psk && strstr(red, tu->end[e].psk))
+					clean = false;
+		}
 		topo_free(t);
 	}
 	topo_diags_free(&d);
