@@ -48,6 +48,9 @@ static void put_path(const struct rib *rib, struct json *j, const struct rib_pat
 		json_kv_uint(j, "med", a->med);
 	if (p->peer != RIB_PEER_LOCAL)
 		json_kv_bool(j, "ibgp", rib->peers[p->peer].ibgp);
+	/* Known once the decision asked (s9.1.2.1: false = not a candidate). */
+	if (p->peer != RIB_PEER_LOCAL && p->attr->nh_gen == rib->nh_gen)
+		json_kv_bool(j, "nh_resolvable", p->attr->nh_ok);
 	json_obj_end(j);
 }
 

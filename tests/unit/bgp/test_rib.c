@@ -552,6 +552,15 @@ static void test_unresolvable_next_hop(void)
 	CHECK_INT(st.prefixes, 1);
 	CHECK_INT(st.fib_installed, 1);
 	CHECK_INT(st.peer_prefixes_in[1], 2); /* kept in the Adj-RIB-In */
+	struct json j;
+	json_init(&j);
+	json_obj_begin(&j);
+	rib_json(rib, &j);
+	json_obj_end(&j);
+	CHECK(!j.oom && strstr(j.buf, "\"next_hop\":\"10.0.1.1\",\"local_pref\":100,"
+	                              "\"ibgp\":false,\"nh_resolvable\":false") != NULL);
+	CHECK(!j.oom && strstr(j.buf, "\"nh_resolvable\":true") != NULL);
+	json_free(&j);
 
 	/* resolvable now: both prefixes decided again */
 	clear_sent();
