@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/jstr.h"
 
 struct jp {
 	const char *s;
@@ -26,103 +27,24 @@ static int fail(struct jp *p, const char *what)
 	return lab_err(LAB_EXIT_FAIL, "JSON: %s at byte %zu", what, p->i);
 }
 
-static int hex4(const char *s, unsigned *out)
-{
-	unsigned v = 0;
-	for (int k = 0; k < 4; k++) {
-		char c = s[k];
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-static size_t utf8(unsigned cp, char *o)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xc0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xe0 | (cp >> 12));
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | (cp >> 18));
-	o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	o[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
-/* At the opening quote; the unescaped text is never longer than the escaped. */
+/* At the opening quote. */
 static int string(struct jp *p, char **out)
 {
-	size_t start = ++p->i, end = start;
-	while (p->s[end] && p->s[end] != '"')
-		end += p->s[end] == '\\' && p->s[end + 1] ? 2 : 1;
-	if (p->s[end] != '"')
+	size_t start = ++p->i;
+	ssize_t end = jstr_end(p->s + start, SIZE_MAX);
+	if (end < 0)
 		return fail(p, "unterminated string");
-	char *o = malloc(end - start + 1);
+	char *o = malloc((size_t)end + 1);
 	if (!o)
 		return lab_err(LAB_EXIT_FAIL, "out of memory");
-	size_t n = 0;
-	while (p->i < end) {
-		char c = p->s[p->i++];
-		if ((unsigned char)c < 0x20) {
-			free(o);
-			return fail(p, "control character in string");
-		}
-		if (c != '\\') {
-			o[n++] = c;
-			continue;
-		}
-		c = p->s[p->i++];
-		switch (c) {
-		case '"': case '\\': case '/': o[n++] = c; break;
-		case 'b': o[n++] = '\b'; break;
-		case 'f': o[n++] = '\f'; break;
-		case 'n': o[n++] = '\n'; break;
-		case 'r': o[n++] = '\r'; break;
-		case 't': o[n++] = '\t'; break;
-		case 'u': {
-			unsigned cp, lo;
-			if (p->i + 4 > end || hex4(p->s + p->i, &cp) < 0) {
-				free(o);
-				return fail(p, "bad \\u escape");
-			}
-			p->i += 4;
-			/* a surrogate pair is two escapes (6 + 6 bytes -> 4 bytes) */
-			if (cp >= 0xd800 && cp < 0xdc00 && p->i + 6 <= end && p->s[p->i] == '\\' &&
-			    p->s[p->i + 1] == 'u' && hex4(p->s + p->i + 2, &lo) == 0 && lo >= 0xdc00 &&
-			    lo < 0xe000) {
-				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-				p->i += 6;
-			}
-			n += utf8(cp, o + n);
-			break;
-		}
-		default:
-			free(o);
-			return fail(p, "bad escape");
-		}
+	const char *why;
+	size_t at;
+	if (jstr_unescape(p->s + start, (size_t)end, o, &why, &at) < 0) {
+		free(o);
+		p->i = start + at;
+		return fail(p, why);
 	}
-	o[n] = '\0';
-	p->i = end + 1;
+	p->i = start + (size_t)end + 1;
 	*out = o;
 	return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "common/err.h"
 #include "common/fsutil.h"
+#include "common/jstr.h"
 #include "common/journal.h"
 
 #define MAX_FIELDS 64
@@ -23,91 +24,21 @@ static void skip_ws(struct parser *ps)
 		ps->p++;
 }
 
-static int hex4(const char *s, unsigned *v)
-{
-	*v = 0;
-	for (int i = 0; i < 4; i++) {
-		char c = s[i];
-		*v <<= 4;
-		if (c >= '0' && c <= '9')
-			*v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			*v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			*v |= (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-	}
-	return 0;
-}
-
-static char *put_utf8(char *o, unsigned cp)
-{
-	if (cp < 0x80) {
-		*o++ = (char)cp;
-	} else if (cp < 0x800) {
-		*o++ = (char)(0xc0 | cp >> 6);
-		*o++ = (char)(0x80 | (cp & 0x3f));
-	} else if (cp < 0x10000) {
-		*o++ = (char)(0xe0 | cp >> 12);
-		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
-		*o++ = (char)(0x80 | (cp & 0x3f));
-	} else {
-		*o++ = (char)(0xf0 | cp >> 18);
-		*o++ = (char)(0x80 | ((cp >> 12) & 0x3f));
-		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
-		*o++ = (char)(0x80 | (cp & 0x3f));
-	}
-	return o;
-}
-
 /* At the opening quote; writes the unescaped string to the arena. */
 static const char *parse_string(struct parser *ps)
 {
 	if (ps->p >= ps->end || *ps->p != '"')
 		return NULL;
-	ps->p++;
-	char *start = ps->out, *o = ps->out;
-	while (ps->p < ps->end && *ps->p != '"') {
-		char c = *ps->p++;
-		if ((unsigned char)c < 0x20)
-			return NULL;
-		if (c != '\\') {
-			*o++ = c;
-			continue;
-		}
-		if (ps->p >= ps->end)
-			return NULL;
-		c = *ps->p++;
-		switch (c) {
-		case '"': case '\\': case '/': *o++ = c; break;
-		case 'b': *o++ = '\b'; break;
-		case 'f': *o++ = '\f'; break;
-		case 'n': *o++ = '\n'; break;
-		case 'r': *o++ = '\r'; break;
-		case 't': *o++ = '\t'; break;
-		case 'u': {
-			unsigned cp, lo;
-			if (ps->end - ps->p < 4 || hex4(ps->p, &cp) < 0)
-				return NULL;
-			ps->p += 4;
-			if (cp >= 0xd800 && cp < 0xdc00 && ps->end - ps->p >= 6 && ps->p[0] == '\\' &&
-			    ps->p[1] == 'u' && hex4(ps->p + 2, &lo) == 0 && lo >= 0xdc00 && lo < 0xe000) {
-				ps->p += 6;
-				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-			}
-			o = put_utf8(o, cp);
-			break;
-		}
-		default:
-			return NULL;
-		}
-	}
-	if (ps->p >= ps->end)
+	const char *s = ps->p + 1;
+	ssize_t end = jstr_end(s, (size_t)(ps->end - s));
+	const char *why;
+	size_t at;
+	ssize_t n = end < 0 ? -1 : jstr_unescape(s, (size_t)end, ps->out, &why, &at);
+	if (n < 0)
 		return NULL;
-	ps->p++;
-	*o++ = '\0';
-	ps->out = o;
+	const char *start = ps->out;
+	ps->out += n + 1;
+	ps->p = s + end + 1;
 	return start;
 }
 
