@@ -4,8 +4,9 @@
  * FIB_METRIC, so `ip route` shows who wrote them and a static route of the same
  * prefix (metric 0) still wins. An ECMP set is one route with RTA_MULTIPATH;
  * NLM_F_REPLACE swaps the whole set atomically, so a change never passes through
- * "no route". Each next hop is resolved to the interface whose connected prefix
- * covers it (the tunnel interface in the lab): a next hop nothing covers is left out.
+ * "no route". Each next hop is resolved to the interface (up) whose connected prefix
+ * covers it (the tunnel interface in the lab): a next hop nothing covers is left out
+ * (the RIB keeps such paths out of the decision already: fib_nh_resolvable).
  *
  * Writes are batched: fib_replace/fib_delete append to a buffer that goes to the
  * kernel in one sendmsg when full or on fib_commit. Requests carry no ACK flag;
