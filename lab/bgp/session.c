@@ -423,7 +423,8 @@ void bgp_session_accept(struct bgp_session *s, int fd)
 
 /* ---- receiving ---- */
 
-static void rx_msg(struct bgp_session *s, int ci, const uint8_t *buf, size_t len)
+/* Returns the message type handled, or -1 when it could not be parsed. */
+static int rx_msg(struct bgp_session *s, int ci, const uint8_t *buf, size_t len)
 {
 	struct bgp_codec_ctx ctx = codec_ctx(s, ci);
 	struct bgp_msg m;
@@ -440,7 +441,7 @@ static void rx_msg(struct bgp_session *s, int ci, const uint8_t *buf, size_t len
 		in.code = err.code;
 		in.subcode = err.subcode;
 		bgp_session_event(s, ci, BGP_EV_MSG_ERROR, &in);
-		return;
+		return -1;
 	}
 	s->in.n[m.type]++;
 	switch (m.type) {
@@ -495,7 +496,9 @@ static void rx_msg(struct bgp_session *s, int ci, const uint8_t *buf, size_t len
 			rib_route_refresh(s->d->rib, s->idx);
 		break;
 	}
+	int type = m.type;
 	bgp_msg_free(&m);
+	return type;
 }
 
 static void conn_read(struct bgp_session *s, int ci)
@@ -504,7 +507,8 @@ static void conn_read(struct bgp_session *s, int ci)
 	/* Bounded, so that a peer flooding UPDATEs cannot starve our timers (the
 	 * KEEPALIVEs we owe) or the other sessions: epoll is level-triggered and
 	 * brings us back for the rest. */
-	for (int round = 0; round < 64; round++) {
+	bool open_seen = false;
+	for (int round = 0; round < 64 && !open_seen; round++) {
 		ssize_t n = read(io->fd, io->rbuf + io->rlen, sizeof(io->rbuf) - io->rlen);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -529,7 +533,13 @@ static void conn_read(struct bgp_session *s, int ci)
 			}
 			if (len == 0)
 				break;
-			rx_msg(s, ci, io->rbuf + off, (size_t)len);
+			/* After an OPEN, read no more from this connection in this turn
+			 * (epoll is level-triggered and comes back): an OPEN already
+			 * waiting on the other connection of a collision must be seen
+			 * before the peer's KEEPALIVE on this one can make it Established,
+			 * or RFC 4271 s6.8's identifier rule never gets to decide. */
+			if (rx_msg(s, ci, io->rbuf + off, (size_t)len) == BGP_MSG_OPEN)
+				open_seen = true;
 			off += (size_t)len;
 		}
 		if (io->fd < 0)
