@@ -89,12 +89,15 @@ static void frame_of(const struct report_run *r, struct frame *fr)
 	if (after < NS_PER_SEC)
 		after = NS_PER_SEC;
 	fr->lo = r->t0 - after * 15 / 100;
+	if (fr->lo < r->from_t && r->from_t < r->t0)
+		fr->lo = r->from_t;
+	/* After the clamp to the probes' start: a mark before it (the last KEEPALIVE
+	 * can precede the probes by most of a keepalive interval) must still be drawn
+	 * where it happened, not pinned to the left edge. */
 	for (size_t i = 0; i < r->n_marks; i++)
 		if (r->marks[i].t - after / 50 < fr->lo)
 			fr->lo = r->marks[i].t - after / 50;
 	fr->hi = end + after / 10;
-	if (fr->lo < r->from_t && r->from_t < r->t0)
-		fr->lo = r->from_t;
 	fr->plot_w = W - LEFT - RIGHT;
 }
 

@@ -158,6 +158,21 @@ static const struct report_stream *stream(const struct report_run *r, int flow, 
 	return NULL;
 }
 
+/* The x of the first SVG <text> whose content starts with `label`, or -1. */
+static double svg_text_x(const char *svg, const char *label)
+{
+	char needle[128];
+	snprintf(needle, sizeof(needle), ">%s", label);
+	const char *hit = strstr(svg, needle);
+	if (!hit)
+		return -1;
+	const char *x = NULL;
+	for (const char *p = svg; p && p < hit; p = strstr(p + 1, "<text x=\""))
+		if (!strncmp(p, "<text x=\"", 9))
+			x = p + 9;
+	return x ? atof(x) : -1;
+}
+
 static void test_report(void)
 {
 	struct evlog log;
@@ -225,6 +240,26 @@ static void test_report(void)
 	} else {
 		fprintf(stderr, "note: xmllint not installed, SVG well-formedness not checked\n");
 	}
+
+	/* A mark before the probes' start is drawn where it happened, not pinned to
+	 * the left edge: with probes from 95 s, the last KEEPALIVE (92.3 s) still
+	 * lies 7.7 s before the fault, against 22.3 s from the fault to the hold
+	 * expiry on ali-vpn0. */
+	int64_t probes_from = r.runs[0].from_t;
+	r.runs[0].from_t = S(95);
+	char *late = NULL;
+	size_t late_len = 0;
+	FILE *m = open_memstream(&late, &late_len);
+	CHECK_INT(report_svg(&r, 0, m), 0);
+	fclose(m);
+	double ka = svg_text_x(late, "last keepalive"), fault = svg_text_x(late, "fault ");
+	double hold = svg_text_x(late, "hold timer expired (ali-vpn0)");
+	CHECK(ka > 0 && fault > ka && hold > fault);
+	if (hold > fault)
+		CHECK((fault - ka) / (hold - fault) > 7.6 / 22.3 &&
+		      (fault - ka) / (hold - fault) < 7.8 / 22.3);
+	free(late);
+	r.runs[0].from_t = probes_from;
 	report_free(&r);
 
 	/* With the timer model: the windows and the inside verdicts are filled. */
