@@ -38,6 +38,7 @@ int timers_variant(const struct timers_input *in, const char *model, struct time
 		s->bfd_interval_s = 0;
 		s->propagation_s = 0;
 		s->programming_s = in->article_switch_s;
+		s->wake_max_s = 0;
 	}
 	return 0;
 }
@@ -168,6 +169,10 @@ static void core_path(const struct timers_input *in, const struct timers_variant
 		return;
 	}
 	add_part(p, "detection", s->gateway, det);
+	/* Only the hold timer's expiry waits for the wake-up; mixed bounds it. */
+	if (s->wake_max_s > 0 &&
+	    (p->mechanism == TIMERS_MECH_HOLD || p->mechanism == TIMERS_MECH_MIXED))
+		add_part(p, "wake", s->gateway, win(0, s->wake_max_s));
 	if (v->switch_named) {
 		add_part(p, "switch", "", win(s->programming_s, s->programming_s));
 	} else {

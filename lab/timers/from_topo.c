@@ -91,6 +91,8 @@ static int fill_side(const struct topo *t, uint32_t tunnel, int end, struct time
 			       n->bgp->pos.line, n->bgp->pos.col, tun->name, n->name);
 	s->speaker = n->bgp->speaker == TOPO_SPEAKER_BIRD ? TIMERS_SPEAKER_BIRD
 							   : TIMERS_SPEAKER_RFC4271;
+	/* The lab runs BIRD 2.0: its withdrawal waits for its next wake-up. */
+	s->wake_max_s = s->speaker == TIMERS_SPEAKER_BIRD ? TIMERS_BIRD_WAKE_MAX_S : 0;
 	s->keepalive_s = nb->timers.keepalive_ms / 1000.0;
 	s->hold_s = nb->timers.hold_ms / 1000.0;
 	s->track_tunnel = nb->track_tunnel;

@@ -25,6 +25,7 @@ static void side_json(struct json *j, const struct timers_side *s)
 	json_kv_uint(j, "bfd_detect_mult", s->bfd_detect_mult);
 	json_kv_double(j, "propagation_s", s->propagation_s);
 	json_kv_double(j, "programming_s", s->programming_s);
+	json_kv_double(j, "wake_max_s", s->wake_max_s);
 	json_obj_end(j);
 }
 

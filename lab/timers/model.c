@@ -45,7 +45,8 @@ int timers_input_check(const struct timers_input *in)
 	for (int i = 0; i < 2; i++) {
 		const struct timers_side *s = &in->side[i];
 		const double t[] = {s->keepalive_s, s->hold_s, s->track_latency_s, s->dpd_delay_s,
-				    s->bfd_interval_s, s->propagation_s, s->programming_s};
+				    s->bfd_interval_s, s->propagation_s, s->programming_s,
+				    s->wake_max_s};
 		for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++)
 			if (bad_time(t[k]))
 				return lab_err(LAB_EXIT_USAGE,

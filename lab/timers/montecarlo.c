@@ -138,6 +138,10 @@ static double detect(struct sim *sm, uint32_t side, double fault)
 	if (sm->ses.hold_s > 0) {
 		last_arrival(sm, sm->ses.keepalive_s[side ^ 1], fault, sm->ses.hold_s,
 			     s->speaker == TIMERS_SPEAKER_BIRD, &expiry);
+		/* The real wake-up depends on the speaker's other traffic; uniform spans
+		 * the bounds (timers.h, wake_max_s). */
+		if (s->wake_max_s > 0)
+			expiry += uniform(&sm->rng, 0, s->wake_max_s);
 		best = fmin(best, expiry - fault);
 	}
 	if (s->track_tunnel) {

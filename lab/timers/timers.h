@@ -81,6 +81,10 @@ struct timers_side {
 	uint32_t bfd_detect_mult;
 	double propagation_s;          /* withdrawal: gateway -> router */
 	double programming_s;          /* router: Loc-RIB change -> FIB */
+	/* After its hold timer fires the speaker withdraws within [0, wake_max_s]:
+	 * BIRD 2.0 only at its main loop's next wake-up (TIMERS_BIRD_WAKE_MAX_S).
+	 * A property of the binary, not of the timers: never scaled. 0 = at once. */
+	double wake_max_s;
 };
 
 struct timers_input {
@@ -137,6 +141,18 @@ struct timers_prediction {
 	struct timers_model models[TIMERS_MAX_MODELS];
 	size_t n_models;
 };
+
+/* BIRD 2.0's io_loop (sysdep/unix/io.c) runs its event lists, then its timers,
+ * then poll()s with a 3000 ms timeout unless an event ran *before* the timers or a
+ * timer is due sooner. bgp_hold_timeout -> bgp_error -> bgp_stop ->
+ * proto_notify_state(PS_STOP) only schedules events (channel flush and route
+ * prune, the NOTIFICATION, the UPDATEs to the other peers), so they run when poll()
+ * next returns: a packet on any of BIRD's sockets, its next timer, or the timeout.
+ * Measured in dual-tunnel (BIRD 2.0.12) after "Hold timer expired": 0.11-3.003 s,
+ * median 1.0 s (15 runs, time scale 0.1); 0.37-3.008 s, median 3.0 s (10 runs, time
+ * scale 1: the hub's KEEPALIVEs are rarer). The few ms over 3 s are scheduling, as
+ * in every other part. BIRD 3 checks its event lists after the timers. */
+#define TIMERS_BIRD_WAKE_MAX_S 3.0
 
 /* ---- model.c: input defaults, names, negotiation, scaling ---- */
 

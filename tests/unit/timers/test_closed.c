@@ -200,6 +200,42 @@ static void test_edges(void)
 	CHECK_INT(l->dir[TIMERS_FWD].mechanism, TIMERS_MECH_BFD);
 }
 
+/* BIRD 2.0 acts on its hold timer at its main loop's next wake-up (timers.h): the
+ * lab model adds [0, wake_max_s] after a hold-timer detection, nothing else does. */
+static void test_wake(void)
+{
+	struct timers_input in;
+	struct timers_prediction p;
+	const struct timers_model *l;
+
+	timers_input_article(&in);
+	in.side[1].wake_max_s = 3;
+	l = model(&in, &p, "lab");
+	CHECK_WIN(l->dir[TIMERS_FWD].w, 20, 30.2);
+	CHECK_WIN(l->dir[TIMERS_REV].w, 12.5, 33.2);
+	CHECK_WIN(l->dir[TIMERS_RTT].w, 20, 33.2);
+	CHECK_STR(l->dir[TIMERS_REV].parts[1].name, "wake");
+	CHECK_STR(l->dir[TIMERS_REV].parts[1].where, "azure-vpn0");
+	CHECK_WIN(l->dir[TIMERS_REV].parts[1].w, 0, 3);
+	/* The variants answer what the hold timer alone gives. */
+	CHECK_WIN(timers_find_model(&p, "bird")->dir[TIMERS_REV].w, 13.5, 31.2);
+	CHECK_WIN(timers_find_model(&p, "rfc4271")->dir[TIMERS_REV].w, 21, 31.2);
+	/* Not scaled: a property of the binary. */
+	CHECK(timers_input_scale(&in, 0.1) == 0);
+	CHECK(NEAR(in.side[1].wake_max_s, 3));
+	/* Detected by tracking (the DELETE), not by the hold timer: no wake part. */
+	timers_input_article(&in);
+	in.side[1].wake_max_s = 3;
+	in.side[1].track_tunnel = true;
+	in.side[1].track_latency_s = 0.05;
+	in.probe_interval_s = 0;
+	l = model(&in, &p, "lab");
+	CHECK_WIN(l->dir[TIMERS_REV].w, 0.05, 0.05);
+	/* Negative or non-finite: bad input. */
+	in.side[1].wake_max_s = -1;
+	CHECK(timers_predict(&in, &p) == -1);
+}
+
 static void test_bad_input(void)
 {
 	struct timers_input in;
@@ -263,6 +299,7 @@ int main(void)
 	test_article();
 	test_pairs();
 	test_edges();
+	test_wake();
 	test_bad_input();
 	test_scale();
 	return check_done();

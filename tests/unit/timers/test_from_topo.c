@@ -57,12 +57,25 @@ int main(int argc, char **argv)
 	/* --time-scale 0.1 as `up` applies it: every timer and delay a tenth, so the lab
 	 * window without its probe part is a tenth (the probe interval stays 0.1 s). */
 	CHECK(timers_input_from_topo(t, 0, NULL, &in) == 0);
-	CHECK(timers_predict(&in, &p) == 0);
 	CHECK(topo_apply_time_scale(t, 0.1) == 0);
 	CHECK(timers_input_from_topo(t, 0, NULL, &sc) == 0);
 	CHECK(timers_input_scale_model(&sc, 0.1) == 0);
 	CHECK(NEAR(sc.side[0].hold_s, 3) && NEAR(sc.side[0].keepalive_s, 1));
 	CHECK(NEAR(sc.side[1].hold_s, 18) && NEAR(sc.side[1].keepalive_s, 6));
+	/* BIRD's wake-up after its hold timer (timers.h) is its main loop's, not a
+	 * timer: 3 s at every scale, in the lab model's rev only. */
+	CHECK(NEAR(in.side[0].wake_max_s, 0) && NEAR(sc.side[0].wake_max_s, 0));
+	CHECK(NEAR(in.side[1].wake_max_s, 3) && NEAR(sc.side[1].wake_max_s, 3));
+	CHECK(timers_predict(&sc, &q) == 0);
+	const struct timers_path *rev = &timers_find_model(&q, "lab")->dir[TIMERS_REV];
+	CHECK_STR(rev->parts[1].name, "wake");
+	CHECK_STR(rev->parts[1].where, "azure-vpn0");
+	CHECK(NEAR(rev->parts[1].w.min_s, 0) && NEAR(rev->parts[1].w.max_s, 3));
+	CHECK(NEAR(rev->w.max_s, 3 + 3 + sc.side[1].propagation_s + sc.side[1].programming_s + 0.2));
+	CHECK_INT((int)timers_find_model(&q, "bird")->dir[TIMERS_REV].n_parts, 3);
+	/* Everything else scales. */
+	in.side[1].wake_max_s = sc.side[1].wake_max_s = 0;
+	CHECK(timers_predict(&in, &p) == 0);
 	CHECK(timers_predict(&sc, &q) == 0);
 	CHECK(NEAR(q.session.keepalive_s[1], 1)); /* BIRD: 6 x 3/18 */
 	for (size_t m = 0; m < p.n_models; m++)

@@ -67,6 +67,12 @@ int main(void)
 	in.side[1].hold_s = 60;
 	compare("20/60 vs bird", &in, 0.1);
 
+	/* BIRD's wake-up after its hold timer expires (lab model only). */
+	timers_input_article(&in);
+	in.probe_interval_s = 0;
+	in.side[1].wake_max_s = 3;
+	compare("bird wake", &in, 0.1);
+
 	/* DPD decides (no hold timer): charon's whole-second clock and check loop. */
 	timers_input_article(&in);
 	in.fault = TIMERS_FAULT_BLACKHOLE;
