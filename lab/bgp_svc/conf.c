@@ -111,12 +111,9 @@ int bgp_svc_bgpd_conf(const struct topo *t, uint32_t node, const char *node_dir,
 		struct in_addr local;
 		if (bgp_svc_local_addr(t, node, nb->addr, &local) < 0)
 			return -1;
-		/* Whole seconds on the wire, and 1-2 s are not allowed (RFC 4271 s4.2): a
-		 * time-scaled hold is rounded, but never down to 0 (= no hold timer). */
-		uint32_t hold = (tm->hold_ms + 500) / 1000 * 1000;
-		if (tm->hold_ms && hold < 3000)
-			hold = 3000;
-		uint32_t ka = tm->keepalive_ms ? tm->keepalive_ms : hold / 3;
+		/* The model keeps hold 0 or whole seconds >= 3 (validation and
+		 * topo_apply_time_scale, RFC 4271 s4.2) and keepalive defaulted to hold/3. */
+		uint32_t hold = tm->hold_ms, ka = tm->keepalive_ms;
 		sbuf_printf(out,
 		            "neighbor %s remote-as %u local-address %s hold-ms %u keepalive-ms %u "
 		            "connect-retry-ms %u",
@@ -181,8 +178,8 @@ int bgp_svc_bird_conf(const struct topo *t, uint32_t node, const char *node_dir,
 		struct in_addr local;
 		if (bgp_svc_local_addr(t, node, nb->addr, &local) < 0)
 			return -1;
-		unsigned hold = tm->hold_ms ? secs(tm->hold_ms, 3) : 0;
-		unsigned ka = secs(tm->keepalive_ms ? tm->keepalive_ms : tm->hold_ms / 3, 1);
+		unsigned hold = tm->hold_ms / 1000; /* whole seconds in the model */
+		unsigned ka = secs(tm->keepalive_ms, 1); /* may be sub-second: BIRD takes seconds */
 		unsigned cr = secs(tm->connect_retry_ms ? tm->connect_retry_ms : 5000, 1);
 		bool ibgp = nb->asn == b->asn;
 		bgp_svc_bird_proto_name(nb->addr, name, sizeof(name));
