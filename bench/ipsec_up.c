@@ -15,11 +15,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/err.h"
 #include "common/fsutil.h"
-#include "ipsec/report.h"
-#include "ipsec/service.h"
+#include "ipsec/sa_status.h"
+#include "ipsec/ipsec_service.h"
 #include "netns/netns.h"
 #include "run/net.h"
 #include "run/run.h"

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/err.h"
 #include "report/labview.h"
 #include "report/report.h"

@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "common/clock.h"
+#include "common/monotime.h"
 
 struct nspair {
 	char ns[2][48];

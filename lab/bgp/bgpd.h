@@ -7,9 +7,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "clock.h"
+#include "bgp_clock.h"
 #include "common/json.h"
-#include "config.h"
+#include "bgpd_config.h"
 
 struct rib;
 struct bgp_session;

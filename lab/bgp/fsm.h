@@ -39,7 +39,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "clock.h"
+#include "bgp_clock.h"
 #include "timer.h"
 
 enum bgp_state {

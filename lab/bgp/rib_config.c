@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "common/err.h"
-#include "config.h"
+#include "bgpd_config.h"
 #include "rib_int.h"
 
 struct rib *rib_new(const struct bgp_config *cfg, const struct rib_ops *ops, void *ctx, bool fib)

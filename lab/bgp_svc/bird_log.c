@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "bgp_svc/bgp_svc.h"
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/err.h"
 #include "common/fsutil.h"
 #include "common/journal.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/err.h"
 #include "report/keep.h"
 #include "run/run.h"

@@ -10,7 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/report_out.h"
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/err.h"
 #include "fault/experiment.h"
 #include "fault/fault.h"

@@ -8,7 +8,7 @@
 #include "cli/node_args.h"
 #include "common/err.h"
 #include "common/json.h"
-#include "ipsec/report.h"
+#include "ipsec/sa_status.h"
 #include "run/run.h"
 #include "topo/topo.h"
 

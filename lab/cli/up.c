@@ -14,11 +14,11 @@
 #include <unistd.h>
 
 #ifdef LABCTL_HAVE_IPSEC
-#include "ipsec/report.h"
-#include "ipsec/service.h"
+#include "ipsec/sa_status.h"
+#include "ipsec/ipsec_service.h"
 #endif
 #include "cli/commands.h"
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/err.h"
 #include "common/fsutil.h"
 #include "common/json.h"

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/err.h"
-#include "fault/exec.h"
-#include "fault/internal.h"
+#include "fault/netns_exec.h"
+#include "fault/fault_int.h"
 #include "probe/wire.h"
 #include "report/evlog.h"
 #include "report/samples.h"

@@ -12,18 +12,18 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/err.h"
 #include "common/fsutil.h"
-#include "fault/internal.h"
+#include "fault/fault_int.h"
 #include "fault/restart.h"
 #include "run/run.h"
 #include "topo/topo.h"
 
 #ifdef LABCTL_HAVE_IPSEC
 #include "ipsec/ipsec.h"
-#include "ipsec/report.h"
-#include "ipsec/service.h"
+#include "ipsec/sa_status.h"
+#include "ipsec/ipsec_service.h"
 #include "ipsec/vici.h"
 
 #define MISMATCH_IKE "aes128-sha1-modp2048"
@@ -162,7 +162,7 @@ int fault_restart_charon(struct lab_view *v, const char *node, bool spawn)
 	uint32_t n;
 	if (fault_node(t, node, &n) < 0 || ipsec_plugin_path(plugin, sizeof(plugin)) < 0)
 		goto out;
-	/* The spawn `up` does (lab/ipsec/service.c); the dead record becomes replaced. */
+	/* The spawn `up` does (lab/ipsec/ipsec_service.c); the dead record becomes replaced. */
 	if ((spawn && ipsec_charon_spawn(&v->run, node, plugin, true) < 0) ||
 	    vici_of(v, node, &vc, VICI_WAIT_NS) < 0)
 		goto out;

@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "bgp_svc/bgp_svc.h"
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/err.h"
-#include "fault/internal.h"
+#include "fault/fault_int.h"
 #include "fault/restart.h"
 #include "run/run.h"
 

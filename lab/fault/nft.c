@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "common/err.h"
-#include "fault/exec.h"
-#include "fault/internal.h"
+#include "fault/netns_exec.h"
+#include "fault/fault_int.h"
 
 static int plan_common(struct lab_view *v, const struct fault_req *r, struct fault_rec *rec)
 {

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "common/err.h"
-#include "fault/internal.h"
+#include "fault/fault_int.h"
 #include "run/run.h"
 
 static void list_names(char *buf, size_t len, const char *(*name)(const struct topo *, size_t),

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/err.h"
 
 static int nl_newlink(struct netns *ns, struct nlmsghdr *nlh, const char *what)

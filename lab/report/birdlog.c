@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/err.h"
 #include "common/fsutil.h"
 #include "report/evlog.h"

@@ -1,5 +1,5 @@
 /* The report as JSON (--json): stable key order so golden files compare exactly. */
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "probe/wire.h"
 #include "report/report.h"
 

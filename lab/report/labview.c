@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "bgp_svc/bgp_svc.h"
 #include "common/err.h"
 #include "topo/topo.h"

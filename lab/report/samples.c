@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/err.h"
 #include "probe/wire.h"
 

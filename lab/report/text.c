@@ -2,7 +2,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "probe/wire.h"
 #include "report/report.h"
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/err.h"
 #include "run/icmp.h"
 #include "topo/topo.h"

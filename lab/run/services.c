@@ -2,7 +2,7 @@
  * its own entry here, one line, above the NULL. */
 #include "run/service.h"
 #ifdef LABCTL_HAVE_IPSEC
-#include "ipsec/service.h"
+#include "ipsec/ipsec_service.h"
 #endif
 #include "bgp_svc/bgp_svc.h"
 

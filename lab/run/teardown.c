@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/err.h"
 #include "common/fsutil.h"
 #include "netns/netns.h"

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/err.h"
 
 #define POLL_NS (50 * NS_PER_MS)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "common/err.h"
-#include "timers/internal.h"
+#include "timers/timers_int.h"
 
 static const char *const model_names[] = {"article", "rfc4271", "bird", "lab"};
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "common/err.h"
-#include "timers/internal.h"
+#include "timers/timers_int.h"
 
 /* xoshiro256** seeded through splitmix64 (Blackman and Vigna): small, fast, and
  * the same sequence on every platform for a given seed. */

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "topo/internal.h"
+#include "topo/topo_int.h"
 
 void topo_diag_add(struct topo_diags *d, const char *file, struct topo_pos pos,
 		   const char *fmt, ...)

@@ -6,7 +6,7 @@
 
 #include "common/err.h"
 #include "common/fsutil.h"
-#include "topo/internal.h"
+#include "topo/topo_int.h"
 
 static const char *const top_keys[] = {"name", "description", "defaults", "nodes", "links",
 				       "tunnels", "probes", NULL};

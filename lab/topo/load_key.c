@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "topo/internal.h"
+#include "topo/topo_int.h"
 
 /* An absolute path for a psk_file value written relative to the topology file. */
 static char *key_path(struct ld *l, const struct ynode *file, size_t *span_off, size_t *span_len)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "topo/internal.h"
+#include "topo/topo_int.h"
 
 static const char *const tunnel_keys[] = {"psk", "psk_file", "ike", "ends", NULL};
 static const char *const end_keys[] = {"node", "uplink", "interface", "inside", "ike",

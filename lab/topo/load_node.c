@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "topo/internal.h"
+#include "topo/topo_int.h"
 
 static const char *const node_keys[] = {"role", "forwarding", "interfaces", "routes", "bgp", NULL};
 static const char *const iface_keys[] = {"address", "mtu", NULL};

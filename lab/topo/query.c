@@ -6,7 +6,7 @@
 
 #include "common/err.h"
 #include "common/fsutil.h"
-#include "topo/internal.h"
+#include "topo/topo_int.h"
 #include "topo/paths.h"
 
 uint32_t topo_node_index(const struct topo *t, const char *name)

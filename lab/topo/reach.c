@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "topo/internal.h"
+#include "topo/topo_int.h"
 
 #define REACH_MAX_HOPS 64
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "topo/internal.h"
+#include "topo/topo_int.h"
 
 void ld_err(struct ld *l, struct topo_pos pos, const char *fmt, ...)
 {

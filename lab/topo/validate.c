@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "topo/internal.h"
+#include "topo/topo_int.h"
 
 static uint32_t mask_of(uint8_t len)
 {

@@ -10,7 +10,7 @@
 #include <sys/types.h>
 #include <yaml.h>
 
-#include "topo/internal.h"
+#include "topo/topo_int.h"
 
 #define YTREE_MAX_DEPTH 64
 

@@ -20,7 +20,7 @@
 
 #include "../../check.h"
 #include "../../nspair.h"
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/fsutil.h"
 
 static struct {

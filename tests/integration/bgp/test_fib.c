@@ -12,7 +12,7 @@
 #include "../../check.h"
 #include "bgp/fib.h"
 #include "bgp/rib_int.h"
-#include "common/clock.h"
+#include "common/monotime.h"
 
 static char ns[64];
 

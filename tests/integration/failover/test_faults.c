@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "../../check.h"
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "fault/experiment.h"
 #include "fault/fault.h"
 #include "lab_fixture.h"

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "../../check.h"
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/err.h"
 #include "common/fsutil.h"
 

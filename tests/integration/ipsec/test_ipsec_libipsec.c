@@ -17,12 +17,12 @@
 #include <unistd.h>
 
 #include "../../check.h"
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/err.h"
 #include "common/fsutil.h"
 #include "ipsec/backend.h"
-#include "ipsec/report.h"
-#include "ipsec/service.h"
+#include "ipsec/sa_status.h"
+#include "ipsec/ipsec_service.h"
 #include "ipsec/vici.h"
 #include "netns/netns.h"
 #include "run/net.h"

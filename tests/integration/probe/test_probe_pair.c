@@ -10,7 +10,7 @@
 
 #include "../../check.h"
 #include "../../nspair.h"
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/fsutil.h"
 #include "probe/wire.h"
 #include "report/evlog.h"

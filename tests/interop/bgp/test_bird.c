@@ -20,7 +20,7 @@
 #include "../../check.h"
 #include "../../nspair.h"
 #include "bgp_svc/bgp_svc.h"
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/err.h"
 #include "common/fsutil.h"
 

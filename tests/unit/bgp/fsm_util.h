@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "clock.h"
+#include "bgp_clock.h"
 #include "fsm.h"
 #include "msg.h"
 

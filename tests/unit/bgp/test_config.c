@@ -4,7 +4,7 @@
 
 #include "../../check.h"
 #include "common/err.h"
-#include "config.h"
+#include "bgpd_config.h"
 
 static void test_full(void)
 {

@@ -6,10 +6,10 @@
 #include <unistd.h>
 
 #include "../../check.h"
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/fsutil.h"
 #include "common/journal.h"
-#include "ctl.h"
+#include "control_socket.h"
 #include "session.h"
 
 static const char conf[] = "asn 64512\nrouter-id 10.0.0.1\n"

@@ -11,7 +11,7 @@
 #include "common/fsutil.h"
 #include "ipsec/backend.h"
 #include "ipsec/ipsec.h"
-#include "ipsec/report.h"
+#include "ipsec/sa_status.h"
 
 #ifndef GOLDEN_DIR
 #error GOLDEN_DIR must be defined

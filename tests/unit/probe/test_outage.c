@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "../../check.h"
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "probe/outage.h"
 #include "probe/wire.h"
 

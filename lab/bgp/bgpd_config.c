@@ -1,6 +1,6 @@
 /* bgpd.conf parser (docs/bgpd.md). Line-oriented and strict: every error names the
  * file and line and says what would be accepted. */
-#include "config.h"
+#include "bgpd_config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,4 +1,4 @@
-#include "ipsec/report.h"
+#include "ipsec/sa_status.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

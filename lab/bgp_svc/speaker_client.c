@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "bgp_svc/bgp_svc.h"
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/err.h"
 
 #define CTL_TIMEOUT_MS 3000

@@ -1,4 +1,4 @@
-#include "fault/exec.h"
+#include "fault/netns_exec.h"
 
 #include <errno.h>
 #include <fcntl.h>

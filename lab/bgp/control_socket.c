@@ -1,4 +1,4 @@
-#include "ctl.h"
+#include "control_socket.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,6 +1,6 @@
-#include "clock.h"
+#include "bgp_clock.h"
 
-#include "common/clock.h"
+#include "common/monotime.h"
 
 static int64_t real_now(const struct bgp_clock *c)
 {

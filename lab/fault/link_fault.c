@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "common/err.h"
-#include "fault/exec.h"
-#include "fault/internal.h"
+#include "fault/netns_exec.h"
+#include "fault/fault_int.h"
 #include "netns/netns.h"
 
 /* The uplink of the first tunnel end on the node. */

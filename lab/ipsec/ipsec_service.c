@@ -1,7 +1,7 @@
 /* The "ipsec" lab service: one charon per gateway, tunnels loaded and initiated over
  * VICI, readiness = every CHILD_SA installed on both ends and a ping across each
  * tunnel that the SA counters account for. */
-#include "ipsec/service.h"
+#include "ipsec/ipsec_service.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -10,11 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/err.h"
 #include "common/fsutil.h"
 #include "ipsec/backend.h"
-#include "ipsec/report.h"
+#include "ipsec/sa_status.h"
 #include "ipsec/tunif.h"
 #include "ipsec/vici.h"
 #include "netns/netns.h"

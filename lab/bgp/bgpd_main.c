@@ -18,7 +18,7 @@
 #include "bgpd.h"
 #include "common/err.h"
 #include "common/journal.h"
-#include "ctl.h"
+#include "control_socket.h"
 #include "rib.h"
 #include "session.h"
 

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "../../check.h"
-#include "bgp/config.h"
+#include "bgp/bgpd_config.h"
 #include "bgp_svc/bgp_svc.h"
 #include "common/err.h"
 #include "common/fsutil.h"

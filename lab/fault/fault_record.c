@@ -9,11 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/clock.h"
+#include "common/monotime.h"
 #include "common/err.h"
 #include "common/fsutil.h"
 #include "common/journal.h"
-#include "fault/internal.h"
+#include "fault/fault_int.h"
 
 static const char *const kind_names[FAULT_NKINDS] = {
 	[FAULT_IKE_MISMATCH] = "ike-mismatch", [FAULT_BLACKHOLE] = "blackhole",

@@ -1,4 +1,4 @@
-#include "common/clock.h"
+#include "common/monotime.h"
 
 #include <errno.h>
 #include <time.h>
