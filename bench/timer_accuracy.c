@@ -5,7 +5,7 @@
  * For every fault run: the built-in speaker's hold expiry minus the last message it
  * received from the peer, against the negotiated hold time H (RFC 4271: exactly H);
  * BIRD's hold expiry minus the last message the peer sent it before the fault,
- * against BIRD's jittered window [0.75 H, H] (FACTS.md). Prints each run and the
+ * against BIRD's jittered window [0.75 H, H] (docs/reference.md). Prints each run and the
  * median and max error in ms per speaker (error: distance outside the predicted
  * value or window; signed for ours), and how long after its hold expiry BIRD
  * withdrew the routes (its protocol "Down", which the hold timer alone does not

@@ -59,7 +59,7 @@ static int add_nexthop(struct rtnl_route *r, const struct netns_nexthop *h)
 		rtnl_route_nh_set_gateway(nh, gw);
 		nl_addr_put(gw);
 	}
-	/* FACTS.md: libnl copies this value into rtnh_hops unchanged, and the kernel's
+	/* docs/reference.md: libnl copies this value into rtnh_hops unchanged, and the kernel's
 	 * weight is rtnh_hops + 1, so weight w is passed as w - 1. */
 	uint8_t w = h->weight ? h->weight : 1;
 	rtnl_route_nh_set_weight(nh, (uint8_t)(w - 1));

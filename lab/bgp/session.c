@@ -260,7 +260,7 @@ static void send_open(struct bgp_session *s, int ci)
 	o.my_as = s->d->cfg.asn;
 	o.hold_time = (uint16_t)(s->nb->hold_ms / 1000);
 	o.bgp_id = s->d->cfg.router_id;
-	/* BIRD refuses capabilities without MP IPv4 unicast (FACTS.md). */
+	/* BIRD refuses capabilities without MP IPv4 unicast (docs/reference.md). */
 	o.caps.present = true;
 	o.caps.mp_ipv4_unicast = true;
 	o.caps.as4 = true;

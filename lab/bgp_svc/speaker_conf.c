@@ -191,7 +191,7 @@ int bgp_svc_bird_conf(const struct topo *t, uint32_t node, const char *node_dir,
 		else
 			sbuf_printf(out, "\thold time 0;\n");
 		sbuf_printf(out, "\tconnect retry time %u;\n\tconnect delay time 1;\n", cr);
-		/* FACTS.md: BIRD waits its error-wait time (default 60 s, growing) after
+		/* docs/reference.md#bird-error-wait: BIRD waits 60 s (growing) after
 		 * an error before it accepts a new session. */
 		sbuf_printf(out, "\terror wait time %u, %u;\n", ew, ew * 2);
 		if (nb->passive)

@@ -30,7 +30,7 @@ enum ipsec_backend {
 const char *ipsec_backend_name(enum ipsec_backend b); /* "libipsec", "xfrm-interface", "xfrm-vti" */
 int ipsec_backend_parse(const char *s, enum ipsec_backend *b);
 
-/* The routing table kernel-libipsec fills: moved behind main (FACTS.md), see conf.c. */
+/* kernel-libipsec's routing table, behind main: docs/reference.md#kernel-libipsec-routing-table */
 #define IPSEC_LIBIPSEC_TABLE 221
 #define IPSEC_LIBIPSEC_TABLE_PRIO 40000
 

@@ -63,7 +63,7 @@ int ipsec_resolve_backend(const struct lab_ctx *ctx, enum ipsec_backend *b)
 }
 
 /* kernel-libipsec has one TUN per charon and matches outbound packets against the
- * first 0.0.0.0/0 policy only (FACTS.md): one tunnel per gateway. */
+ * first 0.0.0.0/0 policy only (docs/reference.md#kernel-libipsec): one tunnel per gateway. */
 static int check_topology(const struct topo *t, enum ipsec_backend b)
 {
 	for (size_t i = 0; i < t->n_nodes; i++) {

@@ -1,4 +1,4 @@
-/* The VICI requests for one tunnel end, from the topology (ARTICLE.md parameters). */
+/* The VICI requests for one tunnel end, from the topology (parameters: docs/reference.md). */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,7 +65,7 @@ int ipsec_msg_load_conn(const struct topo *t, uint32_t tunnel, int side,
 	if (ike->ike_lifetime_ms)
 		vmsg_kv(m, "rekey_time", "%us", secs(ike->ike_lifetime_ms));
 	vmsg_kv(m, "dpd_delay", "%us", secs(ike->dpd_delay_ms));
-	/* kernel-libipsec always encapsulates (FACTS.md); the topology's NAT-T flag
+	/* kernel-libipsec always encapsulates (docs/reference.md); the topology's NAT-T flag
 	 * forces it for the kernel backends too, as the clouds do behind NAT. */
 	vmsg_kv(m, "encap", "%s", ike->nat_traversal || b == IPSEC_BACKEND_LIBIPSEC ? "yes" : "no");
 	vmsg_kv(m, "mobike", "no");
@@ -83,7 +83,7 @@ int ipsec_msg_load_conn(const struct topo *t, uint32_t tunnel, int side,
 	vmsg_end(m);
 	vmsg_section(m, "children");
 	vmsg_section(m, tun->name);
-	/* route-based: any/any selectors, the interface and routes decide (ARTICLE.md) */
+	/* route-based: any/any selectors, the interface and routes decide (docs/reference.md) */
 	vmsg_list(m, "local_ts");
 	vmsg_item(m, "0.0.0.0/0");
 	vmsg_list_end(m);

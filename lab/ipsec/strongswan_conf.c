@@ -71,7 +71,7 @@ char *ipsec_conf_render(const struct ipsec_paths *p, enum ipsec_backend b)
 		/* kernel-libipsec installs a 0.0.0.0/0 route into its table even with
 		 * install_routes = no; with the default table 220 at priority 220 that
 		 * captures the ESP-in-UDP and IKE packets themselves. Moved behind main
-		 * (prio 32766), it only sees what main has no route for (FACTS.md). */
+		 * (prio 32766), it only sees what main has no route for (docs/reference.md). */
 		fprintf(f, "  routing_table = %d\n", IPSEC_LIBIPSEC_TABLE);
 		fprintf(f, "  routing_table_prio = %d\n", IPSEC_LIBIPSEC_TABLE_PRIO);
 	}

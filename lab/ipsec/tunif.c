@@ -1,6 +1,6 @@
 /* The route-based tunnel interface of one tunnel end, inside the gateway's namespace:
  * the TUN that kernel-libipsec creates, or an XFRM interface / VTI device that labctl
- * creates, each carrying the tunnel's inside /30 (ARTICLE.md). */
+ * creates, each carrying the tunnel's inside /30 (docs/reference.md#tunnels-and-bgp). */
 #include "ipsec/tunif.h"
 
 #include <arpa/inet.h>

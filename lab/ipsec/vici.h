@@ -2,7 +2,7 @@
  *
  * libvici delivers streamed events (list-sa) on its own reader thread; the callbacks
  * here only copy into the caller's arrays under a mutex and never call back into
- * libvici (FACTS.md: event callbacks must not call vici_submit). */
+ * libvici (docs/reference.md#libvici-callbacks: event callbacks must not call vici_submit). */
 #ifndef LAB_IPSEC_VICI_H
 #define LAB_IPSEC_VICI_H
 

@@ -141,7 +141,7 @@ static double keepalive_of(const struct timers_side *s, double h)
 		return 0; /* RFC 4271 s4.4: no KEEPALIVEs when the hold time is zero */
 	if (s->speaker == TIMERS_SPEAKER_BIRD) {
 		/* BIRD scales its configured keepalive by negotiated/configured hold and
-		 * never goes below 1 s (FACTS.md: 60/180 against 10/30 gives 10/30).
+		 * never goes below 1 s (docs/reference.md: 60/180 against 10/30 gives 10/30).
 		 * Whole milliseconds, as our scaled configurations are. */
 		double k = s->keepalive_s > 0 ? floor(s->keepalive_s * h / s->hold_s * 1000) / 1000
 					      : h / 3;

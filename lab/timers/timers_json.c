@@ -141,7 +141,7 @@ void timers_fit_json(struct json *j, const struct timers_fit *f)
 	json_obj_end(j);
 }
 
-/* The article's published numbers (ARTICLE.md "The failover test"): fixed, never
+/* The article's published numbers (docs/reference.md#measured-outages): fixed, never
  * scaled, printed beside every prediction. */
 static const double article_measured[] = {36.7, 36.9};
 

@@ -69,7 +69,7 @@ static void check_addresses(struct ld *l)
 			       ip(tun->end[1].inside.addr, (char[INET_ADDRSTRLEN]){0}),
 			       tun->end[1].inside.len);
 		/* Several tunnels may end on one node, each on its own interface. (With
-		 * kernel-libipsec one charon drives one TUN, FACTS.md; the IPsec layer
+		 * kernel-libipsec one charon drives one TUN, docs/reference.md; the IPsec layer
 		 * refuses that combination when it picks the backend, not the file.) */
 		for (size_t k = 0; k < i; k++)
 			for (int e = 0; e < 2; e++)

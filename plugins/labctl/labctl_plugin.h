@@ -4,7 +4,7 @@
  * Debian's charon cannot load plugins from outside /usr/lib/ipsec/plugins, but its
  * loader tries dlsym(RTLD_DEFAULT, "labctl_plugin_create") first, so labctl starts
  * charon with LD_PRELOAD=libstrongswan-labctl.so and charon.plugins.labctl.load = yes
- * (FACTS.md). Settings:
+ * (docs/reference.md#loading-the-plugin). Settings:
  *   charon.plugins.labctl.journal      path of the node's events.jsonl
  *   charon.plugins.labctl.bgpd_socket  path of the node speaker's control socket */
 #ifndef LABCTL_PLUGIN_H

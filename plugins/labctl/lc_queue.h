@@ -1,7 +1,7 @@
 /* The plugin's hand-off between charon's threads and its one writer thread.
  *
  * Bus listener callbacks run with an IKE_SA checked out and the bus lock held
- * (FACTS.md), so they must never block on a file or a socket: they format a line
+ * (docs/reference.md), so they must never block on a file or a socket: they format a line
  * into a fixed-size slot of a ring under a mutex held for one memcpy, and the writer
  * thread does the I/O (journal append, speaker notification). When the ring is full
  * the event is dropped and counted rather than waiting: losing a line is better than

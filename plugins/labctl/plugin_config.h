@@ -1,5 +1,5 @@
 /* What Debian's strongSwan 5.9.8 was built with, as far as the installed headers'
- * struct layouts depend on it (FACTS.md). ME (mediation) changes the layout of
+ * struct layouts depend on it (docs/reference.md). ME (mediation) changes the layout of
  * ike_sa_t, peer_cfg_t, daemon_t and task_type_t: a plugin built without it calls
  * the wrong function pointers in Debian's charon and crashes it. */
 #ifndef CONFIG_H_INCLUDED

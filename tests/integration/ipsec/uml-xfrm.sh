@@ -1,5 +1,5 @@
 #!/bin/sh
-# The kernel-XFRM backend test inside user-mode Linux (FACTS.md): this machine's
+# The kernel-XFRM backend test inside user-mode Linux (docs/reference.md): this machine's
 # kernel has no ESP, UML's 6.1 kernel has esp4 and ip_vti as modules. UML boots with
 # the host filesystem as its root (hostfs), so the test binary, charon and the
 # plugin are the host's own files; the guest mounts tmpfs over /run so nothing it
@@ -41,7 +41,7 @@ mount -t tmpfs run /run
 mkdir -p /run/mods/lib/modules /run/tmp
 ln -s $moddir /run/mods/lib/modules/$ver
 export TMPDIR=/run/tmp
-# FACTS.md: what kernel ESP and VTI need in UML's kernel
+# docs/reference.md#user-mode-linux: what kernel ESP and VTI need in UML's kernel
 for m in xfrm_user esp4 ip_vti hmac sha256_generic sha512_generic cbc ecb authenc \\
 	jitterentropy_rng drbg echainiv seqiv gcm veth tun; do
 	modprobe -d /run/mods \$m >/dev/null 2>&1

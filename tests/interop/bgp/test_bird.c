@@ -4,7 +4,7 @@
  * ROUTE-REFRESH both ways; BIRD silenced (SIGSTOP): ours declares it dead inside
  * (H-K, H] (RFC 4271: the hold timer restarts on every KEEPALIVE, BIRD sends one
  * every 0.75K..K); ours silenced: BIRD declares it dead inside [0.75H - K, H]
- * (BIRD jitters its hold timer too, FACTS.md). Sessions come back after SIGCONT.
+ * (BIRD jitters its hold timer too, docs/reference.md). Sessions come back after SIGCONT.
  * Round 2: ours initiates (BIRD passive); routes both ways; on SIGTERM ours takes
  * its routes out of the kernel. H = 3 s, K = 1 s on both sides. */
 #include <arpa/inet.h>

@@ -7,7 +7,7 @@
  *      with the true path.
  *   2. As a 4-octet speaker: the same routes, 4-octet AS_PATH.
  *   3. An OPEN with capabilities but no MP IPv4 unicast: BIRD answers 2/7, which
- *      our parser must read as such (FACTS.md). */
+ *      our parser must read as such (docs/reference.md#bird-capabilities). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>

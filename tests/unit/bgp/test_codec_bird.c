@@ -49,7 +49,7 @@ int main(void)
 	CHECK_INT(m.open.caps.n_unknown, 0);
 	CHECK_INT(bgp_open_check(&m.open, 65515, (struct in_addr){0}, &err), 0);
 
-	/* Our answer carries MP IPv4 unicast, or BIRD refuses it (FACTS.md). */
+	/* Our answer carries MP IPv4 unicast, or BIRD refuses it (docs/reference.md). */
 	{
 		struct bgp_open o = {.my_as = 65001, .hold_time = 30,
 				     .caps = {.present = true, .mp_ipv4_unicast = true,

@@ -96,7 +96,7 @@ static void check_dual(void)
 		CHECK_INT(t->nodes[i].role, roles[i]);
 		CHECK_INT(t->nodes[i].forwarding, roles[i] != TOPO_ROLE_HOST);
 	}
-	/* ARTICLE "Addressing" */
+	/* docs/reference.md "Addressing" */
 	CHECK_STR(iface_addr(t, "ecs", "eth0"), "10.0.1.171/24");
 	CHECK_STR(iface_addr(t, "ali-tr", "eth1"), "10.0.255.1/24");
 	CHECK_STR(iface_addr(t, "ali-tr", "eth2"), "10.0.254.1/24");
@@ -110,7 +110,7 @@ static void check_dual(void)
 	CHECK_INT(l0->end[1].node, topo_node_index(t, "ali-tr"));
 	CHECK_INT(node(t, "ecs")->ifaces[0].link, 0);
 	CHECK(l0->pos.line > 0);
-	/* ARTICLE "Tunnels and BGP" and "IKE / IPsec parameters" */
+	/* docs/reference.md "Tunnels and BGP" and "IKE / IPsec parameters" */
 	static const char *inside[2][2] = {{"169.254.21.1/30", "169.254.21.2/30"},
 					   {"169.254.21.5/30", "169.254.21.6/30"}};
 	static const char *gw[2][2] = {{"ali-vpn0", "azure-vpn0"}, {"ali-vpn1", "azure-vpn1"}};
@@ -135,7 +135,7 @@ static void check_dual(void)
 			CHECK(end->ike.nat_traversal);
 		}
 	}
-	/* ARTICLE "BGP timers": Alibaba 10/30, Azure 60/180; ASNs 64512 / 65515 */
+	/* docs/reference.md "BGP timers": Alibaba 10/30, Azure 60/180; ASNs 64512 / 65515 */
 	const struct topo_bgp *tr = node(t, "ali-tr")->bgp, *hub = node(t, "azure-hub")->bgp;
 	CHECK(tr && hub);
 	if (tr && hub) {
@@ -164,7 +164,7 @@ static void check_dual(void)
 	check_neighbor(t, "ali-tr", 1, "10.0.254.2", 64512, "ali-vpn1", NULL, 10000, 30000);
 	CHECK(node(t, "ali-vpn0")->bgp->neighbors[1].next_hop_self);
 	CHECK_INT(t->defaults.bgp_timers.connect_retry_ms, 5000);
-	/* ARTICLE "The failover test": ping -i 0.1 ECS <-> VM */
+	/* docs/reference.md "The failover test": ping -i 0.1 ECS <-> VM */
 	const struct topo_probe *p = &t->probes[0];
 	CHECK_INT(p->from, topo_node_index(t, "ecs"));
 	CHECK_INT(p->to, topo_node_index(t, "vm"));
