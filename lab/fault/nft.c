@@ -67,11 +67,15 @@ static int apply(struct lab_view *v, struct fault_rec *rec)
 	size_t off = (size_t)snprintf(script, sizeof(script),
 				      "table ip %s {\n  chain forward {\n    type filter hook forward "
 				      "priority -10; policy accept;\n", rec->object);
+	/* Each packet must meet at most one rule: every rule draws its own random
+	 * number, and NAT-T's 4500 -> 4500 (all kernel-libipsec sends) would otherwise
+	 * be dropped with 1 - (1 - P)^2. */
 	for (int s = 0; s < 2; s++) {
 		const char *src = a[s], *dst = a[1 - s];
 		off += (size_t)snprintf(script + off, sizeof(script) - off,
 					"    ip saddr %s ip daddr %s udp dport { 500, 4500 } %s\n"
-					"    ip saddr %s ip daddr %s udp sport { 500, 4500 } %s\n"
+					"    ip saddr %s ip daddr %s udp sport { 500, 4500 } "
+					"udp dport != { 500, 4500 } %s\n"
 					"    ip saddr %s ip daddr %s meta l4proto esp %s\n",
 					src, dst, verdict, src, dst, verdict, src, dst, verdict);
 	}
