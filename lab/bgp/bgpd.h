@@ -46,7 +46,6 @@ struct bgpd {
 	struct bgp_session *sessions;
 	int64_t started_ns;
 	bool stopping;
-	int verbose;
 };
 
 /* Journal helpers (docs/journal.md, src "bgp"): begin returns the builder (or NULL

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bgp_log.h"
 #include "bgpd.h"
 #include "common/err.h"
 #include "common/journal.h"
@@ -51,8 +52,9 @@ static void listen_accept(struct bgpd *d)
 		int i = sa.sin_family == AF_INET ? bgp_config_find_neighbor(&d->cfg, sa.sin_addr) : -1;
 		if (i < 0 || d->stopping) {
 			char a[INET_ADDRSTRLEN];
-			fprintf(stderr, "bgpd: connection from unconfigured %s refused\n",
-				inet_ntop(AF_INET, &sa.sin_addr, a, sizeof(a)));
+			bgp_log(BGP_LOG_WARN, "connection from %s refused: %s",
+				inet_ntop(AF_INET, &sa.sin_addr, a, sizeof(a)),
+				i < 0 ? "not a configured neighbor" : "stopping");
 			close(fd);
 			continue;
 		}
@@ -194,11 +196,11 @@ int main(int argc, char **argv)
 		return LAB_EXIT_USAGE;
 	}
 	setvbuf(stderr, NULL, _IOLBF, 0);
+	bgp_log_set_level(verbose ? BGP_LOG_DEBUG : BGP_LOG_INFO);
 
 	struct bgpd d;
 	memset(&d, 0, sizeof(d));
 	d.epfd = d.listen_fd = d.ctl_fd = d.journal_fd = -1;
-	d.verbose = verbose;
 	int ret = LAB_EXIT_FAIL, sigfd = -1;
 	struct bgpd_fd sigref;
 	json_init(&d.jscratch);
@@ -227,17 +229,17 @@ int main(int argc, char **argv)
 	rib_set_journal(d.rib, d.journal_fd);
 	if (listen_open(&d) < 0 || ctl_open(&d) < 0)
 		goto out;
-	fprintf(stderr, "bgpd: AS %u, %zu neighbors, port %u, pid %d\n", d.cfg.asn, d.n_sessions,
+	bgp_log(BGP_LOG_INFO, "AS %u, %zu neighbors, port %u, pid %d", d.cfg.asn, d.n_sessions,
 		d.cfg.port, (int)getpid());
 	for (size_t i = 0; i < d.n_sessions; i++)
 		bgp_session_event(&d.sessions[i], -1, BGP_EV_MANUAL_START, NULL);
 	if (run(&d, sigfd) < 0)
 		goto out;
-	fprintf(stderr, "bgpd: stopping\n");
+	bgp_log(BGP_LOG_INFO, "stopping");
 	ret = LAB_EXIT_OK;
 out:
 	if (ret != LAB_EXIT_OK && lab_err_msg())
-		fprintf(stderr, "labctl-bgpd: %s\n", lab_err_msg());
+		bgp_log(BGP_LOG_ERR, "%s", lab_err_msg());
 	if (d.sessions)
 		shutdown_all(&d);
 	else

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "bgp_log.h"
 #include "common/err.h"
 
 #define FIB_BATCH (256 * 1024)
@@ -330,9 +331,8 @@ static int drain_errors(struct fib *f)
 			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 			if (e->error) {
 				if (!f->errors)
-					fprintf(stderr,
-					        "labctl-bgpd: fib: kernel refused a route: %s\n",
-					        strerror(-e->error));
+					bgp_log_errno(BGP_LOG_WARN, -e->error,
+					              "fib: kernel refused a route");
 				f->errors++;
 				note_failure(f, e->msg.nlmsg_seq, -e->error);
 			}
