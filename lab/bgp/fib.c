@@ -106,11 +106,6 @@ void fib_close(struct fib *f)
 	free(f);
 }
 
-void fib_addr_invalidate(struct fib *f)
-{
-	f->addrs_valid = false;
-}
-
 static int fib_send(struct fib *f);
 
 /* ---- synchronous dumps (addresses, routes) ---- */

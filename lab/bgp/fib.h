@@ -56,8 +56,6 @@ int fib_flush_proto(struct fib *f);
  * most once per commit). */
 bool fib_nh_resolvable(struct fib *f, struct in_addr nh);
 
-/* Forgets the cached interface addresses (they are re-read on the next miss too). */
-void fib_addr_invalidate(struct fib *f);
 /* Re-reads the interface addresses (of interfaces that are up): 1 when they changed
  * since the last check (an interface went down or away, came back with a new index,
  * was renumbered: every route written through the old set must be written again and

@@ -102,11 +102,6 @@ void rib_gc(struct rib *rib)
 	rib->ngc = 0;
 }
 
-bool rib_is_ibgp(const struct rib *rib, uint32_t peer)
-{
-	return peer != RIB_PEER_LOCAL && rib->peers[peer].ibgp;
-}
-
 void rib_entry_nexthops(const struct rib_entry *e, struct rib_nhset *out)
 {
 	out->n = 0;

@@ -186,7 +186,6 @@ void rib_gc(struct rib *rib);
  * the peers (the FIB writes wait in the queue: the caller runs it). */
 void rib_recheck_nexthops(struct rib *rib, int64_t now);
 void rib_gc_add(struct rib *rib, struct rib_entry *e);
-bool rib_is_ibgp(const struct rib *rib, uint32_t peer);
 
 /* rib_out.c */
 void rib_out_mark(struct rib *rib, struct rib_entry *e);
