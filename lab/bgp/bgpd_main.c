@@ -106,6 +106,10 @@ static void dispatch(struct bgpd *d, struct epoll_event *e, int sigfd)
 	case BGPD_FD_CONN:
 		bgp_session_io(ref->obj, ref->conn, e->events);
 		break;
+	case BGPD_FD_FIB:
+		if (rib_fib_event(d->rib, bgp_now(&d->clock)) < 0)
+			bgp_log(BGP_LOG_ERR, "%s", lab_err_msg());
+		break;
 	case BGPD_FD_SIGNAL: {
 		struct signalfd_siginfo si;
 		while (read(sigfd, &si, sizeof(si)) == sizeof(si))
@@ -227,6 +231,9 @@ int main(int argc, char **argv)
 	if (!d.rib)
 		goto out;
 	rib_set_journal(d.rib, d.journal_fd);
+	d.fib_ref = (struct bgpd_fd){.kind = BGPD_FD_FIB};
+	if (rib_fib_fd(d.rib) >= 0 && bgpd_fd_add(&d, rib_fib_fd(d.rib), EPOLLIN, &d.fib_ref) < 0)
+		goto out;
 	if (listen_open(&d) < 0 || ctl_open(&d) < 0)
 		goto out;
 	bgp_log(BGP_LOG_INFO, "AS %u, %zu neighbors, port %u, pid %d", d.cfg.asn, d.n_sessions,

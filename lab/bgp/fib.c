@@ -25,12 +25,17 @@ struct fib_addr {
 	uint8_t plen;
 };
 
+struct fib_link {
+	unsigned ifindex;
+	bool up; /* IFF_UP: only the addresses of interfaces that are up count */
+	char name[IFNAMSIZ];
+};
+
 struct addr_list {
 	struct fib_addr *v;
 	size_t n;
-	/* interfaces that are up (IFF_UP): only their addresses count */
-	unsigned *up;
-	size_t nup;
+	struct fib_link *links;
+	size_t nlinks;
 };
 
 /* One request of the batch in flight: a kernel error names it by sequence. */
@@ -49,9 +54,13 @@ struct fib {
 	unsigned queued;
 	struct fib_addr *addrs;
 	size_t naddrs;
+	struct fib_link *links;
+	size_t nlinks;
 	bool addrs_valid;
-	bool refreshed; /* addresses re-read since the last commit */
-	bool changed;   /* a re-read on a miss found a change fib_addr_check must report */
+	bool changed; /* a re-read found a change fib_changes has not reported yet */
+	struct fib_lost *lost; /* connected prefixes gone since fib_changes last ran */
+	size_t nlost, caplost;
+	struct mnl_socket *mon; /* link and IPv4 address notifications */
 	unsigned errors;
 	struct fib_req *reqs; /* the batch in flight, reqs[i] has seq first_seq + i */
 	size_t nreq, capreq;
@@ -59,6 +68,9 @@ struct fib {
 	struct fib_failure *fails; /* refused since fib_failures() last ran */
 	size_t nfail, capfail;
 };
+
+static int fib_send(struct fib *f);
+static int monitor_open(struct fib *f);
 
 struct fib *fib_open(void)
 {
@@ -85,6 +97,8 @@ struct fib *fib_open(void)
 	setsockopt(mnl_socket_get_fd(f->nl), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	f->portid = mnl_socket_get_portid(f->nl);
 	f->seq = (uint32_t)time(NULL);
+	if (monitor_open(f) < 0)
+		goto fail;
 	return f;
 oom:
 	lab_err(LAB_EXIT_FAIL, "fib: out of memory");
@@ -99,14 +113,17 @@ void fib_close(struct fib *f)
 		return;
 	if (f->nl)
 		mnl_socket_close(f->nl);
+	if (f->mon)
+		mnl_socket_close(f->mon);
 	free(f->buf);
 	free(f->addrs);
+	free(f->links);
+	free(f->lost);
 	free(f->reqs);
 	free(f->fails);
 	free(f);
 }
 
-static int fib_send(struct fib *f);
 
 /* ---- synchronous dumps (addresses, routes) ---- */
 
@@ -147,14 +164,29 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct addr_list *l = data;
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
-	if (!(ifi->ifi_flags & IFF_UP))
-		return MNL_CB_OK;
-	unsigned *v = realloc(l->up, (l->nup + 1) * sizeof(*v));
+	struct fib_link *v = realloc(l->links, (l->nlinks + 1) * sizeof(*v));
 	if (!v)
 		return MNL_CB_ERROR;
-	l->up = v;
-	v[l->nup++] = (unsigned)ifi->ifi_index;
+	l->links = v;
+	struct fib_link *k = &v[l->nlinks++];
+	*k = (struct fib_link){.ifindex = (unsigned)ifi->ifi_index,
+	                       .up = ifi->ifi_flags & IFF_UP};
+	const struct nlattr *attr;
+	mnl_attr_for_each(attr, nlh, sizeof(*ifi))
+	{
+		if (mnl_attr_get_type(attr) == IFLA_IFNAME &&
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
+			snprintf(k->name, sizeof(k->name), "%s", mnl_attr_get_str(attr));
+	}
 	return MNL_CB_OK;
+}
+
+static const struct fib_link *link_find(const struct fib_link *v, size_t n, unsigned ifindex)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].ifindex == ifindex)
+			return &v[i];
+	return NULL;
 }
 
 static int addr_cb(const struct nlmsghdr *nlh, void *data)
@@ -165,10 +197,8 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	/* The kernel drops the connected route of an interface set down, though the
 	 * address stays: a next hop there is unreachable (RFC 4271 s9.1.2.1). */
-	bool up = false;
-	for (size_t i = 0; i < f->nup && !up; i++)
-		up = f->up[i] == ifa->ifa_index;
-	if (!up)
+	const struct fib_link *k = link_find(f->links, f->nlinks, ifa->ifa_index);
+	if (!k || !k->up)
 		return MNL_CB_OK;
 	const struct nlattr *attr;
 	uint32_t addr = 0, local = 0;
@@ -199,37 +229,142 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* Reads the namespace's IPv4 addresses; 1 when they differ from the cache (which
- * is replaced), 0 when the same, -1 on failure. */
+static bool addr_eq(const struct fib_addr *a, const struct fib_addr *b)
+{
+	return a->ifindex == b->ifindex && a->net == b->net && a->local == b->local &&
+	       a->plen == b->plen;
+}
+
+static void lost_add(struct fib *f, const struct fib_addr *a, const struct addr_list *now)
+{
+	if (f->nlost == f->caplost) {
+		size_t n = f->caplost ? f->caplost * 2 : 8;
+		struct fib_lost *v = realloc(f->lost, n * sizeof(*v));
+		if (!v)
+			return; /* the change is still reported, without this detail */
+		f->lost = v;
+		f->caplost = n;
+	}
+	struct fib_lost *x = &f->lost[f->nlost++];
+	const struct fib_link *was = link_find(f->links, f->nlinks, a->ifindex);
+	const struct fib_link *is = link_find(now->links, now->nlinks, a->ifindex);
+	*x = (struct fib_lost){
+	    .net.s_addr = htonl(a->net),
+	    .plen = a->plen,
+	    .ifindex = a->ifindex,
+	    .why = !is ? "link-deleted" : !is->up ? "link-down" : "address-removed",
+	};
+	snprintf(x->ifname, sizeof(x->ifname), "%s", was ? was->name : "");
+}
+
+/* Reads the namespace's links and IPv4 addresses in full; 1 when the usable
+ * addresses differ from the cache (which is replaced; what went is noted for
+ * fib_changes), 0 when the same, -1 on failure. */
 static int addrs_load(struct fib *f)
 {
 	struct addr_list l = {0};
-	if (dump(f, RTM_GETLINK, link_cb, &l) < 0 || dump(f, RTM_GETADDR, addr_cb, &l) < 0) {
+	if (fib_send(f) < 0 || dump(f, RTM_GETLINK, link_cb, &l) < 0 ||
+	    dump(f, RTM_GETADDR, addr_cb, &l) < 0) {
 		free(l.v);
-		free(l.up);
+		free(l.links);
 		return -1;
 	}
-	free(l.up);
 	bool same = f->addrs_valid && l.n == f->naddrs;
 	for (size_t i = 0; same && i < l.n; i++)
-		same = l.v[i].ifindex == f->addrs[i].ifindex && l.v[i].net == f->addrs[i].net &&
-		       l.v[i].local == f->addrs[i].local && l.v[i].plen == f->addrs[i].plen;
+		same = addr_eq(&l.v[i], &f->addrs[i]);
+	for (size_t i = 0; f->addrs_valid && !same && i < f->naddrs; i++) {
+		bool kept = false;
+		for (size_t j = 0; j < l.n && !kept; j++)
+			kept = addr_eq(&f->addrs[i], &l.v[j]);
+		if (!kept)
+			lost_add(f, &f->addrs[i], &l);
+	}
+	if (f->addrs_valid && !same)
+		f->changed = true;
 	free(f->addrs);
+	free(f->links);
 	f->addrs = l.v;
 	f->naddrs = l.n;
+	f->links = l.links;
+	f->nlinks = l.nlinks;
 	f->addrs_valid = true;
 	return same ? 0 : 1;
 }
 
-int fib_addr_check(struct fib *f)
+/* ---- notifications ---- */
+
+/* Subscribed before the first dump, so that cache + queued notifications always
+ * describe the namespace: nothing can change unseen between the two. */
+static int monitor_open(struct fib *f)
 {
-	if (fib_send(f) < 0)
-		return -1;
-	bool was = f->addrs_valid;
-	int rc = addrs_load(f);
-	if (rc < 0)
-		return -1;
-	bool changed = f->changed || (rc == 1 && was);
+	f->mon = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (!f->mon)
+		return lab_err_errno(LAB_EXIT_FAIL, errno, "fib: cannot open a netlink socket");
+	if (mnl_socket_bind(f->mon, 0, MNL_SOCKET_AUTOPID) < 0)
+		return lab_err_errno(LAB_EXIT_FAIL, errno, "fib: cannot bind the netlink socket");
+	int groups[] = {RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR};
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		if (mnl_socket_setsockopt(f->mon, NETLINK_ADD_MEMBERSHIP, &groups[i],
+		                          sizeof(groups[i])) < 0)
+			return lab_err_errno(LAB_EXIT_FAIL, errno,
+			                     "fib: cannot subscribe to interface notifications");
+	/* Room for a burst (a charon restart re-creating every tunnel interface);
+	 * an overrun is survived anyway (ENOBUFS: read everything again). */
+	int rcv = 1024 * 1024;
+	setsockopt(mnl_socket_get_fd(f->mon), SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	return 0;
+}
+
+int fib_monitor_fd(const struct fib *f)
+{
+	return mnl_socket_get_fd(f->mon);
+}
+
+int fib_monitor_read(struct fib *f)
+{
+	char buf[16384];
+	bool reload = false;
+	for (;;) {
+		ssize_t n = recv(mnl_socket_get_fd(f->mon), buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS) {
+				/* Notifications were lost: what they said is unknown, so
+				 * everything is read again. */
+				bgp_log(BGP_LOG_DEBUG, "fib: netlink notifications overrun, re-reading");
+				reload = true;
+				continue;
+			}
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			return lab_err_errno(LAB_EXIT_FAIL, errno, "fib: netlink notifications");
+		}
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+		int len = (int)n;
+		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
+			switch (nlh->nlmsg_type) {
+			case RTM_NEWLINK:
+			case RTM_DELLINK:
+			case RTM_NEWADDR:
+			case RTM_DELADDR:
+				reload = true;
+				break;
+			}
+	}
+	/* One full read for a whole burst: at lab scale (a few interfaces) it costs
+	 * less than keeping the cache by deltas would, and it cannot drift. */
+	if (!reload || !f->addrs_valid)
+		return 0;
+	return addrs_load(f) < 0 ? -1 : 0;
+}
+
+bool fib_changes(struct fib *f, void (*fn)(void *ctx, const struct fib_lost *x), void *ctx)
+{
+	bool changed = f->changed;
+	for (size_t i = 0; fn && i < f->nlost; i++)
+		fn(ctx, &f->lost[i]);
+	f->nlost = 0;
 	f->changed = false;
 	return changed;
 }
@@ -256,16 +391,12 @@ static unsigned resolve(struct fib *f, struct in_addr nh)
 	if (!f->addrs_valid && addrs_load(f) < 0)
 		return 0;
 	unsigned ifi = resolve_once(f, nh);
-	if (!ifi && !f->refreshed) {
-		/* A tunnel interface may have come up since: re-read once per commit.
-		 * The dump shares the socket, so queued requests go first. */
-		f->refreshed = true;
-		int rc;
-		if (fib_send(f) < 0 || (rc = addrs_load(f)) < 0)
+	if (!ifi) {
+		/* A tunnel interface may have come up since the event loop last read
+		 * the notifications: take what is queued (cheap when nothing is).
+		 * Others may depend on what changed: fib_changes says so. */
+		if (fib_monitor_read(f) < 0)
 			return 0;
-		/* Others may depend on what changed: the next check says so. */
-		if (rc == 1)
-			f->changed = true;
 		ifi = resolve_once(f, nh);
 	}
 	return ifi;
@@ -446,7 +577,6 @@ int fib_commit(struct fib *f)
 {
 	f->errors = 0;
 	int rc = fib_send(f);
-	f->refreshed = false;
 	return rc < 0 ? -1 : (int)f->errors;
 }
 

@@ -23,7 +23,6 @@
 #define RIB_MAX_PEERS 64
 #define RIB_DEFAULT_LOCAL_PREF 100
 #define RIB_EXPORT_CACHE 64
-#define RIB_ADDR_CHECK_NS 1000000000LL
 
 struct fib;
 
@@ -138,7 +137,6 @@ struct rib {
 	struct rib_pool entry_pool, path_pool;
 
 	struct fib *fib;
-	int64_t next_addr_check; /* interface addresses re-read once a second */
 	/* next-hop resolvability: answers cached per attribute set, for one generation */
 	rib_resolve_fn resolve;
 	void *resolve_ctx;
@@ -196,5 +194,13 @@ int rib_out_full(struct rib *rib, uint32_t peer);
 /* rib_fibq.c */
 void rib_fib_schedule(struct rib *rib, struct rib_entry *e, int64_t now);
 void rib_journal_best(struct rib *rib, const struct rib_entry *e, int64_t now);
+/* Every route the Loc-RIB wants in the kernel is queued for a write now (the
+ * interfaces changed under the FIB; see rib_iface.c). */
+void rib_fib_resync(struct rib *rib, int64_t now);
+
+/* rib_iface.c: when the FIB saw the interfaces change since the last call, journals
+ * the next hops that became unreachable, decides every prefix again and queues the
+ * repair writes. Called first thing by rib_run_timers. */
+void rib_iface_changed(struct rib *rib, int64_t now);
 
 #endif

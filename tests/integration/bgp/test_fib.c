@@ -56,8 +56,8 @@ static int no_send(void *ctx, uint32_t peer, const struct bgp_update *u)
 
 /* The RIB over the real FIB: a learnt route is written, survives its interface
  * being re-created (new index: the kernel drops the route, the RIB writes it again
- * within a second), has no best path while its interface is down, and goes with its
- * session and on exit. */
+ * on the netlink notification), has no best path while its interface is down, and
+ * goes with its session and on exit. */
 static void rib_part(void)
 {
 	static const struct rib_ops ops = {.send_update = no_send};
@@ -93,7 +93,7 @@ static void rib_part(void)
 	         ns, ns, ns, ns, ns);
 	CHECK_INT(system(cmd), 0);
 	CHECK(strstr(routes("proto bgp"), "192.0.2.0") == NULL); /* the kernel dropped it */
-	rib_run_timers(rib, now + 1100 * NS_PER_MS);
+	CHECK_INT(rib_fib_event(rib, now), 0);
 	CHECK(strstr(routes("proto bgp"),
 	             "\"dst\":\"192.0.2.0/24\",\"gateway\":\"10.99.0.2\",\"dev\":\"v0\"") != NULL);
 
@@ -102,13 +102,13 @@ static void rib_part(void)
 	struct rib_stats st;
 	snprintf(cmd, sizeof(cmd), "ip -n %s link set v0 down", ns);
 	CHECK_INT(system(cmd), 0);
-	rib_run_timers(rib, now + 2200 * NS_PER_MS);
+	CHECK_INT(rib_fib_event(rib, now), 0);
 	rib_stats(rib, &st);
 	CHECK_INT(st.prefixes, 0);
 	CHECK_INT(st.fib_installed, 0);
 	snprintf(cmd, sizeof(cmd), "ip -n %s link set v0 up", ns);
 	CHECK_INT(system(cmd), 0);
-	rib_run_timers(rib, now + 3300 * NS_PER_MS);
+	CHECK_INT(rib_fib_event(rib, now), 0);
 	rib_stats(rib, &st);
 	CHECK_INT(st.prefixes, 1);
 	CHECK(strstr(routes("proto bgp"),
