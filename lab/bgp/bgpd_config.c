@@ -143,10 +143,21 @@ static int parse_neighbor(struct pctx *p, char **tok, int n)
 		return perr(p, "neighbor %s needs 'remote-as N'", tok[1], NULL);
 	if (bgp_config_find_neighbor(c, nb.addr) >= 0)
 		return perr(p, "neighbor %s is configured twice", tok[1], NULL);
-	void *v = realloc(c->neighbors, (c->n_neighbors + 1) * sizeof(nb));
-	if (!v)
-		return lab_err(LAB_EXIT_FAIL, "out of memory");
-	c->neighbors = v;
+	if (c->n_neighbors == BGP_CONFIG_MAX_NEIGHBORS) {
+		char max[16];
+		snprintf(max, sizeof(max), "%d", BGP_CONFIG_MAX_NEIGHBORS);
+		return perr(p, "more than %s neighbors; split the node's neighbors over more "
+			    "routers", max, NULL);
+	}
+	/* Capacity doubles at each power of two: a hub's thousands of lines are not
+	 * copied once per line. */
+	size_t have = c->n_neighbors;
+	if (have == 0 || (have >= 8 && !(have & (have - 1)))) {
+		void *v = realloc(c->neighbors, (have ? 2 * have : 8) * sizeof(nb));
+		if (!v)
+			return lab_err(LAB_EXIT_FAIL, "out of memory");
+		c->neighbors = v;
+	}
 	c->neighbors[c->n_neighbors++] = nb;
 	return 0;
 }
@@ -205,7 +216,7 @@ static int parse_line(struct pctx *p, char **tok, int n)
 		strcpy(c->journal, v);
 		return 0;
 	case 4:
-		if (parse_u32(p, k, v, 64, &c->max_paths))
+		if (parse_u32(p, k, v, BGP_CONFIG_MAX_PATHS, &c->max_paths))
 			return -1;
 		if (!c->max_paths)
 			return perr(p, "'max-paths' must be 1..64", NULL, NULL);

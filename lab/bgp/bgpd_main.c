@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -31,7 +32,9 @@ static int listen_open(struct bgpd *d)
 	if (fd < 0)
 		return lab_err_errno(LAB_EXIT_FAIL, errno, "socket");
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 16) < 0) {
+	/* A hub's neighbors may all connect at once (after a restart): a short
+	 * backlog would drop their SYNs and cost each a retransmission (1 s). */
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, SOMAXCONN) < 0) {
 		int e = errno;
 		close(fd);
 		return lab_err_errno(LAB_EXIT_FAIL, e, "listen on TCP port %u", d->cfg.port);
@@ -60,6 +63,41 @@ static void listen_accept(struct bgpd *d)
 		}
 		bgp_session_accept(&d->sessions[i], fd);
 	}
+}
+
+/* Descriptors besides the sessions': epoll, signalfd, the BGP and control listeners,
+ * the journal, two netlink sockets, a few control clients. */
+#define BGPD_FIXED_FDS 16
+
+/* Each neighbor holds one socket, two during a connection collision. The default
+ * soft limit (1024) is below what a hub with 1,000 neighbors needs, so the soft
+ * limit goes up to the hard one; too low a hard limit is an error (sessions would
+ * fail at random later), one that only a collision storm could reach is a warning. */
+static int raise_nofile(size_t neighbors)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return lab_err_errno(LAB_EXIT_FAIL, errno, "getrlimit(RLIMIT_NOFILE)");
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t was = rl.rlim_cur;
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			return lab_err_errno(LAB_EXIT_FAIL, errno, "setrlimit(RLIMIT_NOFILE)");
+		bgp_log(BGP_LOG_INFO, "open files limit raised from %llu to the hard limit %llu",
+			(unsigned long long)was, (unsigned long long)rl.rlim_cur);
+	}
+	unsigned long long have = rl.rlim_cur, least = neighbors + BGPD_FIXED_FDS,
+			   most = 2 * neighbors + BGPD_FIXED_FDS;
+	if (rl.rlim_cur != RLIM_INFINITY && have < least)
+		return lab_err(LAB_EXIT_FAIL,
+			       "%zu neighbors need at least %llu open files, the hard limit is "
+			       "%llu: raise it (ulimit -Hn, or LimitNOFILE= for a service)",
+			       neighbors, least, have);
+	if (rl.rlim_cur != RLIM_INFINITY && have < most)
+		bgp_log(BGP_LOG_WARN,
+			"open files limit %llu: enough for %zu neighbors, not for a connection "
+			"collision on all of them at once (%llu)", have, neighbors, most);
+	return 0;
 }
 
 static int64_t next_due(struct bgpd *d)
@@ -218,6 +256,8 @@ int main(int argc, char **argv)
 	}
 	d.epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d.epfd < 0 || (sigfd = signals_open(&d, &sigref)) < 0)
+		goto out;
+	if (raise_nofile(d.cfg.n_neighbors) < 0)
 		goto out;
 	d.n_sessions = d.cfg.n_neighbors;
 	d.sessions = calloc(d.n_sessions ? d.n_sessions : 1, sizeof(*d.sessions));

@@ -119,8 +119,9 @@ struct rib_stats {
 	uint64_t paths;                /* all Adj-RIB-In paths plus originated ones */
 	uint64_t fib_installed;        /* prefixes currently written into the kernel */
 	uint64_t fib_pending;          /* waiting for the programming delay */
-	uint64_t peer_prefixes_in[64]; /* accepted from peer i (first 64 peers) */
 };
 void rib_stats(const struct rib *rib, struct rib_stats *out);
+/* Prefixes accepted from peer (its Adj-RIB-In after import policy). */
+uint64_t rib_peer_prefixes_in(const struct rib *rib, uint32_t peer);
 
 #endif

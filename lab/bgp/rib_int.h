@@ -15,12 +15,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bgpd_config.h"
 #include "common/json.h"
 #include "msg.h"
 #include "rib.h"
 
 #define RIB_PEER_LOCAL UINT32_MAX /* the path of an originated network */
-#define RIB_MAX_PEERS 64
 #define RIB_DEFAULT_LOCAL_PREF 100
 #define RIB_EXPORT_CACHE 64
 
@@ -42,6 +42,7 @@ struct rib_path {
 	struct rib_path *next;
 	struct rib_attr *attr; /* after import policy */
 	uint32_t peer;         /* neighbor index, or RIB_PEER_LOCAL */
+	bool chosen;           /* scratch of rib_decide: a candidate */
 };
 
 enum {
@@ -118,6 +119,8 @@ struct rib {
 
 	size_t n_peers;
 	struct rib_peer *peers;
+	/* rib_decide's scratch: a prefix can have a path from every peer */
+	struct rib_path **cand, **cand_before;
 
 	/* prefix table */
 	struct rib_entry **buckets;
@@ -172,7 +175,7 @@ struct rib_entry *rib_entry_get(struct rib *rib, struct in_addr addr, uint8_t le
  * an originated best or no best). */
 struct rib_nhset {
 	size_t n;
-	struct in_addr nh[RIB_MAX_PEERS];
+	struct in_addr nh[BGP_CONFIG_MAX_PATHS];
 };
 void rib_entry_nexthops(const struct rib_entry *e, struct rib_nhset *out);
 /* After e's paths changed (old = its next hops before): decision, Adj-RIB-Out

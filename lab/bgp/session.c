@@ -184,6 +184,8 @@ static void conn_close(struct bgp_session *s, int ci)
 		;
 	bgpd_fd_del(s->d, io->fd);
 	close(io->fd);
+	free(io->rbuf);
+	io->rbuf = NULL;
 	io_reset(io);
 }
 
@@ -507,8 +509,13 @@ static void conn_read(struct bgp_session *s, int ci)
 	 * KEEPALIVEs we owe) or the other sessions: epoll is level-triggered and
 	 * brings us back for the rest. */
 	bool open_seen = false;
+	if (!io->rbuf && !(io->rbuf = malloc(BGP_RBUF_SIZE))) {
+		bgp_log_peer(BGP_LOG_ERR, s->nb, "out of memory for a read buffer");
+		bgp_session_event(s, ci, BGP_EV_TCP_FAILS, NULL);
+		return;
+	}
 	for (int round = 0; round < 64 && !open_seen; round++) {
-		ssize_t n = read(io->fd, io->rbuf + io->rlen, sizeof(io->rbuf) - io->rlen);
+		ssize_t n = read(io->fd, io->rbuf + io->rlen, BGP_RBUF_SIZE - io->rlen);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
