@@ -22,19 +22,15 @@ enum bgp_log_level bgp_log_level(void)
 static const char *level_name(enum bgp_log_level lv)
 {
 	switch (lv) {
-	case BGP_LOG_ERR:
-		return "error";
-	case BGP_LOG_WARN:
-		return "warning";
-	case BGP_LOG_INFO:
-		return "info";
-	default:
-		return "debug";
+	case BGP_LOG_ERR: return "error";
+	case BGP_LOG_WARN: return "warning";
+	case BGP_LOG_INFO: return "info";
+	default: return "debug";
 	}
 }
 
 char *bgp_log_format(char *buf, size_t size, enum bgp_log_level lv,
-		     const struct bgp_neighbor_config *nb, int err, const char *fmt, va_list ap)
+                     const struct bgp_neighbor_config *nb, int err, const char *fmt, va_list ap)
 {
 	size_t n = (size_t)snprintf(buf, size, "labctl-bgpd: %s: ", level_name(lv));
 	if (nb && n < size) {
@@ -50,7 +46,7 @@ char *bgp_log_format(char *buf, size_t size, enum bgp_log_level lv,
 }
 
 static void emit(enum bgp_log_level lv, const struct bgp_neighbor_config *nb, int err,
-		 const char *fmt, va_list ap)
+                 const char *fmt, va_list ap)
 {
 	if (lv > max_level)
 		return;
@@ -77,8 +73,7 @@ void bgp_log_errno(enum bgp_log_level lv, int err, const char *fmt, ...)
 	va_end(ap);
 }
 
-void bgp_log_peer(enum bgp_log_level lv, const struct bgp_neighbor_config *nb, const char *fmt,
-		  ...)
+void bgp_log_peer(enum bgp_log_level lv, const struct bgp_neighbor_config *nb, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -87,7 +82,7 @@ void bgp_log_peer(enum bgp_log_level lv, const struct bgp_neighbor_config *nb, c
 }
 
 void bgp_log_peer_errno(enum bgp_log_level lv, const struct bgp_neighbor_config *nb, int err,
-			const char *fmt, ...)
+                        const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);

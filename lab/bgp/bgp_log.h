@@ -29,16 +29,16 @@ enum bgp_log_level bgp_log_level(void);
 
 void bgp_log(enum bgp_log_level lv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void bgp_log_errno(enum bgp_log_level lv, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void bgp_log_peer(enum bgp_log_level lv, const struct bgp_neighbor_config *nb, const char *fmt,
-		  ...) __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
+void bgp_log_peer(enum bgp_log_level lv, const struct bgp_neighbor_config *nb, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 void bgp_log_peer_errno(enum bgp_log_level lv, const struct bgp_neighbor_config *nb, int err,
-			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Formats the line the functions above print (without the newline) into buf:
  * nb may be NULL (no neighbor), err 0 (no errno). Returns buf. */
 char *bgp_log_format(char *buf, size_t size, enum bgp_log_level lv,
-		     const struct bgp_neighbor_config *nb, int err, const char *fmt, va_list ap)
-	__attribute__((format(printf, 6, 0)));
+                     const struct bgp_neighbor_config *nb, int err, const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
 
 #endif

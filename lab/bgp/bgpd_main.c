@@ -52,12 +52,13 @@ static void listen_accept(struct bgpd *d)
 		int fd = accept4(d->listen_fd, (struct sockaddr *)&sa, &len, SOCK_CLOEXEC);
 		if (fd < 0)
 			return;
-		int i = sa.sin_family == AF_INET ? bgp_config_find_neighbor(&d->cfg, sa.sin_addr) : -1;
+		int i =
+		    sa.sin_family == AF_INET ? bgp_config_find_neighbor(&d->cfg, sa.sin_addr) : -1;
 		if (i < 0 || d->stopping) {
 			char a[INET_ADDRSTRLEN];
 			bgp_log(BGP_LOG_WARN, "connection from %s refused: %s",
-				inet_ntop(AF_INET, &sa.sin_addr, a, sizeof(a)),
-				i < 0 ? "not a configured neighbor" : "stopping");
+			        inet_ntop(AF_INET, &sa.sin_addr, a, sizeof(a)),
+			        i < 0 ? "not a configured neighbor" : "stopping");
 			close(fd);
 			continue;
 		}
@@ -84,19 +85,20 @@ static int raise_nofile(size_t neighbors)
 		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
 			return lab_err_errno(LAB_EXIT_FAIL, errno, "setrlimit(RLIMIT_NOFILE)");
 		bgp_log(BGP_LOG_INFO, "open files limit raised from %llu to the hard limit %llu",
-			(unsigned long long)was, (unsigned long long)rl.rlim_cur);
+		        (unsigned long long)was, (unsigned long long)rl.rlim_cur);
 	}
 	unsigned long long have = rl.rlim_cur, least = neighbors + BGPD_FIXED_FDS,
-			   most = 2 * neighbors + BGPD_FIXED_FDS;
+	                   most = 2 * neighbors + BGPD_FIXED_FDS;
 	if (rl.rlim_cur != RLIM_INFINITY && have < least)
 		return lab_err(LAB_EXIT_FAIL,
-			       "%zu neighbors need at least %llu open files, the hard limit is "
-			       "%llu: raise it (ulimit -Hn, or LimitNOFILE= for a service)",
-			       neighbors, least, have);
+		               "%zu neighbors need at least %llu open files, the hard limit is "
+		               "%llu: raise it (ulimit -Hn, or LimitNOFILE= for a service)",
+		               neighbors, least, have);
 	if (rl.rlim_cur != RLIM_INFINITY && have < most)
 		bgp_log(BGP_LOG_WARN,
-			"open files limit %llu: enough for %zu neighbors, not for a connection "
-			"collision on all of them at once (%llu)", have, neighbors, most);
+		        "open files limit %llu: enough for %zu neighbors, not for a connection "
+		        "collision on all of them at once (%llu)",
+		        have, neighbors, most);
 	return 0;
 }
 
@@ -132,18 +134,10 @@ static void dispatch(struct bgpd *d, struct epoll_event *e, int sigfd)
 {
 	struct bgpd_fd *ref = e->data.ptr;
 	switch (ref->kind) {
-	case BGPD_FD_LISTEN:
-		listen_accept(d);
-		break;
-	case BGPD_FD_CTL_LISTEN:
-		ctl_accept(d);
-		break;
-	case BGPD_FD_CTL_CLIENT:
-		ctl_client_io(d, ref);
-		break;
-	case BGPD_FD_CONN:
-		bgp_session_io(ref->obj, ref->conn, e->events);
-		break;
+	case BGPD_FD_LISTEN: listen_accept(d); break;
+	case BGPD_FD_CTL_LISTEN: ctl_accept(d); break;
+	case BGPD_FD_CTL_CLIENT: ctl_client_io(d, ref); break;
+	case BGPD_FD_CONN: bgp_session_io(ref->obj, ref->conn, e->events); break;
 	case BGPD_FD_FIB:
 		if (rib_fib_event(d->rib, bgp_now(&d->clock)) < 0)
 			bgp_log(BGP_LOG_ERR, "%s", lab_err_msg());
@@ -199,38 +193,28 @@ static void shutdown_all(struct bgpd *d)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: labctl-bgpd -c CONFIG [-v] [--no-fib]\n"
-		   "  the built-in BGP speaker; configuration format: docs/bgpd.md\n");
+	           "  the built-in BGP speaker; configuration format: docs/bgpd.md\n");
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"no-fib", no_argument, NULL, 'n'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+	    {"config", required_argument, NULL, 'c'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"no-fib", no_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	const char *conf = NULL;
 	bool fib = true;
 	int verbose = 0, c;
 	while ((c = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'c':
-			conf = optarg;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'n':
-			fib = false;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return LAB_EXIT_USAGE;
+		case 'c': conf = optarg; break;
+		case 'v': verbose++; break;
+		case 'n': fib = false; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return LAB_EXIT_USAGE;
 		}
 	}
 	if (!conf || optind != argc) {
@@ -277,7 +261,7 @@ int main(int argc, char **argv)
 	if (listen_open(&d) < 0 || ctl_open(&d) < 0)
 		goto out;
 	bgp_log(BGP_LOG_INFO, "AS %u, %zu neighbors, port %u, pid %d", d.cfg.asn, d.n_sessions,
-		d.cfg.port, (int)getpid());
+	        d.cfg.port, (int)getpid());
 	for (size_t i = 0; i < d.n_sessions; i++)
 		bgp_session_event(&d.sessions[i], -1, BGP_EV_MANUAL_START, NULL);
 	if (run(&d, sigfd) < 0)

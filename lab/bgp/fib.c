@@ -57,7 +57,7 @@ struct fib {
 	struct fib_link *links;
 	size_t nlinks;
 	bool addrs_valid;
-	bool changed; /* a re-read found a change fib_changes has not reported yet */
+	bool changed;          /* a re-read found a change fib_changes has not reported yet */
 	struct fib_lost *lost; /* connected prefixes gone since fib_changes last ran */
 	size_t nlost, caplost;
 	struct mnl_socket *mon; /* link and IPv4 address notifications */
@@ -124,7 +124,6 @@ void fib_close(struct fib *f)
 	free(f);
 }
 
-
 /* ---- synchronous dumps (addresses, routes) ---- */
 
 static int dump(struct fib *f, uint16_t type, mnl_cb_t cb, void *data)
@@ -169,8 +168,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_ERROR;
 	l->links = v;
 	struct fib_link *k = &v[l->nlinks++];
-	*k = (struct fib_link){.ifindex = (unsigned)ifi->ifi_index,
-	                       .up = ifi->ifi_flags & IFF_UP};
+	*k = (struct fib_link){.ifindex = (unsigned)ifi->ifi_index, .up = ifi->ifi_flags & IFF_UP};
 	const struct nlattr *attr;
 	mnl_attr_for_each(attr, nlh, sizeof(*ifi))
 	{
@@ -252,7 +250,9 @@ static void lost_add(struct fib *f, const struct fib_addr *a, const struct addr_
 	    .net.s_addr = htonl(a->net),
 	    .plen = a->plen,
 	    .ifindex = a->ifindex,
-	    .why = !is ? "link-deleted" : !is->up ? "link-down" : "address-removed",
+	    .why = !is       ? "link-deleted"
+	           : !is->up ? "link-down"
+	                     : "address-removed",
 	};
 	snprintf(x->ifname, sizeof(x->ifname), "%s", was ? was->name : "");
 }
@@ -332,7 +332,8 @@ int fib_monitor_read(struct fib *f)
 			if (errno == ENOBUFS) {
 				/* Notifications were lost: what they said is unknown, so
 				 * everything is read again. */
-				bgp_log(BGP_LOG_DEBUG, "fib: netlink notifications overrun, re-reading");
+				bgp_log(BGP_LOG_DEBUG,
+				        "fib: netlink notifications overrun, re-reading");
 				reload = true;
 				continue;
 			}
@@ -347,9 +348,7 @@ int fib_monitor_read(struct fib *f)
 			case RTM_NEWLINK:
 			case RTM_DELLINK:
 			case RTM_NEWADDR:
-			case RTM_DELADDR:
-				reload = true;
-				break;
+			case RTM_DELADDR: reload = true; break;
 			}
 	}
 	/* One full read for a whole burst: at lab scale (a few interfaces) it costs
@@ -423,7 +422,7 @@ static void note_failure(struct fib *f, uint32_t seq, int err)
 		f->capfail = n;
 	}
 	f->fails[f->nfail++] = (struct fib_failure){
-		.dst = f->reqs[i].dst, .len = f->reqs[i].len, .del = f->reqs[i].del, .err = err};
+	    .dst = f->reqs[i].dst, .len = f->reqs[i].len, .del = f->reqs[i].del, .err = err};
 }
 
 void fib_failures(struct fib *f, void (*fn)(void *ctx, const struct fib_failure *x), void *ctx)
@@ -520,7 +519,7 @@ static void msg_end(struct fib *f, struct nlmsghdr *nlh, struct in_addr dst, uin
 	if (f->nreq == 0)
 		f->first_seq = nlh->nlmsg_seq;
 	f->reqs[f->nreq++] =
-		(struct fib_req){.dst = dst, .len = len, .del = nlh->nlmsg_type == RTM_DELROUTE};
+	    (struct fib_req){.dst = dst, .len = len, .del = nlh->nlmsg_type == RTM_DELROUTE};
 }
 
 int fib_replace(struct fib *f, struct in_addr dst, uint8_t len, const struct in_addr *nh, size_t n)

@@ -115,10 +115,10 @@ void rib_json_summary(const struct rib *rib, struct json *j);
 
 /* Counts for `show` and the readiness check. */
 struct rib_stats {
-	uint64_t prefixes;             /* Loc-RIB entries with a best path */
-	uint64_t paths;                /* all Adj-RIB-In paths plus originated ones */
-	uint64_t fib_installed;        /* prefixes currently written into the kernel */
-	uint64_t fib_pending;          /* waiting for the programming delay */
+	uint64_t prefixes;      /* Loc-RIB entries with a best path */
+	uint64_t paths;         /* all Adj-RIB-In paths plus originated ones */
+	uint64_t fib_installed; /* prefixes currently written into the kernel */
+	uint64_t fib_pending;   /* waiting for the programming delay */
 };
 void rib_stats(const struct rib *rib, struct rib_stats *out);
 /* Prefixes accepted from peer (its Adj-RIB-In after import policy). */

@@ -48,18 +48,20 @@ static void write_conf(int side)
 	FILE *f = fopen(path, "w");
 	if (!f)
 		return;
-	fprintf(f, "asn %s\nrouter-id 10.77.0.%d\ncontrol %s/%c.sock\njournal %s/%c.jsonl\n"
-		   "port 1179\nmax-paths 64\nnetwork %s\n",
-		side ? "65515" : "64512", side + 1, L.dir, 'a' + side, L.dir, 'a' + side,
-		side ? "10.2.0.0/16" : "10.1.0.0/16");
+	fprintf(f,
+	        "asn %s\nrouter-id 10.77.0.%d\ncontrol %s/%c.sock\njournal %s/%c.jsonl\n"
+	        "port 1179\nmax-paths 64\nnetwork %s\n",
+	        side ? "65515" : "64512", side + 1, L.dir, 'a' + side, L.dir, 'a' + side,
+	        side ? "10.2.0.0/16" : "10.1.0.0/16");
 	int n = side ? N_UP : N_ALL;
 	for (int i = 0; i < n; i++) {
 		char peer[32], local[32];
 		if (i < N_UP) {
 			addr(peer, sizeof(peer), side ? 1 : 2, i);
 			addr(local, sizeof(local), side ? 2 : 1, i);
-			fprintf(f, "neighbor %s remote-as %s local-address %s connect-retry-ms 1000\n",
-				peer, side ? "64512" : "65515", local);
+			fprintf(f,
+			        "neighbor %s remote-as %s local-address %s connect-retry-ms 1000\n",
+			        peer, side ? "64512" : "65515", local);
 		} else {
 			addr(peer, sizeof(peer), 3, i - N_UP);
 			fprintf(f, "neighbor %s remote-as 65515 connect-retry-ms 1000\n", peer);
@@ -133,8 +135,8 @@ static void usage_of(pid_t pid, long *rss_kib, long *cpu_ms)
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	f = fopen(path, "r");
 	unsigned long ut, st;
-	if (f && fscanf(f, "%*d %*s %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut,
-			&st) == 2)
+	if (f &&
+	    fscanf(f, "%*d %*s %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) == 2)
 		*cpu_ms = (long)((ut + st) * 1000 / (unsigned long)sysconf(_SC_CLK_TCK));
 	if (f)
 		fclose(f);
@@ -147,7 +149,8 @@ int main(void)
 		return check_skip(why);
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_max < 2 * N_ALL + 64)
-		return check_skip("the hard RLIMIT_NOFILE is below 2064: cannot hold 1,000 neighbors");
+		return check_skip(
+		    "the hard RLIMIT_NOFILE is below 2064: cannot hold 1,000 neighbors");
 	CHECK(pair_setup("bgpn") == 0);
 	CHECK(add_addresses() == 0);
 	if (check_failures)
@@ -170,7 +173,7 @@ int main(void)
 	CHECK(s && count(s, "\"peer\":") >= N_ALL);
 	CHECK(s && count(s, "\"remote_as\":") == N_ALL); /* every neighbor listed */
 	fprintf(stderr, "`show summary` with %d neighbors: %zu bytes in %.2f ms\n", N_ALL,
-		s ? strlen(s) : 0, (double)took / 1e6);
+	        s ? strlen(s) : 0, (double)took / 1e6);
 	free(s);
 
 	/* B's network over 64 of the 200 equal paths, one kernel route. */
@@ -178,7 +181,8 @@ int main(void)
 	int hops = 0;
 	while (mono_ns() < end) {
 		char cmd[160];
-		snprintf(cmd, sizeof(cmd), "ip -n %s route show 10.2.0.0/16 proto bgp", L.net.ns[0]);
+		snprintf(cmd, sizeof(cmd), "ip -n %s route show 10.2.0.0/16 proto bgp",
+		         L.net.ns[0]);
 		FILE *p = popen(cmd, "r");
 		char line[256];
 		hops = 0;
@@ -194,9 +198,10 @@ int main(void)
 
 	long rss, cpu;
 	usage_of(L.pid[0], &rss, &cpu);
-	fprintf(stderr, "speaker A: RSS %ld KiB (%.1f KiB per neighbor), CPU %ld ms (%.2f ms per "
-		"neighbor) after %.1f s\n", rss, (double)rss / N_ALL, cpu, (double)cpu / N_ALL,
-		(double)(mono_ns() - t0) / 1e9);
+	fprintf(stderr,
+	        "speaker A: RSS %ld KiB (%.1f KiB per neighbor), CPU %ld ms (%.2f ms per "
+	        "neighbor) after %.1f s\n",
+	        rss, (double)rss / N_ALL, cpu, (double)cpu / N_ALL, (double)(mono_ns() - t0) / 1e9);
 
 	char log[160], line[512];
 	snprintf(log, sizeof(log), "%s/a.log", L.dir);

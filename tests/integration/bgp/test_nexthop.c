@@ -79,14 +79,14 @@ static bool has_route(int i, const char *prefix)
 static void write_conf(int i)
 {
 	static const char *const tmpl =
-		"asn %s\nrouter-id 10.77.0.%d\ncontrol %s/%c.sock\njournal %s/%c.jsonl\n"
-		"port 1179\nnetwork %s\n"
-		"neighbor 10.77.0.%d remote-as %s local-address 10.77.0.%d hold-ms 30000 "
-		"keepalive-ms 10000 connect-retry-ms 500\n";
+	    "asn %s\nrouter-id 10.77.0.%d\ncontrol %s/%c.sock\njournal %s/%c.jsonl\n"
+	    "port 1179\nnetwork %s\n"
+	    "neighbor 10.77.0.%d remote-as %s local-address 10.77.0.%d hold-ms 30000 "
+	    "keepalive-ms 10000 connect-retry-ms 500\n";
 	char path[160], text[1024];
 	snprintf(path, sizeof(path), "%s/%c.conf", L.dir, 'a' + i);
 	snprintf(text, sizeof(text), tmpl, i ? "65515" : "64512", i + 1, L.dir, 'a' + i, L.dir,
-		 'a' + i, i ? "10.2.0.0/16" : "10.1.0.0/16", 2 - i, i ? "64512" : "65515", i + 1);
+	         'a' + i, i ? "10.2.0.0/16" : "10.1.0.0/16", 2 - i, i ? "64512" : "65515", i + 1);
 	write_file_atomic(path, text, strlen(text), 0600);
 }
 
@@ -107,7 +107,7 @@ static void step(const char *what, enum change c, const char *why)
 	CHECK(ev > 0 && del >= ev);
 	CHECK(journal_find(0, t0, "\"nexthop\":\"10.77.0.2\",\"interface\":\"v0\"", need) == ev);
 	fprintf(stderr, "%s: nexthop-unreachable %.3f ms, fib delete %.3f ms after the change\n",
-		what, (double)(ev - t0) / 1e6, (double)(del - t0) / 1e6);
+	        what, (double)(ev - t0) / 1e6, (double)(del - t0) / 1e6);
 	CHECK(ev - t0 < LIMIT_NS && del - t0 < LIMIT_NS);
 	CHECK(!has_route(0, "10.2.0.0/16"));
 	CHECK(strstr(ctl(0, "show\n"), "\"nh_resolvable\":false") != NULL);

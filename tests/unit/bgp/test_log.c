@@ -11,7 +11,7 @@
 #include "bgpd_config.h"
 
 static char *fmt(char *buf, size_t n, enum bgp_log_level lv, const struct bgp_neighbor_config *nb,
-		 int err, const char *f, ...)
+                 int err, const char *f, ...)
 {
 	va_list ap;
 	va_start(ap, f);
@@ -26,14 +26,14 @@ static void test_format(void)
 	inet_pton(AF_INET, "169.254.21.2", &nb.addr);
 	char b[256];
 	CHECK_STR(fmt(b, sizeof(b), BGP_LOG_WARN, &nb, ECONNREFUSED, "connect"),
-		  "labctl-bgpd: warning: neighbor 169.254.21.2 (AS 65515): connect: "
-		  "Connection refused");
+	          "labctl-bgpd: warning: neighbor 169.254.21.2 (AS 65515): connect: "
+	          "Connection refused");
 	CHECK_STR(fmt(b, sizeof(b), BGP_LOG_INFO, &nb, 0, "%s -> %s", "Idle", "Connect"),
-		  "labctl-bgpd: info: neighbor 169.254.21.2 (AS 65515): Idle -> Connect");
+	          "labctl-bgpd: info: neighbor 169.254.21.2 (AS 65515): Idle -> Connect");
 	CHECK_STR(fmt(b, sizeof(b), BGP_LOG_ERR, NULL, 0, "stopping %d", 1),
-		  "labctl-bgpd: error: stopping 1");
+	          "labctl-bgpd: error: stopping 1");
 	CHECK_STR(fmt(b, sizeof(b), BGP_LOG_DEBUG, NULL, ENOBUFS, "netlink"),
-		  "labctl-bgpd: debug: netlink: No buffer space available");
+	          "labctl-bgpd: debug: netlink: No buffer space available");
 	/* A short buffer is cut, never overrun. */
 	CHECK_STR(fmt(b, 20, BGP_LOG_WARN, &nb, EIO, "x"), "labctl-bgpd: warnin");
 }
@@ -66,8 +66,8 @@ static void test_threshold(void)
 	close(fd);
 	out[n > 0 ? n : 0] = 0;
 	CHECK_STR(out, "labctl-bgpd: warning: neighbor 10.0.0.1 (AS 1): send: Broken pipe\n"
-		       "labctl-bgpd: debug: neighbor 10.0.0.1 (AS 1): shown\n"
-		       "labctl-bgpd: error: fib: Invalid argument\n");
+	               "labctl-bgpd: debug: neighbor 10.0.0.1 (AS 1): shown\n"
+	               "labctl-bgpd: error: fib: Invalid argument\n");
 }
 
 int main(void)
