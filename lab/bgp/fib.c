@@ -61,6 +61,7 @@ struct fib {
 	struct fib_lost *lost; /* connected prefixes gone since fib_changes last ran */
 	size_t nlost, caplost;
 	struct mnl_socket *mon; /* link and IPv4 address notifications */
+	unsigned overruns;      /* ENOBUFS on mon */
 	unsigned errors;
 	struct fib_req *reqs; /* the batch in flight, reqs[i] has seq first_seq + i */
 	size_t nreq, capreq;
@@ -315,6 +316,11 @@ static int monitor_open(struct fib *f)
 	return 0;
 }
 
+unsigned fib_monitor_overruns(const struct fib *f)
+{
+	return f->overruns;
+}
+
 int fib_monitor_fd(const struct fib *f)
 {
 	return mnl_socket_get_fd(f->mon);
@@ -335,6 +341,7 @@ int fib_monitor_read(struct fib *f)
 				bgp_log(BGP_LOG_DEBUG,
 				        "fib: netlink notifications overrun, re-reading");
 				reload = true;
+				f->overruns++;
 				continue;
 			}
 			if (errno == EAGAIN || errno == EWOULDBLOCK)

@@ -64,6 +64,8 @@ bool fib_nh_resolvable(struct fib *f, struct in_addr nh);
  * Returns 0, or -1 with lab_err set. */
 int fib_monitor_fd(const struct fib *f);
 int fib_monitor_read(struct fib *f);
+/* How many times notifications were lost (each answered by a full re-read). */
+unsigned fib_monitor_overruns(const struct fib *f);
 
 /* A connected prefix that stopped counting: its interface was deleted, set down,
  * or lost the address. */
