@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "bgp_limits.h"
 #include "bgp_log.h"
 #include "common/err.h"
 
@@ -531,10 +532,10 @@ static void msg_end(struct fib *f, struct nlmsghdr *nlh, struct in_addr dst, uin
 
 int fib_replace(struct fib *f, struct in_addr dst, uint8_t len, const struct in_addr *nh, size_t n)
 {
-	unsigned ifi[64];
-	struct in_addr gw[64];
+	unsigned ifi[BGP_CONFIG_MAX_PATHS];
+	struct in_addr gw[BGP_CONFIG_MAX_PATHS];
 	size_t k = 0;
-	for (size_t i = 0; i < n && k < 64; i++) {
+	for (size_t i = 0; i < n && k < BGP_CONFIG_MAX_PATHS; i++) {
 		unsigned x = resolve(f, nh[i]);
 		if (x) {
 			ifi[k] = x;
