@@ -22,6 +22,7 @@ enum bgpd_fd_kind {
 	BGPD_FD_CTL_CLIENT,
 	BGPD_FD_CONN,
 	BGPD_FD_SIGNAL,
+	BGPD_FD_FIB, /* the FIB's interface notifications (rib_fib_fd) */
 };
 
 struct bgpd_fd {
@@ -38,6 +39,7 @@ struct bgpd {
 	struct bgpd_fd listen_ref;
 	int ctl_fd;
 	struct bgpd_fd ctl_ref;
+	struct bgpd_fd fib_ref;
 	struct ctl_client *ctl_clients; /* open control connections (ctl.c) */
 	int journal_fd; /* -1: none */
 	struct json jscratch; /* journal line builder */
@@ -46,7 +48,6 @@ struct bgpd {
 	struct bgp_session *sessions;
 	int64_t started_ns;
 	bool stopping;
-	int verbose;
 };
 
 /* Journal helpers (docs/journal.md, src "bgp"): begin returns the builder (or NULL

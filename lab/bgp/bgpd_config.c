@@ -28,7 +28,7 @@ static int perr(const struct pctx *p, const char *fmt, const char *a, const char
 }
 
 static int parse_u32(const struct pctx *p, const char *key, const char *s, uint64_t max,
-		     uint32_t *out)
+                     uint32_t *out)
 {
 	char *end;
 	if (!s)
@@ -60,11 +60,13 @@ static int parse_prefix(const struct pctx *p, const char *s, struct bgp_prefix *
 	buf[slash - s] = 0;
 	uint32_t len;
 	struct pctx q = *p;
-	if (inet_pton(AF_INET, buf, &out->addr) != 1 || parse_u32(&q, "network", slash + 1, 32, &len))
+	if (inet_pton(AF_INET, buf, &out->addr) != 1 ||
+	    parse_u32(&q, "network", slash + 1, 32, &len))
 		return perr(p, "'network': '%s' is not a prefix a.b.c.d/len (len 0..32)", s, NULL);
 	uint32_t mask = len ? htonl(~0u << (32 - len)) : 0;
 	if (out->addr.s_addr & ~mask)
-		return perr(p, "'network': '%s' has host bits set; use the network address", s, NULL);
+		return perr(p, "'network': '%s' has host bits set; use the network address", s,
+		            NULL);
 	out->len = (uint8_t)len;
 	return 0;
 }
@@ -74,7 +76,7 @@ static int check_hold(const struct pctx *p, uint32_t ms)
 	/* On the wire in whole seconds; 1 and 2 s are illegal (RFC 4271 s4.2). */
 	if (ms != 0 && (ms < 3000 || ms % 1000))
 		return perr(p, "'hold-ms' must be 0 or a multiple of 1000 that is at least 3000",
-			    NULL, NULL);
+		            NULL, NULL);
 	return 0;
 }
 
@@ -82,11 +84,11 @@ static int parse_neighbor(struct pctx *p, char **tok, int n)
 {
 	struct bgp_config *c = p->c;
 	struct bgp_neighbor_config nb = {
-		.hold_ms = BGP_DEFAULT_HOLD_MS,
-		.keepalive_ms = BGP_DEFAULT_KEEPALIVE_MS,
-		.connect_retry_ms = BGP_DEFAULT_CONNECT_RETRY_MS,
-		.open_hold_ms = BGP_DEFAULT_OPEN_HOLD_MS,
-		.line = p->line,
+	    .hold_ms = BGP_DEFAULT_HOLD_MS,
+	    .keepalive_ms = BGP_DEFAULT_KEEPALIVE_MS,
+	    .connect_retry_ms = BGP_DEFAULT_CONNECT_RETRY_MS,
+	    .open_hold_ms = BGP_DEFAULT_OPEN_HOLD_MS,
+	    .line = p->line,
 	};
 	bool has_as = false;
 	if (parse_addr(p, "neighbor", n > 1 ? tok[1] : NULL, &nb.addr))
@@ -126,14 +128,18 @@ static int parse_neighbor(struct pctx *p, char **tok, int n)
 				return perr(p, "'open-hold-ms' must be at least 1", NULL, NULL);
 		} else if (!strcmp(k, "track-tunnel")) {
 			if (!v || strlen(v) >= sizeof(nb.track_tunnel))
-				return perr(p, "'track-tunnel' needs a tunnel name (< 64 characters)",
-					    NULL, NULL);
+				return perr(p,
+				            "'track-tunnel' needs a tunnel name (< 64 characters)",
+				            NULL, NULL);
 			strcpy(nb.track_tunnel, v);
 			r = 0;
 		} else {
-			return perr(p, "unknown neighbor option '%s' (remote-as, local-address, hold-ms, "
-				    "keepalive-ms, connect-retry-ms, open-hold-ms, passive, "
-				    "next-hop-self, track-tunnel)", k, NULL);
+			return perr(
+			    p,
+			    "unknown neighbor option '%s' (remote-as, local-address, hold-ms, "
+			    "keepalive-ms, connect-retry-ms, open-hold-ms, passive, "
+			    "next-hop-self, track-tunnel)",
+			    k, NULL);
 		}
 		if (r)
 			return -1;
@@ -143,16 +149,29 @@ static int parse_neighbor(struct pctx *p, char **tok, int n)
 		return perr(p, "neighbor %s needs 'remote-as N'", tok[1], NULL);
 	if (bgp_config_find_neighbor(c, nb.addr) >= 0)
 		return perr(p, "neighbor %s is configured twice", tok[1], NULL);
-	void *v = realloc(c->neighbors, (c->n_neighbors + 1) * sizeof(nb));
-	if (!v)
-		return lab_err(LAB_EXIT_FAIL, "out of memory");
-	c->neighbors = v;
+	if (c->n_neighbors == BGP_CONFIG_MAX_NEIGHBORS) {
+		char max[16];
+		snprintf(max, sizeof(max), "%d", BGP_CONFIG_MAX_NEIGHBORS);
+		return perr(p,
+		            "more than %s neighbors; split the node's neighbors over more "
+		            "routers",
+		            max, NULL);
+	}
+	/* Capacity doubles at each power of two: a hub's thousands of lines are not
+	 * copied once per line. */
+	size_t have = c->n_neighbors;
+	if (have == 0 || (have >= 8 && !(have & (have - 1)))) {
+		void *v = realloc(c->neighbors, (have ? 2 * have : 8) * sizeof(nb));
+		if (!v)
+			return lab_err(LAB_EXIT_FAIL, "out of memory");
+		c->neighbors = v;
+	}
 	c->neighbors[c->n_neighbors++] = nb;
 	return 0;
 }
 
-static const char *const globals[] = {"asn", "router-id", "control", "journal", "max-paths",
-	"route-programming-delay-ms", "port"};
+static const char *const globals[] = {
+    "asn", "router-id", "control", "journal", "max-paths", "route-programming-delay-ms", "port"};
 
 static int parse_line(struct pctx *p, char **tok, int n)
 {
@@ -192,8 +211,7 @@ static int parse_line(struct pctx *p, char **tok, int n)
 		if (!c->asn)
 			return perr(p, "'asn' must not be 0", NULL, NULL);
 		return 0;
-	case 1:
-		return parse_addr(p, k, v, &c->router_id);
+	case 1: return parse_addr(p, k, v, &c->router_id);
 	case 2:
 		if (strlen(v) >= sizeof(c->control))
 			return perr(p, "'control' path is too long for a unix socket", NULL, NULL);
@@ -205,13 +223,12 @@ static int parse_line(struct pctx *p, char **tok, int n)
 		strcpy(c->journal, v);
 		return 0;
 	case 4:
-		if (parse_u32(p, k, v, 64, &c->max_paths))
+		if (parse_u32(p, k, v, BGP_CONFIG_MAX_PATHS, &c->max_paths))
 			return -1;
 		if (!c->max_paths)
 			return perr(p, "'max-paths' must be 1..64", NULL, NULL);
 		return 0;
-	case 5:
-		return parse_u32(p, k, v, 3600000u, &c->route_programming_delay_ms);
+	case 5: return parse_u32(p, k, v, 3600000u, &c->route_programming_delay_ms);
 	case 6:
 		if (parse_u32(p, k, v, 65535, &u))
 			return -1;
@@ -247,7 +264,8 @@ int bgp_config_parse(const char *text, const char *path, struct bgp_config *out)
 			*hash = 0;
 		char *tok[MAX_TOKENS], *save = NULL;
 		int n = 0;
-		for (char *t = strtok_r(line, " \t\r", &save); t; t = strtok_r(NULL, " \t\r", &save)) {
+		for (char *t = strtok_r(line, " \t\r", &save); t;
+		     t = strtok_r(NULL, " \t\r", &save)) {
 			if (n == MAX_TOKENS) {
 				perr(&p, "too many words on one line", NULL, NULL);
 				goto fail;

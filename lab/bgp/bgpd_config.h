@@ -12,9 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bgp_limits.h"
 #include "msg.h"
 
 #define BGP_CONFIG_TUNNEL_MAX 64
+
 
 /* Lab-sized defaults (RFC 4271 suggests 90 s hold, 120 s connect-retry). */
 #define BGP_DEFAULT_HOLD_MS 90000
@@ -24,28 +26,28 @@
 #define BGP_DEFAULT_OPEN_HOLD_MS 240000
 
 struct bgp_neighbor_config {
-	struct in_addr addr;       /* network byte order */
+	struct in_addr addr; /* network byte order */
 	uint32_t remote_as;
 	bool has_local_addr;
 	struct in_addr local_addr; /* bind() the session to it; our NEXT_HOP */
 	uint32_t hold_ms;          /* 0, or a multiple of 1000 >= 3000 */
 	uint32_t keepalive_ms;     /* configured; the session uses min(this, hold/3) */
 	uint32_t connect_retry_ms;
-	uint32_t open_hold_ms;     /* hold timer in OpenSent */
-	bool passive;              /* never connect, only accept */
-	bool next_hop_self;        /* towards iBGP peers */
+	uint32_t open_hold_ms;                    /* hold timer in OpenSent */
+	bool passive;                             /* never connect, only accept */
+	bool next_hop_self;                       /* towards iBGP peers */
 	char track_tunnel[BGP_CONFIG_TUNNEL_MAX]; /* "" = not tracked */
-	int line;                  /* where it was configured (messages) */
+	int line;                                 /* where it was configured (messages) */
 };
 
 struct bgp_config {
 	uint32_t asn;
 	struct in_addr router_id;
-	char control[108]; /* unix socket path (sun_path size); "" = none */
+	char control[108];      /* unix socket path (sun_path size); "" = none */
 	char journal[PATH_MAX]; /* "" = no journal */
 	uint32_t max_paths;     /* ECMP maximum, >= 1 (default 1) */
 	uint32_t route_programming_delay_ms;
-	uint16_t port;          /* TCP port to listen on and connect to (default 179) */
+	uint16_t port; /* TCP port to listen on and connect to (default 179) */
 	size_t n_networks;
 	struct bgp_prefix *networks;
 	size_t n_neighbors;

@@ -10,11 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "bgp_log.h"
 #include "bgpd.h"
 #include "common/err.h"
 #include "common/journal.h"
@@ -30,7 +32,9 @@ static int listen_open(struct bgpd *d)
 	if (fd < 0)
 		return lab_err_errno(LAB_EXIT_FAIL, errno, "socket");
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 16) < 0) {
+	/* A hub's neighbors may all connect at once (after a restart): a short
+	 * backlog would drop their SYNs and cost each a retransmission (1 s). */
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, SOMAXCONN) < 0) {
 		int e = errno;
 		close(fd);
 		return lab_err_errno(LAB_EXIT_FAIL, e, "listen on TCP port %u", d->cfg.port);
@@ -48,16 +52,54 @@ static void listen_accept(struct bgpd *d)
 		int fd = accept4(d->listen_fd, (struct sockaddr *)&sa, &len, SOCK_CLOEXEC);
 		if (fd < 0)
 			return;
-		int i = sa.sin_family == AF_INET ? bgp_config_find_neighbor(&d->cfg, sa.sin_addr) : -1;
+		int i =
+		    sa.sin_family == AF_INET ? bgp_config_find_neighbor(&d->cfg, sa.sin_addr) : -1;
 		if (i < 0 || d->stopping) {
 			char a[INET_ADDRSTRLEN];
-			fprintf(stderr, "bgpd: connection from unconfigured %s refused\n",
-				inet_ntop(AF_INET, &sa.sin_addr, a, sizeof(a)));
+			bgp_log(BGP_LOG_WARN, "connection from %s refused: %s",
+			        inet_ntop(AF_INET, &sa.sin_addr, a, sizeof(a)),
+			        i < 0 ? "not a configured neighbor" : "stopping");
 			close(fd);
 			continue;
 		}
 		bgp_session_accept(&d->sessions[i], fd);
 	}
+}
+
+/* Descriptors besides the sessions': epoll, signalfd, the BGP and control listeners,
+ * the journal, two netlink sockets, a few control clients. */
+#define BGPD_FIXED_FDS 16
+
+/* Each neighbor holds one socket, two during a connection collision. The default
+ * soft limit (1024) is below what a hub with 1,000 neighbors needs, so the soft
+ * limit goes up to the hard one; too low a hard limit is an error (sessions would
+ * fail at random later), one that only a collision storm could reach is a warning. */
+static int raise_nofile(size_t neighbors)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return lab_err_errno(LAB_EXIT_FAIL, errno, "getrlimit(RLIMIT_NOFILE)");
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t was = rl.rlim_cur;
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			return lab_err_errno(LAB_EXIT_FAIL, errno, "setrlimit(RLIMIT_NOFILE)");
+		bgp_log(BGP_LOG_INFO, "open files limit raised from %llu to the hard limit %llu",
+		        (unsigned long long)was, (unsigned long long)rl.rlim_cur);
+	}
+	unsigned long long have = rl.rlim_cur, least = neighbors + BGPD_FIXED_FDS,
+	                   most = 2 * neighbors + BGPD_FIXED_FDS;
+	if (rl.rlim_cur != RLIM_INFINITY && have < least)
+		return lab_err(LAB_EXIT_FAIL,
+		               "%zu neighbors need at least %llu open files, the hard limit is "
+		               "%llu: raise it (ulimit -Hn, or LimitNOFILE= for a service)",
+		               neighbors, least, have);
+	if (rl.rlim_cur != RLIM_INFINITY && have < most)
+		bgp_log(BGP_LOG_WARN,
+		        "open files limit %llu: enough for %zu neighbors, not for a connection "
+		        "collision on all of them at once (%llu)",
+		        have, neighbors, most);
+	return 0;
 }
 
 static int64_t next_due(struct bgpd *d)
@@ -92,17 +134,13 @@ static void dispatch(struct bgpd *d, struct epoll_event *e, int sigfd)
 {
 	struct bgpd_fd *ref = e->data.ptr;
 	switch (ref->kind) {
-	case BGPD_FD_LISTEN:
-		listen_accept(d);
-		break;
-	case BGPD_FD_CTL_LISTEN:
-		ctl_accept(d);
-		break;
-	case BGPD_FD_CTL_CLIENT:
-		ctl_client_io(d, ref);
-		break;
-	case BGPD_FD_CONN:
-		bgp_session_io(ref->obj, ref->conn, e->events);
+	case BGPD_FD_LISTEN: listen_accept(d); break;
+	case BGPD_FD_CTL_LISTEN: ctl_accept(d); break;
+	case BGPD_FD_CTL_CLIENT: ctl_client_io(d, ref); break;
+	case BGPD_FD_CONN: bgp_session_io(ref->obj, ref->conn, e->events); break;
+	case BGPD_FD_FIB:
+		if (rib_fib_event(d->rib, bgp_now(&d->clock)) < 0)
+			bgp_log(BGP_LOG_ERR, "%s", lab_err_msg());
 		break;
 	case BGPD_FD_SIGNAL: {
 		struct signalfd_siginfo si;
@@ -155,38 +193,28 @@ static void shutdown_all(struct bgpd *d)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: labctl-bgpd -c CONFIG [-v] [--no-fib]\n"
-		   "  the built-in BGP speaker; configuration format: docs/bgpd.md\n");
+	           "  the built-in BGP speaker; configuration format: docs/bgpd.md\n");
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"no-fib", no_argument, NULL, 'n'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+	    {"config", required_argument, NULL, 'c'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"no-fib", no_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	const char *conf = NULL;
 	bool fib = true;
 	int verbose = 0, c;
 	while ((c = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'c':
-			conf = optarg;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'n':
-			fib = false;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return LAB_EXIT_USAGE;
+		case 'c': conf = optarg; break;
+		case 'v': verbose++; break;
+		case 'n': fib = false; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return LAB_EXIT_USAGE;
 		}
 	}
 	if (!conf || optind != argc) {
@@ -194,11 +222,11 @@ int main(int argc, char **argv)
 		return LAB_EXIT_USAGE;
 	}
 	setvbuf(stderr, NULL, _IOLBF, 0);
+	bgp_log_set_level(verbose ? BGP_LOG_DEBUG : BGP_LOG_INFO);
 
 	struct bgpd d;
 	memset(&d, 0, sizeof(d));
 	d.epfd = d.listen_fd = d.ctl_fd = d.journal_fd = -1;
-	d.verbose = verbose;
 	int ret = LAB_EXIT_FAIL, sigfd = -1;
 	struct bgpd_fd sigref;
 	json_init(&d.jscratch);
@@ -213,6 +241,8 @@ int main(int argc, char **argv)
 	d.epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d.epfd < 0 || (sigfd = signals_open(&d, &sigref)) < 0)
 		goto out;
+	if (raise_nofile(d.cfg.n_neighbors) < 0)
+		goto out;
 	d.n_sessions = d.cfg.n_neighbors;
 	d.sessions = calloc(d.n_sessions ? d.n_sessions : 1, sizeof(*d.sessions));
 	if (!d.sessions) {
@@ -225,19 +255,22 @@ int main(int argc, char **argv)
 	if (!d.rib)
 		goto out;
 	rib_set_journal(d.rib, d.journal_fd);
+	d.fib_ref = (struct bgpd_fd){.kind = BGPD_FD_FIB};
+	if (rib_fib_fd(d.rib) >= 0 && bgpd_fd_add(&d, rib_fib_fd(d.rib), EPOLLIN, &d.fib_ref) < 0)
+		goto out;
 	if (listen_open(&d) < 0 || ctl_open(&d) < 0)
 		goto out;
-	fprintf(stderr, "bgpd: AS %u, %zu neighbors, port %u, pid %d\n", d.cfg.asn, d.n_sessions,
-		d.cfg.port, (int)getpid());
+	bgp_log(BGP_LOG_INFO, "AS %u, %zu neighbors, port %u, pid %d", d.cfg.asn, d.n_sessions,
+	        d.cfg.port, (int)getpid());
 	for (size_t i = 0; i < d.n_sessions; i++)
 		bgp_session_event(&d.sessions[i], -1, BGP_EV_MANUAL_START, NULL);
 	if (run(&d, sigfd) < 0)
 		goto out;
-	fprintf(stderr, "bgpd: stopping\n");
+	bgp_log(BGP_LOG_INFO, "stopping");
 	ret = LAB_EXIT_OK;
 out:
 	if (ret != LAB_EXIT_OK && lab_err_msg())
-		fprintf(stderr, "labctl-bgpd: %s\n", lab_err_msg());
+		bgp_log(BGP_LOG_ERR, "%s", lab_err_msg());
 	if (d.sessions)
 		shutdown_all(&d);
 	else

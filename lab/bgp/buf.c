@@ -122,11 +122,6 @@ void wbuf_init(struct wbuf *w, uint8_t *data, size_t cap)
 	w->overflow = false;
 }
 
-size_t wbuf_room(const struct wbuf *w)
-{
-	return w->cap - w->len;
-}
-
 static int reserve(struct wbuf *w, size_t n)
 {
 	if (n > w->cap - w->len) {
@@ -182,15 +177,6 @@ int wbuf_fill(struct wbuf *w, uint8_t byte, size_t n)
 		memset(w->data + w->len, byte, n);
 	w->len += n;
 	return 0;
-}
-
-int wbuf_rbuf(struct wbuf *w, const struct rbuf *r)
-{
-	size_t n = rbuf_left(r);
-
-	if (n == 0)
-		return 0;
-	return wbuf_bytes(w, r->data + r->pos, n);
 }
 
 int wbuf_set_u8(struct wbuf *w, size_t at, uint8_t v)

@@ -46,15 +46,12 @@ struct wbuf {
 };
 
 void wbuf_init(struct wbuf *w, uint8_t *data, size_t cap);
-size_t wbuf_room(const struct wbuf *w);
 /* Each returns 0, or -1 (and sets w->overflow) when it does not fit. */
 int wbuf_u8(struct wbuf *w, uint8_t v);
 int wbuf_u16(struct wbuf *w, uint16_t v);
 int wbuf_u32(struct wbuf *w, uint32_t v);
 int wbuf_bytes(struct wbuf *w, const void *src, size_t n);
 int wbuf_fill(struct wbuf *w, uint8_t byte, size_t n);
-/* Copies what a reader has left. */
-int wbuf_rbuf(struct wbuf *w, const struct rbuf *r);
 /* Patches already written bytes (length fields known only at the end). */
 int wbuf_set_u8(struct wbuf *w, size_t at, uint8_t v);
 int wbuf_set_u16(struct wbuf *w, size_t at, uint16_t v);

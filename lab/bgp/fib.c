@@ -1,63 +1,20 @@
 /* Kernel routes over rtnetlink with libmnl (see fib.h for the rules). */
-#include "fib.h"
-
 #include <arpa/inet.h>
 #include <errno.h>
-#include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 
+#include "bgp_limits.h"
+#include "bgp_log.h"
 #include "common/err.h"
+#include "fib_int.h"
 
 #define FIB_BATCH (256 * 1024)
 #define FIB_MSG_MAX 2048 /* one request: 64 next hops take < 1.5 KiB */
-
-struct fib_addr {
-	unsigned ifindex;
-	uint32_t net; /* host order, masked */
-	uint32_t local;
-	uint8_t plen;
-};
-
-struct addr_list {
-	struct fib_addr *v;
-	size_t n;
-	/* interfaces that are up (IFF_UP): only their addresses count */
-	unsigned *up;
-	size_t nup;
-};
-
-/* One request of the batch in flight: a kernel error names it by sequence. */
-struct fib_req {
-	struct in_addr dst;
-	uint8_t len;
-	bool del;
-};
-
-struct fib {
-	struct mnl_socket *nl;
-	unsigned portid;
-	uint32_t seq;
-	char *buf;
-	size_t len;
-	unsigned queued;
-	struct fib_addr *addrs;
-	size_t naddrs;
-	bool addrs_valid;
-	bool refreshed; /* addresses re-read since the last commit */
-	bool changed;   /* a re-read on a miss found a change fib_addr_check must report */
-	unsigned errors;
-	struct fib_req *reqs; /* the batch in flight, reqs[i] has seq first_seq + i */
-	size_t nreq, capreq;
-	uint32_t first_seq;
-	struct fib_failure *fails; /* refused since fib_failures() last ran */
-	size_t nfail, capfail;
-};
 
 struct fib *fib_open(void)
 {
@@ -84,6 +41,8 @@ struct fib *fib_open(void)
 	setsockopt(mnl_socket_get_fd(f->nl), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	f->portid = mnl_socket_get_portid(f->nl);
 	f->seq = (uint32_t)time(NULL);
+	if (fib_iface_open(f) < 0)
+		goto fail;
 	return f;
 oom:
 	lab_err(LAB_EXIT_FAIL, "fib: out of memory");
@@ -98,23 +57,20 @@ void fib_close(struct fib *f)
 		return;
 	if (f->nl)
 		mnl_socket_close(f->nl);
+	if (f->mon)
+		mnl_socket_close(f->mon);
 	free(f->buf);
 	free(f->addrs);
+	free(f->links);
+	free(f->lost);
 	free(f->reqs);
 	free(f->fails);
 	free(f);
 }
 
-void fib_addr_invalidate(struct fib *f)
-{
-	f->addrs_valid = false;
-}
-
-static int fib_send(struct fib *f);
-
 /* ---- synchronous dumps (addresses, routes) ---- */
 
-static int dump(struct fib *f, uint16_t type, mnl_cb_t cb, void *data)
+int fib_dump(struct fib *f, uint16_t type, mnl_cb_t cb, void *data)
 {
 	char req[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
@@ -147,139 +103,6 @@ static int dump(struct fib *f, uint16_t type, mnl_cb_t cb, void *data)
 	return rc < 0 ? -1 : 0;
 }
 
-static int link_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct addr_list *l = data;
-	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
-	if (!(ifi->ifi_flags & IFF_UP))
-		return MNL_CB_OK;
-	unsigned *v = realloc(l->up, (l->nup + 1) * sizeof(*v));
-	if (!v)
-		return MNL_CB_ERROR;
-	l->up = v;
-	v[l->nup++] = (unsigned)ifi->ifi_index;
-	return MNL_CB_OK;
-}
-
-static int addr_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct addr_list *f = data;
-	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
-	if (ifa->ifa_family != AF_INET)
-		return MNL_CB_OK;
-	/* The kernel drops the connected route of an interface set down, though the
-	 * address stays: a next hop there is unreachable (RFC 4271 s9.1.2.1). */
-	bool up = false;
-	for (size_t i = 0; i < f->nup && !up; i++)
-		up = f->up[i] == ifa->ifa_index;
-	if (!up)
-		return MNL_CB_OK;
-	const struct nlattr *attr;
-	uint32_t addr = 0, local = 0;
-	bool have = false;
-	mnl_attr_for_each(attr, nlh, sizeof(*ifa))
-	{
-		if (mnl_attr_get_type(attr) == IFA_ADDRESS && mnl_attr_get_payload_len(attr) == 4) {
-			memcpy(&addr, mnl_attr_get_payload(attr), 4);
-			have = true;
-		} else if (mnl_attr_get_type(attr) == IFA_LOCAL &&
-		           mnl_attr_get_payload_len(attr) == 4) {
-			memcpy(&local, mnl_attr_get_payload(attr), 4);
-		}
-	}
-	if (!have)
-		return MNL_CB_OK;
-	struct fib_addr *v = realloc(f->v, (f->n + 1) * sizeof(*v));
-	if (!v)
-		return MNL_CB_ERROR;
-	f->v = v;
-	uint32_t mask = ifa->ifa_prefixlen ? ~0u << (32 - ifa->ifa_prefixlen) : 0;
-	v[f->n++] = (struct fib_addr){
-	    .ifindex = ifa->ifa_index,
-	    .net = ntohl(addr) & mask,
-	    .local = ntohl(local ? local : addr),
-	    .plen = ifa->ifa_prefixlen,
-	};
-	return MNL_CB_OK;
-}
-
-/* Reads the namespace's IPv4 addresses; 1 when they differ from the cache (which
- * is replaced), 0 when the same, -1 on failure. */
-static int addrs_load(struct fib *f)
-{
-	struct addr_list l = {0};
-	if (dump(f, RTM_GETLINK, link_cb, &l) < 0 || dump(f, RTM_GETADDR, addr_cb, &l) < 0) {
-		free(l.v);
-		free(l.up);
-		return -1;
-	}
-	free(l.up);
-	bool same = f->addrs_valid && l.n == f->naddrs;
-	for (size_t i = 0; same && i < l.n; i++)
-		same = l.v[i].ifindex == f->addrs[i].ifindex && l.v[i].net == f->addrs[i].net &&
-		       l.v[i].local == f->addrs[i].local && l.v[i].plen == f->addrs[i].plen;
-	free(f->addrs);
-	f->addrs = l.v;
-	f->naddrs = l.n;
-	f->addrs_valid = true;
-	return same ? 0 : 1;
-}
-
-int fib_addr_check(struct fib *f)
-{
-	if (fib_send(f) < 0)
-		return -1;
-	bool was = f->addrs_valid;
-	int rc = addrs_load(f);
-	if (rc < 0)
-		return -1;
-	bool changed = f->changed || (rc == 1 && was);
-	f->changed = false;
-	return changed;
-}
-
-/* The interface whose connected prefix covers nh (longest match), or 0. */
-static unsigned resolve_once(const struct fib *f, struct in_addr nh)
-{
-	uint32_t a = ntohl(nh.s_addr);
-	unsigned best = 0;
-	int best_len = -1;
-	for (size_t i = 0; i < f->naddrs; i++) {
-		const struct fib_addr *x = &f->addrs[i];
-		uint32_t mask = x->plen ? ~0u << (32 - x->plen) : 0;
-		if ((a & mask) == x->net && a != x->local && x->plen > best_len) {
-			best = x->ifindex;
-			best_len = x->plen;
-		}
-	}
-	return best;
-}
-
-static unsigned resolve(struct fib *f, struct in_addr nh)
-{
-	if (!f->addrs_valid && addrs_load(f) < 0)
-		return 0;
-	unsigned ifi = resolve_once(f, nh);
-	if (!ifi && !f->refreshed) {
-		/* A tunnel interface may have come up since: re-read once per commit.
-		 * The dump shares the socket, so queued requests go first. */
-		f->refreshed = true;
-		int rc;
-		if (fib_send(f) < 0 || (rc = addrs_load(f)) < 0)
-			return 0;
-		/* Others may depend on what changed: the next check says so. */
-		if (rc == 1)
-			f->changed = true;
-		ifi = resolve_once(f, nh);
-	}
-	return ifi;
-}
-
-bool fib_nh_resolvable(struct fib *f, struct in_addr nh)
-{
-	return resolve(f, nh) != 0;
-}
-
 /* ---- batched writes ---- */
 
 static void note_failure(struct fib *f, uint32_t seq, int err)
@@ -296,7 +119,7 @@ static void note_failure(struct fib *f, uint32_t seq, int err)
 		f->capfail = n;
 	}
 	f->fails[f->nfail++] = (struct fib_failure){
-		.dst = f->reqs[i].dst, .len = f->reqs[i].len, .del = f->reqs[i].del, .err = err};
+	    .dst = f->reqs[i].dst, .len = f->reqs[i].len, .del = f->reqs[i].del, .err = err};
 }
 
 void fib_failures(struct fib *f, void (*fn)(void *ctx, const struct fib_failure *x), void *ctx)
@@ -330,9 +153,8 @@ static int drain_errors(struct fib *f)
 			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 			if (e->error) {
 				if (!f->errors)
-					fprintf(stderr,
-					        "labctl-bgpd: fib: kernel refused a route: %s\n",
-					        strerror(-e->error));
+					bgp_log_errno(BGP_LOG_WARN, -e->error,
+					              "fib: kernel refused a route");
 				f->errors++;
 				note_failure(f, e->msg.nlmsg_seq, -e->error);
 			}
@@ -340,7 +162,7 @@ static int drain_errors(struct fib *f)
 	}
 }
 
-static int fib_send(struct fib *f)
+int fib_send(struct fib *f)
 {
 	if (!f->len)
 		return 0;
@@ -394,16 +216,16 @@ static void msg_end(struct fib *f, struct nlmsghdr *nlh, struct in_addr dst, uin
 	if (f->nreq == 0)
 		f->first_seq = nlh->nlmsg_seq;
 	f->reqs[f->nreq++] =
-		(struct fib_req){.dst = dst, .len = len, .del = nlh->nlmsg_type == RTM_DELROUTE};
+	    (struct fib_req){.dst = dst, .len = len, .del = nlh->nlmsg_type == RTM_DELROUTE};
 }
 
 int fib_replace(struct fib *f, struct in_addr dst, uint8_t len, const struct in_addr *nh, size_t n)
 {
-	unsigned ifi[64];
-	struct in_addr gw[64];
+	unsigned ifi[BGP_CONFIG_MAX_PATHS];
+	struct in_addr gw[BGP_CONFIG_MAX_PATHS];
 	size_t k = 0;
-	for (size_t i = 0; i < n && k < 64; i++) {
-		unsigned x = resolve(f, nh[i]);
+	for (size_t i = 0; i < n && k < BGP_CONFIG_MAX_PATHS; i++) {
+		unsigned x = fib_resolve(f, nh[i]);
 		if (x) {
 			ifi[k] = x;
 			gw[k++] = nh[i];
@@ -451,7 +273,6 @@ int fib_commit(struct fib *f)
 {
 	f->errors = 0;
 	int rc = fib_send(f);
-	f->refreshed = false;
 	return rc < 0 ? -1 : (int)f->errors;
 }
 
@@ -503,7 +324,7 @@ int fib_flush_proto(struct fib *f)
 	if (fib_commit(f) < 0)
 		return -1;
 	struct route_list l = {0};
-	int rc = dump(f, RTM_GETROUTE, route_cb, &l);
+	int rc = fib_dump(f, RTM_GETROUTE, route_cb, &l);
 	for (size_t i = 0; rc == 0 && i < l.n; i++)
 		rc = fib_delete(f, l.dst[i], l.len[i]);
 	if (rc == 0)

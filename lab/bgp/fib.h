@@ -52,16 +52,34 @@ void fib_failures(struct fib *f, void (*fn)(void *ctx, const struct fib_failure 
 int fib_flush_proto(struct fib *f);
 
 /* Whether nh is covered by the connected prefix of an interface that is up (the
- * test fib_replace applies to each next hop; cached addresses, re-read on a miss at
- * most once per commit). */
+ * test fib_replace applies to each next hop). Answered from a cache of the links
+ * and addresses that netlink notifications keep current; a miss first takes the
+ * notifications already queued, so an interface that just appeared is seen. */
 bool fib_nh_resolvable(struct fib *f, struct in_addr nh);
 
-/* Forgets the cached interface addresses (they are re-read on the next miss too). */
-void fib_addr_invalidate(struct fib *f);
-/* Re-reads the interface addresses (of interfaces that are up): 1 when they changed
- * since the last check (an interface went down or away, came back with a new index,
- * was renumbered: every route written through the old set must be written again and
- * next-hop resolvability decided again), 0 when not, -1 on failure. */
-int fib_addr_check(struct fib *f);
+/* Interface changes (RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR on a second netlink socket,
+ * subscribed before the first read): the event loop polls fib_monitor_fd and calls
+ * fib_monitor_read when it is readable. Any link or address notification, or an
+ * overrun (ENOBUFS: some were lost), makes it read every link and address again.
+ * Returns 0, or -1 with lab_err set. */
+int fib_monitor_fd(const struct fib *f);
+int fib_monitor_read(struct fib *f);
+/* How many times notifications were lost (each answered by a full re-read). */
+unsigned fib_monitor_overruns(const struct fib *f);
+
+/* A connected prefix that stopped counting: its interface was deleted, set down,
+ * or lost the address. */
+struct fib_lost {
+	struct in_addr net;
+	uint8_t plen;
+	unsigned ifindex;
+	char ifname[16]; /* IFNAMSIZ; the name it had */
+	const char *why; /* "link-deleted", "link-down", "address-removed" */
+};
+/* Whether the usable addresses changed since the last call (an interface went
+ * down or away, came back with a new index, was renumbered: every route written
+ * through the old set must be written again and next-hop resolvability decided
+ * again); calls fn for each connected prefix that went. Then forgets both. */
+bool fib_changes(struct fib *f, void (*fn)(void *ctx, const struct fib_lost *x), void *ctx);
 
 #endif

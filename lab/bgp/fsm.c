@@ -597,12 +597,3 @@ const char *bgp_reason_name(enum bgp_reason r)
 		"notification-sent", "notification-received", "collision", "tunnel-down", "stop"};
 	return (unsigned)r < sizeof(n) / sizeof(n[0]) ? n[r] : "?";
 }
-
-const char *bgp_event_name(enum bgp_event e)
-{
-	static const char *const n[] = {"ManualStart", "ManualStop", "TunnelDown", "Tcp_CR_Acked",
-		"TcpConnectionFails", "BGPOpen", "NotifMsg", "KeepAliveMsg", "UpdateMsg",
-		"RouteRefreshMsg", "MsgError", "HoldTimer_Expires", "KeepaliveTimer_Expires",
-		"ConnectRetryTimer_Expires", "UpdateSent"};
-	return (unsigned)e < sizeof(n) / sizeof(n[0]) ? n[e] : "?";
-}

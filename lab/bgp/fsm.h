@@ -195,6 +195,5 @@ void bgp_negotiate(uint32_t our_hold_ms, uint32_t our_keepalive_ms, uint16_t pee
 
 const char *bgp_state_name(enum bgp_state s);
 const char *bgp_reason_name(enum bgp_reason r);
-const char *bgp_event_name(enum bgp_event e);
 
 #endif

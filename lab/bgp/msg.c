@@ -2,23 +2,8 @@
  * ROUTE-REFRESH (RFC 4271 s4, RFC 2918, RFC 7313). */
 #include "codec.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-void bgp_error_set(struct bgp_error *err, enum bgp_err_action action, uint8_t code,
-		   uint8_t subcode, const char *fmt, ...)
-{
-	va_list ap;
-
-	err->action = action;
-	err->code = code;
-	err->subcode = subcode;
-	err->data_len = 0;
-	va_start(ap, fmt);
-	vsnprintf(err->reason, sizeof(err->reason), fmt, ap);
-	va_end(ap);
-}
 
 int bgp_err_raise(struct bgp_error *err, enum bgp_err_action action, uint8_t code,
 		  uint8_t subcode, const uint8_t *data, size_t data_len, const char *reason)
@@ -238,11 +223,6 @@ int bgp_build_notification(struct wbuf *w, uint8_t code, uint8_t subcode,
 	wbuf_u8(w, subcode);
 	wbuf_bytes(w, data, data_len);
 	return bgp_hdr_end(w, start);
-}
-
-int bgp_build_notification_err(struct wbuf *w, const struct bgp_error *err)
-{
-	return bgp_build_notification(w, err->code, err->subcode, err->data, err->data_len);
 }
 
 int bgp_build_route_refresh(struct wbuf *w, uint16_t afi, uint8_t safi)

@@ -329,11 +329,6 @@ int bgp_build_update(struct wbuf *w, const struct bgp_codec_ctx *ctx,
 		     const struct bgp_attrs *attrs, const struct bgp_prefix *nlri, size_t nn,
 		     size_t *ni);
 
-/* Error helpers for whoever sends a NOTIFICATION built from an error. */
-void bgp_error_set(struct bgp_error *err, enum bgp_err_action action, uint8_t code,
-		   uint8_t subcode, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-int bgp_build_notification_err(struct wbuf *w, const struct bgp_error *err);
-
 /* ---- attributes and paths (for the RIB) ---- */
 
 void bgp_attrs_init(struct bgp_attrs *a);
@@ -371,7 +366,6 @@ int bgp_prefix_parse(const char *s, struct bgp_prefix *p);
 char *bgp_prefix_format(struct bgp_prefix p, char *buf);
 
 /* ---- names for journals ---- */
-const char *bgp_msg_type_name(uint8_t type);  /* "OPEN", ..., "unknown" */
 const char *bgp_notify_code_name(uint8_t code);
 /* "Unacceptable Hold Time" (static string; "unknown" for unknown subcodes). */
 const char *bgp_notify_subcode_name(uint8_t code, uint8_t subcode);

@@ -160,21 +160,6 @@ char *bgp_prefix_format(struct bgp_prefix p, char *buf)
 	return buf;
 }
 
-const char *bgp_msg_type_name(uint8_t type)
-{
-	static const char *const names[] = {
-		[BGP_MSG_OPEN] = "OPEN",
-		[BGP_MSG_UPDATE] = "UPDATE",
-		[BGP_MSG_NOTIFICATION] = "NOTIFICATION",
-		[BGP_MSG_KEEPALIVE] = "KEEPALIVE",
-		[BGP_MSG_ROUTE_REFRESH] = "ROUTE-REFRESH",
-	};
-
-	if (type < sizeof(names) / sizeof(names[0]) && names[type])
-		return names[type];
-	return "unknown";
-}
-
 const char *bgp_notify_code_name(uint8_t code)
 {
 	static const char *const names[] = {

@@ -102,11 +102,6 @@ void rib_gc(struct rib *rib)
 	rib->ngc = 0;
 }
 
-bool rib_is_ibgp(const struct rib *rib, uint32_t peer)
-{
-	return peer != RIB_PEER_LOCAL && rib->peers[peer].ibgp;
-}
-
 void rib_entry_nexthops(const struct rib_entry *e, struct rib_nhset *out)
 {
 	out->n = 0;
@@ -190,6 +185,7 @@ static int path_set(struct rib *rib, struct rib_entry *e, uint32_t peer, struct 
 	rib_attr_ref(ra);
 	p->attr = ra;
 	p->peer = peer;
+	p->chosen = false;
 	p->next = e->paths;
 	e->paths = p;
 	rib->npaths++;
@@ -268,11 +264,6 @@ static int originate(struct rib *rib, const struct bgp_prefix *nets, size_t n)
 struct rib *rib_new_params(const struct rib_params *p, const struct rib_ops *ops, void *ctx,
                            bool fib)
 {
-	if (p->n_peers > RIB_MAX_PEERS) {
-		lab_err(LAB_EXIT_USAGE, "bgp: at most %d neighbors are supported, got %zu",
-		        RIB_MAX_PEERS, p->n_peers);
-		return NULL;
-	}
 	struct rib *rib = calloc(1, sizeof(*rib));
 	if (!rib) {
 		lab_err(LAB_EXIT_FAIL, "bgp rib: out of memory");
@@ -281,8 +272,8 @@ struct rib *rib_new_params(const struct rib_params *p, const struct rib_ops *ops
 	rib->asn = p->asn;
 	rib->router_id = p->router_id;
 	rib->max_paths = p->max_paths ? p->max_paths : 1;
-	if (rib->max_paths > RIB_MAX_PEERS)
-		rib->max_paths = RIB_MAX_PEERS;
+	if (rib->max_paths > BGP_CONFIG_MAX_PATHS)
+		rib->max_paths = BGP_CONFIG_MAX_PATHS;
 	rib->delay_ns = (int64_t)p->delay_ms * 1000000;
 	rib->ops = ops;
 	rib->ctx = ctx;
@@ -294,7 +285,9 @@ struct rib *rib_new_params(const struct rib_params *p, const struct rib_ops *ops
 	              sizeof(struct rib_entry) + p->n_peers * sizeof(struct rib_attr *));
 	rib_pool_init(&rib->path_pool, sizeof(struct rib_path));
 	rib->peers = calloc(p->n_peers ? p->n_peers : 1, sizeof(*rib->peers));
-	if (!rib->peers) {
+	rib->cand = calloc(p->n_peers + 1, sizeof(*rib->cand));
+	rib->cand_before = calloc(p->n_peers + 1, sizeof(*rib->cand_before));
+	if (!rib->peers || !rib->cand || !rib->cand_before) {
 		lab_err(LAB_EXIT_FAIL, "bgp rib: out of memory");
 		goto fail;
 	}
@@ -421,8 +414,11 @@ void rib_stats(const struct rib *rib, struct rib_stats *out)
 	out->paths = rib->npaths;
 	out->fib_installed = rib->nfib;
 	out->fib_pending = rib->nqueued;
-	for (size_t i = 0; i < rib->n_peers && i < 64; i++)
-		out->peer_prefixes_in[i] = rib->peers[i].prefixes_in;
+}
+
+uint64_t rib_peer_prefixes_in(const struct rib *rib, uint32_t peer)
+{
+	return peer < rib->n_peers ? rib->peers[peer].prefixes_in : 0;
 }
 
 void rib_free(struct rib *rib)
@@ -440,6 +436,8 @@ void rib_free(struct rib *rib)
 	for (size_t i = 0; i < rib->n_peers; i++)
 		free(rib->peers[i].pend);
 	free(rib->peers);
+	free(rib->cand);
+	free(rib->cand_before);
 	/* Every attribute set goes at once: no need to drop references one by one. */
 	rib_attr_table_free(rib);
 	json_free(&rib->jbuf);

@@ -83,14 +83,22 @@ int rib_route_refresh(struct rib *rib, uint32_t peer);
 /* Next-hop resolvability (RFC 4271 s9.1.2.1, s9.1.2(a)): a path whose NEXT_HOP
  * cannot be resolved takes no part in the decision process (it stays in the
  * Adj-RIB-In). With a FIB, resolvable means covered by the connected prefix of an
- * interface that is up in this namespace (fib_nh_resolvable); the interfaces are
- * re-read once a second by rib_run_timers and every prefix is decided again when
- * they changed. Without a FIB every next hop resolves, unless a resolver is set
+ * interface that is up in this namespace (fib_nh_resolvable); the event loop hands
+ * the FIB's interface notifications to rib_fib_event, and every prefix is decided
+ * again when they changed. Without a FIB every next hop resolves, unless a resolver is set
  * here (tests: a fake one). After what fn answers changed, call
  * rib_resolve_changed: decisions, Adj-RIB-Out and FIB scheduling follow. */
 typedef bool (*rib_resolve_fn)(void *ctx, struct in_addr nh);
 void rib_set_resolver(struct rib *rib, rib_resolve_fn fn, void *ctx);
 void rib_resolve_changed(struct rib *rib, int64_t now);
+
+/* The FIB's notification socket for the event loop (-1 without a FIB), and what
+ * to call when it is readable: next hops through an interface or address that went
+ * become unresolvable at once (journal `nexthop-unreachable` at now), the prefixes
+ * are decided again, and the kernel routes are repaired. Returns 0, or -1 with
+ * lab_err set when netlink failed. */
+int rib_fib_fd(const struct rib *rib);
+int rib_fib_event(struct rib *rib, int64_t now);
 
 /* Route programming delay: the earliest instant at which rib_run_timers has work,
  * or INT64_MAX when nothing is pending. */
@@ -107,12 +115,13 @@ void rib_json_summary(const struct rib *rib, struct json *j);
 
 /* Counts for `show` and the readiness check. */
 struct rib_stats {
-	uint64_t prefixes;             /* Loc-RIB entries with a best path */
-	uint64_t paths;                /* all Adj-RIB-In paths plus originated ones */
-	uint64_t fib_installed;        /* prefixes currently written into the kernel */
-	uint64_t fib_pending;          /* waiting for the programming delay */
-	uint64_t peer_prefixes_in[64]; /* accepted from peer i (first 64 peers) */
+	uint64_t prefixes;      /* Loc-RIB entries with a best path */
+	uint64_t paths;         /* all Adj-RIB-In paths plus originated ones */
+	uint64_t fib_installed; /* prefixes currently written into the kernel */
+	uint64_t fib_pending;   /* waiting for the programming delay */
 };
 void rib_stats(const struct rib *rib, struct rib_stats *out);
+/* Prefixes accepted from peer (its Adj-RIB-In after import policy). */
+uint64_t rib_peer_prefixes_in(const struct rib *rib, uint32_t peer);
 
 #endif

@@ -12,11 +12,10 @@
  * and g) lowest peer address order it and pick the single best that is
  * advertised. */
 #include <arpa/inet.h>
+#include <stdlib.h>
 
 #include "fib.h"
 #include "rib_int.h"
-
-#define MAXC (RIB_MAX_PEERS + 1)
 
 static bool is_ebgp(const struct rib *rib, const struct rib_path *p)
 {
@@ -52,6 +51,11 @@ static int tie_cmp(const struct rib *rib, const struct rib_path *a, const struct
 	return aa < ab ? -1 : aa > ab;
 }
 
+static int tie_qcmp(const void *a, const void *b, void *rib)
+{
+	return tie_cmp(rib, *(struct rib_path *const *)a, *(struct rib_path *const *)b);
+}
+
 /* s9.1.2(a): an unresolvable NEXT_HOP excludes the route. Interned sets share the
  * answer; a new generation (the interfaces changed) asks again. */
 bool rib_nh_ok(struct rib *rib, struct rib_attr *ra)
@@ -70,7 +74,7 @@ bool rib_nh_ok(struct rib *rib, struct rib_attr *ra)
 static size_t candidates(struct rib *rib, struct rib_entry *e, struct rib_path **c)
 {
 	size_t n = 0;
-	for (struct rib_path *p = e->paths; p && n < MAXC; p = p->next)
+	for (struct rib_path *p = e->paths; p; p = p->next)
 		if (p->peer == RIB_PEER_LOCAL) {
 			c[0] = p;
 			return 1;
@@ -100,7 +104,7 @@ static size_t candidates(struct rib *rib, struct rib_entry *e, struct rib_path *
 
 	/* c) drop a route if one from the same neighbour AS has a lower MED. The
 	 * minimum per AS is taken over the set as it stood before this step. */
-	struct rib_path *before[MAXC];
+	struct rib_path **before = rib->cand_before;
 	size_t nb = n;
 	for (size_t i = 0; i < n; i++)
 		before[i] = c[i];
@@ -121,38 +125,33 @@ static size_t candidates(struct rib *rib, struct rib_entry *e, struct rib_path *
 	if (any_ebgp)
 		FILTER(c, n, is_ebgp(rib, x));
 
-	/* f, g: insertion sort, n is tiny */
-	for (size_t i = 1; i < n; i++) {
-		struct rib_path *v = c[i];
-		size_t j = i;
-		for (; j > 0 && tie_cmp(rib, v, c[j - 1]) < 0; j--)
-			c[j] = c[j - 1];
-		c[j] = v;
-	}
+	/* f, g (a hub may have a path from each of hundreds of peers) */
+	qsort_r(c, n, sizeof(c[0]), tie_qcmp, rib);
 	return n;
 }
 
 void rib_decide(struct rib *rib, struct rib_entry *e)
 {
-	struct rib_path *c[MAXC];
+	struct rib_path **c = rib->cand;
 	size_t n = candidates(rib, e, c);
 	if (n == 0) {
 		e->nbest = 0;
 		return;
 	}
 	/* Relink: the candidates in order, then every other path. */
+	for (size_t i = 0; i < n; i++)
+		c[i]->chosen = true;
 	struct rib_path *rest = NULL, **rtail = &rest;
 	for (struct rib_path *p = e->paths, *next; p; p = next) {
 		next = p->next;
-		bool chosen = false;
-		for (size_t i = 0; i < n && !chosen; i++)
-			chosen = c[i] == p;
-		if (!chosen) {
+		if (!p->chosen) {
 			*rtail = p;
 			rtail = &p->next;
 		}
 	}
 	*rtail = NULL;
+	for (size_t i = 0; i < n; i++)
+		c[i]->chosen = false;
 	for (size_t i = n; i-- > 0;) {
 		c[i]->next = i + 1 < n ? c[i + 1] : rest;
 	}

@@ -32,10 +32,7 @@ void rib_fib_schedule(struct rib *rib, struct rib_entry *e, int64_t now)
 
 int64_t rib_next_timer_ns(const struct rib *rib)
 {
-	int64_t t = rib->qhead ? rib->qhead->fib_due : INT64_MAX;
-	if (rib->fib && rib->next_addr_check < t)
-		t = rib->next_addr_check;
-	return t;
+	return rib->qhead ? rib->qhead->fib_due : INT64_MAX;
 }
 
 /* The interfaces changed under the FIB (a tunnel interface re-created by a charon
@@ -43,7 +40,7 @@ int64_t rib_next_timer_ns(const struct rib *rib)
  * every route the Loc-RIB wants in the kernel is written again now, ahead of the
  * programming-delay queue (the delay models BGP changes, not interface repair).
  * Entries already queued keep their turn; their write resolves afresh. */
-static void resync(struct rib *rib, int64_t now)
+void rib_fib_resync(struct rib *rib, int64_t now)
 {
 	struct rib_entry *head = NULL, *tail = NULL;
 	for (size_t b = 0; b < rib->nbuckets; b++)
@@ -180,15 +177,7 @@ static void on_refused(void *arg, const struct fib_failure *x)
 void rib_run_timers(struct rib *rib, int64_t now)
 {
 	bool wrote = false;
-	if (rib->fib && now >= rib->next_addr_check) {
-		rib->next_addr_check = now + RIB_ADDR_CHECK_NS;
-		if (fib_addr_check(rib->fib) == 1) {
-			/* Next hops may have become (un)resolvable: decide again (those
-			 * changes wait the programming delay), then repair the rest. */
-			rib_recheck_nexthops(rib, now);
-			resync(rib, now);
-		}
-	}
+	rib_iface_changed(rib, now);
 	while (rib->qhead && rib->qhead->fib_due <= now) {
 		struct rib_entry *e = rib->qhead;
 		rib->qhead = e->qnext;

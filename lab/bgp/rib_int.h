@@ -15,15 +15,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bgpd_config.h"
 #include "common/json.h"
 #include "msg.h"
 #include "rib.h"
 
 #define RIB_PEER_LOCAL UINT32_MAX /* the path of an originated network */
-#define RIB_MAX_PEERS 64
 #define RIB_DEFAULT_LOCAL_PREF 100
 #define RIB_EXPORT_CACHE 64
-#define RIB_ADDR_CHECK_NS 1000000000LL
 
 struct fib;
 
@@ -43,6 +42,7 @@ struct rib_path {
 	struct rib_path *next;
 	struct rib_attr *attr; /* after import policy */
 	uint32_t peer;         /* neighbor index, or RIB_PEER_LOCAL */
+	bool chosen;           /* scratch of rib_decide: a candidate */
 };
 
 enum {
@@ -119,6 +119,8 @@ struct rib {
 
 	size_t n_peers;
 	struct rib_peer *peers;
+	/* rib_decide's scratch: a prefix can have a path from every peer */
+	struct rib_path **cand, **cand_before;
 
 	/* prefix table */
 	struct rib_entry **buckets;
@@ -138,7 +140,6 @@ struct rib {
 	struct rib_pool entry_pool, path_pool;
 
 	struct fib *fib;
-	int64_t next_addr_check; /* interface addresses re-read once a second */
 	/* next-hop resolvability: answers cached per attribute set, for one generation */
 	rib_resolve_fn resolve;
 	void *resolve_ctx;
@@ -174,7 +175,7 @@ struct rib_entry *rib_entry_get(struct rib *rib, struct in_addr addr, uint8_t le
  * an originated best or no best). */
 struct rib_nhset {
 	size_t n;
-	struct in_addr nh[RIB_MAX_PEERS];
+	struct in_addr nh[BGP_CONFIG_MAX_PATHS];
 };
 void rib_entry_nexthops(const struct rib_entry *e, struct rib_nhset *out);
 /* After e's paths changed (old = its next hops before): decision, Adj-RIB-Out
@@ -186,7 +187,6 @@ void rib_gc(struct rib *rib);
  * the peers (the FIB writes wait in the queue: the caller runs it). */
 void rib_recheck_nexthops(struct rib *rib, int64_t now);
 void rib_gc_add(struct rib *rib, struct rib_entry *e);
-bool rib_is_ibgp(const struct rib *rib, uint32_t peer);
 
 /* rib_out.c */
 void rib_out_mark(struct rib *rib, struct rib_entry *e);
@@ -197,5 +197,13 @@ int rib_out_full(struct rib *rib, uint32_t peer);
 /* rib_fibq.c */
 void rib_fib_schedule(struct rib *rib, struct rib_entry *e, int64_t now);
 void rib_journal_best(struct rib *rib, const struct rib_entry *e, int64_t now);
+/* Every route the Loc-RIB wants in the kernel is queued for a write now (the
+ * interfaces changed under the FIB; see rib_iface.c). */
+void rib_fib_resync(struct rib *rib, int64_t now);
+
+/* rib_iface.c: when the FIB saw the interfaces change since the last call, journals
+ * the next hops that became unreachable, decides every prefix again and queues the
+ * repair writes. Called first thing by rib_run_timers. */
+void rib_iface_changed(struct rib *rib, int64_t now);
 
 #endif

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bgp_log.h"
 #include "common/err.h"
 
 static const char *type_key(uint8_t t)
@@ -73,9 +74,10 @@ static void journal_state(struct bgp_session *s, const struct bgp_fsm_action *a)
 	char p[INET_ADDRSTRLEN], name[96] = "";
 	if (a->has_code)
 		bgp_notify_name(a->code, a->subcode, name, sizeof(name));
-	fprintf(stderr, "bgpd: peer %s: %s -> %s (%s%s%s)\n", peer_str(s, p),
-		bgp_state_name(a->from), bgp_state_name(a->to), bgp_reason_name(a->reason),
-		a->has_code ? ": " : "", name);
+	peer_str(s, p);
+	bgp_log_peer(BGP_LOG_INFO, s->nb, "%s -> %s (%s%s%s)", bgp_state_name(a->from),
+		     bgp_state_name(a->to), bgp_reason_name(a->reason), a->has_code ? ": " : "",
+		     name);
 	struct json *j = bgpd_journal_begin(s->d, "state");
 	if (!j)
 		return;
@@ -182,6 +184,8 @@ static void conn_close(struct bgp_session *s, int ci)
 		;
 	bgpd_fd_del(s->d, io->fd);
 	close(io->fd);
+	free(io->rbuf);
+	io->rbuf = NULL;
 	io_reset(io);
 }
 
@@ -205,7 +209,6 @@ static void local_addr(struct bgp_conn_io *io)
 static void conn_connect(struct bgp_session *s)
 {
 	struct bgp_conn_io *io = &s->io[BGP_CONN_OUT];
-	char p[INET_ADDRSTRLEN];
 	if (io->fd >= 0)
 		conn_close(s, BGP_CONN_OUT);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -230,8 +233,8 @@ static void conn_connect(struct bgp_session *s)
 	}
 	return;
 fail:
-	if (s->d->verbose)
-		fprintf(stderr, "bgpd: peer %s: connect: %s\n", peer_str(s, p), strerror(errno));
+	/* Debug only: with the peer down this repeats every connect-retry time. */
+	bgp_log_peer_errno(BGP_LOG_DEBUG, s->nb, errno, "connect");
 	if (fd >= 0)
 		close(fd);
 	io->failed = true;
@@ -335,7 +338,7 @@ static void do_actions(struct bgp_session *s, const struct bgp_fsm_out *out)
 			s->rib_up = true;
 			s->rib_conn = a->conn;
 			if (s->d->rib && rib_peer_up(s->d->rib, s->idx, &info, now(s)) < 0)
-				fprintf(stderr, "bgpd: rib_peer_up: %s\n", lab_err_msg());
+				bgp_log_peer(BGP_LOG_ERR, s->nb, "RIB: %s", lab_err_msg());
 			conn_flush(s, a->conn);
 			break;
 		}
@@ -401,11 +404,9 @@ void bgp_session_accept(struct bgp_session *s, int fd)
 {
 	struct bgp_fsm_out out = {0};
 	struct bgp_conn_io *io = &s->io[BGP_CONN_IN];
-	char p[INET_ADDRSTRLEN];
 	if (io->fd >= 0 || sock_setup(fd) < 0 || bgp_fsm_accept(&s->fsm, &out) < 0) {
-		if (s->d->verbose)
-			fprintf(stderr, "bgpd: peer %s: incoming connection refused (%s)\n",
-				peer_str(s, p), bgp_state_name(s->fsm.state));
+		bgp_log_peer(BGP_LOG_DEBUG, s->nb, "incoming connection refused in %s",
+			     bgp_state_name(s->fsm.state));
 		close(fd);
 		return;
 	}
@@ -435,7 +436,7 @@ static int rx_msg(struct bgp_session *s, int ci, const uint8_t *buf, size_t len)
 		uint8_t type = len > BGP_HEADER_LEN - 1 ? buf[BGP_HEADER_LEN - 1] : 0;
 		if (type >= 1 && type <= 5)
 			s->in.n[type]++;
-		fprintf(stderr, "bgpd: bad %s from peer: %s\n", type_key(type), err.reason);
+		bgp_log_peer(BGP_LOG_WARN, s->nb, "bad %s: %s", type_key(type), err.reason);
 		s->err = err;
 		s->err_pending = true;
 		in.code = err.code;
@@ -453,7 +454,7 @@ static int rx_msg(struct bgp_session *s, int ci, const uint8_t *buf, size_t len)
 		if (s->nb->remote_as != s->d->cfg.asn)
 			own.s_addr = 0;
 		if (bgp_open_check(&m.open, s->nb->remote_as, own, &err) < 0) {
-			fprintf(stderr, "bgpd: OPEN refused: %s\n", err.reason);
+			bgp_log_peer(BGP_LOG_WARN, s->nb, "OPEN refused: %s", err.reason);
 			s->err = err;
 			s->err_pending = true;
 			in.code = err.code;
@@ -475,7 +476,7 @@ static int rx_msg(struct bgp_session *s, int ci, const uint8_t *buf, size_t len)
 		bgp_session_event(s, ci, BGP_EV_UPDATE, NULL);
 		if (s->rib_up && s->rib_conn == ci && s->d->rib &&
 		    rib_update(s->d->rib, s->idx, &m.update, now(s)) < 0)
-			fprintf(stderr, "bgpd: rib_update: %s\n", lab_err_msg());
+			bgp_log_peer(BGP_LOG_ERR, s->nb, "RIB: %s", lab_err_msg());
 		break;
 	case BGP_MSG_KEEPALIVE:
 		journal_msg(s, "rx", m.type, ci, 0, 0, -1, -1);
@@ -508,8 +509,13 @@ static void conn_read(struct bgp_session *s, int ci)
 	 * KEEPALIVEs we owe) or the other sessions: epoll is level-triggered and
 	 * brings us back for the rest. */
 	bool open_seen = false;
+	if (!io->rbuf && !(io->rbuf = malloc(BGP_RBUF_SIZE))) {
+		bgp_log_peer(BGP_LOG_ERR, s->nb, "out of memory for a read buffer");
+		bgp_session_event(s, ci, BGP_EV_TCP_FAILS, NULL);
+		return;
+	}
 	for (int round = 0; round < 64 && !open_seen; round++) {
-		ssize_t n = read(io->fd, io->rbuf + io->rlen, sizeof(io->rbuf) - io->rlen);
+		ssize_t n = read(io->fd, io->rbuf + io->rlen, BGP_RBUF_SIZE - io->rlen);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -526,6 +532,7 @@ static void conn_read(struct bgp_session *s, int ci)
 			int len = bgp_frame_len(io->rbuf + off, io->rlen - off, &err);
 			if (len < 0) {
 				struct bgp_fsm_in in = {.code = err.code, .subcode = err.subcode};
+				bgp_log_peer(BGP_LOG_WARN, s->nb, "bad message header: %s", err.reason);
 				s->err = err;
 				s->err_pending = true;
 				bgp_session_event(s, ci, BGP_EV_MSG_ERROR, &in);
@@ -562,11 +569,7 @@ void bgp_session_io(struct bgp_session *s, int ci, uint32_t events)
 		io->connecting = false;
 		io_events(s, ci);
 		if (err) {
-			if (s->d->verbose) {
-				char p[INET_ADDRSTRLEN];
-				fprintf(stderr, "bgpd: peer %s: connect: %s\n", peer_str(s, p),
-					strerror(err));
-			}
+			bgp_log_peer_errno(BGP_LOG_DEBUG, s->nb, err, "connect");
 			bgp_session_event(s, ci, BGP_EV_TCP_FAILS, NULL);
 			return;
 		}

@@ -29,7 +29,9 @@ struct bgp_conn_io {
 	bool want_write;
 	bool connecting; /* non-blocking connect() in progress */
 	bool failed;     /* write/connect error, reported after the current event */
-	uint8_t rbuf[BGP_RBUF_SIZE];
+	/* BGP_RBUF_SIZE bytes from the first read until the connection closes: a
+	 * hub's neighbors that are down or still connecting hold none. */
+	uint8_t *rbuf;
 	size_t rlen;
 	uint8_t *wq; /* output queue */
 	size_t wlen, woff, wcap;

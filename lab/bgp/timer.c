@@ -17,11 +17,6 @@ bool bgp_timer_running(const struct bgp_timer *t)
 	return t->due_ns != BGP_TIMER_OFF;
 }
 
-bool bgp_timer_due(const struct bgp_timer *t, int64_t now)
-{
-	return t->due_ns != BGP_TIMER_OFF && now >= t->due_ns;
-}
-
 int64_t bgp_timer_left_ms(const struct bgp_timer *t, int64_t now)
 {
 	if (t->due_ns == BGP_TIMER_OFF)

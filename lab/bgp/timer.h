@@ -17,7 +17,6 @@ struct bgp_timer {
 void bgp_timer_stop(struct bgp_timer *t);
 void bgp_timer_start(struct bgp_timer *t, int64_t now, int64_t len_ns);
 bool bgp_timer_running(const struct bgp_timer *t);
-bool bgp_timer_due(const struct bgp_timer *t, int64_t now);
 /* Milliseconds left (rounded up), or -1 when stopped. */
 int64_t bgp_timer_left_ms(const struct bgp_timer *t, int64_t now);
 

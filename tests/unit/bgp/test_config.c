@@ -1,6 +1,7 @@
 /* bgpd.conf parser: a full config, defaults, and bad lines whose messages name the
  * file and line. */
 #include <arpa/inet.h>
+#include <stdlib.h>
 
 #include "../../check.h"
 #include "common/err.h"
@@ -109,9 +110,37 @@ static void test_bad(void)
 	}
 }
 
+/* A hub: BGP_CONFIG_MAX_NEIGHBORS neighbors parse, one more is refused at its line. */
+static void test_many(void)
+{
+	size_t cap = 64 * (BGP_CONFIG_MAX_NEIGHBORS + 2);
+	char *text = malloc(cap);
+	CHECK(text != NULL);
+	if (!text)
+		return;
+	size_t len = (size_t)snprintf(text, cap, "asn 64512\nrouter-id 10.0.0.1\n");
+	for (int i = 0; i < BGP_CONFIG_MAX_NEIGHBORS; i++)
+		len += (size_t)snprintf(text + len, cap - len, "neighbor 10.%d.%d.%d remote-as 65001\n",
+					1 + i / 65536, i / 256 % 256, i % 256);
+	struct bgp_config c;
+	CHECK_INT(bgp_config_parse(text, "hub.conf", &c), 0);
+	CHECK_INT(c.n_neighbors, BGP_CONFIG_MAX_NEIGHBORS);
+	CHECK_INT(bgp_config_find_neighbor(&c, (struct in_addr){inet_addr("10.1.15.255")}), 4095);
+	CHECK_INT(c.neighbors[1000].addr.s_addr, inet_addr("10.1.3.232"));
+	bgp_config_free(&c);
+	snprintf(text + len, cap - len, "neighbor 10.200.0.1 remote-as 65001\n");
+	lab_err_clear();
+	CHECK_INT(bgp_config_parse(text, "hub.conf", &c), -1);
+	CHECK_INT(lab_err_code(), LAB_EXIT_USAGE);
+	CHECK_STR(lab_err_msg(), "hub.conf:4099: more than 4096 neighbors; split the node's "
+				 "neighbors over more routers");
+	free(text);
+}
+
 int main(void)
 {
 	test_full();
 	test_bad();
+	test_many();
 	return check_done();
 }

@@ -444,7 +444,7 @@ static void test_peer_up_down_refresh(void)
 	rib_stats(rib, &st);
 	CHECK_INT(st.prefixes, 1);
 	CHECK_INT(st.fib_installed, 0);
-	CHECK_INT(st.peer_prefixes_in[0], 0);
+	CHECK_INT(rib_peer_prefixes_in(rib, 0), 0);
 	/* updates from a peer that is down are ignored */
 	announce(rib, 0, A(P, "10.0.0.1", {65001}, 1, 0, -1, -1), 0);
 	CHECK(get(rib, P) == NULL);
@@ -551,7 +551,7 @@ static void test_unresolvable_next_hop(void)
 	rib_stats(rib, &st);
 	CHECK_INT(st.prefixes, 1);
 	CHECK_INT(st.fib_installed, 1);
-	CHECK_INT(st.peer_prefixes_in[1], 2); /* kept in the Adj-RIB-In */
+	CHECK_INT(rib_peer_prefixes_in(rib, 1), 2); /* kept in the Adj-RIB-In */
 	struct json j;
 	json_init(&j);
 	json_obj_begin(&j);
