@@ -148,7 +148,7 @@ static inline int pair_prereq(const char **bgpd)
 		return check_skip("needs root (CAP_NET_ADMIN)");
 	*bgpd = getenv("LABCTL_BGPD");
 	if (!*bgpd || access(*bgpd, X_OK))
-		return check_broken("LABCTL_BGPD (the labctl-bgpd binary) is not set or not executable: %s",
+		return check_broken("LABCTL_BGPD (labctl-bgpd) unset or not executable: %s",
 				    *bgpd ? *bgpd : "(unset)");
 	return 0;
 }

@@ -41,7 +41,8 @@ static inline int fx_prereq(bool need_nft)
 	if (geteuid() != 0)
 		return check_skip("needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN)");
 	if (access("/usr/lib/ipsec/charon", X_OK) != 0)
-		return check_skip("strongSwan's charon (/usr/lib/ipsec/charon) is not installed (scripts/setup)");
+		return check_skip(
+		    "strongSwan's charon (/usr/lib/ipsec/charon) is not installed (scripts/setup)");
 	if (system("command -v bird >/dev/null 2>&1") != 0)
 		return check_skip("BIRD 2 (bird) is not installed (scripts/setup)");
 	if (need_nft && system("command -v nft >/dev/null 2>&1") != 0)
@@ -54,21 +55,23 @@ static inline int fx_prereq(bool need_nft)
 		return check_broken("probing the kernel's IPsec support: %s", lab_err_msg());
 	if (ipsec_backend_choose("auto", &caps, &b) < 0) {
 		char why[600];
-		snprintf(why, sizeof(why), "the kernel can run no IPsec backend: %s", lab_err_msg());
+		snprintf(why, sizeof(why), "the kernel can run no IPsec backend: %s",
+		         lab_err_msg());
 		lab_err_clear();
 		return check_skip(why);
 	}
 	return 0;
 #else
 	/* a build configuration, not the machine: labctl cannot do what the test is for */
-	return check_broken("labctl was built without the strongSwan headers (scripts/setup puts them in .deps)");
+	return check_broken(
+	    "labctl was built without the strongSwan headers (scripts/setup puts them in .deps)");
 #endif
 }
 
 /* Runs labctl with the fixture's run root; output appended to the fixture log.
  * Returns labctl's exit code (or -1). */
 static inline int fx_labctl(struct fixture *f, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static inline int fx_labctl(struct fixture *f, const char *fmt, ...)
 {
 	char args[1024], cmd[2048];
@@ -77,7 +80,7 @@ static inline int fx_labctl(struct fixture *f, const char *fmt, ...)
 	vsnprintf(args, sizeof(args), fmt, ap);
 	va_end(ap);
 	snprintf(cmd, sizeof(cmd), "LABCTL_RUN_DIR='%s' '%s' %s >>'%s' 2>&1", f->root, f->labctl,
-		 args, f->log);
+	         args, f->log);
 	int r = system(cmd);
 	return WIFEXITED(r) ? WEXITSTATUS(r) : -1;
 }
@@ -124,7 +127,7 @@ static inline void fx_show_daemon_logs(struct fixture *f)
 /* 0: the lab is up. -1: it is not; why is printed (labctl's output, the daemons'
  * logs), everything is taken down, and the test must fail. */
 static inline int fx_up(struct fixture *f, const char *labctl, const char *topology,
-			const char *tag, double scale)
+                        const char *tag, double scale)
 {
 	memset(f, 0, sizeof(*f));
 	f->labctl = labctl;
@@ -134,7 +137,8 @@ static inline int fx_up(struct fixture *f, const char *labctl, const char *topol
 	remove_tree(f->root);
 	unlink(f->log);
 	if (mkdir_p(f->root, 0700) < 0) {
-		fprintf(stderr, "FAIL: cannot create the run root %s: %s\n", f->root, lab_err_msg());
+		fprintf(stderr, "FAIL: cannot create the run root %s: %s\n", f->root,
+		        lab_err_msg());
 		return -1;
 	}
 	setenv("LABCTL_RUN_DIR", f->root, 1);

@@ -536,9 +536,10 @@ int main(void)
 	if (ipsec_probe_kernel(&caps) < 0) /* as root it lacks no privilege */
 		return check_broken("probing the kernel's IPsec support: %s", lab_err_msg());
 	if (!strcmp(IPSEC_TEST_BACKEND, "xfrm") && !caps.esp)
-		return check_skip("this kernel has no ESP (CONFIG_INET_ESP): the xfrm backend is tested under user-mode Linux (ipsec-xfrm-uml)");
+		return check_skip("this kernel has no ESP (CONFIG_INET_ESP): the xfrm backend is "
+				  "tested under user-mode Linux (ipsec-xfrm-uml)");
 	if (strcmp(IPSEC_TEST_BACKEND, "xfrm") && !caps.tun)
-		return check_skip("this kernel has no /dev/net/tun (CONFIG_TUN), which kernel-libipsec needs");
+		return check_skip("no /dev/net/tun (CONFIG_TUN), which kernel-libipsec needs");
 	char root[64], good[32], bad[32];
 	snprintf(root, sizeof(root), "/tmp/lci%d", (int)getpid());
 	mkdir(root, 0700);

@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 	if (geteuid() != 0)
 		return check_skip("needs root (CAP_NET_ADMIN)");
 	if (argc < 2)
-		return check_broken("usage: test-probe-pair PATH/labctl-probe (the meson test() line passes it)");
+		return check_broken("usage: test-probe-pair PATH/labctl-probe (from meson.build)");
 	const char *probe = argv[1];
 	char na[48], nb[48];
 	snprintf(na, sizeof(na), "lctest-pa-%d", (int)getpid());

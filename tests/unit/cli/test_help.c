@@ -61,10 +61,10 @@ static int run(const char *labctl, const char *tmp, const char *args, char **out
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return check_broken("usage: test-cli-help PATH/labctl (the meson test() line passes it)");
+		return check_broken("usage: test-cli-help PATH/labctl (meson's test() passes it)");
 	char tmp[] = "/tmp/labctl-help-XXXXXX";
 	if (!mkdtemp(tmp))
-		return check_broken("cannot create a temporary directory from %s: %s", tmp, strerror(errno));
+		return check_broken("cannot create a directory from %s: %s", tmp, strerror(errno));
 	char *out, *err, args[256], prefix[64];
 
 	/* the command list names every command */
