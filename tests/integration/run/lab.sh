@@ -11,14 +11,17 @@ LABCTL=$1
 TOPO=$2
 CASE=$3
 P=$$
-LABS=""
 FAILS=0
 
 . "$(dirname "$0")/../lab_prereq.sh"
 lab_prereq_root
 
+# Every lab of ours, found by its name prefix (lab_name runs in $(...), a subshell:
+# a list it kept would never reach this shell).
 cleanup() {
-	for l in $LABS; do "$LABCTL" down "$l" >/dev/null 2>&1; done
+	for d in /run/labctl/"t$P-"*; do
+		[ -e "$d" ] && "$LABCTL" down "${d##*/}" >/dev/null 2>&1
+	done
 }
 trap cleanup EXIT INT TERM
 
@@ -33,10 +36,8 @@ check() { # check DESCRIPTION COMMAND...
 	"$@" >/dev/null 2>&1 || fail "$d"
 }
 
-lab_name() { # lab_name SUFFIX -> registers for cleanup
-	n="t$P-$1"
-	LABS="$LABS $n"
-	echo "$n"
+lab_name() { # lab_name SUFFIX -> a name cleanup finds (prefix t$P-)
+	echo "t$P-$1"
 }
 
 root_snapshot() {
