@@ -1,9 +1,14 @@
 /* Minimal test harness shared by every C test: a failed CHECK prints where and
  * what, the test continues, and check_done() turns the count into the exit code.
- * Exit 77 is meson's "skipped": use check_skip() with the reason. */
+ * Exit 77 is meson's "skipped": check_skip() with the reason, and only for a machine
+ * prerequisite the test checked before trying (root, an installed binary, a kernel
+ * feature). Anything else that stops a test before its checks (a missing argument,
+ * a scratch directory, a lab that does not come up) is check_broken(): a failure.
+ * docs/testing.md has the policy; scripts/skip-guard enforces it in CI. */
 #ifndef LAB_TESTS_CHECK_H
 #define LAB_TESTS_CHECK_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +56,20 @@ static inline int check_done(void)
 	}
 	fprintf(stderr, "%d checks, %d failed\n", check_count, check_failures);
 	return check_failures ? 1 : 0;
+}
+
+/* The test cannot get to its checks on a machine that has what it needs: report
+ * why and fail (exit 1), never skip. */
+static inline int check_broken(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline int check_broken(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "FAIL: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	return 1;
 }
 
 static inline int check_skip(const char *reason)

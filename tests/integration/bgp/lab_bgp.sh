@@ -3,20 +3,19 @@
 # with every session Established, ECMP on both routers, configs 0600, BIRD's log in
 # the journal, traffic both ways; when ali-vpn1's speaker stops, ali-tr's ECMP set
 # shrinks to the other tunnel at once (CEASE, then the withdraw). Cleans up always.
-# usage: lab_bgp.sh LABCTL TOPOLOGY       exit 0 pass, 1 fail, 77 skipped
+# usage: lab_bgp.sh LABCTL TOPOLOGY       exit 0 pass, 1 fail, 77 skipped (only
+# for a missing machine prerequisite, checked first: lab_prereq.sh)
 set -u
+[ $# -eq 2 ] || {
+	echo "FAIL: usage: lab_bgp.sh LABCTL TOPOLOGY (the meson test() line passes them)" >&2
+	exit 1
+}
 LABCTL=$1
 TOPO=$2
 LAB="bgp$$"
 FAILS=0
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN)"
-	exit 77
-fi
-if [ ! -x /usr/sbin/bird ]; then
-	echo "SKIP: BIRD 2 (/usr/sbin/bird) is not installed"
-	exit 77
-fi
+. "$(dirname "$0")/../lab_prereq.sh"
+lab_prereq_services
 trap '"$LABCTL" down "$LAB" >/dev/null 2>&1' EXIT INT TERM
 fail() {
 	echo "FAIL: $*" >&2
@@ -24,7 +23,8 @@ fail() {
 }
 
 if ! "$LABCTL" up "$TOPO" --name "$LAB" --time-scale 0.1 --timeout 90; then
-	echo "FAIL: labctl up" >&2
+	echo "FAIL: labctl up (its output above; the daemons' logs follow)" >&2
+	lab_show_logs "/run/labctl/$LAB"
 	exit 1
 fi
 dir=/run/labctl/$LAB

@@ -139,16 +139,18 @@ static inline int64_t wait_journal(int i, int64_t t_min, const char *n1, const c
 	return t;
 }
 
-/* Why a pair test cannot run here (NULL: it can): it needs root and the speaker
- * binary, LABCTL_BGPD (*bgpd). */
-static inline const char *pair_unusable(const char **bgpd)
+/* 0: a pair test can run; else the exit code to return at once. It needs root
+ * (missing: skipped) and the speaker this build made, LABCTL_BGPD (*bgpd), which the
+ * meson test() line sets (missing: a broken test definition, a failure). */
+static inline int pair_prereq(const char **bgpd)
 {
 	if (geteuid() != 0)
-		return "needs root (CAP_NET_ADMIN)";
+		return check_skip("needs root (CAP_NET_ADMIN)");
 	*bgpd = getenv("LABCTL_BGPD");
 	if (!*bgpd || access(*bgpd, X_OK))
-		return "LABCTL_BGPD (the labctl-bgpd binary) not set";
-	return NULL;
+		return check_broken("LABCTL_BGPD (labctl-bgpd) unset or not executable: %s",
+				    *bgpd ? *bgpd : "(unset)");
+	return 0;
 }
 
 /* Namespaces, veth and addresses under unique names; cleanup registered. */

@@ -150,9 +150,10 @@ static void round_(const char *bgpd, int round, int winner_initiator)
 
 int main(void)
 {
-	const char *bgpd, *why = pair_unusable(&bgpd);
-	if (why)
-		return check_skip(why);
+	const char *bgpd = NULL;
+	int pre = pair_prereq(&bgpd);
+	if (pre)
+		return pre;
 	if (nsp_sh("command -v nft >/dev/null"))
 		return check_skip("nft (nftables) not installed");
 	CHECK(pair_setup("bgpc") == 0);

@@ -166,7 +166,7 @@ int main(void)
 		return check_skip("needs root (CAP_NET_ADMIN)");
 	snprintf(ns, sizeof(ns), "labtest-fib-%d", (int)getpid());
 	if (sh("ip netns add %s", ns) != 0)
-		return check_skip("cannot create a network namespace");
+		return check_broken("cannot create the network namespace %s as root", ns);
 	int rc = 1;
 	char path[128];
 	snprintf(path, sizeof(path), "/run/netns/%s", ns);

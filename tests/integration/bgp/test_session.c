@@ -151,9 +151,10 @@ static void write_conf(int i)
 
 int main(void)
 {
-	const char *bgpd, *why = pair_unusable(&bgpd);
-	if (why)
-		return check_skip(why);
+	const char *bgpd = NULL;
+	int pre = pair_prereq(&bgpd);
+	if (pre)
+		return pre;
 	CHECK(pair_setup("bgps") == 0);
 	for (int i = 0; i < 2; i++)
 		write_conf(i);

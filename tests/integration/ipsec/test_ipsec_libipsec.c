@@ -530,13 +530,16 @@ int main(void)
 		return check_skip("needs root (CAP_NET_ADMIN)");
 	if (access("/usr/lib/ipsec/charon", X_OK) != 0)
 		return check_skip("strongSwan's charon is not installed (scripts/setup)");
-	if (!strcmp(IPSEC_TEST_BACKEND, "xfrm")) {
-		struct ipsec_kernel_caps caps;
-		if (ipsec_probe_kernel(&caps) < 0)
-			return check_skip(lab_err_msg());
-		if (!caps.esp)
-			return check_skip("this kernel has no ESP (CONFIG_INET_ESP): the xfrm backend is tested under user-mode Linux (ipsec-xfrm-uml)");
-	}
+	/* the kernel feature the backend under test needs, probed as labctl up does
+	 * (tests/expected-skips.txt lists the ESP skip; scripts/skip-guard probes alike) */
+	struct ipsec_kernel_caps caps;
+	if (ipsec_probe_kernel(&caps) < 0) /* as root it lacks no privilege */
+		return check_broken("probing the kernel's IPsec support: %s", lab_err_msg());
+	if (!strcmp(IPSEC_TEST_BACKEND, "xfrm") && !caps.esp)
+		return check_skip("this kernel has no ESP (CONFIG_INET_ESP): the xfrm backend is "
+				  "tested under user-mode Linux (ipsec-xfrm-uml)");
+	if (strcmp(IPSEC_TEST_BACKEND, "xfrm") && !caps.tun)
+		return check_skip("no /dev/net/tun (CONFIG_TUN), which kernel-libipsec needs");
 	char root[64], good[32], bad[32];
 	snprintf(root, sizeof(root), "/tmp/lci%d", (int)getpid());
 	mkdir(root, 0700);

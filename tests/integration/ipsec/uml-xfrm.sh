@@ -9,26 +9,50 @@
 #
 #   uml-xfrm.sh TEST_BINARY WORK_DIR [ARGS...]
 # (bench/ipsec-up runs the same way: uml-xfrm.sh build/bench/ipsec-up /var/tmp --backend xfrm)
-# Exit: the inner test's code; 77 (skipped) with the reason where UML cannot run.
+# Exit: the inner test's code; 77 (skipped) naming the missing machine prerequisite,
+# checked before booting (root, UML and its modules, a temp directory UML can map
+# its memory from); 1 when UML, with all of that present, does not boot.
 set -u
+skip() { echo "SKIP: $*"; exit 77; }
+broken() { echo "FAIL: $*" >&2; exit 1; }
+[ $# -ge 2 ] || broken "usage: uml-xfrm.sh TEST_BINARY WORK_DIR [ARGS...] (the meson test() line passes them)"
 inner=$(readlink -f "$1")
 work=$2/uml-xfrm.$$
 shift 2
 args=""
 for a in "$@"; do args="$args '$a'"; done
-skip() { echo "SKIP: $*"; exit 77; }
+
+# The directory UML keeps its memory file in (arch/um/os-Linux/mem.c): TMPDIR, TMP
+# or TEMP, else the first of /dev/shm and /tmp on tmpfs, else /tmp.
+uml_tmpdir() {
+	for v in "${TMPDIR:-}" "${TMP:-}" "${TEMP:-}"; do
+		[ -n "$v" ] && echo "$v" && return
+	done
+	for d in /dev/shm /tmp; do
+		[ "$(stat -f -c %T "$d" 2>/dev/null)" = tmpfs ] && echo "$d" && return
+	done
+	echo /tmp
+}
 
 [ "$(id -u)" -eq 0 ] || skip "needs root (CAP_NET_ADMIN)"
 command -v linux.uml >/dev/null 2>&1 || skip "user-mode Linux is not installed (package user-mode-linux)"
 command -v modprobe >/dev/null 2>&1 || skip "modprobe is missing (package kmod)"
 moddir=$(ls -d /usr/lib/uml/modules/* 2>/dev/null | head -1)
 [ -n "$moddir" ] || skip "no UML kernel modules under /usr/lib/uml/modules"
-[ -x "$inner" ] || skip "test binary $inner not built"
+[ -x "$inner" ] || broken "test binary $inner is not built (the meson test() line depends on it)"
+tmpd=$(uml_tmpdir)
+[ -d "$tmpd" ] && [ -w "$tmpd" ] || skip "$tmpd (UML's temp directory) is missing or not writable"
+findmnt -n -o OPTIONS --target "$tmpd" | tr , '\n' | grep -qx noexec &&
+	skip "$tmpd is mounted noexec: user-mode Linux maps its memory from there with PROT_EXEC"
+# mem=1024M below: its memory file may grow that large
+avail=$(df -Pk "$tmpd" | awk 'NR == 2 {print $4}')
+[ "${avail:-0}" -ge 1048576 ] ||
+	skip "$tmpd has ${avail:-?} KiB free, less than the 1024 MiB user-mode Linux is given (mem=1024M)"
 case "$work" in
 /*) ;;
 *) work=$(pwd)/$work ;;
 esac
-mkdir -p "$work" || skip "cannot create $work"
+mkdir -p "$work" || broken "cannot create $work"
 trap 'rm -rf "$work"' EXIT
 
 ver=$(basename "$moddir")
@@ -63,9 +87,11 @@ if [ ! -f "$work/rc" ]; then
 		tail -40 "$work/console"
 		exit 1
 	fi
+	# root, UML, its modules and its temp directory were checked above: a UML that
+	# still does not boot is a failure to look into, not a skip
 	echo "console:"
 	tail -20 "$work/console"
-	skip "user-mode Linux did not boot here (see console above)"
+	broken "user-mode Linux did not boot (console above)"
 fi
 cat "$work/out"
 exit "$(cat "$work/rc")"

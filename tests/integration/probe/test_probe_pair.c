@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 	if (geteuid() != 0)
 		return check_skip("needs root (CAP_NET_ADMIN)");
 	if (argc < 2)
-		return check_skip("usage: test-probe-pair PATH/labctl-probe");
+		return check_broken("usage: test-probe-pair PATH/labctl-probe (from meson.build)");
 	const char *probe = argv[1];
 	char na[48], nb[48];
 	snprintf(na, sizeof(na), "lctest-pa-%d", (int)getpid());
@@ -119,7 +119,7 @@ int main(int argc, char **argv)
 	if (mkdir_p(dir, 0700) < 0 || nsp_sh("mkdir -p %s/a %s/b", dir, dir) ||
 	    nspair_create(&net, na, nb, "va", "vb", "192.0.2.1/24", "192.0.2.2/24") < 0) {
 		cleanup();
-		return check_skip("cannot create namespaces and a veth pair here");
+		return check_broken("cannot create %s, namespaces and a veth pair as root", dir);
 	}
 
 	/* 1: 2 s at 10 ms, no loss. (Whichever end starts first may send before the

@@ -3,23 +3,25 @@
 # usage: lab.sh LABCTL TOPOLOGY CASE
 # CASE: updown | kill-steps | kill-timed | kill-services | two-labs | exec | bad-topology | not-ready |
 #       non-root
-# Exit 0 pass, 1 fail, 77 skipped. Every lab name carries our pid; a trap removes
-# whatever a failing case left.
+# Exit 0 pass, 1 fail, 77 skipped (only for a missing machine prerequisite, checked
+# first: lab_prereq.sh). Every lab name carries our pid; a trap removes whatever a
+# failing case left.
 set -u
 LABCTL=$1
 TOPO=$2
 CASE=$3
 P=$$
-LABS=""
 FAILS=0
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN)"
-	exit 77
-fi
+. "$(dirname "$0")/../lab_prereq.sh"
+lab_prereq_root
 
+# Every lab of ours, found by its name prefix (lab_name runs in $(...), a subshell:
+# a list it kept would never reach this shell).
 cleanup() {
-	for l in $LABS; do "$LABCTL" down "$l" >/dev/null 2>&1; done
+	for d in /run/labctl/"t$P-"*; do
+		[ -e "$d" ] && "$LABCTL" down "${d##*/}" >/dev/null 2>&1
+	done
 }
 trap cleanup EXIT INT TERM
 
@@ -34,10 +36,8 @@ check() { # check DESCRIPTION COMMAND...
 	"$@" >/dev/null 2>&1 || fail "$d"
 }
 
-lab_name() { # lab_name SUFFIX -> registers for cleanup
-	n="t$P-$1"
-	LABS="$LABS $n"
-	echo "$n"
+lab_name() { # lab_name SUFFIX -> a name cleanup finds (prefix t$P-)
+	echo "t$P-$1"
 }
 
 root_snapshot() {
@@ -83,6 +83,16 @@ assert_gone() {
 	# daemons name their config files under the run directory
 	pgrep -af "/run/labctl/$lab/" | grep -v pgrep >/dev/null && fail "$lab: daemons left: $(pgrep -af "/run/labctl/$lab/")"
 	return 0
+}
+
+up_ok() { # up_ok LAB [ARGS...]: labctl up, or a failure showing its output and logs
+	l=$1
+	shift
+	if ! out=$("$LABCTL" up "$TOPO" --name "$l" "$@" 2>&1); then
+		fail "up $l: $(printf '%s\n' "$out" | tail -n 20)"
+		lab_show_logs "/run/labctl/$l"
+		return 1
+	fi
 }
 
 ping_from() { # ping_from LAB NODE ADDR
@@ -164,6 +174,7 @@ case_kill_timed() {
 
 # With the real services (charon, bgpd, BIRD): death of `up` while daemons start.
 case_kill_services() {
+	lab_prereq_services
 	before=$(root_snapshot)
 	for step in spawn-recorded services network-ready; do
 		lab=$(lab_name "ks-$step")
@@ -196,8 +207,8 @@ case_kill_services() {
 case_two_labs() {
 	a=$(lab_name a)
 	b=$(lab_name b)
-	"$LABCTL" up "$TOPO" --name "$a" --no-services >/dev/null 2>&1 || fail "up $a"
-	"$LABCTL" up "$TOPO" --name "$b" --no-services >/dev/null 2>&1 || fail "up $b"
+	up_ok "$a" --no-services
+	up_ok "$b" --no-services
 	ping_from "$a" ali-vpn0 203.0.113.5
 	ping_from "$b" ali-vpn0 203.0.113.5
 	"$LABCTL" up "$TOPO" --name "$a" --no-services >/dev/null 2>&1 && fail "a second up of $a succeeded"
@@ -216,7 +227,7 @@ case_two_labs() {
 
 case_exec() {
 	lab=$(lab_name x)
-	"$LABCTL" up "$TOPO" --name "$lab" --no-services >/dev/null 2>&1 || fail "up"
+	up_ok "$lab" --no-services
 	"$LABCTL" exec "$lab" ecs -- sh -c 'exit 3'
 	[ $? -eq 3 ] || fail "exit status 3 not passed through"
 	"$LABCTL" exec "$lab" ecs -- true || fail "exit status 0 not passed through"

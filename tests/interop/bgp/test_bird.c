@@ -351,7 +351,7 @@ int main(void)
 	signal(SIGINT, on_signal);
 	atexit(cleanup);
 	if (mkdir(L.dir, 0700) < 0)
-		return check_skip("cannot create a temporary directory");
+		return check_broken("cannot create %s: %s", L.dir, strerror(errno));
 	char a[48], b[48];
 	snprintf(a, sizeof(a), "labtest-bgpa-%d", (int)getpid());
 	snprintf(b, sizeof(b), "labtest-bgpb-%d", (int)getpid());

@@ -34,7 +34,7 @@ static int run(const char *args, char **out)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return check_skip("usage: test-topo-cli LABCTL");
+		return check_broken("usage: test-topo-cli LABCTL (meson's test() passes it)");
 	labctl = argv[1];
 	char *out = NULL;
 
