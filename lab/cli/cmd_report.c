@@ -9,7 +9,7 @@
 #include "cli/commands.h"
 #include "cli/report_out.h"
 #include "common/err.h"
-#include "report/labview.h"
+#include "report/lab_report.h"
 #include "report/report.h"
 
 static void usage(FILE *f)
@@ -63,17 +63,23 @@ int cmd_report(int argc, char **argv)
 	struct lab_view v;
 	if ((dir ? lab_view_open_dir(dir, &v) : lab_view_open(argv[optind], &v)) < 0)
 		return lab_err_report();
+	struct lab_report lr;
+	if (lab_report_open(&lr, &v, !dir) < 0) {
+		lab_view_close(&v);
+		return lab_err_report();
+	}
 	struct evlog log;
 	evlog_init(&log);
 	struct report r = {0};
 	struct report_config cfg;
-	lab_view_report_config(&v, &cfg);
+	lab_report_config(&lr, &cfg);
 	int rc = 0;
 	if (evlog_load_lab(&log, v.run.dir) < 0 || report_build(&log, &cfg, &r) < 0 ||
 	    report_write(&r, json_path, svg_path, run ? (size_t)run : 0) < 0)
 		rc = lab_err_report();
 	report_free(&r);
 	evlog_free(&log);
+	lab_report_close(&lr);
 	lab_view_close(&v);
 	return rc;
 }
