@@ -11,6 +11,7 @@
 #include "common/err.h"
 #include "report/lab_report.h"
 #include "report/report.h"
+#include "timers/article.h"
 
 static void usage(FILE *f)
 {
@@ -20,7 +21,7 @@ static void usage(FILE *f)
 		"Builds the failover report from the lab's journals (every node's\n"
 		"events.jsonl): one run per injected fault, its timeline, the outage of every\n"
 		"probe flow per direction and round trip, the predicted windows of every timer\n"
-		"model, the mechanism that ended the outage, and the article's 32-41 s.\n"
+		"model, the mechanism that ended the outage, and the article's " TIMERS_ARTICLE_WINDOW_TEXT ".\n"
 		"  --dir DIR    read a lab kept by `labctl down LAB --keep DIR` (no LAB)\n"
 		"  --json FILE  also write the report as JSON (- for stdout, then no text)\n"
 		"  --svg FILE   draw the timeline of one run as SVG\n"
