@@ -9,7 +9,8 @@
 #include "common/err.h"
 #include "topo/topo.h"
 
-double lab_view_read_scale(const char *labdir)
+/* The time scale from a lab directory's state file: the last "time-scale F" line. */
+static double read_scale(const char *labdir)
 {
 	char path[PATH_MAX + 16];
 	snprintf(path, sizeof(path), "%s/state", labdir);
@@ -69,7 +70,7 @@ int lab_view_open(const char *lab, struct lab_view *v)
 	v->run.state_fd = -1;
 	if (run_lab_open(lab, &v->run) < 0)
 		return -1;
-	v->time_scale = lab_view_read_scale(v->run.dir);
+	v->time_scale = read_scale(v->run.dir);
 	v->topo = load_topology(&v->run);
 	return 0;
 }
@@ -100,7 +101,7 @@ int lab_view_open_dir(const char *dir, struct lab_view *v)
 		return lab_err(LAB_EXIT_USAGE, "--dir %s: path too long", dir);
 	snprintf(v->run.dir, sizeof(v->run.dir), "%s", dir);
 	kept_name(dir, v->run.name, sizeof(v->run.name));
-	v->time_scale = lab_view_read_scale(dir);
+	v->time_scale = read_scale(dir);
 	v->topo = load_topology(&v->run);
 	return 0;
 }

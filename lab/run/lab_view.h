@@ -33,9 +33,6 @@ void lab_view_close(struct lab_view *v);
  * configured the daemons with. Free with topo_free. 0 or -1 with lab_err set. */
 int lab_view_load_scaled(const struct lab_view *v, struct topo **out);
 
-/* The time scale from a lab directory's state file: the last "time-scale F" line. */
-double lab_view_read_scale(const char *labdir);
-
 /* The timer model's name for one of our fault kinds ("kill" + "node:charon" ->
  * "kill-charon"); NULL when the model has none (loss). */
 const char *lab_view_timers_fault(const char *kind, const char *target);
