@@ -17,7 +17,7 @@
 
 #include "common/monotime.h"
 #include "common/err.h"
-#include "report/labview.h"
+#include "report/lab_report.h"
 #include "report/report.h"
 
 #define MAX_RUNS 1024
@@ -55,13 +55,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct lab_view v;
-	if (lab_view_open(argv[1], &v) < 0)
+	struct lab_report lr;
+	if (lab_view_open(argv[1], &v) < 0 || lab_report_open(&lr, &v, true) < 0)
 		return lab_err_report();
 	struct evlog log;
 	evlog_init(&log);
 	struct report r;
 	struct report_config cfg;
-	lab_view_report_config(&v, &cfg);
+	lab_report_config(&lr, &cfg);
 	if (evlog_load_lab(&log, v.run.dir) < 0 || report_build(&log, &cfg, &r) < 0)
 		return lab_err_report();
 	double ours[MAX_RUNS], bird[MAX_RUNS], bird_wd[MAX_RUNS];
@@ -70,9 +71,9 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < r.n_runs && n_ours < MAX_RUNS; k++) {
 		const struct report_run *run = &r.runs[k];
 		const struct report_tunnel *tun = NULL;
-		for (size_t i = 0; i < v.n_tunnels; i++)
-			if (!strcmp(v.tunnels[i].name, run->tunnel))
-				tun = &v.tunnels[i];
+		for (size_t i = 0; i < lr.n_tunnels; i++)
+			if (!strcmp(lr.tunnels[i].name, run->tunnel))
+				tun = &lr.tunnels[i];
 		if (!tun || !run->has_pred)
 			continue;
 		double H = run->pred.session.hold_s;
@@ -134,6 +135,7 @@ int main(int argc, char **argv)
 	summary("BIRD expiry->withdraw", bird_wd, n_wd, false);
 	report_free(&r);
 	evlog_free(&log);
+	lab_report_close(&lr);
 	lab_view_close(&v);
 	return 0;
 }

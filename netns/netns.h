@@ -46,11 +46,6 @@ int netns_delete_many(const char *const *names, size_t n);
 /* True if /run/netns/<name> is a mounted namespace file. */
 bool netns_exists(const char *name);
 
-/* Runs fn(arg) in a new thread that has joined the namespace of ns_fd, and returns
- * its result. Used for everything that takes its namespace from the calling thread:
- * opening sockets, /proc/sys (which shows the namespace of the thread opening it). */
-int netns_run_in(int ns_fd, int (*fn)(void *arg), void *arg);
-
 /* A socket(2) created inside the namespace. Returns the fd or -1 (lab_err set). */
 int netns_socket(const struct netns *ns, int domain, int type, int protocol);
 

@@ -57,6 +57,9 @@ static void *ns_thread_main(void *p)
 	return NULL;
 }
 
+/* Runs fn(arg) in a new thread that has joined the namespace of ns_fd, and returns
+ * its result. For everything that takes its namespace from the calling thread:
+ * opening sockets, /proc/sys (which shows the namespace of the thread opening it). */
 static int run_thread(int ns_fd, int (*fn)(void *), void *arg)
 {
 	struct ns_thread t = {.ns_fd = ns_fd, .fn = fn, .arg = arg};
@@ -68,11 +71,6 @@ static int run_thread(int ns_fd, int (*fn)(void *), void *arg)
 	if (t.rc < 0)
 		lab_err(t.code, "%s", t.msg);
 	return t.rc;
-}
-
-int netns_run_in(int ns_fd, int (*fn)(void *arg), void *arg)
-{
-	return run_thread(ns_fd, fn, arg);
 }
 
 static int ns_path(const char *name, char *buf, size_t len)

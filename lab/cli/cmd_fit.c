@@ -10,6 +10,7 @@
 #include "cli/timers_cli.h"
 #include "common/err.h"
 #include "common/json.h"
+#include "timers/article.h"
 #include "timers/timers.h"
 #include "topo/model.h"
 
@@ -49,7 +50,8 @@ static int parse_measured(const char *s, double *v, size_t *n)
 		(*n)++;
 	}
 	if (*n == 0)
-		return lab_err(LAB_EXIT_USAGE, "--measured: expected seconds, e.g. 36.7,36.9");
+		return lab_err(LAB_EXIT_USAGE,
+			       "--measured: expected seconds, e.g. " TIMERS_ARTICLE_MEASURED_ARG);
 	return 0;
 }
 
@@ -80,8 +82,9 @@ static void print_text(const struct timers_cli_topo *ct, const struct timers_fit
 	}
 	printf("every measurement lies inside the window for %s in [%g, %g] s\n",
 	       timers_unknown_name(f->unknown), f->lo_s, f->hi_s);
-	printf("suggestion (midpoint): %g s -> window %g - %g s (article: 32 - 41 s)\n",
-	       f->suggest_s, f->at_suggest.min_s, f->at_suggest.max_s);
+	printf("suggestion (midpoint): %g s -> window %g - %g s (article: %g - %g s)\n",
+	       f->suggest_s, f->at_suggest.min_s, f->at_suggest.max_s, timers_article.min_s,
+	       timers_article.max_s);
 }
 
 int cmd_fit(int argc, char **argv)

@@ -9,8 +9,9 @@
 #include "cli/commands.h"
 #include "cli/report_out.h"
 #include "common/err.h"
-#include "report/labview.h"
+#include "report/lab_report.h"
 #include "report/report.h"
+#include "timers/article.h"
 
 static void usage(FILE *f)
 {
@@ -20,7 +21,7 @@ static void usage(FILE *f)
 		"Builds the failover report from the lab's journals (every node's\n"
 		"events.jsonl): one run per injected fault, its timeline, the outage of every\n"
 		"probe flow per direction and round trip, the predicted windows of every timer\n"
-		"model, the mechanism that ended the outage, and the article's 32-41 s.\n"
+		"model, the mechanism that ended the outage, and the article's " TIMERS_ARTICLE_WINDOW_TEXT ".\n"
 		"  --dir DIR    read a lab kept by `labctl down LAB --keep DIR` (no LAB)\n"
 		"  --json FILE  also write the report as JSON (- for stdout, then no text)\n"
 		"  --svg FILE   draw the timeline of one run as SVG\n"
@@ -63,17 +64,23 @@ int cmd_report(int argc, char **argv)
 	struct lab_view v;
 	if ((dir ? lab_view_open_dir(dir, &v) : lab_view_open(argv[optind], &v)) < 0)
 		return lab_err_report();
+	struct lab_report lr;
+	if (lab_report_open(&lr, &v, !dir) < 0) {
+		lab_view_close(&v);
+		return lab_err_report();
+	}
 	struct evlog log;
 	evlog_init(&log);
 	struct report r = {0};
 	struct report_config cfg;
-	lab_view_report_config(&v, &cfg);
+	lab_report_config(&lr, &cfg);
 	int rc = 0;
 	if (evlog_load_lab(&log, v.run.dir) < 0 || report_build(&log, &cfg, &r) < 0 ||
 	    report_write(&r, json_path, svg_path, run ? (size_t)run : 0) < 0)
 		rc = lab_err_report();
 	report_free(&r);
 	evlog_free(&log);
+	lab_report_close(&lr);
 	lab_view_close(&v);
 	return rc;
 }

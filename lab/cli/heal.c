@@ -5,7 +5,7 @@
 #include "cli/commands.h"
 #include "common/err.h"
 #include "fault/fault.h"
-#include "report/labview.h"
+#include "run/lab_view.h"
 #include "run/run.h"
 
 int cmd_heal(int argc, char **argv)

@@ -11,6 +11,7 @@
 #include "cli/timers_cli.h"
 #include "common/err.h"
 #include "common/json.h"
+#include "timers/article.h"
 #include "timers/timers.h"
 #include "topo/topo.h"
 
@@ -23,7 +24,8 @@ static void usage(FILE *f)
 		"\n"
 		"Prints the outage window per direction and round trip, decomposed into its\n"
 		"parts, for the models article, rfc4271, bird and lab (the topology as\n"
-		"configured), beside the article's 32-41 s. TOPOLOGY is a name or a file.\n"
+		"configured), beside the article's " TIMERS_ARTICLE_WINDOW_TEXT ". TOPOLOGY is a name or a "
+		"file.\n"
 		"  --fault KIND     ike-mismatch (default), blackhole, link-down, kill-charon,\n"
 		"                   kill-speaker\n"
 		"  --fault-side N   0 = the probe source's end of the tunnel (default), 1 = the\n"
@@ -94,8 +96,9 @@ static void print_text(const struct timers_doc *d)
 	printf("\nmodels:\n");
 	for (size_t m = 0; m < d->pred->n_models; m++)
 		printf("  %-8s %s\n", d->pred->models[m].name, d->pred->models[m].summary);
-	printf("\narticle (real time): 32 - 41 s predicted, 36.7 s and 36.9 s measured\n");
-	printf("why the article's formula and RFC 4271 differ: %s\n", TIMERS_WHY_ARTICLE_DIFFERS);
+	printf("\narticle (real time): %g - %g s predicted, " TIMERS_ARTICLE_MEASURED_TEXT
+	       " measured\n", timers_article.min_s, timers_article.max_s);
+	printf("why the article's formula and RFC 4271 differ: %s\n", timers_article.why);
 	if (d->n_mc) {
 		printf("\nMonte Carlo: %" PRIu64 " faults per model, seed %" PRIu64 "\n",
 		       d->mc_samples, d->mc_seed);

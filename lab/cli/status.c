@@ -12,7 +12,7 @@
 #include "common/json.h"
 #include "netns/netns.h"
 #include "run/run.h"
-#include "run/service.h"
+#include "services/registry.h"
 #include "run/status_text.h"
 #include "topo/topo.h"
 

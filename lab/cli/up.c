@@ -24,7 +24,7 @@
 #include "common/json.h"
 #include "run/net.h"
 #include "run/run.h"
-#include "run/service.h"
+#include "services/registry.h"
 #include "run/wait.h"
 #include "topo/topo.h"
 
@@ -294,7 +294,8 @@ static int build(struct lab_ctx *ctx, const struct up_opts *o, const char *path,
 			 : t->defaults.ready_timeout_ms ? t->defaults.ready_timeout_ms / 1000.0
 							  : 60.0;
 	int64_t deadline = t0 + (int64_t)(timeout * 1e9);
-	if (run_wait_ready(ctx, &net, checks, nchecks, o->no_services, deadline) < 0)
+	if (run_wait_ready(ctx, &net, checks, nchecks, o->no_services ? NULL : lab_services,
+			   deadline) < 0)
 		goto out;
 	run_test_hook("ready");
 	if (run_record(ctx->run, "phase ready") < 0)

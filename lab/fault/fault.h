@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "report/labview.h"
+#include "run/lab_view.h"
 
 enum fault_kind {
 	FAULT_IKE_MISMATCH, /* TARGET tunnel: end 0 reloads a proposal end 1 refuses */

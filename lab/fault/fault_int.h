@@ -39,8 +39,6 @@ int fault_node(const struct topo *t, const char *name, uint32_t *idx);
 /* The node and interface at the other end of node's interface iface's link. */
 int fault_link_peer(const struct topo *t, uint32_t node, uint32_t iface, uint32_t *pnode,
 		    uint32_t *piface);
-/* The underlay node between a tunnel's two ends (the peer of end 0's uplink). */
-int fault_underlay(const struct topo *t, uint32_t tunnel, uint32_t *node);
 void fault_netns(const struct lab_view *v, const char *node, char *buf, size_t len);
 /* For the faults that act in the underlay (blackhole, loss, delay): the tunnel
  * `target` names and its underlay node, recorded in rec (tunnel; namespace and

@@ -14,6 +14,7 @@
 #include "fault/netns_exec.h"
 #include "fault/fault_int.h"
 #include "netns/netns.h"
+#include "run/kernel_route.h"
 
 /* The uplink of the first tunnel end on the node. */
 static int gateway_uplink(const struct topo *t, uint32_t node, uint32_t *iface)
@@ -49,6 +50,12 @@ static int plan_link(struct lab_view *v, const struct fault_req *r, struct fault
 	return 0;
 }
 
+/* By name: the namespace is the truth after a fault (run_kernel_route). */
+static int ifindex_in(void *ctx, const struct topo_node *node, uint32_t iface)
+{
+	return netns_ifindex(ctx, node->ifaces[iface].name);
+}
+
 static int set_link(struct lab_view *v, const struct fault_rec *rec, bool up)
 {
 	char ns[128];
@@ -66,17 +73,11 @@ static int set_link(struct lab_view *v, const struct fault_rec *rec, bool up)
 		if (fault_node(t, rec->ns_node, &node) == 0) {
 			const struct topo_node *tn = &t->nodes[node];
 			for (size_t i = 0; i < tn->n_routes && rc == 0; i++) {
-				const struct topo_route *tr = &tn->routes[i];
-				struct netns_route nr = {.dst = tr->dst.addr, .dst_len = tr->dst.len,
-							 .replace = true};
-				for (uint32_t k = 0; k < tr->nvia && k < NETNS_MAX_NEXTHOPS; k++)
-					nr.nh[nr.n_nh++].via = tr->via[k];
-				if (tr->dev[0]) {
-					int di = netns_ifindex(h, tr->dev);
-					for (uint32_t k = 0; k < nr.n_nh && di > 0; k++)
-						nr.nh[k].ifindex = di;
-				}
-				rc = netns_route_add(h, &nr);
+				struct netns_route nr;
+				rc = run_kernel_route(tn, &tn->routes[i], ifindex_in, h, &nr);
+				nr.replace = true;
+				if (rc == 0)
+					rc = netns_route_add(h, &nr);
 			}
 		}
 	}

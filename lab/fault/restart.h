@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "report/labview.h"
+#include "run/lab_view.h"
 
 /* charon: spawned with the node's strongswan.conf (still in the node directory;
  * spawn false: it runs already, a heal retried after a failed one), then its tunnel

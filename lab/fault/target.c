@@ -64,7 +64,8 @@ int fault_link_peer(const struct topo *t, uint32_t node, uint32_t iface, uint32_
 	return 0;
 }
 
-int fault_underlay(const struct topo *t, uint32_t tunnel, uint32_t *node)
+/* The underlay node between a tunnel's two ends (the peer of end 0's uplink). */
+static int fault_underlay(const struct topo *t, uint32_t tunnel, uint32_t *node)
 {
 	const struct topo_tunnel_end *e = &t->tunnels[tunnel].end[0];
 	uint32_t pn, pi;
@@ -88,7 +89,7 @@ int fault_plan_underlay(const struct lab_view *v, const char *target, struct fau
 			uint32_t *tunnel)
 {
 	const struct topo *t = v->topo;
-	uint32_t un;
+	uint32_t un = TOPO_NONE; /* set by fault_underlay on success */
 	if (fault_tunnel(t, target, tunnel) < 0 || fault_underlay(t, *tunnel, &un) < 0)
 		return -1;
 	snprintf(rec->tunnel, sizeof(rec->tunnel), "%s", t->tunnels[*tunnel].name);

@@ -1,4 +1,4 @@
-/* The "ipsec" lab service (registered in lab/run/services.c). */
+/* The "ipsec" lab service (registered in lab/services/registry.c). */
 #ifndef LAB_IPSEC_SERVICE_H
 #define LAB_IPSEC_SERVICE_H
 

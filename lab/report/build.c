@@ -598,12 +598,3 @@ const char *report_mark_name(enum report_mark m)
 	};
 	return names[m];
 }
-
-const char report_article_note[] =
-	"The article adds a whole keepalive interval to the hold time (K + H + switch), as if "
-	"the hold timer started only after the next KEEPALIVE was due. RFC 4271 restarts the "
-	"hold timer on every KEEPALIVE or UPDATE received, so a peer that falls silent is "
-	"declared dead between H - K and H after the fault (20-30 s at 10/30), not K + H; "
-	"BIRD also jitters its hold timer down to 0.75 H. The rest of the article's 36.7 s "
-	"and 36.9 s is the clouds' withdrawal and route programming delay, which the lab "
-	"models as route_programming_delay and derives with `labctl fit`.";

@@ -2,6 +2,7 @@
 #include "common/monotime.h"
 #include "probe/wire.h"
 #include "report/report.h"
+#include "timers/article.h"
 
 static double rel(const struct report_run *r, int64_t t)
 {
@@ -142,16 +143,6 @@ void report_json(const struct report *r, struct json *j)
 	}
 	json_obj_end(j);
 	json_key(j, "article");
-	json_obj_begin(j);
-	json_key(j, "measured_s");
-	json_arr_begin(j);
-	json_double(j, 36.7);
-	json_double(j, 36.9);
-	json_arr_end(j);
-	json_kv_double(j, "formula_min_s", 32);
-	json_kv_double(j, "formula_max_s", 41);
-	json_kv_str(j, "formula", "keepalive 1-10 s + hold 30 s + switch 1 s");
-	json_kv_str(j, "why_rfc4271_differs", report_article_note);
-	json_obj_end(j);
+	timers_article_json(j);
 	json_obj_end(j);
 }

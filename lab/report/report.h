@@ -134,7 +134,5 @@ void report_json(const struct report *r, struct json *j);
 int report_svg(const struct report *r, size_t run, FILE *f);
 
 const char *report_mark_name(enum report_mark m);
-/* The explanation printed beside the article's window. */
-extern const char report_article_note[];
 
 #endif

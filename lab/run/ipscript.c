@@ -6,6 +6,8 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 
+#include "common/err.h"
+#include "run/kernel_route.h"
 #include "topo/topo.h"
 
 static const char *a4(struct in_addr a, char *buf)
@@ -13,16 +15,35 @@ static const char *a4(struct in_addr a, char *buf)
 	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
 }
 
-static void print_route(FILE *f, const char *ns, const struct topo_route *r)
+/* The device of a next hop: run_kernel_route without a resolver gives the fixed
+ * indices, RUN_IFINDEX_BASE + the interface's index in the node. */
+static const char *nh_dev(const struct topo_node *node, const struct netns_nexthop *nh)
+{
+	return nh->ifindex ? node->ifaces[nh->ifindex - RUN_IFINDEX_BASE].name : NULL;
+}
+
+/* A route the topology validation would have refused prints as a comment: the
+ * dry run shows the network, it does not validate it. */
+static void print_route(FILE *f, const char *ns, const struct topo_node *node,
+			const struct topo_route *r)
 {
 	char b[INET_ADDRSTRLEN];
-	fprintf(f, "ip -n %s route add %s/%u", ns, a4(r->dst.addr, b), r->dst.len);
-	if (r->nvia == 1)
-		fprintf(f, " via %s", a4(r->via[0], b));
-	for (uint32_t i = 0; r->nvia > 1 && i < r->nvia; i++)
-		fprintf(f, " nexthop via %s%s%s", a4(r->via[i], b), r->dev[0] ? " dev " : "", r->dev);
-	if (r->dev[0] && r->nvia <= 1)
-		fprintf(f, " dev %s", r->dev);
+	struct netns_route nr;
+	if (run_kernel_route(node, r, NULL, NULL, &nr) < 0) {
+		fprintf(f, "# %s\n", lab_err_msg());
+		lab_err_clear();
+		return;
+	}
+	fprintf(f, "ip -n %s route add %s/%u", ns, a4(nr.dst, b), nr.dst_len);
+	for (uint32_t i = 0; nr.n_nh > 1 && i < nr.n_nh; i++) {
+		const char *dev = nh_dev(node, &nr.nh[i]);
+		fprintf(f, " nexthop via %s%s%s", a4(nr.nh[i].via, b), dev ? " dev " : "",
+			dev ? dev : "");
+	}
+	if (nr.n_nh == 1 && nr.nh[0].via.s_addr)
+		fprintf(f, " via %s", a4(nr.nh[0].via, b));
+	if (nr.n_nh == 1 && nh_dev(node, &nr.nh[0]))
+		fprintf(f, " dev %s", nh_dev(node, &nr.nh[0]));
 	fprintf(f, " proto static\n");
 }
 
@@ -62,7 +83,7 @@ void run_net_ip_script(FILE *f, const char *lab, const struct topo *t)
 	for (size_t n = 0; n < t->n_nodes; n++) {
 		run_netns_name(lab, t->nodes[n].name, ns, sizeof(ns));
 		for (size_t i = 0; i < t->nodes[n].n_routes; i++)
-			print_route(f, ns, &t->nodes[n].routes[i]);
+			print_route(f, ns, &t->nodes[n], &t->nodes[n].routes[i]);
 	}
 }
 

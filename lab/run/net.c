@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "run/kernel_route.h"
 #include "topo/topo.h"
 
 static int ifindex_of(uint32_t iface)
@@ -99,24 +100,10 @@ static int build_addresses(const struct topo *t, struct run_net *net)
 static int build_route(const struct topo_node *node, const struct topo_route *r,
 		       struct netns *ns)
 {
-	struct netns_route nr = {.dst = r->dst.addr, .dst_len = r->dst.len, .n_nh = r->nvia};
-	int dev = 0;
-	if (r->dev[0]) {
-		uint32_t i = topo_iface_index(node, r->dev);
-		if (i == TOPO_NONE)
-			return lab_err(LAB_EXIT_USAGE, "node %s: route %s/%u names dev %s, which is "
-				       "not one of its interfaces", node->name, inet_ntoa(r->dst.addr),
-				       r->dst.len, r->dev);
-		dev = ifindex_of(i);
-	}
-	if (nr.n_nh == 0) { /* on-link: "to X dev Y" */
-		nr.n_nh = 1;
-		nr.nh[0].ifindex = dev;
-	}
-	for (uint32_t i = 0; i < r->nvia && i < NETNS_MAX_NEXTHOPS; i++) {
-		nr.nh[i].via = r->via[i];
-		nr.nh[i].ifindex = dev;
-	}
+	struct netns_route nr;
+	/* NULL resolver: the fixed indices build_links gave (ifindex_of). */
+	if (run_kernel_route(node, r, NULL, NULL, &nr) < 0)
+		return -1;
 	return netns_route_add(ns, &nr);
 }
 

@@ -2,9 +2,11 @@
  *
  * The network itself (namespaces, links, addresses, routes, sysctls) is built by
  * lab/run's plan; everything that runs on top (strongSwan, BGP speakers, BIRD,
- * probes) registers here, in start order, so `up`, `status` and readiness stay
- * generic and each component keeps its own file. `down` needs no hook: it stops
- * every process recorded in the state file and deletes the namespaces. */
+ * probes) implements this interface and is listed, in start order, in
+ * services/registry.h (above run/: the list names components that depend on run/),
+ * so `up`, `status` and readiness stay generic and each component keeps its own
+ * file. `down` needs no hook: it stops every process recorded in the state file
+ * and deletes the namespaces. */
 #ifndef LAB_RUN_SERVICE_H
 #define LAB_RUN_SERVICE_H
 
@@ -33,8 +35,5 @@ struct lab_service {
 	/* Optional: adds "name": {...} to `labctl status --json` (and text from it). */
 	int (*status)(struct lab_ctx *ctx, struct json *j);
 };
-
-/* NULL-terminated, in start order (ipsec before bgp). Defined in services.c. */
-extern const struct lab_service *const lab_services[];
 
 #endif

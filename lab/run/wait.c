@@ -29,10 +29,11 @@ static void describe_checks(const struct topo *t, const struct run_check *c, siz
 	}
 }
 
-static int wait_services(struct lab_ctx *ctx, int64_t deadline_ns)
+static int wait_services(struct lab_ctx *ctx, const struct lab_service *const *services,
+			 int64_t deadline_ns)
 {
 	size_t n = 0;
-	while (lab_services[n])
+	while (services[n])
 		n++;
 	char why[512];
 	for (;;) {
@@ -41,18 +42,18 @@ static int wait_services(struct lab_ctx *ctx, int64_t deadline_ns)
 		size_t used = 0;
 		for (size_t i = 0; i < n; i++) {
 			why[0] = '\0';
-			int r = lab_services[i]->ready(ctx, why, sizeof(why));
+			int r = services[i]->ready(ctx, why, sizeof(why));
 			if (r < 0) {
 				char msg[1024];
 				snprintf(msg, sizeof(msg), "%s", lab_err_msg());
 				return lab_err(LAB_EXIT_FAIL, "service %s failed: %s",
-					       lab_services[i]->name, msg);
+					       services[i]->name, msg);
 			}
 			if (r == 0) {
 				all = false;
 				if (used < sizeof(pending))
 					used += (size_t)snprintf(pending + used, sizeof(pending) - used,
-								 "\n  service %s: %s", lab_services[i]->name,
+								 "\n  service %s: %s", services[i]->name,
 								 why[0] ? why : "not ready");
 			}
 		}
@@ -66,7 +67,7 @@ static int wait_services(struct lab_ctx *ctx, int64_t deadline_ns)
 }
 
 int run_wait_ready(struct lab_ctx *ctx, struct run_net *net, struct run_check *checks,
-		   size_t nchecks, bool no_services, int64_t deadline_ns)
+		   size_t nchecks, const struct lab_service *const *services, int64_t deadline_ns)
 {
 	int failing = run_net_wait(ctx->topo, net, checks, nchecks, deadline_ns);
 	if (failing < 0)
@@ -79,5 +80,5 @@ int run_wait_ready(struct lab_ctx *ctx, struct run_net *net, struct run_check *c
 		return lab_err(LAB_EXIT_FAIL, "%s", msg);
 	}
 	run_test_hook("network-ready");
-	return no_services ? 0 : wait_services(ctx, deadline_ns);
+	return services ? wait_services(ctx, services, deadline_ns) : 0;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "timers/article.h"
 #include "timers/timers.h"
 
 static void side_defaults(struct timers_side *s, const char *gw, const char *router,
@@ -31,8 +32,8 @@ void timers_input_article(struct timers_input *in)
 	in->retransmit.timeout_s = 4.0;
 	in->retransmit.base = 1.8;
 	in->retransmit.tries = 5;
-	in->article_k_min_s = 1.0;
-	in->article_switch_s = 1.0;
+	in->article_k_min_s = timers_article.k_min_s;
+	in->article_switch_s = timers_article.switch_s;
 }
 
 static int bad_time(double v)

@@ -248,13 +248,6 @@ void timers_window_json(struct json *j, const struct timers_window *w);
 void timers_mc_json(struct json *j, const struct timers_mc_result *r);
 void timers_fit_json(struct json *j, const struct timers_fit *f);
 
-/* One sentence for reports: why the article's K + H is not what RFC 4271 gives. */
-#define TIMERS_WHY_ARTICLE_DIFFERS                                                     \
-	"The article adds a whole keepalive interval to the hold time (K + H), but RFC "  \
-	"4271 restarts the hold timer on every KEEPALIVE received, so the timer was "    \
-	"already running for the age of the last KEEPALIVE (0 to K) when the tunnel "    \
-	"died: a silent peer is declared dead in (H-K, H] after the fault, not K + H."
-
 /* The document `labctl predict --json` prints and the golden files hold. */
 struct timers_doc {
 	const char *topology; /* name, not path: goldens must not depend on the checkout */

@@ -2,6 +2,7 @@
  * golden files (tests/unit/timers/golden) compare this text exactly. Unbounded
  * window ends are written as null. */
 #include "common/json.h"
+#include "timers/article.h"
 #include "timers/timers.h"
 
 void timers_window_json(struct json *j, const struct timers_window *w)
@@ -141,10 +142,6 @@ void timers_fit_json(struct json *j, const struct timers_fit *f)
 	json_obj_end(j);
 }
 
-/* The article's published numbers (docs/reference.md#measured-outages): fixed, never
- * scaled, printed beside every prediction. */
-static const double article_measured[] = {36.7, 36.9};
-
 void timers_predict_doc(struct json *j, const struct timers_doc *d)
 {
 	json_obj_begin(j);
@@ -155,17 +152,9 @@ void timers_predict_doc(struct json *j, const struct timers_doc *d)
 	timers_input_json(j, d->in);
 	json_key(j, "prediction");
 	timers_prediction_json(j, d->pred);
+	/* The article's published numbers: fixed, never scaled, beside every prediction. */
 	json_key(j, "article");
-	json_obj_begin(j);
-	json_kv_double(j, "min_s", 32);
-	json_kv_double(j, "max_s", 41);
-	json_key(j, "measured_s");
-	json_arr_begin(j);
-	for (size_t i = 0; i < sizeof(article_measured) / sizeof(article_measured[0]); i++)
-		json_double(j, article_measured[i]);
-	json_arr_end(j);
-	json_kv_str(j, "why_rfc4271_differs", TIMERS_WHY_ARTICLE_DIFFERS);
-	json_obj_end(j);
+	timers_article_json(j);
 	if (d->n_mc) {
 		json_key(j, "montecarlo");
 		json_obj_begin(j);

@@ -11,7 +11,7 @@
 #include "../../check.h"
 #include "common/err.h"
 #include "lab_fixture.h"
-#include "report/labview.h"
+#include "report/lab_report.h"
 #include "report/report.h"
 
 int main(int argc, char **argv)
@@ -37,13 +37,15 @@ int main(int argc, char **argv)
 
 	struct lab_view v;
 	CHECK_INT(lab_view_open(f.lab, &v), 0);
+	struct lab_report lr;
+	CHECK_INT(lab_report_open(&lr, &v, true), 0);
 	CHECK(v.time_scale > scale - 1e-9 && v.time_scale < scale + 1e-9);
 	struct evlog log;
 	evlog_init(&log);
 	CHECK_INT(evlog_load_lab(&log, v.run.dir), 0);
 	struct report rep;
 	struct report_config cfg;
-	lab_view_report_config(&v, &cfg);
+	lab_report_config(&lr, &cfg);
 	CHECK_INT(report_build(&log, &cfg, &rep), 0);
 	CHECK_INT(rep.n_runs, runs);
 	for (size_t i = 0; i < rep.n_runs; i++) {
@@ -68,6 +70,7 @@ int main(int argc, char **argv)
 	CHECK_INT(system(cmd), 0);
 	report_free(&rep);
 	evlog_free(&log);
+	lab_report_close(&lr);
 	lab_view_close(&v);
 	fx_show_if_failed(&f, check_failures);
 	fx_down(&f);

@@ -9,10 +9,10 @@
 
 #include "../../check.h"
 #include "common/monotime.h"
-#include "fault/experiment.h"
+#include "experiment/experiment.h"
 #include "fault/fault.h"
 #include "lab_fixture.h"
-#include "report/labview.h"
+#include "run/lab_view.h"
 #include "run/run.h"
 #include "topo/topo.h"
 

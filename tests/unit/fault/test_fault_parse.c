@@ -5,7 +5,7 @@
 #include "../../check.h"
 #include "common/err.h"
 #include "fault/fault.h"
-#include "report/labview.h"
+#include "run/lab_view.h"
 
 static int parse(const char *a, const char *b, const char *c, struct fault_req *r, int *used)
 {

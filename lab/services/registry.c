@@ -1,6 +1,6 @@
-/* The services `labctl up` starts, in start order (service.h). Each component adds
+/* The services `labctl up` starts, in start order (registry.h). Each component adds
  * its own entry here, one line, above the NULL. */
-#include "run/service.h"
+#include "services/registry.h"
 #ifdef LABCTL_HAVE_IPSEC
 #include "ipsec/ipsec_service.h"
 #endif
@@ -8,8 +8,8 @@
 
 const struct lab_service *const lab_services[] = {
 #ifdef LABCTL_HAVE_IPSEC
-	&ipsec_service, /* before bgp: sessions run over the tunnels */
+    &ipsec_service, /* before bgp: sessions run over the tunnels */
 #endif
-	&bgp_service,
-	NULL,
+    &bgp_service,
+    NULL,
 };

@@ -1,17 +1,16 @@
-#include "report/labview.h"
+#include "run/lab_view.h"
 
-#include <arpa/inet.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/monotime.h"
-#include "bgp_svc/bgp_svc.h"
 #include "common/err.h"
 #include "topo/topo.h"
 
-double lab_view_read_scale(const char *labdir)
+/* The time scale from a lab directory's state file: the last "time-scale F" line. */
+static double read_scale(const char *labdir)
 {
 	char path[PATH_MAX + 16];
 	snprintf(path, sizeof(path), "%s/state", labdir);
@@ -65,49 +64,14 @@ int lab_view_load_scaled(const struct lab_view *v, struct topo **out)
 	return 0;
 }
 
-static int fill_tunnels(struct lab_view *v)
-{
-	const struct topo *t = v->topo;
-	if (!t || !t->n_tunnels)
-		return 0;
-	v->tunnels = calloc(t->n_tunnels, sizeof(*v->tunnels));
-	if (!v->tunnels)
-		return lab_err(LAB_EXIT_FAIL, "out of memory");
-	for (size_t i = 0; i < t->n_tunnels; i++) {
-		const struct topo_tunnel *tu = &t->tunnels[i];
-		struct report_tunnel *rt = &v->tunnels[i];
-		snprintf(rt->name, sizeof(rt->name), "%s", tu->name);
-		for (int s = 0; s < 2; s++) {
-			const struct topo_node *n = &t->nodes[tu->end[s].node];
-			snprintf(rt->gw[s], sizeof(rt->gw[s]), "%s", n->name);
-			inet_ntop(AF_INET, &tu->end[s].inside.addr, rt->addr[s], sizeof(rt->addr[s]));
-			rt->bird[s] = n->bgp && n->bgp->speaker == TOPO_SPEAKER_BIRD;
-			for (size_t k = 0; k < n->n_ifaces && rt->n_gw_addrs[s] < 8; k++)
-				if (n->ifaces[k].addr.len)
-					inet_ntop(AF_INET, &n->ifaces[k].addr.addr,
-						  rt->gw_addrs[s][rt->n_gw_addrs[s]++], 16);
-		}
-	}
-	v->n_tunnels = t->n_tunnels;
-	return 0;
-}
-
 int lab_view_open(const char *lab, struct lab_view *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->run.state_fd = -1;
 	if (run_lab_open(lab, &v->run) < 0)
 		return -1;
-	v->time_scale = lab_view_read_scale(v->run.dir);
+	v->time_scale = read_scale(v->run.dir);
 	v->topo = load_topology(&v->run);
-	/* BIRD's newest log lines into the journals (the bgp service does this on
-	 * status and readiness too): a report must not miss the last hold expiry. */
-	if (v->topo && bgp_svc_bird_logs_sync(&v->run, v->topo) < 0)
-		lab_err_clear();
-	if (fill_tunnels(v) < 0) {
-		lab_view_close(v);
-		return -1;
-	}
 	return 0;
 }
 
@@ -137,14 +101,8 @@ int lab_view_open_dir(const char *dir, struct lab_view *v)
 		return lab_err(LAB_EXIT_USAGE, "--dir %s: path too long", dir);
 	snprintf(v->run.dir, sizeof(v->run.dir), "%s", dir);
 	kept_name(dir, v->run.name, sizeof(v->run.name));
-	v->time_scale = lab_view_read_scale(dir);
-	/* No BIRD log sync: `down --keep` did it, and a kept directory is read-only
-	 * input. */
+	v->time_scale = read_scale(dir);
 	v->topo = load_topology(&v->run);
-	if (fill_tunnels(v) < 0) {
-		lab_view_close(v);
-		return -1;
-	}
 	return 0;
 }
 
@@ -153,10 +111,7 @@ void lab_view_close(struct lab_view *v)
 	run_lab_close(&v->run);
 	if (v->topo)
 		topo_free(v->topo);
-	free(v->tunnels);
 	v->topo = NULL;
-	v->tunnels = NULL;
-	v->n_tunnels = 0;
 }
 
 const char *lab_view_timers_fault(const char *kind, const char *target)
@@ -172,15 +127,15 @@ const char *lab_view_timers_fault(const char *kind, const char *target)
 	return NULL;
 }
 
-int lab_view_predict(void *ctx, const struct report_run *run, struct timers_prediction *out)
+int lab_view_predict(const struct lab_view *v, const char *kind, const char *target,
+		     const char *tunnel, int64_t resolution_ns, struct timers_prediction *out)
 {
-	struct lab_view *v = ctx;
-	const char *fault = lab_view_timers_fault(run->kind, run->target);
+	const char *fault = lab_view_timers_fault(kind, target);
 	if (!v->topo || !fault)
 		return -1;
 	uint32_t ti = TOPO_NONE;
 	for (size_t i = 0; i < v->topo->n_tunnels; i++)
-		if (!strcmp(v->topo->tunnels[i].name, run->tunnel))
+		if (!strcmp(v->topo->tunnels[i].name, tunnel))
 			ti = (uint32_t)i;
 	if (ti == TOPO_NONE)
 		return -1;
@@ -191,10 +146,10 @@ int lab_view_predict(void *ctx, const struct report_run *run, struct timers_pred
 		return -1;
 	}
 	/* The interval the probes actually ran at, not the topology's. */
-	if (run->resolution_ns > 0)
-		in.probe_interval_s = (double)run->resolution_ns / NS_PER_SEC;
+	if (resolution_ns > 0)
+		in.probe_interval_s = (double)resolution_ns / NS_PER_SEC;
 	char node[64];
-	snprintf(node, sizeof(node), "%s", run->target);
+	snprintf(node, sizeof(node), "%s", target);
 	char *colon = strchr(node, ':');
 	if (colon)
 		*colon = '\0';
@@ -206,15 +161,4 @@ int lab_view_predict(void *ctx, const struct report_run *run, struct timers_pred
 		return -1;
 	}
 	return 0;
-}
-
-void lab_view_report_config(struct lab_view *v, struct report_config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->lab = v->run.name;
-	cfg->time_scale = v->time_scale;
-	cfg->tunnels = v->tunnels;
-	cfg->n_tunnels = v->n_tunnels;
-	cfg->predict = lab_view_predict;
-	cfg->predict_ctx = v;
 }

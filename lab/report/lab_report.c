@@ -1,0 +1,72 @@
+#include "report/lab_report.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bgp_svc/bgp_svc.h"
+#include "common/err.h"
+#include "topo/topo.h"
+
+static int fill_tunnels(struct lab_report *lr)
+{
+	const struct topo *t = lr->view->topo;
+	if (!t || !t->n_tunnels)
+		return 0;
+	lr->tunnels = calloc(t->n_tunnels, sizeof(*lr->tunnels));
+	if (!lr->tunnels)
+		return lab_err(LAB_EXIT_FAIL, "out of memory");
+	for (size_t i = 0; i < t->n_tunnels; i++) {
+		const struct topo_tunnel *tu = &t->tunnels[i];
+		struct report_tunnel *rt = &lr->tunnels[i];
+		snprintf(rt->name, sizeof(rt->name), "%s", tu->name);
+		for (int s = 0; s < 2; s++) {
+			const struct topo_node *n = &t->nodes[tu->end[s].node];
+			snprintf(rt->gw[s], sizeof(rt->gw[s]), "%s", n->name);
+			inet_ntop(AF_INET, &tu->end[s].inside.addr, rt->addr[s],
+			          sizeof(rt->addr[s]));
+			rt->bird[s] = n->bgp && n->bgp->speaker == TOPO_SPEAKER_BIRD;
+			for (size_t k = 0; k < n->n_ifaces && rt->n_gw_addrs[s] < 8; k++)
+				if (n->ifaces[k].addr.len)
+					inet_ntop(AF_INET, &n->ifaces[k].addr.addr,
+					          rt->gw_addrs[s][rt->n_gw_addrs[s]++], 16);
+		}
+	}
+	lr->n_tunnels = t->n_tunnels;
+	return 0;
+}
+
+int lab_report_open(struct lab_report *lr, struct lab_view *v, bool sync_bird)
+{
+	memset(lr, 0, sizeof(*lr));
+	lr->view = v;
+	if (sync_bird && v->topo && bgp_svc_bird_logs_sync(&v->run, v->topo) < 0)
+		lab_err_clear();
+	return fill_tunnels(lr);
+}
+
+void lab_report_close(struct lab_report *lr)
+{
+	free(lr->tunnels);
+	lr->tunnels = NULL;
+	lr->n_tunnels = 0;
+}
+
+static int predict(void *ctx, const struct report_run *run, struct timers_prediction *out)
+{
+	const struct lab_report *lr = ctx;
+	return lab_view_predict(lr->view, run->kind, run->target, run->tunnel, run->resolution_ns,
+	                        out);
+}
+
+void lab_report_config(struct lab_report *lr, struct report_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->lab = lr->view->run.name;
+	cfg->time_scale = lr->view->time_scale;
+	cfg->tunnels = lr->tunnels;
+	cfg->n_tunnels = lr->n_tunnels;
+	cfg->predict = predict;
+	cfg->predict_ctx = lr;
+}
