@@ -174,8 +174,8 @@ static int prepare_dir(struct run_lab *l, const struct topo *t, const char *path
 	char abs[PATH_MAX];
 	if (!realpath(path, abs))
 		snprintf(abs, sizeof(abs), "%s", path);
-	if (run_record(l, "up %d %" PRIu64, (int)getpid(), run_pid_starttime(getpid())) < 0 ||
-	    run_record(l, "source %s", abs) < 0 || run_record(l, "phase building") < 0)
+	/* run_lab_create already recorded this process as the lab's `up` */
+	if (run_record(l, "source %s", abs) < 0 || run_record(l, "phase building") < 0)
 		return -1;
 	run_test_hook("lab-dir");
 	if (copy_topology(l, t) < 0)

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,20 +72,51 @@ int run_lab_create(const char *lab, struct run_lab *out)
 		return -1;
 	if (mkdir_p(run_root(), 0755) < 0)
 		return lab_err_errno(LAB_EXIT_FAIL, errno, "creating %s", run_root());
-	/* mkdir is the lock: two `up`s of one lab cannot both get here. */
-	if (mkdir(out->dir, 0700) < 0) {
-		if (errno == EEXIST)
-			return lab_err(LAB_EXIT_FAIL,
-				       "lab '%s' exists (%s); `labctl down %s` removes it, or "
-				       "choose another name with --name",
-				       lab, out->dir, lab);
-		return lab_err_errno(LAB_EXIT_FAIL, errno, "creating %s", out->dir);
+	/* The directory appears under its name only with its state already naming this
+	 * `up` (built under a hidden name, then renamed into place): a `down` racing
+	 * with `up` either finds no lab or finds the process to stop first. Were the
+	 * name visible before the "up" line, a `down` in between would remove the
+	 * directory and leave `up` building a lab that has no record. */
+	char tmp[PATH_MAX];
+	if (snprintf(tmp, sizeof(tmp), "%s/.%s.creating.%d", run_root(), lab, (int)getpid()) >=
+	    (int)sizeof(tmp))
+		return lab_err(LAB_EXIT_USAGE, "run directory path too long");
+	remove_tree(tmp); /* a leftover of an earlier `up` with this pid */
+	if (mkdir(tmp, 0700) < 0)
+		return lab_err_errno(LAB_EXIT_FAIL, errno, "creating %s", tmp);
+	char path[PATH_MAX + 8];
+	snprintf(path, sizeof(path), "%s/state", tmp);
+	out->state_fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_CREAT | O_EXCL, 0600);
+	if (out->state_fd < 0) {
+		lab_err_errno(LAB_EXIT_FAIL, errno, "opening %s", path);
+		goto fail;
 	}
-	if (chmod(out->dir, 0700) < 0)
-		return lab_err_errno(LAB_EXIT_FAIL, errno, "chmod %s", out->dir);
-	if (open_state(out, O_CREAT | O_EXCL) < 0)
-		return -1;
-	return run_record(out, "created %lld", (long long)time(NULL));
+	if (chmod(tmp, 0700) < 0) {
+		lab_err_errno(LAB_EXIT_FAIL, errno, "chmod %s", tmp);
+		goto fail;
+	}
+	if (run_record(out, "created %lld", (long long)time(NULL)) < 0 ||
+	    run_record(out, "up %d %" PRIu64, (int)getpid(), run_pid_starttime(getpid())) < 0)
+		goto fail;
+	/* NOREPLACE is the lock: two `up`s of one lab cannot both get past it. */
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out->dir, RENAME_NOREPLACE) < 0) {
+		int e = errno;
+		if (e == EEXIST)
+			lab_err(LAB_EXIT_FAIL,
+				"lab '%s' exists (%s); `labctl down %s` removes it, or "
+				"choose another name with --name",
+				lab, out->dir, lab);
+		else
+			lab_err_errno(LAB_EXIT_FAIL, e, "renaming %s to %s", tmp, out->dir);
+		goto fail;
+	}
+	return 0;
+fail:
+	if (out->state_fd >= 0)
+		close(out->state_fd);
+	out->state_fd = -1;
+	remove_tree(tmp);
+	return -1;
 }
 
 int run_lab_open(const char *lab, struct run_lab *out)

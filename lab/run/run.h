@@ -35,7 +35,8 @@ struct run_lab {
 	int state_fd; /* O_APPEND on <dir>/state, -1 when opened read-only */
 };
 
-/* Creates the lab directory; fails with a clear message if the lab exists. */
+/* Creates the lab directory, its state already recording this process as the
+ * lab's `up`; fails with a clear message if the lab exists. */
 int run_lab_create(const char *lab, struct run_lab *out);
 int run_lab_open(const char *lab, struct run_lab *out);
 void run_lab_close(struct run_lab *l);
