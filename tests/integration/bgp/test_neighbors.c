@@ -144,9 +144,10 @@ static void usage_of(pid_t pid, long *rss_kib, long *cpu_ms)
 
 int main(void)
 {
-	const char *bgpd, *why = pair_unusable(&bgpd);
-	if (why)
-		return check_skip(why);
+	const char *bgpd = NULL;
+	int pre = pair_prereq(&bgpd);
+	if (pre)
+		return pre;
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_max < 2 * N_ALL + 64)
 		return check_skip(

@@ -119,9 +119,10 @@ static void step(const char *what, enum change c, const char *why)
 
 int main(void)
 {
-	const char *bgpd, *why = pair_unusable(&bgpd);
-	if (why)
-		return check_skip(why);
+	const char *bgpd = NULL;
+	int pre = pair_prereq(&bgpd);
+	if (pre)
+		return pre;
 	CHECK(pair_setup("bgpnh") == 0);
 	for (int i = 0; i < 2; i++)
 		write_conf(i);

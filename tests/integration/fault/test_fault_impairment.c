@@ -36,7 +36,7 @@
 #include "common/monotime.h"
 #include "fault/fault.h"
 #include "netns/netns.h"
-#include "report/labview.h"
+#include "run/lab_view.h"
 #include "run/net.h"
 #include "run/run.h"
 #include "topo/topo.h"

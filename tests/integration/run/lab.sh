@@ -74,10 +74,13 @@ assert_gone() {
 		fail "$lab: mounts left"
 	for ps in $procs; do
 		pid=${ps%%:*}
-		# a zombie has ended (its parent, this script, has not reaped it yet)
-		[ "$(cut -d' ' -f22 "/proc/$pid/stat" 2>/dev/null)" = "${ps#*:}" ] &&
-			[ "$(cut -d' ' -f3 "/proc/$pid/stat")" != Z ] &&
-			fail "$lab: process $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline")) survived down"
+		# One read of stat: a process that ends between two reads is gone, not a
+		# survivor. A zombie has ended too (this script has not reaped it yet).
+		st=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+		st=${st##*) }
+		set -- $st
+		[ "$1" != Z ] && [ "$(echo "$st" | cut -d' ' -f20)" = "${ps#*:}" ] &&
+			fail "$lab: process $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)) survived down"
 	done
 	pgrep -f "LABCTL_TEST_LAB=$lab" >/dev/null && fail "$lab: test process left"
 	# daemons name their config files under the run directory
@@ -196,6 +199,15 @@ case_kill_services() {
 		lab=$(lab_name "dd${delay#0.}")
 		"$LABCTL" up "$TOPO" --name "$lab" >/dev/null 2>&1 &
 		pid=$!
+		# From the moment the lab's name exists: before it, `down` rightly finds no
+		# lab, and a slow start (a loaded machine, a sanitized build) would turn
+		# this into a test of nothing.
+		i=0
+		while [ ! -e "/run/labctl/$lab" ] && [ $i -lt 300 ] && kill -0 $pid 2>/dev/null; do
+			sleep 0.02
+			i=$((i + 1))
+		done
+		[ -e "/run/labctl/$lab" ] || fail "up of $lab never created /run/labctl/$lab"
 		sleep "$delay"
 		"$LABCTL" down "$lab" >/dev/null 2>&1 || fail "down during up (${delay}s)"
 		wait $pid
