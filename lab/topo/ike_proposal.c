@@ -62,7 +62,10 @@ static const char *load(void)
 		return ss.why;
 	ss.tried = true;
 	ss.why = ss.why_buf;
-	void *h = dlopen(LIBSTRONGSWAN, RTLD_NOW | RTLD_LOCAL);
+	/* RTLD_GLOBAL: Debian's plugins are not linked against libstrongswan and
+	 * resolve its symbols (chunk_empty, dbg, ...) from the global scope, as in
+	 * charon, which links it. */
+	void *h = dlopen(LIBSTRONGSWAN, RTLD_NOW | RTLD_GLOBAL);
 	if (!h) {
 		snprintf(ss.why_buf, sizeof(ss.why_buf), "cannot load %s (%s); install libstrongswan",
 			 LIBSTRONGSWAN, dlerror());
@@ -87,6 +90,21 @@ static const char *load(void)
 	    !(*ss.lib)->plugins->load((*ss.lib)->plugins, IKEP_CRYPTO_PLUGINS)) {
 		snprintf(ss.why_buf, sizeof(ss.why_buf), "libstrongswan did not initialize");
 		return ss.why;
+	}
+	/* A plugin that failed to load would make its algorithms look unimplemented:
+	 * then nothing is judged rather than something misjudged. */
+	char *loaded = (*ss.lib)->plugins->loaded_plugins((*ss.lib)->plugins);
+	char want[] = IKEP_CRYPTO_PLUGINS, *save = NULL;
+	for (char *p = strtok_r(want, " ", &save); p; p = strtok_r(NULL, " ", &save)) {
+		bool found = false;
+		for (const char *q = loaded; q && !found && (q = strstr(q, p)); q += strlen(p))
+			found = (q == loaded || q[-1] == ' ') && (!q[strlen(p)] || q[strlen(p)] == ' ');
+		if (!found) {
+			snprintf(ss.why_buf, sizeof(ss.why_buf),
+				 "strongSwan's %s plugin did not load (install the package holding /usr/lib/ipsec/plugins/libstrongswan-%s.so)",
+				 p, p);
+			return ss.why;
+		}
 	}
 	ss.why = NULL;
 	return NULL;
