@@ -327,7 +327,9 @@ int ikep_check(enum ikep_proto proto, const char *s, ikep_report_fn report, void
 		const char *end = strchr(p, '-');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
 		if (!len) {
-			say(&c, (size_t)(p - s), "%s proposal '%s' has an empty keyword (a stray '-'); expected keywords joined by single dashes, e.g. %s",
+			/* at the stray dash: the one that starts the empty keyword, or
+			 * the last character for a trailing one */
+			say(&c, (size_t)(p - s) - (!*p), "%s proposal '%s' has an empty keyword (a stray '-'); expected keywords joined by single dashes, e.g. %s",
 			    proto_name(&c), s, example(proto));
 		} else {
 			keyword(&c, p, len);

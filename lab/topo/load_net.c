@@ -210,7 +210,7 @@ static int ld_tunnel_end(struct ld *l, struct topo_tunnel *tun, int e, const str
 	if ((x = ymap_get(v, "ike")))
 		ld_ike(l, x, &end->ike); /* this end's differences */
 	if ((x = ymap_get(v, "interface")) && ld_ifname(l, x, "interface", end->ifname) &&
-	    ld_ifname_reserved(l, x, "tunnel interface", end->ifname))
+	    ld_ifname_reserved(l, x, "tunnel interface", end->ifname, "ipsec1"))
 		strcpy(end->ifname, "ipsec0"); /* reported; keeps later checks quiet */
 	if (!(x = ymap_get(v, "inside")))
 		ld_err(l, v->pos, "tunnel end without 'inside'; expected the tunnel address such as 169.254.21.1/30");

@@ -42,7 +42,7 @@ static void ld_iface(struct ld *l, struct topo_node *node, const struct ynode *k
 	*ifc = (struct topo_iface){.link = TOPO_NONE, .pos = key->pos};
 	if (!ld_ifname(l, key, "interface name", ifc->name))
 		return;
-	if (ld_ifname_reserved(l, key, "interface name", ifc->name))
+	if (ld_ifname_reserved(l, key, "interface name", ifc->name, "eth0 or dummy0"))
 		return;
 	node->n_ifaces++;
 	if (ynode_is_null(v))
