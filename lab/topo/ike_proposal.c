@@ -70,20 +70,21 @@ static const char *load(void)
 	 * charon, which links it. */
 	void *h = dlopen(LIBSTRONGSWAN, RTLD_NOW | RTLD_GLOBAL);
 	if (!h) {
-		snprintf(ss.why_buf, sizeof(ss.why_buf), "cannot load %s (%s); install libstrongswan",
-			 LIBSTRONGSWAN, dlerror());
+		snprintf(ss.why_buf, sizeof(ss.why_buf),
+		         "cannot load %s (%s); install libstrongswan", LIBSTRONGSWAN, dlerror());
 		return ss.why;
 	}
-	bool (*init)(char *, const char *) = (bool (*)(char *, const char *))dlsym(h, "library_init");
+	bool (*init)(char *, const char *) =
+	    (bool (*)(char *, const char *))dlsym(h, "library_init");
 	void (**hook)(debug_t, level_t, char *, ...) =
-		(void (**)(debug_t, level_t, char *, ...))dlsym(h, "dbg");
+	    (void (**)(debug_t, level_t, char *, ...))dlsym(h, "dbg");
 	ss.lib = (library_t **)dlsym(h, "lib");
-	ss.from_string = (proposal_t * (*)(protocol_id_t, const char *))
-		dlsym(h, "proposal_create_from_string");
+	ss.from_string =
+	    (proposal_t * (*)(protocol_id_t, const char *)) dlsym(h, "proposal_create_from_string");
 	ss.is_aead = (bool (*)(encryption_algorithm_t))dlsym(h, "encryption_algorithm_is_aead");
 	if (!init || !hook || !ss.lib || !ss.from_string || !ss.is_aead) {
 		snprintf(ss.why_buf, sizeof(ss.why_buf), "%s lacks the functions labctl uses",
-			 LIBSTRONGSWAN);
+		         LIBSTRONGSWAN);
 		return ss.why;
 	}
 	*hook = quiet;
@@ -98,8 +99,8 @@ static const char *load(void)
 	 * algorithm: leave out the legacy provider, whose child library context
 	 * OpenSSL 3.0 never frees (LeakSanitizer reports it in every sanitized
 	 * labctl). The lab's charon loads it as usual. */
-	(*ss.lib)->settings->set_bool((*ss.lib)->settings, "%s.plugins.openssl.load_legacy",
-				      false, "labctl-validate");
+	(*ss.lib)->settings->set_bool((*ss.lib)->settings, "%s.plugins.openssl.load_legacy", false,
+	                              "labctl-validate");
 	if (!(*ss.lib)->plugins->load((*ss.lib)->plugins, IKEP_CRYPTO_PLUGINS)) {
 		snprintf(ss.why_buf, sizeof(ss.why_buf), "libstrongswan did not initialize");
 		return ss.why;
@@ -111,11 +112,13 @@ static const char *load(void)
 	for (char *p = strtok_r(want, " ", &save); p; p = strtok_r(NULL, " ", &save)) {
 		bool found = false;
 		for (const char *q = loaded; q && !found && (q = strstr(q, p)); q += strlen(p))
-			found = (q == loaded || q[-1] == ' ') && (!q[strlen(p)] || q[strlen(p)] == ' ');
+			found =
+			    (q == loaded || q[-1] == ' ') && (!q[strlen(p)] || q[strlen(p)] == ' ');
 		if (!found) {
 			snprintf(ss.why_buf, sizeof(ss.why_buf),
-				 "strongSwan's %s plugin did not load (install the package holding /usr/lib/ipsec/plugins/libstrongswan-%s.so)",
-				 p, p);
+			         "strongSwan's %s plugin did not load (install the package holding "
+			         "/usr/lib/ipsec/plugins/libstrongswan-%s.so)",
+			         p, p);
 			return ss.why;
 		}
 	}
@@ -151,15 +154,15 @@ static const char *guess(const char *tok)
 	static const struct {
 		const char *prefix, *what;
 	} kinds[] = {
-		{"modp", "a DH group such as modp2048, ecp256 or curve25519"},
-		{"ecp", "a DH group such as modp2048, ecp256 or curve25519"},
-		{"curve", "a DH group such as modp2048, ecp256 or curve25519"},
-		{"x25519", "a DH group such as modp2048, ecp256 or curve25519"},
-		{"dh", "a DH group such as modp2048, ecp256 or curve25519"},
-		{"prf", "a PRF such as prfsha256"},
-		{"sha", "an integrity algorithm such as sha256 or sha1"},
-		{"md", "an integrity algorithm such as sha256 or sha1"},
-		{"hmac", "an integrity algorithm such as sha256 or sha1"},
+	    {"modp", "a DH group such as modp2048, ecp256 or curve25519"},
+	    {"ecp", "a DH group such as modp2048, ecp256 or curve25519"},
+	    {"curve", "a DH group such as modp2048, ecp256 or curve25519"},
+	    {"x25519", "a DH group such as modp2048, ecp256 or curve25519"},
+	    {"dh", "a DH group such as modp2048, ecp256 or curve25519"},
+	    {"prf", "a PRF such as prfsha256"},
+	    {"sha", "an integrity algorithm such as sha256 or sha1"},
+	    {"md", "an integrity algorithm such as sha256 or sha1"},
+	    {"hmac", "an integrity algorithm such as sha256 or sha1"},
 	};
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (!strncmp(tok, kinds[i].prefix, strlen(kinds[i].prefix)))
@@ -185,8 +188,8 @@ static bool implemented(const proposal_token_t *tk)
 	switch (tk->type) {
 	case ENCRYPTION_ALGORITHM:
 		return in_enum(ss.is_aead(tk->algorithm) ? cf->create_aead_enumerator(cf)
-							  : cf->create_crypter_enumerator(cf),
-			       tk->algorithm);
+		                                         : cf->create_crypter_enumerator(cf),
+		               tk->algorithm);
 	case INTEGRITY_ALGORITHM: return in_enum(cf->create_signer_enumerator(cf), tk->algorithm);
 	case PSEUDO_RANDOM_FUNCTION: return in_enum(cf->create_prf_enumerator(cf), tk->algorithm);
 	case KEY_EXCHANGE_METHOD:
@@ -209,7 +212,7 @@ struct scan {
 };
 
 static void say(struct scan *c, size_t off, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static void say(struct scan *c, size_t off, const char *fmt, ...)
 {
 	char msg[512];
@@ -231,7 +234,8 @@ static void keyword(struct scan *c, const char *tok, size_t len)
 	size_t off = (size_t)(tok - c->s);
 	char name[64];
 	if (len >= sizeof(name)) {
-		say(c, off, "%s proposal keyword '%.*s...' is not one strongSwan knows; expected %s",
+		say(c, off,
+		    "%s proposal keyword '%.*s...' is not one strongSwan knows; expected %s",
 		    proto_name(c), 20, tok, guess(tok));
 		return;
 	}
@@ -239,12 +243,16 @@ static void keyword(struct scan *c, const char *tok, size_t len)
 	name[len] = '\0';
 	const proposal_token_t *tk = (*ss.lib)->proposal->get_token((*ss.lib)->proposal, name);
 	if (!tk) {
-		say(c, off, "%s proposal keyword '%s' is not one the installed strongSwan knows; expected %s",
+		say(c, off,
+		    "%s proposal keyword '%s' is not one the installed strongSwan knows; expected "
+		    "%s",
 		    proto_name(c), name, guess(name));
 		return;
 	}
 	if (!implemented(tk)) {
-		say(c, off, "%s '%s' is known to strongSwan but no crypto plugin that labctl loads into charon (%s) implements it; expected another %s",
+		say(c, off,
+		    "%s '%s' is known to strongSwan but no crypto plugin that labctl loads into "
+		    "charon (%s) implements it; expected another %s",
 		    type_name(tk->type), name, IKEP_CRYPTO_PLUGINS, type_name(tk->type));
 		return;
 	}
@@ -263,16 +271,15 @@ static void keyword(struct scan *c, const char *tok, size_t len)
 		break;
 	case PSEUDO_RANDOM_FUNCTION:
 		if (c->proto == IKEP_ESP)
-			say(c, off, "PRF '%s' in an ESP proposal, where strongSwan drops it (only IKE uses a PRF); expected no prf keyword in 'esp'",
+			say(c, off,
+			    "PRF '%s' in an ESP proposal, where strongSwan drops it (only IKE uses "
+			    "a PRF); expected no prf keyword in 'esp'",
 			    name);
 		else if (!c->prf)
 			c->prf = tok, c->prf_len = len;
 		break;
-	case KEY_EXCHANGE_METHOD:
-		c->any_ke |= tk->algorithm != KE_NONE;
-		break;
-	default:
-		break;
+	case KEY_EXCHANGE_METHOD: c->any_ke |= tk->algorithm != KE_NONE; break;
+	default: break;
 	}
 }
 
@@ -284,30 +291,45 @@ static void structure(struct scan *c, bool accepted)
 	int before = c->problems;
 	bool ike = c->proto == IKEP_IKE;
 	if (ike && !c->prf && !c->integ)
-		say(c, whole, "IKE proposal '%s' has no PRF; expected a prf keyword such as prfsha256, or an integrity algorithm such as sha256 (which implies its PRF)",
+		say(c, whole,
+		    "IKE proposal '%s' has no PRF; expected a prf keyword such as prfsha256, or an "
+		    "integrity algorithm such as sha256 (which implies its PRF)",
 		    c->s);
 	if (ike && !c->any_ke)
-		say(c, whole, "IKE proposal '%s' has no DH group; expected one such as modp2048, ecp256 or curve25519",
+		say(c, whole,
+		    "IKE proposal '%s' has no DH group; expected one such as modp2048, ecp256 or "
+		    "curve25519",
 		    c->s);
 	if (!c->aead && !c->classic)
-		say(c, whole, "%s proposal '%s' has no encryption algorithm; expected one such as aes256 or aes256gcm16",
+		say(c, whole,
+		    "%s proposal '%s' has no encryption algorithm; expected one such as aes256 or "
+		    "aes256gcm16",
 		    proto_name(c), c->s);
 	if (c->aead && c->classic)
-		say(c, (size_t)(c->aead - c->s), "%s proposal mixes the AEAD cipher '%.*s' with the classic cipher '%.*s', which strongSwan refuses; expected one kind (e.g. aes256gcm16, or aes256 with sha256)",
+		say(c, (size_t)(c->aead - c->s),
+		    "%s proposal mixes the AEAD cipher '%.*s' with the classic cipher '%.*s', "
+		    "which strongSwan refuses; expected one kind (e.g. aes256gcm16, or aes256 with "
+		    "sha256)",
 		    proto_name(c), (int)c->aead_len, c->aead, (int)c->classic_len, c->classic);
 	else if (ike && c->classic && !c->integ)
-		say(c, whole, "IKE proposal '%s' has the classic cipher '%.*s' but no integrity algorithm; expected one such as sha256, or an AEAD cipher such as aes256gcm16",
+		say(c, whole,
+		    "IKE proposal '%s' has the classic cipher '%.*s' but no integrity algorithm; "
+		    "expected one such as sha256, or an AEAD cipher such as aes256gcm16",
 		    c->s, (int)c->classic_len, c->classic);
 	if (c->problems != before || !accepted) {
 		if (c->problems == before) /* a rule of a newer strongSwan */
-			say(c, whole, "the installed strongSwan refuses %s proposal '%s'; expected a proposal as described in swanctl.conf(5)",
+			say(c, whole,
+			    "the installed strongSwan refuses %s proposal '%s'; expected a "
+			    "proposal as described in swanctl.conf(5)",
 			    proto_name(c), c->s);
 		return;
 	}
 	/* With AEAD only, check_proposal drops every integrity algorithm; in IKE an
 	 * integrity keyword still stands for the PRF when no prf keyword is given. */
 	if (c->aead && c->integ && (!ike || c->prf))
-		say(c, (size_t)(c->integ - c->s), "integrity algorithm '%.*s' next to the AEAD cipher '%.*s' is dropped by strongSwan (AEAD authenticates by itself); expected no integrity algorithm%s",
+		say(c, (size_t)(c->integ - c->s),
+		    "integrity algorithm '%.*s' next to the AEAD cipher '%.*s' is dropped by "
+		    "strongSwan (AEAD authenticates by itself); expected no integrity algorithm%s",
 		    (int)c->integ_len, c->integ, (int)c->aead_len, c->aead,
 		    ike ? " (in IKE it may stand for the PRF when no prf keyword is given)" : "");
 }
@@ -325,7 +347,9 @@ int ikep_check(enum ikep_proto proto, const char *s, ikep_report_fn report, void
 	/* VICI takes one proposal per list item, and labctl sends one item */
 	const char *comma = strchr(s, ',');
 	if (comma) {
-		say(&c, (size_t)(comma - s), "%s proposal '%s' is a list; expected one proposal (labctl configures one per tunnel end)",
+		say(&c, (size_t)(comma - s),
+		    "%s proposal '%s' is a list; expected one proposal (labctl configures one per "
+		    "tunnel end)",
 		    proto_name(&c), s);
 		return c.problems;
 	}
@@ -342,7 +366,9 @@ int ikep_check(enum ikep_proto proto, const char *s, ikep_report_fn report, void
 		if (!len) {
 			/* at the stray dash: the one that starts the empty keyword, or
 			 * the last character for a trailing one */
-			say(&c, (size_t)(p - s) - (!*p), "%s proposal '%s' has an empty keyword (a stray '-'); expected keywords joined by single dashes, e.g. %s",
+			say(&c, (size_t)(p - s) - (!*p),
+			    "%s proposal '%s' has an empty keyword (a stray '-'); expected "
+			    "keywords joined by single dashes, e.g. %s",
 			    proto_name(&c), s, example(proto));
 		} else {
 			keyword(&c, p, len);

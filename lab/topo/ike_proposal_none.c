@@ -4,7 +4,8 @@
 #include "topo/ike_proposal.h"
 #include "topo/topo.h"
 
-static const char why[] = "labctl was built without the strongSwan headers (meson option strongswan_src)";
+static const char why[] =
+    "labctl was built without the strongSwan headers (meson option strongswan_src)";
 
 int ikep_check(enum ikep_proto proto, const char *s, ikep_report_fn report, void *ctx)
 {

@@ -20,24 +20,28 @@ static bool ends_tunnel(const struct topo *t, uint32_t node)
 }
 
 size_t topo_check_socket_paths(const struct topo *t, const char *run_root, const char *lab,
-			       struct topo_diags *d)
+                               struct topo_diags *d)
 {
 	const size_t max = sizeof(((struct sockaddr_un *)0)->sun_path) - 1;
 	size_t n = 0;
 	for (uint32_t i = 0; i < t->n_nodes; i++) {
 		const struct topo_node *nd = &t->nodes[i];
 		/* the longest socket the node's daemons use */
-		const char *sock = ends_tunnel(t, i) ? "charon.vici"
-				   : nd->bgp ? (nd->bgp->speaker == TOPO_SPEAKER_BIRD ? "bird.ctl" : "bgpd.sock")
-					     : NULL;
+		const char *sock =
+		    ends_tunnel(t, i) ? "charon.vici"
+		    : nd->bgp ? (nd->bgp->speaker == TOPO_SPEAKER_BIRD ? "bird.ctl" : "bgpd.sock")
+		              : NULL;
 		if (!sock)
 			continue;
-		size_t len = strlen(run_root) + 1 + strlen(lab) + 1 + strlen(nd->name) + 1 + strlen(sock);
+		size_t len =
+		    strlen(run_root) + 1 + strlen(lab) + 1 + strlen(nd->name) + 1 + strlen(sock);
 		if (len <= max)
 			continue;
 		topo_diag_add(d, t->path, nd->pos,
-			      "node '%s': its control socket %s/%s/%s/%s would be %zu bytes long; expected at most %zu (sun_path); set LABCTL_RUN_DIR to a shorter directory, or shorten the node's or the lab's name",
-			      nd->name, run_root, lab, nd->name, sock, len, max);
+		              "node '%s': its control socket %s/%s/%s/%s would be %zu bytes long; "
+		              "expected at most %zu (sun_path); set LABCTL_RUN_DIR to a shorter "
+		              "directory, or shorten the node's or the lab's name",
+		              nd->name, run_root, lab, nd->name, sock, len, max);
 		n++;
 	}
 	return n;

@@ -16,8 +16,8 @@
 #include "topo/topo.h"
 
 /* Plugins of a lab charon that are not crypto: sockets, kernel interfaces, ours. */
-static const char *const not_crypto[] = {"socket-default", "vici", "kernel-netlink",
-					 "kernel-libipsec", "labctl", NULL};
+static const char *const not_crypto[] = {"socket-default",  "vici",   "kernel-netlink",
+                                         "kernel-libipsec", "labctl", NULL};
 
 static bool listed(const char *list, const char *name)
 {
@@ -49,7 +49,9 @@ static void check_plugins(enum ipsec_backend b)
 		if (crypto) {
 			n_crypto++;
 			if (!listed(IKEP_CRYPTO_PLUGINS, name))
-				fprintf(stderr, "charon loads %s, which the proposal check does not\n", name);
+				fprintf(stderr,
+				        "charon loads %s, which the proposal check does not\n",
+				        name);
 			CHECK(listed(IKEP_CRYPTO_PLUGINS, name));
 		}
 	}
@@ -59,8 +61,8 @@ static void check_plugins(enum ipsec_backend b)
 		char block[80];
 		snprintf(block, sizeof(block), "\n    %s {\n      load = yes\n", w);
 		if (!strstr(conf, block))
-			fprintf(stderr, "the proposal check loads %s, which charon (%s) does not\n", w,
-				ipsec_backend_name(b));
+			fprintf(stderr, "the proposal check loads %s, which charon (%s) does not\n",
+			        w, ipsec_backend_name(b));
 		CHECK(strstr(conf, block) != NULL);
 		n_want++;
 	}
