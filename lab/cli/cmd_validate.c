@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "common/err.h"
 #include "common/json.h"
+#include "run/run.h"
 #include "topo/topo.h"
 
 static void usage(FILE *f)
@@ -83,8 +84,9 @@ static void print_json(const char *arg, const char *path, const struct topo *t,
 static void summary(const struct topo *t)
 {
 	struct counts c = count(t);
-	printf("%s: %zu nodes, %zu links, %zu tunnel%s, %zu BGP speaker%s (%zu BIRD), %zu session%s, %zu probe%s\n",
-	       t->name, t->n_nodes, t->n_links, t->n_tunnels, t->n_tunnels == 1 ? "" : "s", c.speakers,
+	printf("%s: %zu node%s, %zu link%s, %zu tunnel%s, %zu BGP speaker%s (%zu BIRD), %zu session%s, %zu probe%s\n",
+	       t->name, t->n_nodes, t->n_nodes == 1 ? "" : "s", t->n_links,
+	       t->n_links == 1 ? "" : "s", t->n_tunnels, t->n_tunnels == 1 ? "" : "s", c.speakers,
 	       c.speakers == 1 ? "" : "s", c.bird, c.sessions, c.sessions == 1 ? "" : "s",
 	       t->n_probes, t->n_probes == 1 ? "" : "s");
 }
@@ -127,7 +129,20 @@ int cmd_validate(int argc, char **argv)
 		}
 		struct topo *t = NULL;
 		struct topo_diags d = {0};
-		if (topo_load(path, &t, &d) < 0) {
+		int r = topo_load(path, &t, &d);
+		/* `labctl up FILE` names the lab after the topology and puts its sockets
+		 * under this environment's run directory */
+		if (r == 0 && topo_check_socket_paths(t, run_root(), t->name, &d)) {
+			lab_err(LAB_EXIT_USAGE, "%s: %zu problem%s with the run directory %s", path, d.n,
+				d.n == 1 ? "" : "s", run_root());
+			topo_free(t);
+			t = NULL;
+			r = -1;
+		}
+		if (r == 0 && t->n_tunnels && topo_proposals_unchecked())
+			fprintf(stderr, "%s: note: IKE/ESP proposals were checked for their characters only: %s\n",
+				path, topo_proposals_unchecked());
+		if (r < 0) {
 			if (json) {
 				print_json(argv[i], path, NULL, &d);
 				ret = lab_err_code();

@@ -41,6 +41,22 @@ static void ld_defaults(struct ld *l, const struct ynode *v, struct ld_timers *t
 		ld_err(l, x->pos, "probe_interval 0; expected at least 1 ms");
 }
 
+/* `labctl up FILE` names the lab after the topology unless --name says otherwise:
+ * a name the lab cannot have would fail there, after validation said yes. */
+static void ld_lab_name(struct ld *l, const struct ynode *x)
+{
+	if (!ld_name(l, x, "name", l->t->name, sizeof(l->t->name)))
+		return;
+	const char *u = strchr(x->str, '_');
+	if (u)
+		ld_err(l, (struct topo_pos){x->pos.line, x->pos.col + (x->plain ? (uint32_t)(u - x->str) : 0)},
+		       "name '%s' has a '_', which lab names (the default lab name is the topology's) cannot have; expected a-z, 0-9 and '-' only",
+		       x->str);
+	else if (strlen(x->str) > TOPO_LAB_NAME_MAX)
+		ld_err(l, x->pos, "name '%s' is %zu characters long; expected at most %d (it is the default lab name, and lab names are at most %d)",
+		       x->str, strlen(x->str), TOPO_LAB_NAME_MAX, TOPO_LAB_NAME_MAX);
+}
+
 static void ld_top(struct ld *l, const struct ynode *root)
 {
 	struct topo *t = l->t;
@@ -61,7 +77,7 @@ static void ld_top(struct ld *l, const struct ynode *root)
 	if (!(x = ymap_get(root, "name")))
 		ld_err(l, root->pos, "no 'name'; expected the topology's name, e.g. 'name: dual-tunnel'");
 	else
-		ld_name(l, x, "name", t->name, sizeof(t->name));
+		ld_lab_name(l, x);
 	if ((x = ymap_get(root, "description")))
 		ld_strdup(l, x, "description", &t->description);
 	struct ld_timers def = {0};

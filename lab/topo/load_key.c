@@ -13,6 +13,9 @@
 
 #include "topo/topo_int.h"
 
+/* The longest key: what `psk` allows and what lab/ipsec passes to charon. */
+#define PSK_MAX 255
+
 /* An absolute path for a psk_file value written relative to the topology file. */
 static char *key_path(struct ld *l, const struct ynode *file, size_t *span_off, size_t *span_len)
 {
@@ -49,7 +52,7 @@ int ld_key(struct ld *l, const struct ynode *v, const char *who, struct ld_keyre
 		return 0;
 	if (psk) {
 		if (psk->kind != YNODE_SCALAR || ynode_is_null(psk) || !psk->str[0] ||
-		    strlen(psk->str) > 255) {
+		    strlen(psk->str) > PSK_MAX) {
 			ld_err(l, psk->pos, "psk is not a string of 1..255 characters; expected the pre-shared key");
 			return -1;
 		}
@@ -78,7 +81,24 @@ int ld_key(struct ld *l, const struct ynode *v, const char *who, struct ld_keyre
 		free(path);
 		return -1;
 	}
+	/* The key itself is read only when charon gets it (topo_tunnel_end_psk), after
+	 * the network is built: check now what would fail then, by the same rules. */
+	char key[PSK_MAX + 2];
+	ssize_t n = read(fd, key, sizeof(key));
 	close(fd);
+	size_t len = n > 0 ? (size_t)n : 0;
+	while (len && (key[len - 1] == '\n' || key[len - 1] == '\r'))
+		len--;
+	bool nul = memchr(key, '\0', len) != NULL;
+	explicit_bzero(key, sizeof(key));
+	if (n < 0 || !len || len > PSK_MAX || nul) {
+		ld_err(l, file->pos, "psk_file '%s' %s; expected the key, 1..%d bytes, on one line",
+		       path,
+		       n < 0 ? "cannot be read" : !len ? "is empty" : nul ? "holds a NUL byte" : "is longer than 255 bytes",
+		       PSK_MAX);
+		free(path);
+		return -1;
+	}
 	*k.psk_file = path;
 	return 1;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "topo/ike_proposal.h"
 #include "topo/topo_int.h"
 
 static const char *const tunnel_keys[] = {"psk", "psk_file", "ike", "ends", NULL};
@@ -120,6 +121,26 @@ void ld_links(struct ld *l, const struct ynode *links)
 	}
 }
 
+struct prop_ctx {
+	struct ld *l;
+	const struct ynode *x;
+};
+
+/* A problem in a proposal, at its keyword: columns count characters and proposals
+ * are ASCII, so the keyword is off characters after the value's first one (after
+ * the opening quote of a quoted scalar; a block scalar gets the value's position). */
+static void prop_report(void *ctx, size_t off, const char *msg)
+{
+	struct prop_ctx *c = ctx;
+	struct topo_pos pos = c->x->pos;
+	size_t at = ld_offset(c->l, pos);
+	bool quoted = at != (size_t)-1 && at < c->l->len &&
+		      (c->l->buf[at] == '"' || c->l->buf[at] == '\'');
+	if (off != (size_t)-1 && (c->x->plain || quoted))
+		pos.col += (uint32_t)off + quoted;
+	ld_err(c->l, pos, "%s", msg);
+}
+
 static void ld_ike(struct ld *l, const struct ynode *v, struct topo_ike *ike)
 {
 	if (!ld_map(l, v, "ike"))
@@ -143,10 +164,13 @@ static void ld_ike(struct ld *l, const struct ynode *v, struct topo_ike *ike)
 		for (const char *p = buf; ok && *p; p++)
 			ok = islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-' ||
 			     *p == '_' || *p == ',';
-		if (!ok)
+		if (!ok) {
 			ld_err(l, x->pos, "%s '%s' is not a strongSwan proposal; expected e.g. aes256-sha256-modp1024",
 			       prop_keys[i], buf);
-		else
+			continue;
+		}
+		struct prop_ctx pc = {l, x};
+		if (ikep_check(i ? IKEP_ESP : IKEP_IKE, buf, prop_report, &pc) <= 0)
 			strcpy(props[i], buf);
 	}
 	if ((x = ymap_get(v, "lifetime")))
@@ -185,8 +209,9 @@ static int ld_tunnel_end(struct ld *l, struct topo_tunnel *tun, int e, const str
 	const struct ynode *x;
 	if ((x = ymap_get(v, "ike")))
 		ld_ike(l, x, &end->ike); /* this end's differences */
-	if ((x = ymap_get(v, "interface")))
-		ld_ifname(l, x, "interface", end->ifname);
+	if ((x = ymap_get(v, "interface")) && ld_ifname(l, x, "interface", end->ifname) &&
+	    ld_ifname_reserved(l, x, "tunnel interface", end->ifname, "ipsec1"))
+		strcpy(end->ifname, "ipsec0"); /* reported; keeps later checks quiet */
 	if (!(x = ymap_get(v, "inside")))
 		ld_err(l, v->pos, "tunnel end without 'inside'; expected the tunnel address such as 169.254.21.1/30");
 	else

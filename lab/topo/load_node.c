@@ -42,13 +42,8 @@ static void ld_iface(struct ld *l, struct topo_node *node, const struct ynode *k
 	*ifc = (struct topo_iface){.link = TOPO_NONE, .pos = key->pos};
 	if (!ld_ifname(l, key, "interface name", ifc->name))
 		return;
-	/* every namespace has lo; all and default are sysctl directories
-	 * (net.ipv4.conf.all, .default) that an interface would collide with */
-	if (!strcmp(ifc->name, "lo") || !strcmp(ifc->name, "all") || !strcmp(ifc->name, "default")) {
-		ld_err(l, key->pos, "interface name '%s' is reserved; expected another name such as eth0 or dummy0",
-		       ifc->name);
+	if (ld_ifname_reserved(l, key, "interface name", ifc->name, "eth0 or dummy0"))
 		return;
-	}
 	node->n_ifaces++;
 	if (ynode_is_null(v))
 		return; /* an interface without an address */
@@ -166,8 +161,11 @@ static void ld_bgp(struct ld *l, struct topo_node *node, const struct ynode *v,
 		ld_err(l, v->pos, "bgp without 'asn'; expected the node's AS number");
 	else
 		ld_asn(l, x, "asn", &b->asn);
-	if ((x = ymap_get(v, "router_id")))
-		ld_addr(l, x, "router_id", &b->router_id);
+	if ((x = ymap_get(v, "router_id")) && ld_addr(l, x, "router_id", &b->router_id) &&
+	    !b->router_id.s_addr)
+		/* RFC 6286 s2.1: a non-zero BGP Identifier (0 would otherwise be silently
+		 * replaced by the default below) */
+		ld_err(l, x->pos, "router_id 0.0.0.0; expected a non-zero address (RFC 6286), or no router_id for the node's first interface address");
 	if ((x = ymap_get(v, "timers"))) {
 		struct ld_timers lt;
 		if (ld_timers(l, x, ctx, &lt))

@@ -18,6 +18,10 @@
 #include <stdint.h>
 
 #define TOPO_NAME_MAX 32   /* node, tunnel, probe and lab names, incl. NUL */
+/* The topology's name is the default lab name, so it follows the lab name rules of
+ * `labctl up` (lab/run: RUN_LAB_NAME_USER_MAX, [a-z0-9-]); a unit test keeps the two
+ * equal. */
+#define TOPO_LAB_NAME_MAX 24
 #define TOPO_IFNAME_MAX 16 /* IFNAMSIZ */
 #define TOPO_MAX_NEXTHOPS 16
 #define TOPO_NONE UINT32_MAX /* "no index" */

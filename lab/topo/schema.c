@@ -141,6 +141,18 @@ bool ld_ifname(struct ld *l, const struct ynode *n, const char *what, char *buf)
 	return true;
 }
 
+bool ld_ifname_reserved(struct ld *l, const struct ynode *n, const char *what, const char *name,
+			const char *example)
+{
+	/* every namespace has lo; all and default are sysctl directories
+	 * (net.ipv4.conf.all, .default) that an interface would collide with */
+	if (strcmp(name, "lo") && strcmp(name, "all") && strcmp(name, "default"))
+		return false;
+	ld_err(l, n->pos, "%s '%s' is reserved; expected another name such as %s", what, name,
+	       example);
+	return true;
+}
+
 bool ld_u32(struct ld *l, const struct ynode *n, const char *what, uint32_t min,
 	    uint32_t max, uint32_t *out)
 {

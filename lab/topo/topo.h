@@ -30,6 +30,18 @@ int topo_load(const char *path, struct topo **out, struct topo_diags *diags);
 int topo_resolve_path(const char *name_or_file, char *out, size_t outlen);
 
 void topo_free(struct topo *t);
+
+/* NULL when topo_load checks IKE and ESP proposals with the installed strongSwan's
+ * own parser and crypto plugins; else why it could only check their characters
+ * (e.g. libstrongswan is not installed). */
+const char *topo_proposals_unchecked(void);
+
+/* The control sockets of a lab named lab under run_root (labctl's run directory)
+ * against the 108 bytes of sun_path: one problem per node whose socket would not
+ * fit, added to d. Returns how many. (Not part of topo_load: the run directory and
+ * the lab name are the caller's, not the file's.) */
+size_t topo_check_socket_paths(const struct topo *t, const char *run_root, const char *lab,
+			       struct topo_diags *d);
 void topo_diags_free(struct topo_diags *d);
 /* Prints "file:line:col: error: msg" lines. */
 void topo_diags_print(const struct topo_diags *d, FILE *f);

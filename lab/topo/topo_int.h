@@ -70,6 +70,9 @@ bool ld_str(struct ld *l, const struct ynode *n, const char *what, char *buf, si
 bool ld_strdup(struct ld *l, const struct ynode *n, const char *what, char **out);
 bool ld_name(struct ld *l, const struct ynode *n, const char *what, char *buf, size_t len);
 bool ld_ifname(struct ld *l, const struct ynode *n, const char *what, char *buf);
+/* lo, all, default: reports and returns true. */
+bool ld_ifname_reserved(struct ld *l, const struct ynode *n, const char *what, const char *name,
+			const char *example);
 bool ld_u32(struct ld *l, const struct ynode *n, const char *what, uint32_t min,
 	    uint32_t max, uint32_t *out);
 bool ld_bool(struct ld *l, const struct ynode *n, const char *what, bool *out);

@@ -99,13 +99,20 @@ static void check_links(struct ld *l)
 	}
 }
 
-/* A next hop must be on a connected subnet: an interface's or a tunnel's. */
-static bool connected(const struct topo *t, uint32_t node, struct in_addr a)
+static bool iface_subnet(const struct topo *t, uint32_t node, struct in_addr a)
 {
 	const struct topo_node *nd = &t->nodes[node];
 	for (size_t i = 0; i < nd->n_ifaces; i++)
 		if (nd->ifaces[i].addr.len && in_prefix(nd->ifaces[i].addr, a))
 			return true;
+	return false;
+}
+
+/* A next hop must be on a connected subnet: an interface's or a tunnel's. */
+static bool connected(const struct topo *t, uint32_t node, struct in_addr a)
+{
+	if (iface_subnet(t, node, a))
+		return true;
 	for (size_t i = 0; i < t->n_tunnels; i++)
 		for (int e = 0; e < 2; e++)
 			if (t->tunnels[i].end[e].node == node && in_prefix(t->tunnels[i].end[e].inside, a))
@@ -113,13 +120,51 @@ static bool connected(const struct topo *t, uint32_t node, struct in_addr a)
 	return false;
 }
 
-static bool tunnel_ifname(const struct topo *t, uint32_t node, const char *name)
+/* The tunnel with an end on node whose interface is name, or TOPO_NONE. */
+static uint32_t tunnel_ifname(const struct topo *t, uint32_t node, const char *name)
 {
-	for (size_t i = 0; i < t->n_tunnels; i++)
+	for (uint32_t i = 0; i < t->n_tunnels; i++)
 		for (int e = 0; e < 2; e++)
 			if (t->tunnels[i].end[e].node == node && !strcmp(t->tunnels[i].end[e].ifname, name))
-				return true;
-	return false;
+				return i;
+	return TOPO_NONE;
+}
+
+/* The tunnel with an end on node whose inside subnet holds a, or TOPO_NONE. */
+static uint32_t tunnel_subnet(const struct topo *t, uint32_t node, struct in_addr a)
+{
+	for (uint32_t i = 0; i < t->n_tunnels; i++)
+		for (int e = 0; e < 2; e++)
+			if (t->tunnels[i].end[e].node == node && in_prefix(t->tunnels[i].end[e].inside, a))
+				return i;
+	return TOPO_NONE;
+}
+
+/* Static routes are installed with the network, before charon runs, so they can use
+ * only what exists then: interface subnets, not tunnel interfaces (created with the
+ * IPsec service; routes over tunnels come from BGP). And the kernel refuses a route
+ * identical to the connected route of an interface's subnet (EEXIST). */
+static void check_route_kernel(struct ld *l, uint32_t node, const struct topo_route *r)
+{
+	const struct topo *t = l->t;
+	const struct topo_node *nd = &t->nodes[node];
+	char b[INET_ADDRSTRLEN];
+	uint32_t tun;
+	for (uint32_t v = 0; v < r->nvia; v++)
+		if (!iface_subnet(t, node, r->via[v]) &&
+		    (tun = tunnel_subnet(t, node, r->via[v])) != TOPO_NONE)
+			ld_err(l, r->pos, "route via %s on node '%s' is inside tunnel '%s', whose interface does not exist yet when static routes are installed; expected a next hop on an interface's subnet (routes over tunnels come from BGP)",
+			       ip(r->via[v], b), nd->name, t->tunnels[tun].name);
+	if (r->dev[0] && topo_iface_index(nd, r->dev) == TOPO_NONE &&
+	    (tun = tunnel_ifname(t, node, r->dev)) != TOPO_NONE)
+		ld_err(l, r->pos, "route dev '%s' on node '%s' is the interface of tunnel '%s', which does not exist yet when static routes are installed; expected one of the node's interfaces (routes over tunnels come from BGP)",
+		       r->dev, nd->name, t->tunnels[tun].name);
+	for (size_t i = 0; i < nd->n_ifaces; i++) {
+		struct topo_prefix a = nd->ifaces[i].addr;
+		if (a.len && a.len == r->dst.len && in_prefix(a, r->dst.addr))
+			ld_err(l, r->pos, "route to %s/%u on node '%s' is the subnet of its interface '%s', which the kernel already routes (a second route is refused: File exists); expected no static route for a connected subnet",
+			       ip(r->dst.addr, b), r->dst.len, nd->name, nd->ifaces[i].name);
+	}
 }
 
 static void check_routes(struct ld *l)
@@ -135,9 +180,10 @@ static void check_routes(struct ld *l)
 					ld_err(l, r->pos, "route via %s on node '%s': no interface of the node is in that subnet; expected a neighbor's address on a connected subnet",
 					       ip(r->via[v], b), nd->name);
 			if (r->dev[0] && topo_iface_index(nd, r->dev) == TOPO_NONE &&
-			    !tunnel_ifname(t, i, r->dev))
-				ld_err(l, r->pos, "route dev '%s' is not an interface of node '%s'; expected one of its interfaces or tunnel interfaces",
+			    tunnel_ifname(t, i, r->dev) == TOPO_NONE)
+				ld_err(l, r->pos, "route dev '%s' is not an interface of node '%s'; expected one of its interfaces",
 				       r->dev, nd->name);
+			check_route_kernel(l, i, r);
 			for (size_t k = 0; k < j; k++)
 				if (nd->routes[k].dst.len == r->dst.len &&
 				    nd->routes[k].dst.addr.s_addr == r->dst.addr.s_addr)
@@ -250,8 +296,35 @@ static void check_bgp(struct ld *l)
 	}
 }
 
+/* kernel-libipsec has one TUN per charon, named ipsec0, and matches outbound
+ * packets against the first 0.0.0.0/0 policy only (lab/ipsec refuses the rest at
+ * `up`): with the file asking for that backend, say so here. With auto the kernel
+ * decides, which only `up` can see. */
+static void check_libipsec(struct ld *l)
+{
+	const struct topo *t = l->t;
+	if (strcmp(t->defaults.ipsec_backend, "libipsec"))
+		return;
+	for (uint32_t i = 0; i < t->n_nodes; i++) {
+		size_t n = 0;
+		for (size_t k = 0; k < t->n_tunnels; k++)
+			for (int e = 0; e < 2; e++)
+				n += t->tunnels[k].end[e].node == i;
+		if (n > 1)
+			ld_err(l, t->nodes[i].pos, "node '%s' ends %zu tunnels, but ipsec_backend libipsec carries one tunnel per gateway (one TUN per charon); expected one tunnel per gateway node, or ipsec_backend xfrm",
+			       t->nodes[i].name, n);
+	}
+	for (size_t k = 0; k < t->n_tunnels; k++)
+		for (int e = 0; e < 2; e++)
+			if (strcmp(t->tunnels[k].end[e].ifname, "ipsec0"))
+				ld_err(l, t->tunnels[k].pos, "tunnel '%s' names interface '%s' on node '%s', but with ipsec_backend libipsec the interface is charon's TUN, ipsec0; expected interface: ipsec0 (or no interface)",
+				       t->tunnels[k].name, t->tunnels[k].end[e].ifname,
+				       t->nodes[t->tunnels[k].end[e].node].name);
+}
+
 void topo_validate(struct ld *l)
 {
+	check_libipsec(l);
 	check_addresses(l);
 	check_links(l);
 	check_routes(l);

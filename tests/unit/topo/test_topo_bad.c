@@ -1,7 +1,9 @@
 /* The corpus of bad topologies: each file ends with "# expect: LINE:COL: message"
  * lines, exactly the diagnostics topo_load must report, in order ($DIR stands for
  * the corpus directory). A load that reports more, fewer or other problems, or that
- * hands out a topology, fails the test. */
+ * hands out a topology, fails the test. A file with a "# needs: strongswan" line
+ * (bad IKE/ESP proposals) is judged by the installed strongSwan's parser: on a
+ * machine without it, that file is skipped with the reason, the rest still run. */
 #include <dirent.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -13,6 +15,8 @@
 #include "topo/topo.h"
 
 #define EXPECT "# expect: "
+
+static int skipped;
 
 static char *subst_dir(const char *line, const char *dir)
 {
@@ -33,6 +37,13 @@ static void check_file(const char *dir, const char *name)
 	CHECK(read_file(path, &text, &len) == 0);
 	if (!text)
 		return;
+	const char *unchecked = topo_proposals_unchecked();
+	if (strstr(text, "\n# needs: strongswan\n") && unchecked) {
+		fprintf(stderr, "%s: skipped: %s\n", name, unchecked);
+		skipped++;
+		free(text);
+		return;
+	}
 	struct topo *t = (struct topo *)0x1; /* must stay untouched on failure */
 	struct topo_diags d = {0};
 	lab_err_clear();
@@ -94,5 +105,8 @@ int main(int argc, char **argv)
 	if (n >= 0)
 		free(list);
 	free(dir);
+	if (skipped)
+		fprintf(stderr, "%d file%s skipped: IKE/ESP proposals cannot be checked here\n", skipped,
+			skipped == 1 ? "" : "s");
 	return check_done();
 }

@@ -60,6 +60,19 @@ int main(int argc, char **argv)
 	CHECK(out && strstr(out, "\"ok\":true,\"name\":\"single-tunnel\",\"nodes\":7"));
 	free(out);
 
+	/* a run directory so long that a node's control socket (run dir/lab/node/
+	 * charon.vici) passes sun_path's 108 bytes: up would fail when it starts
+	 * charon, after building the network; validate says so at the node. The
+	 * directory need not exist. For ali-vpn0: 75 + "/dual-tunnel" 12 +
+	 * "/ali-vpn0" 9 + "/charon.vici" 12 = 108 bytes, one more than sun_path holds
+	 * besides its NUL. */
+	run_dir = "/nonexistent-labctl-run-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+	CHECK_INT(run("validate dual-tunnel", &out), 2);
+	CHECK(out && strstr(out, "dual-tunnel.yaml:63:3: error: node 'ali-vpn0': its control socket "));
+	CHECK(out && strstr(out, "/dual-tunnel/ali-vpn0/charon.vici would be 108 bytes long; expected at most 107 (sun_path)"));
+	free(out);
+	run_dir = "/nonexistent-labctl-run";
+
 	CHECK_INT(run("graph dual-tunnel", &out), 0);
 	CHECK(out && !strncmp(out, "graph \"dual-tunnel\" {", 21));
 	free(out);

@@ -178,6 +178,69 @@ static void check_files(struct scratch *s)
 	unlink(shared);
 }
 
+/* The key file's content is checked when the topology loads, by the rules charon's
+ * key is read with at `up` (after the network is built): not empty once trailing
+ * newlines go, at most 255 bytes, no NUL. Messages never show the content. */
+static void check_file_content(struct scratch *s)
+{
+	static const char text[] = HEAD
+		"  t0:\n"
+		"    psk_file: k.key\n"
+		"    ends:\n"
+		"      - {node: g1, uplink: eth0, inside: 169.254.0.1/30}\n"
+		"      - {node: g2, uplink: eth0, inside: 169.254.0.2/30}\n";
+	char key[128], long_key[300];
+	snprintf(key, sizeof(key), "%s/k.key", s->dir);
+	CHECK(scratch_write(s, text) == 0);
+	memset(long_key, 'k', sizeof(long_key));
+	static const struct {
+		size_t len;    /* of long_key, or 0 for text */
+		const char *text;
+		const char *problem; /* NULL: loads */
+	} cases[] = {
+		{0, "", "is empty"},
+		{0, "\n\r\n", "is empty"},
+		{256, NULL, "is longer than 255 bytes"},
+		{255, NULL, NULL},
+		{0, "nul\0key\n", "holds a NUL byte"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char buf[300];
+		size_t n = cases[i].len;
+		if (n)
+			memcpy(buf, long_key, n);
+		else {
+			n = cases[i].text[0] == 'n' ? 8 : strlen(cases[i].text);
+			memcpy(buf, cases[i].text, n);
+		}
+		buf[n++] = '\n'; /* a trailing newline never counts */
+		CHECK(write_file_atomic(key, buf, n, 0600) == 0);
+		struct topo *t = NULL;
+		struct topo_diags d = {0};
+		int r = topo_load(s->topo, &t, &d);
+		if (!cases[i].problem) {
+			CHECK_INT(r, 0);
+			char got[256] = "";
+			if (t)
+				CHECK(topo_tunnel_end_psk(t, &t->tunnels[0], 1, got, sizeof(got)) == 0);
+			CHECK_INT(strlen(got), 255);
+			explicit_bzero(got, sizeof(got));
+		} else {
+			CHECK_INT(r, -1);
+			CHECK_INT(d.n, 1);
+			if (d.n == 1) {
+				CHECK(strstr(d.v[0].msg, cases[i].problem) != NULL);
+				CHECK(!strstr(d.v[0].msg, "kkkk") && !strstr(d.v[0].msg, "nul"));
+				CHECK_INT(d.v[0].pos.line, 9);
+				CHECK_INT(d.v[0].pos.col, 15);
+			}
+		}
+		topo_free(t);
+		topo_diags_free(&d);
+	}
+	unlink(key);
+}
+
 /* A problem with one end's key never prints any key of the file. */
 static void check_no_key_in_messages(struct scratch *s)
 {
@@ -207,6 +270,7 @@ int main(void)
 	check_inline(&s);
 	check_files(&s);
 	check_no_key_in_messages(&s);
+	check_file_content(&s);
 	remove_tree(s.dir);
 	return check_done();
 }
