@@ -12,6 +12,15 @@ struct json_object *json_parse(const char *text, size_t len, const char *what)
 		lab_err(LAB_EXIT_FAIL, "%s: out of memory", what);
 		return NULL;
 	}
+	struct json_object *v = json_parse_with(tok, text, len, what);
+	json_tokener_free(tok);
+	return v;
+}
+
+struct json_object *json_parse_with(struct json_tokener *tok, const char *text, size_t len,
+                                    const char *what)
+{
+	json_tokener_reset(tok);
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	/* json-c stops at a NUL; a shorter len than strlen is honoured as given. */
 	size_t n = strnlen(text, len);
@@ -25,7 +34,6 @@ struct json_object *json_parse(const char *text, size_t len, const char *what)
 		e = json_tokener_get_error(tok);
 		end = n;
 	}
-	json_tokener_free(tok);
 	if (e == json_tokener_continue) {
 		lab_err(LAB_EXIT_FAIL, "%s: the JSON text ends early (at byte %zu)", what, n);
 		return NULL;

@@ -16,6 +16,11 @@ struct json_object;
  * (json null is an error: nothing the lab writes is a bare null), or NULL with
  * lab_err set to "<what>: <json-c's reason> at byte N". */
 struct json_object *json_parse(const char *text, size_t len, const char *what);
+/* The same with the caller's tokener (json_tokener_new), reused across many
+ * documents such as a journal's lines. */
+struct json_tokener;
+struct json_object *json_parse_with(struct json_tokener *tok, const char *text, size_t len,
+                                    const char *what);
 
 /* Member key of object o: NULL if o is not an object or has no such member. */
 struct json_object *json_get(const struct json_object *o, const char *key);

@@ -44,10 +44,11 @@ static enum jval type_of(struct json_object *v)
 /* json-c parses the line; the event keeps a flat copy of its members (one arena,
  * one field array) rather than json-c's objects, which cost several times the
  * line's size and a lab's journals hold hundreds of thousands of lines. */
-int jevent_parse(const char *line, size_t len, struct jevent *ev)
+static int parse_with(struct json_tokener *tok, const char *line, size_t len,
+		      struct jevent *ev)
 {
 	memset(ev, 0, sizeof(*ev));
-	struct json_object *o = json_parse(line, len, "journal line");
+	struct json_object *o = json_parse_with(tok, line, len, "journal line");
 	if (!o) {
 		lab_err_clear(); /* counted by the caller, never fatal */
 		return -1;
@@ -94,6 +95,17 @@ bad:
 	json_object_put(o);
 	jevent_free(ev);
 	return -1;
+}
+
+int jevent_parse(const char *line, size_t len, struct jevent *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	struct json_tokener *tok = json_tokener_new();
+	if (!tok)
+		return -1;
+	int rc = parse_with(tok, line, len, ev);
+	json_tokener_free(tok);
+	return rc;
 }
 
 void jevent_free(struct jevent *ev)
@@ -170,6 +182,9 @@ int evlog_add_stream(struct evlog *l, FILE *f, const char *name, const char *nod
 	const char *nname = intern_node(l, node);
 	if (!nname)
 		return lab_err(LAB_EXIT_FAIL, "out of memory reading %s", name);
+	struct json_tokener *tok = json_tokener_new();
+	if (!tok)
+		return lab_err(LAB_EXIT_FAIL, "out of memory reading %s", name);
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
@@ -180,7 +195,7 @@ int evlog_add_stream(struct evlog *l, FILE *f, const char *name, const char *nod
 			continue;
 		}
 		struct jevent ev;
-		if (jevent_parse(line, (size_t)len, &ev) < 0) {
+		if (parse_with(tok, line, (size_t)len, &ev) < 0) {
 			l->bad_lines++;
 			continue;
 		}
@@ -200,6 +215,7 @@ int evlog_add_stream(struct evlog *l, FILE *f, const char *name, const char *nod
 		l->v[l->n++] = ev;
 	}
 	free(line);
+	json_tokener_free(tok);
 	return ret;
 }
 
