@@ -19,15 +19,22 @@
 #include <stdio.h>
 
 struct json_object;
+struct lh_entry;
 
 #define JSON_MAX_DEPTH 16
+#define JSON_KEY_MAX 64 /* a longer member name fails the document */
 
 struct json {
 	struct json_object *root;                 /* the top-level value once begun */
 	struct json_object *open[JSON_MAX_DEPTH]; /* open containers, innermost last */
 	unsigned depth;
-	char *key;  /* pending member name (json_key) */
-	char *line; /* json_line's copy with its newline, reused */
+	char key[JSON_KEY_MAX]; /* pending member name (json_key) */
+	bool has_key;
+	/* The last top-level object, kept by json_reset: the next one overwrites its
+	 * members in place while their names come in the same order (see json.c). */
+	struct json_object *spare;
+	struct lh_entry *reuse; /* root's next member to overwrite; NULL: append */
+	char *line;             /* json_line's copy with its newline, reused */
 	size_t line_cap;
 	bool failed;
 };

@@ -110,8 +110,95 @@ static void test_misuse(void)
 		json_arr_begin(&j);
 	CHECK(j.failed);
 	json_reset(&j);
+	char longkey[JSON_KEY_MAX + 1];
+	memset(longkey, 'k', JSON_KEY_MAX);
+	longkey[JSON_KEY_MAX] = '\0';
+	json_obj_begin(&j);
+	json_kv_int(&j, longkey, 1);
+	json_obj_end(&j);
+	CHECK_STR(out(&j), "(failed)");
+	json_reset(&j);
 	CHECK_STR(out(&j), "(failed)"); /* nothing built */
 	json_free(&j);
+}
+
+/* Documents of changing shape through one reused builder (which overwrites the
+ * previous object's members in place) come out exactly as from a fresh builder. */
+static void shape(struct json *j, int k)
+{
+	json_obj_begin(j);
+	json_kv_int(j, "t", 100 + k);
+	json_kv_str(j, "ev", k % 2 ? "send" : "a much longer event name than before");
+	switch (k) {
+	case 0:
+		json_kv_int(j, "seq", 1);
+		json_kv_str(j, "dir", "fwd");
+		break;
+	case 1:
+		json_kv_int(j, "seq", 2);
+		json_kv_str(j, "dir", "rev");
+		break;                           /* same shape */
+	case 2: json_kv_int(j, "seq", 3); break; /* shorter */
+	case 3: /* longer, a type change, a null, a double, a nested array */
+		json_kv_str(j, "seq", "x");
+		json_kv_str(j, "dir", "fwd");
+		json_kv_double(j, "d", 0.5);
+		json_key(j, "n");
+		json_null(j);
+		json_key(j, "hops");
+		json_arr_begin(j);
+		json_str(j, "10.0.0.1");
+		json_arr_end(j);
+		break;
+	case 4: /* the same names, other order and values */
+		json_kv_str(j, "dir", "rev");
+		json_kv_int(j, "seq", -4);
+		json_kv_bool(j, "d", true);
+		json_key(j, "n");
+		json_arr_begin(j);
+		json_arr_end(j);
+		json_kv_uint(j, "hops", UINT64_MAX);
+		break;
+	case 5: break; /* only the first two */
+	case 6:
+		json_kv_str(j, "seq", "y");
+		json_kv_bool(j, "dir", false);
+		break;
+	}
+	json_obj_end(j);
+}
+
+static void test_reuse(void)
+{
+	struct json reused;
+	json_init(&reused);
+	for (int round = 0; round < 2; round++)
+		for (int k = 0; k < 7; k++) {
+			struct json fresh;
+			json_init(&fresh);
+			shape(&fresh, k);
+			json_reset(&reused);
+			shape(&reused, k);
+			char want[512];
+			snprintf(want, sizeof(want), "%s", out(&fresh));
+			CHECK_STR(out(&reused), want);
+			json_free(&fresh);
+		}
+	/* a failed document is not recycled; an array root is not either */
+	json_reset(&reused);
+	json_obj_begin(&reused);
+	json_int(&reused, 1);
+	CHECK(reused.failed);
+	json_reset(&reused);
+	json_arr_begin(&reused);
+	json_arr_end(&reused);
+	CHECK_STR(out(&reused), "[]");
+	json_reset(&reused);
+	shape(&reused, 3);
+	CHECK_STR(out(&reused),
+	          "{\"t\":103,\"ev\":\"send\",\"seq\":\"x\",\"dir\":\"fwd\",\"d\":0.5,"
+	          "\"n\":null,\"hops\":[\"10.0.0.1\"]}");
+	json_free(&reused);
 }
 
 static void test_journal_line(void)
@@ -193,6 +280,7 @@ int main(void)
 	test_escaping();
 	test_formats();
 	test_misuse();
+	test_reuse();
 	test_journal_line();
 	test_reader();
 	return check_done();
