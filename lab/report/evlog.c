@@ -1,8 +1,8 @@
 #include "report/evlog.h"
 
 #include <dirent.h>
-#include <json-c/json.h>
 #include <errno.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,14 +17,13 @@
 /* A member's text for the arena: a string unescaped, anything else as JSON. */
 static const char *text_of(struct json_object *v, size_t *n)
 {
-	const char *s;
 	if (json_object_is_type(v, json_type_string)) {
 		*n = (size_t)json_object_get_string_len(v);
 		return json_object_get_string(v);
 	}
-	s = v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-						  JSON_C_TO_STRING_NOSLASHESCAPE)
-	      : "null";
+	const char *s = v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
+								 JSON_C_TO_STRING_NOSLASHESCAPE)
+			  : "null";
 	*n = strlen(s);
 	return s;
 }
