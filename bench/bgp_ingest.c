@@ -185,12 +185,17 @@ static void poll_ours(struct sample *x)
 	}
 	int64_t now = mono_ns(); /* the uptime was taken no earlier than this */
 	x->answered = true;
-	const char *est = strstr(reply, "\"state\":\"Established\"");
-	x->established = est != NULL;
-	if (est) /* the session's uptime (the daemon's own comes earlier) */
-		x->since = now - num_after(est, "\"uptime_ms\":") * NS_PER_MS;
-	x->rib = num_after(reply, "\"rib\":{\"prefixes\":");
-	x->fib = num_after(reply, "\"fib_installed\":");
+	struct bgp_svc_session v[4];
+	size_t nv = bgp_svc_parse_bgpd_sessions(reply, v, 4);
+	for (size_t i = 0; i < nv && !x->established; i++)
+		if (v[i].established) {
+			x->established = true;
+			x->since = now - v[i].uptime_ms * NS_PER_MS;
+		}
+	long long rib, fib;
+	bgp_svc_bgpd_rib_counts(reply, &rib, &fib);
+	x->rib = rib;
+	x->fib = fib;
 	free(reply);
 }
 

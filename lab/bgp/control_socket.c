@@ -99,22 +99,20 @@ void ctl_accept(struct bgpd *d)
 
 /* The response may be large (a big Loc-RIB): write it out with blocking writes
  * bounded by a send timeout, so a stuck client cannot hold the loop for long. */
-static void respond(struct ctl_client *c, const struct json *j)
+static void respond(struct ctl_client *c, const char *text)
 {
 	struct timeval tv = {.tv_sec = 2};
 	fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) & ~O_NONBLOCK);
 	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	size_t off = 0;
-	while (!j->oom && off < j->len) {
-		ssize_t n = send(c->fd, j->buf + off, j->len - off, MSG_NOSIGNAL);
+	size_t off = 0, len = text ? strlen(text) : 0;
+	while (off < len) {
+		ssize_t n = send(c->fd, text + off, len - off, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return;
 		off += (size_t)n;
 	}
-	if (send(c->fd, "\n", 1, MSG_NOSIGNAL) < 0)
-		return;
 }
 
 void ctl_client_io(struct bgpd *d, struct bgpd_fd *ref)
@@ -134,8 +132,16 @@ void ctl_client_io(struct bgpd *d, struct bgpd_fd *ref)
 	if (c->len) {
 		struct json j;
 		json_init(&j);
-		ctl_handle(d, c->buf, &j);
-		respond(c, &j);
+		const char *text = ctl_handle(d, c->buf, &j);
+		if (text) {
+			respond(c, text);
+			respond(c, "\n");
+		} else {
+			size_t len;
+			const char *line = json_line(&j, &len);
+			/* An answer that failed to build (out of memory) is an empty line. */
+			respond(c, line ? line : "\n");
+		}
 		json_free(&j);
 	}
 	client_done(d, c);
@@ -165,22 +171,17 @@ static void show(struct bgpd *d, struct json *j, bool routes)
 	json_obj_end(j);
 }
 
-static void text(struct json *j, const char *s)
-{
-	json_text(j, s);
-}
-
-void ctl_handle(struct bgpd *d, const char *line, struct json *j)
+const char *ctl_handle(struct bgpd *d, const char *line, struct json *j)
 {
 	char cmd[32] = "", arg[128] = "", arg2[32] = "";
 	int n = sscanf(line, "%31s %127s %31s", cmd, arg, arg2);
 	if (n >= 1 && !strcmp(cmd, "show") && n == 1) {
 		show(d, j, true);
-		return;
+		return NULL;
 	}
 	if (n == 2 && !strcmp(cmd, "show") && !strcmp(arg, "summary")) {
 		show(d, j, false);
-		return;
+		return NULL;
 	}
 	if (n == 3 && !strcmp(cmd, "tunnel") && (!strcmp(arg2, "down") || !strcmp(arg2, "up"))) {
 		bool down = !strcmp(arg2, "down");
@@ -195,23 +196,17 @@ void ctl_handle(struct bgpd *d, const char *line, struct json *j)
 			else if (s->fsm.tunnel_down && !d->stopping)
 				bgp_session_event(s, -1, BGP_EV_MANUAL_START, NULL);
 		}
-		text(j, "ok");
-		return;
+		return "ok";
 	}
 	if (n == 2 && !strcmp(cmd, "refresh")) {
 		struct in_addr addr;
 		int i = inet_pton(AF_INET, arg, &addr) == 1 ? bgp_config_find_neighbor(&d->cfg, addr)
 							      : -1;
-		if (i < 0) {
-			text(j, "error: no such neighbor");
-			return;
-		}
-		if (bgp_session_send_refresh(&d->sessions[i]) < 0) {
-			text(j, "error: session not established");
-			return;
-		}
-		text(j, "ok");
-		return;
+		if (i < 0)
+			return "error: no such neighbor";
+		if (bgp_session_send_refresh(&d->sessions[i]) < 0)
+			return "error: session not established";
+		return "ok";
 	}
-	text(j, "error: unknown request (show [summary] | tunnel NAME down|up | refresh PEER)");
+	return "error: unknown request (show [summary] | tunnel NAME down|up | refresh PEER)";
 }

@@ -15,8 +15,8 @@ void ctl_close(struct bgpd *d);
 void ctl_accept(struct bgpd *d);
 /* A client is readable (ref->obj is the client). */
 void ctl_client_io(struct bgpd *d, struct bgpd_fd *ref);
-/* Handles one request line; the response goes into j (text or JSON). Exposed for
- * tests. */
-void ctl_handle(struct bgpd *d, const char *line, struct json *j);
+/* Handles one request line. The answer is a line of text (returned, static) or,
+ * when it returns NULL, the JSON built into j. Exposed for tests. */
+const char *ctl_handle(struct bgpd *d, const char *line, struct json *j);
 
 #endif

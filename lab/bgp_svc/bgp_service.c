@@ -133,13 +133,7 @@ static bool has_route(const struct topo_node *n, const char *routes, const char 
 		snprintf(key, sizeof(key), "%s ", p);
 		return strstr(routes, key) != NULL;
 	}
-	snprintf(key, sizeof(key), "\"prefix\":\"%s\"", p);
-	const char *r = strstr(routes, key);
-	if (!r)
-		return false;
-	const char *next = strstr(r + 1, "\"prefix\":\"");
-	const char *fib = strstr(r, "\"fib\":\"installed\"");
-	return fib && (!next || fib < next);
+	return bgp_svc_bgpd_route_in_fib(routes, p);
 }
 
 int bgp_svc_bird_logs_sync(const struct run_lab *l, const struct topo *t)
@@ -217,12 +211,6 @@ static int bgp_ready(struct lab_ctx *ctx, char *why, size_t whylen)
 	return 1;
 }
 
-static long num_after(const char *s, const char *key)
-{
-	const char *p = s ? strstr(s, key) : NULL;
-	return p ? strtol(p + strlen(key), NULL, 10) : -1;
-}
-
 /* "prefixes" (in the speaker's table) and, for ours, "fib_installed". */
 static void route_counts(struct lab_ctx *ctx, uint32_t i, struct json *j)
 {
@@ -236,7 +224,8 @@ static void route_counts(struct lab_ctx *ctx, uint32_t i, struct json *j)
 	snprintf(sock, sizeof(sock), "%s/%s", dir, bird ? "bird.ctl" : "bgpd.sock");
 	int rc = bird ? bgp_svc_bird_request(sock, "show route count", &reply)
 	              : bgp_svc_bgpd_request(sock, "show summary", &reply);
-	if (rc == 0 && !bird && !strstr(reply, "\"rib\":{")) {
+	long long prefixes, fib;
+	if (rc == 0 && !bird && !bgp_svc_bgpd_rib_counts(reply, &prefixes, &fib)) {
 		/* a speaker older than `show summary` */
 		free(reply);
 		reply = NULL;
@@ -252,8 +241,9 @@ static void route_counts(struct lab_ctx *ctx, uint32_t i, struct json *j)
 		if (p)
 			json_kv_int(j, "prefixes", strtol(p + strlen(" routes for "), NULL, 10));
 	} else {
-		json_kv_int(j, "prefixes", num_after(reply, "\"rib\":{\"prefixes\":"));
-		json_kv_int(j, "fib_installed", num_after(reply, "\"fib_installed\":"));
+		bgp_svc_bgpd_rib_counts(reply, &prefixes, &fib);
+		json_kv_int(j, "prefixes", prefixes);
+		json_kv_int(j, "fib_installed", fib);
 	}
 	free(reply);
 }

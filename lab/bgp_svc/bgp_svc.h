@@ -57,6 +57,12 @@ struct bgp_svc_session {
  * (at most max). */
 size_t bgp_svc_parse_bgpd_sessions(const char *show, struct bgp_svc_session *v, size_t max);
 size_t bgp_svc_parse_bird_sessions(const char *reply, struct bgp_svc_session *v, size_t max);
+/* From our `show` or `show summary` answer: the Loc-RIB's "prefixes" and
+ * "fib_installed" (-1 when absent); false if the answer has no "rib" object (not
+ * JSON, or a speaker older than `show summary` asked for it). */
+bool bgp_svc_bgpd_rib_counts(const char *show, long long *prefixes, long long *fib_installed);
+/* Does our `show` list prefix ("10.0.0.0/24") as installed in the FIB? */
+bool bgp_svc_bgpd_route_in_fib(const char *show, const char *prefix);
 
 /* BIRD's log -> journal events (src "bird", ev "state"; bird_log.c). convert:
  * whole lines of text, stamps shifted by real_minus_mono (CLOCK_REALTIME minus

@@ -4,6 +4,7 @@
  * (more follow), " text" (continuation) and finally "CODE text"; codes 0xxx end a
  * reply, 1xxx are data, 2xxx table headers, 8xxx/9xxx errors). */
 #include <errno.h>
+#include <json-c/json.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "bgp_svc/bgp_svc.h"
 #include "common/monotime.h"
 #include "common/err.h"
+#include "common/json_read.h"
 
 #define CTL_TIMEOUT_MS 3000
 
@@ -155,41 +157,66 @@ static void copy_str(char *dst, size_t cap, const char *src, size_t n)
 	dst[n] = 0;
 }
 
-/* Our `show`: every session object has "state":"<RFC name>"; its peer address is
- * the nearest "peer"/"address"/"neighbor" string before it in the same object. */
+/* Our `show`: "sessions", an array of objects with "peer", "state" (RFC 4271 name)
+ * and, once Established, "uptime_ms" (docs/bgpd.md). An answer that is not JSON has
+ * no sessions. */
 size_t bgp_svc_parse_bgpd_sessions(const char *show, struct bgp_svc_session *v, size_t max)
 {
-	size_t n = 0;
-	const char *key = "\"state\":\"";
-	for (const char *p = strstr(show, key); p && n < max; p = strstr(p + 1, key)) {
-		const char *s = p + strlen(key), *e = strchr(s, '"');
-		if (!e)
-			break;
+	struct json_object *root = json_parse(show, strlen(show), "labctl-bgpd's show");
+	if (!root)
+		lab_err_clear(); /* not JSON: nothing in it */
+	struct json_object *ss = json_get(root, "sessions");
+	size_t n = 0, len = json_object_is_type(ss, json_type_array) ? json_object_array_length(ss)
+	                                                             : 0;
+	for (size_t i = 0; i < len && n < max; i++) {
+		const struct json_object *o = json_object_array_get_idx(ss, i);
+		const char *state = json_get_str(o, "state"), *peer = json_get_str(o, "peer");
+		if (!state)
+			continue;
 		struct bgp_svc_session *x = &v[n++];
 		memset(x, 0, sizeof(*x));
-		copy_str(x->state, sizeof(x->state), s, (size_t)(e - s));
+		copy_str(x->state, sizeof(x->state), state, strlen(state));
+		if (peer)
+			copy_str(x->peer, sizeof(x->peer), peer, strlen(peer));
 		x->established = !strcmp(x->state, "Established");
-		x->uptime_ms = -1;
-		/* "uptime_ms" follows "state" in the same object, before any nested one */
-		const char *up = strstr(e, "\"uptime_ms\":"), *stop = strpbrk(e, "{}");
-		if (up && (!stop || up < stop))
-			x->uptime_ms = strtoll(up + strlen("\"uptime_ms\":"), NULL, 10);
-		const char *obj = p;
-		while (obj > show && *obj != '{')
-			obj--;
-		static const char *const names[] = {"\"peer\":\"", "\"address\":\"",
-		                                    "\"neighbor\":\""};
-		for (size_t k = 0; k < 3 && !x->peer[0]; k++) {
-			const char *q = strstr(obj, names[k]);
-			if (q && q < p) {
-				q += strlen(names[k]);
-				const char *qe = strchr(q, '"');
-				if (qe)
-					copy_str(x->peer, sizeof(x->peer), q, (size_t)(qe - q));
-			}
-		}
+		int64_t up;
+		x->uptime_ms = json_get_int(o, "uptime_ms", &up) ? up : -1;
 	}
+	json_object_put(root);
 	return n;
+}
+
+bool bgp_svc_bgpd_rib_counts(const char *show, long long *prefixes, long long *fib_installed)
+{
+	struct json_object *root = json_parse(show, strlen(show), "labctl-bgpd's show");
+	if (!root)
+		lab_err_clear(); /* not JSON: nothing in it */
+	struct json_object *rib = json_get(root, "rib");
+	int64_t p = -1, f = -1;
+	bool ok = json_object_is_type(rib, json_type_object);
+	json_get_int(rib, "prefixes", &p);
+	json_get_int(rib, "fib_installed", &f);
+	*prefixes = p;
+	*fib_installed = f;
+	json_object_put(root);
+	return ok;
+}
+
+bool bgp_svc_bgpd_route_in_fib(const char *show, const char *prefix)
+{
+	struct json_object *root = json_parse(show, strlen(show), "labctl-bgpd's show");
+	if (!root)
+		lab_err_clear(); /* not JSON: nothing in it */
+	struct json_object *rs = json_get(json_get(root, "rib"), "routes");
+	size_t len = json_object_is_type(rs, json_type_array) ? json_object_array_length(rs) : 0;
+	bool found = false;
+	for (size_t i = 0; i < len && !found; i++) {
+		const struct json_object *r = json_object_array_get_idx(rs, i);
+		const char *p = json_get_str(r, "prefix"), *fib = json_get_str(r, "fib");
+		found = p && fib && !strcmp(p, prefix) && !strcmp(fib, "installed");
+	}
+	json_object_put(root);
+	return found;
 }
 
 /* BIRD `show protocols`: "1002-name proto table state since info" (the first data

@@ -1,7 +1,8 @@
 /* labctl bgp LAB NODE [--json]: the built-in speaker's sessions and Loc-RIB, from
  * its control socket (<lab dir>/<node>/bgpd.sock, request `show`, docs/bgpd.md).
  * --json prints the daemon's answer as is; the table is drawn from the same JSON
- * (read with common/jtree.h), so both views always agree. */
+ * (read with json-c), so both views always agree. */
+#include <json-c/json.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,30 +13,33 @@
 #include "cli/commands.h"
 #include "cli/node_args.h"
 #include "common/err.h"
-#include "common/jtree.h"
+#include "common/json_read.h"
 #include "run/run.h"
 
-/* ---- reading the answer (common/jtree.h) ---- */
+/* ---- reading the answer ---- */
 
-/* A member, or a null value when absent: lets the table code chain look-ups. */
-static const struct jtree *get(const struct jtree *o, const char *key)
+static const char *str(struct json_object *v)
 {
-	static const struct jtree null = {.type = JT_NULL};
-	const struct jtree *v = jtree_get(o, key);
-	return v ? v : &null;
+	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "-";
 }
 
-static const char *str(const struct jtree *v)
+static bool is_num(const struct json_object *v)
 {
-	return v->type == JT_STR ? v->str : "-";
+	return json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double);
 }
 
-static void fmt_num(const struct jtree *v, char *buf, size_t len)
+static void fmt_num(const struct json_object *v, char *buf, size_t len)
 {
-	if (v->type == JT_NUM && v->num >= 0)
-		snprintf(buf, len, "%.0f", v->num);
+	if (is_num(v) && json_object_get_double(v) >= 0)
+		snprintf(buf, len, "%.0f", json_object_get_double(v));
 	else
 		snprintf(buf, len, "-");
+}
+
+/* The array's length, 0 for anything else. */
+static size_t len_of(const struct json_object *v)
+{
+	return json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 0;
 }
 
 /* ---- talking to the daemon ---- */
@@ -52,70 +56,74 @@ static int query(const char *sock, const char *req, char **out)
 		       "labctl-bgpd?): %s", sock, why);
 }
 
-static void print_table(const struct jtree *root)
+static void print_table(const struct json_object *root)
 {
 	char a[32], b[32], c[32], d[32], e[32];
-	fmt_num(get(root, "asn"), a, sizeof(a));
-	fmt_num(get(root, "pid"), b, sizeof(b));
-	printf("BGP speaker AS %s, router id %s, pid %s\n\n", a, str(get(root, "router_id")), b);
+	fmt_num(json_get(root, "asn"), a, sizeof(a));
+	fmt_num(json_get(root, "pid"), b, sizeof(b));
+	printf("BGP speaker AS %s, router id %s, pid %s\n\n", a, str(json_get(root, "router_id")), b);
 	printf("%-16s %-10s %-5s %-12s %-9s %-11s %-17s %-16s %-16s %s\n", "PEER", "AS", "TYPE",
 	       "STATE", "UP(s)", "HOLD/KA", "LEFT HOLD/KA/CR", "IN o/u/n/k/r", "OUT o/u/n/k/r",
 	       "LAST ERROR");
-	const struct jtree *ss = get(root, "sessions");
-	for (size_t i = 0; ss->type == JT_ARR && i < ss->n; i++) {
-		const struct jtree *s = &ss->kids[i], *t = get(s, "timers_ms_left");
+	const struct json_object *ss = json_get(root, "sessions");
+	for (size_t i = 0; i < len_of(ss); i++) {
+		const struct json_object *s = json_object_array_get_idx(ss, i);
+		const struct json_object *t = json_get(s, "timers_ms_left");
 		char up[32] = "-", hk[80], left[112], cnt[2][176], err[512] = "-";
-		if (get(s, "uptime_ms")->type == JT_NUM)
-			snprintf(up, sizeof(up), "%.1f", get(s, "uptime_ms")->num / 1000);
-		fmt_num(get(s, "hold_ms"), a, sizeof(a));
-		fmt_num(get(s, "keepalive_ms"), b, sizeof(b));
+		if (is_num(json_get(s, "uptime_ms")))
+			snprintf(up, sizeof(up), "%.1f", json_object_get_double(json_get(s, "uptime_ms")) / 1000);
+		fmt_num(json_get(s, "hold_ms"), a, sizeof(a));
+		fmt_num(json_get(s, "keepalive_ms"), b, sizeof(b));
 		snprintf(hk, sizeof(hk), "%s/%s", a, b);
-		fmt_num(get(t, "hold"), a, sizeof(a));
-		fmt_num(get(t, "keepalive"), b, sizeof(b));
-		fmt_num(get(t, "connect_retry"), c, sizeof(c));
+		fmt_num(json_get(t, "hold"), a, sizeof(a));
+		fmt_num(json_get(t, "keepalive"), b, sizeof(b));
+		fmt_num(json_get(t, "connect_retry"), c, sizeof(c));
 		snprintf(left, sizeof(left), "%s/%s/%s", a, b, c);
 		for (int k = 0; k < 2; k++) {
-			const struct jtree *m = get(s, k ? "msgs_out" : "msgs_in");
-			fmt_num(get(m, "open"), a, sizeof(a));
-			fmt_num(get(m, "update"), b, sizeof(b));
-			fmt_num(get(m, "notification"), c, sizeof(c));
-			fmt_num(get(m, "keepalive"), d, sizeof(d));
-			fmt_num(get(m, "route-refresh"), e, sizeof(e));
+			const struct json_object *m = json_get(s, k ? "msgs_out" : "msgs_in");
+			fmt_num(json_get(m, "open"), a, sizeof(a));
+			fmt_num(json_get(m, "update"), b, sizeof(b));
+			fmt_num(json_get(m, "notification"), c, sizeof(c));
+			fmt_num(json_get(m, "keepalive"), d, sizeof(d));
+			fmt_num(json_get(m, "route-refresh"), e, sizeof(e));
 			snprintf(cnt[k], sizeof(cnt[k]), "%s/%s/%s/%s/%s", a, b, c, d, e);
 		}
-		const struct jtree *le = get(s, "last_error");
-		if (le->type == JT_OBJ) {
-			fmt_num(get(le, "code"), a, sizeof(a));
-			fmt_num(get(le, "subcode"), b, sizeof(b));
-			snprintf(err, sizeof(err), "%s/%s %s (%s)", a, b, str(get(le, "dir")),
-				 str(get(le, "name")));
+		const struct json_object *le = json_get(s, "last_error");
+		if (json_object_is_type(le, json_type_object)) {
+			fmt_num(json_get(le, "code"), a, sizeof(a));
+			fmt_num(json_get(le, "subcode"), b, sizeof(b));
+			snprintf(err, sizeof(err), "%s/%s %s (%s)", a, b, str(json_get(le, "dir")),
+				 str(json_get(le, "name")));
 		}
-		fmt_num(get(s, "remote_as"), d, sizeof(d));
+		fmt_num(json_get(s, "remote_as"), d, sizeof(d));
 		printf("%-16s %-10s %-5s %-12s %-9s %-11s %-17s %-16s %-16s %s\n",
-		       str(get(s, "peer")), d, str(get(s, "type")), str(get(s, "state")), up, hk,
+		       str(json_get(s, "peer")), d, str(json_get(s, "type")), str(json_get(s, "state")), up, hk,
 		       left, cnt[0], cnt[1], err);
 	}
-	const struct jtree *rib = get(root, "rib");
-	if (rib->type != JT_OBJ)
+	const struct json_object *rib = json_get(root, "rib");
+	if (!json_object_is_type(rib, json_type_object))
 		return;
-	fmt_num(get(rib, "prefixes"), a, sizeof(a));
-	fmt_num(get(rib, "fib_installed"), b, sizeof(b));
-	fmt_num(get(rib, "fib_pending"), c, sizeof(c));
-	fmt_num(get(rib, "max_paths"), d, sizeof(d));
+	fmt_num(json_get(rib, "prefixes"), a, sizeof(a));
+	fmt_num(json_get(rib, "fib_installed"), b, sizeof(b));
+	fmt_num(json_get(rib, "fib_pending"), c, sizeof(c));
+	fmt_num(json_get(rib, "max_paths"), d, sizeof(d));
 	printf("\nLoc-RIB: %s prefixes, %s in the FIB, %s pending, max-paths %s\n", a, b, c, d);
 	printf("%-19s %-9s %-6s %s\n", "PREFIX", "FIB", "PATHS", "NEXT HOPS (ECMP)");
-	const struct jtree *rs = get(rib, "routes");
-	for (size_t i = 0; rs->type == JT_ARR && i < rs->n; i++) {
-		const struct jtree *r = &rs->kids[i], *nh = get(r, "nexthops"), *ps = get(r, "paths");
+	const struct json_object *rs = json_get(rib, "routes");
+	for (size_t i = 0; i < len_of(rs); i++) {
+		const struct json_object *r = json_object_array_get_idx(rs, i);
+		const struct json_object *nh = json_get(r, "nexthops");
 		char hops[512] = "";
 		size_t off = 0;
-		for (size_t k = 0; nh->type == JT_ARR && k < nh->n && off < sizeof(hops) - 1; k++)
+		for (size_t k = 0; k < len_of(nh) && off < sizeof(hops) - 1; k++)
 			off += (size_t)snprintf(hops + off, sizeof(hops) - off, "%s%s", k ? " " : "",
-						str(&nh->kids[k]));
-		printf("%-19s %-9s %-6zu %s\n", str(get(r, "prefix")), str(get(r, "fib")),
-		       ps->type == JT_ARR ? ps->n : 0, off ? hops : (nh->type == JT_ARR ? "(local)" : "-"));
+						str(json_object_array_get_idx(nh, k)));
+		bool nh_arr = json_object_is_type(nh, json_type_array);
+		printf("%-19s %-9s %-6zu %s\n", str(json_get(r, "prefix")), str(json_get(r, "fib")),
+		       len_of(json_get(r, "paths")), off ? hops : (nh_arr ? "(local)" : "-"));
 	}
-	if (get(rib, "truncated")->type == JT_BOOL && get(rib, "truncated")->b)
+	if (json_object_get_boolean(json_get(rib, "truncated")) &&
+	    json_object_is_type(json_get(rib, "truncated"), json_type_boolean))
 		printf("(route list truncated; --json for the daemon's full answer)\n");
 }
 
@@ -154,16 +162,16 @@ int cmd_bgp(int argc, char **argv)
 		free(resp);
 		return LAB_EXIT_OK;
 	}
-	struct jtree *root = NULL;
+	struct json_object *root = json_parse(resp, strlen(resp), sock);
 	int rc = LAB_EXIT_OK;
-	if (jtree_parse(resp, &root) < 0 || root->type != JT_OBJ) {
+	if (!json_object_is_type(root, json_type_object)) {
 		lab_err_clear();
 		fprintf(stderr, "labctl: unexpected answer from %s: %.200s\n", sock, resp);
 		rc = LAB_EXIT_FAIL;
 	} else {
 		print_table(root);
 	}
-	jtree_free(root);
+	json_object_put(root);
 	free(resp);
 	return rc;
 }

@@ -89,8 +89,10 @@ static void services_text(FILE *f, struct run_lab *l, const struct topo *t)
 	json_obj_begin(&one);
 	services_members(&one, l, t);
 	json_obj_end(&one);
-	if (one.oom || status_services_text(f, one.buf) < 0) {
-		fprintf(f, "  services: %s\n", one.oom ? "out of memory" : lab_err_msg());
+	size_t len;
+	const char *text = json_out(&one, &len);
+	if (!text || status_services_text(f, text) < 0) {
+		fprintf(f, "  services: %s\n", !text ? "out of memory" : lab_err_msg());
 		lab_err_clear();
 	}
 	json_free(&one);

@@ -21,12 +21,13 @@ void journal_begin(struct json *j, int64_t t_ns, const char *src, const char *ev
 int journal_write(int fd, struct json *j)
 {
 	json_obj_end(j);
-	json_text(j, "\n");
-	if (j->oom)
+	size_t len;
+	const char *line = json_line(j, &len);
+	if (!line)
 		return -1;
 	ssize_t n;
 	do
-		n = write(fd, j->buf, j->len);
+		n = write(fd, line, len);
 	while (n < 0 && errno == EINTR);
-	return n == (ssize_t)j->len ? 0 : -1;
+	return n == (ssize_t)len ? 0 : -1;
 }

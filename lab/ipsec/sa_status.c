@@ -2,12 +2,14 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/err.h"
 #include "common/fsutil.h"
+#include "common/json_read.h"
 
 int ipsec_charon_find(const struct run_lab *l, const char *node, struct ipsec_charon *out)
 {
@@ -92,24 +94,6 @@ static const char *alert_reason(const char *alert)
 	return NULL;
 }
 
-/* The string value of "key":"..." in a journal line; "" if absent or null. */
-static void field(const char *line, const char *key, char *out, size_t len)
-{
-	char pat[48];
-	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
-	const char *p = strstr(line, pat);
-	out[0] = '\0';
-	if (!p)
-		return;
-	p += strlen(pat);
-	const char *e = strchr(p, '"');
-	if (!e)
-		return;
-	size_t n = (size_t)(e - p) < len - 1 ? (size_t)(e - p) : len - 1;
-	memcpy(out, p, n);
-	out[n] = '\0';
-}
-
 int ipsec_tunnel_failure(const struct run_lab *l, const struct topo *t, uint32_t tunnel,
 			 char *reason, size_t len)
 {
@@ -132,28 +116,28 @@ int ipsec_tunnel_failure(const struct run_lab *l, const struct topo *t, uint32_t
 		bool failing = false;
 		char *save = NULL;
 		for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			if (!strstr(line, "\"src\":\"ike\""))
-				continue;
-			char alert[40], name[TOPO_NAME_MAX], addr[48];
-			field(line, "tunnel", name, sizeof(name));
-			field(line, "peer", addr, sizeof(addr));
-			/* a responder that rejects IKE_SA_INIT never learns the config name:
-			 * match it by the peer's address instead */
-			bool ours = name[0] ? !strcmp(name, tun->name) : !strcmp(addr, peer_addr);
-			if (!ours)
-				continue;
-			if (strstr(line, "\"ev\":\"child-up\"")) {
-				failing = false;
+			/* a torn last line (a writer died mid-line) does not parse: skipped */
+			struct json_object *e = json_parse(line, strlen(line), path);
+			const char *src = json_get_str(e, "src"), *ev = json_get_str(e, "ev");
+			if (!e)
+				lab_err_clear();
+			if (!src || strcmp(src, "ike") || !ev) {
+				json_object_put(e);
 				continue;
 			}
-			if (!strstr(line, "\"ev\":\"alert\""))
-				continue;
-			field(line, "alert", alert, sizeof(alert));
-			const char *why = alert_reason(alert);
+			const char *name = json_get_str(e, "tunnel"), *addr = json_get_str(e, "peer");
+			const char *alert = json_get_str(e, "alert");
+			/* a responder that rejects IKE_SA_INIT never learns the config name:
+			 * match it by the peer's address instead */
+			bool ours = name && *name ? !strcmp(name, tun->name) : addr && !strcmp(addr, peer_addr);
+			if (ours && !strcmp(ev, "child-up"))
+				failing = false;
+			const char *why = ours && !strcmp(ev, "alert") && alert ? alert_reason(alert) : NULL;
 			if (why && !failing) {
 				snprintf(reason, len, "%s (alert %s on %s)", why, alert, node);
 				failing = true;
 			}
+			json_object_put(e);
 		}
 		free(text);
 		if (failing)

@@ -201,10 +201,17 @@ static void print_stats(int64_t *late, uint64_t n, int64_t interval_ns)
 {
 	struct probe_jitter js;
 	probe_jitter_summary(late, n, &js);
-	printf("{\"interval_ns\":%lld,\"rounds\":%llu,\"late_median_ns\":%lld,"
-	       "\"late_p99_ns\":%lld,\"late_max_ns\":%lld}\n",
-	       (long long)interval_ns, (unsigned long long)js.n, (long long)js.median_ns,
-	       (long long)js.p99_ns, (long long)js.max_ns);
+	struct json j;
+	json_init(&j);
+	json_obj_begin(&j);
+	json_kv_int(&j, "interval_ns", interval_ns);
+	json_kv_uint(&j, "rounds", js.n);
+	json_kv_int(&j, "late_median_ns", js.median_ns);
+	json_kv_int(&j, "late_p99_ns", js.p99_ns);
+	json_kv_int(&j, "late_max_ns", js.max_ns);
+	json_obj_end(&j);
+	json_fputs(&j, stdout);
+	json_free(&j);
 	fflush(stdout);
 }
 

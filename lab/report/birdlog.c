@@ -20,7 +20,7 @@
 
 #include "common/monotime.h"
 #include "common/err.h"
-#include "common/fsutil.h"
+#include "common/journal.h"
 #include "report/evlog.h"
 
 static int64_t wall_to_mono_offset(void)
@@ -42,16 +42,18 @@ static void peer_of(const char *proto, char *buf, size_t len)
 			*p = '.';
 }
 
-static void json_escape_into(char *dst, size_t len, const char *s)
+/* One event line into out through the journal's own builder. reason may be NULL. */
+static void put_event(FILE *out, struct json *j, int64_t t, const char *ev, const char *peer,
+		      const char *to, const char *reason)
 {
-	size_t o = 0;
-	for (; *s && o + 3 < len; s++) {
-		if (*s == '"' || *s == '\\')
-			dst[o++] = '\\';
-		if ((unsigned char)*s >= 0x20)
-			dst[o++] = *s;
-	}
-	dst[o] = '\0';
+	journal_begin(j, t, "bird", ev);
+	json_kv_str(j, "peer", peer);
+	if (to)
+		json_kv_str(j, "to", to);
+	if (reason)
+		json_kv_str(j, "reason", reason);
+	json_obj_end(j);
+	json_fputs(j, out);
 }
 
 int evlog_add_bird_log(struct evlog *l, const char *path, const char *node, bool states,
@@ -61,9 +63,7 @@ int evlog_add_bird_log(struct evlog *l, const char *path, const char *node, bool
 	if (!f)
 		return errno == ENOENT ? 0 : lab_err_errno(LAB_EXIT_FAIL, errno, "reading %s", path);
 	int64_t off = wall_to_mono_offset();
-	char tmp[PATH_MAX + 32];
-	snprintf(tmp, sizeof(tmp), "%s.events", path);
-	/* Lines go through the ordinary journal parser via a scratch journal. */
+	/* Lines go through the ordinary journal parser, from memory. */
 	char *buf = NULL;
 	size_t blen = 0;
 	FILE *out = open_memstream(&buf, &blen);
@@ -71,6 +71,8 @@ int evlog_add_bird_log(struct evlog *l, const char *path, const char *node, bool
 		fclose(f);
 		return lab_err(LAB_EXIT_FAIL, "out of memory");
 	}
+	struct json j;
+	json_init(&j);
 	char line[1024];
 	while (fgets(line, sizeof(line), f)) {
 		struct tm tm = {0};
@@ -89,32 +91,31 @@ int evlog_add_bird_log(struct evlog *l, const char *path, const char *node, bool
 		if (!colon)
 			continue;
 		*colon = '\0';
-		char peer[64], text[512];
+		char peer[64];
 		peer_of(msg, peer, sizeof(peer));
 		if (!peer[0])
 			continue;
 		char *rest = colon + 2;
 		rest[strcspn(rest, "\r\n")] = '\0';
-		json_escape_into(text, sizeof(text), rest);
 		bool is_down = !strcmp(rest, "Down");
 		if (is_down ? !downs : !states)
 			continue;
 		if (strstr(rest, "Hold timer expired"))
-			fprintf(out, "{\"t\":%lld,\"src\":\"bird\",\"ev\":\"state\",\"peer\":\"%s\","
-				"\"to\":\"Idle\",\"reason\":\"%s\"}\n", (long long)t, peer, text);
+			put_event(out, &j, t, "state", peer, "Idle", rest);
 		else if (!strcmp(rest, "BGP session established"))
-			fprintf(out, "{\"t\":%lld,\"src\":\"bird\",\"ev\":\"state\",\"peer\":\"%s\","
-				"\"to\":\"Established\",\"reason\":\"%s\"}\n", (long long)t, peer, text);
+			put_event(out, &j, t, "state", peer, "Established", rest);
 		else if (!strcmp(rest, "Down"))
-			fprintf(out, "{\"t\":%lld,\"src\":\"bird\",\"ev\":\"down\",\"peer\":\"%s\"}\n",
-				(long long)t, peer);
+			put_event(out, &j, t, "down", peer, NULL, NULL);
 	}
+	json_free(&j);
 	fclose(f);
-	fclose(out);
 	int rc = 0;
-	if (blen && write_file_atomic(tmp, buf, blen, 0600) == 0) {
-		rc = evlog_add_file(l, tmp, node);
-		remove(tmp);
+	if (fclose(out) != 0)
+		rc = lab_err(LAB_EXIT_FAIL, "out of memory reading %s", path);
+	FILE *in = rc == 0 && blen ? fmemopen(buf, blen, "r") : NULL;
+	if (in) {
+		rc = evlog_add_stream(l, in, path, node);
+		fclose(in);
 	}
 	free(buf);
 	return rc;

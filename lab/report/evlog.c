@@ -2,187 +2,109 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/err.h"
 #include "common/fsutil.h"
-#include "common/jstr.h"
+#include "common/json_read.h"
 #include "common/journal.h"
 
 #define MAX_FIELDS 64
 
-struct parser {
-	const char *p, *end;
-	char *out; /* arena for unescaped strings */
-};
-
-static void skip_ws(struct parser *ps)
+/* A member's text for the arena: a string unescaped, anything else as JSON. */
+static const char *text_of(struct json_object *v, size_t *n)
 {
-	while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\r' || *ps->p == '\n'))
-		ps->p++;
+	if (json_object_is_type(v, json_type_string)) {
+		*n = (size_t)json_object_get_string_len(v);
+		return json_object_get_string(v);
+	}
+	const char *s = v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
+								 JSON_C_TO_STRING_NOSLASHESCAPE)
+			  : "null";
+	*n = strlen(s);
+	return s;
 }
 
-/* At the opening quote; writes the unescaped string to the arena. */
-static const char *parse_string(struct parser *ps)
+static enum jval type_of(struct json_object *v)
 {
-	if (ps->p >= ps->end || *ps->p != '"')
-		return NULL;
-	const char *s = ps->p + 1;
-	ssize_t end = jstr_end(s, (size_t)(ps->end - s));
-	const char *why;
-	size_t at;
-	ssize_t n = end < 0 ? -1 : jstr_unescape(s, (size_t)end, ps->out, &why, &at);
-	if (n < 0)
-		return NULL;
-	const char *start = ps->out;
-	ps->out += n + 1;
-	ps->p = s + end + 1;
-	return start;
+	switch (json_object_get_type(v)) {
+	case json_type_string: return JV_STR;
+	case json_type_int:
+	case json_type_double: return JV_NUM;
+	case json_type_boolean: return JV_BOOL;
+	case json_type_null: return JV_NULL;
+	default: return JV_RAW;
+	}
 }
 
-/* An array or object kept as text: bracket matching that respects strings. */
-static const char *parse_raw(struct parser *ps)
+/* json-c parses the line; the event keeps a flat copy of its members (one arena,
+ * one field array) rather than json-c's objects, which cost several times the
+ * line's size and a lab's journals hold hundreds of thousands of lines. */
+static int parse_with(struct json_tokener *tok, const char *line, size_t len,
+		      struct jevent *ev)
 {
-	const char *s = ps->p;
-	int depth = 0;
-	bool in_str = false;
-	for (; ps->p < ps->end; ps->p++) {
-		char c = *ps->p;
-		if (in_str) {
-			if (c == '\\')
-				ps->p++;
-			else if (c == '"')
-				in_str = false;
-			continue;
-		}
-		if (c == '"')
-			in_str = true;
-		else if (c == '[' || c == '{')
-			depth++;
-		else if ((c == ']' || c == '}') && --depth == 0) {
-			ps->p++;
-			size_t n = (size_t)(ps->p - s);
-			char *o = ps->out;
-			memcpy(o, s, n);
-			o[n] = '\0';
-			ps->out = o + n + 1;
-			return o;
-		}
-	}
-	return NULL;
-}
-
-static int parse_value(struct parser *ps, struct jfield *f)
-{
-	skip_ws(ps);
-	if (ps->p >= ps->end)
+	memset(ev, 0, sizeof(*ev));
+	struct json_object *o = json_parse_with(tok, line, len, "journal line");
+	if (!o) {
+		lab_err_clear(); /* counted by the caller, never fatal */
 		return -1;
-	char c = *ps->p;
-	if (c == '"') {
-		f->type = JV_STR;
-		f->str = parse_string(ps);
-		return f->str ? 0 : -1;
 	}
-	if (c == '[' || c == '{') {
-		f->type = JV_RAW;
-		f->str = parse_raw(ps);
-		return f->str ? 0 : -1;
+	int64_t t;
+	size_t nf = json_object_is_type(o, json_type_object) ? (size_t)json_object_object_length(o)
+							      : 0;
+	if (!nf || nf > MAX_FIELDS || !json_get_int(o, "t", &t) || !json_get_str(o, "src") ||
+	    !json_get_str(o, "ev"))
+		goto bad;
+	size_t need = 0, n;
+	json_object_object_foreach(o, k1, v1) {
+		text_of(v1, &n);
+		need += strlen(k1) + 1 + n + 1;
 	}
-	static const struct { const char *lit; enum jval t; int64_t v; } lits[] = {
-		{"true", JV_BOOL, 1}, {"false", JV_BOOL, 0}, {"null", JV_NULL, 0}};
-	for (size_t i = 0; i < 3; i++) {
-		size_t n = strlen(lits[i].lit);
-		if ((size_t)(ps->end - ps->p) >= n && !memcmp(ps->p, lits[i].lit, n)) {
-			ps->p += n;
-			f->type = lits[i].t;
-			f->i = lits[i].v;
-			f->str = lits[i].lit;
-			return 0;
+	ev->mem = malloc(need);
+	ev->f = calloc(nf, sizeof(*ev->f));
+	if (!ev->mem || !ev->f)
+		goto bad;
+	char *out = ev->mem;
+	json_object_object_foreach(o, key, v) {
+		struct jfield *f = &ev->f[ev->nf++];
+		size_t kn = strlen(key);
+		const char *text = text_of(v, &n);
+		f->key = memcpy(out, key, kn + 1);
+		out += kn + 1;
+		f->str = memcpy(out, text, n);
+		out[n] = '\0';
+		out += n + 1;
+		f->type = type_of(v);
+		if (f->type == JV_NUM) {
+			f->i = json_object_get_int64(v);
+			f->d = json_object_get_double(v);
+		} else if (f->type == JV_BOOL) {
+			f->i = json_object_get_boolean(v);
 		}
 	}
-	/* A number: copy it out so strtod/strtoll see a terminated string. */
-	const char *s = ps->p;
-	while (ps->p < ps->end && strchr("+-0123456789.eE", *ps->p))
-		ps->p++;
-	size_t n = (size_t)(ps->p - s);
-	if (n == 0 || n > 40)
-		return -1;
-	char *o = ps->out;
-	memcpy(o, s, n);
-	o[n] = '\0';
-	ps->out = o + n + 1;
-	char *e1, *e2;
-	f->d = strtod(o, &e1);
-	f->i = strtoll(o, &e2, 10);
-	if (*e1)
-		return -1;
-	f->type = JV_NUM;
-	f->str = o;
+	ev->t = t;
+	ev->src = jev_str(ev, "src");
+	ev->ev = jev_str(ev, "ev");
+	json_object_put(o);
 	return 0;
+bad:
+	json_object_put(o);
+	jevent_free(ev);
+	return -1;
 }
 
 int jevent_parse(const char *line, size_t len, struct jevent *ev)
 {
 	memset(ev, 0, sizeof(*ev));
-	struct jfield fields[MAX_FIELDS];
-	uint32_t nf = 0;
-	ev->mem = malloc(2 * len + 2);
-	if (!ev->mem)
+	struct json_tokener *tok = json_tokener_new();
+	if (!tok)
 		return -1;
-	struct parser ps = {.p = line, .end = line + len, .out = ev->mem};
-	skip_ws(&ps);
-	if (ps.p >= ps.end || *ps.p++ != '{')
-		goto bad;
-	skip_ws(&ps);
-	if (ps.p < ps.end && *ps.p == '}') {
-		ps.p++;
-	} else {
-		for (;;) {
-			if (nf == MAX_FIELDS)
-				goto bad;
-			skip_ws(&ps);
-			struct jfield *f = &fields[nf];
-			memset(f, 0, sizeof(*f));
-			f->key = parse_string(&ps);
-			skip_ws(&ps);
-			if (!f->key || ps.p >= ps.end || *ps.p++ != ':')
-				goto bad;
-			if (parse_value(&ps, f) < 0)
-				goto bad;
-			nf++;
-			skip_ws(&ps);
-			if (ps.p >= ps.end)
-				goto bad;
-			char c = *ps.p++;
-			if (c == '}')
-				break;
-			if (c != ',')
-				goto bad;
-		}
-	}
-	skip_ws(&ps);
-	if (ps.p != ps.end)
-		goto bad;
-	ev->f = malloc((nf ? nf : 1) * sizeof(*ev->f));
-	if (!ev->f)
-		goto bad;
-	memcpy(ev->f, fields, nf * sizeof(*ev->f));
-	ev->nf = nf;
-	ev->src = jev_str(ev, "src");
-	ev->ev = jev_str(ev, "ev");
-	const struct jfield *t = NULL;
-	for (uint32_t i = 0; i < nf; i++)
-		if (!strcmp(fields[i].key, "t"))
-			t = &fields[i];
-	if (!ev->src || !ev->ev || !t || t->type != JV_NUM || strpbrk(t->str, ".eE"))
-		goto bad;
-	ev->t = t->i;
-	return 0;
-bad:
-	jevent_free(ev);
-	return -1;
+	int rc = parse_with(tok, line, len, ev);
+	json_tokener_free(tok);
+	return rc;
 }
 
 void jevent_free(struct jevent *ev)
@@ -254,16 +176,14 @@ static const char *intern_node(struct evlog *l, const char *node)
 	return s;
 }
 
-int evlog_add_file(struct evlog *l, const char *path, const char *node)
+int evlog_add_stream(struct evlog *l, FILE *f, const char *name, const char *node)
 {
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return lab_err_errno(LAB_EXIT_FAIL, errno, "cannot read journal %s", path);
 	const char *nname = intern_node(l, node);
-	if (!nname) {
-		fclose(f);
-		return lab_err(LAB_EXIT_FAIL, "out of memory reading %s", path);
-	}
+	if (!nname)
+		return lab_err(LAB_EXIT_FAIL, "out of memory reading %s", name);
+	struct json_tokener *tok = json_tokener_new();
+	if (!tok)
+		return lab_err(LAB_EXIT_FAIL, "out of memory reading %s", name);
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
@@ -274,7 +194,7 @@ int evlog_add_file(struct evlog *l, const char *path, const char *node)
 			continue;
 		}
 		struct jevent ev;
-		if (jevent_parse(line, (size_t)len, &ev) < 0) {
+		if (parse_with(tok, line, (size_t)len, &ev) < 0) {
 			l->bad_lines++;
 			continue;
 		}
@@ -283,7 +203,7 @@ int evlog_add_file(struct evlog *l, const char *path, const char *node)
 			struct jevent *nv = realloc(l->v, nc * sizeof(*nv));
 			if (!nv) {
 				jevent_free(&ev);
-				ret = lab_err(LAB_EXIT_FAIL, "out of memory reading %s", path);
+				ret = lab_err(LAB_EXIT_FAIL, "out of memory reading %s", name);
 				break;
 			}
 			l->v = nv;
@@ -294,6 +214,16 @@ int evlog_add_file(struct evlog *l, const char *path, const char *node)
 		l->v[l->n++] = ev;
 	}
 	free(line);
+	json_tokener_free(tok);
+	return ret;
+}
+
+int evlog_add_file(struct evlog *l, const char *path, const char *node)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return lab_err_errno(LAB_EXIT_FAIL, errno, "cannot read journal %s", path);
+	int ret = evlog_add_stream(l, f, path, node);
 	fclose(f);
 	return ret;
 }

@@ -1,7 +1,8 @@
 /* Reading node journals back: one flat JSON object per line, merged on `t`.
  *
- * Only what journals contain is supported: an object of scalar values; arrays and
- * nested objects (a route's nexthops) are kept as raw JSON text. A line that does
+ * json-c parses each line. Only what journals contain is supported: an object of
+ * scalar values; arrays and nested objects (a route's nexthops) are kept as compact
+ * JSON text. A line that does
  * not parse (a writer killed mid-line) is counted and skipped, never fatal: a report
  * must still come out of a crashed lab. */
 #ifndef LAB_REPORT_EVLOG_H
@@ -10,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum jval { JV_STR, JV_NUM, JV_BOOL, JV_NULL, JV_RAW };
 
@@ -52,6 +54,8 @@ void evlog_init(struct evlog *l);
 void evlog_free(struct evlog *l);
 /* Appends every event of one journal file under node's name. 0 or -1 + lab_err. */
 int evlog_add_file(struct evlog *l, const char *path, const char *node);
+/* The same for journal lines read from f (name: for messages). */
+int evlog_add_stream(struct evlog *l, FILE *f, const char *name, const char *node);
 /* Appends the journal of every <labdir>/<node>/events.jsonl, then sorts. A lab with
  * no journal at all is an error (exit 2, naming the directory). */
 int evlog_load_lab(struct evlog *l, const char *labdir);

@@ -106,7 +106,7 @@ static void run_json(struct json *j, const struct report_run *r)
 		if (r->inside[d] < 0)
 			json_null(j);
 		else
-			json_bool(j, r->inside[d]);
+			json_boolean(j, r->inside[d]);
 	}
 	json_obj_end(j);
 	json_kv_str(j, "mechanism", r->mechanism);

@@ -7,6 +7,9 @@
 
 #include <daemon.h>
 
+#include "common/journal.h"
+#include "common/json.h"
+
 typedef struct {
 	labctl_listener_t public;
 	struct lc_queue *q;
@@ -22,99 +25,109 @@ static const char *tunnel_name(ike_sa_t *ike_sa)
 	return ike_sa->get_name(ike_sa);
 }
 
-static void begin(char *b, size_t len, size_t *off, const char *ev, ike_sa_t *ike_sa)
+/* Starts the event's journal line in j (labctl's journal builder on json-c). */
+static void begin(struct json *j, const char *ev, ike_sa_t *ike_sa)
 {
 	const char *name = tunnel_name(ike_sa);
-	lc_append(b, len, off, "{\"t\":%lld,\"src\":\"ike\",\"ev\":\"%s\",\"tunnel\":",
-		  (long long)lc_mono_ns(), ev);
+	json_init(j);
+	journal_begin(j, lc_mono_ns(), "ike", ev);
+	json_key(j, "tunnel");
 	if (name)
-		lc_json_str(b, len, off, name);
+		json_str(j, name);
 	else
-		lc_append(b, len, off, "null");
+		json_null(j);
 	host_t *peer = ike_sa ? ike_sa->get_other_host(ike_sa) : NULL;
 	if (peer && !peer->is_anyaddr(peer)) {
 		chunk_t a = peer->get_address(peer);
 		char txt[INET6_ADDRSTRLEN];
 		int af = a.len == 4 ? AF_INET : AF_INET6;
 		if ((a.len == 4 || a.len == 16) && inet_ntop(af, a.ptr, txt, sizeof(txt)))
-			lc_append(b, len, off, ",\"peer\":\"%s\"", txt);
+			json_kv_str(j, "peer", txt);
 	}
 }
 
-static void ike_spis(char *b, size_t len, size_t *off, const char *prefix, ike_sa_t *ike_sa)
+/* "<prefix><name>" as one member name. */
+static void kv_hex(struct json *j, const char *prefix, const char *name, const char *fmt,
+		   unsigned long long v)
+{
+	char key[32], val[24];
+	snprintf(key, sizeof(key), "%s%s", prefix, name);
+	snprintf(val, sizeof(val), fmt, v);
+	json_kv_str(j, key, val);
+}
+
+static void ike_spis(struct json *j, const char *prefix, ike_sa_t *ike_sa)
 {
 	ike_sa_id_t *id = ike_sa->get_id(ike_sa);
 	/* SPIs are kept in network order; print them as swanctl does. */
-	lc_append(b, len, off, ",\"%sspi_i\":\"%.16llx\",\"%sspi_r\":\"%.16llx\"", prefix,
-		  (unsigned long long)be64toh(id->get_initiator_spi(id)), prefix,
-		  (unsigned long long)be64toh(id->get_responder_spi(id)));
+	kv_hex(j, prefix, "spi_i", "%.16llx", be64toh(id->get_initiator_spi(id)));
+	kv_hex(j, prefix, "spi_r", "%.16llx", be64toh(id->get_responder_spi(id)));
 }
 
-static void child_spis(char *b, size_t len, size_t *off, const char *prefix, child_sa_t *c)
+static void child_spis(struct json *j, const char *prefix, child_sa_t *c)
 {
-	lc_append(b, len, off, ",\"%sspi_in\":\"%.8x\",\"%sspi_out\":\"%.8x\"", prefix,
-		  ntohl(c->get_spi(c, TRUE)), prefix, ntohl(c->get_spi(c, FALSE)));
+	kv_hex(j, prefix, "spi_in", "%.8llx", ntohl(c->get_spi(c, TRUE)));
+	kv_hex(j, prefix, "spi_out", "%.8llx", ntohl(c->get_spi(c, FALSE)));
 }
 
-static void push(private_labctl_listener_t *this, char *b, size_t len, size_t *off,
-		 const char *speaker)
+/* Queues the line (a line that does not fit a queue slot is left out of the
+ * journal, never cut into invalid JSON; the speaker message still goes). */
+static void push(private_labctl_listener_t *this, struct json *j, const char *speaker)
 {
-	lc_append(b, len, off, "}");
-	lc_queue_push(this->q, b, speaker);
+	json_obj_end(j);
+	size_t len;
+	const char *line = json_out(j, &len);
+	lc_queue_push(this->q, line && len < LC_LINE_MAX ? line : NULL, speaker);
+	json_free(j);
 }
 
 METHOD(listener_t, ike_updown, bool, private_labctl_listener_t *this, ike_sa_t *ike_sa,
        bool up)
 {
-	char b[LC_LINE_MAX];
-	size_t off = 0;
-	begin(b, sizeof(b), &off, up ? "ike-up" : "ike-down", ike_sa);
-	ike_spis(b, sizeof(b), &off, "ike_", ike_sa);
-	push(this, b, sizeof(b), &off, NULL);
+	struct json j;
+	begin(&j, up ? "ike-up" : "ike-down", ike_sa);
+	ike_spis(&j, "ike_", ike_sa);
+	push(this, &j, NULL);
 	return TRUE;
 }
 
 METHOD(listener_t, child_updown, bool, private_labctl_listener_t *this, ike_sa_t *ike_sa,
        child_sa_t *child_sa, bool up)
 {
-	char b[LC_LINE_MAX], sp[LC_SPEAKER_MAX];
-	size_t off = 0;
+	char sp[LC_SPEAKER_MAX];
+	struct json j;
 	const char *name = tunnel_name(ike_sa);
-	begin(b, sizeof(b), &off, up ? "child-up" : "child-down", ike_sa);
-	lc_append(b, sizeof(b), &off, ",\"child\":");
-	lc_json_str(b, sizeof(b), &off, child_sa->get_name(child_sa));
-	child_spis(b, sizeof(b), &off, "", child_sa);
+	begin(&j, up ? "child-up" : "child-down", ike_sa);
+	json_kv_str(&j, "child", child_sa->get_name(child_sa));
+	child_spis(&j, "", child_sa);
 	/* The speaker tracks tunnels by the topology name, which labctl gives both the
 	 * IKE and the CHILD config. */
 	snprintf(sp, sizeof(sp), "tunnel %s %s\n", name ? name : child_sa->get_name(child_sa),
 		 up ? "up" : "down");
-	push(this, b, sizeof(b), &off, sp);
+	push(this, &j, sp);
 	return TRUE;
 }
 
 METHOD(listener_t, ike_rekey, bool, private_labctl_listener_t *this, ike_sa_t *old,
        ike_sa_t *new)
 {
-	char b[LC_LINE_MAX];
-	size_t off = 0;
-	begin(b, sizeof(b), &off, "ike-rekey", old);
-	ike_spis(b, sizeof(b), &off, "old_", old);
-	ike_spis(b, sizeof(b), &off, "new_", new);
-	push(this, b, sizeof(b), &off, NULL);
+	struct json j;
+	begin(&j, "ike-rekey", old);
+	ike_spis(&j, "old_", old);
+	ike_spis(&j, "new_", new);
+	push(this, &j, NULL);
 	return TRUE;
 }
 
 METHOD(listener_t, child_rekey, bool, private_labctl_listener_t *this, ike_sa_t *ike_sa,
        child_sa_t *old, child_sa_t *new)
 {
-	char b[LC_LINE_MAX];
-	size_t off = 0;
-	begin(b, sizeof(b), &off, "child-rekey", ike_sa);
-	lc_append(b, sizeof(b), &off, ",\"child\":");
-	lc_json_str(b, sizeof(b), &off, old->get_name(old));
-	child_spis(b, sizeof(b), &off, "old_", old);
-	child_spis(b, sizeof(b), &off, "new_", new);
-	push(this, b, sizeof(b), &off, NULL);
+	struct json j;
+	begin(&j, "child-rekey", ike_sa);
+	json_kv_str(&j, "child", old->get_name(old));
+	child_spis(&j, "old_", old);
+	child_spis(&j, "new_", new);
+	push(this, &j, NULL);
 	return TRUE;
 }
 
@@ -158,29 +171,32 @@ static const char *other_detail(alert_t alert)
 METHOD(listener_t, alert, bool, private_labctl_listener_t *this, ike_sa_t *ike_sa,
        alert_t alert, va_list args)
 {
-	char b[LC_LINE_MAX];
-	size_t off = 0;
-	const char *name = alert_name(alert);
-	begin(b, sizeof(b), &off, "alert", ike_sa);
-	lc_append(b, sizeof(b), &off, ",\"alert\":\"%s\"", name);
+	struct json j;
+	char detail[32];
+	const char *name = alert_name(alert), *d = NULL;
+	begin(&j, "alert", ike_sa);
+	json_kv_str(&j, "alert", name);
 	switch (alert) {
 	case ALERT_RETRANSMIT_SEND: {
 		(void)va_arg(args, void *); /* packet_t */
-		lc_append(b, sizeof(b), &off, ",\"detail\":\"retransmit %d\"", va_arg(args, int));
+		snprintf(detail, sizeof(detail), "retransmit %d", va_arg(args, int));
+		d = detail;
 		break;
 	}
 	case ALERT_PEER_INIT_UNREACHABLE:
-		lc_append(b, sizeof(b), &off, ",\"detail\":\"try %d\"", va_arg(args, int) + 1);
+		snprintf(detail, sizeof(detail), "try %d", va_arg(args, int) + 1);
+		d = detail;
 		break;
-	default: {
-		const char *d = other_detail(alert);
-		if (d)
-			lc_append(b, sizeof(b), &off, ",\"detail\":\"%s\"", d);
-		else if (!strcmp(name, "other"))
-			lc_append(b, sizeof(b), &off, ",\"detail\":\"alert %d\"", (int)alert);
+	default:
+		d = other_detail(alert);
+		if (!d && !strcmp(name, "other")) {
+			snprintf(detail, sizeof(detail), "alert %d", (int)alert);
+			d = detail;
+		}
 	}
-	}
-	push(this, b, sizeof(b), &off, NULL);
+	if (d)
+		json_kv_str(&j, "detail", d);
+	push(this, &j, NULL);
 	return TRUE;
 }
 

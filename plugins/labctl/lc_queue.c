@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,33 +37,6 @@ int64_t lc_mono_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-void lc_append(char *dst, size_t len, size_t *off, const char *fmt, ...)
-{
-	if (*off >= len)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(dst + *off, len - *off, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	*off = (size_t)n >= len - *off ? len - 1 : *off + (size_t)n;
-}
-
-void lc_json_str(char *dst, size_t len, size_t *off, const char *s)
-{
-	lc_append(dst, len, off, "\"");
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if (*p == '"' || *p == '\\')
-			lc_append(dst, len, off, "\\%c", *p);
-		else if (*p < 0x20)
-			lc_append(dst, len, off, "\\u%04x", *p);
-		else
-			lc_append(dst, len, off, "%c", *p);
-	}
-	lc_append(dst, len, off, "\"");
 }
 
 static void write_all(int fd, const char *buf, size_t len)

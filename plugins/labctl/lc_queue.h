@@ -1,8 +1,9 @@
 /* The plugin's hand-off between charon's threads and its one writer thread.
  *
  * Bus listener callbacks run with an IKE_SA checked out and the bus lock held
- * (docs/reference.md), so they must never block on a file or a socket: they format a line
- * into a fixed-size slot of a ring under a mutex held for one memcpy, and the writer
+ * (docs/reference.md), so they must never block on a file or a socket: they build a
+ * line in memory (common/json.h) and copy it into a fixed-size slot of a ring under a
+ * mutex held for one memcpy, and the writer
  * thread does the I/O (journal append, speaker notification). When the ring is full
  * the event is dropped and counted rather than waiting: losing a line is better than
  * stalling IKE. Pure C with no strongSwan types, so unit tests drive it directly. */
@@ -34,11 +35,5 @@ uint64_t lc_queue_dropped(struct lc_queue *q);
 
 /* CLOCK_MONOTONIC ns: the journal's one clock. */
 int64_t lc_mono_ns(void);
-
-/* Appends s as a JSON string (quoted, escaped) at dst[*off], bounded by len. */
-void lc_json_str(char *dst, size_t len, size_t *off, const char *s);
-/* Appends printf-formatted text, bounded. */
-void lc_append(char *dst, size_t len, size_t *off, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 
 #endif

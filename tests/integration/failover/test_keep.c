@@ -4,6 +4,7 @@
  * the lab itself is gone. A --keep into a non-empty directory fails (exit 2) and
  * leaves the lab alone. */
 #include <dirent.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,16 +13,16 @@
 
 #include "../../check.h"
 #include "common/err.h"
-#include "common/jtree.h"
+#include "common/json_read.h"
 #include "lab_fixture.h"
 #include "topo/topo.h"
 
-static struct jtree *load_json(const char *path)
+static struct json_object *load_json(const char *path)
 {
 	char *text = NULL;
 	size_t n;
-	struct jtree *t = NULL;
-	if (read_file(path, &text, &n) < 0 || jtree_parse(text, &t) < 0) {
+	struct json_object *t = NULL;
+	if (read_file(path, &text, &n) < 0 || !(t = json_parse(text, n, path))) {
 		fprintf(stderr, "%s: %s\n", path, lab_err_msg());
 		lab_err_clear();
 	}
@@ -29,10 +30,12 @@ static struct jtree *load_json(const char *path)
 	return t;
 }
 
-static const struct jtree *first_run(const struct jtree *rep)
+static const struct json_object *first_run(const struct json_object *rep)
 {
-	const struct jtree *runs = jtree_get(rep, "runs");
-	return runs && runs->type == JT_ARR && runs->n == 1 ? &runs->kids[0] : NULL;
+	struct json_object *runs = json_get(rep, "runs");
+	return json_object_is_type(runs, json_type_array) && json_object_array_length(runs) == 1
+		       ? json_object_array_get_idx(runs, 0)
+		       : NULL;
 }
 
 /* Every file 0600 and directory 0700 under dir; no file contains key. */
@@ -135,29 +138,28 @@ int main(int argc, char **argv)
 	CHECK(stat(keep, &sb) == 0 && (sb.st_mode & 07777) == 0700);
 
 	CHECK_INT(fx_labctl(&f, "report --dir %s --json %s", keep, rep), 0);
-	struct jtree *a = load_json(fo), *b = load_json(rep);
-	const struct jtree *ra = first_run(a), *rb = first_run(b);
+	struct json_object *a = load_json(fo), *b = load_json(rep);
+	const struct json_object *ra = first_run(a), *rb = first_run(b);
 	CHECK(ra != NULL && rb != NULL);
 	if (ra && rb) {
 		static const char *const dirs[] = {"fwd", "rev", "rtt"};
-		const struct jtree *ma = jtree_get(ra, "measured_s"), *mb = jtree_get(rb, "measured_s");
+		const struct json_object *ma = json_get(ra, "measured_s"), *mb = json_get(rb, "measured_s");
 		for (size_t d = 0; d < 3; d++) {
 			double x = -1, y = -2;
-			CHECK(jtree_num(ma, dirs[d], &x));
-			CHECK(jtree_num(mb, dirs[d], &y));
+			CHECK(json_get_num(ma, dirs[d], &x));
+			CHECK(json_get_num(mb, dirs[d], &y));
 			fprintf(stderr, "%s: failover %.3f s, report --dir %.3f s\n", dirs[d], x, y);
 			CHECK(x == y);
 			CHECK(x > 0);
 		}
 		/* the kept topology (keys redacted) still gives the predictions */
-		const struct jtree *pa = jtree_get(ra, "predicted"), *pb = jtree_get(rb, "predicted");
-		CHECK(pa && pa->type == JT_OBJ);
-		CHECK(pb && pb->type == JT_OBJ);
-		CHECK_STR(jtree_str(ra, "mechanism"), jtree_str(rb, "mechanism"));
-		CHECK_STR(jtree_str(b, "lab"), f.lab);
+		CHECK(json_object_is_type(json_get(ra, "predicted"), json_type_object));
+		CHECK(json_object_is_type(json_get(rb, "predicted"), json_type_object));
+		CHECK_STR(json_get_str(ra, "mechanism"), json_get_str(rb, "mechanism"));
+		CHECK_STR(json_get_str(b, "lab"), f.lab);
 	}
-	jtree_free(a);
-	jtree_free(b);
+	json_object_put(a);
+	json_object_put(b);
 
 	fx_show_if_failed(&f, check_failures);
 	fx_down(&f);

@@ -287,14 +287,16 @@ static void status_check(struct lab *L, const char *expect0, const char *expect1
 	json_obj_begin(&j);
 	CHECK(ipsec_status_json(&L->run, L->topo, &j) == 0);
 	json_obj_end(&j);
+	size_t len;
+	const char *text = json_out(&j, &len);
 	char want[64];
 	snprintf(want, sizeof(want), "\"name\":\"tun0\",\"state\":\"%s\"", expect0);
-	CHECK(j.buf && strstr(j.buf, want));
+	CHECK(text && strstr(text, want));
 	snprintf(want, sizeof(want), "\"name\":\"tun1\",\"state\":\"%s\"", expect1);
-	CHECK(j.buf && strstr(j.buf, want));
-	CHECK(j.buf && strstr(j.buf, "\"backend\":\"" IPSEC_TEST_BACKEND));
-	if (getenv("VERBOSE") && j.buf)
-		printf("%s\n", j.buf);
+	CHECK(text && strstr(text, want));
+	CHECK(text && strstr(text, "\"backend\":\"" IPSEC_TEST_BACKEND));
+	if (getenv("VERBOSE") && text)
+		printf("%s\n", text);
 	json_free(&j);
 }
 

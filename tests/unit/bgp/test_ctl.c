@@ -31,9 +31,10 @@ static void establish(struct bgp_session *s, uint32_t peer_id)
 static const char *req(struct bgpd *d, const char *line, struct json *j)
 {
 	json_reset(j);
-	ctl_handle(d, line, j);
-	json_text(j, "");
-	return j->buf ? j->buf : "";
+	const char *text = ctl_handle(d, line, j);
+	size_t len;
+	const char *out = text ? text : json_out(j, &len);
+	return out ? out : "";
 }
 
 int main(void)

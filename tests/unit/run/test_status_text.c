@@ -1,12 +1,12 @@
 /* The text form of `labctl status` services (run/status_text.h) on fixed JSON as
- * the ipsec and bgp services write it: golden text. And the JSON reader under it. */
+ * the ipsec and bgp services write it: golden text. (The JSON reader under it is tested in
+ * tests/unit/common/test_json.c.) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../check.h"
 #include "common/err.h"
-#include "common/jtree.h"
 #include "run/status_text.h"
 
 static const char *const input =
@@ -79,35 +79,8 @@ static void render(void)
 	free(out);
 }
 
-static void reader(void)
+static void durations(void)
 {
-	struct jtree *t = NULL;
-	CHECK_INT(jtree_parse(" {\"s\":\"a\\\"b\\\\c\\n\\u00e9\\ud83d\\ude00\",\"n\":-1.5e2,"
-			      "\"e\":{},\"l\":[]} ", &t), 0);
-	if (t) {
-		CHECK_STR(jtree_str(t, "s"), "a\"b\\c\n\xc3\xa9\xf0\x9f\x98\x80");
-		double d = 0;
-		CHECK(jtree_num(t, "n", &d) && d == -150.0);
-		CHECK(jtree_get(t, "e") && jtree_get(t, "e")->type == JT_OBJ);
-		CHECK(jtree_get(t, "l") && jtree_get(t, "l")->n == 0);
-		CHECK(jtree_str(t, "n") == NULL);
-		CHECK(jtree_get(t, "missing") == NULL);
-		jtree_free(t);
-	}
-	static const char *const bad[] = {"", "{", "[1,]", "{\"a\" 1}", "\"x", "tru",
-					  "{} x", "\"\\q\"", "[1 2]"};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		t = NULL;
-		CHECK_INT(jtree_parse(bad[i], &t), -1);
-		CHECK(t == NULL);
-		lab_err_clear();
-	}
-	/* nesting is bounded, not a stack overflow */
-	char deep[200];
-	memset(deep, '[', sizeof(deep) - 1);
-	deep[sizeof(deep) - 1] = 0;
-	CHECK_INT(jtree_parse(deep, &t), -1);
-	lab_err_clear();
 	char d[24];
 	status_duration(59, d, sizeof(d));
 	CHECK_STR(d, "59s");
@@ -120,6 +93,6 @@ static void reader(void)
 int main(void)
 {
 	render();
-	reader();
+	durations();
 	return check_done();
 }

@@ -39,11 +39,10 @@ static char *predict_doc(const char *topo_dir, const char *name)
 			       .time_scale = 1, .in = &in, .pred = &p};
 	json_init(&j);
 	timers_predict_doc(&j, &d);
-	if (!j.oom && (out = malloc(j.len + 2))) {
-		memcpy(out, j.buf, j.len);
-		out[j.len] = '\n';
-		out[j.len + 1] = '\0';
-	}
+	size_t len;
+	const char *line = json_line(&j, &len);
+	if (line)
+		out = strdup(line);
 	json_free(&j);
 	topo_free(t);
 	return out;
