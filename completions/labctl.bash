@@ -86,8 +86,9 @@ _labctl_parse_help()
 					continue
 				}
 				# positional arguments: upper-case words of the synopsis
-				if (syn && !after_dd && t ~ /^[A-Z][A-Z|]*(\.\.\.)?$/ && t != "|" )
-					if (!(l ~ /^usage:/ && k <= 3)) P[++np] = t
+				# (a trailing ... says the argument repeats)
+				r = raw; sub(/^[\[(|]+/, "", r); sub(/[\]),;:]+$/, "", r)
+				if (syn && !after_dd && r ~ /^[A-Z][A-Z|]*(\.\.\.)?$/) P[++np] = r
 			}
 		}
 		for (k = 1; k <= no; k++) {
