@@ -23,6 +23,6 @@ for p in "$@"; do
 		printf 'FAIL: man -l %s does not show "NAME / %s - ...":\n%s\n' "$p" "$name" "$(head -20 <<<"$text")" >&2
 		fail=1
 	fi
-	echo "$p: $(wc -l <<<"$text") lines, no warnings"
+	((fail)) || echo "$p: $(wc -l <<<"$text") lines, no warnings"
 done
 exit $fail
