@@ -157,6 +157,19 @@ _labctl_tunnels()
 	_labctl_topo_tunnels "$(_labctl_run_root)/$1/topology.yaml"
 }
 
+# The file of a topology argument, resolved as labctl resolves NAME|FILE.
+_labctl_topology_file()
+{
+	local t=$1 d
+	if [[ $t == */* || $t == *.yaml || $t == *.yml ]]; then
+		printf '%s\n' "$t"
+		return
+	fi
+	for d in ${LABCTL_TOPOLOGY_DIR:+"$LABCTL_TOPOLOGY_DIR"} "${_labctl_topology_dirs[@]}"; do
+		[[ -f $d/$t.yaml ]] && { printf '%s\n' "$d/$t.yaml"; return; }
+	done
+}
+
 # Shipped topology names, as labctl resolves NAME: $LABCTL_TOPOLOGY_DIR first.
 _labctl_topologies()
 {
@@ -243,7 +256,7 @@ _labctl()
 	[[ -n $help ]] || return 0
 
 	# Walk the words before the cursor: option values and positional arguments.
-	local -A takes=() tmpl=() desc=()
+	local -A tmpl=() desc=() optval=()
 	local -a pos=() args=()
 	local o t d i w
 	while IFS=$'\t' read -r o t d; do
@@ -258,6 +271,7 @@ _labctl()
 	for ((i = 2; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		if [[ -n $prev_opt ]]; then
+			optval[$prev_opt]=$w
 			prev_opt=
 		elif [[ $w == -- ]]; then
 			# exec: everything after -- is the command and its arguments
@@ -272,9 +286,14 @@ _labctl()
 	if [[ -n $prev_opt ]]; then
 		local vt=${tmpl[$prev_opt]} lab=${args[0]-}
 		case "$prev_opt:$vt" in
-		--tunnel:*) # N|NAME|auto: the lab's (or topology's) tunnels and the words
-			if [[ $cmd == failover ]]; then
+		--tunnel:*) # N|NAME|auto: the tunnels of the lab or topology named, and the words
+			local topo=${optval[--topology]-}
+			if [[ -n $topo ]]; then
+				_labctl_add "$cur" "$(_labctl_topo_tunnels "$(_labctl_topology_file "$topo")")"
+			elif [[ -n $lab && ${pos[0]-} == LAB* ]]; then
 				_labctl_add "$cur" "$(_labctl_tunnels "$lab")"
+			elif [[ -n $lab ]]; then
+				_labctl_add "$cur" "$(_labctl_topo_tunnels "$(_labctl_topology_file "$lab")")"
 			fi
 			_labctl_complete_template "$cur" "${vt//NAME/}" ""
 			;;

@@ -46,6 +46,7 @@ probes:
   p1: {from: ali-vpn0, to: azure-vpn0}
 EOF
 : >"$tmp/topos/extra-topo.yaml"
+cp "$tmp/run/mylab/topology.yaml" "$tmp/topos/two.yaml"
 : >"$tmp/cwd/mine.yaml"
 : >"$tmp/cwd/notes.txt"
 cd "$tmp/cwd" || exit 1
@@ -104,12 +105,12 @@ expect "t-a t_b" fault mylab delay 50 ''
 expect "ali-vpn0 azure-vpn0 t-a t_b vm" heal mylab ''
 
 # topologies: names from every directory labctl searches, files, directories
-expect "dual-tunnel extra-topo mine.yaml single-tunnel sub" up ''
+expect "dual-tunnel extra-topo mine.yaml single-tunnel sub two" up ''
 expect "dual-tunnel" up du
 expect "mine.yaml" up mi
-expect "dual-tunnel extra-topo mine.yaml single-tunnel sub" validate x.yaml ''
-expect "dual-tunnel extra-topo mine.yaml single-tunnel sub" predict ''
-expect "dual-tunnel extra-topo mine.yaml mylab other single-tunnel sub" graph ''
+expect "dual-tunnel extra-topo mine.yaml single-tunnel sub two" validate x.yaml ''
+expect "dual-tunnel extra-topo mine.yaml single-tunnel sub two" predict ''
+expect "dual-tunnel extra-topo mine.yaml mylab other single-tunnel sub two" graph ''
 
 # options of a command, from its --help
 expect "--all --help --keep" down -
@@ -126,6 +127,9 @@ expect "programming-delay-fwd programming-delay-rev" fit --unknown programming-d
 expect "blackhole ike-mismatch kill link-down loss" failover mylab --fault ''
 expect "blackhole ike-mismatch kill-charon kill-speaker link-down" predict dual-tunnel --fault ''
 expect "auto t-a t_b" failover mylab --tunnel ''
+expect "t-a t_b" predict two --tunnel ''
+expect "t-a t_b" predict "$tmp/topos/two.yaml" --tunnel ''
+expect "t-a t_b" fit --topology two --tunnel ''
 expect "sub" down mylab --keep ''
 expect "ali-vpn0 azure-vpn0 vm" bgp --json mylab ''
 # a value is not a positional argument: the lab comes after it
