@@ -188,22 +188,21 @@ _labctl_topologies()
 _labctl_add()
 {
 	local IFS=$' \t\n'
-	COMPREPLY+=($(compgen -W "$2" -- "$1"))
+	mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -W "$2" -- "$1")
 }
 
 _labctl_add_files()
 {
-	local IFS=$'\n'
 	compopt -o filenames 2>/dev/null
 	if [[ $2 == topology ]]; then
 		local f
-		for f in $(compgen -f -- "$1"); do
+		while IFS= read -r f; do
 			[[ -d $f || $f == *.yaml || $f == *.yml ]] && COMPREPLY+=("$f")
-		done
+		done < <(compgen -f -- "$1")
 	elif [[ $2 == dir ]]; then
-		COMPREPLY+=($(compgen -d -- "$1"))
+		mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -d -- "$1")
 	else
-		COMPREPLY+=($(compgen -f -- "$1"))
+		mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -f -- "$1")
 	fi
 }
 
@@ -212,9 +211,8 @@ _labctl_add_files()
 _labctl_complete_template()
 {
 	local cur=$1 tmpl=${2%...} lab=$3 part
-	local IFS='|'
-	local -a parts=($tmpl)
-	IFS=$' \t\n'
+	local -a parts
+	IFS='|' read -ra parts <<<"$tmpl"
 	for part in "${parts[@]}"; do
 		case $part in
 		LAB) _labctl_add "$cur" "$(_labctl_labs)" ;;
@@ -275,7 +273,10 @@ _labctl()
 			prev_opt=
 		elif [[ $w == -- ]]; then
 			# exec: everything after -- is the command and its arguments
-			[[ $cmd == exec ]] && { compopt -o default 2>/dev/null; COMPREPLY=($(compgen -c -- "$cur")); return 0; }
+			if [[ $cmd == exec ]]; then
+				mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+				return 0
+			fi
 		elif [[ $w == -* ]]; then
 			[[ -n ${tmpl[$w]-} ]] && prev_opt=$w
 		else
@@ -317,7 +318,8 @@ _labctl()
 	if [[ $cmd == fault && $n -ge 2 ]]; then
 		local line
 		line=$(_labctl_fault_kinds "$exe" | awk -v k="${args[1]}" '$1 == k')
-		local -a want=($line)
+		local -a want
+		read -ra want <<<"$line"
 		[[ ${#want[@]} -ge $n ]] && _labctl_complete_template "$cur" "${want[n - 1]}" "${args[0]}"
 		return 0
 	fi
@@ -327,7 +329,7 @@ _labctl()
 	fi
 	# exec LAB NODE CMD: a command (after -- it is handled above)
 	if [[ $cmd == exec && $n -ge 2 ]]; then
-		COMPREPLY=($(compgen -c -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -c -- "$cur")
 		return 0
 	fi
 	local p=${pos[n]-}

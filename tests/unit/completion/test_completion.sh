@@ -74,8 +74,10 @@ expect() {
 }
 
 # commands: what labctl --help lists (its dispatch table)
-all=$(LC_ALL=C "$labctl" --help | awk '/^commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }' | sort | tr '\n' ' ')
-expect "$(printf '%s\n' $all --help | sort | tr '\n' ' ' | sed 's/ $//')" ''
+all=$({ LC_ALL=C "$labctl" --help | awk '/^commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }'
+	echo --help; } | sort | tr '\n' ' ' | sed 's/ $//')
+[[ $all == *failover* ]] || { echo "FAIL: labctl --help lists no commands" >&2; fail=1; }
+expect "$all" ''
 expect "failover fault" fa
 expect "failover" fai
 expect "validate version" v

@@ -76,8 +76,8 @@ for c in "${table_cmds[@]}"; do
 	m=$(page_options "$c")
 	only_help=$(comm -23 <(printf '%s\n' "$h" | sed '/^$/d') <(printf '%s\n' "$m" | sed '/^$/d'))
 	only_page=$(comm -13 <(printf '%s\n' "$h" | sed '/^$/d') <(printf '%s\n' "$m" | sed '/^$/d'))
-	[[ -z $only_help ]] || bad "labctl $c --help names $(echo $only_help) but labctl(1) does not list it under '## $c'"
-	[[ -z $only_page ]] || bad "labctl(1) lists $(echo $only_page) under '## $c' but labctl $c --help does not name it"
+	[[ -z $only_help ]] || bad "labctl $c --help names ${only_help//$'\n'/ } but labctl(1) does not list it under '## $c'"
+	[[ -z $only_page ]] || bad "labctl(1) lists ${only_page//$'\n'/ } under '## $c' but labctl $c --help does not name it"
 	checked=$((checked + 1))
 done
 ((checked >= 10)) || bad "compared the options of only $checked commands"
