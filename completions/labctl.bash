@@ -19,12 +19,19 @@ _labctl_run_root()
 	printf '%s\n' "$r"
 }
 
-# `labctl [CMD] --help`, from the labctl being completed.
+# `labctl [CMD] --help`, from the labctl being completed; kept per shell until
+# that labctl changes (a rebuild or an upgrade).
+declare -gA _labctl_help_cache=()
 _labctl_help()
 {
 	local exe=$1
 	shift
-	LC_ALL=C "$exe" "$@" --help 2>/dev/null
+	local key
+	key="$exe $* $(stat -L -c '%Y %s' -- "$exe" 2>/dev/null)"
+	if [[ -z ${_labctl_help_cache[$key]+set} ]]; then
+		_labctl_help_cache[$key]=$(LC_ALL=C "$exe" "$@" --help 2>/dev/null)
+	fi
+	printf '%s\n' "${_labctl_help_cache[$key]}"
 }
 
 # The commands of the dispatch table, from `labctl --help`.
