@@ -5,7 +5,8 @@
 # section in the page and every section a command. The options of --help are
 # read with the bash completion's own parser, so what completion offers is what
 # the page documents. Also: every key the topology loader accepts is a term of
-# labctl-topology(5).
+# labctl-topology(5), and every environment variable the code reads is in
+# labctl(1)'s ENVIRONMENT.
 # usage: test_man_options.sh LABCTL SOURCE_ROOT COMPLETION_SCRIPT
 set -u
 labctl=$1 src=$2 completion=$3
@@ -94,4 +95,16 @@ for k in $keys; do
 		bad "topology key '$k' (lab/topo/) is not a term of labctl-topology(5)"
 done
 echo "checked $nkeys topology keys"
+
+# Every environment variable labctl's code reads (getenv("X"), and the
+# variables run_helper_path() is given) is a term of ENVIRONMENT in labctl(1).
+vars=$(grep -rhoE 'getenv\("[A-Z_]+"\)|run_helper_path\("[^"]+", *"[A-Z_]+"' \
+	"$src"/lab "$src"/netns "$src"/plugins --include='*.c' | grep -oE '"[A-Z_]+"' | tr -d '"' | sort -u)
+nvars=$(printf '%s\n' "$vars" | grep -c .)
+((nvars >= 4)) || bad "found only $nvars environment variables in the code"
+envterms=$(awk '/^# / { on = ($0 == "# ENVIRONMENT") } on && /^\*/ { print }' "$page")
+for v in $vars; do
+	grep -qF "*$v*" <<<"$envterms" || bad "the code reads \$$v but labctl(1) has no ENVIRONMENT entry for it"
+done
+echo "checked $nvars environment variables"
 exit $fail
