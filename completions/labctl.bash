@@ -34,6 +34,18 @@ _labctl_help()
 	printf '%s\n' "${_labctl_help_cache[$key]}"
 }
 
+# The parsed --help of a command (below), cached as the text is.
+declare -gA _labctl_parsed_cache=()
+_labctl_parsed_help()
+{
+	local key
+	key="$1 $2 $(stat -L -c '%Y %s' -- "$1" 2>/dev/null)"
+	if [[ -z ${_labctl_parsed_cache[$key]+set} ]]; then
+		_labctl_parsed_cache[$key]=$(_labctl_help "$1" "$2" | _labctl_parse_help)
+	fi
+	printf '%s\n' "${_labctl_parsed_cache[$key]}"
+}
+
 # The commands of the dispatch table, from `labctl --help`.
 _labctl_commands()
 {
@@ -257,7 +269,9 @@ _labctl()
 		return 0
 	fi
 	local cmd=${COMP_WORDS[1]} help
-	help=$(_labctl_help "$exe" "$cmd" | _labctl_parse_help)
+	# in this shell (not a subshell), so the cache fills
+	_labctl_parsed_help "$exe" "$cmd" >/dev/null
+	help=$(_labctl_parsed_help "$exe" "$cmd")
 	[[ -n $help ]] || return 0
 
 	# Walk the words before the cursor: option values and positional arguments.
