@@ -19,7 +19,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: labctl predict TOPOLOGY [--json] [--fault KIND [--fault-side N]]\n"
 		"                      [--tunnel N|NAME]\n"
-		"                      [--time-scale F] [--samples N [--seed S]]\n"
+		"                      [--time-scale F] [--samples N [--seed S]] [--distribution]\n"
 		"\n"
 		"Prints the outage window per direction and round trip, decomposed into its\n"
 		"parts, for the models article, rfc4271, bird and lab (the topology as\n"
@@ -31,7 +31,10 @@ static void usage(FILE *f)
 		"  --tunnel N|NAME  the tunnel that breaks (default: the first)\n"
 		"  --time-scale F   timers scaled as `up --time-scale F` scales them (0 < F <= 1)\n"
 		"  --samples N      also run the seeded Monte Carlo simulator (N faults per model)\n"
-		"  --seed S         its seed (default 1)\n");
+		"  --seed S         its seed (default 1)\n"
+		"  --distribution   quantiles p1-p99 and the mean of the simulated outages per\n"
+		"                   model and direction, beside the window (default %d faults\n"
+		"                   per model; --samples changes it)\n", TIMERS_DIST_SAMPLES);
 }
 
 static void fmt_window(char *b, size_t n, const struct timers_window *w)
@@ -59,6 +62,45 @@ static void print_path(const char *model, const char *dir, const struct timers_p
 	printf("\n");
 	if (p->note[0])
 		printf("  %-8s %-11s (%s)\n", "", "", p->note);
+}
+
+static void fmt_q(char *b, size_t n, double v)
+{
+	if (isfinite(v))
+		snprintf(b, n, "%.2f", v);
+	else
+		snprintf(b, n, "inf");
+}
+
+/* Quantiles beside the closed window: the window says what can happen, these how
+ * often. */
+static void print_dist(const struct timers_doc *d)
+{
+	printf("\ndistribution (Monte Carlo: %" PRIu64 " faults per model, seed %" PRIu64
+	       "; outages in s)\n", d->dist[0].samples, d->dist[0].seed);
+	printf("  %-8s %-4s %-15s", "model", "dir", "window");
+	for (int k = 0; k < TIMERS_NQUANT; k++) {
+		char h[8];
+		snprintf(h, sizeof(h), "p%d", (int)lround(timers_quantile_levels[k] * 100));
+		printf(" %6s", h);
+	}
+	printf(" %6s\n", "mean");
+	for (size_t i = 0; i < d->n_dist; i++) {
+		const struct timers_model *md = timers_find_model(d->pred, d->dist[i].model);
+		for (int k = 0; k < TIMERS_NDIR; k++) {
+			const struct timers_dist_dir *q = &d->dist[i].dir[k];
+			char w[64], b[16];
+			fmt_window(w, sizeof(w), &md->dir[k].w);
+			printf("  %-8s %-4s %-15s", d->dist[i].model,
+			       timers_dir_name((enum timers_dir)k), w);
+			for (int j = 0; j < TIMERS_NQUANT; j++) {
+				fmt_q(b, sizeof(b), q->q_s[j]);
+				printf(" %6s", b);
+			}
+			fmt_q(b, sizeof(b), q->mean_s);
+			printf(" %6s\n", b);
+		}
+	}
 }
 
 static void print_text(const struct timers_doc *d)
@@ -108,6 +150,8 @@ static void print_text(const struct timers_doc *d)
 				       timers_dir_name((enum timers_dir)k), w, d->mc[i].dir[k].mean_s);
 			}
 	}
+	if (d->n_dist)
+		print_dist(d);
 }
 
 int cmd_predict(int argc, char **argv)
@@ -116,15 +160,16 @@ int cmd_predict(int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},       {"fault", required_argument, NULL, 'f'},
 		{"tunnel", required_argument, NULL, 't'}, {"time-scale", required_argument, NULL, 'x'},
 		{"samples", required_argument, NULL, 'n'}, {"seed", required_argument, NULL, 's'},
-		{"fault-side", required_argument, NULL, 'S'},
+		{"fault-side", required_argument, NULL, 'S'}, {"distribution", no_argument, NULL, 'D'},
 		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
 	};
 	const char *fault = NULL, *tunnel = NULL;
-	bool json = false;
+	bool json = false, distribution = false;
 	double scale = 1;
 	uint64_t samples = 0, seed = 1, fault_side = 0;
 	struct timers_cli_topo ct = {0};
 	struct timers_mc_result mc[TIMERS_MAX_MODELS];
+	struct timers_dist dist[TIMERS_MAX_MODELS];
 	static const char *const models[] = {"article", "rfc4271", "bird", "lab"};
 	int c, rc = LAB_EXIT_USAGE;
 
@@ -150,6 +195,7 @@ int cmd_predict(int argc, char **argv)
 			if (timers_cli_u64("--fault-side", optarg, 0, 1, &fault_side) < 0)
 				return lab_err_report();
 			break;
+		case 'D': distribution = true; break;
 		case 'h': usage(stdout); return LAB_EXIT_OK;
 		default: usage(stderr); return LAB_EXIT_USAGE;
 		}
@@ -169,8 +215,16 @@ int cmd_predict(int argc, char **argv)
 	struct timers_doc d = {.topology = ct.topo->name, .tunnel = ct.tunnel_name,
 			       .time_scale = scale, .in = &ct.in, .pred = &pred, .mc = mc,
 			       .mc_samples = samples, .mc_seed = seed};
-	for (size_t i = 0; samples && i < sizeof(models) / sizeof(models[0]); i++, d.n_mc++)
-		if (timers_simulate(&ct.in, models[i], samples, seed, &mc[i]) < 0)
+	/* With --distribution, --samples sizes the distribution instead. */
+	uint64_t mc_samples = distribution ? 0 : samples;
+	d.mc_samples = mc_samples;
+	for (size_t i = 0; mc_samples && i < sizeof(models) / sizeof(models[0]); i++, d.n_mc++)
+		if (timers_simulate(&ct.in, models[i], mc_samples, seed, &mc[i]) < 0)
+			goto out;
+	d.dist = dist;
+	for (size_t i = 0; distribution && i < sizeof(models) / sizeof(models[0]); i++, d.n_dist++)
+		if (timers_distribution(&ct.in, models[i], samples ? samples : TIMERS_DIST_SAMPLES,
+					seed, &dist[i]) < 0)
 			goto out;
 	if (json) {
 		struct json j;

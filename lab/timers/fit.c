@@ -15,6 +15,7 @@ static const char *const unknown_names[] = {
 	[TIMERS_UNKNOWN_PROGRAMMING_FWD] = "programming-delay-fwd",
 	[TIMERS_UNKNOWN_PROGRAMMING_REV] = "programming-delay-rev",
 	[TIMERS_UNKNOWN_PROPAGATION] = "propagation-delay",
+	[TIMERS_UNKNOWN_CLOUD] = "cloud-delay",
 };
 
 const char *timers_unknown_name(enum timers_unknown u)
@@ -32,7 +33,33 @@ int timers_unknown_parse(const char *s, enum timers_unknown *out)
 		}
 	return lab_err(LAB_EXIT_USAGE,
 		       "unknown '%s'; expected programming-delay, programming-delay-fwd, "
-		       "programming-delay-rev or propagation-delay", s);
+		       "programming-delay-rev, propagation-delay or cloud-delay", s);
+}
+
+void timers_unknown_apply(enum timers_unknown u, double d, struct timers_input *in)
+{
+	switch (u) {
+	case TIMERS_UNKNOWN_PROGRAMMING:
+		in->side[0].programming_s = in->side[1].programming_s = d;
+		break;
+	case TIMERS_UNKNOWN_PROGRAMMING_FWD:
+		in->side[0].programming_s = d;
+		break;
+	case TIMERS_UNKNOWN_PROGRAMMING_REV:
+		in->side[1].programming_s = d;
+		break;
+	case TIMERS_UNKNOWN_PROPAGATION:
+		in->side[0].propagation_s = in->side[1].propagation_s = d;
+		break;
+	case TIMERS_UNKNOWN_CLOUD:
+		/* The same hidden time after each side's hold timer; a gateway that waits
+		 * for its wake-up (the lab's BIRD) already spends up to wake_max_s of it,
+		 * so its router gets the rest. Non-decreasing in d, as the range method
+		 * needs. */
+		for (int s = 0; s < 2; s++)
+			in->side[s].programming_s = fmax(0, d - in->side[s].wake_max_s);
+		break;
+	}
 }
 
 struct fit_ctx {
@@ -46,20 +73,7 @@ static int window_at(const struct fit_ctx *c, double d, struct timers_window *w)
 	struct timers_input in = c->in;
 	struct timers_prediction p;
 
-	switch (c->u) {
-	case TIMERS_UNKNOWN_PROGRAMMING:
-		in.side[0].programming_s = in.side[1].programming_s = d;
-		break;
-	case TIMERS_UNKNOWN_PROGRAMMING_FWD:
-		in.side[0].programming_s = d;
-		break;
-	case TIMERS_UNKNOWN_PROGRAMMING_REV:
-		in.side[1].programming_s = d;
-		break;
-	case TIMERS_UNKNOWN_PROPAGATION:
-		in.side[0].propagation_s = in.side[1].propagation_s = d;
-		break;
-	}
+	timers_unknown_apply(c->u, d, &in);
 	if (timers_predict(&in, &p) < 0)
 		return -1;
 	*w = timers_find_model(&p, "lab")->dir[c->dir].w;
