@@ -73,6 +73,9 @@ void fit_lik_text(const struct timers_cli_topo *ct, const struct timers_lik_fit 
 		printf("%s: 90 %% interval %s; plateau (likelihood >= max/2) %.2f - %.2f s%s\n",
 		       timers_unknown_name(f->unknown[k]), ci, p->plateau_lo_s, p->plateau_hi_s,
 		       p->flat ? ": flat" : "");
+		if (f->n_unknown == 2 && p->ci_lo_s <= 0)
+			printf("  (its interval reaches 0 s: the other direction alone can be the "
+			       "slower one, so these outages do not bound it from below)\n");
 	}
 	if (f->chosen_by_median)
 		printf("the likelihood is flat: these measurements cannot choose within the "
@@ -80,7 +83,7 @@ void fit_lik_text(const struct timers_cli_topo *ct, const struct timers_lik_fit 
 		       "their mean (%.2f s)\n", f->mean_measured_s);
 	printf("answer:");
 	for (size_t k = 0; k < f->n_unknown; k++)
-		printf("%s %s = %.2f s", k ? "," : "", timers_unknown_name(f->unknown[k]),
+		printf("%s %s = %.3f s", k ? "," : "", timers_unknown_name(f->unknown[k]),
 		       f->chosen_s[k]);
 	printf("\npredicted %s there:", timers_dir_name(f->dir));
 	for (int q = 0; q < TIMERS_NQUANT; q++)

@@ -95,15 +95,16 @@ static double loglik(struct lik *L, const double d[2])
 	return ll;
 }
 
-static double median_at(struct lik *L, const double d[2])
+/* The kernel-smoothed CDF of the outages at x: the distribution the likelihood
+ * uses, so its median moves smoothly with the delay (a plain sample median moves
+ * in steps of the probe interval, as measured outages do). */
+static double smooth_cdf_at(struct lik *L, const double d[2], double x)
 {
+	double sum = 0;
 	outages_at(L, d);
-	size_t n = 0;
 	for (size_t i = 0; i < L->n; i++)
-		if (isfinite(L->out[i]))
-			L->out[n++] = L->out[i];
-	timers_sort(L->out, n);
-	return n ? timers_quantile_sorted(L->out, n, 0.5) : INFINITY;
+		sum += isfinite(L->out[i]) ? 0.5 * erfc((L->out[i] - x) / (L->h * M_SQRT2)) : 0;
+	return sum / (double)L->n;
 }
 
 /* Silverman's rule of thumb on the outages at the centre of the grid, never below
@@ -196,25 +197,43 @@ static void summarize(struct timers_lik_fit *f, size_t k, const double *ll2)
 	p->flat = p->plateau_hi_s - p->plateau_lo_s >= TIMERS_LIK_FLAT_S;
 }
 
-/* Within the plateau (likelihood within a factor 2 of the maximum), the candidate
- * whose predicted median is closest to the measurements' mean; among equally close
- * ones (within half a probe interval) the likelier. */
+/* Within the plateau (likelihood within a factor 2 of the maximum), the value
+ * whose predicted median equals the measurements' mean: F(mean) = 1/2 for the
+ * smoothed CDF F. One unknown: F(mean) falls as the delay grows, so bisection
+ * (clamped to the plateau). Two: a ridge of such values; the likeliest grid point
+ * among those within 0.01 of 1/2, else the nearest to it. */
 static void choose_by_median(struct lik *L, struct timers_lik_fit *f, const double *ll2)
 {
+	double m = f->mean_measured_s;
+	if (f->n_unknown == 1) {
+		const struct timers_lik_profile *p = &f->profile[0];
+		double lo = p->plateau_lo_s, hi = p->plateau_hi_s;
+		if (smooth_cdf_at(L, (double[2]){lo, 0}, m) <= 0.5)
+			hi = lo;
+		else if (smooth_cdf_at(L, (double[2]){hi, 0}, m) >= 0.5)
+			lo = hi;
+		while (hi - lo > 1e-4) {
+			double mid = (lo + hi) / 2;
+			if (smooth_cdf_at(L, (double[2]){mid, 0}, m) > 0.5)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		/* Shown to the millisecond, as topologies take delays. */
+		f->chosen_s[0] = round((lo + hi) / 2 * 1000) / 1000;
+		return;
+	}
 	double cut = f->loglik_max - PLATEAU_DROP, best_gap = INFINITY, best_ll = -INFINITY;
-	double tol = fmax(L->rq->in->probe_interval_s / 2, 1e-6);
-	size_t n0 = f->grid[0].n, n1 = f->n_unknown == 2 ? f->grid[1].n : 1;
-	for (size_t i = 0; i < n0; i++)
-		for (size_t o = 0; o < n1; o++) {
-			double ll = ll2[i * n1 + o];
+	for (size_t i = 0; i < f->grid[0].n; i++)
+		for (size_t o = 0; o < f->grid[1].n; o++) {
+			double ll = ll2[i * f->grid[1].n + o];
 			if (ll < cut)
 				continue;
-			double d[2] = {grid_value(f, 0, i), f->n_unknown == 2 ? grid_value(f, 1, o) : 0};
-			double gap = fabs(median_at(L, d) - f->mean_measured_s);
-			bool closer = gap < best_gap - tol;
-			bool as_close = fabs(gap - best_gap) <= tol || (gap <= tol && best_gap <= tol);
-			if (closer || (as_close && ll > best_ll)) {
-				best_gap = closer ? gap : fmin(gap, best_gap);
+			double d[2] = {grid_value(f, 0, i), grid_value(f, 1, o)};
+			double gap = fabs(smooth_cdf_at(L, d, m) - 0.5);
+			bool better = gap <= 0.01 ? best_gap > 0.01 || ll > best_ll : gap < best_gap;
+			if (better) {
+				best_gap = gap;
 				best_ll = ll;
 				f->chosen_s[0] = d[0];
 				f->chosen_s[1] = d[1];

@@ -2,8 +2,10 @@
  * the peer's KEEPALIVE schedule with its jitter, the hold timer restarted (and, for
  * BIRD, re-jittered) on every arrival, charon's DPD check loop on a whole-second
  * clock, BFD packets, and the probe grid. The fault falls at a uniformly random
- * phase after a warm-up. Nothing here calls the closed form, so the tests that
- * compare the two check both. */
+ * instant of schedules that have long forgotten their start (last_arrival); DPD's
+ * check loop, which needs its history, runs from session start through a warm-up.
+ * Nothing here calls the closed form, so the tests that compare the two check
+ * both. */
 #include <math.h>
 #include <string.h>
 
@@ -62,25 +64,28 @@ static double jittered(struct timers_rng *r, double t)
 }
 
 
-/* Arrival times of the peer's periodic packets (KEEPALIVE or BFD), jittered each
- * interval, from session start at 0 up to the fault at `fault`. Returns the last
- * arrival before the fault and, through hold_expiry, when side's hold timer (restarted
- * on each arrival with a fresh draw) expires after it. */
-static double last_arrival(struct timers_mc *sm, double interval, double fault, double hold,
+/* The peer's periodic packets (KEEPALIVE or BFD), each interval jittered, on a
+ * schedule that has run for a long time when the fault falls at a random instant.
+ * Simulating it from session start would need ~70 intervals to forget the start
+ * (the first harmonic of the phase shrinks by |sinc| = 0.87 per interval of
+ * [0.75T, T]; after the 14 of a 4 x hold warm-up it is still 14 %, which moved the
+ * median detection by 0.09 s). Instead the fault lands in an interval picked with
+ * probability proportional to its length, as a uniform instant on a long schedule
+ * does (rejection: accept a draw x with probability x / T), at a uniform point in
+ * it. Returns how long before the fault the last packet arrived and, through
+ * hold_expiry, when the hold timer restarted by it (a fresh draw for BIRD) expires,
+ * relative to the fault. */
+static double last_arrival(struct timers_mc *sm, double interval, double hold,
 			   bool hold_jitter, double *hold_expiry)
 {
-	double t = 0, last = 0, expiry = 0;
-	for (;;) {
-		double h = hold_jitter ? jittered(&sm->rng, hold) : hold;
-		last = t;
-		expiry = t + h;
-		t += jittered(&sm->rng, interval);
-		if (t >= fault)
-			break;
-	}
+	double x;
+	do
+		x = jittered(&sm->rng, interval);
+	while (uniform(&sm->rng, 0, interval) >= x);
+	double age = uniform(&sm->rng, 0, x);
 	if (hold_expiry)
-		*hold_expiry = expiry;
-	return last;
+		*hold_expiry = (hold_jitter ? jittered(&sm->rng, hold) : hold) - age;
+	return age;
 }
 
 /* charon's send_dpd(): at each check, if the seconds-clock says nothing came in for
@@ -128,13 +133,13 @@ static double detect(struct timers_mc *sm, uint32_t side, double fault)
 	if (in->fault == TIMERS_FAULT_KILL_SPEAKER)
 		return 0;
 	if (sm->ses.hold_s > 0) {
-		last_arrival(sm, sm->ses.keepalive_s[side ^ 1], fault, sm->ses.hold_s,
+		last_arrival(sm, sm->ses.keepalive_s[side ^ 1], sm->ses.hold_s,
 			     s->speaker == TIMERS_SPEAKER_BIRD, &expiry);
 		/* The real wake-up depends on the speaker's other traffic; uniform spans
 		 * the bounds (timers.h, wake_max_s). */
 		if (s->wake_max_s > 0)
 			expiry += uniform(&sm->rng, 0, s->wake_max_s);
-		best = fmin(best, expiry - fault);
+		best = fmin(best, expiry);
 	}
 	if (s->track_tunnel) {
 		bool blind = in->fault == TIMERS_FAULT_KILL_CHARON && side == in->fault_side;
@@ -144,8 +149,8 @@ static double detect(struct timers_mc *sm, uint32_t side, double fault)
 			best = fmin(best, dpd_detect(sm, side, fault) + s->track_latency_s);
 	}
 	if (s->bfd_interval_s > 0 && s->bfd_detect_mult > 0) {
-		double last = last_arrival(sm, s->bfd_interval_s, fault, 0, false, NULL);
-		best = fmin(best, last + s->bfd_detect_mult * s->bfd_interval_s - fault);
+		double age = last_arrival(sm, s->bfd_interval_s, 0, false, NULL);
+		best = fmin(best, s->bfd_detect_mult * s->bfd_interval_s - age);
 	}
 	return best;
 }
