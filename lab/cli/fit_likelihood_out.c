@@ -15,7 +15,7 @@
 #define CURVE_ROWS 40
 #define BAR_WIDTH 40
 
-static void fmt_interval(char *b, size_t len, const struct timers_lik_profile *p)
+static void fmt_lr(char *b, size_t len, const struct timers_lik_profile *p)
 {
 	snprintf(b, len, "%s%.2f, %.2f%s s", p->ci_open_lo ? "(<=" : "[", p->ci_lo_s, p->ci_hi_s,
 		 p->ci_open_hi ? " or more)" : "]");
@@ -32,7 +32,7 @@ static void print_curve(const struct timers_lik_fit *f, size_t k)
 	printf("  %9s  %8s\n", "value (s)", "L / Lmax");
 	for (size_t i = 0; i < p->n; i += every) {
 		double r = exp(p->loglik[i] - f->loglik_max);
-		bool in_ci = p->d_s[i] >= p->ci_lo_s && p->d_s[i] <= p->ci_hi_s;
+		bool in_ci = p->d_s[i] >= p->lo_s && p->d_s[i] <= p->hi_s;
 		bool in_pl = p->d_s[i] >= p->plateau_lo_s && p->d_s[i] <= p->plateau_hi_s;
 		int bar = (int)lround(r * BAR_WIDTH);
 		printf("  %9.2f  %8.4f %c%c ", p->d_s[i], r, in_ci ? '*' : ' ', in_pl ? '=' : ' ');
@@ -68,19 +68,27 @@ void fit_lik_text(const struct timers_cli_topo *ct, const struct timers_lik_fit 
 	printf(" (log-likelihood %.3f)\n", f->loglik_max);
 	for (size_t k = 0; k < f->n_unknown; k++) {
 		const struct timers_lik_profile *p = &f->profile[k];
-		char ci[96];
-		fmt_interval(ci, sizeof(ci), p);
-		printf("%s: 90 %% interval %s; plateau (likelihood >= max/2) %.2f - %.2f s%s\n",
-		       timers_unknown_name(f->unknown[k]), ci, p->plateau_lo_s, p->plateau_hi_s,
+		char lr[96];
+		fmt_lr(lr, sizeof(lr), p);
+		printf("%s: 90 %% interval [%.2f, %.2f] s (likelihood-ratio: %s); plateau "
+		       "(likelihood >= max/2) %.2f - %.2f s%s\n", timers_unknown_name(f->unknown[k]),
+		       p->lo_s, p->hi_s, lr, p->plateau_lo_s, p->plateau_hi_s,
 		       p->flat ? ": flat" : "");
 		if (f->n_unknown == 2 && p->ci_lo_s <= 0)
-			printf("  (its interval reaches 0 s: the other direction alone can be the "
+			printf("  (its likelihood stays high down to 0 s: the other direction alone can be the "
 			       "slower one, so these outages do not bound it from below)\n");
 	}
+	printf("(the 90 %% interval holds the central 90 %% of the likelihood over the value, "
+	       "exact for a delay that shifts the outages; the likelihood-ratio one assumes a "
+	       "regular model, which this is not: the window's ends move with the delay)\n");
 	if (f->chosen_by_median)
 		printf("the likelihood is flat: these measurements cannot choose within the "
 		       "plateau, so the answer is the value in it whose predicted median equals "
 		       "their mean (%.2f s)\n", f->mean_measured_s);
+	if (!f->chosen_by_median)
+		printf("the answer is the middle of the likelihood (its median over the value), "
+		       "not its maximum, which sits on an end of the support whenever a "
+		       "measurement lies near an end of the window\n");
 	printf("answer:");
 	for (size_t k = 0; k < f->n_unknown; k++)
 		printf("%s %s = %.3f s", k ? "," : "", timers_unknown_name(f->unknown[k]),
@@ -135,7 +143,7 @@ static int svg_panel(FILE *o, const struct timers_lik_fit *f, size_t k, int top)
 		timers_unknown_name(f->unknown[k]), f->n_unknown == 2 ? " (profile)" : "");
 	/* The 90 % interval and the plateau as bands under the curve. */
 	fprintf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#dde8f5\"/>\n",
-		X(p->ci_lo_s), Y(1), X(p->ci_hi_s) - X(p->ci_lo_s), ph);
+		X(p->lo_s), Y(1), X(p->hi_s) - X(p->lo_s), ph);
 	fprintf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#b9d0ea\"/>\n",
 		X(p->plateau_lo_s), Y(1), X(p->plateau_hi_s) - X(p->plateau_lo_s), ph);
 	fprintf(o, "<polyline fill=\"none\" stroke=\"#1f4e8c\" stroke-width=\"1.5\" points=\"");

@@ -78,18 +78,67 @@ static void outages_at(struct lik *L, const double d[2])
 		L->out[i] = timers_mc_outage(&L->mc, &L->draws[i], add, L->rq->dir);
 }
 
+/* First index of sorted v[0..n) with v[i] >= x. */
+static size_t lower_bound(const double *v, size_t n, double x)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Kernel sum at x over outages out[0..n), sorted or not. */
+static double kernel_sum(const struct lik *L, bool sorted, double x)
+{
+	const double reach = KERNEL_REACH * L->h;
+	double f = 0;
+	size_t i = sorted ? lower_bound(L->out, L->n, x - reach) : 0;
+	for (; i < L->n; i++) {
+		if (sorted && L->out[i] > x + reach)
+			break;
+		double z = (x - L->out[i]) / L->h;
+		if (fabs(z) < KERNEL_REACH)
+			f += exp(-0.5 * z * z);
+	}
+	return f;
+}
+
+/* The closed form bounds every outage (window [lo, hi]): no density outside it,
+ * and inside, the kernel mass that would spill over an end is reflected back
+ * (Schuster 1985). Without that a kernel halves the density at a sharp end, such
+ * as the hold timer's (H + delays), and pulls the fit towards shorter delays. */
 static double loglik(struct lik *L, const double d[2])
 {
 	const double norm = 1 / (sqrt(2 * M_PI) * L->h * (double)L->n);
+	const double reach = KERNEL_REACH * L->h;
+	struct timers_input at = L->zero;
+	struct timers_prediction p;
+	/* Many measurements: sort once, then each sums only the outages in reach. */
+	bool sorted = L->rq->n_measured > 4;
 	double ll = 0;
+
+	for (size_t k = 0; k < L->rq->n_unknown; k++)
+		timers_unknown_apply(L->rq->unknown[k], d[k], &at);
+	if (timers_predict(&at, &p) < 0)
+		return -INFINITY;
+	struct timers_window w = timers_find_model(&p, "lab")->dir[L->rq->dir].w;
 	outages_at(L, d);
+	if (sorted)
+		timers_sort(L->out, L->n);
 	for (size_t j = 0; j < L->rq->n_measured; j++) {
-		double m = L->rq->measured[j], f = 0;
-		for (size_t i = 0; i < L->n; i++) {
-			double z = (m - L->out[i]) / L->h;
-			if (fabs(z) < KERNEL_REACH)
-				f += exp(-0.5 * z * z);
-		}
+		double m = L->rq->measured[j];
+		if (m < w.min_s - 1e-9 || m > w.max_s + 1e-9)
+			return -INFINITY;
+		double f = kernel_sum(L, sorted, m);
+		if (m - w.min_s < reach)
+			f += kernel_sum(L, sorted, 2 * w.min_s - m);
+		if (isfinite(w.max_s) && w.max_s - m < reach)
+			f += kernel_sum(L, sorted, 2 * w.max_s - m);
 		ll += log(f * norm); /* -inf when no simulated outage comes near m */
 	}
 	return ll;
@@ -191,6 +240,36 @@ static void summarize(struct timers_lik_fit *f, size_t k, const double *ll2)
 			p->plateau_hi_s = fmax(p->plateau_hi_s, p->d_s[i]);
 		}
 	}
+	/* The 90 % interval proper: the central 90 % of the likelihood normalised
+	 * over the delay (a flat prior). For a delay that shifts the whole outage
+	 * distribution this is Pitman's interval, exact for a location parameter;
+	 * Wilks' likelihood-ratio interval above is not here, because the window's
+	 * ends move with the delay (a non-regular model), and comes out too narrow. */
+	double total = 0, acc = 0;
+	for (size_t i = 0; i < nk; i++)
+		total += exp(p->loglik[i] - f->loglik_max);
+	p->lo_s = p->d_s[0];
+	p->hi_s = p->d_s[nk - 1];
+	p->median_s = p->d_s[nk / 2];
+	bool lo_set = false, mid_set = false;
+	for (size_t i = 0; i < nk && total > 0; i++) {
+		double w = exp(p->loglik[i] - f->loglik_max) / total, prev = acc;
+		acc += w;
+		/* Linear within a grid cell: the cell's mass spread evenly over it. */
+		if (!lo_set && acc >= 0.05) {
+			p->lo_s = p->d_s[i] + f->grid[k].step_s * ((0.05 - prev) / w - 0.5);
+			lo_set = true;
+		}
+		if (!mid_set && acc >= 0.5) {
+			p->median_s = p->d_s[i] + f->grid[k].step_s * ((0.5 - prev) / w - 0.5);
+			mid_set = true;
+		}
+		if (acc >= 0.95) {
+			p->hi_s = p->d_s[i] + f->grid[k].step_s * ((0.95 - prev) / w - 0.5);
+			break;
+		}
+	}
+	p->lo_s = fmax(p->lo_s, 0);
 	/* An interval that reaches the grid's end is open there. */
 	p->ci_open_lo = p->loglik[0] >= lr_cut && p->d_s[0] > 0;
 	p->ci_open_hi = p->loglik[nk - 1] >= lr_cut;
@@ -356,8 +435,11 @@ int timers_fit_likelihood(const struct timers_lik_request *rq, struct timers_lik
 		choose_by_median(&L, out, ll2);
 		out->chosen_by_median = true;
 	} else {
-		out->chosen_s[0] = out->ml_s[0];
-		out->chosen_s[1] = out->ml_s[1];
+		/* The maximum sits on an end of the support whenever a measurement lies
+		 * near an end of the window, so the answer is the likelihood's median,
+		 * the centre of the interval (median-unbiased for a location). */
+		for (size_t k = 0; k < rq->n_unknown; k++)
+			out->chosen_s[k] = round(fmax(out->profile[k].median_s, 0) * 1000) / 1000;
 	}
 	fill_at_chosen(&L, out);
 	rc = 0;

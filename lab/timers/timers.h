@@ -322,8 +322,13 @@ struct timers_lik_profile {
 	size_t n;
 	double d_s[TIMERS_LIK_CURVE_MAX];
 	double loglik[TIMERS_LIK_CURVE_MAX];
-	double ci_lo_s, ci_hi_s;     /* 90 % likelihood-ratio interval (profile) */
-	bool ci_open_lo, ci_open_hi; /* still inside at the grid's end */
+	double lo_s, hi_s;           /* 90 % interval: central 90 % of the likelihood
+				      * normalised over the value (flat prior) */
+	double median_s;             /* its 50 % point */
+	double ci_lo_s, ci_hi_s;     /* 90 % likelihood-ratio interval (Wilks): too
+				      * narrow when the window's ends move with the
+				      * value, as they do here; shown beside */
+	bool ci_open_lo, ci_open_hi; /* LR interval still inside at the grid's end */
 	double plateau_lo_s, plateau_hi_s; /* likelihood >= max / 2 */
 	bool flat;                   /* plateau >= TIMERS_LIK_FLAT_S wide */
 };
@@ -344,7 +349,8 @@ struct timers_lik_fit {
 	double loglik_max;
 	struct timers_lik_profile profile[2];
 	bool flat;                   /* any unknown's profile is flat */
-	/* The answer: the maximum, or where the likelihood is flat, the value in the
+	/* The answer: the median of the normalised likelihood (the maximum can sit on
+	 * an end of the support), or where the likelihood is flat, the value in the
 	 * plateau whose predicted median equals the measurements' mean. */
 	double chosen_s[2];
 	bool chosen_by_median;

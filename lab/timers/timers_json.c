@@ -182,6 +182,12 @@ static void profile_json(struct json *j, const struct timers_lik_fit *f, size_t 
 	json_kv_double(j, "chosen_s", f->chosen_s[k]);
 	json_key(j, "interval90_s");
 	json_obj_begin(j);
+	json_kv_double(j, "lo_s", p->lo_s);
+	json_kv_double(j, "hi_s", p->hi_s);
+	json_kv_double(j, "median_s", p->median_s);
+	json_obj_end(j);
+	json_key(j, "interval90_lr_s");
+	json_obj_begin(j);
 	json_kv_double(j, "lo_s", p->ci_lo_s);
 	json_kv_double(j, "hi_s", p->ci_hi_s);
 	json_kv_bool(j, "open_lo", p->ci_open_lo);
@@ -223,7 +229,7 @@ void timers_lik_fit_json(struct json *j, const struct timers_lik_fit *f)
 	json_kv_double(j, "loglik_max", f->loglik_max);
 	json_kv_bool(j, "flat", f->flat);
 	json_kv_str(j, "chosen_by", f->chosen_by_median ? "median-equals-mean-in-plateau"
-							: "maximum-likelihood");
+							: "likelihood-median");
 	json_kv_double(j, "mean_measured_s", f->mean_measured_s);
 	json_key(j, "unknowns");
 	json_arr_begin(j);

@@ -1,5 +1,5 @@
 /* Fit by likelihood: it recovers a delay from outages simulated with a known one
- * (inside its 90 % interval, for several seeds), finds the article's two numbers
+ * (its 90 % interval covers it in about 90 % of seeds), finds the article's two numbers
  * flat, and refuses unknowns it cannot separate. */
 #include <math.h>
 
@@ -23,15 +23,23 @@ static void simulate_measured(const struct timers_input *in, enum timers_dir d, 
 	}
 }
 
+/* A 90 % interval misses the truth in one fit of ten, so "inside for several
+ * seeds" is checked as coverage: at least MIN_INSIDE of SEEDS (a true 90 %
+ * interval covers 14 or fewer of 20 with probability 0.011). Every answer must
+ * also lie within 2 s of the truth (the window is 10 s wide). */
+#define SEEDS 20
+#define MIN_INSIDE 15
+
 static void recovers(enum timers_unknown u, double truth, enum timers_dir dir)
 {
-	for (uint64_t seed = 101; seed <= 105; seed++) {
+	int inside = 0, lr_inside = 0;
+	struct timers_lik_fit *f = calloc(1, sizeof(*f));
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	for (uint64_t seed = 101; seed < 101 + SEEDS; seed++) {
 		struct timers_input in;
 		double m[N_MEASURED];
-		struct timers_lik_fit *f = calloc(1, sizeof(*f));
-		CHECK(f != NULL);
-		if (!f)
-			return;
 		timers_input_article(&in);
 		timers_unknown_apply(u, truth, &in);
 		simulate_measured(&in, dir, seed, m, N_MEASURED);
@@ -39,22 +47,23 @@ static void recovers(enum timers_unknown u, double truth, enum timers_dir dir)
 		timers_unknown_apply(u, 3.0, &in);
 		struct timers_lik_request rq = {.in = &in, .unknown = {u}, .n_unknown = 1,
 						.dir = dir, .measured = m, .n_measured = N_MEASURED,
-						.max_s = 60, .step_s = 0.05, .samples = 20000,
+						.max_s = 60, .step_s = 0.05, .samples = 5000,
 						.seed = seed * 7};
 		CHECK(timers_fit_likelihood(&rq, f) == 0);
 		CHECK(f->found);
 		const struct timers_lik_profile *p = &f->profile[0];
-		bool inside = p->ci_lo_s <= truth && truth <= p->ci_hi_s;
-		CHECK(inside);
-		CHECK(p->ci_lo_s <= f->chosen_s[0] && f->chosen_s[0] <= p->ci_hi_s);
+		inside += p->lo_s <= truth && truth <= p->hi_s;
+		lr_inside += p->ci_lo_s <= truth && truth <= p->ci_hi_s;
+		CHECK(p->lo_s <= f->chosen_s[0] && f->chosen_s[0] <= p->hi_s);
+		CHECK(fabs(f->chosen_s[0] - truth) < 2);
 		/* Twenty outages pin the delay far tighter than the window (10 s) does. */
-		CHECK(p->ci_hi_s - p->ci_lo_s < 4);
-		if (!inside || !f->found)
-			fprintf(stderr, "  %s = %g (%s, seed %llu): ml %.3f, 90 %% [%.3f, %.3f]\n",
-				timers_unknown_name(u), truth, timers_dir_name(dir),
-				(unsigned long long)seed, f->ml_s[0], p->ci_lo_s, p->ci_hi_s);
-		free(f);
+		CHECK(p->hi_s - p->lo_s < 4);
 	}
+	fprintf(stderr, "%s = %g (%s): truth inside the 90 %% interval %d/%d times "
+			"(likelihood-ratio interval: %d/%d)\n", timers_unknown_name(u), truth,
+		timers_dir_name(dir), inside, SEEDS, lr_inside, SEEDS);
+	CHECK(inside >= MIN_INSIDE);
+	free(f);
 }
 
 static void article_is_flat(void)
@@ -86,8 +95,8 @@ static void article_is_flat(void)
 	rq.samples = 5000;
 	CHECK(timers_fit_likelihood(&rq, f) == 0);
 	CHECK(f->found);
-	CHECK(f->profile[0].ci_lo_s <= f->chosen_s[0] && f->chosen_s[0] <= f->profile[0].ci_hi_s);
-	CHECK(f->profile[1].ci_lo_s <= f->chosen_s[1] && f->chosen_s[1] <= f->profile[1].ci_hi_s);
+	CHECK(f->profile[0].lo_s <= f->chosen_s[0] && f->chosen_s[0] <= f->profile[0].hi_s);
+	CHECK(f->profile[1].lo_s <= f->chosen_s[1] && f->chosen_s[1] <= f->profile[1].hi_s);
 
 	/* Refused: two unknowns on the same directions; no measurement; nothing fits. */
 	rq.unknown[1] = TIMERS_UNKNOWN_PROGRAMMING;
