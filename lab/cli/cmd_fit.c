@@ -43,35 +43,7 @@ static void usage(FILE *f)
 
 static int parse_measured(const char *s, double *v, size_t *n)
 {
-	char buf[4096];
-	if (strlen(s) >= sizeof(buf))
-		return lab_err(LAB_EXIT_USAGE, "--measured: list too long");
-	snprintf(buf, sizeof(buf), "%s", s);
-	*n = 0;
-	for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		if (*n == FIT_MAX_MEASURED)
-			return lab_err(LAB_EXIT_USAGE, "--measured: at most %d values",
-				       FIT_MAX_MEASURED);
-		if (timers_cli_double("--measured", tok, &v[*n]) < 0)
-			return -1;
-		if (v[*n] < 0)
-			return lab_err(LAB_EXIT_USAGE, "--measured '%s': an outage is >= 0 s", tok);
-		(*n)++;
-	}
-	if (*n == 0)
-		return lab_err(LAB_EXIT_USAGE, "--measured: expected seconds, e.g. 36.7,36.9");
-	return 0;
-}
-
-static int parse_dir(const char *s, enum timers_dir *d)
-{
-	for (int k = 0; k < TIMERS_NDIR; k++)
-		if (!strcmp(s, timers_dir_name((enum timers_dir)k))) {
-			*d = (enum timers_dir)k;
-			return 0;
-		}
-	return lab_err(LAB_EXIT_USAGE, "--direction '%s': expected rtt, fwd or rev", s);
+	return timers_cli_seconds_list("--measured", s, v, FIT_MAX_MEASURED, n);
 }
 
 static int parse_unknowns(const char *s, enum timers_unknown u[2], size_t *n)
@@ -158,7 +130,7 @@ int cmd_fit(int argc, char **argv)
 				r = lab_err(LAB_EXIT_USAGE, "--step %g: expected seconds > 0", step);
 			break;
 		case 'g': svg = optarg; break;
-		case 'd': r = parse_dir(optarg, &dir); break;
+		case 'd': r = timers_cli_dir("--direction", optarg, &dir); break;
 		case 'f': fault = optarg; break;
 		case 'x': r = timers_cli_double("--time-scale", optarg, &scale); break;
 		case 'M':

@@ -20,6 +20,7 @@ static void usage(FILE *f)
 		"usage: labctl predict TOPOLOGY [--json] [--fault KIND [--fault-side N]]\n"
 		"                      [--tunnel N|NAME]\n"
 		"                      [--time-scale F] [--samples N [--seed S]] [--distribution]\n"
+		"                      [--runs S[,S...] [--direction rtt|fwd|rev]]\n"
 		"\n"
 		"Prints the outage window per direction and round trip, decomposed into its\n"
 		"parts, for the models article, rfc4271, bird and lab (the topology as\n"
@@ -34,7 +35,11 @@ static void usage(FILE *f)
 		"  --seed S         its seed (default 1)\n"
 		"  --distribution   quantiles p1-p99 and the mean of the simulated outages per\n"
 		"                   model and direction, beside the window (default %d faults\n"
-		"                   per model; --samples changes it)\n", TIMERS_DIST_SAMPLES);
+		"                   per model; --samples changes it)\n"
+		"  --runs S,...     measured outages (seconds, of the direction given, default\n"
+		"                   rtt): each run's quantile in the lab model's distribution\n"
+		"                   and a Kolmogorov-Smirnov test of them against it\n",
+		TIMERS_DIST_SAMPLES);
 }
 
 static void fmt_window(char *b, size_t n, const struct timers_window *w)
@@ -161,6 +166,7 @@ int cmd_predict(int argc, char **argv)
 		{"tunnel", required_argument, NULL, 't'}, {"time-scale", required_argument, NULL, 'x'},
 		{"samples", required_argument, NULL, 'n'}, {"seed", required_argument, NULL, 's'},
 		{"fault-side", required_argument, NULL, 'S'}, {"distribution", no_argument, NULL, 'D'},
+		{"runs", required_argument, NULL, 'r'},  {"direction", required_argument, NULL, 'd'},
 		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
 	};
 	const char *fault = NULL, *tunnel = NULL;
@@ -170,6 +176,10 @@ int cmd_predict(int argc, char **argv)
 	struct timers_cli_topo ct = {0};
 	struct timers_mc_result mc[TIMERS_MAX_MODELS];
 	struct timers_dist dist[TIMERS_MAX_MODELS];
+	double runs[TIMERS_GOF_MAX_RUNS];
+	size_t n_runs = 0;
+	enum timers_dir dir = TIMERS_RTT;
+	struct timers_gof *gof = NULL;
 	static const char *const models[] = {"article", "rfc4271", "bird", "lab"};
 	int c, rc = LAB_EXIT_USAGE;
 
@@ -196,6 +206,15 @@ int cmd_predict(int argc, char **argv)
 				return lab_err_report();
 			break;
 		case 'D': distribution = true; break;
+		case 'r':
+			if (timers_cli_seconds_list("--runs", optarg, runs, TIMERS_GOF_MAX_RUNS,
+						    &n_runs) < 0)
+				return lab_err_report();
+			break;
+		case 'd':
+			if (timers_cli_dir("--direction", optarg, &dir) < 0)
+				return lab_err_report();
+			break;
 		case 'h': usage(stdout); return LAB_EXIT_OK;
 		default: usage(stderr); return LAB_EXIT_USAGE;
 		}
@@ -226,6 +245,16 @@ int cmd_predict(int argc, char **argv)
 		if (timers_distribution(&ct.in, models[i], samples ? samples : TIMERS_DIST_SAMPLES,
 					seed, &dist[i]) < 0)
 			goto out;
+	if (n_runs) {
+		if (!(gof = calloc(1, sizeof(*gof)))) {
+			lab_err(LAB_EXIT_FAIL, "out of memory");
+			goto out;
+		}
+		if (timers_gof_test(&ct.in, "lab", dir, runs, n_runs,
+				    samples ? samples : TIMERS_DIST_SAMPLES, seed, gof) < 0)
+			goto out;
+		d.gof = gof;
+	}
 	if (json) {
 		struct json j;
 		json_init(&j);
@@ -234,9 +263,15 @@ int cmd_predict(int argc, char **argv)
 			goto out;
 	} else {
 		print_text(&d);
+		if (gof) {
+			char buf[TIMERS_GOF_MAX_RUNS * 40 + 1024];
+			timers_gof_format(gof, buf, sizeof(buf));
+			printf("\n%s", buf);
+		}
 	}
 	rc = LAB_EXIT_OK;
 out:
+	free(gof);
 	timers_cli_free(&ct);
 	if (rc != LAB_EXIT_OK)
 		return lab_err_report();

@@ -361,6 +361,47 @@ struct timers_lik_fit {
 /* 0 (see out->found and out->why) or -1 + lab_err on bad input. */
 int timers_fit_likelihood(const struct timers_lik_request *rq, struct timers_lik_fit *out);
 
+/* ---- goodness_of_fit.c: measured runs against the model's distribution ---- */
+
+#define TIMERS_GOF_MAX_RUNS 256
+#define TIMERS_GOF_ALPHA 0.05
+
+struct timers_gof {
+	char model_name[TIMERS_NAME_MAX]; /* set by timers_gof_test */
+	enum timers_dir dir;
+	uint64_t samples, seed;
+	size_t n;
+	double outage_s[TIMERS_GOF_MAX_RUNS]; /* the runs, in the order given */
+	double quantile[TIMERS_GOF_MAX_RUNS]; /* each run's place: the model's CDF there */
+	struct timers_dist_dir model;         /* the model's quantiles */
+	double median_runs_s;
+	double ks_d;     /* one-sample Kolmogorov-Smirnov statistic */
+	double p_value;  /* P(D >= ks_d) if the model is right */
+	bool reject;     /* p_value < TIMERS_GOF_ALPHA */
+};
+
+/* Places each of the n measured outages x (seconds, the direction dir of the
+ * probes) at its quantile of the model's simulated distribution (`samples` faults,
+ * seeded; TIMERS_DIST_SAMPLES is a good default) and tests them all against it.
+ * 0, or -1 + lab_err(2) on bad input (n = 0 or > TIMERS_GOF_MAX_RUNS, a negative
+ * outage, an unknown model). */
+int timers_gof_test(const struct timers_input *in, const char *model, enum timers_dir dir,
+		    const double *x, size_t n, uint64_t samples, uint64_t seed,
+		    struct timers_gof *out);
+/* The same against an existing sorted sample, its outages on a probe grid of
+ * probe_s (0 = continuous). */
+int timers_gof_against(const struct timers_sample *model, double probe_s, const double *x,
+		       size_t n, struct timers_gof *out);
+/* The model's CDF at x, each simulated outage spread over its probe-grid cell. */
+double timers_gof_cdf(const struct timers_sample *s, double probe_s, double x);
+/* P(D_n >= d) under the null (Kolmogorov, Stephens' finite-n correction). */
+double timers_ks_pvalue(double d, size_t n);
+/* One sentence: what the p-value means for these runs. */
+void timers_gof_meaning(const struct timers_gof *g, char *buf, size_t len);
+/* The runs, their quantiles, the model's p10/p50/p90, the test and its meaning, as
+ * text lines into buf (snprintf semantics: returns the length it needed). */
+size_t timers_gof_format(const struct timers_gof *g, char *buf, size_t len);
+
 /* ---- json.c: stable JSON of a prediction (golden files compare it exactly) ---- */
 
 struct json;
@@ -372,6 +413,7 @@ void timers_fit_json(struct json *j, const struct timers_fit *f);
 void timers_dist_dir_json(struct json *j, const struct timers_dist_dir *q);
 void timers_dist_json(struct json *j, const struct timers_dist *d);
 void timers_lik_fit_json(struct json *j, const struct timers_lik_fit *f);
+void timers_gof_json(struct json *j, const struct timers_gof *g);
 
 /* One sentence for reports: why the article's K + H is not what RFC 4271 gives. */
 #define TIMERS_WHY_ARTICLE_DIFFERS                                                     \
@@ -392,6 +434,7 @@ struct timers_doc {
 	uint64_t mc_samples, mc_seed;
 	const struct timers_dist *dist; /* n_dist distributions (--distribution), or none */
 	size_t n_dist;
+	const struct timers_gof *gof;   /* measured runs tested (--runs), or NULL */
 };
 void timers_predict_doc(struct json *j, const struct timers_doc *d);
 

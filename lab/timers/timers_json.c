@@ -290,5 +290,9 @@ void timers_predict_doc(struct json *j, const struct timers_doc *d)
 		json_arr_end(j);
 		json_obj_end(j);
 	}
+	if (d->gof) {
+		json_key(j, "runs_test");
+		timers_gof_json(j, d->gof);
+	}
 	json_obj_end(j);
 }
