@@ -7,11 +7,11 @@
 
 #include "cli/timers_cli.h"
 
-void fit_lik_text(const struct timers_cli_topo *ct, const struct timers_lik_fit *f,
-		  const double *m, size_t n);
+void fit_lik_text(const struct timers_cli_topo *ct, const struct timers_lik_fit *f, const double *m,
+                  size_t n);
 /* 0, or -1 with lab_err when stdout refuses it. */
 int fit_lik_json(const struct timers_cli_topo *ct, double time_scale,
-		 const struct timers_lik_fit *f, const double *m, size_t n);
+                 const struct timers_lik_fit *f, const double *m, size_t n);
 /* Writes the relative likelihood of each unknown against its value to path. 0, or
  * -1 with lab_err (nothing left behind). */
 int fit_svg_write(const char *path, const struct timers_lik_fit *f, const double *m, size_t n);

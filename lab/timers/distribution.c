@@ -10,7 +10,7 @@
 #include "timers/timers_int.h"
 
 const double timers_quantile_levels[TIMERS_NQUANT] = {0.01, 0.05, 0.10, 0.25, 0.50,
-						      0.75, 0.90, 0.95, 0.99};
+                                                      0.75, 0.90, 0.95, 0.99};
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -38,8 +38,8 @@ double timers_quantile_sorted(const double *v, size_t n, double p)
 	return n ? order_stat(v, n, (double)(n - 1) * p) : NAN;
 }
 
-int timers_sample_outages(const struct timers_input *in, const char *model,
-			  uint64_t samples, uint64_t seed, struct timers_sample out[TIMERS_NDIR])
+int timers_sample_outages(const struct timers_input *in, const char *model, uint64_t samples,
+                          uint64_t seed, struct timers_sample out[TIMERS_NDIR])
 {
 	struct timers_mc mc;
 
@@ -52,7 +52,7 @@ int timers_sample_outages(const struct timers_input *in, const char *model,
 		if (!(out[d].v = malloc(samples * sizeof(double)))) {
 			timers_sample_free(out);
 			return lab_err(LAB_EXIT_FAIL, "out of memory for %llu samples",
-				       (unsigned long long)samples);
+			               (unsigned long long)samples);
 		}
 	for (uint64_t i = 0; i < samples; i++) {
 		struct timers_mc_draw dr;
@@ -107,13 +107,14 @@ void timers_dist_from_sample(const struct timers_sample *s, struct timers_dist_d
 	for (int k = 0; k < TIMERS_NQUANT; k++) {
 		/* Outages that never end sort after every finite one. */
 		double h = timers_quantile_levels[k] * (double)(total ? total - 1 : 0);
-		out->q_s[k] = !s->n ? INFINITY : h > (double)(s->n - 1) ? INFINITY
-									  : order_stat(s->v, s->n, h);
+		out->q_s[k] = !s->n                    ? INFINITY
+		              : h > (double)(s->n - 1) ? INFINITY
+		                                       : order_stat(s->v, s->n, h);
 	}
 }
 
 int timers_distribution(const struct timers_input *in, const char *model, uint64_t samples,
-			uint64_t seed, struct timers_dist *out)
+                        uint64_t seed, struct timers_dist *out)
 {
 	struct timers_sample s[TIMERS_NDIR];
 	struct timers_variant v;

@@ -26,8 +26,8 @@
 #define KERNEL_REACH 6.0
 
 static const char *const method_names[] = {
-	[TIMERS_FIT_LIKELIHOOD] = "likelihood",
-	[TIMERS_FIT_RANGE] = "range",
+    [TIMERS_FIT_LIKELIHOOD] = "likelihood",
+    [TIMERS_FIT_RANGE] = "range",
 };
 
 const char *timers_fit_method_name(enum timers_fit_method m)
@@ -59,7 +59,7 @@ struct lik {
 	struct timers_mc_draw *draws;
 	double *out; /* outages at the current candidate */
 	size_t n;
-	double h; /* kernel bandwidth */
+	double h;                 /* kernel bandwidth */
 	struct timers_input zero; /* the unknowns at 0: what the draws contain */
 };
 
@@ -176,7 +176,8 @@ static double bandwidth(struct lik *L, const double d[2], double probe_s)
 		sq += (L->out[i] - mean) * (L->out[i] - mean);
 	timers_sort(L->out, n);
 	double sd = sqrt(sq / (double)(n - 1));
-	double iqr = timers_quantile_sorted(L->out, n, 0.75) - timers_quantile_sorted(L->out, n, 0.25);
+	double iqr =
+	    timers_quantile_sorted(L->out, n, 0.75) - timers_quantile_sorted(L->out, n, 0.25);
 	double s = iqr > 0 ? fmin(sd, iqr / 1.34) : sd;
 	return fmax(0.9 * s * pow((double)n, -0.2), fmax(probe_s, 1e-3));
 }
@@ -185,11 +186,11 @@ static double bandwidth(struct lik *L, const double d[2], double probe_s)
  * their input values) widened by the kernel's reach, so the likelihood is searched
  * wherever it is not negligible. */
 static int grid_for(const struct timers_lik_request *rq, size_t k, double h,
-		    struct timers_lik_fit *out)
+                    struct timers_lik_fit *out)
 {
 	struct timers_fit rf;
 	if (timers_fit_unknown(rq->in, rq->unknown[k], rq->dir, rq->measured, rq->n_measured,
-			       rq->max_s, &rf) < 0)
+	                       rq->max_s, &rf) < 0)
 		return -1;
 	if (!rf.found) {
 		snprintf(out->why, sizeof(out->why), "%s", rf.why);
@@ -310,7 +311,8 @@ static void choose_by_median(struct lik *L, struct timers_lik_fit *f, const doub
 				continue;
 			double d[2] = {grid_value(f, 0, i), grid_value(f, 1, o)};
 			double gap = fabs(smooth_cdf_at(L, d, m) - 0.5);
-			bool better = gap <= 0.01 ? best_gap > 0.01 || ll > best_ll : gap < best_gap;
+			bool better =
+			    gap <= 0.01 ? best_gap > 0.01 || ll > best_ll : gap < best_gap;
 			if (better) {
 				best_gap = gap;
 				best_ll = ll;
@@ -348,23 +350,24 @@ int timers_fit_likelihood(const struct timers_lik_request *rq, struct timers_lik
 		return lab_err(LAB_EXIT_USAGE, "likelihood fit: one or two unknowns");
 	if (rq->n_measured == 0 || rq->samples < 100)
 		return lab_err(LAB_EXIT_USAGE, "likelihood fit: no measurements, or fewer than "
-					       "100 simulated faults");
+		                               "100 simulated faults");
 	if (rq->n_unknown == 2) {
 		/* Two unknowns must act on one direction each, or only their sum shows. */
 		bool fwd_rev = (rq->unknown[0] == TIMERS_UNKNOWN_PROGRAMMING_FWD &&
-				rq->unknown[1] == TIMERS_UNKNOWN_PROGRAMMING_REV) ||
-			       (rq->unknown[0] == TIMERS_UNKNOWN_PROGRAMMING_REV &&
-				rq->unknown[1] == TIMERS_UNKNOWN_PROGRAMMING_FWD);
+		                rq->unknown[1] == TIMERS_UNKNOWN_PROGRAMMING_REV) ||
+		               (rq->unknown[0] == TIMERS_UNKNOWN_PROGRAMMING_REV &&
+		                rq->unknown[1] == TIMERS_UNKNOWN_PROGRAMMING_FWD);
 		if (!fwd_rev)
 			return lab_err(LAB_EXIT_USAGE,
-				       "--unknown %s,%s: two unknowns must each lengthen one "
-				       "direction: programming-delay-fwd,programming-delay-rev", timers_unknown_name(rq->unknown[0]),
-				       timers_unknown_name(rq->unknown[1]));
+			               "--unknown %s,%s: two unknowns must each lengthen one "
+			               "direction: programming-delay-fwd,programming-delay-rev",
+			               timers_unknown_name(rq->unknown[0]),
+			               timers_unknown_name(rq->unknown[1]));
 	}
 	for (size_t j = 0; j < rq->n_measured; j++) {
 		if (!isfinite(rq->measured[j]) || rq->measured[j] < 0)
 			return lab_err(LAB_EXIT_USAGE, "measurement %g: must be a time >= 0 s",
-				       rq->measured[j]);
+			               rq->measured[j]);
 		out->mean_measured_s += rq->measured[j] / (double)rq->n_measured;
 	}
 	for (size_t k = 0; k < rq->n_unknown; k++)
@@ -411,7 +414,8 @@ int timers_fit_likelihood(const struct timers_lik_request *rq, struct timers_lik
 	out->loglik_max = -INFINITY;
 	for (size_t i = 0; i < n0; i++)
 		for (size_t o = 0; o < n1; o++) {
-			double d[2] = {grid_value(out, 0, i), rq->n_unknown == 2 ? grid_value(out, 1, o) : 0};
+			double d[2] = {grid_value(out, 0, i),
+			               rq->n_unknown == 2 ? grid_value(out, 1, o) : 0};
 			double ll = ll2[i * n1 + o] = loglik(&L, d);
 			if (ll > out->loglik_max) {
 				out->loglik_max = ll;
@@ -421,8 +425,9 @@ int timers_fit_likelihood(const struct timers_lik_request *rq, struct timers_lik
 		}
 	if (!isfinite(out->loglik_max)) {
 		snprintf(out->why, sizeof(out->why),
-			 "no simulated outage comes within %g s of every measurement for any "
-			 "value searched", KERNEL_REACH * L.h);
+		         "no simulated outage comes within %g s of every measurement for any "
+		         "value searched",
+		         KERNEL_REACH * L.h);
 		rc = 0;
 		goto out;
 	}

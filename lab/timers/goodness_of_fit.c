@@ -67,21 +67,23 @@ double timers_ks_pvalue(double d, size_t n)
 	return fmin(1, fmax(0, 2 * sum));
 }
 
-int timers_gof_against(const struct timers_sample *model, double probe_s, const double *x,
-		       size_t n, struct timers_gof *out)
+int timers_gof_against(const struct timers_sample *model, double probe_s, const double *x, size_t n,
+                       struct timers_gof *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (n == 0 || n > TIMERS_GOF_MAX_RUNS)
 		return lab_err(LAB_EXIT_USAGE, "goodness of fit: %zu runs; expected 1 to %d", n,
-			       TIMERS_GOF_MAX_RUNS);
+		               TIMERS_GOF_MAX_RUNS);
 	if (model->n == 0)
 		return lab_err(LAB_EXIT_USAGE, "goodness of fit: the model's outages never end, "
-					       "so no finite run can be tested against them");
+		                               "so no finite run can be tested against them");
 	double sorted[TIMERS_GOF_MAX_RUNS];
 	for (size_t i = 0; i < n; i++) {
 		if (!isfinite(x[i]) || x[i] < 0)
-			return lab_err(LAB_EXIT_USAGE, "goodness of fit: run %zu: outage %g s is "
-						       "not a time >= 0", i + 1, x[i]);
+			return lab_err(LAB_EXIT_USAGE,
+			               "goodness of fit: run %zu: outage %g s is "
+			               "not a time >= 0",
+			               i + 1, x[i]);
 		out->outage_s[i] = x[i];
 		out->quantile[i] = timers_gof_cdf(model, probe_s, x[i]);
 		sorted[i] = x[i];
@@ -103,8 +105,8 @@ int timers_gof_against(const struct timers_sample *model, double probe_s, const 
 }
 
 int timers_gof_test(const struct timers_input *in, const char *model, enum timers_dir dir,
-		    const double *x, size_t n, uint64_t samples, uint64_t seed,
-		    struct timers_gof *out)
+                    const double *x, size_t n, uint64_t samples, uint64_t seed,
+                    struct timers_gof *out)
 {
 	struct timers_sample s[TIMERS_NDIR];
 	if (dir >= TIMERS_NDIR)
@@ -125,12 +127,12 @@ int timers_gof_test(const struct timers_input *in, const char *model, enum timer
 size_t timers_gof_format(const struct timers_gof *g, char *buf, size_t len)
 {
 	size_t at = 0;
-#define PUT(...)                                                                       \
-	do {                                                                           \
-		int w_ = snprintf(buf + (at < len ? at : len), at < len ? len - at : 0,   \
-				  __VA_ARGS__);                                         \
-		if (w_ > 0)                                                            \
-			at += (size_t)w_;                                              \
+#define PUT(...)                                                                                   \
+	do {                                                                                       \
+		int w_ =                                                                           \
+		    snprintf(buf + (at < len ? at : len), at < len ? len - at : 0, __VA_ARGS__);   \
+		if (w_ > 0)                                                                        \
+			at += (size_t)w_;                                                          \
 	} while (0)
 	PUT("runs against the %s model (%s): each run's quantile in the model's distribution\n",
 	    g->model_name, timers_dir_name(g->dir));
@@ -139,7 +141,8 @@ size_t timers_gof_format(const struct timers_gof *g, char *buf, size_t len)
 	PUT("model: p10 %.2f, p50 %.2f, p90 %.2f s; runs: median %.2f s\n", g->model.q_s[2],
 	    g->model.q_s[4], g->model.q_s[6], g->median_runs_s);
 	PUT("Kolmogorov-Smirnov against the model (%llu simulated faults): D = %.3f, n = %zu, "
-	    "p = %.3g\n", (unsigned long long)g->samples, g->ks_d, g->n, g->p_value);
+	    "p = %.3g\n",
+	    (unsigned long long)g->samples, g->ks_d, g->n, g->p_value);
 	char meaning[512];
 	timers_gof_meaning(g, meaning, sizeof(meaning));
 	PUT("%s\n", meaning);
@@ -152,15 +155,15 @@ void timers_gof_meaning(const struct timers_gof *g, char *buf, size_t len)
 	const char *side = g->median_runs_s > g->model.q_s[4] ? "longer" : "shorter";
 	if (!g->reject)
 		snprintf(buf, len,
-			 "consistent with the model: if it is right, %zu runs differ from it at "
-			 "least this much with probability %.2f (>= %.2f, so nothing to explain)",
-			 g->n, g->p_value, TIMERS_GOF_ALPHA);
+		         "consistent with the model: if it is right, %zu runs differ from it at "
+		         "least this much with probability %.2f (>= %.2f, so nothing to explain)",
+		         g->n, g->p_value, TIMERS_GOF_ALPHA);
 	else
 		snprintf(buf, len,
-			 "the runs disagree with the model: if it were right, %zu runs would "
-			 "differ from it this much with probability only %.2g (< %.2f); they are "
-			 "mostly %s than it predicts, so a mechanism or a delay in it is off",
-			 g->n, g->p_value, TIMERS_GOF_ALPHA, side);
+		         "the runs disagree with the model: if it were right, %zu runs would "
+		         "differ from it this much with probability only %.2g (< %.2f); they are "
+		         "mostly %s than it predicts, so a mechanism or a delay in it is off",
+		         g->n, g->p_value, TIMERS_GOF_ALPHA, side);
 }
 
 void timers_gof_json(struct json *j, const struct timers_gof *g)

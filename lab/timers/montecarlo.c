@@ -63,7 +63,6 @@ static double jittered(struct timers_rng *r, double t)
 	return uniform(r, 0.75 * t, t);
 }
 
-
 /* The peer's periodic packets (KEEPALIVE or BFD), each interval jittered, on a
  * schedule that has run for a long time when the fault falls at a random instant.
  * Simulating it from session start would need ~70 intervals to forget the start
@@ -75,8 +74,8 @@ static double jittered(struct timers_rng *r, double t)
  * it. Returns how long before the fault the last packet arrived and, through
  * hold_expiry, when the hold timer restarted by it (a fresh draw for BIRD) expires,
  * relative to the fault. */
-static double last_arrival(struct timers_mc *sm, double interval, double hold,
-			   bool hold_jitter, double *hold_expiry)
+static double last_arrival(struct timers_mc *sm, double interval, double hold, bool hold_jitter,
+                           double *hold_expiry)
 {
 	double x;
 	do
@@ -115,7 +114,8 @@ static double dpd_detect(struct timers_mc *sm, uint32_t side, double fault)
 			}
 			/* Request plus retransmissions, each waiting timeout * base^n. */
 			double t = in->retransmit.timeout_s, give_up = check;
-			for (uint32_t n = 0; n <= in->retransmit.tries; n++, t *= in->retransmit.base)
+			for (uint32_t n = 0; n <= in->retransmit.tries;
+			     n++, t *= in->retransmit.base)
 				give_up += t;
 			return give_up - fault;
 		}
@@ -134,7 +134,7 @@ static double detect(struct timers_mc *sm, uint32_t side, double fault)
 		return 0;
 	if (sm->ses.hold_s > 0) {
 		last_arrival(sm, sm->ses.keepalive_s[side ^ 1], sm->ses.hold_s,
-			     s->speaker == TIMERS_SPEAKER_BIRD, &expiry);
+		             s->speaker == TIMERS_SPEAKER_BIRD, &expiry);
 		/* The real wake-up depends on the speaker's other traffic; uniform spans
 		 * the bounds (timers.h, wake_max_s). */
 		if (s->wake_max_s > 0)
@@ -186,7 +186,7 @@ static void stat_add(struct timers_mc_stats *st, double v)
 }
 
 int timers_mc_begin(struct timers_mc *mc, const struct timers_input *in, const char *model,
-		    uint64_t seed)
+                    uint64_t seed)
 {
 	if (timers_input_check(in) < 0 || timers_variant(in, model, &mc->v, &mc->mi) < 0)
 		return -1;
@@ -206,23 +206,23 @@ void timers_mc_next(struct timers_mc *mc, struct timers_mc_draw *dr)
 	dr->fault_s = mc->warm + uniform(&mc->rng, 0, fmax(mc->k, 1.0));
 	dr->phase_s = uniform(&mc->rng, 0, fmax(mi->probe_interval_s, 1e-9));
 	if (mc->v.kind == TIMERS_MODEL_ARTICLE) {
-		dr->t_s[0] = dr->t_s[1] =
-			mc->ses.hold_s > 0 ? uniform(&mc->rng, mi->article_k_min_s, mc->k) +
-						     mc->ses.hold_s + mi->article_switch_s
-					   : INFINITY;
+		dr->t_s[0] = dr->t_s[1] = mc->ses.hold_s > 0
+		                              ? uniform(&mc->rng, mi->article_k_min_s, mc->k) +
+		                                    mc->ses.hold_s + mi->article_switch_s
+		                              : INFINITY;
 		return;
 	}
 	if (mi->fault == TIMERS_FAULT_KILL_SPEAKER)
 		return;
 	for (uint32_t s = 0; s < 2; s++)
-		dr->t_s[s] = mi->alternate_path ? detect(mc, s, dr->fault_s) +
-							  mi->side[s].propagation_s +
-							  mi->side[s].programming_s
-						: INFINITY;
+		dr->t_s[s] = mi->alternate_path
+		                 ? detect(mc, s, dr->fault_s) + mi->side[s].propagation_s +
+		                       mi->side[s].programming_s
+		                 : INFINITY;
 }
 
 double timers_mc_outage(const struct timers_mc *mc, const struct timers_mc_draw *dr,
-			const double add[2], enum timers_dir d)
+                        const double add[2], enum timers_dir d)
 {
 	/* The article's number is its own measurement, with no probe grid of ours. */
 	if (mc->v.kind == TIMERS_MODEL_ARTICLE)
@@ -235,7 +235,7 @@ double timers_mc_outage(const struct timers_mc *mc, const struct timers_mc_draw 
 }
 
 int timers_simulate(const struct timers_input *in, const char *model, uint64_t samples,
-		    uint64_t seed, struct timers_mc_result *out)
+                    uint64_t seed, struct timers_mc_result *out)
 {
 	struct timers_mc mc;
 
@@ -249,7 +249,8 @@ int timers_simulate(const struct timers_input *in, const char *model, uint64_t s
 		struct timers_mc_draw dr;
 		timers_mc_next(&mc, &dr);
 		for (int d = 0; d < TIMERS_NDIR; d++)
-			stat_add(&out->dir[d], timers_mc_outage(&mc, &dr, NULL, (enum timers_dir)d));
+			stat_add(&out->dir[d],
+			         timers_mc_outage(&mc, &dr, NULL, (enum timers_dir)d));
 	}
 	for (int d = 0; d < TIMERS_NDIR; d++) {
 		struct timers_mc_stats *st = &out->dir[d];

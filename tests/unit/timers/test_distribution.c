@@ -58,7 +58,7 @@ static void rfc_side_alone(void)
 		CHECK(ok);
 		if (!ok)
 			fprintf(stderr, "  p%g: simulated %.4f, closed form %.4f\n",
-				timers_quantile_levels[q] * 100, f->q_s[q], want);
+			        timers_quantile_levels[q] * 100, f->q_s[q], want);
 	}
 	/* Above H - 0.75K = 22.5 s the density is flat: p25..p99 are evenly spaced. */
 	CHECK(detect_quantile(0.25, 30, 10) > 22.5);

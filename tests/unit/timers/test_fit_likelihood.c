@@ -12,7 +12,7 @@
 /* n outages of direction d as the lab would measure them with the input's delays,
  * from the simulator with its own seed (not the fit's). */
 static void simulate_measured(const struct timers_input *in, enum timers_dir d, uint64_t seed,
-			      double *out, size_t n)
+                              double *out, size_t n)
 {
 	struct timers_mc mc;
 	CHECK(timers_mc_begin(&mc, in, "lab", seed) == 0);
@@ -45,10 +45,16 @@ static void recovers(enum timers_unknown u, double truth, enum timers_dir dir)
 		simulate_measured(&in, dir, seed, m, N_MEASURED);
 		/* The fit starts from another value: it must not read the truth from in. */
 		timers_unknown_apply(u, 3.0, &in);
-		struct timers_lik_request rq = {.in = &in, .unknown = {u}, .n_unknown = 1,
-						.dir = dir, .measured = m, .n_measured = N_MEASURED,
-						.max_s = 60, .step_s = 0.05, .samples = 5000,
-						.seed = seed * 7};
+		struct timers_lik_request rq = {.in = &in,
+		                                .unknown = {u},
+		                                .n_unknown = 1,
+		                                .dir = dir,
+		                                .measured = m,
+		                                .n_measured = N_MEASURED,
+		                                .max_s = 60,
+		                                .step_s = 0.05,
+		                                .samples = 5000,
+		                                .seed = seed * 7};
 		CHECK(timers_fit_likelihood(&rq, f) == 0);
 		CHECK(f->found);
 		const struct timers_lik_profile *p = &f->profile[0];
@@ -59,9 +65,11 @@ static void recovers(enum timers_unknown u, double truth, enum timers_dir dir)
 		/* Twenty outages pin the delay far tighter than the window (10 s) does. */
 		CHECK(p->hi_s - p->lo_s < 4);
 	}
-	fprintf(stderr, "%s = %g (%s): truth inside the 90 %% interval %d/%d times "
-			"(likelihood-ratio interval: %d/%d)\n", timers_unknown_name(u), truth,
-		timers_dir_name(dir), inside, SEEDS, lr_inside, SEEDS);
+	fprintf(stderr,
+	        "%s = %g (%s): truth inside the 90 %% interval %d/%d times "
+	        "(likelihood-ratio interval: %d/%d)\n",
+	        timers_unknown_name(u), truth, timers_dir_name(dir), inside, SEEDS, lr_inside,
+	        SEEDS);
 	CHECK(inside >= MIN_INSIDE);
 	free(f);
 }
@@ -75,10 +83,16 @@ static void article_is_flat(void)
 	if (!f)
 		return;
 	timers_input_article(&in);
-	struct timers_lik_request rq = {.in = &in, .unknown = {TIMERS_UNKNOWN_PROGRAMMING},
-					.n_unknown = 1, .dir = TIMERS_RTT, .measured = article,
-					.n_measured = 2, .max_s = 600, .step_s = 0.05,
-					.samples = 50000, .seed = 1};
+	struct timers_lik_request rq = {.in = &in,
+	                                .unknown = {TIMERS_UNKNOWN_PROGRAMMING},
+	                                .n_unknown = 1,
+	                                .dir = TIMERS_RTT,
+	                                .measured = article,
+	                                .n_measured = 2,
+	                                .max_s = 600,
+	                                .step_s = 0.05,
+	                                .samples = 50000,
+	                                .seed = 1};
 	CHECK(timers_fit_likelihood(&rq, f) == 0);
 	CHECK(f->found && f->flat && f->chosen_by_median);
 	/* Two numbers 0.2 s apart, and a detection spread over ~10 s: a wide plateau. */

@@ -23,7 +23,7 @@ static void draw_runs(const struct timers_input *in, uint64_t seed, double shift
 
 /* How many of TRIALS sets of runs, shifted by `shift`, the test rejects. */
 static int rejections(const struct timers_input *in, const struct timers_sample *model,
-		      double shift)
+                      double shift)
 {
 	int rejected = 0;
 	struct timers_gof *g = calloc(1, sizeof(*g));
@@ -40,7 +40,7 @@ static int rejections(const struct timers_input *in, const struct timers_sample 
 	}
 	free(g);
 	fprintf(stderr, "shift %+.1f s: %d of %d sets of %d runs rejected\n", shift, rejected,
-		TRIALS, RUNS);
+	        TRIALS, RUNS);
 	return rejected;
 }
 
