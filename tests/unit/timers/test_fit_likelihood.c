@@ -52,7 +52,7 @@ static void recovers(enum timers_unknown u, double truth, enum timers_dir dir)
 		                                .measured = m,
 		                                .n_measured = N_MEASURED,
 		                                .max_s = 60,
-		                                .step_s = 0.05,
+		                                .step_s = 0.1,
 		                                .samples = 5000,
 		                                .seed = seed * 7};
 		CHECK(timers_fit_likelihood(&rq, f) == 0);
