@@ -14,13 +14,17 @@
 #include "timers/timers.h"
 #include "topo/topo.h"
 
+/* Faults simulated per run for --runs-age (each run has its own distribution). */
+#define PREDICT_COND_SAMPLES 50000
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: labctl predict TOPOLOGY [--json] [--fault KIND [--fault-side N]]\n"
 		"                      [--tunnel N|NAME]\n"
 		"                      [--time-scale F] [--samples N [--seed S]] [--distribution]\n"
-		"                      [--runs S[,S...] [--direction rtt|fwd|rev]]\n"
+		"                      [--runs S[,S...] [--direction rtt|fwd|rev]\n"
+		"                       [--runs-age S[,S...]]]\n"
 		"\n"
 		"Prints the outage window per direction and round trip, decomposed into its\n"
 		"parts, for the models article, rfc4271, bird and lab (the topology as\n"
@@ -38,8 +42,12 @@ static void usage(FILE *f)
 		"                   per model; --samples changes it)\n"
 		"  --runs S,...     measured outages (seconds, of the direction given, default\n"
 		"                   rtt): each run's quantile in the lab model's distribution\n"
-		"                   and a Kolmogorov-Smirnov test of them against it\n",
-		TIMERS_DIST_SAMPLES);
+		"                   and a Kolmogorov-Smirnov test of them against it\n"
+		"  --runs-age S,... for each run, the age of the last KEEPALIVE the probe\n"
+		"                   source's gateway received when the fault fell (the report's\n"
+		"                   last-keepalive mark): each run is placed in the model given\n"
+		"                   it (%d faults per run)\n",
+		TIMERS_DIST_SAMPLES, PREDICT_COND_SAMPLES);
 }
 
 static void fmt_window(char *b, size_t n, const struct timers_window *w)
@@ -167,6 +175,7 @@ int cmd_predict(int argc, char **argv)
 		{"samples", required_argument, NULL, 'n'}, {"seed", required_argument, NULL, 's'},
 		{"fault-side", required_argument, NULL, 'S'}, {"distribution", no_argument, NULL, 'D'},
 		{"runs", required_argument, NULL, 'r'},  {"direction", required_argument, NULL, 'd'},
+		{"runs-age", required_argument, NULL, 'a'},
 		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
 	};
 	const char *fault = NULL, *tunnel = NULL;
@@ -176,8 +185,8 @@ int cmd_predict(int argc, char **argv)
 	struct timers_cli_topo ct = {0};
 	struct timers_mc_result mc[TIMERS_MAX_MODELS];
 	struct timers_dist dist[TIMERS_MAX_MODELS];
-	double runs[TIMERS_GOF_MAX_RUNS];
-	size_t n_runs = 0;
+	double runs[TIMERS_GOF_MAX_RUNS], ages[TIMERS_GOF_MAX_RUNS];
+	size_t n_runs = 0, n_ages = 0;
 	enum timers_dir dir = TIMERS_RTT;
 	struct timers_gof *gof = NULL;
 	static const char *const models[] = {"article", "rfc4271", "bird", "lab"};
@@ -211,6 +220,11 @@ int cmd_predict(int argc, char **argv)
 						    &n_runs) < 0)
 				return lab_err_report();
 			break;
+		case 'a':
+			if (timers_cli_seconds_list("--runs-age", optarg, ages, TIMERS_GOF_MAX_RUNS,
+						    &n_ages) < 0)
+				return lab_err_report();
+			break;
 		case 'd':
 			if (timers_cli_dir("--direction", optarg, &dir) < 0)
 				return lab_err_report();
@@ -221,6 +235,12 @@ int cmd_predict(int argc, char **argv)
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "labctl predict: expected one TOPOLOGY (a name or a file)\n\n");
+		usage(stderr);
+		return LAB_EXIT_USAGE;
+	}
+	if (n_ages && n_ages != n_runs) {
+		fprintf(stderr, "labctl predict: --runs-age gives %zu ages for %zu --runs; give one "
+				"per run\n\n", n_ages, n_runs);
 		usage(stderr);
 		return LAB_EXIT_USAGE;
 	}
@@ -250,8 +270,12 @@ int cmd_predict(int argc, char **argv)
 			lab_err(LAB_EXIT_FAIL, "out of memory");
 			goto out;
 		}
-		if (timers_gof_test(&ct.in, "lab", dir, runs, n_runs,
-				    samples ? samples : TIMERS_DIST_SAMPLES, seed, gof) < 0)
+		int g = n_ages ? timers_gof_conditional(&ct.in, "lab", dir, runs, ages, NULL, n_runs,
+							samples ? samples : PREDICT_COND_SAMPLES,
+							seed, gof)
+			       : timers_gof_test(&ct.in, "lab", dir, runs, n_runs,
+						 samples ? samples : TIMERS_DIST_SAMPLES, seed, gof);
+		if (g < 0)
 			goto out;
 		d.gof = gof;
 	}

@@ -67,40 +67,119 @@ double timers_ks_pvalue(double d, size_t n)
 	return fmin(1, fmax(0, 2 * sum));
 }
 
+/* A uniform number from (seed, i), reproducible: splitmix64 (Steele, Lea, Flood). */
+static double unit_from(uint64_t seed, uint64_t i)
+{
+	uint64_t z = seed * 0x9e3779b97f4a7c15ULL + (i + 1) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	return (double)(z >> 11) * 0x1.0p-53;
+}
+
+/* Run i's place in the model: the mid-quantile for the reader, and for the test the
+ * randomised probability integral transform F(x-) + V (F(x) - F(x-)) with V
+ * uniform (Brockwell 2007): exactly uniform under the model even where it puts
+ * much mass on one grid value, as it does given a run's KEEPALIVE age (the
+ * Alibaba direction is then one number). F(x-) and F(x) are the masses of the
+ * grid cells below x's and up to it. */
+static void place(struct timers_gof *out, size_t i, const struct timers_sample *m, double probe_s,
+                  double x, uint64_t seed)
+{
+	double h = probe_s / 2;
+	double below = timers_gof_cdf(m, probe_s, x - h), upto = timers_gof_cdf(m, probe_s, x + h);
+	out->quantile[i] = timers_gof_cdf(m, probe_s, x);
+	out->pit[i] = probe_s > 0 ? below + unit_from(seed, i) * (upto - below) : out->quantile[i];
+}
+
+static int check_runs(const double *x, size_t n)
+{
+	if (n == 0 || n > TIMERS_GOF_MAX_RUNS)
+		return lab_err(LAB_EXIT_USAGE, "goodness of fit: %zu runs; expected 1 to %d", n,
+		               TIMERS_GOF_MAX_RUNS);
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(x[i]) || x[i] < 0)
+			return lab_err(LAB_EXIT_USAGE,
+			               "goodness of fit: run %zu: outage %g s is not a time >= 0",
+			               i + 1, x[i]);
+	return 0;
+}
+
+/* With every run's quantile q_i = F(x_i) set: the KS distance of the x from F is
+ * that of the q from the uniform distribution, sup over the sorted q of
+ * max(i/n - q_(i), q_(i) - (i-1)/n). */
+static void ks_finish(struct timers_gof *out, const double *x, size_t n)
+{
+	double q[TIMERS_GOF_MAX_RUNS], sorted[TIMERS_GOF_MAX_RUNS], d = 0;
+	for (size_t i = 0; i < n; i++) {
+		out->outage_s[i] = x[i];
+		q[i] = out->pit[i];
+		sorted[i] = x[i];
+	}
+	out->n = n;
+	timers_sort(q, n);
+	for (size_t i = 0; i < n; i++)
+		d = fmax(d, fmax((double)(i + 1) / (double)n - q[i], q[i] - (double)i / (double)n));
+	out->ks_d = d;
+	out->p_value = timers_ks_pvalue(d, n);
+	out->reject = out->p_value < TIMERS_GOF_ALPHA;
+	timers_sort(sorted, n);
+	out->median_runs_s = timers_quantile_sorted(sorted, n, 0.5);
+}
+
 int timers_gof_against(const struct timers_sample *model, double probe_s, const double *x, size_t n,
                        struct timers_gof *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (n == 0 || n > TIMERS_GOF_MAX_RUNS)
-		return lab_err(LAB_EXIT_USAGE, "goodness of fit: %zu runs; expected 1 to %d", n,
-		               TIMERS_GOF_MAX_RUNS);
+	if (check_runs(x, n) < 0)
+		return -1;
 	if (model->n == 0)
 		return lab_err(LAB_EXIT_USAGE, "goodness of fit: the model's outages never end, "
 		                               "so no finite run can be tested against them");
-	double sorted[TIMERS_GOF_MAX_RUNS];
-	for (size_t i = 0; i < n; i++) {
-		if (!isfinite(x[i]) || x[i] < 0)
-			return lab_err(LAB_EXIT_USAGE,
-			               "goodness of fit: run %zu: outage %g s is "
-			               "not a time >= 0",
-			               i + 1, x[i]);
-		out->outage_s[i] = x[i];
-		out->quantile[i] = timers_gof_cdf(model, probe_s, x[i]);
-		sorted[i] = x[i];
-	}
-	out->n = n;
-	timers_sort(sorted, n);
-	/* D = sup |F_n - F|, attained at a sample point from one side or the other. */
-	double d = 0;
-	for (size_t i = 0; i < n; i++) {
-		double f = timers_gof_cdf(model, probe_s, sorted[i]);
-		d = fmax(d, fmax((double)(i + 1) / (double)n - f, f - (double)i / (double)n));
-	}
-	out->ks_d = d;
-	out->p_value = timers_ks_pvalue(d, n);
-	out->reject = out->p_value < TIMERS_GOF_ALPHA;
-	out->median_runs_s = timers_quantile_sorted(sorted, n, 0.5);
+	for (size_t i = 0; i < n; i++)
+		place(out, i, model, probe_s, x[i], 1);
+	ks_finish(out, x, n);
 	timers_dist_from_sample(model, &out->model);
+	return 0;
+}
+
+int timers_gof_conditional(const struct timers_input *in, const char *model, enum timers_dir dir,
+                           const double *x, const double *age0, const double *age1, size_t n,
+                           uint64_t samples, uint64_t seed, struct timers_gof *out)
+{
+	struct timers_sample s[TIMERS_NDIR];
+	const double *ages[2] = {age0, age1};
+
+	memset(out, 0, sizeof(*out));
+	if (dir >= TIMERS_NDIR)
+		return lab_err(LAB_EXIT_USAGE, "goodness of fit: bad direction");
+	if (check_runs(x, n) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct timers_input ci = *in;
+		for (int side = 0; side < 2; side++)
+			if (ages[side] && isfinite(ages[side][i])) {
+				ci.side[side].last_rx_known = true;
+				ci.side[side].last_rx_age_s = ages[side][i];
+				out->conditioned = true;
+			}
+		/* A different seed per run: the runs are independent. */
+		if (timers_sample_outages(&ci, model, samples, seed + i, s) < 0)
+			return -1;
+		if (s[dir].n)
+			place(out, i, &s[dir], in->probe_interval_s, x[i], seed);
+		timers_sample_free(s);
+	}
+	ks_finish(out, x, n);
+	/* For the reader: the model's distribution without the runs' phases. */
+	if (timers_sample_outages(in, model, samples, seed, s) < 0)
+		return -1;
+	timers_dist_from_sample(&s[dir], &out->model);
+	timers_sample_free(s);
+	snprintf(out->model_name, sizeof(out->model_name), "%s", model);
+	out->dir = dir;
+	out->samples = samples;
+	out->seed = seed;
 	return 0;
 }
 
@@ -134,8 +213,9 @@ size_t timers_gof_format(const struct timers_gof *g, char *buf, size_t len)
 		if (w_ > 0)                                                                        \
 			at += (size_t)w_;                                                          \
 	} while (0)
-	PUT("runs against the %s model (%s): each run's quantile in the model's distribution\n",
-	    g->model_name, timers_dir_name(g->dir));
+	PUT("runs against the %s model (%s): each run's quantile in the model's distribution%s\n",
+	    g->model_name, timers_dir_name(g->dir),
+	    g->conditioned ? " given the age of its last KEEPALIVE at the fault" : "");
 	for (size_t i = 0; i < g->n; i++)
 		PUT("  run %zu: %.2f s at p%.0f\n", i + 1, g->outage_s[i], 100 * g->quantile[i]);
 	PUT("model: p10 %.2f, p50 %.2f, p90 %.2f s; runs: median %.2f s\n", g->model.q_s[2],
@@ -172,12 +252,14 @@ void timers_gof_json(struct json *j, const struct timers_gof *g)
 	json_obj_begin(j);
 	json_kv_str(j, "model", g->model_name);
 	json_kv_str(j, "direction", timers_dir_name(g->dir));
+	json_kv_bool(j, "conditioned_on_keepalive_age", g->conditioned);
 	json_key(j, "runs");
 	json_arr_begin(j);
 	for (size_t i = 0; i < g->n; i++) {
 		json_obj_begin(j);
 		json_kv_double(j, "outage_s", g->outage_s[i]);
 		json_kv_double(j, "quantile", g->quantile[i]);
+		json_kv_double(j, "pit", g->pit[i]);
 		json_obj_end(j);
 	}
 	json_arr_end(j);

@@ -75,13 +75,15 @@ static double jittered(struct timers_rng *r, double t)
  * hold_expiry, when the hold timer restarted by it (a fresh draw for BIRD) expires,
  * relative to the fault. */
 static double last_arrival(struct timers_mc *sm, double interval, double hold, bool hold_jitter,
-                           double *hold_expiry)
+                           double known_age, double *hold_expiry)
 {
-	double x;
-	do
-		x = jittered(&sm->rng, interval);
-	while (uniform(&sm->rng, 0, interval) >= x);
-	double age = uniform(&sm->rng, 0, x);
+	double x, age = known_age;
+	if (!(age >= 0)) {
+		do
+			x = jittered(&sm->rng, interval);
+		while (uniform(&sm->rng, 0, interval) >= x);
+		age = uniform(&sm->rng, 0, x);
+	}
 	if (hold_expiry)
 		*hold_expiry = (hold_jitter ? jittered(&sm->rng, hold) : hold) - age;
 	return age;
@@ -134,7 +136,8 @@ static double detect(struct timers_mc *sm, uint32_t side, double fault)
 		return 0;
 	if (sm->ses.hold_s > 0) {
 		last_arrival(sm, sm->ses.keepalive_s[side ^ 1], sm->ses.hold_s,
-		             s->speaker == TIMERS_SPEAKER_BIRD, &expiry);
+		             s->speaker == TIMERS_SPEAKER_BIRD,
+		             s->last_rx_known ? s->last_rx_age_s : -1, &expiry);
 		/* The real wake-up depends on the speaker's other traffic; uniform spans
 		 * the bounds (timers.h, wake_max_s). */
 		if (s->wake_max_s > 0)
@@ -149,7 +152,7 @@ static double detect(struct timers_mc *sm, uint32_t side, double fault)
 			best = fmin(best, dpd_detect(sm, side, fault) + s->track_latency_s);
 	}
 	if (s->bfd_interval_s > 0 && s->bfd_detect_mult > 0) {
-		double age = last_arrival(sm, s->bfd_interval_s, 0, false, NULL);
+		double age = last_arrival(sm, s->bfd_interval_s, 0, false, -1, NULL);
 		best = fmin(best, s->bfd_detect_mult * s->bfd_interval_s - age);
 	}
 	return best;

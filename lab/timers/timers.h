@@ -85,6 +85,12 @@ struct timers_side {
 	 * BIRD 2.0 only at its main loop's next wake-up (TIMERS_BIRD_WAKE_MAX_S).
 	 * A property of the binary, not of the timers: never scaled. 0 = at once. */
 	double wake_max_s;
+	/* The age of the last KEEPALIVE (or UPDATE) this side received when the fault
+	 * fell, when a run's journal shows it; otherwise (false, the default) the
+	 * fault falls at a random instant of the peer's schedule. Conditions the hold
+	 * timer only (DPD keeps its own schedule). */
+	bool last_rx_known;
+	double last_rx_age_s;
 };
 
 struct timers_input {
@@ -373,11 +379,14 @@ struct timers_gof {
 	size_t n;
 	double outage_s[TIMERS_GOF_MAX_RUNS]; /* the runs, in the order given */
 	double quantile[TIMERS_GOF_MAX_RUNS]; /* each run's place: the model's CDF there */
+	double pit[TIMERS_GOF_MAX_RUNS];      /* the same randomised within its probe-grid
+					       * cell, what the test uses */
 	struct timers_dist_dir model;         /* the model's quantiles */
 	double median_runs_s;
 	double ks_d;     /* one-sample Kolmogorov-Smirnov statistic */
 	double p_value;  /* P(D >= ks_d) if the model is right */
 	bool reject;     /* p_value < TIMERS_GOF_ALPHA */
+	bool conditioned; /* quantiles given each run's KEEPALIVE ages */
 };
 
 /* Places each of the n measured outages x (seconds, the direction dir of the
@@ -392,6 +401,16 @@ int timers_gof_test(const struct timers_input *in, const char *model, enum timer
  * probe_s (0 = continuous). */
 int timers_gof_against(const struct timers_sample *model, double probe_s, const double *x,
 		       size_t n, struct timers_gof *out);
+/* As timers_gof_test, but each run i is placed in the model conditioned on what
+ * its journal shows: age0[i] / age1[i], the age of the last KEEPALIVE side 0 / 1
+ * received when the fault fell (NAN, or a NULL array, where unknown). The runs'
+ * quantiles (probability integral transforms) are then tested for uniformity. A
+ * lab that injects faults at a fixed phase of the keepalive schedule fails the
+ * unconditional test and passes this one if the mechanisms are right.
+ * `samples` faults per run. */
+int timers_gof_conditional(const struct timers_input *in, const char *model, enum timers_dir dir,
+			   const double *x, const double *age0, const double *age1, size_t n,
+			   uint64_t samples, uint64_t seed, struct timers_gof *out);
 /* The model's CDF at x, each simulated outage spread over its probe-grid cell. */
 double timers_gof_cdf(const struct timers_sample *s, double probe_s, double x);
 /* P(D_n >= d) under the null (Kolmogorov, Stephens' finite-n correction). */

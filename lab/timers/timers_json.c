@@ -29,6 +29,8 @@ static void side_json(struct json *j, const struct timers_side *s)
 	json_kv_double(j, "propagation_s", s->propagation_s);
 	json_kv_double(j, "programming_s", s->programming_s);
 	json_kv_double(j, "wake_max_s", s->wake_max_s);
+	if (s->last_rx_known) /* only for a run whose journal gave it */
+		json_kv_double(j, "last_rx_age_s", s->last_rx_age_s);
 	json_obj_end(j);
 }
 

@@ -76,6 +76,40 @@ int main(void)
 	CHECK(rejections(&in, m, 3) >= 16);
 	CHECK(rejections(&in, m, -3) >= 16);
 
+	/* A lab that injects every fault 3.4 s after the last KEEPALIVE: its runs
+	 * fail against the model with a random phase and pass against the model given
+	 * each run's age (a fault at a fixed phase is not a wrong mechanism). */
+	struct timers_input fixed = in;
+	fixed.side[0].last_rx_known = true;
+	fixed.side[0].last_rx_age_s = 3.4;
+	int plain = 0, cond = 0;
+	struct timers_gof *cg = calloc(1, sizeof(*cg));
+	CHECK(cg != NULL);
+	for (uint64_t t = 0; cg && t < 10; t++) {
+		double x[RUNS], age[RUNS];
+		draw_runs(&fixed, 2000 + t, 0, x);
+		for (size_t i = 0; i < RUNS; i++)
+			age[i] = 3.4;
+		CHECK(timers_gof_against(m, in.probe_interval_s, x, RUNS, cg) == 0);
+		plain += cg->reject;
+		CHECK(timers_gof_conditional(&in, "lab", TIMERS_RTT, x, age, NULL, RUNS, 20000, t,
+		                             cg) == 0);
+		CHECK(cg->conditioned);
+		cond += cg->reject;
+	}
+	free(cg);
+	fprintf(stderr,
+	        "faults 3.4 s after the last KEEPALIVE: %d of 10 sets rejected "
+	        "unconditionally, %d given the age\n",
+	        plain, cond);
+	CHECK(cond <= 2);
+	/* With a known age the RFC 4271 side's detection is a point: H - age. */
+	enum timers_mechanism mech;
+	struct timers_window w = timers_detection(&fixed, 0, &mech);
+	CHECK(fabs(w.min_s - 26.6) < 1e-9 && fabs(w.max_s - 26.6) < 1e-9);
+	fixed.side[0].last_rx_age_s = 31;
+	CHECK(timers_input_check(&fixed) == -1);
+
 	/* Bad input. */
 	struct timers_gof g;
 	double neg[] = {-1};
