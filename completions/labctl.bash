@@ -324,6 +324,13 @@ _labctl()
 			d=${d//,/ }
 			_labctl_add "$cur" "$d"
 			;;
+		*:U\[,U*) # a list of names the description gives (fit --unknown)
+			local names="" x
+			for x in ${desc[$prev_opt]//[(),;]/ }; do
+				[[ $x =~ ^[a-z]+(-[a-z]+)+$ ]] && names+=" $x"
+			done
+			_labctl_add "$cur" "$names"
+			;;
 		*) _labctl_complete_template "$cur" "$vt" "$lab" ;;
 		esac
 		return 0

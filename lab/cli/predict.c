@@ -15,12 +15,17 @@
 #include "timers/timers.h"
 #include "topo/topo.h"
 
+/* Faults simulated per run for --runs-age (each run has its own distribution). */
+#define PREDICT_COND_SAMPLES 50000
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: labctl predict TOPOLOGY [--json] [--fault KIND [--fault-side N]]\n"
 		"                      [--tunnel N|NAME]\n"
-		"                      [--time-scale F] [--samples N [--seed S]]\n"
+		"                      [--time-scale F] [--samples N [--seed S]] [--distribution]\n"
+		"                      [--runs S[,S...] [--direction rtt|fwd|rev]\n"
+		"                       [--runs-age S[,S...]]]\n"
 		"\n"
 		"Prints the outage window per direction and round trip, decomposed into its\n"
 		"parts, for the models article, rfc4271, bird and lab (the topology as\n"
@@ -33,7 +38,18 @@ static void usage(FILE *f)
 		"  --tunnel N|NAME  the tunnel that breaks (default: the first)\n"
 		"  --time-scale F   timers scaled as `up --time-scale F` scales them (0 < F <= 1)\n"
 		"  --samples N      also run the seeded Monte Carlo simulator (N faults per model)\n"
-		"  --seed S         its seed (default 1)\n");
+		"  --seed S         its seed (default 1)\n"
+		"  --distribution   quantiles p1-p99 and the mean of the simulated outages per\n"
+		"                   model and direction, beside the window (default %d faults\n"
+		"                   per model; --samples changes it)\n"
+		"  --runs S,...     measured outages (seconds, of the direction given, default\n"
+		"                   rtt): each run's quantile in the lab model's distribution\n"
+		"                   and a Kolmogorov-Smirnov test of them against it\n"
+		"  --runs-age S,... for each run, the age of the last KEEPALIVE the probe\n"
+		"                   source's gateway received when the fault fell (the report's\n"
+		"                   last-keepalive mark): each run is placed in the model given\n"
+		"                   it (%d faults per run)\n",
+		TIMERS_DIST_SAMPLES, PREDICT_COND_SAMPLES);
 }
 
 static void fmt_window(char *b, size_t n, const struct timers_window *w)
@@ -61,6 +77,45 @@ static void print_path(const char *model, const char *dir, const struct timers_p
 	printf("\n");
 	if (p->note[0])
 		printf("  %-8s %-11s (%s)\n", "", "", p->note);
+}
+
+static void fmt_q(char *b, size_t n, double v)
+{
+	if (isfinite(v))
+		snprintf(b, n, "%.2f", v);
+	else
+		snprintf(b, n, "inf");
+}
+
+/* Quantiles beside the closed window: the window says what can happen, these how
+ * often. */
+static void print_dist(const struct timers_doc *d)
+{
+	printf("\ndistribution (Monte Carlo: %" PRIu64 " faults per model, seed %" PRIu64
+	       "; outages in s)\n", d->dist[0].samples, d->dist[0].seed);
+	printf("  %-8s %-4s %-15s", "model", "dir", "window");
+	for (int k = 0; k < TIMERS_NQUANT; k++) {
+		char h[8];
+		snprintf(h, sizeof(h), "p%d", (int)lround(timers_quantile_levels[k] * 100));
+		printf(" %6s", h);
+	}
+	printf(" %6s\n", "mean");
+	for (size_t i = 0; i < d->n_dist; i++) {
+		const struct timers_model *md = timers_find_model(d->pred, d->dist[i].model);
+		for (int k = 0; k < TIMERS_NDIR; k++) {
+			const struct timers_dist_dir *q = &d->dist[i].dir[k];
+			char w[64], b[16];
+			fmt_window(w, sizeof(w), &md->dir[k].w);
+			printf("  %-8s %-4s %-15s", d->dist[i].model,
+			       timers_dir_name((enum timers_dir)k), w);
+			for (int j = 0; j < TIMERS_NQUANT; j++) {
+				fmt_q(b, sizeof(b), q->q_s[j]);
+				printf(" %6s", b);
+			}
+			fmt_q(b, sizeof(b), q->mean_s);
+			printf(" %6s\n", b);
+		}
+	}
 }
 
 static void print_text(const struct timers_doc *d)
@@ -111,6 +166,8 @@ static void print_text(const struct timers_doc *d)
 				       timers_dir_name((enum timers_dir)k), w, d->mc[i].dir[k].mean_s);
 			}
 	}
+	if (d->n_dist)
+		print_dist(d);
 }
 
 int cmd_predict(int argc, char **argv)
@@ -119,15 +176,22 @@ int cmd_predict(int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},       {"fault", required_argument, NULL, 'f'},
 		{"tunnel", required_argument, NULL, 't'}, {"time-scale", required_argument, NULL, 'x'},
 		{"samples", required_argument, NULL, 'n'}, {"seed", required_argument, NULL, 's'},
-		{"fault-side", required_argument, NULL, 'S'},
+		{"fault-side", required_argument, NULL, 'S'}, {"distribution", no_argument, NULL, 'D'},
+		{"runs", required_argument, NULL, 'r'},  {"direction", required_argument, NULL, 'd'},
+		{"runs-age", required_argument, NULL, 'a'},
 		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
 	};
 	const char *fault = NULL, *tunnel = NULL;
-	bool json = false;
+	bool json = false, distribution = false;
 	double scale = 1;
 	uint64_t samples = 0, seed = 1, fault_side = 0;
 	struct timers_cli_topo ct = {0};
 	struct timers_mc_result mc[TIMERS_MAX_MODELS];
+	struct timers_dist dist[TIMERS_MAX_MODELS];
+	double runs[TIMERS_GOF_MAX_RUNS], ages[TIMERS_GOF_MAX_RUNS];
+	size_t n_runs = 0, n_ages = 0;
+	enum timers_dir dir = TIMERS_RTT;
+	struct timers_gof *gof = NULL;
 	static const char *const models[] = {"article", "rfc4271", "bird", "lab"};
 	int c, rc = LAB_EXIT_USAGE;
 
@@ -153,12 +217,33 @@ int cmd_predict(int argc, char **argv)
 			if (timers_cli_u64("--fault-side", optarg, 0, 1, &fault_side) < 0)
 				return lab_err_report();
 			break;
+		case 'D': distribution = true; break;
+		case 'r':
+			if (timers_cli_seconds_list("--runs", optarg, runs, TIMERS_GOF_MAX_RUNS,
+						    &n_runs) < 0)
+				return lab_err_report();
+			break;
+		case 'a':
+			if (timers_cli_seconds_list("--runs-age", optarg, ages, TIMERS_GOF_MAX_RUNS,
+						    &n_ages) < 0)
+				return lab_err_report();
+			break;
+		case 'd':
+			if (timers_cli_dir("--direction", optarg, &dir) < 0)
+				return lab_err_report();
+			break;
 		case 'h': usage(stdout); return LAB_EXIT_OK;
 		default: usage(stderr); return LAB_EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "labctl predict: expected one TOPOLOGY (a name or a file)\n\n");
+		usage(stderr);
+		return LAB_EXIT_USAGE;
+	}
+	if (n_ages && n_ages != n_runs) {
+		fprintf(stderr, "labctl predict: --runs-age gives %zu ages for %zu --runs; give one "
+				"per run\n\n", n_ages, n_runs);
 		usage(stderr);
 		return LAB_EXIT_USAGE;
 	}
@@ -172,9 +257,31 @@ int cmd_predict(int argc, char **argv)
 	struct timers_doc d = {.topology = ct.topo->name, .tunnel = ct.tunnel_name,
 			       .time_scale = scale, .in = &ct.in, .pred = &pred, .mc = mc,
 			       .mc_samples = samples, .mc_seed = seed};
-	for (size_t i = 0; samples && i < sizeof(models) / sizeof(models[0]); i++, d.n_mc++)
-		if (timers_simulate(&ct.in, models[i], samples, seed, &mc[i]) < 0)
+	/* With --distribution, --samples sizes the distribution instead. */
+	uint64_t mc_samples = distribution ? 0 : samples;
+	d.mc_samples = mc_samples;
+	for (size_t i = 0; mc_samples && i < sizeof(models) / sizeof(models[0]); i++, d.n_mc++)
+		if (timers_simulate(&ct.in, models[i], mc_samples, seed, &mc[i]) < 0)
 			goto out;
+	d.dist = dist;
+	for (size_t i = 0; distribution && i < sizeof(models) / sizeof(models[0]); i++, d.n_dist++)
+		if (timers_distribution(&ct.in, models[i], samples ? samples : TIMERS_DIST_SAMPLES,
+					seed, &dist[i]) < 0)
+			goto out;
+	if (n_runs) {
+		if (!(gof = calloc(1, sizeof(*gof)))) {
+			lab_err(LAB_EXIT_FAIL, "out of memory");
+			goto out;
+		}
+		int g = n_ages ? timers_gof_conditional(&ct.in, "lab", dir, runs, ages, NULL, n_runs,
+							samples ? samples : PREDICT_COND_SAMPLES,
+							seed, gof)
+			       : timers_gof_test(&ct.in, "lab", dir, runs, n_runs,
+						 samples ? samples : TIMERS_DIST_SAMPLES, seed, gof);
+		if (g < 0)
+			goto out;
+		d.gof = gof;
+	}
 	if (json) {
 		struct json j;
 		json_init(&j);
@@ -183,9 +290,15 @@ int cmd_predict(int argc, char **argv)
 			goto out;
 	} else {
 		print_text(&d);
+		if (gof) {
+			char buf[TIMERS_GOF_MAX_RUNS * 40 + 1024];
+			timers_gof_format(gof, buf, sizeof(buf));
+			printf("\n%s", buf);
+		}
 	}
 	rc = LAB_EXIT_OK;
 out:
+	free(gof);
 	timers_cli_free(&ct);
 	if (rc != LAB_EXIT_OK)
 		return lab_err_report();

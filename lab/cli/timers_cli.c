@@ -40,6 +40,38 @@ int timers_cli_u64(const char *opt, const char *s, uint64_t min, uint64_t max, u
 	return 0;
 }
 
+int timers_cli_seconds_list(const char *opt, const char *s, double *v, size_t max, size_t *n)
+{
+	char buf[4096];
+	if (strlen(s) >= sizeof(buf))
+		return lab_err(LAB_EXIT_USAGE, "%s: list too long", opt);
+	snprintf(buf, sizeof(buf), "%s", s);
+	*n = 0;
+	for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (*n == max)
+			return lab_err(LAB_EXIT_USAGE, "%s: at most %zu values", opt, max);
+		if (timers_cli_double(opt, tok, &v[*n]) < 0)
+			return -1;
+		if (v[*n] < 0)
+			return lab_err(LAB_EXIT_USAGE, "%s '%s': an outage is >= 0 s", opt, tok);
+		(*n)++;
+	}
+	if (*n == 0)
+		return lab_err(LAB_EXIT_USAGE, "%s: expected seconds, e.g. 36.7,36.9", opt);
+	return 0;
+}
+
+int timers_cli_dir(const char *opt, const char *s, enum timers_dir *d)
+{
+	for (int k = 0; k < TIMERS_NDIR; k++)
+		if (!strcmp(s, timers_dir_name((enum timers_dir)k))) {
+			*d = (enum timers_dir)k;
+			return 0;
+		}
+	return lab_err(LAB_EXIT_USAGE, "%s '%s': expected rtt, fwd or rev", opt, s);
+}
+
 static int pick_tunnel(const struct topo *t, const char *tunnel, uint32_t *idx)
 {
 	if (t->n_tunnels == 0)

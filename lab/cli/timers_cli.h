@@ -3,6 +3,7 @@
 #ifndef LAB_CLI_TIMERS_CLI_H
 #define LAB_CLI_TIMERS_CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "timers/timers.h"
@@ -28,6 +29,10 @@ struct json;
 int timers_cli_put_json(struct json *j);
 
 int timers_cli_double(const char *opt, const char *s, double *out);
+/* "S[,S...]": at most max outages (seconds >= 0) into v. 0 or -1 + lab_err(2). */
+int timers_cli_seconds_list(const char *opt, const char *s, double *v, size_t max, size_t *n);
+/* "rtt", "fwd" or "rev". 0 or -1 + lab_err(2). */
+int timers_cli_dir(const char *opt, const char *s, enum timers_dir *d);
 int timers_cli_u64(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
 #endif

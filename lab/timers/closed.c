@@ -93,7 +93,10 @@ struct timers_window timers_detection(const struct timers_input *in, uint32_t si
 	}
 	/* Hold timer: last restarted by the peer's last KEEPALIVE, which is at most one
 	 * keepalive interval old at the fault: expiry in (Hmin - K_peer, H]. */
-	if (ses.hold_s > 0)
+	if (ses.hold_s > 0 && s->last_rx_known) /* a run's journal gave the age */
+		c[n++] = (struct candidate){win(fmax(0, ses.hold_min_s[side] - s->last_rx_age_s),
+						ses.hold_s - s->last_rx_age_s), TIMERS_MECH_HOLD};
+	else if (ses.hold_s > 0)
 		c[n++] = (struct candidate){win(ses.hold_min_s[side] - ses.keepalive_s[peer],
 						ses.hold_s), TIMERS_MECH_HOLD};
 	if (s->track_tunnel) {

@@ -62,6 +62,12 @@ int timers_input_check(const struct timers_input *in)
 			return lab_err(LAB_EXIT_USAGE,
 				       "side %d (%s): keepalive %g s exceeds hold %g s", i,
 				       s->gateway, s->keepalive_s, s->hold_s);
+		if (s->last_rx_known && (bad_time(s->last_rx_age_s) ||
+					 (s->hold_s > 0 && s->last_rx_age_s > s->hold_s)))
+			return lab_err(LAB_EXIT_USAGE,
+				       "side %d (%s): last KEEPALIVE %g s old at the fault: must be "
+				       ">= 0 and within the hold time %g s (else the session was "
+				       "already down)", i, s->gateway, s->last_rx_age_s, s->hold_s);
 		if (s->bfd_interval_s > 0 && s->bfd_detect_mult == 0)
 			return lab_err(LAB_EXIT_USAGE, "side %d (%s): BFD detect multiplier 0", i,
 				       s->gateway);

@@ -85,6 +85,12 @@ struct timers_side {
 	 * BIRD 2.0 only at its main loop's next wake-up (TIMERS_BIRD_WAKE_MAX_S).
 	 * A property of the binary, not of the timers: never scaled. 0 = at once. */
 	double wake_max_s;
+	/* The age of the last KEEPALIVE (or UPDATE) this side received when the fault
+	 * fell, when a run's journal shows it; otherwise (false, the default) the
+	 * fault falls at a random instant of the peer's schedule. Conditions the hold
+	 * timer only (DPD keeps its own schedule). */
+	bool last_rx_known;
+	double last_rx_age_s;
 };
 
 struct timers_input {
@@ -212,6 +218,50 @@ struct timers_mc_result {
 int timers_simulate(const struct timers_input *in, const char *model, uint64_t samples,
 		    uint64_t seed, struct timers_mc_result *out);
 
+/* ---- distribution.c: quantiles of the simulated outages ---- */
+
+#define TIMERS_NQUANT 9
+/* 0.01 0.05 0.10 0.25 0.50 0.75 0.90 0.95 0.99 */
+extern const double timers_quantile_levels[TIMERS_NQUANT];
+/* Faults per model for `predict --distribution`: the median's standard error is
+ * then about 0.01 s for dual-tunnel (docs/timer-math.md "Distributions"). */
+#define TIMERS_DIST_SAMPLES 200000
+
+struct timers_dist_dir {
+	double q_s[TIMERS_NQUANT]; /* at timers_quantile_levels; INFINITY past the end */
+	double mean_s;             /* INFINITY if any outage never ends */
+	uint64_t n, n_never;       /* finite outages, outages that never end */
+};
+
+struct timers_dist {
+	char model[TIMERS_NAME_MAX];
+	uint64_t samples, seed;
+	struct timers_dist_dir dir[TIMERS_NDIR];
+};
+
+/* Simulated outages of one direction, finite ones sorted ascending. */
+struct timers_sample {
+	double *v;
+	size_t n;
+	uint64_t n_never;
+};
+
+/* Quantiles and mean of `samples` simulated faults per direction. Deterministic for
+ * a seed. 0 or -1 + lab_err. */
+int timers_distribution(const struct timers_input *in, const char *model, uint64_t samples,
+			uint64_t seed, struct timers_dist *out);
+/* The simulated outages themselves (allocated; timers_sample_free). */
+int timers_sample_outages(const struct timers_input *in, const char *model,
+			  uint64_t samples, uint64_t seed, struct timers_sample out[TIMERS_NDIR]);
+void timers_sample_free(struct timers_sample s[TIMERS_NDIR]);
+void timers_dist_from_sample(const struct timers_sample *s, struct timers_dist_dir *out);
+/* Empirical CDF: the fraction of all simulated outages (never-ending ones count
+ * as longer than any x) that are <= x. */
+double timers_sample_cdf(const struct timers_sample *s, double x);
+/* Type 7 quantile of n sorted values; NAN for n = 0. */
+double timers_quantile_sorted(const double *v, size_t n, double p);
+void timers_sort(double *v, size_t n);
+
 /* ---- fit.c: the range of one unknown delay consistent with measurements ---- */
 
 enum timers_unknown {
@@ -219,6 +269,10 @@ enum timers_unknown {
 	TIMERS_UNKNOWN_PROGRAMMING_FWD, /* side 0's router only */
 	TIMERS_UNKNOWN_PROGRAMMING_REV, /* side 1's router only */
 	TIMERS_UNKNOWN_PROPAGATION,     /* withdrawal propagation, both sides */
+	/* One hidden cloud time d after each side's hold timer: each router programs
+	 * max(0, d - its gateway's wake_max_s) (the lab's BIRD spends its wake-up
+	 * itself). */
+	TIMERS_UNKNOWN_CLOUD,
 };
 
 struct timers_fit {
@@ -233,11 +287,139 @@ struct timers_fit {
 
 const char *timers_unknown_name(enum timers_unknown u);
 int timers_unknown_parse(const char *s, enum timers_unknown *out); /* 0 or -1 + lab_err */
+/* Sets the delay(s) the unknown stands for to d in `in`. */
+void timers_unknown_apply(enum timers_unknown u, double d, struct timers_input *in);
 /* Fits d in [0, max_s] against the "lab" model. Returns 0 (see out->found) or -1 on
  * bad input. */
 int timers_fit_unknown(const struct timers_input *in, enum timers_unknown u,
 		       enum timers_dir dir, const double *measured, size_t n, double max_s,
 		       struct timers_fit *out);
+
+/* ---- fit_likelihood.c: the likeliest value of one or two unknown delays ---- */
+
+enum timers_fit_method { TIMERS_FIT_LIKELIHOOD, TIMERS_FIT_RANGE };
+const char *timers_fit_method_name(enum timers_fit_method m);
+int timers_fit_method_parse(const char *s, enum timers_fit_method *out); /* 0 or -1 */
+
+#define TIMERS_LIK_CURVE_MAX 401 /* grid points for one unknown */
+#define TIMERS_LIK_GRID2_MAX 81  /* grid points per unknown when fitting two */
+/* A plateau (likelihood within a factor 2 of its maximum) at least this wide is
+ * "flat": the measurements do not pick one value in it (docs/timer-math.md). */
+#define TIMERS_LIK_FLAT_S 1.0
+#define TIMERS_LIK_SAMPLES 100000 /* simulated faults, one unknown */
+#define TIMERS_LIK_SAMPLES2 20000 /* two unknowns: 81 x 81 candidates */
+
+struct timers_lik_request {
+	const struct timers_input *in;
+	enum timers_unknown unknown[2];
+	size_t n_unknown;         /* 1, or 2 acting on different directions */
+	enum timers_dir dir;      /* what was measured */
+	const double *measured;
+	size_t n_measured;
+	double max_s;             /* search no further than this */
+	double step_s;            /* finest grid step (the grid has at most
+				   * TIMERS_LIK_CURVE_MAX / GRID2_MAX points) */
+	uint64_t samples, seed;
+};
+
+/* Log-likelihood of one unknown over its grid (the profile: maximised over the
+ * other unknown when there are two). */
+struct timers_lik_profile {
+	size_t n;
+	double d_s[TIMERS_LIK_CURVE_MAX];
+	double loglik[TIMERS_LIK_CURVE_MAX];
+	double lo_s, hi_s;           /* 90 % interval: central 90 % of the likelihood
+				      * normalised over the value (flat prior) */
+	double median_s;             /* its 50 % point */
+	double ci_lo_s, ci_hi_s;     /* 90 % likelihood-ratio interval (Wilks): too
+				      * narrow when the window's ends move with the
+				      * value, as they do here; shown beside */
+	bool ci_open_lo, ci_open_hi; /* LR interval still inside at the grid's end */
+	double plateau_lo_s, plateau_hi_s; /* likelihood >= max / 2 */
+	bool flat;                   /* plateau >= TIMERS_LIK_FLAT_S wide */
+};
+
+struct timers_lik_fit {
+	size_t n_unknown;
+	enum timers_unknown unknown[2];
+	enum timers_dir dir;
+	uint64_t samples, seed;
+	bool found;
+	char why[256];               /* when !found */
+	double bandwidth_s;          /* of the Gaussian kernel */
+	struct {
+		double lo_s, step_s;
+		size_t n;
+	} grid[2];
+	double ml_s[2];              /* maximum likelihood (on the grid) */
+	double loglik_max;
+	struct timers_lik_profile profile[2];
+	bool flat;                   /* any unknown's profile is flat */
+	/* The answer: the median of the normalised likelihood (the maximum can sit on
+	 * an end of the support), or where the likelihood is flat, the value in the
+	 * plateau whose predicted median equals the measurements' mean. */
+	double chosen_s[2];
+	bool chosen_by_median;
+	double mean_measured_s;
+	struct timers_dist_dir at_chosen; /* predicted distribution at the answer */
+};
+
+/* 0 (see out->found and out->why) or -1 + lab_err on bad input. */
+int timers_fit_likelihood(const struct timers_lik_request *rq, struct timers_lik_fit *out);
+
+/* ---- goodness_of_fit.c: measured runs against the model's distribution ---- */
+
+#define TIMERS_GOF_MAX_RUNS 256
+#define TIMERS_GOF_ALPHA 0.05
+
+struct timers_gof {
+	char model_name[TIMERS_NAME_MAX]; /* set by timers_gof_test */
+	enum timers_dir dir;
+	uint64_t samples, seed;
+	size_t n;
+	double outage_s[TIMERS_GOF_MAX_RUNS]; /* the runs, in the order given */
+	double quantile[TIMERS_GOF_MAX_RUNS]; /* each run's place: the model's CDF there */
+	double pit[TIMERS_GOF_MAX_RUNS];      /* the same randomised within its probe-grid
+					       * cell, what the test uses */
+	struct timers_dist_dir model;         /* the model's quantiles */
+	double median_runs_s;
+	double ks_d;     /* one-sample Kolmogorov-Smirnov statistic */
+	double p_value;  /* P(D >= ks_d) if the model is right */
+	bool reject;     /* p_value < TIMERS_GOF_ALPHA */
+	bool conditioned; /* quantiles given each run's KEEPALIVE ages */
+};
+
+/* Places each of the n measured outages x (seconds, the direction dir of the
+ * probes) at its quantile of the model's simulated distribution (`samples` faults,
+ * seeded; TIMERS_DIST_SAMPLES is a good default) and tests them all against it.
+ * 0, or -1 + lab_err(2) on bad input (n = 0 or > TIMERS_GOF_MAX_RUNS, a negative
+ * outage, an unknown model). */
+int timers_gof_test(const struct timers_input *in, const char *model, enum timers_dir dir,
+		    const double *x, size_t n, uint64_t samples, uint64_t seed,
+		    struct timers_gof *out);
+/* The same against an existing sorted sample, its outages on a probe grid of
+ * probe_s (0 = continuous). */
+int timers_gof_against(const struct timers_sample *model, double probe_s, const double *x,
+		       size_t n, struct timers_gof *out);
+/* As timers_gof_test, but each run i is placed in the model conditioned on what
+ * its journal shows: age0[i] / age1[i], the age of the last KEEPALIVE side 0 / 1
+ * received when the fault fell (NAN, or a NULL array, where unknown). The runs'
+ * quantiles (probability integral transforms) are then tested for uniformity. A
+ * lab that injects faults at a fixed phase of the keepalive schedule fails the
+ * unconditional test and passes this one if the mechanisms are right.
+ * `samples` faults per run. */
+int timers_gof_conditional(const struct timers_input *in, const char *model, enum timers_dir dir,
+			   const double *x, const double *age0, const double *age1, size_t n,
+			   uint64_t samples, uint64_t seed, struct timers_gof *out);
+/* The model's CDF at x, each simulated outage spread over its probe-grid cell. */
+double timers_gof_cdf(const struct timers_sample *s, double probe_s, double x);
+/* P(D_n >= d) under the null (Kolmogorov, Stephens' finite-n correction). */
+double timers_ks_pvalue(double d, size_t n);
+/* One sentence: what the p-value means for these runs. */
+void timers_gof_meaning(const struct timers_gof *g, char *buf, size_t len);
+/* The runs, their quantiles, the model's p10/p50/p90, the test and its meaning, as
+ * text lines into buf (snprintf semantics: returns the length it needed). */
+size_t timers_gof_format(const struct timers_gof *g, char *buf, size_t len);
 
 /* ---- json.c: stable JSON of a prediction (golden files compare it exactly) ---- */
 
@@ -247,6 +429,10 @@ void timers_prediction_json(struct json *j, const struct timers_prediction *p);
 void timers_window_json(struct json *j, const struct timers_window *w);
 void timers_mc_json(struct json *j, const struct timers_mc_result *r);
 void timers_fit_json(struct json *j, const struct timers_fit *f);
+void timers_dist_dir_json(struct json *j, const struct timers_dist_dir *q);
+void timers_dist_json(struct json *j, const struct timers_dist *d);
+void timers_lik_fit_json(struct json *j, const struct timers_lik_fit *f);
+void timers_gof_json(struct json *j, const struct timers_gof *g);
 
 /* The document `labctl predict --json` prints and the golden files hold. */
 struct timers_doc {
@@ -258,6 +444,9 @@ struct timers_doc {
 	const struct timers_mc_result *mc; /* n_mc results, or none */
 	size_t n_mc;
 	uint64_t mc_samples, mc_seed;
+	const struct timers_dist *dist; /* n_dist distributions (--distribution), or none */
+	size_t n_dist;
+	const struct timers_gof *gof;   /* measured runs tested (--runs), or NULL */
 };
 void timers_predict_doc(struct json *j, const struct timers_doc *d);
 

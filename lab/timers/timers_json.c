@@ -1,6 +1,9 @@
 /* Stable JSON for predictions, simulations and fits. Keys never change meaning;
  * golden files (tests/unit/timers/golden) compare this text exactly. Unbounded
  * window ends are written as null. */
+#include <math.h>
+#include <stdio.h>
+
 #include "common/json.h"
 #include "timers/article.h"
 #include "timers/timers.h"
@@ -27,6 +30,8 @@ static void side_json(struct json *j, const struct timers_side *s)
 	json_kv_double(j, "propagation_s", s->propagation_s);
 	json_kv_double(j, "programming_s", s->programming_s);
 	json_kv_double(j, "wake_max_s", s->wake_max_s);
+	if (s->last_rx_known) /* only for a run whose journal gave it */
+		json_kv_double(j, "last_rx_age_s", s->last_rx_age_s);
 	json_obj_end(j);
 }
 
@@ -142,6 +147,103 @@ void timers_fit_json(struct json *j, const struct timers_fit *f)
 	json_obj_end(j);
 }
 
+/* A quantile past the last finite outage is null, like an unbounded window end. */
+void timers_dist_dir_json(struct json *j, const struct timers_dist_dir *q)
+{
+	json_obj_begin(j);
+	json_key(j, "quantiles_s");
+	json_obj_begin(j);
+	for (int k = 0; k < TIMERS_NQUANT; k++) {
+		char key[8];
+		snprintf(key, sizeof(key), "p%d", (int)lround(timers_quantile_levels[k] * 100));
+		json_kv_double(j, key, q->q_s[k]);
+	}
+	json_obj_end(j);
+	json_kv_double(j, "mean_s", q->mean_s);
+	json_kv_uint(j, "samples", q->n);
+	json_kv_uint(j, "never", q->n_never);
+	json_obj_end(j);
+}
+
+void timers_dist_json(struct json *j, const struct timers_dist *d)
+{
+	json_obj_begin(j);
+	json_kv_str(j, "model", d->model);
+	for (int k = 0; k < TIMERS_NDIR; k++) {
+		json_key(j, timers_dir_name((enum timers_dir)k));
+		timers_dist_dir_json(j, &d->dir[k]);
+	}
+	json_obj_end(j);
+}
+
+static void profile_json(struct json *j, const struct timers_lik_fit *f, size_t k)
+{
+	const struct timers_lik_profile *p = &f->profile[k];
+	json_obj_begin(j);
+	json_kv_str(j, "unknown", timers_unknown_name(f->unknown[k]));
+	json_kv_double(j, "ml_s", f->ml_s[k]);
+	json_kv_double(j, "chosen_s", f->chosen_s[k]);
+	json_key(j, "interval90_s");
+	json_obj_begin(j);
+	json_kv_double(j, "lo_s", p->lo_s);
+	json_kv_double(j, "hi_s", p->hi_s);
+	json_kv_double(j, "median_s", p->median_s);
+	json_obj_end(j);
+	json_key(j, "interval90_lr_s");
+	json_obj_begin(j);
+	json_kv_double(j, "lo_s", p->ci_lo_s);
+	json_kv_double(j, "hi_s", p->ci_hi_s);
+	json_kv_bool(j, "open_lo", p->ci_open_lo);
+	json_kv_bool(j, "open_hi", p->ci_open_hi);
+	json_obj_end(j);
+	json_key(j, "plateau_s");
+	json_obj_begin(j);
+	json_kv_double(j, "lo_s", p->plateau_lo_s);
+	json_kv_double(j, "hi_s", p->plateau_hi_s);
+	json_kv_bool(j, "flat", p->flat);
+	json_obj_end(j);
+	/* The curve as [value, log-likelihood relative to the maximum] pairs. */
+	json_key(j, "curve");
+	json_arr_begin(j);
+	for (size_t i = 0; i < p->n; i++) {
+		json_arr_begin(j);
+		json_double(j, p->d_s[i]);
+		json_double(j, p->loglik[i] - f->loglik_max);
+		json_arr_end(j);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
+void timers_lik_fit_json(struct json *j, const struct timers_lik_fit *f)
+{
+	json_obj_begin(j);
+	json_kv_str(j, "method", "likelihood");
+	json_kv_str(j, "direction", timers_dir_name(f->dir));
+	json_kv_bool(j, "found", f->found);
+	json_kv_uint(j, "samples", f->samples);
+	json_kv_uint(j, "seed", f->seed);
+	if (!f->found) {
+		json_kv_str(j, "why", f->why);
+		json_obj_end(j);
+		return;
+	}
+	json_kv_double(j, "bandwidth_s", f->bandwidth_s);
+	json_kv_double(j, "loglik_max", f->loglik_max);
+	json_kv_bool(j, "flat", f->flat);
+	json_kv_str(j, "chosen_by", f->chosen_by_median ? "median-equals-mean-in-plateau"
+							: "likelihood-median");
+	json_kv_double(j, "mean_measured_s", f->mean_measured_s);
+	json_key(j, "unknowns");
+	json_arr_begin(j);
+	for (size_t k = 0; k < f->n_unknown; k++)
+		profile_json(j, f, k);
+	json_arr_end(j);
+	json_key(j, "at_chosen");
+	timers_dist_dir_json(j, &f->at_chosen);
+	json_obj_end(j);
+}
+
 void timers_predict_doc(struct json *j, const struct timers_doc *d)
 {
 	json_obj_begin(j);
@@ -166,6 +268,22 @@ void timers_predict_doc(struct json *j, const struct timers_doc *d)
 			timers_mc_json(j, &d->mc[i]);
 		json_arr_end(j);
 		json_obj_end(j);
+	}
+	if (d->n_dist) {
+		json_key(j, "distribution");
+		json_obj_begin(j);
+		json_kv_uint(j, "samples", d->dist[0].samples);
+		json_kv_uint(j, "seed", d->dist[0].seed);
+		json_key(j, "models");
+		json_arr_begin(j);
+		for (size_t i = 0; i < d->n_dist; i++)
+			timers_dist_json(j, &d->dist[i]);
+		json_arr_end(j);
+		json_obj_end(j);
+	}
+	if (d->gof) {
+		json_key(j, "runs_test");
+		timers_gof_json(j, d->gof);
 	}
 	json_obj_end(j);
 }

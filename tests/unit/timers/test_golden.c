@@ -1,6 +1,7 @@
 /* Golden JSON of `labctl predict TOPOLOGY --json` for every shipped topology: any
  * change in the timer math or the mapping shows up as a diff to review. With
  * TIMERS_GOLDEN_UPDATE=1 the files are rewritten instead (then review the diff). */
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "../../check.h"
@@ -10,10 +11,12 @@
 #include "timers/timers.h"
 #include "topo/topo.h"
 
-/* The same steps as `labctl predict NAME --json` (lab/cli/timers_cli.c) at time
- * scale 1 on the first tunnel. */
-static char *predict_doc(const char *topo_dir, const char *name)
+/* The same steps as `labctl predict NAME --json [--distribution]`
+ * (lab/cli/timers_cli.c) at time scale 1 on the first tunnel, seed 1. */
+static char *predict_doc(const char *topo_dir, const char *name, bool distribution)
 {
+	static const char *const models[] = {"article", "rfc4271", "bird", "lab"};
+	struct timers_dist dist[4];
 	char path[4096];
 	struct topo *t = NULL;
 	struct topo_diags diags = {0};
@@ -36,7 +39,13 @@ static char *predict_doc(const char *topo_dir, const char *name)
 		return NULL;
 	}
 	struct timers_doc d = {.topology = t->name, .tunnel = t->tunnels[0].name,
-			       .time_scale = 1, .in = &in, .pred = &p};
+			       .time_scale = 1, .in = &in, .pred = &p, .dist = dist};
+	for (size_t i = 0; distribution && i < 4; i++, d.n_dist++)
+		if (timers_distribution(&in, models[i], TIMERS_DIST_SAMPLES, 1, &dist[i]) < 0) {
+			fprintf(stderr, "%s: %s\n", name, lab_err_msg());
+			topo_free(t);
+			return NULL;
+		}
 	json_init(&j);
 	timers_predict_doc(&j, &d);
 	size_t len;
@@ -48,14 +57,16 @@ static char *predict_doc(const char *topo_dir, const char *name)
 	return out;
 }
 
-static void golden(const char *topo_dir, const char *golden_dir, const char *name)
+static void golden(const char *topo_dir, const char *golden_dir, const char *name,
+		   bool distribution)
 {
 	char path[4096];
-	char *got = predict_doc(topo_dir, name);
+	char *got = predict_doc(topo_dir, name, distribution);
 	CHECK(got != NULL);
 	if (!got)
 		return;
-	snprintf(path, sizeof(path), "%s/predict-%s.json", golden_dir, name);
+	snprintf(path, sizeof(path), "%s/predict-%s%s.json", golden_dir, name,
+		 distribution ? "-distribution" : "");
 	if (getenv("TIMERS_GOLDEN_UPDATE")) {
 		FILE *f = fopen(path, "w");
 		CHECK(f && fputs(got, f) >= 0 && fclose(f) == 0);
@@ -87,7 +98,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s TOPOLOGY_DIR GOLDEN_DIR\n", argv[0]);
 		return 2;
 	}
-	golden(argv[1], argv[2], "dual-tunnel");
-	golden(argv[1], argv[2], "single-tunnel");
+	golden(argv[1], argv[2], "dual-tunnel", false);
+	golden(argv[1], argv[2], "single-tunnel", false);
+	/* The simulated quantiles too (seeded, outages on the 0.1 s probe grid). */
+	golden(argv[1], argv[2], "dual-tunnel", true);
 	return check_done();
 }

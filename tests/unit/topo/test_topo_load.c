@@ -144,11 +144,11 @@ static void check_dual(void)
 		CHECK_INT(tr->max_paths, 2);
 		CHECK_INT(tr->n_networks, 1);
 		CHECK_STR(pfx(tr->networks[0]), "10.0.0.0/16");
-		CHECK_INT(tr->route_programming_delay_ms, 11700); /* fitted: docs/timer-math.md */
+		CHECK_INT(tr->route_programming_delay_ms, 10800); /* fitted: docs/timer-math.md */
 		CHECK_INT(hub->asn, 65515);
 		CHECK_INT(hub->max_paths, 2);
 		/* the fitted delay less BIRD's 0-3 s wake: docs/timer-math.md */
-		CHECK_INT(hub->route_programming_delay_ms, 8700);
+		CHECK_INT(hub->route_programming_delay_ms, 7800);
 		CHECK_STR(pfx(hub->networks[0]), "172.16.1.0/24");
 	}
 	CHECK_INT(node(t, "azure-vpn0")->bgp->speaker, TOPO_SPEAKER_BIRD);
