@@ -36,11 +36,12 @@ static void usage(FILE *f)
 	           "                       [--runs N] [--interval S] [--json FILE] [--svg FILE]\n"
 	           "\n"
 	           "Runs the article's experiment on a lab that is up: checks the steady state,\n"
-	           "starts the topology's first probe pair, injects the fault on the tunnel that\n"
-	           "carries flow 0 (auto) or the one named, waits for recovery (at most twice the\n"
-	           "lab's predicted window plus a margin), heals, waits for reconvergence, and\n"
-	           "reports the outage beside the predicted windows. The lab's time scale is the\n"
-	           "one given to `labctl up --time-scale F`.\n"
+	           "starts the topology's first probe pair, waits a random part of one KEEPALIVE\n"
+	           "interval (so the fault falls at a random phase of it, as the model assumes),\n"
+	           "injects the fault on the tunnel that carries flow 0 (auto) or the one named,\n"
+	           "waits for recovery (at most twice the lab's predicted window plus a margin),\n"
+	           "heals, waits for reconvergence, and reports the outage beside the predicted\n"
+	           "windows. The lab's time scale is the one given to `labctl up --time-scale F`.\n"
 	           "  --fault KIND    ike-mismatch (default), blackhole, link-down, kill, loss\n"
 	           "  --param P       loss: percent (default 100)\n"
 	           "  --runs N        repeat N times; the report gives min/median/max (default 1)\n"
@@ -129,9 +130,11 @@ static void progress(void *ctx, enum exp_event ev, const struct exp_run *run, co
 	switch (ev) {
 	case EXP_EV_WARNING: fprintf(stderr, "labctl: warning: %s\n", msg); break;
 	case EXP_EV_INJECTED:
-		fprintf(stderr, "labctl: run %ld: %s on %s (%s); waiting up to %.1f s\n",
+		fprintf(stderr,
+		        "labctl: run %ld: %s on %s (%s) after a random %.1f s of the %.0f s "
+		        "KEEPALIVE interval; waiting up to %.1f s\n",
 		        run->index, fault_kind_name(run->fault.kind), run->fault.target,
-		        run->detail, run->bound_s);
+		        run->detail, run->phase_wait_s, run->phase_span_s, run->bound_s);
 		break;
 	case EXP_EV_NOT_RECOVERED:
 		fprintf(stderr, "labctl: run %ld: no recovery within %.1f s\n", run->index,
@@ -152,6 +155,7 @@ int cmd_failover(int argc, char **argv)
 	    .runs = o.runs,
 	    .probe_interval_ns = (int64_t)(o.interval_s * NS_PER_SEC),
 	    .time_scale = o.time_scale,
+	    .random_phase = true,
 	    .stop = &interrupted,
 	};
 	struct sigaction sa = {.sa_handler = on_int};

@@ -3,7 +3,9 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "common/err.h"
 #include "common/monotime.h"
@@ -19,7 +21,8 @@ static void tell(struct exp *e, enum exp_event ev, const struct exp_run *run)
 		e->observe(e->observe_ctx, ev, run, NULL);
 }
 
-/* How long to wait for recovery (struct exp_run: pred_max_s, bound_s). */
+/* How long to wait for recovery (struct exp_run: pred_max_s, bound_s), and the
+ * longest KEEPALIVE interval of the two speakers (phase_span_s). */
 static void bounds(struct exp *e, struct exp_run *run)
 {
 	double interval_s = (double)e->probes.interval_ns / NS_PER_SEC;
@@ -32,6 +35,7 @@ static void bounds(struct exp *e, struct exp_run *run)
 		const struct timers_model *m = timers_find_model(&pred, "lab");
 		if (m && isfinite(m->dir[TIMERS_RTT].w.max_s))
 			run->pred_max_s = m->dir[TIMERS_RTT].w.max_s;
+		run->phase_span_s = fmax(pred.session.keepalive_s[0], pred.session.keepalive_s[1]);
 	}
 	run->bound_s = isfinite(run->pred_max_s) ? 2 * run->pred_max_s + slack
 	                                         : 200 * e->view.time_scale + slack;
@@ -39,9 +43,33 @@ static void bounds(struct exp *e, struct exp_run *run)
 		run->pred_max_s += slack;
 }
 
+/* The model takes the fault to fall at a random instant of each speaker's
+ * KEEPALIVE schedule (the age of the last KEEPALIVE uniform over one interval).
+ * A run that injects as soon as the lab has reconverged does not: reconvergence
+ * takes about the same time after the session's first KEEPALIVE every run, so
+ * ten runs measured in a row all had a last KEEPALIVE 2.4-4.6 s old (docs/timer-
+ * math.md), a phase the model gives probability ~1e-6. Waiting a uniformly random
+ * part of the longest interval first makes the phase what the model assumes. */
+static void wait_random_phase(struct exp *e, struct exp_run *run)
+{
+	uint32_t r = 0;
+	if (!(run->phase_span_s > 0) || getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		return;
+	run->phase_wait_s = run->phase_span_s * ((double)r / 4294967296.0);
+	int64_t until = mono_ns() + (int64_t)(run->phase_wait_s * NS_PER_SEC);
+	while (!stopped(e) && mono_ns() < until) {
+		int64_t left = until - mono_ns();
+		sleep_ns(left < 100 * NS_PER_MS ? left : 100 * NS_PER_MS);
+	}
+}
+
 int exp_inject(struct exp *e, struct exp_run *run)
 {
 	bounds(e, run);
+	if (e->spec->random_phase)
+		wait_random_phase(e, run);
+	if (stopped(e))
+		return lab_err(LAB_EXIT_FAIL, "interrupted");
 	if (fault_inject(&e->view, &run->fault, run->detail, sizeof(run->detail)) < 0)
 		return -1;
 	run->inject_t = mono_ns();

@@ -65,6 +65,10 @@ struct exp_spec {
 	 * reconverge: services and probes after heal (60 s + 200 s x time scale: a
 	 *   re-established IKE SA and BGP session under the scaled timers). */
 	double ready_timeout_s, slack_s, reconverge_timeout_s;
+	/* Wait a uniformly random part of the longest KEEPALIVE interval before each
+	 * fault, so the fault's phase in the KEEPALIVE schedule is the model's
+	 * (exp_inject). Off for a step that must act at once (a scenario's). */
+	bool random_phase;
 	/* Set asynchronously (SIGINT) to stop at the next poll; NULL: never. */
 	const volatile sig_atomic_t *stop;
 };
@@ -102,6 +106,9 @@ struct exp_run {
 	 * be wrong, and a report of "outside the window" needs the end of the outage),
 	 * or 200 s x time scale + slack without a model. */
 	double bound_s;
+	/* The longest KEEPALIVE interval of the two speakers (0: unknown) and the
+	 * random part of it waited before injecting (spec->random_phase). */
+	double phase_span_s, phase_wait_s;
 	int64_t inject_t, recovered_t, heal_t, reconverged_t; /* CLOCK_MONOTONIC; 0: not */
 	int64_t first_loss_t;                                 /* 0: no probe lost */
 	enum exp_outcome outcome;
