@@ -9,9 +9,11 @@
 #define LAB_TESTS_CHECK_H
 
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int check_failures;
 static int check_count;
@@ -70,6 +72,30 @@ static inline int check_broken(const char *fmt, ...)
 	fprintf(stderr, "\n");
 	va_end(ap);
 	return 1;
+}
+
+/* A test that builds something outside itself (a lab, namespaces) registers how
+ * to remove it here: meson's timeout sends SIGTERM, an operator SIGINT, and the
+ * test must not leave its lab behind then either. The cleanup runs in the signal
+ * handler: test code only, where system() and friends are an accepted risk next
+ * to a leaked lab. */
+static void (*check_cleanup_fn)(void);
+
+static void check_on_signal(int sig)
+{
+	signal(sig, SIG_DFL);
+	fprintf(stderr, "FAIL: stopped by signal %d; cleaning up\n", sig);
+	if (check_cleanup_fn)
+		check_cleanup_fn();
+	_exit(1);
+}
+
+static inline void check_cleanup_on_signal(void (*fn)(void))
+{
+	check_cleanup_fn = fn;
+	signal(SIGTERM, check_on_signal);
+	signal(SIGINT, check_on_signal);
+	signal(SIGHUP, check_on_signal);
 }
 
 static inline int check_skip(const char *reason)

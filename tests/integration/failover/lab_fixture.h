@@ -124,6 +124,16 @@ static inline void fx_show_daemon_logs(struct fixture *f)
 	closedir(d);
 }
 
+static struct fixture *fx_active; /* the one fixture a signal must take down */
+
+static inline void fx_down(struct fixture *f);
+
+static void fx_on_signal_cleanup(void)
+{
+	if (fx_active)
+		fx_down(fx_active);
+}
+
 /* 0: the lab is up. -1: it is not; why is printed (labctl's output, the daemons'
  * logs), everything is taken down, and the test must fail. */
 static inline int fx_up(struct fixture *f, const char *labctl, const char *topology,
@@ -142,6 +152,8 @@ static inline int fx_up(struct fixture *f, const char *labctl, const char *topol
 		return -1;
 	}
 	setenv("LABCTL_RUN_DIR", f->root, 1);
+	fx_active = f;
+	check_cleanup_on_signal(fx_on_signal_cleanup);
 	int rc = fx_labctl(f, "up %s --name %s --time-scale %g", topology, f->lab, scale);
 	if (rc != 0) {
 		fprintf(stderr, "FAIL: labctl up %s exited %d\n", topology, rc);

@@ -259,6 +259,19 @@ static void scenario(struct ctx *c)
 	CHECK_INT(scan_procs(c), 0);
 }
 
+static struct ctx *badkey_ctx;
+
+/* On SIGTERM (meson's timeout) or SIGINT: the lab and the scratch directory go. */
+static void badkey_cleanup(void)
+{
+	struct ctx *c = badkey_ctx;
+	char cmd[PATH_MAX * 3];
+	snprintf(cmd, sizeof(cmd), "LABCTL_RUN_DIR='%s' '%s' down %s >/dev/null 2>&1; rm -rf '%s'",
+		 c->root, c->labctl, c->name, c->scratch);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cleanup: %s failed\n", cmd);
+}
+
 int main(int argc, char **argv)
 {
 	if (geteuid() != 0)
@@ -281,6 +294,8 @@ int main(int argc, char **argv)
 	if (mkdir(c.scratch, 0700) < 0 || mkdir(c.root, 0700) < 0)
 		return check_broken("cannot create %s: %s", c.scratch, strerror(errno));
 	setenv("LABCTL_RUN_DIR", c.root, 1);
+	badkey_ctx = &c;
+	check_cleanup_on_signal(badkey_cleanup);
 	CHECK(write_topology(&c) == 0);
 	if (check_failures == 0)
 		scenario(&c);
