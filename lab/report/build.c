@@ -299,6 +299,15 @@ static int build_leg(struct report_run *r, const struct samples *S, const char *
 			rs->has_outage = true;
 			rs->o = *o;
 		}
+		/* Losses that begin after the heal, in the run: reversion (reversion.c). */
+		for (size_t q = 0; r->heal_t && q < st->n; q++) {
+			const struct outage *ro = &st->v[q];
+			if (ro->first_lost_ns < r->heal_t || ro->first_lost_ns >= r->to_t)
+				continue;
+			if (!rs->has_rev_outage || ro->duration_ns > rs->rev_o.duration_ns)
+				rs->rev_o = *ro;
+			rs->has_rev_outage = true;
+		}
 		for (; k < n && ps[k].flow == st->flow && ps[k].dir == st->dir; k++) {
 			if (rs->n_spans && rs->spans[rs->n_spans - 1].ok == ps[k].ok) {
 				rs->spans[rs->n_spans - 1].to = ps[k].sent_ns;
@@ -486,6 +495,8 @@ static int build_run(const struct evlog *log, const struct report_config *cfg,
 		r->has_pred = true;
 	judge(r);
 	explain(r, detect_t, detect_what);
+	if (report_reversion(log, lo, hi, cfg, tun, r) < 0)
+		return -1;
 	qsort(r->marks, r->n_marks, sizeof(*r->marks), cmp_mark);
 	return 0;
 }

@@ -60,6 +60,36 @@ static int predict(void *ctx, const struct report_run *run, struct timers_predic
 	                        out);
 }
 
+/* The reversion window from the lab's scaled topology (connect retry and BIRD's
+ * error wait as the daemons run them). */
+static int predict_reversion(void *ctx, const struct report_run *run,
+                             struct timers_reversion *out)
+{
+	struct lab_report *lr = ctx;
+	struct topo *t = NULL;
+	uint32_t ti = TOPO_NONE;
+	struct timers_input in;
+	struct timers_reversion_input rin;
+	int rc = -1;
+	if (!lr->view->topo || lab_view_load_scaled(lr->view, &t) < 0)
+		goto out;
+	for (size_t i = 0; i < t->n_tunnels; i++)
+		if (!strcmp(t->tunnels[i].name, run->tunnel))
+			ti = (uint32_t)i;
+	if (ti == TOPO_NONE || timers_input_from_topo(t, ti, NULL, &in) < 0 ||
+	    timers_reversion_from_topo(t, ti, &in, &rin) < 0)
+		goto out;
+	if (run->resolution_ns > 0)
+		rin.probe_interval_s = (double)run->resolution_ns / 1e9;
+	rin.session_lost = run->side_down_t[0] || run->side_down_t[1];
+	rc = timers_reversion_predict(&rin, out);
+out:
+	if (rc < 0)
+		lab_err_clear();
+	topo_free(t);
+	return rc;
+}
+
 void lab_report_config(struct lab_report *lr, struct report_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -68,5 +98,6 @@ void lab_report_config(struct lab_report *lr, struct report_config *cfg)
 	cfg->tunnels = lr->tunnels;
 	cfg->n_tunnels = lr->n_tunnels;
 	cfg->predict = predict;
+	cfg->predict_reversion = predict_reversion;
 	cfg->predict_ctx = lr;
 }

@@ -16,6 +16,7 @@
 #include "common/json.h"
 #include "probe/outage.h"
 #include "report/evlog.h"
+#include "timers/reversion.h"
 #include "timers/timers.h"
 
 #define REPORT_NAME_MAX 32
@@ -44,6 +45,9 @@ struct report_config {
 	 * when it is called); NULL or returning -1: none. */
 	int (*predict)(void *ctx, const struct report_run *run, struct timers_prediction *out);
 	void *predict_ctx;
+	/* The reversion window of one run (lab/report/reversion.c); NULL: none. */
+	int (*predict_reversion)(void *ctx, const struct report_run *run,
+				 struct timers_reversion *out);
 	/* Faults injected before this instant are not reported (0: all). */
 	int64_t since_t;
 };
@@ -83,8 +87,26 @@ struct report_stream {
 	size_t sent, ok;
 	bool has_outage;   /* an outage overlapping the fault */
 	struct outage o;
+	bool has_rev_outage; /* lost probes after the heal: reversion */
+	struct outage rev_o;
 	struct report_span *spans;
 	size_t n_spans;
+};
+
+/* After the heal (lab/report/reversion.c): until the restored tunnel carries
+ * traffic again, from the journals: its session Established on both gateways,
+ * then the first route write on a router behind each. */
+struct report_reversion {
+	bool healed;          /* the run has a heal: the rest is meaningful */
+	int64_t est_t[2];     /* session Established again, per tunnel end; 0: not seen */
+	int64_t fib_t[2];     /* first route write after it behind each end; 0: not seen */
+	int64_t done_t;       /* both ends written: both tunnels carry traffic; 0: not */
+	double time_s;        /* done_t - heal; < 0: unknown */
+	double lost_max_s;    /* worst flow's outage after the heal; < 0: none */
+	size_t lost;          /* probes lost after the heal, every flow and leg */
+	bool has_pred;
+	struct timers_reversion pred;
+	int inside;           /* time_s inside pred: 1, 0, -1 unknown */
 };
 
 struct report_run {
@@ -109,6 +131,7 @@ struct report_run {
 	struct timers_prediction pred;
 	int inside[TIMERS_NDIR];        /* lab window: 1 inside, 0 outside, -1 unknown */
 	char mechanism[640];
+	struct report_reversion rev;
 };
 
 struct report {
@@ -134,5 +157,12 @@ void report_json(const struct report *r, struct json *j);
 int report_svg(const struct report *r, size_t run, FILE *f);
 
 const char *report_mark_name(enum report_mark m);
+
+/* reversion.c: fills run->rev from the events of the run (lo..hi in log). */
+int report_reversion(const struct evlog *log, size_t lo, size_t hi,
+		     const struct report_config *cfg, const struct report_tunnel *tun,
+		     struct report_run *run);
+void report_reversion_text(const struct report_run *run, FILE *f);
+void report_reversion_json(struct json *j, const struct report_run *run);
 
 #endif

@@ -97,6 +97,7 @@ static void run_text(const struct report *rep, size_t i, FILE *f)
 			"this fault)\n");
 	}
 	fprintf(f, "\n  mechanism: %s\n", r->mechanism);
+	report_reversion_text(r, f);
 }
 
 void report_text(const struct report *r, FILE *f)

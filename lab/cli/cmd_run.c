@@ -1,0 +1,232 @@
+/* labctl run SCENARIO: a scenario file end to end. Loads and validates it (bad input
+ * exits 2 before anything exists), brings its topology up as a lab (or uses --lab),
+ * runs the steps (lab/scenario/), prints every expectation's verdict beside the
+ * report, and takes down the lab it brought up unless --keep. Exit 1 when an
+ * expectation failed. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "cli/report_out.h"
+#include "common/err.h"
+#include "common/fsutil.h"
+#include "common/json.h"
+#include "run/run.h"
+#include "scenario/scenario.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void on_int(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+struct run_opts {
+	const char *file, *lab, *json, *svg;
+	double time_scale; /* 0: the scenario's */
+	long runs;         /* 0: the scenario's */
+	bool keep;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: labctl run SCENARIO [--time-scale F] [--runs N] [--lab LAB] [--keep]\n"
+		   "                  [--json FILE] [--svg FILE]\n"
+		   "\n"
+		   "Runs a scenario file (docs/scenario-format.md): brings its topology up as a\n"
+		   "lab named after the scenario (or uses the lab given with --lab, which is\n"
+		   "left up), runs its steps, checks every expectation, and takes the lab down\n"
+		   "unless --keep. Exit 1 when an expectation fails, 2 for bad input.\n"
+		   "  --time-scale F  protocol timers times F (0 < F <= 1; default: the scenario's)\n"
+		   "  --runs N        run the steps N times (default: the scenario's)\n"
+		   "  --json FILE     verdicts and report as JSON (- for stdout)\n"
+		   "  --svg FILE      the timeline of the last fault\n");
+}
+
+static int parse(int argc, char **argv, struct run_opts *o)
+{
+	*o = (struct run_opts){0};
+	static const struct option opts[] = {
+	    {"time-scale", required_argument, NULL, 'x'}, {"runs", required_argument, NULL, 'n'},
+	    {"lab", required_argument, NULL, 'l'},	  {"keep", no_argument, NULL, 'k'},
+	    {"json", required_argument, NULL, 'j'},	  {"svg", required_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},		  {NULL, 0, NULL, 0},
+	};
+	int c;
+	char *end;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l': o->lab = optarg; break;
+		case 'k': o->keep = true; break;
+		case 'j': o->json = optarg; break;
+		case 's': o->svg = optarg; break;
+		case 'x':
+			o->time_scale = strtod(optarg, &end);
+			if (end == optarg || *end || !(o->time_scale > 0 && o->time_scale <= 1))
+				return lab_err(LAB_EXIT_USAGE, "--time-scale '%s': expected 0 < F <= 1",
+					       optarg);
+			break;
+		case 'n':
+			o->runs = strtol(optarg, &end, 10);
+			if (end == optarg || *end || o->runs < 1 || o->runs > 1000)
+				return lab_err(LAB_EXIT_USAGE, "--runs '%s': expected 1..1000", optarg);
+			break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return lab_err(LAB_EXIT_USAGE, "bad arguments");
+		}
+	}
+	if (optind + 1 != argc) {
+		usage(stderr);
+		return lab_err(LAB_EXIT_USAGE, "expected one SCENARIO file");
+	}
+	o->file = argv[optind];
+	return 0;
+}
+
+/* labctl itself as a child: `up` and `down` keep their own signal handling,
+ * progress output and cleanup, exactly as when a user runs them. */
+static int self(char *const args[])
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return lab_err_errno(LAB_EXIT_FAIL, errno, "fork");
+	if (pid == 0) {
+		execv("/proc/self/exe", args);
+		_exit(127);
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return lab_err_errno(LAB_EXIT_FAIL, errno, "waitpid");
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int bring_up(const struct scenario *s, const char *lab, double scale)
+{
+	char topo[PATH_MAX], dir[] = "/tmp/labctl-run.XXXXXX", f[64];
+	snprintf(topo, sizeof(topo), "%s", s->topology);
+	bool tmp = s->merged != NULL;
+	if (tmp) {
+		/* The merged text may hold an inline key: a private directory, 0600. */
+		if (!mkdtemp(dir))
+			return lab_err_errno(LAB_EXIT_FAIL, errno, "mkdtemp");
+		snprintf(topo, sizeof(topo), "%s/topology.yaml", dir);
+		if (write_file_atomic(topo, s->merged, s->merged_len, 0600) < 0) {
+			rmdir(dir);
+			return lab_err_errno(LAB_EXIT_FAIL, errno, "cannot write %s", topo);
+		}
+	}
+	snprintf(f, sizeof(f), "%g", scale);
+	char *args[] = {"labctl", "up", topo, "--name", (char *)lab, "--time-scale", f, NULL};
+	fprintf(stderr, "labctl: run: labctl up %s --name %s --time-scale %s\n",
+		tmp ? "(the scenario's topology with its overrides)" : topo, lab, f);
+	int rc = self(args);
+	if (tmp) {
+		unlink(topo);
+		rmdir(dir);
+	}
+	if (rc != 0)
+		return lab_err(LAB_EXIT_FAIL, "labctl up for scenario %s failed (exit %d); see "
+			       "above, then `labctl down %s`", s->name, rc, lab);
+	return 0;
+}
+
+static void take_down(const char *lab)
+{
+	char *args[] = {"labctl", "down", (char *)lab, NULL};
+	if (self(args) != 0)
+		fprintf(stderr, "labctl: run: `labctl down %s` failed; run it again\n", lab);
+}
+
+static void progress(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "labctl: %s\n", line);
+}
+
+static int write_json(const struct scenario *s, const struct scn_outcome *o, const char *path)
+{
+	struct json j;
+	json_init(&j);
+	scn_outcome_json(s, o, &j);
+	json_text(&j, "\n");
+	int rc = 0;
+	if (j.oom)
+		rc = lab_err(LAB_EXIT_FAIL, "out of memory writing JSON");
+	else if (!strcmp(path, "-"))
+		rc = fwrite(j.buf, 1, j.len, stdout) == j.len ? 0 : -1;
+	else if (write_file_atomic(path, j.buf, j.len, 0644) < 0)
+		rc = lab_err_errno(LAB_EXIT_FAIL, errno, "cannot write %s", path);
+	json_free(&j);
+	return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o;
+	struct topo_diags d = {0};
+	struct scenario *s = NULL;
+	if (parse(argc, argv, &o) < 0)
+		return lab_err_report();
+	if (scenario_load(o.file, &s, &d) < 0) {
+		topo_diags_print(&d, stderr);
+		topo_diags_free(&d);
+		return lab_err_report();
+	}
+	if (run_require_privilege("run") < 0) {
+		scenario_free(s);
+		return lab_err_report();
+	}
+	double scale = o.time_scale > 0 ? o.time_scale : s->time_scale;
+	char lab[RUN_LAB_NAME_USER_MAX + 1];
+	snprintf(lab, sizeof(lab), "%.*s", RUN_LAB_NAME_USER_MAX, o.lab ? o.lab : s->name);
+	for (char *p = lab; *p; p++)
+		if (*p == '_')
+			*p = '-';
+	struct sigaction sa = {.sa_handler = on_int};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	bool ours = !o.lab;
+	int rc = LAB_EXIT_OK;
+	if (ours && bring_up(s, lab, scale) < 0) {
+		rc = lab_err_report();
+		take_down(lab); /* up leaves a failed lab for inspection; we made it */
+		scenario_free(s);
+		return rc;
+	}
+	struct scn_run_opts ro = {.lab = lab, .time_scale = scale,
+				  .runs = o.runs ? o.runs : s->runs, .stop = &interrupted,
+				  .progress = progress};
+	struct scn_outcome out;
+	int r = scenario_run(s, &ro, &out);
+	bool json_stdout = o.json && !strcmp(o.json, "-");
+	if (r < 0) {
+		rc = lab_err_report();
+	} else {
+		if (report_write(&out.report, NULL, o.svg, 0) < 0)
+			rc = lab_err_report();
+		if (!json_stdout)
+			scn_outcome_text(s, &out, stdout);
+		if (o.json && write_json(s, &out, o.json) < 0)
+			rc = lab_err_report();
+		if (rc == LAB_EXIT_OK && out.failed)
+			rc = LAB_EXIT_FAIL;
+	}
+	scn_outcome_free(&out);
+	if (ours && !o.keep)
+		take_down(lab);
+	else if (ours)
+		fprintf(stderr, "labctl: run: lab %s kept (--keep): `labctl down %s` removes it\n",
+			lab, lab);
+	scenario_free(s);
+	return rc;
+}
