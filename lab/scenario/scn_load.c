@@ -106,8 +106,7 @@ static void step_fault(struct ld *l, const struct ynode *n, const struct words *
 		argv[i - 1] = w->w[i];
 	int used = 0;
 	if (fault_req_parse(w->n - 1, argv, &st->fault, &used) < 0) {
-		ld_err(l, at(n, w, w->n > 1 ? 1 : 0), "%s; expected fault KIND [PARAM] TARGET",
-		       lab_err_msg());
+		ld_err(l, at(n, w, w->n > 1 ? 1 : 0), "%s", lab_err_msg());
 		lab_err_clear();
 		return;
 	}
@@ -465,8 +464,8 @@ static bool resolve_topology(struct ld *l, const struct ynode *v, struct scenari
 		name = buf;
 	}
 	if (topo_resolve_path(name, s->topology, sizeof(s->topology)) < 0) {
-		ld_err(l, v->pos, "%s; expected a topology name (dual-tunnel) or a file relative "
-		       "to the scenario", lab_err_msg());
+		ld_err(l, v->pos, "topology '%s' not found; expected a shipped topology's name "
+		       "(dual-tunnel) or a .yaml file relative to the scenario", v->str);
 		lab_err_clear();
 		return false;
 	}
