@@ -29,7 +29,7 @@ static void on_int(int sig)
 }
 
 struct run_opts {
-	const char *file, *lab, *json, *svg;
+	const char *file, *lab, *name, *json, *svg;
 	double time_scale; /* 0: the scenario's */
 	long runs;         /* 0: the scenario's */
 	bool keep;
@@ -37,8 +37,8 @@ struct run_opts {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: labctl run SCENARIO [--time-scale F] [--runs N] [--lab LAB] [--keep]\n"
-		   "                  [--json FILE] [--svg FILE]\n"
+	fprintf(f, "usage: labctl run SCENARIO [--time-scale F] [--runs N] [--lab LAB | --name LAB]\n"
+		   "                  [--keep] [--json FILE] [--svg FILE]\n"
 		   "\n"
 		   "Runs a scenario file (docs/scenario-format.md): brings its topology up as a\n"
 		   "lab named after the scenario (or uses the lab given with --lab, which is\n"
@@ -47,7 +47,8 @@ static void usage(FILE *f)
 		   "  --time-scale F  protocol timers times F (0 < F <= 1; default: the scenario's)\n"
 		   "  --runs N        run the steps N times (default: the scenario's)\n"
 		   "  --json FILE     verdicts and report as JSON (- for stdout)\n"
-		   "  --svg FILE      the timeline of the last fault\n");
+		   "  --svg FILE      the timeline of the last fault\n"
+		   "  --name LAB      the name of the lab it brings up (default: the scenario's)\n");
 }
 
 static int parse(int argc, char **argv, struct run_opts *o)
@@ -57,13 +58,15 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	    {"time-scale", required_argument, NULL, 'x'}, {"runs", required_argument, NULL, 'n'},
 	    {"lab", required_argument, NULL, 'l'},	  {"keep", no_argument, NULL, 'k'},
 	    {"json", required_argument, NULL, 'j'},	  {"svg", required_argument, NULL, 's'},
-	    {"help", no_argument, NULL, 'h'},		  {NULL, 0, NULL, 0},
+	    {"help", no_argument, NULL, 'h'},		  {"name", required_argument, NULL, 'N'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 	char *end;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l': o->lab = optarg; break;
+		case 'N': o->name = optarg; break;
 		case 'k': o->keep = true; break;
 		case 'j': o->json = optarg; break;
 		case 's': o->svg = optarg; break;
@@ -186,7 +189,8 @@ int cmd_run(int argc, char **argv)
 	}
 	double scale = o.time_scale > 0 ? o.time_scale : s->time_scale;
 	char lab[RUN_LAB_NAME_USER_MAX + 1];
-	snprintf(lab, sizeof(lab), "%.*s", RUN_LAB_NAME_USER_MAX, o.lab ? o.lab : s->name);
+	snprintf(lab, sizeof(lab), "%.*s", RUN_LAB_NAME_USER_MAX,
+		 o.lab ? o.lab : o.name ? o.name : s->name);
 	for (char *p = lab; *p; p++)
 		if (*p == '_')
 			*p = '-';
