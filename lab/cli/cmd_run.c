@@ -159,13 +159,14 @@ static int write_json(const struct scenario *s, const struct scn_outcome *o, con
 	struct json j;
 	json_init(&j);
 	scn_outcome_json(s, o, &j);
-	json_text(&j, "\n");
+	size_t len;
+	const char *text = json_line(&j, &len);
 	int rc = 0;
-	if (j.oom)
+	if (!text)
 		rc = lab_err(LAB_EXIT_FAIL, "out of memory writing JSON");
 	else if (!strcmp(path, "-"))
-		rc = fwrite(j.buf, 1, j.len, stdout) == j.len ? 0 : -1;
-	else if (write_file_atomic(path, j.buf, j.len, 0644) < 0)
+		rc = fwrite(text, 1, len, stdout) == len ? 0 : -1;
+	else if (write_file_atomic(path, text, len, 0644) < 0)
 		rc = lab_err_errno(LAB_EXIT_FAIL, errno, "cannot write %s", path);
 	json_free(&j);
 	return rc;

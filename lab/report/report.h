@@ -103,7 +103,7 @@ struct report_reversion {
 	int64_t done_t;       /* both ends written: both tunnels carry traffic; 0: not */
 	double time_s;        /* done_t - heal; < 0: unknown */
 	double lost_max_s;    /* worst flow's outage after the heal; < 0: none */
-	size_t lost;          /* probes lost after the heal, every flow and leg */
+	size_t lost;          /* probes lost after the heal, one-way legs of every flow */
 	bool has_pred;
 	struct timers_reversion pred;
 	int inside;           /* time_s inside pred: 1, 0, -1 unknown */

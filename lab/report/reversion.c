@@ -65,7 +65,8 @@ int report_reversion(const struct evlog *log, size_t lo, size_t hi,
 		const struct report_stream *s = &r->streams[i];
 		if (!s->has_rev_outage)
 			continue;
-		v->lost += s->rev_o.lost;
+		if (s->leg == LEG_ONEWAY) /* a round trip counts its one-way loss again */
+			v->lost += s->rev_o.lost;
 		double d = (double)s->rev_o.duration_ns / NS_PER_SEC;
 		if (d > v->lost_max_s)
 			v->lost_max_s = d;
@@ -222,6 +223,6 @@ void report_reversion_json(struct json *j, const struct report_run *r)
 	if (v->inside < 0)
 		json_null(j);
 	else
-		json_bool(j, v->inside);
+		json_boolean(j, v->inside);
 	json_obj_end(j);
 }

@@ -43,7 +43,10 @@ static void line(const char *node, int64_t t, const char *fmt, ...)
  * 123.3 s, rev (vm -> ecs) until azure-hub's at 126.0 s. Flow 1 uses tunnel1. */
 static bool leg_ok(int flow, int dir_, int64_t t)
 {
-	if (flow == 1 || t < S(100))
+	/* reversion: ECMP re-hashes flow 0 fwd onto tunnel0 before it carries */
+	if (flow == 0 && dir_ == 0 && t >= S(141.5) && t < S(141.8))
+		return false;
+	if (flow == 1 || t < S(100) || t >= S(140))
 		return true;
 	return t >= (dir_ == 0 ? S(123.3) : S(126.0));
 }
@@ -101,6 +104,23 @@ static void write_control_plane(void)
 	     "\"op\":\"replace\",\"nexthops\":[\"172.16.200.5\"],\"delay_ms\":1000");
 	line("ali-vpn0", S(140), "\"src\":\"fault\",\"ev\":\"heal\",\"kind\":\"ike-mismatch\","
 	     "\"target\":\"tunnel0\",\"detail\":\"\"");
+	/* Reversion: the session back on both ends, the routers behind them fed and
+	 * programmed a second later. The fib on ali-tr at 140.5 s precedes the session
+	 * and must not count. */
+	line("ali-tr", S(140.5), "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"192.0.2.0/24\","
+	     "\"op\":\"replace\",\"nexthops\":[\"10.0.254.2\"],\"delay_ms\":1000");
+	line("ali-vpn0", S(141.0), "\"src\":\"bgp\",\"ev\":\"state\",\"peer\":\"169.254.21.2\","
+	     "\"from\":\"OpenConfirm\",\"to\":\"Established\",\"reason\":\"keepalive-received\"");
+	line("azure-vpn0", S(141.01), "\"src\":\"bird\",\"ev\":\"state\",\"peer\":\"169.254.21.1\","
+	     "\"to\":\"Established\",\"reason\":\"\"");
+	line("ali-tr", S(141.02), "\"src\":\"bgp\",\"ev\":\"rx\",\"peer\":\"10.0.255.2\","
+	     "\"type\":\"update\",\"announced\":1,\"withdrawn\":0");
+	line("azure-hub", S(141.05), "\"src\":\"bgp\",\"ev\":\"rx\",\"peer\":\"172.16.200.2\","
+	     "\"type\":\"update\",\"announced\":1,\"withdrawn\":0");
+	line("ali-tr", S(142.02), "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"172.16.1.0/24\","
+	     "\"op\":\"replace\",\"nexthops\":[\"10.0.254.2\",\"10.0.255.2\"],\"delay_ms\":1000");
+	line("azure-hub", S(142.05), "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"10.0.0.0/8\","
+	     "\"op\":\"replace\",\"nexthops\":[\"172.16.200.2\",\"172.16.200.6\"],\"delay_ms\":1000");
 	/* A line cut by a crash must be skipped, not fatal. */
 	FILE *f = journal("ali-tr");
 	fputs("{\"t\":150000000000,\"src\":\"bgp\",\"ev\":\"rx\",\"pe", f);
@@ -206,6 +226,20 @@ static void test_report(void)
 		bird_wd |= run->marks[i].kind == MARK_WITHDRAW && !strcmp(run->marks[i].node, "azure-vpn0");
 	CHECK(bird_wd);
 	CHECK(!run->has_pred && run->inside[TIMERS_RTT] == -1);
+	/* reversion from the journals */
+	const struct report_reversion *rv = &run->rev;
+	CHECK(rv->healed);
+	CHECK_INT(rv->est_t[0], S(141.0));
+	CHECK_INT(rv->est_t[1], S(141.01));
+	CHECK_INT(rv->fib_t[0], S(142.02));
+	CHECK_INT(rv->fib_t[1], S(142.05));
+	CHECK(rv->time_s > 2.049 && rv->time_s < 2.051);
+	s = stream(run, 0, 0, LEG_ONEWAY);
+	CHECK(s && s->has_rev_outage && s->rev_o.lost == 3);
+	CHECK(s && s->has_outage && s->o.duration_ns == S(23.4)); /* the fault's, unchanged */
+	CHECK(rv->lost_max_s > 0.399 && rv->lost_max_s < 0.401);
+	CHECK_INT(rv->lost, 3); /* one way only: the round trips lost the same probes */
+	CHECK(!rv->has_pred && rv->inside == -1);
 
 	char *text = render_text(&r);
 	golden("article.txt", text);
