@@ -17,6 +17,8 @@
 #include "common/err.h"
 #include "common/fsutil.h"
 #include "common/json.h"
+#include "common/monotime.h"
+#include "report/junit.h"
 #include "run/run.h"
 #include "scenario/scenario.h"
 
@@ -29,7 +31,7 @@ static void on_int(int sig)
 }
 
 struct run_opts {
-	const char *file, *lab, *name, *json, *svg;
+	const char *file, *lab, *name, *json, *svg, *junit;
 	double time_scale; /* 0: the scenario's */
 	long runs;         /* 0: the scenario's */
 	bool keep;
@@ -38,7 +40,7 @@ struct run_opts {
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: labctl run SCENARIO [--time-scale F] [--runs N] [--lab LAB | --name LAB]\n"
-		   "                  [--keep] [--json FILE] [--svg FILE]\n"
+		   "                  [--keep] [--json FILE] [--svg FILE] [--junit FILE]\n"
 		   "\n"
 		   "Runs a scenario file (docs/scenario-format.md): brings its topology up as a\n"
 		   "lab named after the scenario (or uses the lab given with --lab, which is\n"
@@ -48,6 +50,7 @@ static void usage(FILE *f)
 		   "  --runs N        run the steps N times (default: the scenario's)\n"
 		   "  --json FILE     verdicts and report as JSON (- for stdout)\n"
 		   "  --svg FILE      the timeline of the last fault\n"
+		   "  --junit FILE    one JUnit testcase per expectation and run\n"
 		   "  --name LAB      the name of the lab it brings up (default: the scenario's)\n");
 }
 
@@ -67,6 +70,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		switch (c) {
 		case 'l': o->lab = optarg; break;
 		case 'N': o->name = optarg; break;
+		case 'J': o->junit = optarg; break;
 		case 'k': o->keep = true; break;
 		case 'j': o->json = optarg; break;
 		case 's': o->svg = optarg; break;
@@ -154,6 +158,39 @@ static void progress(void *ctx, const char *line)
 	fprintf(stderr, "labctl: %s\n", line);
 }
 
+/* One testcase per expectation and run; the numbers are in the failure message. */
+static int write_junit(const struct scenario *s, const struct scn_outcome *o, const char *path,
+		       double elapsed_s, const char *error)
+{
+	struct junit_case *c = calloc(o->n_results + 1, sizeof(*c));
+	char (*names)[256] = calloc(o->n_results + 1, sizeof(*names));
+	char cls[96];
+	if (!c || !names) {
+		free(c);
+		free(names);
+		return lab_err(LAB_EXIT_FAIL, "out of memory");
+	}
+	snprintf(cls, sizeof(cls), "labctl.scenario.%s", s->name);
+	for (size_t i = 0; i < o->n_results; i++) {
+		const struct scn_result *r = &o->results[i];
+		const struct scn_expect *x = &s->steps[r->step].expects[r->expect];
+		snprintf(names[i], sizeof(names[i]), "run %ld, %s:%u:%u: %s", r->iteration, s->path,
+			 x->pos.line, x->pos.col, r->what);
+		c[i] = (struct junit_case){.name = names[i], .classname = cls,
+					   .failure = r->pass ? NULL : r->msg};
+	}
+	size_t n = o->n_results;
+	if (error) /* the steps stopped early: a CI must see that, not fewer cases */
+		c[n++] = (struct junit_case){.name = "the scenario's steps", .classname = cls,
+					     .failure = error};
+	char suite[128];
+	snprintf(suite, sizeof(suite), "labctl run %s", s->name);
+	int rc = junit_write_file(path, suite, c, n, elapsed_s);
+	free(c);
+	free(names);
+	return rc;
+}
+
 static int write_json(const struct scenario *s, const struct scn_outcome *o, const char *path)
 {
 	struct json j;
@@ -212,16 +249,25 @@ int cmd_run(int argc, char **argv)
 				  .runs = o.runs ? o.runs : s->runs, .stop = &interrupted,
 				  .progress = progress};
 	struct scn_outcome out;
+	int64_t t0 = mono_ns();
 	int r = scenario_run(s, &ro, &out);
 	bool json_stdout = o.json && !strcmp(o.json, "-");
 	if (r < 0) {
+		char msg[1024];
+		snprintf(msg, sizeof(msg), "%s", lab_err_msg());
 		rc = lab_err_report();
+		if (o.junit && write_junit(s, &out, o.junit, (double)(mono_ns() - t0) / NS_PER_SEC,
+					   msg) < 0)
+			lab_err_report();
 	} else {
 		if (report_write(&out.report, NULL, o.svg, 0) < 0)
 			rc = lab_err_report();
 		if (!json_stdout)
 			scn_outcome_text(s, &out, stdout);
 		if (o.json && write_json(s, &out, o.json) < 0)
+			rc = lab_err_report();
+		if (o.junit &&
+		    write_junit(s, &out, o.junit, (double)(mono_ns() - t0) / NS_PER_SEC, NULL) < 0)
 			rc = lab_err_report();
 		if (rc == LAB_EXIT_OK && out.failed)
 			rc = LAB_EXIT_FAIL;

@@ -47,8 +47,10 @@ int main(int argc, char **argv)
 	char args[1024];
 	static const char *const shared[] = {"article", "both-tunnels", "flap"};
 	for (size_t i = 0; i < 3; i++) {
-		snprintf(args, sizeof(args), "%s/scenarios/%s.yaml --time-scale 0.1 --lab %s", src,
-		         shared[i], f.lab);
+		char junit[320];
+		snprintf(junit, sizeof(junit), "%s.junit.xml", f.root);
+		snprintf(args, sizeof(args), "%s/scenarios/%s.yaml --time-scale 0.1 --lab %s%s%s",
+		         src, shared[i], f.lab, i == 0 ? " --junit " : "", i == 0 ? junit : "");
 		int rc = run(&f, args);
 		if (rc != 0)
 			fprintf(stderr, "scenario %s exited %d\n", shared[i], rc);
@@ -59,6 +61,18 @@ int main(int argc, char **argv)
 			CHECK(out_has("reversion after the heal"));
 			CHECK(out_has("both tunnels carry traffic"));
 			CHECK(out_has("inside the reversion window: yes"));
+			/* JUnit: one passed testcase per expectation (5 in article.yaml) */
+			char *x = NULL;
+			size_t xl;
+			CHECK_INT(read_file(junit, &x, &xl), 0);
+			CHECK(x && strstr(x, "tests=\"5\" failures=\"0\""));
+			free(x);
+			if (system("command -v xmllint >/dev/null 2>&1") == 0) {
+				char cmd[400];
+				snprintf(cmd, sizeof(cmd), "xmllint --noout '%s'", junit);
+				CHECK_INT(system(cmd), 0);
+			}
+			unlink(junit);
 		}
 	}
 	/* an impossible budget: 100 ms against a hold timer of 3 s */
