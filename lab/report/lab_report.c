@@ -81,7 +81,7 @@ static int predict_reversion(void *ctx, const struct report_run *run,
 		goto out;
 	if (run->resolution_ns > 0)
 		rin.probe_interval_s = (double)run->resolution_ns / 1e9;
-	rin.session_lost = run->side_down_t[0] || run->side_down_t[1];
+	rin.session_lost = run->side_down_t[0] || run->side_down_t[1] || run->rev_session_back;
 	rc = timers_reversion_predict(&rin, out);
 out:
 	if (rc < 0)

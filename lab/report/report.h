@@ -132,6 +132,7 @@ struct report_run {
 	int inside[TIMERS_NDIR];        /* lab window: 1 inside, 0 outside, -1 unknown */
 	char mechanism[640];
 	struct report_reversion rev;
+	bool rev_session_back; /* the tunnel's session Established again after the heal */
 };
 
 struct report {

@@ -112,6 +112,9 @@ int report_reversion(const struct evlog *log, size_t lo, size_t hi,
 		v->done_t = last;
 		v->time_s = (double)(last - r->heal_t) / NS_PER_SEC;
 	}
+	/* The session is seen coming back only if it had been down: then the model's
+	 * reconnection applies even when the loss itself was before this run. */
+	r->rev_session_back = v->est_t[0] || v->est_t[1];
 	if (cfg->predict_reversion && cfg->predict_reversion(cfg->predict_ctx, r, &v->pred) == 0) {
 		v->has_pred = true;
 		if (v->time_s >= 0)

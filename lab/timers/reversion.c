@@ -22,17 +22,17 @@ static void part(struct timers_reversion *r, const char *name, const char *where
 	r->w.max_s += hi;
 }
 
-/* The latest a side's own next attempt can come after the tunnel is back: a whole
- * retry period (its phase at the heal is unknown), BIRD's error wait and connect
- * delay first when its session ended in an error. INFINITY when it never connects. */
+/* The latest a side's next attempt can come once it may connect: a whole retry
+ * period (its phase at the heal is unknown); BIRD's first attempt after its error
+ * wait comes after its connect delay, so the longer of the two. INFINITY when it
+ * never connects. */
 static double attempt_max(const struct timers_reversion_side *s)
 {
 	if (s->passive)
 		return INFINITY;
-	double t = s->connect_retry_s;
 	if (s->speaker == TIMERS_SPEAKER_BIRD)
-		t += s->error_wait_max_s + s->connect_delay_s;
-	return t;
+		return fmax(s->connect_delay_s, s->connect_retry_s);
+	return s->connect_retry_s;
 }
 
 int timers_reversion_predict(const struct timers_reversion_input *in,
@@ -47,7 +47,21 @@ int timers_reversion_predict(const struct timers_reversion_input *in,
 				       "be > 0 and delays >= 0", i, s->gateway);
 	}
 	double ike = in->ike_max_s > 0 ? in->ike_max_s : TIMERS_REVERSION_IKE_MAX_S;
-	part(out, "ike", "", 0, ike);
+	/* BIRD refuses every connection during its error wait (it closes ours at
+	 * once), so the session waits for the later of the tunnel and the error wait;
+	 * how much of the wait is left at the heal depends on when the error was,
+	 * so anything from none to all of it. */
+	double ew = 0;
+	const char *ew_who = "";
+	for (int i = 0; in->session_lost && i < 2; i++)
+		if (in->side[i].speaker == TIMERS_SPEAKER_BIRD && in->side[i].error_wait_max_s > ew) {
+			ew = in->side[i].error_wait_max_s;
+			ew_who = in->side[i].gateway;
+		}
+	if (ew > ike)
+		part(out, "ike|error-wait", ew_who, 0, ew);
+	else
+		part(out, "ike", "", 0, ike);
 	if (in->session_lost) {
 		double a0 = attempt_max(&in->side[0]), a1 = attempt_max(&in->side[1]);
 		double first = fmin(a0, a1);

@@ -5,18 +5,20 @@
  *
  * The path back, in order: the IKE and CHILD SAs come back (labctl's heal reloads
  * the connection and initiates: two exchanges, modelled as at most
- * TIMERS_REVERSION_IKE_MAX_S); the BGP session over the tunnel comes back at the
- * first connection attempt after that: our speaker retries every connect-retry
- * (jittered to [0.75, 1] x, RFC 4271 s10), BIRD waits its error wait after the
- * hold-timer error, then its connect delay, then retries every connect retry time;
+ * TIMERS_REVERSION_IKE_MAX_S); BIRD refuses every connection until its error wait
+ * after the hold-timer error has passed (measured: it closes ours at once), so the
+ * later of the two; the BGP session then comes back at the first connection
+ * attempt of either end: our speaker retries every connect-retry (jittered to
+ * [0.75, 1] x, RFC 4271 s10), BIRD connects after its connect delay, then every
+ * connect retry time;
  * the OPEN exchange and the first UPDATE (round trips of milliseconds: not a part);
  * each router behind a gateway programs the route after its programming delay; the
  * probes see it within two intervals. Both directions carry traffic on both tunnels
  * when the slower router has programmed.
  *
  * Not modelled: a TCP SYN sent into the dead tunnel and retransmitted by the kernel
- * (1, 2, 4 ... s) can make a speaker's attempt later than its timer says; BIRD's
- * error wait doubling on repeated errors (a flap) beyond its configured maximum. */
+ * (1, 2, 4 ... s) can make a speaker's attempt later than its timer says; where in
+ * its error wait BIRD is at the heal (the window takes none to all of it). */
 #ifndef LAB_TIMERS_REVERSION_H
 #define LAB_TIMERS_REVERSION_H
 

@@ -36,21 +36,32 @@ int main(int argc, char **argv)
 	struct timers_reversion_input in;
 	struct timers_reversion r;
 
-	/* ike 0-1 + our speaker's retry 0-5 (earlier than BIRD's 2+1+5) + 11.7 + 0-0.2 */
+	/* BIRD's error wait 0-2 (longer than IKE's 0-1) + the first attempt of
+	 * either end (both retry within 5 s; ours on a tie) + 11.7 + 0-0.2 */
 	sides(&in);
 	CHECK_INT(timers_reversion_predict(&in, &r), 0);
-	CHECK(NEAR(r.w.min_s, 11.7) && NEAR(r.w.max_s, 17.9));
+	CHECK(NEAR(r.w.min_s, 11.7) && NEAR(r.w.max_s, 2 + 5 + 11.7 + 0.2));
 	CHECK_INT(r.n_parts, 4);
+	CHECK_STR(r.parts[0].name, "ike|error-wait");
+	CHECK_STR(r.parts[0].where, "azure-vpn0");
 	CHECK_STR(r.parts[1].name, "bgp-reconnect");
 	CHECK_STR(r.parts[1].where, "ali-vpn0");
 	CHECK_STR(r.parts[2].where, "ali-tr");
-
-	/* our end passive: only BIRD connects, after its error wait and connect delay */
-	sides(&in);
-	in.side[0].passive = true;
+	/* a shorter BIRD retry makes BIRD's attempt the first */
+	in.side[1].connect_retry_s = 3;
 	CHECK_INT(timers_reversion_predict(&in, &r), 0);
-	CHECK(NEAR(r.w.max_s, 1 + 8 + 11.7 + 0.2));
+	CHECK(NEAR(r.w.max_s, 2 + 3 + 11.7 + 0.2));
 	CHECK_STR(r.parts[1].where, "azure-vpn0");
+
+	/* BIRD passive: our speaker's retry decides; a short error wait is hidden by IKE */
+	sides(&in);
+	in.side[1].passive = true;
+	in.side[1].error_wait_max_s = 0.5;
+	CHECK_INT(timers_reversion_predict(&in, &r), 0);
+	CHECK(NEAR(r.w.max_s, 1 + 5 + 11.7 + 0.2));
+	CHECK_STR(r.parts[0].name, "ike");
+	CHECK_STR(r.parts[1].where, "ali-vpn0");
+	in.side[0].passive = true;
 
 	/* both passive: never */
 	in.side[1].passive = true;
@@ -84,7 +95,8 @@ int main(int argc, char **argv)
 		CHECK_INT(timers_reversion_from_topo(t, 0, &ti, &in), 0);
 		CHECK(NEAR(in.side[0].connect_retry_s, 1) && NEAR(in.side[1].error_wait_max_s, 2));
 		CHECK_INT(timers_reversion_predict(&in, &r), 0);
-		CHECK(NEAR(r.w.min_s, 1.17) && NEAR(r.w.max_s, 1 + 1 + 1.17 + 0.2));
+		/* max(IKE 1, error wait 2) + min(our retry 1, BIRD's delay 1) */
+		CHECK(NEAR(r.w.min_s, 1.17) && NEAR(r.w.max_s, 2 + 1 + 1.17 + 0.2));
 		topo_free(t);
 	}
 	return check_done();
