@@ -39,29 +39,34 @@ struct run_opts {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: labctl run SCENARIO [--time-scale F] [--runs N] [--lab LAB | --name LAB]\n"
-		   "                  [--keep] [--json FILE] [--svg FILE] [--junit FILE]\n"
-		   "\n"
-		   "Runs a scenario file (docs/scenario-format.md): brings its topology up as a\n"
-		   "lab named after the scenario (or uses the lab given with --lab, which is\n"
-		   "left up), runs its steps, checks every expectation, and takes the lab down\n"
-		   "unless --keep. Exit 1 when an expectation fails, 2 for bad input.\n"
-		   "  --time-scale F  protocol timers times F (0 < F <= 1; default: the scenario's)\n"
-		   "  --runs N        run the steps N times (default: the scenario's)\n"
-		   "  --json FILE     verdicts and report as JSON (- for stdout)\n"
-		   "  --svg FILE      the timeline of the last fault\n"
-		   "  --junit FILE    one JUnit testcase per expectation and run\n"
-		   "  --name LAB      the name of the lab it brings up (default: the scenario's)\n");
+	fprintf(f,
+	        "usage: labctl run SCENARIO [--time-scale F] [--runs N] [--lab LAB | --name LAB]\n"
+	        "                  [--keep] [--json FILE] [--svg FILE] [--junit FILE]\n"
+	        "\n"
+	        "Runs a scenario file (docs/scenario-format.md): brings its topology up as a\n"
+	        "lab named after the scenario (or uses the lab given with --lab, which is\n"
+	        "left up), runs its steps, checks every expectation, and takes the lab down\n"
+	        "unless --keep. Exit 1 when an expectation fails, 2 for bad input.\n"
+	        "  --time-scale F  protocol timers times F (0 < F <= 1; default: the scenario's)\n"
+	        "  --runs N        run the steps N times (default: the scenario's)\n"
+	        "  --json FILE     verdicts and report as JSON (- for stdout)\n"
+	        "  --svg FILE      the timeline of the last fault\n"
+	        "  --junit FILE    one JUnit testcase per expectation and run\n"
+	        "  --name LAB      the name of the lab it brings up (default: the scenario's)\n");
 }
 
 static int parse(int argc, char **argv, struct run_opts *o)
 {
 	*o = (struct run_opts){0};
 	static const struct option opts[] = {
-	    {"time-scale", required_argument, NULL, 'x'}, {"runs", required_argument, NULL, 'n'},
-	    {"lab", required_argument, NULL, 'l'},	  {"keep", no_argument, NULL, 'k'},
-	    {"json", required_argument, NULL, 'j'},	  {"svg", required_argument, NULL, 's'},
-	    {"help", no_argument, NULL, 'h'},		  {"name", required_argument, NULL, 'N'},
+	    {"time-scale", required_argument, NULL, 'x'},
+	    {"runs", required_argument, NULL, 'n'},
+	    {"lab", required_argument, NULL, 'l'},
+	    {"keep", no_argument, NULL, 'k'},
+	    {"json", required_argument, NULL, 'j'},
+	    {"svg", required_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"name", required_argument, NULL, 'N'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -77,13 +82,14 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		case 'x':
 			o->time_scale = strtod(optarg, &end);
 			if (end == optarg || *end || !(o->time_scale > 0 && o->time_scale <= 1))
-				return lab_err(LAB_EXIT_USAGE, "--time-scale '%s': expected 0 < F <= 1",
-					       optarg);
+				return lab_err(LAB_EXIT_USAGE,
+				               "--time-scale '%s': expected 0 < F <= 1", optarg);
 			break;
 		case 'n':
 			o->runs = strtol(optarg, &end, 10);
 			if (end == optarg || *end || o->runs < 1 || o->runs > 1000)
-				return lab_err(LAB_EXIT_USAGE, "--runs '%s': expected 1..1000", optarg);
+				return lab_err(LAB_EXIT_USAGE, "--runs '%s': expected 1..1000",
+				               optarg);
 			break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return lab_err(LAB_EXIT_USAGE, "bad arguments");
@@ -133,15 +139,17 @@ static int bring_up(const struct scenario *s, const char *lab, double scale)
 	snprintf(f, sizeof(f), "%g", scale);
 	char *args[] = {"labctl", "up", topo, "--name", (char *)lab, "--time-scale", f, NULL};
 	fprintf(stderr, "labctl: run: labctl up %s --name %s --time-scale %s\n",
-		tmp ? "(the scenario's topology with its overrides)" : topo, lab, f);
+	        tmp ? "(the scenario's topology with its overrides)" : topo, lab, f);
 	int rc = self(args);
 	if (tmp) {
 		unlink(topo);
 		rmdir(dir);
 	}
 	if (rc != 0)
-		return lab_err(LAB_EXIT_FAIL, "labctl up for scenario %s failed (exit %d); see "
-			       "above, then `labctl down %s`", s->name, rc, lab);
+		return lab_err(LAB_EXIT_FAIL,
+		               "labctl up for scenario %s failed (exit %d); see "
+		               "above, then `labctl down %s`",
+		               s->name, rc, lab);
 	return 0;
 }
 
@@ -160,10 +168,10 @@ static void progress(void *ctx, const char *line)
 
 /* One testcase per expectation and run; the numbers are in the failure message. */
 static int write_junit(const struct scenario *s, const struct scn_outcome *o, const char *path,
-		       double elapsed_s, const char *error)
+                       double elapsed_s, const char *error)
 {
 	struct junit_case *c = calloc(o->n_results + 1, sizeof(*c));
-	char (*names)[256] = calloc(o->n_results + 1, sizeof(*names));
+	char(*names)[256] = calloc(o->n_results + 1, sizeof(*names));
 	char cls[96];
 	if (!c || !names) {
 		free(c);
@@ -175,14 +183,14 @@ static int write_junit(const struct scenario *s, const struct scn_outcome *o, co
 		const struct scn_result *r = &o->results[i];
 		const struct scn_expect *x = &s->steps[r->step].expects[r->expect];
 		snprintf(names[i], sizeof(names[i]), "run %ld, %s:%u:%u: %s", r->iteration, s->path,
-			 x->pos.line, x->pos.col, r->what);
-		c[i] = (struct junit_case){.name = names[i], .classname = cls,
-					   .failure = r->pass ? NULL : r->msg};
+		         x->pos.line, x->pos.col, r->what);
+		c[i] = (struct junit_case){
+		    .name = names[i], .classname = cls, .failure = r->pass ? NULL : r->msg};
 	}
 	size_t n = o->n_results;
 	if (error) /* the steps stopped early: a CI must see that, not fewer cases */
-		c[n++] = (struct junit_case){.name = "the scenario's steps", .classname = cls,
-					     .failure = error};
+		c[n++] = (struct junit_case){
+		    .name = "the scenario's steps", .classname = cls, .failure = error};
 	char suite[128];
 	snprintf(suite, sizeof(suite), "labctl run %s", s->name);
 	int rc = junit_write_file(path, suite, c, n, elapsed_s);
@@ -228,7 +236,9 @@ int cmd_run(int argc, char **argv)
 	double scale = o.time_scale > 0 ? o.time_scale : s->time_scale;
 	char lab[RUN_LAB_NAME_USER_MAX + 1];
 	snprintf(lab, sizeof(lab), "%.*s", RUN_LAB_NAME_USER_MAX,
-		 o.lab ? o.lab : o.name ? o.name : s->name);
+	         o.lab    ? o.lab
+	         : o.name ? o.name
+	                  : s->name);
 	for (char *p = lab; *p; p++)
 		if (*p == '_')
 			*p = '-';
@@ -245,9 +255,11 @@ int cmd_run(int argc, char **argv)
 		scenario_free(s);
 		return rc;
 	}
-	struct scn_run_opts ro = {.lab = lab, .time_scale = scale,
-				  .runs = o.runs ? o.runs : s->runs, .stop = &interrupted,
-				  .progress = progress};
+	struct scn_run_opts ro = {.lab = lab,
+	                          .time_scale = scale,
+	                          .runs = o.runs ? o.runs : s->runs,
+	                          .stop = &interrupted,
+	                          .progress = progress};
 	struct scn_outcome out;
 	int64_t t0 = mono_ns();
 	int r = scenario_run(s, &ro, &out);
@@ -256,8 +268,8 @@ int cmd_run(int argc, char **argv)
 		char msg[1024];
 		snprintf(msg, sizeof(msg), "%s", lab_err_msg());
 		rc = lab_err_report();
-		if (o.junit && write_junit(s, &out, o.junit, (double)(mono_ns() - t0) / NS_PER_SEC,
-					   msg) < 0)
+		if (o.junit &&
+		    write_junit(s, &out, o.junit, (double)(mono_ns() - t0) / NS_PER_SEC, msg) < 0)
 			lab_err_report();
 	} else {
 		if (report_write(&out.report, NULL, o.svg, 0) < 0)
@@ -277,7 +289,7 @@ int cmd_run(int argc, char **argv)
 		take_down(lab);
 	else if (ours)
 		fprintf(stderr, "labctl: run: lab %s kept (--keep): `labctl down %s` removes it\n",
-			lab, lab);
+		        lab, lab);
 	scenario_free(s);
 	return rc;
 }

@@ -27,8 +27,7 @@ static void esc(FILE *f, const char *s)
 	}
 }
 
-int junit_write(FILE *f, const char *suite, const struct junit_case *cases, size_t n,
-		double time_s)
+int junit_write(FILE *f, const char *suite, const struct junit_case *cases, size_t n, double time_s)
 {
 	size_t failures = 0, skipped = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -37,8 +36,9 @@ int junit_write(FILE *f, const char *suite, const struct junit_case *cases, size
 	}
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"", f);
 	esc(f, suite);
-	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"%.3f\">\n",
-		n, failures, skipped, time_s);
+	fprintf(f,
+	        "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"%.3f\">\n",
+	        n, failures, skipped, time_s);
 	for (size_t i = 0; i < n; i++) {
 		const struct junit_case *c = &cases[i];
 		fputs("    <testcase name=\"", f);
@@ -64,8 +64,8 @@ int junit_write(FILE *f, const char *suite, const struct junit_case *cases, size
 	return ferror(f) ? -1 : 0;
 }
 
-int junit_write_file(const char *path, const char *suite, const struct junit_case *cases,
-		     size_t n, double time_s)
+int junit_write_file(const char *path, const char *suite, const struct junit_case *cases, size_t n,
+                     double time_s)
 {
 	char *buf = NULL;
 	size_t len = 0;

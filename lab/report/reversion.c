@@ -49,9 +49,8 @@ static bool is_gateway(const struct report_config *cfg, const char *node)
 	return false;
 }
 
-int report_reversion(const struct evlog *log, size_t lo, size_t hi,
-		     const struct report_config *cfg, const struct report_tunnel *tun,
-		     struct report_run *r)
+int report_reversion(const struct evlog *log, size_t lo, size_t hi, const struct report_config *cfg,
+                     const struct report_tunnel *tun, struct report_run *r)
 {
 	struct report_reversion *v = &r->rev;
 	memset(v, 0, sizeof(*v));
@@ -119,7 +118,7 @@ int report_reversion(const struct evlog *log, size_t lo, size_t hi,
 		v->has_pred = true;
 		if (v->time_s >= 0)
 			v->inside = v->time_s >= v->pred.w.min_s - 1e-3 &&
-				    v->time_s <= v->pred.w.max_s + 1e-3;
+			            v->time_s <= v->pred.w.max_s + 1e-3;
 	}
 	return 0;
 }
@@ -133,7 +132,8 @@ void report_reversion_text(const struct report_run *r, FILE *f)
 {
 	const struct report_reversion *v = &r->rev;
 	if (!v->healed) {
-		fprintf(f, "\n  reversion: not measured (the fault was not healed within the run)\n");
+		fprintf(f,
+		        "\n  reversion: not measured (the fault was not healed within the run)\n");
 		return;
 	}
 	fprintf(f, "\n  reversion after the heal (+%.3f s)\n", rel(r, r->heal_t));
@@ -155,25 +155,27 @@ void report_reversion_text(const struct report_run *r, FILE *f)
 		fprintf(f, "    both tunnels carrying traffic: not seen in the run's journals\n");
 	if (v->lost)
 		fprintf(f, "    lost after the heal: %zu probes, worst flow %.3f s\n", v->lost,
-			v->lost_max_s);
+		        v->lost_max_s);
 	else
 		fprintf(f, "    lost after the heal: none\n");
 	for (size_t k = 0; k < r->n_streams; k++) {
 		const struct report_stream *s = &r->streams[k];
 		if (s->has_rev_outage)
 			fprintf(f, "      %-10s flow %-3u %s %-10s %8.3f  (%u lost)\n", s->probe,
-				s->flow, probe_dir_name(s->dir),
-				s->leg == LEG_RTT ? "round trip" : "one way",
-				(double)s->rev_o.duration_ns / NS_PER_SEC, s->rev_o.lost);
+			        s->flow, probe_dir_name(s->dir),
+			        s->leg == LEG_RTT ? "round trip" : "one way",
+			        (double)s->rev_o.duration_ns / NS_PER_SEC, s->rev_o.lost);
 	}
 	if (v->has_pred) {
 		fprintf(f, "    predicted %.3f-%.3f s:", v->pred.w.min_s, v->pred.w.max_s);
 		for (size_t i = 0; i < v->pred.n_parts; i++)
 			fprintf(f, "%s %s%s%s %.3f-%.3f", i ? " +" : "", v->pred.parts[i].name,
-				v->pred.parts[i].where[0] ? "@" : "", v->pred.parts[i].where,
-				v->pred.parts[i].w.min_s, v->pred.parts[i].w.max_s);
+			        v->pred.parts[i].where[0] ? "@" : "", v->pred.parts[i].where,
+			        v->pred.parts[i].w.min_s, v->pred.parts[i].w.max_s);
 		fprintf(f, "\n    inside the reversion window: %s\n",
-			v->inside < 0 ? "n/a" : v->inside ? "yes" : "NO");
+		        v->inside < 0 ? "n/a"
+		        : v->inside   ? "yes"
+		                      : "NO");
 		if (v->pred.note[0])
 			fprintf(f, "    (%s)\n", v->pred.note);
 	} else {

@@ -33,14 +33,14 @@ enum scn_step_kind {
 };
 
 enum scn_expect_kind {
-	SCN_EXP_INSIDE,            /* the outage inside the lab model's window */
-	SCN_EXP_MAX_OUTAGE,        /* within a budget per direction */
-	SCN_EXP_ENDED_BY,          /* the mechanism that ended the outage */
-	SCN_EXP_NO_LOSS,           /* a flow (or every flow) lost no probe */
-	SCN_EXP_OUTAGE,            /* some probe was lost (the fault did hit the flows) */
-	SCN_EXP_SESSION,           /* a BGP session's state as its journal shows it now */
-	SCN_EXP_REVERSION_INSIDE,  /* reversion inside its predicted window */
-	SCN_EXP_REVERSION_MAX,     /* reversion no longer than a budget */
+	SCN_EXP_INSIDE,           /* the outage inside the lab model's window */
+	SCN_EXP_MAX_OUTAGE,       /* within a budget per direction */
+	SCN_EXP_ENDED_BY,         /* the mechanism that ended the outage */
+	SCN_EXP_NO_LOSS,          /* a flow (or every flow) lost no probe */
+	SCN_EXP_OUTAGE,           /* some probe was lost (the fault did hit the flows) */
+	SCN_EXP_SESSION,          /* a BGP session's state as its journal shows it now */
+	SCN_EXP_REVERSION_INSIDE, /* reversion inside its predicted window */
+	SCN_EXP_REVERSION_MAX,    /* reversion no longer than a budget */
 };
 
 /* ended_by: what the report finds ended the outage (see scn_ended_by). */
@@ -55,22 +55,22 @@ enum scn_mech {
 struct scn_expect {
 	enum scn_expect_kind kind;
 	struct topo_pos pos;
-	bool dir[TIMERS_NDIR];           /* inside, max_outage: which directions */
-	double max_s[TIMERS_NDIR];       /* max_outage budget per direction */
-	double reversion_max_s;          /* reversion_max */
-	enum scn_mech mech;              /* ended_by */
-	int32_t flow;                    /* no_loss: -1 = every flow */
+	bool dir[TIMERS_NDIR];                         /* inside, max_outage: which directions */
+	double max_s[TIMERS_NDIR];                     /* max_outage budget per direction */
+	double reversion_max_s;                        /* reversion_max */
+	enum scn_mech mech;                            /* ended_by */
+	int32_t flow;                                  /* no_loss: -1 = every flow */
 	char node[TOPO_NAME_MAX], peer[16], state[16]; /* session */
 };
 
 struct scn_step {
 	enum scn_step_kind kind;
 	struct topo_pos pos;
-	char text[160]; /* as written, for progress and reports */
+	char text[160];         /* as written, for progress and reports */
 	struct fault_req fault; /* fault: kind, param; target "" = auto */
 	bool target_auto;
-	char heal_target[64];   /* heal: "" = every active fault */
-	double wait_s;          /* wait DURATION, unscaled */
+	char heal_target[64]; /* heal: "" = every active fault */
+	double wait_s;        /* wait DURATION, unscaled */
 	struct scn_expect *expects;
 	size_t n_expects;
 };
@@ -100,12 +100,12 @@ void scenario_free(struct scenario *s);
 
 /* The verdict of one expectation in one run of the steps. */
 struct scn_result {
-	long iteration;   /* 1-based */
-	size_t step;      /* index into steps */
-	size_t expect;    /* index into that step's expects */
+	long iteration; /* 1-based */
+	size_t step;    /* index into steps */
+	size_t expect;  /* index into that step's expects */
 	bool pass;
-	char what[160];   /* the expectation as a phrase */
-	char msg[512];    /* the numbers that decided it */
+	char what[160]; /* the expectation as a phrase */
+	char msg[512];  /* the numbers that decided it */
 };
 
 struct scn_outcome {
@@ -119,8 +119,8 @@ struct scn_outcome {
 typedef void (*scn_progress)(void *ctx, const char *line);
 
 struct scn_run_opts {
-	const char *lab;       /* a lab that is up with the scenario's topology */
-	double time_scale;     /* the lab's (checked against it) */
+	const char *lab;   /* a lab that is up with the scenario's topology */
+	double time_scale; /* the lab's (checked against it) */
 	long runs;
 	const volatile sig_atomic_t *stop;
 	scn_progress progress;
@@ -130,8 +130,7 @@ struct scn_run_opts {
 /* Runs the steps o->runs times on the lab and fills out (free with
  * scn_outcome_free). 0 (see out->failed), or -1 with lab_err (the lab or an action
  * failed; out holds what was judged until then). */
-int scenario_run(const struct scenario *s, const struct scn_run_opts *o,
-		 struct scn_outcome *out);
+int scenario_run(const struct scenario *s, const struct scn_run_opts *o, struct scn_outcome *out);
 void scn_outcome_free(struct scn_outcome *o);
 
 /* ---- scn_expect.c ---- */
@@ -139,7 +138,7 @@ void scn_outcome_free(struct scn_outcome *o);
 /* Judges one expectation against run (the last fault's report run, NULL when no
  * fault ran yet) and, for a session state, the lab's journals (labdir). */
 void scn_judge(const struct scn_expect *x, const struct report_run *run, const char *labdir,
-	       struct scn_result *res);
+               struct scn_result *res);
 /* The mechanism the report says ended run's outage. */
 enum scn_mech scn_ended_by(const struct report_run *run);
 const char *scn_mech_name(enum scn_mech m);

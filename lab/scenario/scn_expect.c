@@ -12,9 +12,8 @@
 #include "scenario/scenario.h"
 
 static const char *const mech_names[] = {
-    [SCN_MECH_HOLD] = "hold-timer",	  [SCN_MECH_SESSION] = "session-lost",
-    [SCN_MECH_HEAL] = "heal",		  [SCN_MECH_NONE] = "no-loss",
-    [SCN_MECH_OPEN] = "not-recovered",
+    [SCN_MECH_HOLD] = "hold-timer", [SCN_MECH_SESSION] = "session-lost", [SCN_MECH_HEAL] = "heal",
+    [SCN_MECH_NONE] = "no-loss",    [SCN_MECH_OPEN] = "not-recovered",
 };
 
 const char *scn_mech_name(enum scn_mech m)
@@ -67,7 +66,7 @@ static void dirs_text(const struct scn_expect *x, char *buf, size_t n)
 	for (int d = 0; d < TIMERS_NDIR; d++)
 		if (x->dir[d] && off < n)
 			off += (size_t)snprintf(buf + off, n - off, "%s%s", off ? "," : "",
-						timers_dir_name((enum timers_dir)d));
+			                        timers_dir_name((enum timers_dir)d));
 }
 
 static void session(const struct scn_expect *x, const char *labdir, struct scn_result *res)
@@ -92,31 +91,47 @@ static void session(const struct scn_expect *x, const char *labdir, struct scn_r
 	const char *now = last ? jev_str(last, "to") : NULL;
 	res->pass = now && !strcasecmp(now, x->state);
 	snprintf(res->msg, sizeof(res->msg), "%s -> %s: %s%s", x->node, x->peer,
-		 now ? now : "no state change journaled", now ? " (its last state change)" : "");
+	         now ? now : "no state change journaled", now ? " (its last state change)" : "");
 	evlog_free(&log);
 }
 
 void scn_judge(const struct scn_expect *x, const struct report_run *r, const char *labdir,
-	       struct scn_result *res)
+               struct scn_result *res)
 {
 	char dirs[32];
 	dirs_text(x, dirs, sizeof(dirs));
 	res->pass = false;
 	res->msg[0] = '\0';
 	switch (x->kind) {
-	case SCN_EXP_INSIDE: snprintf(res->what, sizeof(res->what), "outage inside the lab window (%s)", dirs); break;
-	case SCN_EXP_MAX_OUTAGE: snprintf(res->what, sizeof(res->what), "outage within budget (%s)", dirs); break;
-	case SCN_EXP_ENDED_BY: snprintf(res->what, sizeof(res->what), "ended by %s", scn_mech_name(x->mech)); break;
+	case SCN_EXP_INSIDE:
+		snprintf(res->what, sizeof(res->what), "outage inside the lab window (%s)", dirs);
+		break;
+	case SCN_EXP_MAX_OUTAGE:
+		snprintf(res->what, sizeof(res->what), "outage within budget (%s)", dirs);
+		break;
+	case SCN_EXP_ENDED_BY:
+		snprintf(res->what, sizeof(res->what), "ended by %s", scn_mech_name(x->mech));
+		break;
 	case SCN_EXP_NO_LOSS:
 		if (x->flow < 0)
 			snprintf(res->what, sizeof(res->what), "no loss on any flow");
 		else
 			snprintf(res->what, sizeof(res->what), "no loss on flow %d", x->flow);
 		break;
-	case SCN_EXP_OUTAGE: snprintf(res->what, sizeof(res->what), "an outage (probes lost)"); break;
-	case SCN_EXP_SESSION: snprintf(res->what, sizeof(res->what), "session %s -> %s %s", x->node, x->peer, x->state); break;
-	case SCN_EXP_REVERSION_INSIDE: snprintf(res->what, sizeof(res->what), "reversion inside its window"); break;
-	case SCN_EXP_REVERSION_MAX: snprintf(res->what, sizeof(res->what), "reversion within %.3f s", x->reversion_max_s); break;
+	case SCN_EXP_OUTAGE:
+		snprintf(res->what, sizeof(res->what), "an outage (probes lost)");
+		break;
+	case SCN_EXP_SESSION:
+		snprintf(res->what, sizeof(res->what), "session %s -> %s %s", x->node, x->peer,
+		         x->state);
+		break;
+	case SCN_EXP_REVERSION_INSIDE:
+		snprintf(res->what, sizeof(res->what), "reversion inside its window");
+		break;
+	case SCN_EXP_REVERSION_MAX:
+		snprintf(res->what, sizeof(res->what), "reversion within %.3f s",
+		         x->reversion_max_s);
+		break;
 	}
 	if (x->kind == SCN_EXP_SESSION) {
 		session(x, labdir, res);
@@ -130,31 +145,34 @@ void scn_judge(const struct scn_expect *x, const struct report_run *r, const cha
 	bool pass = true;
 	switch (x->kind) {
 	case SCN_EXP_INSIDE: {
-		const struct timers_model *m = r->has_pred ? timers_find_model(&r->pred, "lab") : NULL;
+		const struct timers_model *m =
+		    r->has_pred ? timers_find_model(&r->pred, "lab") : NULL;
 		for (int d = 0; d < TIMERS_NDIR; d++) {
 			if (!x->dir[d] || off >= sizeof(res->msg))
 				continue;
 			const char *dn = timers_dir_name((enum timers_dir)d);
 			if (!m) {
 				off += (size_t)snprintf(res->msg + off, sizeof(res->msg) - off,
-							"%sno lab window for this fault", off ? "; " : "");
+				                        "%sno lab window for this fault",
+				                        off ? "; " : "");
 				pass = false;
 				continue;
 			}
 			const struct timers_window *w = &m->dir[d].w;
 			if (r->measured_s[d] < 0) {
-				off += (size_t)snprintf(res->msg + off, sizeof(res->msg) - off,
-							"%s%s no outage measured (window %.3f-%.3f s)",
-							off ? "; " : "", dn, w->min_s, w->max_s);
+				off +=
+				    (size_t)snprintf(res->msg + off, sizeof(res->msg) - off,
+				                     "%s%s no outage measured (window %.3f-%.3f s)",
+				                     off ? "; " : "", dn, w->min_s, w->max_s);
 				pass = false;
 				continue;
 			}
 			bool in = r->inside[d] == 1;
 			pass &= in;
 			off += (size_t)snprintf(res->msg + off, sizeof(res->msg) - off,
-						"%s%s %.3f s %s %.3f-%.3f s", off ? "; " : "", dn,
-						r->measured_s[d], in ? "inside" : "OUTSIDE", w->min_s,
-						w->max_s);
+			                        "%s%s %.3f s %s %.3f-%.3f s", off ? "; " : "", dn,
+			                        r->measured_s[d], in ? "inside" : "OUTSIDE",
+			                        w->min_s, w->max_s);
 		}
 		break;
 	}
@@ -166,24 +184,26 @@ void scn_judge(const struct scn_expect *x, const struct report_run *r, const cha
 			bool ok = v <= x->max_s[d] + 1e-9;
 			pass &= ok;
 			if (v < 0)
-				off += (size_t)snprintf(res->msg + off, sizeof(res->msg) - off,
-							"%s%s no outage (budget %.3f s)", off ? "; " : "",
-							timers_dir_name((enum timers_dir)d), x->max_s[d]);
+				off += (size_t)snprintf(
+				    res->msg + off, sizeof(res->msg) - off,
+				    "%s%s no outage (budget %.3f s)", off ? "; " : "",
+				    timers_dir_name((enum timers_dir)d), x->max_s[d]);
 			else
 				off += (size_t)snprintf(res->msg + off, sizeof(res->msg) - off,
-							"%s%s %.3f s %s budget %.3f s%s", off ? "; " : "",
-							timers_dir_name((enum timers_dir)d), v,
-							ok ? "within" : "OVER", x->max_s[d], "");
+				                        "%s%s %.3f s %s budget %.3f s%s",
+				                        off ? "; " : "",
+				                        timers_dir_name((enum timers_dir)d), v,
+				                        ok ? "within" : "OVER", x->max_s[d], "");
 			if (!ok && off < sizeof(res->msg))
 				off += (size_t)snprintf(res->msg + off, sizeof(res->msg) - off,
-							": +%.3f s", v - x->max_s[d]);
+				                        ": +%.3f s", v - x->max_s[d]);
 		}
 		break;
 	case SCN_EXP_ENDED_BY: {
 		enum scn_mech m = scn_ended_by(r);
 		pass = m == x->mech;
 		snprintf(res->msg, sizeof(res->msg), "ended by %s: %.400s", scn_mech_name(m),
-			 r->mechanism);
+		         r->mechanism);
 		break;
 	}
 	case SCN_EXP_NO_LOSS:
@@ -200,7 +220,7 @@ void scn_judge(const struct scn_expect *x, const struct report_run *r, const cha
 		}
 		pass = x->kind == SCN_EXP_NO_LOSS ? lost == 0 && streams > 0 : lost > 0;
 		snprintf(res->msg, sizeof(res->msg), "%u probes lost over %zu streams%s", lost,
-			 streams, streams ? "" : " (no such flow ran)");
+		         streams, streams ? "" : " (no such flow ran)");
 		break;
 	}
 	case SCN_EXP_REVERSION_INSIDE:
@@ -208,24 +228,31 @@ void scn_judge(const struct scn_expect *x, const struct report_run *r, const cha
 		const struct report_reversion *v = &r->rev;
 		if (!v->healed || v->time_s < 0) {
 			pass = false;
-			snprintf(res->msg, sizeof(res->msg), "%s", !v->healed ? "not healed"
-				 : "both tunnels carrying traffic again not seen in the journals");
+			snprintf(
+			    res->msg, sizeof(res->msg), "%s",
+			    !v->healed
+			        ? "not healed"
+			        : "both tunnels carrying traffic again not seen in the journals");
 			break;
 		}
 		if (x->kind == SCN_EXP_REVERSION_MAX) {
 			pass = v->time_s <= x->reversion_max_s + 1e-9;
-			snprintf(res->msg, sizeof(res->msg), "reversion %.3f s %s %.3f s (%zu probes "
-				 "lost after the heal)", v->time_s, pass ? "within" : "OVER",
-				 x->reversion_max_s, v->lost);
+			snprintf(res->msg, sizeof(res->msg),
+			         "reversion %.3f s %s %.3f s (%zu probes "
+			         "lost after the heal)",
+			         v->time_s, pass ? "within" : "OVER", x->reversion_max_s, v->lost);
 		} else {
 			pass = v->inside == 1;
 			if (v->has_pred)
-				snprintf(res->msg, sizeof(res->msg), "reversion %.3f s %s %.3f-%.3f s",
-					 v->time_s, pass ? "inside" : "OUTSIDE", v->pred.w.min_s,
-					 v->pred.w.max_s);
+				snprintf(res->msg, sizeof(res->msg),
+				         "reversion %.3f s %s %.3f-%.3f s", v->time_s,
+				         pass ? "inside" : "OUTSIDE", v->pred.w.min_s,
+				         v->pred.w.max_s);
 			else
-				snprintf(res->msg, sizeof(res->msg), "reversion %.3f s, no predicted "
-					 "window", v->time_s);
+				snprintf(res->msg, sizeof(res->msg),
+				         "reversion %.3f s, no predicted "
+				         "window",
+				         v->time_s);
 		}
 		break;
 	}

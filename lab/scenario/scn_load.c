@@ -25,10 +25,10 @@
 #define SCN_MAX_STEPS 256
 #define SCN_MAX_RUNS 1000
 
-static const char *const top_keys[] = {"name",  "description", "topology", "overrides",
-				       "time_scale", "runs", "probe", "steps", NULL};
+static const char *const top_keys[] = {"name", "description", "topology", "overrides", "time_scale",
+                                       "runs", "probe",       "steps",    NULL};
 static const char *const expect_keys[] = {
-    "inside_window", "max_outage", "ended_by", "no_loss", "outage", "session",
+    "inside_window",           "max_outage",    "ended_by", "no_loss", "outage", "session",
     "reversion_inside_window", "reversion_max", NULL};
 
 /* Splits a step's text into words in place; column of each word for messages. */
@@ -70,7 +70,7 @@ static struct topo_pos at(const struct ynode *n, const struct words *w, int i)
 
 /* A duration written in a step ("wait 5s"), with the topology's rules. */
 static bool word_duration(struct ld *l, const struct ynode *n, const struct words *w, int i,
-			  double *out)
+                          double *out)
 {
 	struct ynode tmp = *n;
 	tmp.pos = at(n, w, i);
@@ -98,7 +98,7 @@ static bool known_target(const struct topo *t, const char *target)
 }
 
 static void step_fault(struct ld *l, const struct ynode *n, const struct words *w,
-		       const struct topo *t, struct scn_step *st)
+                       const struct topo *t, struct scn_step *st)
 {
 	st->kind = SCN_FAULT;
 	char *argv[8];
@@ -111,22 +111,25 @@ static void step_fault(struct ld *l, const struct ynode *n, const struct words *
 		return;
 	}
 	if (used + 1 != w->n) {
-		ld_err(l, at(n, w, used + 1), "'%s' after the target; expected fault KIND [PARAM] "
-		       "TARGET", w->w[used + 1]);
+		ld_err(l, at(n, w, used + 1),
+		       "'%s' after the target; expected fault KIND [PARAM] "
+		       "TARGET",
+		       w->w[used + 1]);
 		return;
 	}
 	if (!strcmp(st->fault.target, "auto")) {
 		st->target_auto = true;
 		st->fault.target[0] = '\0'; /* resolved at run time (exp_plan_fault) */
 	} else if (t && !known_target(t, st->fault.target)) {
-		ld_err(l, at(n, w, used), "target '%s' is not a tunnel or node of topology %s; "
+		ld_err(l, at(n, w, used),
+		       "target '%s' is not a tunnel or node of topology %s; "
 		       "expected auto (the tunnel carrying flow 0) or one of its names",
 		       st->fault.target, t->name);
 	}
 }
 
 static void parse_step_text(struct ld *l, const struct ynode *n, const struct topo *t,
-			    struct scn_step *st)
+                            struct scn_step *st)
 {
 	struct words w;
 	if (!ld_scalar(l, n, "step"))
@@ -147,19 +150,23 @@ static void parse_step_text(struct ld *l, const struct ynode *n, const struct to
 	} else if (!strcmp(verb, "heal")) {
 		st->kind = SCN_HEAL;
 		if (w.n > 2)
-			ld_err(l, at(n, &w, 2), "'%s' after the target; expected heal [TARGET]", w.w[2]);
+			ld_err(l, at(n, &w, 2), "'%s' after the target; expected heal [TARGET]",
+			       w.w[2]);
 		else if (w.n == 2) {
 			snprintf(st->heal_target, sizeof(st->heal_target), "%s", w.w[1]);
 			if (t && !known_target(t, w.w[1]))
-				ld_err(l, at(n, &w, 1), "heal target '%s' is not a tunnel or node of "
-				       "topology %s; expected one of its names, or none for every fault",
+				ld_err(l, at(n, &w, 1),
+				       "heal target '%s' is not a tunnel or node of "
+				       "topology %s; expected one of its names, or none for every "
+				       "fault",
 				       w.w[1], t->name);
 		}
 	} else if (!strcmp(verb, "wait")) {
 		if (w.n != 2) {
-			ld_err(l, at(n, &w, w.n > 2 ? 2 : 0), "%s; expected wait DURATION or wait "
-			       "ready|recovered|established", w.n > 2 ? "more than one argument" :
-			       "wait without an argument");
+			ld_err(l, at(n, &w, w.n > 2 ? 2 : 0),
+			       "%s; expected wait DURATION or wait "
+			       "ready|recovered|established",
+			       w.n > 2 ? "more than one argument" : "wait without an argument");
 			return;
 		}
 		const char *a = w.w[1];
@@ -173,10 +180,13 @@ static void parse_step_text(struct ld *l, const struct ynode *n, const struct to
 			st->kind = SCN_WAIT_TIME;
 			word_duration(l, n, &w, 1, &st->wait_s);
 		} else
-			ld_err(l, at(n, &w, 1), "wait '%s'; expected a duration (5s, 500ms) or ready, "
-			       "recovered, established", a);
+			ld_err(l, at(n, &w, 1),
+			       "wait '%s'; expected a duration (5s, 500ms) or ready, "
+			       "recovered, established",
+			       a);
 	} else if (!strcmp(verb, "expect")) {
-		ld_err(l, n->pos, "expect written as text; expected a mapping such as "
+		ld_err(l, n->pos,
+		       "expect written as text; expected a mapping such as "
 		       "'- expect: {ended_by: hold-timer}'");
 	} else {
 		ld_err(l, n->pos, "unknown step '%s'; expected fault, heal, wait or expect", verb);
@@ -195,8 +205,10 @@ static bool dir_list(struct ld *l, const struct ynode *v, const char *what, bool
 			for (int d = 0; d < TIMERS_NDIR; d++)
 				dir[d] = b;
 			if (!b)
-				ld_err(l, v->pos, "%s: false; expected true or directions (fwd, rev, rtt)"
-				       ": an expectation that expects nothing", what);
+				ld_err(l, v->pos,
+				       "%s: false; expected true or directions (fwd, rev, rtt)"
+				       ": an expectation that expects nothing",
+				       what);
 			return b;
 		}
 	}
@@ -210,7 +222,8 @@ static bool dir_list(struct ld *l, const struct ynode *v, const char *what, bool
 			if (!strcmp(x->str, timers_dir_name((enum timers_dir)d)))
 				break;
 		if (d == TIMERS_NDIR) {
-			ld_err(l, x->pos, "%s direction '%s'; expected fwd, rev or rtt", what, x->str);
+			ld_err(l, x->pos, "%s direction '%s'; expected fwd, rev or rtt", what,
+			       x->str);
 			return false;
 		}
 		dir[d] = true;
@@ -230,11 +243,11 @@ static void add_expect(struct ld *l, struct scn_step *st, const struct scn_expec
 }
 
 static void parse_session(struct ld *l, const struct ynode *v, const struct topo *t,
-			  struct scn_expect *x)
+                          struct scn_expect *x)
 {
 	static const char *const keys[] = {"node", "peer", "state", NULL};
-	static const char *const states[] = {"Idle",	    "Connect",	   "Active",
-					     "OpenSent",    "OpenConfirm", "Established", NULL};
+	static const char *const states[] = {"Idle",        "Connect",     "Active", "OpenSent",
+	                                     "OpenConfirm", "Established", NULL};
 	if (!ld_map(l, v, "session"))
 		return;
 	ld_keys(l, v, "session", keys);
@@ -242,7 +255,8 @@ static void parse_session(struct ld *l, const struct ynode *v, const struct topo
 	bool ok = true;
 	if (!(y = ymap_get(v, "node")) || !ld_name(l, y, "node", x->node, sizeof(x->node))) {
 		if (!y)
-			ld_err(l, v->pos, "session without 'node'; expected the BGP node whose "
+			ld_err(l, v->pos,
+			       "session without 'node'; expected the BGP node whose "
 			       "session is meant");
 		ok = false;
 	}
@@ -264,8 +278,10 @@ static void parse_session(struct ld *l, const struct ynode *v, const struct topo
 			for (const char *const *s = states; *s && !found; s++)
 				found = !strcmp(*s, x->state);
 			if (!found) {
-				ld_err(l, y->pos, "state '%s'; expected an RFC 4271 state: Idle, "
-				       "Connect, Active, OpenSent, OpenConfirm, Established", x->state);
+				ld_err(l, y->pos,
+				       "state '%s'; expected an RFC 4271 state: Idle, "
+				       "Connect, Active, OpenSent, OpenConfirm, Established",
+				       x->state);
 				ok = false;
 			}
 		}
@@ -276,9 +292,10 @@ static void parse_session(struct ld *l, const struct ynode *v, const struct topo
 		return;
 	uint32_t ni = topo_node_index(t, x->node);
 	if (ni == TOPO_NONE || !t->nodes[ni].bgp) {
-		ld_err(l, ymap_get(v, "node")->pos, "node '%s' %s in topology %s; expected a node "
-		       "with a bgp section", x->node, ni == TOPO_NONE ? "does not exist" :
-		       "runs no BGP", t->name);
+		ld_err(l, ymap_get(v, "node")->pos,
+		       "node '%s' %s in topology %s; expected a node "
+		       "with a bgp section",
+		       x->node, ni == TOPO_NONE ? "does not exist" : "runs no BGP", t->name);
 		return;
 	}
 	const struct topo_bgp *b = t->nodes[ni].bgp;
@@ -287,18 +304,21 @@ static void parse_session(struct ld *l, const struct ynode *v, const struct topo
 	for (size_t i = 0; i < b->n_neighbors; i++)
 		if (b->neighbors[i].addr.s_addr == pa.s_addr)
 			return;
-	ld_err(l, ymap_get(v, "peer")->pos, "%s has no neighbor %s; expected one of its "
-	       "neighbors' addresses", x->node, x->peer);
+	ld_err(l, ymap_get(v, "peer")->pos,
+	       "%s has no neighbor %s; expected one of its "
+	       "neighbors' addresses",
+	       x->node, x->peer);
 }
 
 static void parse_expect(struct ld *l, const struct ynode *m, const struct topo *t,
-			 struct scn_step *st)
+                         struct scn_step *st)
 {
 	st->kind = SCN_EXPECT;
 	if (!ld_map(l, m, "expect"))
 		return;
 	if (m->n == 0) {
-		ld_err(l, m->pos, "an empty expect; expected at least one of inside_window, "
+		ld_err(l, m->pos,
+		       "an empty expect; expected at least one of inside_window, "
 		       "max_outage, ended_by, no_loss, outage, session, reversion_*");
 		return;
 	}
@@ -328,7 +348,8 @@ static void parse_expect(struct ld *l, const struct ynode *m, const struct topo 
 				ld_keys(l, v, "max_outage", dk);
 				bool ok = v->n > 0;
 				if (!ok)
-					ld_err(l, v->pos, "max_outage is empty; expected fwd, rev or rtt "
+					ld_err(l, v->pos,
+					       "max_outage is empty; expected fwd, rev or rtt "
 					       "budgets, or one duration for all");
 				for (int d = 0; d < TIMERS_NDIR; d++) {
 					const struct ynode *y = ymap_get(v, dk[d]);
@@ -346,8 +367,10 @@ static void parse_expect(struct ld *l, const struct ynode *m, const struct topo 
 			if (!ld_scalar(l, v, k))
 				continue;
 			if (scn_mech_parse(v->str, &x.mech) < 0) {
-				ld_err(l, v->pos, "ended_by '%s'; expected hold-timer, session-lost, "
-				       "heal, no-loss or not-recovered", v->str);
+				ld_err(l, v->pos,
+				       "ended_by '%s'; expected hold-timer, session-lost, "
+				       "heal, no-loss or not-recovered",
+				       v->str);
 				continue;
 			}
 		} else if (!strcmp(k, "no_loss")) {
@@ -380,7 +403,8 @@ static void parse_expect(struct ld *l, const struct ynode *m, const struct topo 
 			if (!ld_bool(l, v, k, &b))
 				continue;
 			if (!b) {
-				ld_err(l, v->pos, "reversion_inside_window: false; expected true (an "
+				ld_err(l, v->pos,
+				       "reversion_inside_window: false; expected true (an "
 				       "expectation that expects nothing)");
 				continue;
 			}
@@ -398,7 +422,7 @@ static void parse_expect(struct ld *l, const struct ynode *m, const struct topo 
 }
 
 static void parse_steps(struct ld *l, const struct ynode *v, const struct topo *t,
-			struct scenario *s)
+                        struct scenario *s)
 {
 	if (!ld_seq(l, v, "steps"))
 		return;
@@ -419,7 +443,8 @@ static void parse_steps(struct ld *l, const struct ynode *v, const struct topo *
 		st->pos = n->pos;
 		if (n->kind == YNODE_MAP) {
 			if (n->n != 1 || strcmp(n->keys[0]->str, "expect")) {
-				ld_err(l, n->pos, "a mapping step with %s; expected text such as "
+				ld_err(l, n->pos,
+				       "a mapping step with %s; expected text such as "
 				       "'wait 5s', or one key 'expect'",
 				       n->n == 1 ? n->keys[0]->str : "several keys");
 				continue;
@@ -429,15 +454,18 @@ static void parse_steps(struct ld *l, const struct ynode *v, const struct topo *
 			for (size_t k = 0; k < st->n_expects; k++) {
 				enum scn_expect_kind ek = st->expects[k].kind;
 				if (!faulted && ek != SCN_EXP_SESSION)
-					ld_err(l, st->expects[k].pos, "an expectation about an outage "
-					       "before any fault step; expected a fault step before it");
+					ld_err(l, st->expects[k].pos,
+					       "an expectation about an outage "
+					       "before any fault step; expected a fault step "
+					       "before it");
 			}
 		} else {
 			parse_step_text(l, n, t, st);
 			if (st->kind == SCN_FAULT)
 				faulted = true;
 			if (st->kind == SCN_WAIT_RECOVERED && !faulted)
-				ld_err(l, n->pos, "wait recovered before any fault step; expected a "
+				ld_err(l, n->pos,
+				       "wait recovered before any fault step; expected a "
 				       "fault step before it");
 		}
 	}
@@ -452,20 +480,23 @@ static bool resolve_topology(struct ld *l, const struct ynode *v, struct scenari
 	const char *name = v->str;
 	size_t n = strlen(name);
 	bool path = strchr(name, '/') || (n > 5 && !strcmp(name + n - 5, ".yaml")) ||
-		    (n > 4 && !strcmp(name + n - 4, ".yml"));
+	            (n > 4 && !strcmp(name + n - 4, ".yml"));
 	char buf[PATH_MAX];
 	if (path && name[0] != '/') {
 		char dir[PATH_MAX];
 		snprintf(dir, sizeof(dir), "%s", s->path);
-		if ((size_t)snprintf(buf, sizeof(buf), "%s/%s", dirname(dir), name) >= sizeof(buf)) {
+		if ((size_t)snprintf(buf, sizeof(buf), "%s/%s", dirname(dir), name) >=
+		    sizeof(buf)) {
 			ld_err(l, v->pos, "topology path too long");
 			return false;
 		}
 		name = buf;
 	}
 	if (topo_resolve_path(name, s->topology, sizeof(s->topology)) < 0) {
-		ld_err(l, v->pos, "topology '%s' not found; expected a shipped topology's name "
-		       "(dual-tunnel) or a .yaml file relative to the scenario", v->str);
+		ld_err(l, v->pos,
+		       "topology '%s' not found; expected a shipped topology's name "
+		       "(dual-tunnel) or a .yaml file relative to the scenario",
+		       v->str);
 		lab_err_clear();
 		return false;
 	}
@@ -473,17 +504,19 @@ static bool resolve_topology(struct ld *l, const struct ynode *v, struct scenari
 }
 
 static void ld_scenario(struct ld *l, const struct ynode *root, struct scenario *s,
-			struct topo **topo)
+                        struct topo **topo)
 {
 	if (root->kind != YNODE_MAP) {
-		ld_err(l, root->pos, "the file is %s; expected a mapping with name, topology, steps",
+		ld_err(l, root->pos,
+		       "the file is %s; expected a mapping with name, topology, steps",
 		       ynode_kind_name(root));
 		return;
 	}
 	ld_keys(l, root, "the scenario", top_keys);
 	const struct ynode *x;
 	if (!(x = ymap_get(root, "name")))
-		ld_err(l, root->pos, "no 'name'; expected the scenario's name, e.g. 'name: article'");
+		ld_err(l, root->pos,
+		       "no 'name'; expected the scenario's name, e.g. 'name: article'");
 	else
 		ld_name(l, x, "name", s->name, sizeof(s->name));
 	if ((x = ymap_get(root, "description")))
@@ -494,8 +527,10 @@ static void ld_scenario(struct ld *l, const struct ynode *root, struct scenario 
 		errno = 0;
 		double f = strtod(x->str, &end);
 		if (end == x->str || *end || errno || !(f > 0 && f <= 1))
-			ld_err(l, x->pos, "time_scale '%s'; expected a number with 0 < F <= 1 "
-			       "(0.1: timers ten times shorter)", x->str);
+			ld_err(l, x->pos,
+			       "time_scale '%s'; expected a number with 0 < F <= 1 "
+			       "(0.1: timers ten times shorter)",
+			       x->str);
 		else
 			s->time_scale = f;
 	}
@@ -506,7 +541,8 @@ static void ld_scenario(struct ld *l, const struct ynode *root, struct scenario 
 
 	const struct ynode *tv = ymap_get(root, "topology");
 	if (!tv) {
-		ld_err(l, root->pos, "no 'topology'; expected a topology name or file, e.g. "
+		ld_err(l, root->pos,
+		       "no 'topology'; expected a topology name or file, e.g. "
 		       "'topology: dual-tunnel'");
 	} else if (resolve_topology(l, tv, s)) {
 		const struct ynode *ov = ymap_get(root, "overrides");
@@ -520,17 +556,22 @@ static void ld_scenario(struct ld *l, const struct ynode *root, struct scenario 
 			for (i = 0; i < t->n_probes && strcmp(t->probes[i].name, name); i++)
 				;
 			if (i == t->n_probes)
-				ld_err(l, x->pos, "probe '%s' is not in topology %s; expected one of "
-				       "its probes", name, t->name);
+				ld_err(l, x->pos,
+				       "probe '%s' is not in topology %s; expected one of "
+				       "its probes",
+				       name, t->name);
 			else
 				s->probe = (uint32_t)i;
 		}
 	} else if (t && !t->n_probes) {
-		ld_err(l, tv->pos, "topology %s has no probe; expected one (probes: from/to) to "
-		       "measure outages with", t->name);
+		ld_err(l, tv->pos,
+		       "topology %s has no probe; expected one (probes: from/to) to "
+		       "measure outages with",
+		       t->name);
 	}
 	if (!(x = ymap_get(root, "steps")))
-		ld_err(l, root->pos, "no 'steps'; expected a sequence of steps (fault, heal, wait, "
+		ld_err(l, root->pos,
+		       "no 'steps'; expected a sequence of steps (fault, heal, wait, "
 		       "expect)");
 	else
 		parse_steps(l, x, t, s);
@@ -554,13 +595,13 @@ int scenario_load(const char *path, struct scenario **out, struct topo_diags *di
 	if (read_file(path, &buf, &len) < 0) {
 		int e = errno;
 		topo_diag_add(d, path, (struct topo_pos){0, 0},
-			      "cannot read the file (%s); expected a readable scenario file",
-			      strerror(e));
+		              "cannot read the file (%s); expected a readable scenario file",
+		              strerror(e));
 		goto fail;
 	}
 	if (len > SCN_FILE_MAX) {
 		topo_diag_add(d, path, (struct topo_pos){0, 0},
-			      "the file is %zu bytes; expected at most %u", len, SCN_FILE_MAX);
+		              "the file is %zu bytes; expected at most %u", len, SCN_FILE_MAX);
 		goto fail;
 	}
 	if (ytree_parse(path, buf, len, &root, d) < 0)
@@ -578,7 +619,7 @@ int scenario_load(const char *path, struct scenario **out, struct topo_diags *di
 fail:
 	topo_diags_sort(d);
 	lab_err(LAB_EXIT_USAGE, "%s: %zu problem%s in the scenario; fix %s and retry", path,
-		d->n - before, d->n - before == 1 ? "" : "s", d->n - before == 1 ? "it" : "them");
+	        d->n - before, d->n - before == 1 ? "" : "s", d->n - before == 1 ? "it" : "them");
 	topo_free(t);
 	ynode_free(root);
 	free(buf);

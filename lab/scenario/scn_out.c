@@ -6,13 +6,13 @@
 
 void scn_outcome_text(const struct scenario *s, const struct scn_outcome *o, FILE *f)
 {
-	fprintf(f, "\nscenario %s: %zu expectation%s checked, %zu failed\n", s->name,
-		o->n_results, o->n_results == 1 ? "" : "s", o->failed);
+	fprintf(f, "\nscenario %s: %zu expectation%s checked, %zu failed\n", s->name, o->n_results,
+	        o->n_results == 1 ? "" : "s", o->failed);
 	for (size_t i = 0; i < o->n_results; i++) {
 		const struct scn_result *r = &o->results[i];
 		const struct scn_step *st = &s->steps[r->step];
 		fprintf(f, "  %s run %ld, %s:%u: %s: %s\n", r->pass ? "ok  " : "FAIL", r->iteration,
-			s->path, st->expects[r->expect].pos.line, r->what, r->msg);
+		        s->path, st->expects[r->expect].pos.line, r->what, r->msg);
 	}
 }
 

@@ -44,9 +44,7 @@ static void observe(void *ctx, enum exp_event ev, const struct exp_run *run, con
 		say(r, "  %s on %s (%s); recovery expected within %.1f s",
 		    fault_kind_name(run->fault.kind), run->fault.target, run->detail, run->bound_s);
 		break;
-	case EXP_EV_NOT_RECOVERED:
-		say(r, "  no recovery within %.1f s", run->bound_s);
-		break;
+	case EXP_EV_NOT_RECOVERED: say(r, "  no recovery within %.1f s", run->bound_s); break;
 	}
 }
 
@@ -138,16 +136,17 @@ static int do_step(struct runner *r, long it, size_t si)
 			int ok = exp_wait_probes_ok(&r->e, r->last.heal_t, deadline);
 			if (ok < 0)
 				return -1;
-			say(r, "  %s", ok ? "every probe stream answered again" : "still losing probes");
+			say(r, "  %s",
+			    ok ? "every probe stream answered again" : "still losing probes");
 			return 0;
 		}
 		if (exp_wait_recovered(&r->e, &r->last) < 0)
 			return -1;
 		say(r, "  %s after %.3f s",
-		    r->last.outcome == EXP_RECOVERED	 ? "recovered"
-		    : r->last.outcome == EXP_NO_LOSS	 ? "no probe lost"
+		    r->last.outcome == EXP_RECOVERED       ? "recovered"
+		    : r->last.outcome == EXP_NO_LOSS       ? "no probe lost"
 		    : r->last.outcome == EXP_NOT_RECOVERED ? "not recovered"
-							 : "stopped",
+		                                           : "stopped",
 		    (double)(mono_ns() - r->last.inject_t) / NS_PER_SEC);
 		return 0;
 	case SCN_WAIT_READY: return exp_wait_reconverged(&r->e, &r->last);
@@ -158,8 +157,9 @@ static int do_step(struct runner *r, long it, size_t si)
 		if (ok < 0)
 			return -1;
 		if (ok == 0)
-			return lab_err(LAB_EXIT_FAIL, "step %zu (%s): not established within %.0f s: %s",
-				       si + 1, st->text, reconverge_s(r), why);
+			return lab_err(LAB_EXIT_FAIL,
+			               "step %zu (%s): not established within %.0f s: %s", si + 1,
+			               st->text, reconverge_s(r), why);
 		return 0;
 	}
 	case SCN_EXPECT: return do_expect(r, it, si, st);
@@ -176,8 +176,12 @@ int scenario_run(const struct scenario *s, const struct scn_run_opts *o, struct 
 	r->s = s;
 	r->o = o;
 	r->out = out;
-	r->spec = (struct exp_spec){.kind = FAULT_IKE_MISMATCH, .tunnel = "auto", .runs = 1,
-				    .probe = s->probe, .time_scale = o->time_scale, .stop = o->stop};
+	r->spec = (struct exp_spec){.kind = FAULT_IKE_MISMATCH,
+	                            .tunnel = "auto",
+	                            .runs = 1,
+	                            .probe = s->probe,
+	                            .time_scale = o->time_scale,
+	                            .stop = o->stop};
 	int rc = -1;
 	if (exp_open(&r->e, o->lab, &r->spec, observe, r) < 0 || exp_wait_steady(&r->e) < 0 ||
 	    exp_probes_start(&r->e) < 0)

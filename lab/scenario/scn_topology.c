@@ -103,7 +103,7 @@ static void scalar(struct out *o, const struct ynode *n, const char *key)
 
 /* Flow style: one line per value, which is all a topology needs. */
 static void value(struct out *o, const struct ynode *base, const struct ynode *over,
-		  const char *key);
+                  const char *key);
 
 static void map(struct out *o, const struct ynode *base, const struct ynode *over)
 {
@@ -137,7 +137,7 @@ static void map(struct out *o, const struct ynode *base, const struct ynode *ove
 }
 
 static void value(struct out *o, const struct ynode *base, const struct ynode *over,
-		  const char *key)
+                  const char *key)
 {
 	switch (base->kind) {
 	case YNODE_SCALAR: scalar(o, base, key); break;
@@ -183,7 +183,7 @@ static void top(struct out *o, const struct ynode *base, const struct ynode *ove
 /* Loads text as a topology without a file on disk: a sealed memfd read through
  * /proc/self/fd. Problems become one line each at `where` in the scenario. */
 static struct topo *load_text(struct ld *l, struct topo_pos where, const char *what,
-			      const char *path, const char *text, size_t len)
+                              const char *path, const char *text, size_t len)
 {
 	struct topo_diags td = {0};
 	struct topo *t = NULL;
@@ -204,11 +204,14 @@ static struct topo *load_text(struct ld *l, struct topo_pos where, const char *w
 	if (topo_load(load, &t, &td) < 0) {
 		for (size_t i = 0; i < td.n; i++) {
 			if (text)
-				ld_err(l, where, "%s: %s; expected overrides that leave a valid "
-				       "topology", what, td.v[i].msg);
+				ld_err(l, where,
+				       "%s: %s; expected overrides that leave a valid "
+				       "topology",
+				       what, td.v[i].msg);
 			else
 				ld_err(l, where, "%s:%u:%u: %s; expected a valid topology",
-				       td.v[i].file, td.v[i].pos.line, td.v[i].pos.col, td.v[i].msg);
+				       td.v[i].file, td.v[i].pos.line, td.v[i].pos.col,
+				       td.v[i].msg);
 		}
 		if (!td.n)
 			ld_err(l, where, "%s: %s", what, lab_err_msg());
@@ -221,8 +224,8 @@ static struct topo *load_text(struct ld *l, struct topo_pos where, const char *w
 	return t;
 }
 
-void scn_topology(struct ld *l, const struct ynode *tv, const struct ynode *ov,
-		  struct scenario *s, struct topo **out)
+void scn_topology(struct ld *l, const struct ynode *tv, const struct ynode *ov, struct scenario *s,
+                  struct topo **out)
 {
 	*out = NULL;
 	if (!ov || ynode_is_null(ov)) {

@@ -10,7 +10,7 @@
 #include "topo/model.h"
 
 static void part(struct timers_reversion *r, const char *name, const char *where, double lo,
-		 double hi)
+                 double hi)
 {
 	if (r->n_parts == TIMERS_MAX_PARTS)
 		return;
@@ -35,16 +35,17 @@ static double attempt_max(const struct timers_reversion_side *s)
 	return s->connect_retry_s;
 }
 
-int timers_reversion_predict(const struct timers_reversion_input *in,
-			     struct timers_reversion *out)
+int timers_reversion_predict(const struct timers_reversion_input *in, struct timers_reversion *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (int i = 0; i < 2; i++) {
 		const struct timers_reversion_side *s = &in->side[i];
 		if (!isfinite(s->connect_retry_s) || s->connect_retry_s <= 0 ||
 		    !isfinite(s->programming_s) || s->programming_s < 0 || s->error_wait_max_s < 0)
-			return lab_err(LAB_EXIT_USAGE, "reversion: side %d (%s): connect retry must "
-				       "be > 0 and delays >= 0", i, s->gateway);
+			return lab_err(LAB_EXIT_USAGE,
+			               "reversion: side %d (%s): connect retry must "
+			               "be > 0 and delays >= 0",
+			               i, s->gateway);
 	}
 	double ike = in->ike_max_s > 0 ? in->ike_max_s : TIMERS_REVERSION_IKE_MAX_S;
 	/* BIRD refuses every connection during its error wait (it closes ours at
@@ -54,7 +55,8 @@ int timers_reversion_predict(const struct timers_reversion_input *in,
 	double ew = 0;
 	const char *ew_who = "";
 	for (int i = 0; in->session_lost && i < 2; i++)
-		if (in->side[i].speaker == TIMERS_SPEAKER_BIRD && in->side[i].error_wait_max_s > ew) {
+		if (in->side[i].speaker == TIMERS_SPEAKER_BIRD &&
+		    in->side[i].error_wait_max_s > ew) {
 			ew = in->side[i].error_wait_max_s;
 			ew_who = in->side[i].gateway;
 		}
@@ -69,17 +71,17 @@ int timers_reversion_predict(const struct timers_reversion_input *in,
 		part(out, "bgp-reconnect", who, 0, first);
 		if (!isfinite(first))
 			snprintf(out->note, sizeof(out->note),
-				 "both ends passive: the session never comes back");
+			         "both ends passive: the session never comes back");
 	}
 	double p = fmax(in->side[0].programming_s, in->side[1].programming_s);
 	const char *slow = in->side[0].programming_s >= in->side[1].programming_s
-				   ? in->side[0].router
-				   : in->side[1].router;
+	                       ? in->side[0].router
+	                       : in->side[1].router;
 	if (in->session_lost)
 		part(out, "programming", slow, p, p);
 	else if (!out->note[0])
 		snprintf(out->note, sizeof(out->note),
-			 "the session stayed up: the routes never left, only the tunnel returns");
+		         "the session stayed up: the routes never left, only the tunnel returns");
 	part(out, "probe-resolution", "", 0, 2 * in->probe_interval_s);
 	return 0;
 }
@@ -92,8 +94,8 @@ static const struct topo_bgp_neighbor *session(const struct topo_bgp *b, uint32_
 	return NULL;
 }
 
-int timers_reversion_from_topo(const struct topo *t, uint32_t tunnel,
-			       const struct timers_input *in, struct timers_reversion_input *out)
+int timers_reversion_from_topo(const struct topo *t, uint32_t tunnel, const struct timers_input *in,
+                               struct timers_reversion_input *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (tunnel >= t->n_tunnels)
@@ -108,7 +110,7 @@ int timers_reversion_from_topo(const struct topo *t, uint32_t tunnel,
 				gw = tun->end[e].node;
 		if (gw == TOPO_NONE || !t->nodes[gw].bgp)
 			return lab_err(LAB_EXIT_USAGE, "reversion: %s is not a BGP gateway of %s",
-				       is->gateway, tun->name);
+			               is->gateway, tun->name);
 		const struct topo_bgp *b = t->nodes[gw].bgp;
 		const struct topo_bgp_neighbor *nb = session(b, tunnel);
 		snprintf(s->gateway, sizeof(s->gateway), "%s", is->gateway);
@@ -117,13 +119,15 @@ int timers_reversion_from_topo(const struct topo *t, uint32_t tunnel,
 		s->passive = nb && nb->passive;
 		/* lab/bgp_svc/speaker_conf.c: 5 s when a topology leaves it unset; BIRD
 		 * takes whole seconds, at least 1. */
-		uint32_t cr = nb && nb->timers.connect_retry_ms ? nb->timers.connect_retry_ms : 5000;
+		uint32_t cr =
+		    nb && nb->timers.connect_retry_ms ? nb->timers.connect_retry_ms : 5000;
 		s->connect_retry_s = cr / 1000.0;
 		if (s->speaker == TIMERS_SPEAKER_BIRD) {
 			s->connect_retry_s = fmax(1, round(s->connect_retry_s));
 			/* speaker_conf.c: `error wait time EW, 2 EW` (EW default 1 s);
 			 * `connect delay time 1` */
-			double ew = fmax(1, round((b->error_wait_ms ? b->error_wait_ms : 1000) / 1000.0));
+			double ew =
+			    fmax(1, round((b->error_wait_ms ? b->error_wait_ms : 1000) / 1000.0));
 			s->error_wait_max_s = 2 * ew;
 			s->connect_delay_s = 1;
 		}

@@ -44,7 +44,7 @@ struct timers_reversion_side {
 struct timers_reversion_input {
 	struct timers_reversion_side side[2];
 	double probe_interval_s;
-	double ike_max_s;        /* TIMERS_REVERSION_IKE_MAX_S unless set */
+	double ike_max_s; /* TIMERS_REVERSION_IKE_MAX_S unless set */
 	/* The session was lost during the fault (its hold timer or another cause): a
 	 * heal before that leaves the session up, and reversion is the tunnel alone. */
 	bool session_lost;
@@ -61,10 +61,9 @@ struct timers_reversion {
  * with the side order of `in` (timers_input_from_topo's: side 0 = the probe's
  * source site). 0 or -1 with lab_err set. */
 int timers_reversion_from_topo(const struct topo *scaled, uint32_t tunnel,
-			       const struct timers_input *in, struct timers_reversion_input *out);
+                               const struct timers_input *in, struct timers_reversion_input *out);
 /* The window. 0, or -1 with lab_err for bad input. */
-int timers_reversion_predict(const struct timers_reversion_input *in,
-			     struct timers_reversion *out);
+int timers_reversion_predict(const struct timers_reversion_input *in, struct timers_reversion *out);
 
 struct json;
 void timers_reversion_json(struct json *j, const struct timers_reversion *r);

@@ -11,8 +11,8 @@ static int run(struct fixture *f, const char *args)
 {
 	unlink(out_path);
 	char cmd[1024];
-	snprintf(cmd, sizeof(cmd), "LABCTL_RUN_DIR='%s' '%s' run %s >'%s' 2>&1", f->root,
-	         f->labctl, args, out_path);
+	snprintf(cmd, sizeof(cmd), "LABCTL_RUN_DIR='%s' '%s' run %s >'%s' 2>&1", f->root, f->labctl,
+	         args, out_path);
 	int st = system(cmd);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
@@ -110,7 +110,8 @@ int main(int argc, char **argv)
 	snprintf(cmd, sizeof(cmd), "ip netns list | grep -q '^%s\\.'", name);
 	CHECK(system(cmd) != 0);
 	if (system(cmd) == 0) {
-		snprintf(cmd, sizeof(cmd), "LABCTL_RUN_DIR='%s' '%s' down %s", g.root, labctl, name);
+		snprintf(cmd, sizeof(cmd), "LABCTL_RUN_DIR='%s' '%s' down %s", g.root, labctl,
+		         name);
 		(void)system(cmd);
 	}
 	remove_tree(g.root);

@@ -26,8 +26,8 @@ static int count(const char *path, const char *xpath)
 int main(void)
 {
 	const struct junit_case cases[] = {
-	    {"run 1, a.yaml:13:7: outage inside the lab window (rtt)", "labctl.scenario.a", 0,
-	     NULL, NULL},
+	    {"run 1, a.yaml:13:7: outage inside the lab window (rtt)", "labctl.scenario.a", 0, NULL,
+	     NULL},
 	    {"run 1, a.yaml:14:7: outage within budget <rtt> & \"more\"", "labctl.scenario.a", 0,
 	     "rtt 6.200 s OVER budget 0.100 s: +6.100 s\x01", NULL},
 	    {"not judged", "labctl.scenario.a", 1.5, NULL, "no fault ran"},
@@ -43,7 +43,7 @@ int main(void)
 	size_t len;
 	CHECK_INT(read_file(path, &text, &len), 0);
 	CHECK(text && strstr(text, "tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\" "
-				   "time=\"12.250\""));
+	                           "time=\"12.250\""));
 	CHECK(text && strstr(text, "budget &lt;rtt&gt; &amp; &quot;more&quot;"));
 	CHECK(text && strstr(text, "+6.100 s?\">"));
 	CHECK(text && !strchr(text, '\x01'));

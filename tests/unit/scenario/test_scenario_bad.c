@@ -1,7 +1,7 @@
-/* The corpus of bad scenarios (as tests/unit/topo/bad for topologies): each file ends with "# expect: LINE:COL: message"
- * lines, exactly the diagnostics scenario_load must report, in order ($DIR stands for
- * the corpus directory). A load that reports more, fewer or other problems, or that
- * hands out a scenario, fails the test. */
+/* The corpus of bad scenarios (as tests/unit/topo/bad for topologies): each file ends with "#
+ * expect: LINE:COL: message" lines, exactly the diagnostics scenario_load must report, in order
+ * ($DIR stands for the corpus directory). A load that reports more, fewer or other problems, or
+ * that hands out a scenario, fails the test. */
 #include <dirent.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -47,7 +47,8 @@ static void check_file(const char *dir, const char *name)
 			continue;
 		char *want = subst_dir(line + strlen(EXPECT), dir), got[2048] = "(none)";
 		if (n < d.n)
-			snprintf(got, sizeof(got), "%u:%u: %s", d.v[n].pos.line, d.v[n].pos.col, d.v[n].msg);
+			snprintf(got, sizeof(got), "%u:%u: %s", d.v[n].pos.line, d.v[n].pos.col,
+			         d.v[n].msg);
 		if (!want || strcmp(got, want))
 			fprintf(stderr, "%s: diagnostic %zu differs\n", name, n + 1);
 		CHECK_STR(got, want);
@@ -80,7 +81,8 @@ static int is_yaml(const struct dirent *e)
 int main(int argc, char **argv)
 {
 	/* absolute, as psk_file paths in messages are */
-	char *dir = realpath(argc > 1 ? argv[1] : LABCTL_SOURCE_ROOT "/tests/unit/scenario/bad", NULL);
+	char *dir =
+	    realpath(argc > 1 ? argv[1] : LABCTL_SOURCE_ROOT "/tests/unit/scenario/bad", NULL);
 	CHECK(dir != NULL);
 	if (!dir)
 		return check_done();
