@@ -67,6 +67,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	    {"svg", required_argument, NULL, 's'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"name", required_argument, NULL, 'N'},
+	    {"junit", required_argument, NULL, 'J'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
