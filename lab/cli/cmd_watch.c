@@ -66,19 +66,21 @@ int cmd_watch(int argc, char **argv)
 		case 'i':
 			interval = strtod(optarg, &end);
 			if (end == optarg || *end || !(interval >= 0.1 && interval <= 60))
-				return lab_err(LAB_EXIT_USAGE, "--interval '%s': expected 0.1..60 seconds",
-				               optarg),
+				return lab_err(LAB_EXIT_USAGE,
+				               "--interval '%s': expected 0.1..60 seconds", optarg),
 				       lab_err_report();
 			break;
 		case 'n':
 			count = strtol(optarg, &end, 10);
 			if (end == optarg || *end || count < 1)
-				return lab_err(LAB_EXIT_USAGE, "--count '%s': expected a positive integer",
-				               optarg),
+				return lab_err(LAB_EXIT_USAGE,
+				               "--count '%s': expected a positive integer", optarg),
 				       lab_err_report();
 			break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return lab_err(LAB_EXIT_USAGE, "bad arguments"), lab_err_report();
+		default:
+			usage(stderr);
+			return lab_err(LAB_EXIT_USAGE, "bad arguments"), lab_err_report();
 		}
 	}
 	if (optind + 1 != argc) {

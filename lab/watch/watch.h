@@ -32,7 +32,7 @@ struct watch_tunnel_end {
 	char ike[24];   /* IKE_SA state, "none", or "?" (VICI unreachable) */
 	char child[24]; /* CHILD_SA state or "none" */
 	uint64_t packets_in, packets_out;
-	double pps_in, pps_out; /* over the last second or more; < 0 unknown */
+	double pps_in, pps_out;     /* over the last second or more; < 0 unknown */
 	uint64_t base_in, base_out; /* the counters at base_t */
 	int64_t base_t;
 };
@@ -58,11 +58,11 @@ struct watch_session {
 struct watch_flow {
 	char probe[32];
 	long flow;
-	char dir[4];               /* "fwd", "rev" */
+	char dir[4]; /* "fwd", "rev" */
 	int64_t last_send_t, last_reply_t;
-	int64_t interval_ns;       /* from the probe's start event, else 100 ms */
-	bool lost;                 /* sends go out, no reply for 3 intervals */
-	int64_t outage_ns;         /* while lost: since the last reply */
+	int64_t interval_ns; /* from the probe's start event, else 100 ms */
+	bool lost;           /* sends go out, no reply for 3 intervals */
+	int64_t outage_ns;   /* while lost: since the last reply */
 };
 
 struct watch_event {
@@ -93,6 +93,7 @@ struct watch {
 	size_t n_tunnels;
 	struct watch_session sessions[WATCH_MAX_SESSIONS];
 	size_t n_sessions;
+	long long routes_installed; /* kernel routes our speakers wrote (their rib counts) */
 };
 
 /* Opens lab (it must exist). 0, or -1 with lab_err. */

@@ -53,7 +53,10 @@ size_t watch_parse_bird(const char *reply, const char *node, struct watch_sessio
 			char st[4][32];
 			int k = sscanf(p, "%*s %*s %*s %31s %*s %*s %31s %31s %31s", st[0], st[1],
 			               st[2], st[3]);
-			snprintf(cur->state, sizeof(cur->state), "%.23s", k >= 2 ? st[1] : k == 1 ? st[0] : "?");
+			snprintf(cur->state, sizeof(cur->state), "%.23s",
+			         k >= 2   ? st[1]
+			         : k == 1 ? st[0]
+			                  : "?");
 			continue;
 		}
 		if (!cur)

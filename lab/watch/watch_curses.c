@@ -54,7 +54,9 @@ int watch_curses_run(struct watch *w, int interval_ms)
 			mvaddnstr((int)i, 0, lines[i].text, cols);
 		}
 		attrset(A_NORMAL);
-		mvaddnstr(rows - 1, 0, "q: quit    (reads VICI, control sockets, journals; changes nothing)", cols);
+		mvaddnstr(rows - 1, 0,
+		          "q: quit    (reads VICI, control sockets, journals; changes nothing)",
+		          cols);
 		refresh();
 		int c = getch();
 		if (c == 'q' || c == 'Q')

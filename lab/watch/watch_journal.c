@@ -88,9 +88,10 @@ static void describe(const struct jevent *e, char *buf, size_t len)
 	const char *from = jev_str(e, "from"), *to = jev_str(e, "to");
 	const char *peer = jev_str(e, "peer");
 	if (!strcmp(e->ev, "state") && to) {
-		snprintf(buf + n, len - n, " %s %s%s-> %s%s%s%s", peer ? peer : "", from ? from : "",
-		         from ? " " : "", to, jev_str(e, "reason") ? " (" : "",
-		         jev_str(e, "reason") ? jev_str(e, "reason") : "", jev_str(e, "reason") ? ")" : "");
+		snprintf(buf + n, len - n, " %s %s%s-> %s%s%s%s", peer ? peer : "",
+		         from ? from : "", from ? " " : "", to, jev_str(e, "reason") ? " (" : "",
+		         jev_str(e, "reason") ? jev_str(e, "reason") : "",
+		         jev_str(e, "reason") ? ")" : "");
 		return;
 	}
 	/* Any other event: its fields as key=value, in the order written. */
@@ -121,7 +122,8 @@ static void remember(struct watch *w, const struct jevent *e, const char *node)
 	/* The same event in several journals (labctl's up-ready goes to every node's)
 	 * is shown once: same text within 100 ms. */
 	for (size_t i = 0; i < w->n_events; i++)
-		if (llabs(w->events[i].t - e->t) < 100 * NS_PER_MS && !strcmp(w->events[i].text, text))
+		if (llabs(w->events[i].t - e->t) < 100 * NS_PER_MS &&
+		    !strcmp(w->events[i].text, text))
 			return;
 	memmove(&w->events[at + 1], &w->events[at], (n - at) * sizeof(w->events[0]));
 	struct watch_event *x = &w->events[at];
@@ -144,7 +146,8 @@ static void read_journal(struct watch *w, struct watch_journal *j)
 	bool first = j->offset < 0;
 	if (first || (long long)st.st_ino != j->inode || st.st_size < j->offset) {
 		j->inode = (long long)st.st_ino;
-		j->offset = first && st.st_size > FIRST_READ_BYTES ? st.st_size - FIRST_READ_BYTES : 0;
+		j->offset =
+		    first && st.st_size > FIRST_READ_BYTES ? st.st_size - FIRST_READ_BYTES : 0;
 	}
 	long long want = st.st_size - j->offset;
 	if (want <= 0) {
@@ -199,7 +202,8 @@ void watch_flows_update(struct watch *w)
 		struct watch_flow *f = &w->flows[i];
 		/* Lost: probes went out for three intervals after the last reply (one
 		 * late reply is not an outage; a stopped probe is not one either). */
-		f->lost = f->last_send_t > 0 && f->last_send_t - f->last_reply_t >= 3 * f->interval_ns;
+		f->lost =
+		    f->last_send_t > 0 && f->last_send_t - f->last_reply_t >= 3 * f->interval_ns;
 		f->outage_ns = f->lost && f->last_reply_t > 0 ? w->now - f->last_reply_t : 0;
 	}
 }

@@ -83,19 +83,21 @@ static void sessions(const struct watch *w, struct out *o)
 	for (size_t i = 0; i < w->n_sessions; i++) {
 		const struct watch_session *s = &w->sessions[i];
 		if (s->error[0]) {
-			add(o, WL_ALERT, "  %-11s %s: %s", s->node, s->bird ? "BIRD" : "labctl-bgpd",
-			    s->error);
+			add(o, WL_ALERT, "  %-11s %s: %s", s->node,
+			    s->bird ? "BIRD" : "labctl-bgpd", s->error);
 			continue;
 		}
 		char h[16], k[16], hl[16], rx[16];
 		add(o, strcmp(s->state, "Established") ? WL_ALERT : WL_TEXT,
 		    "  %-11s %-16s %-12s %6s %6s %9s %8s %-6s", s->node, s->peer, s->state,
 		    secs(s->hold_ms, h, sizeof(h)), secs(s->keepalive_ms, k, sizeof(k)),
-		    secs(s->hold_left_ms, hl, sizeof(hl)), secs(s->last_keepalive_ms_ago, rx, sizeof(rx)),
-		    s->bfd[0] ? s->bfd : "-");
+		    secs(s->hold_left_ms, hl, sizeof(hl)),
+		    secs(s->last_keepalive_ms_ago, rx, sizeof(rx)), s->bfd[0] ? s->bfd : "-");
 	}
 }
 
+/* One line per probe and direction: each flow's state (a flow is one source port,
+ * so ECMP may send flows of one probe over different tunnels). */
 static void flows(const struct watch *w, struct out *o)
 {
 	add(o, WL_HEADER, "PROBE FLOWS");
@@ -103,17 +105,39 @@ static void flows(const struct watch *w, struct out *o)
 		add(o, WL_TEXT, "  (no probe running: `labctl failover` starts them)");
 		return;
 	}
-	add(o, WL_TEXT, "  %-12s %4s %-4s %-5s %s", "probe", "flow", "dir", "now", "outage");
+	add(o, WL_TEXT, "  %-12s %-4s %-24s %s", "probe", "dir", "flows 0, 1, ...", "outage");
+	bool done[WATCH_MAX_FLOWS] = {false};
 	for (size_t i = 0; i < w->n_flows; i++) {
+		if (done[i])
+			continue;
 		const struct watch_flow *f = &w->flows[i];
-		bool idle = w->now - f->last_send_t > 3 * f->interval_ns;
-		if (idle)
-			add(o, WL_TEXT, "  %-12s %4ld %-4s %-5s", f->probe, f->flow, f->dir, "idle");
-		else if (f->lost)
-			add(o, WL_ALERT, "  %-12s %4ld %-4s %-5s %.1fs", f->probe, f->flow, f->dir, "LOST",
-			    (double)f->outage_ns / NS_PER_SEC);
+		char states[64] = "";
+		size_t n = 0;
+		int64_t outage = 0;
+		bool any_lost = false;
+		for (size_t k = i; k < w->n_flows; k++) {
+			const struct watch_flow *g = &w->flows[k];
+			if (strcmp(g->probe, f->probe) || strcmp(g->dir, f->dir))
+				continue;
+			done[k] = true;
+			bool idle = w->now - g->last_send_t > 3 * g->interval_ns;
+			n += (size_t)snprintf(states + n,
+			                      n < sizeof(states) ? sizeof(states) - n : 0, "%s%s",
+			                      n ? " " : "",
+			                      idle      ? "idle"
+			                      : g->lost ? "LOST"
+			                                : "ok");
+			if (g->lost && !idle) {
+				any_lost = true;
+				if (g->outage_ns > outage)
+					outage = g->outage_ns;
+			}
+		}
+		if (any_lost)
+			add(o, WL_ALERT, "  %-12s %-4s %-24s %.1fs", f->probe, f->dir, states,
+			    (double)outage / NS_PER_SEC);
 		else
-			add(o, WL_TEXT, "  %-12s %4ld %-4s %-5s", f->probe, f->flow, f->dir, "ok");
+			add(o, WL_TEXT, "  %-12s %-4s %-24s", f->probe, f->dir, states);
 	}
 }
 

@@ -64,7 +64,8 @@ static void collect_tunnels(struct watch *w)
 		for (int s = 0; s < 2; s++) {
 			struct watch_tunnel_end *e = &x->end[s];
 			struct ipsec_end_view v;
-			snprintf(e->node, sizeof(e->node), "%s", t->nodes[t->tunnels[i].end[s].node].name);
+			snprintf(e->node, sizeof(e->node), "%s",
+			         t->nodes[t->tunnels[i].end[s].node].name);
 			e->pps_in = e->pps_out = -1;
 			if (ipsec_end_view(&w->view.run, t, i, s, &v) < 0) {
 				lab_err_clear();
@@ -74,8 +75,12 @@ static void collect_tunnels(struct watch *w)
 			}
 			e->charon_alive = v.charon.alive;
 			snprintf(e->ike, sizeof(e->ike), "%s",
-			         !v.charon.alive ? "charon down" : !v.vici_ok ? "?" : v.have_sa ? v.sa.state : "none");
-			snprintf(e->child, sizeof(e->child), "%s", v.child ? v.child->state : "none");
+			         !v.charon.alive ? "charon down"
+			         : !v.vici_ok    ? "?"
+			         : v.have_sa     ? v.sa.state
+			                         : "none");
+			snprintf(e->child, sizeof(e->child), "%s",
+			         v.child ? v.child->state : "none");
 			if (!v.child)
 				continue;
 			e->packets_in = v.child->packets_in;
@@ -92,7 +97,8 @@ static void collect_tunnels(struct watch *w)
 				e->pps_out = p->pps_out;
 			}
 			/* A new CHILD_SA starts its counters at 0: no rate across it. */
-			if (!e->base_t || e->packets_in < e->base_in || e->packets_out < e->base_out) {
+			if (!e->base_t || e->packets_in < e->base_in ||
+			    e->packets_out < e->base_out) {
 				e->base_t = now;
 				e->base_in = e->packets_in;
 				e->base_out = e->packets_out;
@@ -158,6 +164,9 @@ static void bgpd_sessions(struct watch *w, const char *node, const char *sock)
 		if (bs)
 			snprintf(x->bfd, sizeof(x->bfd), "%s", bs);
 	}
+	int64_t fib;
+	if (json_get_int(json_get(root, "rib"), "fib_installed", &fib) && fib > 0)
+		w->routes_installed += fib;
 	json_object_put(root);
 	free(reply);
 }
@@ -185,6 +194,7 @@ static void collect_sessions(struct watch *w)
 {
 	const struct topo *t = w->topo;
 	w->n_sessions = 0;
+	w->routes_installed = 0;
 	for (size_t i = 0; i < t->n_nodes && w->n_sessions < WATCH_MAX_SESSIONS; i++) {
 		const struct topo_node *n = &t->nodes[i];
 		if (!n->bgp)
