@@ -18,7 +18,8 @@ static const char reply[] =
     "1002-kernel1    Kernel     master4    up     2026-12-06 22:39:06.000000  \n"
     "1006-  Channel ipv4\n"
     " \n"
-    "1002-n_172_16_200_1 BGP        ---        start  2026-12-06 22:40:01.000000  Active        Socket: Connection refused\n"
+    "1002-n_172_16_200_1 BGP        ---        start  2026-12-06 22:40:01.000000  Active        "
+    "Socket: Connection refused\n"
     "1006-  BGP state:          Active\n"
     "     Neighbor address: 172.16.200.1\n"
     "     Last error:       Hold timer expired\n";
