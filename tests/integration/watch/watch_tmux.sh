@@ -28,6 +28,8 @@ FO=
 cleanup() {
 	[ -n "$FO" ] && kill "$FO" 2>/dev/null
 	$TM kill-server 2>/dev/null
+	# tmux leaves its socket file behind
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/labctl-test-$P"
 	wait 2>/dev/null
 	"$LABCTL" down "$LAB" >/dev/null 2>&1
 	"$LABCTL" down "$LAB2" >/dev/null 2>&1
