@@ -4,12 +4,14 @@
  * itself is lab/experiment/ (shared with compare and scenarios): this file parses,
  * calls and prints. */
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/progress_line.h"
 #include "cli/report_out.h"
 #include "common/monotime.h"
 #include "common/err.h"
@@ -48,7 +50,8 @@ static void usage(FILE *f)
 	           "  --interval S    probe interval (default: the topology's, 0.1 s)\n"
 	           "  --json FILE     the report as JSON (- for stdout)\n"
 	           "  --svg FILE      the timeline of the last run\n"
-	           "  --time-scale F  check that the lab runs at F (the scale is set at up)\n");
+	           "  --time-scale F  check that the lab runs at F (the scale is set at up)\n"
+	           "  -q, --quiet     no progress line (it is shown only on a terminal)\n");
 }
 
 static int parse(int argc, char **argv, struct fo_opts *o)
@@ -59,11 +62,12 @@ static int parse(int argc, char **argv, struct fo_opts *o)
 	    {"tunnel", required_argument, NULL, 't'},     {"runs", required_argument, NULL, 'n'},
 	    {"interval", required_argument, NULL, 'i'},   {"json", required_argument, NULL, 'j'},
 	    {"svg", required_argument, NULL, 's'},        {"help", no_argument, NULL, 'h'},
-	    {"time-scale", required_argument, NULL, 'x'}, {NULL, 0, NULL, 0},
+	    {"time-scale", required_argument, NULL, 'x'}, {"quiet", no_argument, NULL, 'q'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 	char *end;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': o->fault = optarg; break;
 		case 't': o->tunnel = optarg; break;
@@ -95,6 +99,7 @@ static int parse(int argc, char **argv, struct fo_opts *o)
 				return lab_err(LAB_EXIT_USAGE,
 				               "--time-scale '%s': expected 0 < F <= 1", optarg);
 			break;
+		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return lab_err(LAB_EXIT_USAGE, "bad arguments");
 		}
@@ -124,9 +129,62 @@ static enum fault_kind kind_of(const char *name)
 	                                    : FAULT_IKE_MISMATCH;
 }
 
+/* What the progress line says while a run waits: the model's detection part of the
+ * fault's path (the mechanism, the node whose timer runs out, its window). */
+struct fo_progress {
+	struct progress_line line;
+	struct exp *e;
+	char mech[32], where[64];
+	double detect_min_s, detect_max_s; /* NAN: no model */
+};
+
+static void detection_of(struct fo_progress *p, const struct exp_run *run)
+{
+	struct timers_prediction pred;
+	p->detect_min_s = p->detect_max_s = NAN;
+	if (lab_view_predict(&p->e->view, fault_kind_name(run->fault.kind), run->fault.target,
+	                     p->e->topo->tunnels[run->tunnel].name, p->e->probes.interval_ns,
+	                     &pred) < 0)
+		return;
+	const struct timers_model *m = timers_find_model(&pred, "lab");
+	if (!m)
+		return;
+	const struct timers_path *fwd = &m->dir[TIMERS_FWD];
+	for (size_t i = 0; i < fwd->n_parts; i++)
+		if (!strcmp(fwd->parts[i].name, "detection")) {
+			snprintf(p->mech, sizeof(p->mech), "%s", timers_mechanism_name(fwd->mechanism));
+			snprintf(p->where, sizeof(p->where), "%s", fwd->parts[i].where);
+			p->detect_min_s = fwd->parts[i].w.min_s;
+			p->detect_max_s = fwd->parts[i].w.max_s;
+		}
+}
+
+static void waiting(struct fo_progress *p, const struct exp_run *run)
+{
+	double el = (double)(mono_ns() - run->inject_t) / NS_PER_SEC;
+	const char *lost = run->first_loss_t ? "probes lost" : "no probe lost yet";
+	if (isfinite(p->detect_max_s) && el < p->detect_max_s)
+		progress_line_set(&p->line,
+		                  "run %ld: waiting for the %s on %s: at most %.1f s left of %.1f s "
+		                  "(model) - %.1f s since the fault, %s",
+		                  run->index, p->mech, p->where[0] ? p->where : "?",
+		                  p->detect_max_s - el, p->detect_max_s, el, lost);
+	else if (isfinite(run->pred_max_s))
+		progress_line_set(&p->line,
+		                  "run %ld: waiting for recovery: %.1f s since the fault, model "
+		                  "window ends by %.1f s, giving up at %.1f s - %s",
+		                  run->index, el, run->pred_max_s, run->bound_s, lost);
+	else
+		progress_line_set(&p->line,
+		                  "run %ld: waiting for recovery: %.1f s since the fault (no model), "
+		                  "giving up at %.1f s - %s",
+		                  run->index, el, run->bound_s, lost);
+}
+
 static void progress(void *ctx, enum exp_event ev, const struct exp_run *run, const char *msg)
 {
-	(void)ctx;
+	struct fo_progress *p = ctx;
+	progress_line_clear(&p->line);
 	switch (ev) {
 	case EXP_EV_WARNING: fprintf(stderr, "labctl: warning: %s\n", msg); break;
 	case EXP_EV_INJECTED:
@@ -135,10 +193,17 @@ static void progress(void *ctx, enum exp_event ev, const struct exp_run *run, co
 		        "KEEPALIVE interval; waiting up to %.1f s\n",
 		        run->index, fault_kind_name(run->fault.kind), run->fault.target,
 		        run->detail, run->phase_wait_s, run->phase_span_s, run->bound_s);
+		if (p->line.on)
+			detection_of(p, run);
 		break;
 	case EXP_EV_NOT_RECOVERED:
 		fprintf(stderr, "labctl: run %ld: no recovery within %.1f s\n", run->index,
 		        run->bound_s);
+		break;
+	case EXP_EV_WAITING: waiting(p, run); break;
+	case EXP_EV_HEALED:
+		progress_line_set(&p->line, "run %ld: healed; waiting for the lab to reconverge",
+		                  run->index);
 		break;
 	}
 }
@@ -164,12 +229,15 @@ int cmd_failover(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 
 	struct exp e;
+	struct fo_progress prog = {.e = &e};
+	progress_line_init(&prog.line, o.quiet);
 	struct report r = {0};
 	bool failed = false;
 	int rc = LAB_EXIT_OK;
-	if (exp_open(&e, o.lab, &spec, progress, NULL) < 0 || exp_wait_steady(&e) < 0 ||
+	if (exp_open(&e, o.lab, &spec, progress, &prog) < 0 || exp_wait_steady(&e) < 0 ||
 	    exp_probes_start(&e) < 0 || exp_run_series(&e, NULL, &failed) < 0)
 		goto err;
+	progress_line_clear(&prog.line);
 	exp_probes_stop(&e);
 	if (exp_collect(&e, &r) < 0 || report_write(&r, o.json, o.svg, 0) < 0)
 		rc = lab_err_report();
@@ -179,6 +247,7 @@ int cmd_failover(int argc, char **argv)
 	exp_close(&e);
 	return rc;
 err:
+	progress_line_clear(&prog.line);
 	exp_close(&e);
 	return lab_err_report();
 }

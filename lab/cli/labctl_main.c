@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{"heal", cmd_heal, "undo active faults: heal LAB [TARGET]"},
 	{"failover", cmd_failover, "the article's experiment: fault, outage, report"},
 	{"run", cmd_run, "a scenario file: up, steps, expectations, down"},
+	{"watch", cmd_watch, "a running lab live: tunnels, hold timers, probes, events"},
 #ifdef LABCTL_HAVE_IPSEC
 	{"ipsec", cmd_ipsec, "IPsec tunnels of a gateway in detail: ipsec LAB NODE [--json]"},
 #endif

@@ -18,6 +18,7 @@
 #include "ipsec/ipsec_service.h"
 #endif
 #include "cli/commands.h"
+#include "cli/up_progress.h"
 #include "common/monotime.h"
 #include "common/err.h"
 #include "common/fsutil.h"
@@ -37,13 +38,14 @@ struct up_opts {
 	bool no_services;
 	int dry_run; /* 1: print the network as ip commands; 2: and their removal */
 	int verbose;
+	bool quiet;
 };
 
 static void up_usage(FILE *f)
 {
 	fprintf(f, "usage: labctl up NAME|FILE [--name LAB] [--time-scale F] "
 		   "[--ipsec-backend auto|xfrm|libipsec]\n"
-		   "                 [--timeout S] [--no-services] [-v]\n"
+		   "                 [--timeout S] [--no-services] [-v] [-q]\n"
 		   "  NAME       a topology in the topologies directory (dual-tunnel), or a FILE\n"
 		   "  --name     lab name (default: the topology's name): [a-z0-9-], up to %d\n"
 		   "  --time-scale F  protocol timers times F (0 < F <= 1)\n"
@@ -54,7 +56,8 @@ static void up_usage(FILE *f)
 		   "  --no-services   namespaces, links, addresses and routes only\n"
 		   "  --dry-run       print the network as ip(8) commands and exit (no root needed)\n"
 		   "  --dry-run-down  print the ip(8) commands that remove it\n"
-		   "  -v, --verbose   print each step with its time to stderr\n",
+		   "  -v, --verbose   print each step with its time to stderr\n"
+		   "  -q, --quiet     no progress line (it is shown only on a terminal)\n",
 		RUN_LAB_NAME_USER_MAX);
 }
 
@@ -69,6 +72,7 @@ static int parse(int argc, char **argv, struct up_opts *o)
 		{"dry-run", no_argument, NULL, 'D'},
 		{"dry-run-down", no_argument, NULL, 'E'},
 		{"verbose", no_argument, NULL, 'v'},
+		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -76,7 +80,7 @@ static int parse(int argc, char **argv, struct up_opts *o)
 	int c;
 	char *end;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "vh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "vqh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			o->name = optarg;
@@ -105,6 +109,9 @@ static int parse(int argc, char **argv, struct up_opts *o)
 			break;
 		case 'E':
 			o->dry_run = 2;
+			break;
+		case 'q':
+			o->quiet = true;
 			break;
 		case 'v':
 			o->verbose++;
@@ -189,6 +196,7 @@ static int prepare_dir(struct run_lab *l, const struct topo *t, const char *path
 
 static void step(const struct up_opts *o, int64_t t0, const char *what)
 {
+	up_progress_step(what);
 	if (o->verbose)
 		fprintf(stderr, "labctl: %7.3f s  %s\n", (double)(mono_ns() - t0) / 1e9, what);
 }
@@ -302,9 +310,11 @@ static int build(struct lab_ctx *ctx, const struct up_opts *o, const char *path,
 		goto out;
 	int64_t ms = (mono_ns() - t0) / NS_PER_MS;
 	journal_all(ctx->run, t, "up-ready", &ms);
+	up_progress_done();
 	summary(ctx, o, nchecks, &tm);
 	rc = 0;
 out:
+	up_progress_done();
 	free(checks);
 	run_net_close(&net);
 	return rc;
@@ -347,7 +357,9 @@ int cmd_up(int argc, char **argv)
 		goto out;
 	}
 	struct lab_ctx ctx = {.run = &l, .topo = t, .time_scale = o.time_scale,
-			      .verbose = o.verbose};
+			      .verbose = o.verbose, .progress = up_progress_tick,
+			      .progress_arg = &ctx};
+	up_progress_init(o.quiet || o.verbose, t0);
 	snprintf(ctx.ipsec_backend, sizeof(ctx.ipsec_backend), "%s",
 		 o.backend ? o.backend
 			   : t->defaults.ipsec_backend[0] ? t->defaults.ipsec_backend : "auto");

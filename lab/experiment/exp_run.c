@@ -106,6 +106,7 @@ int exp_wait_recovered(struct exp *e, struct exp_run *run)
 			tell(e, EXP_EV_NOT_RECOVERED, run);
 			return 0;
 		}
+		tell(e, EXP_EV_WAITING, run);
 	}
 	return 0;
 }
@@ -116,6 +117,7 @@ int exp_heal(struct exp *e, struct exp_run *run)
 	if (fault_heal(&e->view, run->fault.target, &healed) < 0)
 		return -1;
 	run->heal_t = mono_ns();
+	tell(e, EXP_EV_HEALED, run);
 	return 0;
 }
 

@@ -78,6 +78,8 @@ enum exp_event {
 	EXP_EV_WARNING,       /* e.g. the flow's tunnel could not be found: using tunnel 0 */
 	EXP_EV_INJECTED,      /* the fault is in place; run->bound_s is the wait */
 	EXP_EV_NOT_RECOVERED, /* gave up after run->bound_s; heal follows */
+	EXP_EV_WAITING,       /* each poll while waiting for recovery (a progress display) */
+	EXP_EV_HEALED,        /* the fault is undone; waiting for reconvergence follows */
 };
 struct exp_run;
 typedef void (*exp_observer)(void *ctx, enum exp_event ev, const struct exp_run *run,

@@ -8,13 +8,14 @@
 #include "common/err.h"
 #include "probe/wire.h"
 #include "report/report.h"
+#include "report/svg_labels.h"
 
-#define W 1100
-#define LEFT 200
+/* Sized for a projector: text at 14 px or more (svg_labels.h), dark on white. */
+#define W 1400
+#define LEFT 250
 #define RIGHT 30
-#define ROW_H 16
-#define LABEL_ROW_H 13
-#define MAX_LABEL_ROWS 10
+#define ROW_H 18
+#define LABEL_LEFT 10 /* labels may use the width left of the plot too */
 
 struct frame {
 	int64_t lo, hi;
@@ -101,6 +102,15 @@ static void frame_of(const struct report_run *r, struct frame *fr)
 	fr->plot_w = W - LEFT - RIGHT;
 }
 
+/* "hold timer expired (ali-vpn0)": what a marker's label says. */
+static void label_text(const struct report_marker *m, char *buf, size_t len)
+{
+	if (m->node[0])
+		snprintf(buf, len, "%s (%s)", m->text, m->node);
+	else
+		snprintf(buf, len, "%s", m->text);
+}
+
 int report_svg(const struct report *rep, size_t run, FILE *f)
 {
 	if (run >= rep->n_runs)
@@ -110,33 +120,27 @@ int report_svg(const struct report *rep, size_t run, FILE *f)
 	struct frame fr;
 	frame_of(r, &fr);
 
-	/* Marker labels go into rows above the plot, first fit, so none overlap. */
-	double row_end[MAX_LABEL_ROWS];
-	int label_row[r->n_marks ? r->n_marks : 1];
-	int n_label_rows = 1;
-	for (int i = 0; i < MAX_LABEL_ROWS; i++)
-		row_end[i] = -1e9;
-	for (size_t i = 0; i < r->n_marks; i++) {
-		double x = xpos(&fr, r->marks[i].t);
-		double w = 6.2 * (double)(strlen(r->marks[i].text) + strlen(r->marks[i].node) + 3);
-		int row = 0;
-		while (row < MAX_LABEL_ROWS - 1 && row_end[row] > x - 2)
-			row++;
-		row_end[row] = x + w;
-		label_row[i] = row;
-		if (row + 1 > n_label_rows)
-			n_label_rows = row + 1;
+	/* Marker labels go into rows above the plot (svg_labels.c): none overlap,
+	 * none crosses the edges. */
+	size_t nl = r->n_marks;
+	struct svg_label labels[nl ? nl : 1];
+	for (size_t i = 0; i < nl; i++) {
+		char text[256];
+		label_text(&r->marks[i], text, sizeof(text));
+		labels[i] = (struct svg_label){.anchor = xpos(&fr, r->marks[i].t),
+		                               .w = svg_label_width(text)};
 	}
-	int top = 50 + n_label_rows * LABEL_ROW_H;
+	int n_label_rows = svg_labels_place(labels, nl, LABEL_LEFT, W - RIGHT, 8);
+	int top = 50 + (n_label_rows ? n_label_rows : 1) * SVG_LABEL_ROW_H;
 	int plot_h = (int)(r->n_streams ? r->n_streams : 1) * ROW_H;
 	int height = top + plot_h + 70;
 
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-		"viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\">\n",
+		"viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"14\">\n",
 		W, height, W, height);
 	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", W, height);
-	fprintf(f, "<text x=\"10\" y=\"18\" font-size=\"14\" font-weight=\"bold\">lab ");
+	fprintf(f, "<text x=\"10\" y=\"24\" font-size=\"18\" font-weight=\"bold\">lab ");
 	esc(f, rep->lab);
 	fprintf(f, ", run %zu: fault ", run + 1);
 	esc(f, r->kind);
@@ -193,21 +197,26 @@ int report_svg(const struct report *rep, size_t run, FILE *f)
 		}
 	}
 
-	/* Event markers with their labels above the plot. */
-	for (size_t i = 0; i < r->n_marks; i++) {
+	/* Event markers with their labels above the plot; a label moved away from
+	 * its marker gets a leader line along its row. */
+	for (size_t i = 0; i < nl; i++) {
 		const struct report_marker *m = &r->marks[i];
-		double x = xpos(&fr, m->t);
-		int ly = 40 + label_row[i] * LABEL_ROW_H;
+		const struct svg_label *l = &labels[i];
+		double x = l->anchor;
+		int ly = 46 + l->row * SVG_LABEL_ROW_H;
+		const char *c = mark_color(m->kind);
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" "
-			"stroke-width=\"1.2\" stroke-dasharray=\"4,2\"/>\n",
-			x, ly + 2, x, top + plot_h + 4, mark_color(m->kind));
-		fprintf(f, "<text x=\"%.1f\" y=\"%d\" fill=\"%s\">", x + 2, ly, mark_color(m->kind));
-		esc(f, m->text);
-		if (m->node[0]) {
-			fprintf(f, " (");
-			esc(f, m->node);
-			fprintf(f, ")");
-		}
+			"stroke-width=\"1.5\" stroke-dasharray=\"4,2\"/>\n",
+			x, ly - 5, x, top + plot_h + 4, c);
+		if (l->leader)
+			fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" "
+				"stroke-width=\"1\"/>\n",
+				x, ly - 5, l->x > x ? l->x - 1 : l->x + l->w + 1, ly - 5, c);
+		char text[256];
+		label_text(m, text, sizeof(text));
+		fprintf(f, "<text x=\"%.1f\" y=\"%d\" class=\"mark\" fill=\"%s\" font-size=\"%d\">",
+			l->x, ly, c, SVG_LABEL_FONT_PX);
+		esc(f, text);
 		fprintf(f, "</text>\n");
 	}
 

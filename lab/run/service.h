@@ -23,6 +23,9 @@ struct lab_ctx {
 	double time_scale;       /* 1.0 = real time */
 	char ipsec_backend[16];  /* "auto" | "xfrm" | "libipsec" (resolved by the ipsec service) */
 	int verbose;
+	/* Optional: called at every poll of the readiness wait (a progress display). */
+	void (*progress)(void *arg);
+	void *progress_arg;
 };
 
 struct lab_service {

@@ -59,6 +59,8 @@ static int wait_services(struct lab_ctx *ctx, const struct lab_service *const *s
 		}
 		if (all)
 			return 0;
+		if (ctx->progress)
+			ctx->progress(ctx->progress_arg);
 		if (mono_ns() >= deadline_ns)
 			return lab_err(LAB_EXIT_FAIL, "lab '%s' is not ready after the timeout:%s",
 				       ctx->run->name, pending);
@@ -69,6 +71,8 @@ static int wait_services(struct lab_ctx *ctx, const struct lab_service *const *s
 int run_wait_ready(struct lab_ctx *ctx, struct run_net *net, struct run_check *checks,
 		   size_t nchecks, const struct lab_service *const *services, int64_t deadline_ns)
 {
+	if (ctx->progress)
+		ctx->progress(ctx->progress_arg);
 	int failing = run_net_wait(ctx->topo, net, checks, nchecks, deadline_ns);
 	if (failing < 0)
 		return -1;

@@ -45,6 +45,10 @@ static void observe(void *ctx, enum exp_event ev, const struct exp_run *run, con
 		    fault_kind_name(run->fault.kind), run->fault.target, run->detail, run->bound_s);
 		break;
 	case EXP_EV_NOT_RECOVERED: say(r, "  no recovery within %.1f s", run->bound_s); break;
+	/* A scenario's steps say when they wait and heal; the experiment's own
+	 * progress ticks would repeat them. */
+	case EXP_EV_WAITING:
+	case EXP_EV_HEALED: break;
 	}
 }
 

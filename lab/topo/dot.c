@@ -45,9 +45,12 @@ static bool session_drawn_before(const struct topo *t, uint32_t node,
 int topo_graph_dot(const struct topo *t, FILE *f)
 {
 	fprintf(f, "graph \"%s\" {\n", t->name);
-	fprintf(f, "\tgraph [rankdir=LR, fontname=\"Helvetica\", label=\"%s\", labelloc=t, ranksep=1.2];\n", t->name);
-	fprintf(f, "\tnode [fontname=\"Helvetica\", fontsize=10];\n");
-	fprintf(f, "\tedge [fontname=\"Helvetica\", fontsize=8, labeldistance=3];\n");
+	fprintf(f, "\tgraph [rankdir=LR, fontname=\"Helvetica\", fontsize=20, label=\"%s\", labelloc=t, ranksep=1.2, nodesep=0.5];\n", t->name);
+	/* 14 pt and up, every label in the middle of its edge: dot lays a middle
+	 * label out as a node of its own, so labels never overlap (head and tail
+	 * labels are placed after the layout and collided). */
+	fprintf(f, "\tnode [fontname=\"Helvetica\", fontsize=16];\n");
+	fprintf(f, "\tedge [fontname=\"Helvetica\", fontsize=14];\n");
 	for (size_t i = 0; i < t->n_nodes; i++) {
 		const struct topo_node *n = &t->nodes[i];
 		fprintf(f, "\t\"%s\" [shape=%s, label=\"%s\\n%s", n->name, shape(n->role), n->name,
@@ -66,8 +69,7 @@ int topo_graph_dot(const struct topo *t, FILE *f)
 		const struct topo_node *na = &t->nodes[l->end[first].node], *nz = &t->nodes[l->end[!first].node];
 		iface_label(&na->ifaces[l->end[first].iface], a, sizeof(a));
 		iface_label(&nz->ifaces[l->end[!first].iface], z, sizeof(z));
-		fprintf(f, "\t\"%s\" -- \"%s\" [taillabel=\"%s\", headlabel=\"%s\"];\n", na->name,
-			nz->name, a, z);
+		fprintf(f, "\t\"%s\" -- \"%s\" [label=\"%s\\n%s\"];\n", na->name, nz->name, a, z);
 	}
 	for (size_t i = 0; i < t->n_tunnels; i++) {
 		const struct topo_tunnel *tun = &t->tunnels[i];
@@ -78,7 +80,7 @@ int topo_graph_dot(const struct topo *t, FILE *f)
 		int e = tun->end[0].node > tun->end[1].node;
 		prefix_str(tun->end[e].inside, a, sizeof(a));
 		prefix_str(tun->end[!e].inside, z, sizeof(z));
-		fprintf(f, "\t\"%s\" -- \"%s\" [style=dashed, color=blue, fontcolor=blue, label=\"%s\\n%s\", taillabel=\"%s %s\", headlabel=\"%s %s\"];\n",
+		fprintf(f, "\t\"%s\" -- \"%s\" [style=dashed, color=blue, fontcolor=blue, label=\"%s\\n%s\\n%s %s\\n%s %s\"];\n",
 			t->nodes[tun->end[e].node].name, t->nodes[tun->end[!e].node].name, tun->name, p,
 			tun->end[e].ifname, a, tun->end[!e].ifname, z);
 	}

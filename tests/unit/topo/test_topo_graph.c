@@ -31,7 +31,7 @@ int main(int argc, char **argv)
 	/* the things a reader looks for */
 	CHECK(strstr(text, "\"ali-vpn0\" [shape=hexagon") != NULL);
 	CHECK(strstr(text, "\"ecs\" [shape=box") != NULL);
-	CHECK(strstr(text, "label=\"tun1\\n169.254.21.4/30\"") != NULL);
+	CHECK(strstr(text, "label=\"tun1\\n169.254.21.4/30\\n") != NULL);
 	CHECK(strstr(text, "style=dotted") != NULL);
 	CHECK(strstr(text, "eBGP AS 64512 - AS 65515") != NULL);
 	CHECK(strstr(text, "label=\"probe ecs-vm\\n100 ms x 4 flows\"") != NULL);
