@@ -8,6 +8,7 @@
 static const struct command commands[] = {
 	{"version", cmd_version, "print the version"},
 	{"validate", cmd_validate, "check topology files"},
+	{"gen", cmd_gen, "write a generated topology: gen hub-spoke --sites N > FILE"},
 	{"graph", cmd_graph, "draw a topology or a running lab (Graphviz dot or svg)"},
 	{"up", cmd_up, "build a lab from a topology and wait until it is ready"},
 	{"down", cmd_down, "remove a lab (or --all); --keep DIR keeps what report reads"},
