@@ -157,7 +157,8 @@ static void checks(const char *file)
 	run_net_ip_script(f, "L", t);
 	fclose(f);
 	CHECK(strstr(buf, "ip netns add L.ecs\n") != NULL);
-	CHECK(strstr(buf, "ip -n L.ecs link add eth0 type veth peer name eth0 netns L.ali-tr\n") != NULL);
+	CHECK(strstr(buf, "ip -n L.ecs link add eth0 address 02:6c:00:00:00:00 type veth peer name eth0 address 02:6c:00:00:00:01 netns L.ali-tr\n") != NULL);
+	CHECK(strstr(buf, "ip -n L.ecs neigh replace 10.0.1.1 lladdr 02:6c:00:00:00:01 dev eth0 nud permanent\n") != NULL);
 	CHECK(strstr(buf, "ip -n L.vm addr add 172.16.1.4/28 dev eth0\n") != NULL);
 	CHECK(strstr(buf, "ip -n L.ecs route add 0.0.0.0/0 via 10.0.1.1 proto static\n") != NULL);
 	CHECK(strstr(buf, "ip netns exec L.internet sysctl -qw net.ipv4.conf.all.rp_filter=0 "
