@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -37,11 +38,51 @@ static int add_check(struct run_check **v, size_t *n, size_t *cap, uint32_t from
 	return 0;
 }
 
+struct endpoint {
+	uint32_t node;
+	struct in_addr addr;
+};
+
+/* Addresses on links to the underlay node: the "public" addresses. */
+static size_t public_endpoints(const struct topo *t, struct endpoint *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < t->n_links; i++)
+		for (int e = 0; e < 2; e++) {
+			const struct topo_link_end *me = &t->links[i].end[e], *peer = &t->links[i].end[!e];
+			const struct topo_iface *f = &t->nodes[me->node].ifaces[me->iface];
+			if (t->nodes[peer->node].role == TOPO_ROLE_UNDERLAY &&
+			    t->nodes[me->node].role != TOPO_ROLE_UNDERLAY && f->addr.len)
+				out[n++] = (struct endpoint){me->node, f->addr.addr};
+		}
+	return n;
+}
+
+static bool has_tunnel(const struct topo *t, uint32_t node)
+{
+	for (size_t i = 0; i < t->n_tunnels; i++)
+		if (t->tunnels[i].end[0].node == node || t->tunnels[i].end[1].node == node)
+			return true;
+	return false;
+}
+
 int run_net_checks(const struct topo *t, struct run_check **out, size_t *np)
 {
 	struct run_check *v = NULL;
 	size_t n = 0, cap = 0;
 	int rc = 0;
+	/* A node on the underlay with no tunnel has no known peer there: its public
+	 * addresses must reach every other one. */
+	struct endpoint *pub = calloc(2 * t->n_links + 1, sizeof(*pub));
+	if (!pub)
+		return lab_err(LAB_EXIT_FAIL, "out of memory");
+	size_t npub = public_endpoints(t, pub);
+	for (size_t i = 0; i < npub && rc == 0; i++)
+		for (size_t j = 0; j < npub && rc == 0; j++)
+			if (pub[i].node != pub[j].node && !has_tunnel(t, pub[i].node))
+				rc = add_check(&v, &n, &cap, pub[i].node, pub[j].node, pub[i].addr,
+					       pub[j].addr, "underlay");
+	free(pub);
 	/* The underlay carries IKE and ESP between the two uplinks of each tunnel:
 	 * those pairs, both ways. (Every public address to every other would be
 	 * quadratic in the gateways: 14,000 echoes for 120 gateways.) */
