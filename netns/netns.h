@@ -58,9 +58,16 @@ int netns_sysctls(const struct netns *ns, const char *const *kv, size_t n);
  * with its peer's IFLA_NET_NS_FD = b, so it never exists in the caller's namespace.
  * Both ends are created up. ifindex_a/b: 0 = the kernel picks; otherwise that index
  * (fresh namespaces only hold lo = 1, so fixed indices save a look-up per address).
- * mtu: 0 = default. */
+ * mtu: 0 = default. mac_a/mac_b: the ends' 6-byte MAC addresses, or NULL for the
+ * kernel's random ones. */
 int netns_veth(struct netns *a, const char *name_a, int ifindex_a, struct netns *b,
-	       const char *name_b, int ifindex_b, uint32_t mtu);
+	       const char *name_b, int ifindex_b, uint32_t mtu, const uint8_t *mac_a,
+	       const uint8_t *mac_b);
+
+/* A permanent IPv4 neighbour entry (addr is at mac on ifindex): no ARP for it, and
+ * the kernel's neighbour table does not count it against gc_thresh3, the limit all
+ * namespaces share (docs/scale.md). Replaces an existing entry. */
+int netns_neigh_permanent(struct netns *ns, int ifindex, struct in_addr addr, const uint8_t mac[6]);
 
 /* A dummy interface (an address that belongs to no link), created up. */
 int netns_dummy(struct netns *ns, const char *name, int ifindex);

@@ -12,9 +12,17 @@
 
 static int set_up(struct netns *ns, int ifindex, const char *name, bool up);
 
-static void set_end(struct rtnl_link *l, const char *name, int ifindex, uint32_t mtu, bool up)
+static void set_end(struct rtnl_link *l, const char *name, int ifindex, uint32_t mtu, bool up,
+		    const uint8_t *mac)
 {
 	rtnl_link_set_name(l, name);
+	if (mac) {
+		struct nl_addr *a = nl_addr_build(AF_LLC, mac, 6);
+		if (a) {
+			rtnl_link_set_addr(l, a);
+			nl_addr_put(a);
+		}
+	}
 	if (ifindex > 0)
 		rtnl_link_set_ifindex(l, ifindex);
 	if (mtu)
@@ -24,7 +32,8 @@ static void set_end(struct rtnl_link *l, const char *name, int ifindex, uint32_t
 }
 
 int netns_veth(struct netns *a, const char *name_a, int ifindex_a, struct netns *b,
-	       const char *name_b, int ifindex_b, uint32_t mtu)
+	       const char *name_b, int ifindex_b, uint32_t mtu, const uint8_t *mac_a,
+	       const uint8_t *mac_b)
 {
 	struct rtnl_link *l = rtnl_link_veth_alloc();
 	if (!l)
@@ -33,8 +42,8 @@ int netns_veth(struct netns *a, const char *name_a, int ifindex_a, struct netns 
 	/* The kernel (6.18) configures the peer before linking the pair, so an up flag
 	 * on the peer fails with ENOTCONN (veth_open without a peer): the peer is
 	 * brought up with a second request, through b's socket. */
-	set_end(l, name_a, ifindex_a, mtu, true);
-	set_end(peer, name_b, ifindex_b, mtu, false);
+	set_end(l, name_a, ifindex_a, mtu, true, mac_a);
+	set_end(peer, name_b, ifindex_b, mtu, false, mac_b);
 	/* The request goes to a's socket, so the device is born in a; the peer is born
 	 * straight in b. Nothing appears in the caller's namespace at any time. */
 	rtnl_link_set_ns_fd(peer, b->fd);
@@ -54,7 +63,7 @@ int netns_dummy(struct netns *ns, const char *name, int ifindex)
 		return lab_err(LAB_EXIT_FAIL, "out of memory (dummy)");
 	int e = rtnl_link_set_type(l, "dummy");
 	if (e >= 0) {
-		set_end(l, name, ifindex, 0, true);
+		set_end(l, name, ifindex, 0, true, NULL);
 		e = rtnl_link_add(ns->nl, l, NLM_F_CREATE | NLM_F_EXCL);
 	}
 	rtnl_link_put(l);

@@ -15,7 +15,16 @@
 #include "common/fsutil.h"
 #include "topo/topo.h"
 
-#define MAX_SESSIONS 64
+/* Room for a node's sessions: every configured neighbor, and one more so a reply
+ * with more sessions than configured is noticed rather than truncated to fit. */
+static struct bgp_svc_session *sessions_alloc(const struct topo_node *n, size_t *cap)
+{
+	*cap = n->bgp->n_neighbors + 1;
+	struct bgp_svc_session *v = calloc(*cap, sizeof(*v));
+	if (!v)
+		lab_err_errno(LAB_EXIT_FAIL, ENOMEM, "node %s: session table", n->name);
+	return v;
+}
 
 /* The speaker with the configuration in its node directory: one argv for `up` and
  * for the restart after a kill. */
@@ -93,7 +102,7 @@ static int bgp_start(struct lab_ctx *ctx)
 }
 
 /* Asks node i's speaker for its sessions and (optionally) its routes. */
-static int query(struct lab_ctx *ctx, uint32_t i, struct bgp_svc_session *v, size_t *nv,
+static int query(struct lab_ctx *ctx, uint32_t i, struct bgp_svc_session *v, size_t cap, size_t *nv,
                  char **routes)
 {
 	const struct topo_node *n = &ctx->topo->nodes[i];
@@ -108,7 +117,7 @@ static int query(struct lab_ctx *ctx, uint32_t i, struct bgp_svc_session *v, siz
 		snprintf(sock, sizeof(sock), "%s/bird.ctl", dir);
 		if (bgp_svc_bird_request(sock, "show protocols", &reply) < 0)
 			return -1;
-		*nv = bgp_svc_parse_bird_sessions(reply, v, MAX_SESSIONS);
+		*nv = bgp_svc_parse_bird_sessions(reply, v, cap);
 		free(reply);
 		if (routes && bgp_svc_bird_request(sock, "show route", routes) < 0)
 			return -1;
@@ -117,7 +126,7 @@ static int query(struct lab_ctx *ctx, uint32_t i, struct bgp_svc_session *v, siz
 	snprintf(sock, sizeof(sock), "%s/bgpd.sock", dir);
 	if (bgp_svc_bgpd_request(sock, "show", &reply) < 0)
 		return -1;
-	*nv = bgp_svc_parse_bgpd_sessions(reply, v, MAX_SESSIONS);
+	*nv = bgp_svc_parse_bgpd_sessions(reply, v, cap);
 	if (routes)
 		*routes = reply;
 	else
@@ -150,64 +159,74 @@ int bgp_svc_bird_logs_sync(const struct run_lab *l, const struct topo *t)
 	return rc;
 }
 
+/* Is node i ready: every session Established, every network originated elsewhere in
+ * its table? 1, or 0 with why set. */
+static int node_ready(struct lab_ctx *ctx, uint32_t i, char *why, size_t whylen)
+{
+	const struct topo *t = ctx->topo;
+	const struct topo_node *n = &t->nodes[i];
+	size_t cap, nv;
+	struct bgp_svc_session *v = sessions_alloc(n, &cap);
+	char *routes = NULL;
+	int ready = 0;
+	if (!v) {
+		snprintf(why, whylen, "%s", lab_err_msg());
+		lab_err_clear();
+		return 0;
+	}
+	if (query(ctx, i, v, cap, &nv, &routes) < 0) {
+		snprintf(why, whylen, "node %s: %s: %s", n->name,
+		         n->bgp->speaker == TOPO_SPEAKER_BIRD ? "bird" : "labctl-bgpd",
+		         lab_err_msg());
+		lab_err_clear();
+		goto out;
+	}
+	if (nv < n->bgp->n_neighbors) {
+		snprintf(why, whylen, "node %s: %zu of %zu sessions reported", n->name, nv,
+		         n->bgp->n_neighbors);
+		goto out;
+	}
+	for (size_t k = 0; k < nv; k++)
+		if (!v[k].established) {
+			snprintf(why, whylen, "node %s: session %s is %s", n->name, v[k].peer,
+			         v[k].state);
+			goto out;
+		}
+	/* every network originated elsewhere in the lab */
+	for (uint32_t o = 0; o < t->n_nodes; o++) {
+		const struct topo_bgp *ob = t->nodes[o].bgp;
+		if (!ob || o == i)
+			continue;
+		for (size_t k = 0; k < ob->n_networks; k++) {
+			char p[INET_ADDRSTRLEN + 4];
+			inet_ntop(AF_INET, &ob->networks[k].addr, p, INET_ADDRSTRLEN);
+			snprintf(p + strlen(p), 5, "/%u", ob->networks[k].len);
+			bool own = false;
+			for (size_t m = 0; m < n->bgp->n_networks; m++)
+				own |= n->bgp->networks[m].addr.s_addr == ob->networks[k].addr.s_addr &&
+				       n->bgp->networks[m].len == ob->networks[k].len;
+			if (!own && !has_route(n, routes, p)) {
+				snprintf(why, whylen, "node %s: route %s (from %s) not installed yet",
+				         n->name, p, t->nodes[o].name);
+				goto out;
+			}
+		}
+	}
+	ready = 1;
+out:
+	free(routes);
+	free(v);
+	return ready;
+}
+
 static int bgp_ready(struct lab_ctx *ctx, char *why, size_t whylen)
 {
 	const struct topo *t = ctx->topo;
 	if (bgp_svc_bird_logs_sync(ctx->run, t) < 0)
 		lab_err_clear(); /* the journal is a record, not a readiness condition */
-	for (uint32_t i = 0; i < t->n_nodes; i++) {
-		const struct topo_node *n = &t->nodes[i];
-		if (!n->bgp)
-			continue;
-		struct bgp_svc_session v[MAX_SESSIONS];
-		size_t nv;
-		char *routes = NULL;
-		if (query(ctx, i, v, &nv, &routes) < 0) {
-			snprintf(why, whylen, "node %s: %s: %s", n->name,
-			         n->bgp->speaker == TOPO_SPEAKER_BIRD ? "bird" : "labctl-bgpd",
-			         lab_err_msg());
-			lab_err_clear();
-			free(routes);
+	for (uint32_t i = 0; i < t->n_nodes; i++)
+		if (t->nodes[i].bgp && !node_ready(ctx, i, why, whylen))
 			return 0;
-		}
-		if (nv < n->bgp->n_neighbors) {
-			snprintf(why, whylen, "node %s: %zu of %zu sessions reported", n->name, nv,
-			         n->bgp->n_neighbors);
-			free(routes);
-			return 0;
-		}
-		for (size_t k = 0; k < nv; k++)
-			if (!v[k].established) {
-				snprintf(why, whylen, "node %s: session %s is %s", n->name,
-				         v[k].peer, v[k].state);
-				free(routes);
-				return 0;
-			}
-		/* every network originated elsewhere in the lab */
-		for (uint32_t o = 0; o < t->n_nodes; o++) {
-			const struct topo_bgp *ob = t->nodes[o].bgp;
-			if (!ob || o == i)
-				continue;
-			for (size_t k = 0; k < ob->n_networks; k++) {
-				char p[INET_ADDRSTRLEN + 4];
-				inet_ntop(AF_INET, &ob->networks[k].addr, p, INET_ADDRSTRLEN);
-				snprintf(p + strlen(p), 5, "/%u", ob->networks[k].len);
-				bool own = false;
-				for (size_t m = 0; m < n->bgp->n_networks; m++)
-					own |= n->bgp->networks[m].addr.s_addr ==
-					           ob->networks[k].addr.s_addr &&
-					       n->bgp->networks[m].len == ob->networks[k].len;
-				if (!own && !has_route(n, routes, p)) {
-					snprintf(why, whylen,
-					         "node %s: route %s (from %s) not installed yet",
-					         n->name, p, t->nodes[o].name);
-					free(routes);
-					return 0;
-				}
-			}
-		}
-		free(routes);
-	}
 	return 1;
 }
 
@@ -264,9 +283,9 @@ static int bgp_status(struct lab_ctx *ctx, struct json *j)
 		json_obj_begin(j);
 		json_kv_str(j, "node", n->name);
 		json_kv_str(j, "speaker", topo_speaker_name(n->bgp->speaker));
-		struct bgp_svc_session v[MAX_SESSIONS];
-		size_t nv = 0;
-		if (query(ctx, i, v, &nv, NULL) < 0) {
+		size_t cap, nv = 0;
+		struct bgp_svc_session *v = sessions_alloc(n, &cap);
+		if (!v || query(ctx, i, v, cap, &nv, NULL) < 0) {
 			json_kv_str(j, "error", lab_err_msg());
 			lab_err_clear();
 		} else {
@@ -286,6 +305,7 @@ static int bgp_status(struct lab_ctx *ctx, struct json *j)
 		}
 		json_arr_end(j);
 		json_obj_end(j);
+		free(v);
 	}
 	json_arr_end(j);
 	json_obj_end(j);

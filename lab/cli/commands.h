@@ -27,5 +27,6 @@ int cmd_heal(int argc, char **argv);
 int cmd_failover(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
 
 #endif

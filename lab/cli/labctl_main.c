@@ -1,6 +1,7 @@
 /* labctl: dispatch to one file per subcommand. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "cli/commands.h"
 #include "common/err.h"
@@ -8,6 +9,7 @@
 static const struct command commands[] = {
 	{"version", cmd_version, "print the version"},
 	{"validate", cmd_validate, "check topology files"},
+	{"gen", cmd_gen, "write a generated topology: gen hub-spoke --sites N > FILE"},
 	{"graph", cmd_graph, "draw a topology or a running lab (Graphviz dot or svg)"},
 	{"up", cmd_up, "build a lab from a topology and wait until it is ready"},
 	{"down", cmd_down, "remove a lab (or --all); --keep DIR keeps what report reads"},
@@ -37,8 +39,21 @@ static void usage(FILE *f)
 	fprintf(f, "\n'labctl <command> --help' describes a command.\n");
 }
 
+/* up's readiness opens one raw socket per echo check and status one connection per
+ * speaker: thousands in a lab of hundreds of sites (docs/scale.md). The soft limit
+ * (often 1,024) goes up to the hard one; failing that, the soft limit stays. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int main(int argc, char **argv)
 {
+	raise_fd_limit();
 	if (argc < 2) {
 		usage(stderr);
 		return LAB_EXIT_USAGE;

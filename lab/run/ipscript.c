@@ -15,6 +15,14 @@ static const char *a4(struct in_addr a, char *buf)
 	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
 }
 
+static const char *mac_str(size_t link, int end, char *buf)
+{
+	uint8_t m[6];
+	run_link_mac(link, end, m);
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	return buf;
+}
+
 /* The device of a next hop: run_kernel_route without a resolver gives the fixed
  * indices, RUN_IFINDEX_BASE + the interface's index in the node. */
 static const char *nh_dev(const struct topo_node *node, const struct netns_nexthop *nh)
@@ -66,7 +74,9 @@ void run_net_ip_script(FILE *f, const char *lab, const struct topo *t)
 		const char *iz = t->nodes[z->node].ifaces[z->iface].name;
 		run_netns_name(lab, t->nodes[a->node].name, ns, sizeof(ns));
 		run_netns_name(lab, t->nodes[z->node].name, peer, sizeof(peer));
-		fprintf(f, "ip -n %s link add %s type veth peer name %s netns %s\n", ns, ia, iz, peer);
+		char ma[18], mz[18];
+		fprintf(f, "ip -n %s link add %s address %s type veth peer name %s address %s netns %s\n",
+			ns, ia, mac_str(i, 0, ma), iz, mac_str(i, 1, mz), peer);
 		fprintf(f, "ip -n %s link set %s up\nip -n %s link set %s up\n", ns, ia, peer, iz);
 	}
 	for (size_t n = 0; n < t->n_nodes; n++) {
@@ -80,6 +90,19 @@ void run_net_ip_script(FILE *f, const char *lab, const struct topo *t)
 					fc->addr.len, fc->name);
 		}
 	}
+	for (size_t i = 0; i < t->n_links; i++)
+		for (int e = 0; e < 2; e++) {
+			const struct topo_link_end *me = &t->links[i].end[e];
+			const struct topo_link_end *pe = &t->links[i].end[!e];
+			const struct topo_iface *pf = &t->nodes[pe->node].ifaces[pe->iface];
+			char m[18];
+			if (!pf->addr.len || !t->nodes[me->node].ifaces[me->iface].addr.len)
+				continue;
+			run_netns_name(lab, t->nodes[me->node].name, ns, sizeof(ns));
+			fprintf(f, "ip -n %s neigh replace %s lladdr %s dev %s nud permanent\n", ns,
+				a4(pf->addr.addr, b), mac_str(i, !e, m),
+				t->nodes[me->node].ifaces[me->iface].name);
+		}
 	for (size_t n = 0; n < t->n_nodes; n++) {
 		run_netns_name(lab, t->nodes[n].name, ns, sizeof(ns));
 		for (size_t i = 0; i < t->nodes[n].n_routes; i++)

@@ -60,15 +60,28 @@ static uint32_t link_mtu(const struct topo *t, const struct topo_link *k)
 	return m0 ? m0 : m1;
 }
 
+void run_link_mac(size_t link, int end, uint8_t mac[6])
+{
+	mac[0] = 0x02; /* locally administered, unicast */
+	mac[1] = 0x6c;
+	mac[2] = (uint8_t)(link >> 16);
+	mac[3] = (uint8_t)(link >> 8);
+	mac[4] = (uint8_t)link;
+	mac[5] = (uint8_t)end;
+}
+
 static int build_links(const struct topo *t, struct run_net *net)
 {
 	for (size_t i = 0; i < t->n_links; i++) {
 		const struct topo_link *k = &t->links[i];
 		const struct topo_link_end *a = &k->end[0], *b = &k->end[1];
+		uint8_t ma[6], mb[6];
+		run_link_mac(i, 0, ma);
+		run_link_mac(i, 1, mb);
 		if (netns_veth(net->ns[a->node], t->nodes[a->node].ifaces[a->iface].name,
 			       ifindex_of(a->iface), net->ns[b->node],
 			       t->nodes[b->node].ifaces[b->iface].name, ifindex_of(b->iface),
-			       link_mtu(t, k)) < 0)
+			       link_mtu(t, k), ma, mb) < 0)
 			return -1;
 	}
 	/* Interfaces that belong to no link but carry an address (a router's own
@@ -91,6 +104,21 @@ static int build_addresses(const struct topo *t, struct run_net *net)
 			const struct topo_iface *f = &t->nodes[n].ifaces[i];
 			if (f->addr.len && netns_addr_add(net->ns[n], ifindex_of((uint32_t)i),
 							  f->addr.addr, f->addr.len) < 0)
+				return -1;
+		}
+	/* Each end of a link knows its peer without ARP: the kernel's neighbour table
+	 * is shared by every namespace and overflows at 1,024 learnt entries (two per
+	 * link in use: a lab of 100 sites has 900 links); permanent ones do not count. */
+	for (size_t i = 0; i < t->n_links; i++)
+		for (int e = 0; e < 2; e++) {
+			const struct topo_link_end *me = &t->links[i].end[e];
+			const struct topo_link_end *peer = &t->links[i].end[!e];
+			const struct topo_iface *pf = &t->nodes[peer->node].ifaces[peer->iface];
+			uint8_t mac[6];
+			run_link_mac(i, !e, mac);
+			if (pf->addr.len && t->nodes[me->node].ifaces[me->iface].addr.len &&
+			    netns_neigh_permanent(net->ns[me->node], ifindex_of(me->iface),
+						  pf->addr.addr, mac) < 0)
 				return -1;
 		}
 	run_test_hook("addresses");

@@ -23,6 +23,12 @@ struct run_net {
 int run_net_build(struct run_lab *l, const struct topo *t, struct run_net *net);
 void run_net_close(struct run_net *net);
 
+/* The MAC address of end (0 or 1) of link i: fixed, locally administered
+ * (02:6c:<link, 24 bits>:<end>), so the permanent neighbour entry each end gets for
+ * its peer (no ARP: docs/scale.md) is known before the link exists, to net.c and to
+ * the ip script alike. */
+void run_link_mac(size_t link, int end, uint8_t mac[6]);
+
 /* The same network as iproute2 commands, one per line (ipscript.c): for
  * `labctl up --dry-run` and as the baseline of bench/up-down; and its removal. */
 void run_net_ip_script(FILE *f, const char *lab, const struct topo *t);

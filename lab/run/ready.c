@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -57,21 +58,43 @@ static size_t public_endpoints(const struct topo *t, struct endpoint *out)
 	return n;
 }
 
+static bool has_tunnel(const struct topo *t, uint32_t node)
+{
+	for (size_t i = 0; i < t->n_tunnels; i++)
+		if (t->tunnels[i].end[0].node == node || t->tunnels[i].end[1].node == node)
+			return true;
+	return false;
+}
+
 int run_net_checks(const struct topo *t, struct run_check **out, size_t *np)
 {
 	struct run_check *v = NULL;
 	size_t n = 0, cap = 0;
+	int rc = 0;
+	/* A node on the underlay with no tunnel has no known peer there: its public
+	 * addresses must reach every other one. */
 	struct endpoint *pub = calloc(2 * t->n_links + 1, sizeof(*pub));
 	if (!pub)
 		return lab_err(LAB_EXIT_FAIL, "out of memory");
 	size_t npub = public_endpoints(t, pub);
-	int rc = 0;
 	for (size_t i = 0; i < npub && rc == 0; i++)
 		for (size_t j = 0; j < npub && rc == 0; j++)
-			if (pub[i].node != pub[j].node)
+			if (pub[i].node != pub[j].node && !has_tunnel(t, pub[i].node))
 				rc = add_check(&v, &n, &cap, pub[i].node, pub[j].node, pub[i].addr,
 					       pub[j].addr, "underlay");
 	free(pub);
+	/* The underlay carries IKE and ESP between the two uplinks of each tunnel:
+	 * those pairs, both ways. (Every public address to every other would be
+	 * quadratic in the gateways: 14,000 echoes for 120 gateways.) */
+	for (size_t i = 0; i < t->n_tunnels && rc == 0; i++)
+		for (int e = 0; e < 2 && rc == 0; e++) {
+			const struct topo_tunnel_end *me = &t->tunnels[i].end[e];
+			const struct topo_tunnel_end *peer = &t->tunnels[i].end[!e];
+			rc = add_check(&v, &n, &cap, me->node, peer->node,
+				       t->nodes[me->node].ifaces[me->uplink].addr.addr,
+				       t->nodes[peer->node].ifaces[peer->uplink].addr.addr,
+				       "underlay");
+		}
 	for (size_t i = 0; i < t->n_links && rc == 0; i++) {
 		const struct topo_link_end *a = &t->links[i].end[0], *b = &t->links[i].end[1];
 		const struct topo_iface *fa = &t->nodes[a->node].ifaces[a->iface];

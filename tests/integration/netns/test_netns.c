@@ -76,8 +76,8 @@ int main(void)
 	CHECK(strstr(sh("ip netns list"), ns_a) != NULL);
 	CHECK(strstr(sh("ip -n %s -br link show lo", ns_a), "UNKNOWN") != NULL);
 
-	CHECK(netns_veth(a, "va", 10, b, "vb", 11, 1400) == 0);
-	CHECK(netns_veth(a, "va2", 0, b, "vb2", 0, 0) == 0);
+	CHECK(netns_veth(a, "va", 10, b, "vb", 11, 1400, NULL, NULL) == 0);
+	CHECK(netns_veth(a, "va2", 0, b, "vb2", 0, 0, NULL, NULL) == 0);
 	CHECK(if_nametoindex("va") == 0 && if_nametoindex("vb") == 0);
 	CHECK(strstr(sh("ip -n %s -o link show va", ns_a), "10: va@") != NULL);
 	CHECK(strstr(sh("ip -n %s -o link show vb", ns_b), "mtu 1400") != NULL);

@@ -139,11 +139,12 @@ static void checks(const char *file)
 	struct run_check *c = NULL;
 	size_t n = 0;
 	CHECK(run_net_checks(t, &c, &n) == 0);
-	/* 4 public addresses: 12 ordered pairs through internet; 10 links; the hosts'
+	/* 2 tunnels: their uplinks both ways through internet; 10 links; the hosts'
 	 * next hops are their link peers already. */
-	CHECK_INT(n, 12 + 10);
-	CHECK(has_check(c, n, t, "ali-vpn0", "203.0.113.5", "underlay"));
-	CHECK(has_check(c, n, t, "azure-vpn1", "198.51.100.1", "underlay"));
+	CHECK_INT(n, 4 + 10);
+	CHECK(has_check(c, n, t, "ali-vpn0", "203.0.113.1", "underlay"));   /* tun0 */
+	CHECK(has_check(c, n, t, "azure-vpn1", "198.51.100.5", "underlay")); /* tun1 */
+	CHECK(!has_check(c, n, t, "ali-vpn0", "203.0.113.5", "underlay")); /* no tunnel */
 	CHECK(!has_check(c, n, t, "ali-vpn0", "198.51.100.2", "underlay")); /* internet itself */
 	CHECK(has_check(c, n, t, "ecs", "10.0.1.1", "link"));               /* ecs -> ali-tr */
 	CHECK(has_check(c, n, t, "vm", "172.16.1.1", "link"));              /* vm -> azure-hub */
@@ -156,7 +157,8 @@ static void checks(const char *file)
 	run_net_ip_script(f, "L", t);
 	fclose(f);
 	CHECK(strstr(buf, "ip netns add L.ecs\n") != NULL);
-	CHECK(strstr(buf, "ip -n L.ecs link add eth0 type veth peer name eth0 netns L.ali-tr\n") != NULL);
+	CHECK(strstr(buf, "ip -n L.ecs link add eth0 address 02:6c:00:00:00:00 type veth peer name eth0 address 02:6c:00:00:00:01 netns L.ali-tr\n") != NULL);
+	CHECK(strstr(buf, "ip -n L.ecs neigh replace 10.0.1.1 lladdr 02:6c:00:00:00:01 dev eth0 nud permanent\n") != NULL);
 	CHECK(strstr(buf, "ip -n L.vm addr add 172.16.1.4/28 dev eth0\n") != NULL);
 	CHECK(strstr(buf, "ip -n L.ecs route add 0.0.0.0/0 via 10.0.1.1 proto static\n") != NULL);
 	CHECK(strstr(buf, "ip netns exec L.internet sysctl -qw net.ipv4.conf.all.rp_filter=0 "
