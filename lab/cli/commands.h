@@ -25,5 +25,6 @@ int cmd_report(int argc, char **argv);
 int cmd_fault(int argc, char **argv);
 int cmd_heal(int argc, char **argv);
 int cmd_failover(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{"fault", cmd_fault, "break something: fault LAB KIND [PARAM] TARGET"},
 	{"heal", cmd_heal, "undo active faults: heal LAB [TARGET]"},
 	{"failover", cmd_failover, "the article's experiment: fault, outage, report"},
+	{"compare", cmd_compare, "the failover under each detection mechanism, side by side"},
 #ifdef LABCTL_HAVE_IPSEC
 	{"ipsec", cmd_ipsec, "IPsec tunnels of a gateway in detail: ipsec LAB NODE [--json]"},
 #endif

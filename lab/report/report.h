@@ -58,6 +58,7 @@ enum report_mark {
 	MARK_FIB,
 	MARK_RECOVERY,
 	MARK_HEAL,
+	MARK_NEXTHOP, /* a speaker saw a next hop become unreachable (netlink) */
 };
 
 struct report_marker {

@@ -7,6 +7,7 @@
 
 #include "common/monotime.h"
 #include "common/err.h"
+#include "topo/override.h"
 #include "topo/topo.h"
 
 /* The time scale from a lab directory's state file: the last "time-scale F" line. */
@@ -28,7 +29,40 @@ static double read_scale(const char *labdir)
 	return scale;
 }
 
+/* The mechanism overrides `up --override` recorded ("override SPEC" lines), applied
+ * again so the lab's topology is the one its daemons run. -1: one does not apply. */
+static int apply_overrides(const char *labdir, struct topo *t)
+{
+	char path[PATH_MAX + 16], line[512];
+	snprintf(path, sizeof(path), "%s/state", labdir);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	int rc = 0;
+	while (rc == 0 && fgets(line, sizeof(line), f)) {
+		char spec[TOPO_OVERRIDE_MAX + 1];
+		struct topo_override o;
+		if (sscanf(line, "override %48s", spec) == 1 &&
+		    (topo_override_parse(spec, &o) < 0 || topo_override_apply(t, &o) < 0))
+			rc = -1;
+	}
+	fclose(f);
+	return rc;
+}
+
+static struct topo *load_topology_plain(const struct run_lab *l);
+
 static struct topo *load_topology(const struct run_lab *l)
+{
+	struct topo *t = load_topology_plain(l);
+	if (t && apply_overrides(l->dir, t) < 0) {
+		topo_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+static struct topo *load_topology_plain(const struct run_lab *l)
 {
 	char path[PATH_MAX + 16];
 	struct topo *t = NULL;

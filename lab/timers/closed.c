@@ -53,6 +53,13 @@ double timers_retransmit_total(const struct timers_ike_retransmit *r)
 	return total;
 }
 
+const struct timers_ike_retransmit *timers_side_retransmit(const struct timers_input *in,
+							   uint32_t side)
+{
+	const struct timers_ike_retransmit *r = &in->side[side].retransmit;
+	return r->timeout_s > 0 ? r : &in->retransmit;
+}
+
 static struct timers_window win(double a, double b)
 {
 	return (struct timers_window){a, b};
@@ -66,7 +73,7 @@ static const struct timers_window never = {INFINITY, INFINITY};
 static struct timers_window dpd_window(const struct timers_input *in, uint32_t side, double gap)
 {
 	double d = in->side[side].dpd_delay_s, g = in->clock_granularity_s;
-	double t = timers_retransmit_total(&in->retransmit);
+	double t = timers_retransmit_total(timers_side_retransmit(in, side));
 	double lo = d - g - gap;
 	return win((lo > 0 ? lo : 0) + t, d + g + t);
 }

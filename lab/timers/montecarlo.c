@@ -115,9 +115,9 @@ static double dpd_detect(struct timers_mc *sm, uint32_t side, double fault)
 				continue;
 			}
 			/* Request plus retransmissions, each waiting timeout * base^n. */
-			double t = in->retransmit.timeout_s, give_up = check;
-			for (uint32_t n = 0; n <= in->retransmit.tries;
-			     n++, t *= in->retransmit.base)
+			const struct timers_ike_retransmit *rt = timers_side_retransmit(in, side);
+			double t = rt->timeout_s, give_up = check;
+			for (uint32_t n = 0; n <= rt->tries; n++, t *= rt->base)
 				give_up += t;
 			return give_up - fault;
 		}

@@ -77,6 +77,9 @@ struct timers_side {
 	bool track_tunnel;             /* session dropped on CHILD SA down */
 	double track_latency_s;        /* SA down event -> session dropped */
 	double dpd_delay_s;            /* 0 = DPD off */
+	/* This gateway's charon.retransmit_* (the topology's, per node); timeout_s 0:
+	 * the input's `retransmit` (strongSwan's defaults). */
+	struct timers_ike_retransmit retransmit;
 	double bfd_interval_s;         /* 0 = no BFD (model only) */
 	uint32_t bfd_detect_mult;
 	double propagation_s;          /* withdrawal: gateway -> router */
@@ -196,6 +199,9 @@ const struct timers_model *timers_find_model(const struct timers_prediction *p,
  * hold expiry on the timeline). */
 struct timers_window timers_detection(const struct timers_input *in, uint32_t side,
 				      enum timers_mechanism *mech);
+/* The schedule side `side`'s charon runs: its own, else the input's. */
+const struct timers_ike_retransmit *timers_side_retransmit(const struct timers_input *in,
+							   uint32_t side);
 /* Total time strongSwan retransmits before giving up: sum timeout*base^n, n=0..tries. */
 double timers_retransmit_total(const struct timers_ike_retransmit *r);
 
