@@ -148,6 +148,20 @@ void lab_view_close(struct lab_view *v)
 	v->topo = NULL;
 }
 
+/* The IPsec backend `up` chose (<lab>/ipsec.backend, kept by `down --keep`). */
+static bool lab_backend_is_libipsec(const char *labdir)
+{
+	char path[PATH_MAX + 16], word[32] = "";
+	snprintf(path, sizeof(path), "%s/ipsec.backend", labdir);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (fscanf(f, "%31s", word) != 1)
+		word[0] = '\0';
+	fclose(f);
+	return !strcmp(word, "libipsec");
+}
+
 const char *lab_view_timers_fault(const char *kind, const char *target)
 {
 	if (!strcmp(kind, "ike-mismatch") || !strcmp(kind, "blackhole") || !strcmp(kind, "link-down"))
@@ -190,6 +204,12 @@ int lab_view_predict(const struct lab_view *v, const char *kind, const char *tar
 	for (uint32_t s = 0; s < 2; s++)
 		if (!strcmp(in.side[s].gateway, node))
 			in.fault_side = s;
+	/* kernel-libipsec's TUN is charon's: it goes when charon dies, and our speaker
+	 * sees the next hop unreachable at once (docs/timer-math.md). */
+	bool libipsec = lab_backend_is_libipsec(v->run.dir);
+	for (uint32_t s = 0; s < 2; s++)
+		in.side[s].dev_dies_with_charon =
+			libipsec && in.side[s].speaker == TIMERS_SPEAKER_RFC4271;
 	if (timers_predict(&in, out) < 0) {
 		lab_err_clear();
 		return -1;

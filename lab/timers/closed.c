@@ -34,6 +34,7 @@ int timers_variant(const struct timers_input *in, const char *model, struct time
 		struct timers_side *s = &out->side[i];
 		s->speaker = v->kind == TIMERS_MODEL_BIRD ? TIMERS_SPEAKER_BIRD : TIMERS_SPEAKER_RFC4271;
 		s->track_tunnel = false;
+		s->dev_dies_with_charon = false;
 		s->dpd_delay_s = 0;
 		s->bfd_interval_s = 0;
 		s->propagation_s = 0;
@@ -89,7 +90,7 @@ struct timers_window timers_detection(const struct timers_input *in, uint32_t si
 	const struct timers_side *s = &in->side[side];
 	uint32_t peer = side ^ 1;
 	struct timers_session ses;
-	struct candidate c[4];
+	struct candidate c[5];
 	size_t n = 0;
 
 	timers_negotiate(in, &ses);
@@ -121,6 +122,10 @@ struct timers_window timers_detection(const struct timers_input *in, uint32_t si
 						    TIMERS_MECH_DPD};
 		}
 	}
+	if (in->fault == TIMERS_FAULT_KILL_CHARON && side == in->fault_side &&
+	    s->dev_dies_with_charon)
+		/* The TUN goes with charon; the speaker hears it from netlink at once. */
+		c[n++] = (struct candidate){win(0, 0), TIMERS_MECH_NEXTHOP};
 	if (s->bfd_interval_s > 0 && s->bfd_detect_mult > 0) {
 		/* Model: declared down detect_mult x interval after the last packet, which
 		 * is at most one interval old. */

@@ -226,6 +226,7 @@ const char *timers_mechanism_name(enum timers_mechanism m)
 	case TIMERS_MECH_BFD: return "bfd-model";
 	case TIMERS_MECH_TCP_CLOSE: return "tcp-close";
 	case TIMERS_MECH_MIXED: return "mixed";
+	case TIMERS_MECH_NEXTHOP: return "nexthop-unreachable";
 	}
 	return "?";
 }
