@@ -345,6 +345,34 @@ static void measure(struct report_run *r)
 	}
 }
 
+/* Lost probes of each stream inside [fault, heal), counted from its spans (runs of
+ * consecutive probes on the one send grid), times the interval. */
+static void loss_derived(struct report_run *r)
+{
+	int64_t end = r->heal_t ? r->heal_t : r->to_t, res = r->resolution_ns;
+	for (int d = 0; d < TIMERS_NDIR; d++)
+		r->loss_derived_s[d] = -1;
+	if (res <= 0)
+		return;
+	for (size_t i = 0; i < r->n_streams; i++) {
+		const struct report_stream *s = &r->streams[i];
+		int64_t lost = 0;
+		for (size_t k = 0; k < s->n_spans; k++) {
+			const struct report_span *sp = &s->spans[k];
+			int64_t a = sp->from > r->t0 ? sp->from : r->t0, b = sp->to < end ? sp->to : end;
+			if (sp->ok || b < a)
+				continue;
+			lost += (b - a + res / 2) / res + 1;
+		}
+		if (!lost)
+			continue;
+		int d = s->leg == LEG_RTT ? TIMERS_RTT : s->dir == PROBE_FWD ? TIMERS_FWD : TIMERS_REV;
+		double v = (double)(lost * res) / NS_PER_SEC;
+		if (v > r->loss_derived_s[d])
+			r->loss_derived_s[d] = v;
+	}
+}
+
 static void judge(struct report_run *r)
 {
 	const struct timers_model *lab = r->has_pred ? timers_find_model(&r->pred, "lab") : NULL;
@@ -392,6 +420,21 @@ static void explain(struct report_run *r, int64_t detect_t, const char *detect_w
 	if (!any) {
 		snprintf(r->mechanism, sizeof(r->mechanism),
 			 "no probe was lost: the data path did not depend on what the fault broke");
+		return;
+	}
+	if (!strcmp(r->kind, "loss")) {
+		/* A grey failure: probes die one by one, no mechanism has to fire. */
+		snprintf(r->mechanism, sizeof(r->mechanism),
+			 "grey failure (random loss): probes lost one by one, loss-derived "
+			 "convergence time (RFC 6413) %.3f s round trip beside a longest gap of "
+			 "%.3f s; %s. Not predicted: whether a hold timer or DPD fires under loss "
+			 "depends on TCP and IKE retransmitting what is lost, which the timer model "
+			 "does not simulate",
+			 r->loss_derived_s[TIMERS_RTT] > 0 ? r->loss_derived_s[TIMERS_RTT] : 0,
+			 r->measured_s[TIMERS_RTT] > 0 ? r->measured_s[TIMERS_RTT] : 0,
+			 r->side_down_t[0] || r->side_down_t[1]
+				 ? "a BGP session was lost during it (see the timeline)"
+				 : "no BGP session was lost: the loss ended only with the heal");
 		return;
 	}
 	if (!r->recovery_t) {
@@ -539,6 +582,7 @@ static int build_run(const struct evlog *log, const struct report_config *cfg,
 			return -1;
 	}
 	measure(r);
+	loss_derived(r);
 	if (r->recovery_t && add_mark(r, MARK_RECOVERY, r->recovery_t, "", "recovery") < 0)
 		return -1;
 	if (cfg->predict && cfg->predict(cfg->predict_ctx, r, &r->pred) == 0)
