@@ -1,0 +1,67 @@
+/* labctl compare on dual-tunnel at time scale 0.1, 2 runs, every available
+ * mechanism and both default faults: exit 0 (every run inside its window), a row
+ * per mechanism x fault in the JSON with two runs each, an SVG, and no lab left
+ * behind. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../check.h"
+#include "common/jtree.h"
+#include "lab_fixture.h"
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return check_broken("usage: test-failover-compare PATH/labctl");
+	int pre = fx_prereq(true);
+	if (pre)
+		return pre;
+	struct fixture f = {.labctl = argv[1]};
+	snprintf(f.root, sizeof(f.root), "/tmp/labctl-test-cmp.%d", (int)getpid());
+	snprintf(f.log, sizeof(f.log), "%s.log", f.root);
+	remove_tree(f.root);
+	unlink(f.log);
+	CHECK(mkdir_p(f.root, 0700) == 0);
+	char json[320], svg[320];
+	snprintf(json, sizeof(json), "%s.json", f.root);
+	snprintf(svg, sizeof(svg), "%s.svg", f.root);
+	static const char mechs[] = "hold,timers:3/9,track,dpd";
+	int rc = fx_labctl(&f, "compare dual-tunnel --time-scale 0.1 --runs 2 --mechanisms %s "
+			       "--json %s --svg %s", mechs, json, svg);
+	CHECK_INT(rc, 0);
+	char *text = NULL;
+	size_t n = 0;
+	CHECK(read_file(json, &text, &n) == 0);
+	/* 4 mechanisms x 2 faults, each with two runs, every one inside */
+	struct jtree *doc = NULL;
+	CHECK(text && jtree_parse(text, &doc) == 0);
+	const struct jtree *cells = doc ? jtree_get(doc, "cells") : NULL;
+	CHECK(cells && cells->type == JT_ARR && cells->n == 8);
+	for (size_t i = 0; cells && i < cells->n; i++) {
+		const struct jtree *c = &cells->kids[i], *ok = jtree_get(c, "ok");
+		const struct jtree *rtt = jtree_get(c, "rtt"), *ended = jtree_get(c, "ended_by");
+		double runs = -1, inside = -2;
+		CHECK(ok && ok->type == JT_BOOL && ok->b);
+		CHECK(ended && ended->type == JT_ARR && ended->n == 2);
+		CHECK(rtt && jtree_num(rtt, "runs_with_outage", &runs) && jtree_num(rtt, "inside", &inside));
+		CHECK(runs == 2 && inside == runs);
+		for (size_t k = 0; ended && k < ended->n; k++)
+			CHECK(strcmp(ended->kids[k].str ? ended->kids[k].str : "", "not-modelled") != 0);
+	}
+	jtree_free(doc);
+	free(text);
+	CHECK(path_exists(svg));
+	/* compare took every lab it made down */
+	char cmd[400];
+	snprintf(cmd, sizeof(cmd), "test -z \"$(ls -A %s)\" && ! ip netns list | grep -q '^cmp[0-9]'",
+		 f.root);
+	CHECK_INT(system(cmd), 0);
+	if (check_failures)
+		fx_show_log(&f);
+	remove_tree(f.root);
+	unlink(json);
+	unlink(svg);
+	unlink(f.log);
+	return check_done();
+}
