@@ -57,9 +57,9 @@ enum timers_mechanism {
 	TIMERS_MECH_BFD,       /* BFD model: detect_mult x interval (the lab has no BFD) */
 	TIMERS_MECH_TCP_CLOSE, /* peer's kernel closed the TCP session */
 	TIMERS_MECH_MIXED,     /* more than one mechanism can end it */
-	/* The tunnel device (or its address) went away and the speaker saw its next hop
-	 * become unreachable through netlink at once (kernel-libipsec's TUN belongs to
-	 * charon: killing charon removes it). */
+	/* The tunnel device (or its address) went away and the speaker saw it through
+	 * netlink at once: its next hop unreachable (ours) or its session's address
+	 * gone (BIRD). kernel-libipsec's TUN belongs to charon: killing charon removes it. */
 	TIMERS_MECH_NEXTHOP,
 };
 
@@ -79,8 +79,9 @@ struct timers_side {
 	double keepalive_s;            /* configured; 0 = hold/3 */
 	double hold_s;                 /* configured; 0 = no hold timer offered */
 	bool track_tunnel;             /* session dropped on CHILD SA down */
-	/* The gateway's tunnel device dies with its charon (kernel-libipsec) and its
-	 * speaker (ours) drops the next hop on the netlink notification. */
+	/* The gateway's tunnel device dies with its charon (kernel-libipsec): our
+	 * speaker drops the next hop on the netlink notification, BIRD the session
+	 * whose local address went. */
 	bool dev_dies_with_charon;
 	double track_latency_s;        /* SA down event -> session dropped */
 	double dpd_delay_s;            /* 0 = DPD off */
