@@ -88,6 +88,9 @@ void cmp_ended(const struct report_run *r, char *buf, size_t len)
 			else if (has(how, "tcp-closed") || has(how, "notification") ||
 				 has(how, "Connection closed") || has(how, "Received"))
 				what = "tcp-close";
+			else if (has(how, "session closed"))
+				/* BIRD: its local address went with charon's TUN */
+				what = "session-closed";
 			else if (has(how, "nexthop-unreachable"))
 				what = "nexthop-unreachable";
 		} else if (has(r->mechanism, "nexthop-unreachable")) {
