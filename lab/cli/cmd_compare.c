@@ -162,13 +162,14 @@ static int write_out(const struct cmp_result *r, const struct cc_opts *o)
 		struct json j;
 		json_init(&j);
 		cmp_json(r, &j);
-		json_text(&j, "\n");
+		size_t len;
+		const char *text = json_line(&j, &len);
 		int rc = 0;
-		if (j.oom)
+		if (!text)
 			rc = lab_err(LAB_EXIT_FAIL, "out of memory writing the JSON");
 		else if (json_stdout)
-			rc = fwrite(j.buf, 1, j.len, stdout) == j.len ? 0 : -1;
-		else if (write_file_atomic(o->json, j.buf, j.len, 0644) < 0)
+			rc = fwrite(text, 1, len, stdout) == len ? 0 : -1;
+		else if (write_file_atomic(o->json, text, len, 0644) < 0)
 			rc = lab_err_errno(LAB_EXIT_FAIL, errno, "cannot write %s", o->json);
 		json_free(&j);
 		if (rc < 0)

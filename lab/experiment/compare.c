@@ -143,6 +143,18 @@ static void summarise(struct cmp_cell *c)
 		}
 	}
 	c->n_measured = n;
+	for (int d = 0; d < 2; d++) {
+		double w[64];
+		size_t m = 0;
+		for (size_t i = 0; i < c->rep.n_runs && m < 64; i++)
+			if (c->rep.runs[i].measured_s[d] >= 0)
+				w[m++] = c->rep.runs[i].measured_s[d];
+		c->dir_med_s[d] = NAN;
+		if (m) {
+			qsort(w, m, sizeof(w[0]), cmp_dbl);
+			c->dir_med_s[d] = m % 2 ? w[m / 2] : (w[m / 2 - 1] + w[m / 2]) / 2;
+		}
+	}
 	if (!n)
 		return;
 	qsort(v, n, sizeof(v[0]), cmp_dbl);
@@ -232,6 +244,7 @@ int cmp_run(const struct cmp_spec *s, struct cmp_result *out)
 			for (int d = 0; d < TIMERS_NDIR; d++)
 				c->floor_s[d] = NAN;
 			c->min_s = c->med_s = c->max_s = NAN;
+			c->dir_med_s[0] = c->dir_med_s[1] = NAN;
 			if (up < 0) {
 				snprintf(c->error, sizeof(c->error), "%s", uperr);
 				continue;

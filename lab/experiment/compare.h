@@ -53,6 +53,7 @@ struct cmp_cell {
 	double floor_s[TIMERS_NDIR];
 	size_t n_measured, n_inside;
 	double min_s, med_s, max_s; /* round trip over the runs with an outage */
+	double dir_med_s[2];        /* one-way medians, fwd and rev (NaN: no outage) */
 	/* Per run: what ended the round-trip outage (short: hold, track, dpd, bfd,
 	 * tcp-close, nexthop-unreachable, heal, no-loss, not-recovered, not-modelled). */
 	char ended[64][24];

@@ -44,9 +44,9 @@ void cmp_text(const struct cmp_result *r, FILE *f)
 	double art = timers_article.measured_s[0] * r->time_scale;
 	fprintf(f, "compare %s at time scale %g (seconds as measured; the article's %.1f s is "
 		   "%.2f s here)\n", r->topology, r->time_scale, timers_article.measured_s[0], art);
-	fprintf(f, "%-16s %-13s %-12s %-12s %-12s %-20s %-7s %-8s %-26s %s\n", "mechanism", "fault",
-		"pred fwd", "pred rev", "pred rtt", "rtt min/med/max", "inside", "saves", "ended by",
-		"instant-detection floor");
+	fprintf(f, "%-16s %-13s %-12s %-12s %-12s %-12s %-20s %-7s %-8s %-26s %s\n", "mechanism",
+		"fault", "pred fwd", "pred rev", "pred rtt", "fwd/rev med", "rtt min/med/max", "inside",
+		"saves", "ended by", "instant-detection floor");
 	for (size_t i = 0; i < r->n_cells; i++) {
 		const struct cmp_cell *c = &r->cells[i];
 		if (!c->ok) {
@@ -54,6 +54,13 @@ void cmp_text(const struct cmp_result *r, FILE *f)
 			continue;
 		}
 		char w[3][40], meas[48] = "no outage", ins[16], sav[16] = "-", end[160], fl[24] = "-";
+		char dm[2][16], dirs[40];
+		for (int d = 0; d < 2; d++)
+			if (isnan(c->dir_med_s[d]))
+				snprintf(dm[d], sizeof(dm[d]), "-");
+			else
+				snprintf(dm[d], sizeof(dm[d]), "%.2f", c->dir_med_s[d]);
+		snprintf(dirs, sizeof(dirs), "%s/%s", dm[0], dm[1]);
 		for (int d = 0; d < TIMERS_NDIR; d++)
 			win_txt(w[d], sizeof(w[d]), c->has_pred, c->pred[d]);
 		if (c->n_measured)
@@ -67,8 +74,8 @@ void cmp_text(const struct cmp_result *r, FILE *f)
 		ended_txt(c, end, sizeof(end));
 		if (!isnan(c->floor_s[TIMERS_RTT]))
 			snprintf(fl, sizeof(fl), "%.2f", c->floor_s[TIMERS_RTT]);
-		fprintf(f, "%-16s %-13s %-12s %-12s %-12s %-20s %-7s %-8s %-26s %s\n", c->mech, c->fault,
-			w[0], w[1], w[2], meas, ins, sav, end, fl);
+		fprintf(f, "%-16s %-13s %-12s %-12s %-12s %-12s %-20s %-7s %-8s %-26s %s\n", c->mech,
+			c->fault, w[0], w[1], w[2], dirs, meas, ins, sav, end, fl);
 	}
 	fprintf(f, "saves: the article's %.1f s (scaled) minus the median. instant-detection floor: "
 		   "what remains of the round trip if detection took no time, the routers' route\n"
@@ -80,10 +87,13 @@ void cmp_text(const struct cmp_result *r, FILE *f)
 static void jwin(struct json *j, const char *k, bool has, struct timers_window w)
 {
 	json_key(j, k);
-	if (has)
+	if (has) {
+		json_obj_begin(j);
 		timers_window_json(j, &w);
-	else
+		json_obj_end(j);
+	} else {
 		json_null(j);
+	}
 }
 
 static void jnum(struct json *j, const char *k, double v)
@@ -135,6 +145,11 @@ void cmp_json(const struct cmp_result *r, struct json *j)
 		jnum(j, "min_s", c->min_s);
 		jnum(j, "median_s", c->med_s);
 		jnum(j, "max_s", c->max_s);
+		json_obj_end(j);
+		json_key(j, "one_way_median_s");
+		json_obj_begin(j);
+		jnum(j, "fwd", c->dir_med_s[0]);
+		jnum(j, "rev", c->dir_med_s[1]);
 		json_obj_end(j);
 		json_key(j, "ended_by");
 		json_arr_begin(j);
