@@ -48,9 +48,10 @@ static int bad(const char *spec, const char *why)
 int topo_override_parse(const char *spec, struct topo_override *out)
 {
 	struct topo_override o = {0};
-	if (strlen(spec) >= sizeof(o.spec))
+	size_t len = strlen(spec);
+	if (len >= sizeof(o.spec))
 		return bad(spec, "too long");
-	snprintf(o.spec, sizeof(o.spec), "%s", spec);
+	memcpy(o.spec, spec, len + 1);
 	const char *p;
 	if (!strcmp(spec, "hold")) {
 		o.kind = TOPO_MECH_HOLD;
