@@ -24,7 +24,7 @@ static void on_int(int sig)
 	interrupted = 1;
 }
 
-#define DEFAULT_MECHS "hold,timers:3/9,track,dpd"
+#define DEFAULT_MECHS TOPO_DEFAULT_MECHS
 
 static void usage(FILE *f)
 {

@@ -13,13 +13,22 @@
  *   dpd:D/T/B/N   ... with DPD delay D s and charon.retransmit_timeout T s, base B,
  *                 tries N on every tunnel end (dpd:10/10/1/2: AWS's 10 s probes,
  *                 dead 30 s after the first unanswered one)
- *   bfd:IxM       BFD on every session over a tunnel: interval I (e.g. 300ms), M */
+ *   bfd:IxM       BFD on every session over a tunnel: interval I (e.g. 300ms), M
+ *                 (sets the neighbor's `bfd` key; refused by a build without it) */
 #ifndef LAB_TOPO_OVERRIDE_H
 #define LAB_TOPO_OVERRIDE_H
 
 #include <stdint.h>
 
 #include "topo/model.h"
+
+/* The mechanisms `labctl compare` runs by default: bfd joins when the topology
+ * model has the per-neighbor bfd key (TOPO_BFD_MIN_INTERVAL_MS, topo/model.h). */
+#ifdef TOPO_BFD_MIN_INTERVAL_MS
+#define TOPO_DEFAULT_MECHS "hold,timers:3/9,track,dpd,bfd:300msx3"
+#else
+#define TOPO_DEFAULT_MECHS "hold,timers:3/9,track,dpd"
+#endif
 
 enum topo_mech { TOPO_MECH_HOLD, TOPO_MECH_TIMERS, TOPO_MECH_TRACK, TOPO_MECH_DPD, TOPO_MECH_BFD };
 

@@ -11,6 +11,7 @@
 
 #include "common/json_read.h"
 #include "lab_fixture.h"
+#include "topo/override.h"
 
 int main(int argc, char **argv)
 {
@@ -28,19 +29,22 @@ int main(int argc, char **argv)
 	char json[320], svg[320];
 	snprintf(json, sizeof(json), "%s.json", f.root);
 	snprintf(svg, sizeof(svg), "%s.svg", f.root);
-	static const char mechs[] = "hold,timers:3/9,track,dpd";
+	static const char mechs[] = TOPO_DEFAULT_MECHS; /* all five once BFD is in */
+	size_t n_mechs = 1;
+	for (const char *p = mechs; *p; p++)
+		n_mechs += *p == ',';
 	int rc = fx_labctl(&f, "compare dual-tunnel --time-scale 0.1 --runs 2 --mechanisms %s "
 			       "--json %s --svg %s", mechs, json, svg);
 	CHECK_INT(rc, 0);
 	char *text = NULL;
 	size_t n = 0;
 	CHECK(read_file(json, &text, &n) == 0);
-	/* 4 mechanisms x 2 faults, each with two runs, every one inside */
+	/* every mechanism x 2 faults, each with two runs, every one inside */
 	struct json_object *doc = text ? json_parse(text, n, "compare JSON") : NULL;
 	CHECK(doc != NULL);
 	struct json_object *cells = doc ? json_get(doc, "cells") : NULL;
 	CHECK(cells && json_object_is_type(cells, json_type_array) &&
-	      json_object_array_length(cells) == 8);
+	      json_object_array_length(cells) == 2 * n_mechs);
 	for (size_t i = 0; cells && i < json_object_array_length(cells); i++) {
 		struct json_object *c = json_object_array_get_idx(cells, i);
 		struct json_object *ok = json_get(c, "ok"), *rtt = json_get(c, "rtt");
