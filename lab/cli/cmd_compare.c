@@ -28,23 +28,22 @@ static void on_int(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: labctl compare TOPOLOGY|LAB [--mechanisms LIST] [--fault KIND[,KIND]]\n"
-		"                      [--runs N] [--time-scale F] [--json FILE] [--svg FILE]\n"
-		"\n"
-		"Brings up one lab per mechanism (`labctl up` with the mechanism as an\n"
-		"override), runs the failover N times per fault on it (the experiment of\n"
-		"`labctl failover`), takes it down, and prints one table: predicted windows,\n"
-		"measured round trip, inside or not, what ended each outage, and what instant\n"
-		"detection would leave. Given a LAB that is up, measures it as it is.\n"
-		"  --mechanisms L  comma-separated (default " DEFAULT_MECHS "):\n"
-		"                  hold, timers:K/H, track, dpd, dpd:D/T/B/N, bfd:IxM\n"
-		"  --fault K[,K]   ike-mismatch, blackhole, link-down, kill (default\n"
-		"                  ike-mismatch,blackhole)\n"
-		"  --runs N        runs per mechanism and fault (default 3)\n"
-		"  --time-scale F  protocol timers times F for every variant (default 1)\n"
-		"  --json FILE     everything as JSON, every run's report included (- stdout)\n"
-		"  --svg FILE      the chart: a row per mechanism x fault\n");
+	fprintf(f, "usage: labctl compare TOPOLOGY|LAB [--mechanisms LIST] [--fault KIND[,KIND]]\n"
+	           "                      [--runs N] [--time-scale F] [--json FILE] [--svg FILE]\n"
+	           "\n"
+	           "Brings up one lab per mechanism (`labctl up` with the mechanism as an\n"
+	           "override), runs the failover N times per fault on it (the experiment of\n"
+	           "`labctl failover`), takes it down, and prints one table: predicted windows,\n"
+	           "measured round trip, inside or not, what ended each outage, and what instant\n"
+	           "detection would leave. Given a LAB that is up, measures it as it is.\n"
+	           "  --mechanisms L  comma-separated (default " DEFAULT_MECHS "):\n"
+	           "                  hold, timers:K/H, track, dpd, dpd:D/T/B/N, bfd:IxM\n"
+	           "  --fault K[,K]   ike-mismatch, blackhole, link-down, kill (default\n"
+	           "                  ike-mismatch,blackhole)\n"
+	           "  --runs N        runs per mechanism and fault (default 3)\n"
+	           "  --time-scale F  protocol timers times F for every variant (default 1)\n"
+	           "  --json FILE     everything as JSON, every run's report included (- stdout)\n"
+	           "  --svg FILE      the chart: a row per mechanism x fault\n");
 }
 
 struct cc_opts {
@@ -56,12 +55,17 @@ struct cc_opts {
 
 static int parse(int argc, char **argv, struct cc_opts *o)
 {
-	*o = (struct cc_opts){.mechs = DEFAULT_MECHS, .faults = "ike-mismatch,blackhole", .runs = 3};
+	*o =
+	    (struct cc_opts){.mechs = DEFAULT_MECHS, .faults = "ike-mismatch,blackhole", .runs = 3};
 	static const struct option opts[] = {
-		{"mechanisms", required_argument, NULL, 'm'}, {"fault", required_argument, NULL, 'f'},
-		{"runs", required_argument, NULL, 'n'},       {"time-scale", required_argument, NULL, 'x'},
-		{"json", required_argument, NULL, 'j'},       {"svg", required_argument, NULL, 's'},
-		{"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0},
+	    {"mechanisms", required_argument, NULL, 'm'},
+	    {"fault", required_argument, NULL, 'f'},
+	    {"runs", required_argument, NULL, 'n'},
+	    {"time-scale", required_argument, NULL, 'x'},
+	    {"json", required_argument, NULL, 'j'},
+	    {"svg", required_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 	char *end;
@@ -72,29 +76,22 @@ static int parse(int argc, char **argv, struct cc_opts *o)
 			o->mechs = optarg;
 			o->mechs_given = true;
 			break;
-		case 'f':
-			o->faults = optarg;
-			break;
-		case 'j':
-			o->json = optarg;
-			break;
-		case 's':
-			o->svg = optarg;
-			break;
+		case 'f': o->faults = optarg; break;
+		case 'j': o->json = optarg; break;
+		case 's': o->svg = optarg; break;
 		case 'n':
 			o->runs = strtol(optarg, &end, 10);
 			if (end == optarg || *end || o->runs < 1 || o->runs > 64)
-				return lab_err(LAB_EXIT_USAGE, "--runs '%s': expected 1..64", optarg);
+				return lab_err(LAB_EXIT_USAGE, "--runs '%s': expected 1..64",
+				               optarg);
 			break;
 		case 'x':
 			o->time_scale = strtod(optarg, &end);
 			if (end == optarg || *end || !(o->time_scale > 0 && o->time_scale <= 1))
-				return lab_err(LAB_EXIT_USAGE, "--time-scale '%s': expected 0 < F <= 1",
-					       optarg);
+				return lab_err(LAB_EXIT_USAGE,
+				               "--time-scale '%s': expected 0 < F <= 1", optarg);
 			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
+		case 'h': usage(stdout); exit(0);
 		default:
 			usage(stderr);
 			return lab_err(LAB_EXIT_USAGE, "bad arguments to 'labctl compare'");
@@ -128,9 +125,9 @@ static int split_faults(const char *list, struct cmp_spec *s)
 		const char *name;
 		enum fault_kind k;
 	} kinds[] = {{"ike-mismatch", FAULT_IKE_MISMATCH},
-		     {"blackhole", FAULT_BLACKHOLE},
-		     {"link-down", FAULT_LINK_DOWN},
-		     {"kill", FAULT_KILL}};
+	             {"blackhole", FAULT_BLACKHOLE},
+	             {"link-down", FAULT_LINK_DOWN},
+	             {"kill", FAULT_KILL}};
 	char buf[256], *save = NULL;
 	snprintf(buf, sizeof(buf), "%s", list);
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
@@ -138,8 +135,10 @@ static int split_faults(const char *list, struct cmp_spec *s)
 		while (i < sizeof(kinds) / sizeof(kinds[0]) && strcmp(kinds[i].name, t))
 			i++;
 		if (i == sizeof(kinds) / sizeof(kinds[0]))
-			return lab_err(LAB_EXIT_USAGE, "--fault '%s': expected ike-mismatch, blackhole, "
-						       "link-down or kill (loss and delay: `labctl failover`)", t);
+			return lab_err(LAB_EXIT_USAGE,
+			               "--fault '%s': expected ike-mismatch, blackhole, "
+			               "link-down or kill (loss and delay: `labctl failover`)",
+			               t);
 		if (s->n_faults == CMP_MAX_FAULTS)
 			return lab_err(LAB_EXIT_USAGE, "--fault: at most %d", CMP_MAX_FAULTS);
 		s->faults[s->n_faults++] = kinds[i].k;
@@ -200,8 +199,10 @@ int cmd_compare(int argc, char **argv)
 	bool is_lab = !strchr(o.what, '/') && access(dir, F_OK) == 0;
 	if (is_lab) {
 		if (o.mechs_given) {
-			lab_err(LAB_EXIT_USAGE, "--mechanisms: %s is a lab that is up, measured as "
-						"it is; give a topology to compare mechanisms", o.what);
+			lab_err(LAB_EXIT_USAGE,
+			        "--mechanisms: %s is a lab that is up, measured as "
+			        "it is; give a topology to compare mechanisms",
+			        o.what);
 			return lab_err_report();
 		}
 		s.lab = o.what;
@@ -234,7 +235,8 @@ int cmd_compare(int argc, char **argv)
 		all_inside &= r.cells[i].ok && r.cells[i].n_inside == r.cells[i].n_measured;
 	cmp_free(&r);
 	if (rc < 0)
-		return err[0] ? (fprintf(stderr, "labctl: %s\n", err), LAB_EXIT_FAIL) : lab_err_report();
+		return err[0] ? (fprintf(stderr, "labctl: %s\n", err), LAB_EXIT_FAIL)
+		              : lab_err_report();
 	/* A run outside its predicted window is a failed expectation: exit 1. */
 	return all_inside ? LAB_EXIT_OK : LAB_EXIT_FAIL;
 }

@@ -14,7 +14,8 @@
 #include "common/err.h"
 #include "run/run.h"
 
-static void say(const struct cmp_spec *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(const struct cmp_spec *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void say(const struct cmp_spec *s, const char *fmt, ...)
 {
 	if (!s->say)
@@ -35,7 +36,8 @@ static int up_variant(const struct cmp_spec *s, const char *name, const char *me
 	char self[PATH_MAX], scale[32];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n <= 0)
-		return lab_err_errno(LAB_EXIT_FAIL, errno, "cannot find labctl itself (/proc/self/exe)");
+		return lab_err_errno(LAB_EXIT_FAIL, errno,
+		                     "cannot find labctl itself (/proc/self/exe)");
 	self[n] = '\0';
 	snprintf(scale, sizeof(scale), "%.17g", s->time_scale > 0 ? s->time_scale : 1.0);
 	pid_t pid = fork();
@@ -54,9 +56,9 @@ static int up_variant(const struct cmp_spec *s, const char *name, const char *me
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
 	return lab_err(WIFEXITED(st) && WEXITSTATUS(st) == 2 ? LAB_EXIT_USAGE : LAB_EXIT_FAIL,
-		       "labctl up %s --override %s failed (%s %d); its message is above",
-		       s->topology, mech, WIFEXITED(st) ? "exit" : "signal",
-		       WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+	               "labctl up %s --override %s failed (%s %d); its message is above",
+	               s->topology, mech, WIFEXITED(st) ? "exit" : "signal",
+	               WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
 }
 
 static bool has(const char *hay, const char *needle)
@@ -86,7 +88,7 @@ void cmp_ended(const struct report_run *r, char *buf, size_t len)
 			else if (has(how, "bfd") || has(how, "BFD"))
 				what = "bfd";
 			else if (has(how, "tcp-closed") || has(how, "notification") ||
-				 has(how, "Connection closed") || has(how, "Received"))
+			         has(how, "Connection closed") || has(how, "Received"))
 				what = "tcp-close";
 			else if (has(how, "session closed"))
 				/* BIRD: its local address went with charon's TUN */
@@ -124,12 +126,13 @@ static void summarise(struct cmp_cell *c)
 				for (int d = 0; d < TIMERS_NDIR; d++)
 					c->pred[d] = m->dir[d].w;
 				snprintf(c->pred_mech, sizeof(c->pred_mech), "%s",
-					 timers_mechanism_name(m->dir[TIMERS_RTT].mechanism));
+				         timers_mechanism_name(m->dir[TIMERS_RTT].mechanism));
 				/* Instant detection leaves what follows it in each direction. */
 				for (int d = 0; d < 2; d++) {
 					double s = 0;
 					for (size_t k = 0; k < m->dir[d].n_parts; k++)
-						if (!strcmp(m->dir[d].parts[k].name, "propagation") ||
+						if (!strcmp(m->dir[d].parts[k].name,
+						            "propagation") ||
 						    !strcmp(m->dir[d].parts[k].name, "programming"))
 							s += m->dir[d].parts[k].w.max_s;
 					c->floor_s[d] = s;
@@ -177,10 +180,14 @@ static void observe(void *ctx, enum exp_event ev, const struct exp_run *run, con
 
 /* The runs of one fault on a lab that is up. */
 static int run_cell(const struct cmp_spec *s, const char *lab, struct cmp_cell *c,
-		    enum fault_kind k)
+                    enum fault_kind k)
 {
-	struct exp_spec es = {.kind = k, .tunnel = "auto", .param = 100, .runs = s->runs,
-			      .time_scale = s->lab ? s->time_scale : 0, .stop = s->stop};
+	struct exp_spec es = {.kind = k,
+	                      .tunnel = "auto",
+	                      .param = 100,
+	                      .runs = s->runs,
+	                      .time_scale = s->lab ? s->time_scale : 0,
+	                      .stop = s->stop};
 	struct exp e;
 	bool failed = false;
 	int rc = -1;
@@ -218,7 +225,8 @@ int cmp_run(const struct cmp_spec *s, struct cmp_result *out)
 		if (s->lab)
 			snprintf(lab, sizeof(lab), "%s", s->lab);
 		else
-			snprintf(lab, sizeof(lab), "cmp%zu-%s", m + 1, topo_mech_name(s->mechs[m].kind));
+			snprintf(lab, sizeof(lab), "cmp%zu-%s", m + 1,
+			         topo_mech_name(s->mechs[m].kind));
 		int up = 0;
 		bool existed = false;
 		if (!s->lab) {
@@ -227,8 +235,10 @@ int cmp_run(const struct cmp_spec *s, struct cmp_result *out)
 			existed = access(dir, F_OK) == 0;
 		}
 		if (existed) {
-			up = lab_err(LAB_EXIT_FAIL, "lab %s exists (from an earlier compare?); "
-				     "`labctl down %s` removes it", lab, lab);
+			up = lab_err(LAB_EXIT_FAIL,
+			             "lab %s exists (from an earlier compare?); "
+			             "`labctl down %s` removes it",
+			             lab, lab);
 		} else if (!s->lab) {
 			say(s, "%s: labctl up %s --override %s", lab, s->topology, mech);
 			up = up_variant(s, lab, mech);
@@ -271,7 +281,7 @@ int cmp_run(const struct cmp_spec *s, struct cmp_result *out)
 	}
 	if (!ran)
 		return lab_err(LAB_EXIT_FAIL, "no mechanism x fault could run: %s",
-			       out->cells[0].error);
+		               out->cells[0].error);
 	return 0;
 }
 

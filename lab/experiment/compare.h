@@ -41,7 +41,7 @@ struct cmp_spec {
 /* One mechanism x fault. */
 struct cmp_cell {
 	char mech[TOPO_OVERRIDE_MAX], fault[24], lab[40];
-	bool ok;          /* the runs happened; else error says why */
+	bool ok; /* the runs happened; else error says why */
 	char error[512];
 	struct report rep; /* every run, from the journals */
 	/* The lab model's window of the first run (the same for every run of a cell). */

@@ -42,18 +42,21 @@ static void ended_txt(const struct cmp_cell *c, char *b, size_t n)
 void cmp_text(const struct cmp_result *r, FILE *f)
 {
 	double art = timers_article.measured_s[0] * r->time_scale;
-	fprintf(f, "compare %s at time scale %g (seconds as measured; the article's %.1f s is "
-		   "%.2f s here)\n", r->topology, r->time_scale, timers_article.measured_s[0], art);
+	fprintf(f,
+	        "compare %s at time scale %g (seconds as measured; the article's %.1f s is "
+	        "%.2f s here)\n",
+	        r->topology, r->time_scale, timers_article.measured_s[0], art);
 	fprintf(f, "%-16s %-13s %-12s %-12s %-12s %-12s %-20s %-7s %-8s %-26s %s\n", "mechanism",
-		"fault", "pred fwd", "pred rev", "pred rtt", "fwd/rev med", "rtt min/med/max", "inside",
-		"saves", "ended by", "instant-detection floor");
+	        "fault", "pred fwd", "pred rev", "pred rtt", "fwd/rev med", "rtt min/med/max",
+	        "inside", "saves", "ended by", "instant-detection floor");
 	for (size_t i = 0; i < r->n_cells; i++) {
 		const struct cmp_cell *c = &r->cells[i];
 		if (!c->ok) {
 			fprintf(f, "%-16s %-13s error: %s\n", c->mech, c->fault, c->error);
 			continue;
 		}
-		char w[3][40], meas[48] = "no outage", ins[16], sav[16] = "-", end[160], fl[24] = "-";
+		char w[3][40], meas[48] = "no outage", ins[16], sav[16] = "-", end[160],
+		               fl[24] = "-";
 		char dm[2][16], dirs[40];
 		for (int d = 0; d < 2; d++)
 			if (isnan(c->dir_med_s[d]))
@@ -64,7 +67,8 @@ void cmp_text(const struct cmp_result *r, FILE *f)
 		for (int d = 0; d < TIMERS_NDIR; d++)
 			win_txt(w[d], sizeof(w[d]), c->has_pred, c->pred[d]);
 		if (c->n_measured)
-			snprintf(meas, sizeof(meas), "%.2f/%.2f/%.2f", c->min_s, c->med_s, c->max_s);
+			snprintf(meas, sizeof(meas), "%.2f/%.2f/%.2f", c->min_s, c->med_s,
+			         c->max_s);
 		if (c->has_pred)
 			snprintf(ins, sizeof(ins), "%zu/%zu", c->n_inside, c->n_measured);
 		else
@@ -74,14 +78,15 @@ void cmp_text(const struct cmp_result *r, FILE *f)
 		ended_txt(c, end, sizeof(end));
 		if (!isnan(c->floor_s[TIMERS_RTT]))
 			snprintf(fl, sizeof(fl), "%.2f", c->floor_s[TIMERS_RTT]);
-		fprintf(f, "%-16s %-13s %-12s %-12s %-12s %-12s %-20s %-7s %-8s %-26s %s\n", c->mech,
-			c->fault, w[0], w[1], w[2], dirs, meas, ins, sav, end, fl);
+		fprintf(f, "%-16s %-13s %-12s %-12s %-12s %-12s %-20s %-7s %-8s %-26s %s\n",
+		        c->mech, c->fault, w[0], w[1], w[2], dirs, meas, ins, sav, end, fl);
 	}
-	fprintf(f, "saves: the article's %.1f s (scaled) minus the median. instant-detection floor: "
-		   "what remains of the round trip if detection took no time, the routers' route\n"
-		   "programming delays (in dual-tunnel the clouds' fitted hidden time, scaled): no "
-		   "detection mechanism, BFD included, removes it.\n",
-		timers_article.measured_s[0]);
+	fprintf(f,
+	        "saves: the article's %.1f s (scaled) minus the median. instant-detection floor: "
+	        "what remains of the round trip if detection took no time, the routers' route\n"
+	        "programming delays (in dual-tunnel the clouds' fitted hidden time, scaled): no "
+	        "detection mechanism, BFD included, removes it.\n",
+	        timers_article.measured_s[0]);
 }
 
 static void jwin(struct json *j, const char *k, bool has, struct timers_window w)

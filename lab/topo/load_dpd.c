@@ -18,10 +18,12 @@ void ld_ike_dpd(struct ld *l, const struct ynode *v, struct topo_ike *ike)
 	const struct ynode *x;
 	if ((x = ymap_get(v, "retransmit_timeout")) &&
 	    ld_duration(l, x, "retransmit_timeout", RETRANSMIT_TIMEOUT_MAX_MS,
-			&ike->retransmit_timeout_ms) &&
+	                &ike->retransmit_timeout_ms) &&
 	    ike->retransmit_timeout_ms < 100) {
-		ld_err(l, x->pos, "retransmit_timeout %u ms is below 100 ms; expected e.g. 4s "
-				  "(strongSwan's default)", ike->retransmit_timeout_ms);
+		ld_err(l, x->pos,
+		       "retransmit_timeout %u ms is below 100 ms; expected e.g. 4s "
+		       "(strongSwan's default)",
+		       ike->retransmit_timeout_ms);
 		ike->retransmit_timeout_ms = 4000;
 	}
 	if ((x = ymap_get(v, "retransmit_base"))) {
@@ -29,8 +31,10 @@ void ld_ike_dpd(struct ld *l, const struct ynode *v, struct topo_ike *ike)
 		if (ld_str(l, x, "retransmit_base", buf, sizeof(buf))) {
 			double b = strtod(buf, &end);
 			if (*end || end == buf || !isfinite(b) || b < 1.0 || b > 10.0)
-				ld_err(l, x->pos, "retransmit_base '%s'; expected a number from 1 to "
-						  "10 (1.8 is strongSwan's default, 1 a fixed interval)", buf);
+				ld_err(l, x->pos,
+				       "retransmit_base '%s'; expected a number from 1 to "
+				       "10 (1.8 is strongSwan's default, 1 a fixed interval)",
+				       buf);
 			else
 				ike->retransmit_base = b;
 		}
@@ -53,7 +57,8 @@ void ld_ike_dpd(struct ld *l, const struct ynode *v, struct topo_ike *ike)
 static bool same_schedule(const struct topo_ike *a, const struct topo_ike *b)
 {
 	return a->retransmit_timeout_ms == b->retransmit_timeout_ms &&
-	       a->retransmit_base == b->retransmit_base && a->retransmit_tries == b->retransmit_tries;
+	       a->retransmit_base == b->retransmit_base &&
+	       a->retransmit_tries == b->retransmit_tries;
 }
 
 void ld_retransmit_agree(struct ld *l)
@@ -73,8 +78,10 @@ void ld_retransmit_agree(struct ld *l)
 					ld_err(l, t->tunnels[i].pos,
 					       "tunnel '%s' and tunnel '%s' end on node '%s' with "
 					       "different retransmit_* settings; charon has one "
-					       "schedule per node (charon.retransmit_*): give both the "
-					       "same", t->tunnels[i].name, t->tunnels[j].name,
+					       "schedule per node (charon.retransmit_*): give both "
+					       "the "
+					       "same",
+					       t->tunnels[i].name, t->tunnels[j].name,
 					       t->nodes[a->node].name);
 					return;
 				}

@@ -63,8 +63,8 @@ int topo_override_parse(const char *spec, struct topo_override *out)
 		o.kind = TOPO_MECH_DPD;
 		p = spec + 4;
 		char *end;
-		if (parse_ms(&p, &o.dpd_ms) < 0 || *p++ != '/' || parse_ms(&p, &o.rt_timeout_ms) < 0 ||
-		    *p++ != '/')
+		if (parse_ms(&p, &o.dpd_ms) < 0 || *p++ != '/' ||
+		    parse_ms(&p, &o.rt_timeout_ms) < 0 || *p++ != '/')
 			return bad(spec, "not dpd:DELAY/TIMEOUT/BASE/TRIES");
 		o.rt_base = strtod(p, &end);
 		if (end == p || *end != '/' || !(o.rt_base >= 1 && o.rt_base <= 10))
@@ -79,8 +79,8 @@ int topo_override_parse(const char *spec, struct topo_override *out)
 	} else if (!strncmp(spec, "timers:", 7)) {
 		o.kind = TOPO_MECH_TIMERS;
 		p = spec + 7;
-		if (parse_ms(&p, &o.keepalive_ms) < 0 || *p++ != '/' || parse_ms(&p, &o.hold_ms) < 0 ||
-		    *p)
+		if (parse_ms(&p, &o.keepalive_ms) < 0 || *p++ != '/' ||
+		    parse_ms(&p, &o.hold_ms) < 0 || *p)
 			return bad(spec, "not timers:KEEPALIVE/HOLD in seconds");
 		if (o.hold_ms < 3000 || o.keepalive_ms * 3ull > o.hold_ms)
 			return bad(spec, "RFC 4271 s4.2 asks hold >= 3 s and keepalive <= hold/3");
@@ -114,16 +114,13 @@ int topo_override_apply(struct topo *t, const struct topo_override *o)
 				continue;
 			sessions++;
 			switch (o->kind) {
-			case TOPO_MECH_HOLD:
-				break;
+			case TOPO_MECH_HOLD: break;
 			case TOPO_MECH_TIMERS:
 				nb->timers.keepalive_ms = o->keepalive_ms;
 				nb->timers.hold_ms = o->hold_ms;
 				break;
 			case TOPO_MECH_TRACK:
-			case TOPO_MECH_DPD:
-				nb->track_tunnel = true;
-				break;
+			case TOPO_MECH_DPD: nb->track_tunnel = true; break;
 			case TOPO_MECH_BFD:
 #ifdef TOPO_BFD_MIN_INTERVAL_MS
 				/* What the per-neighbor `bfd: {interval, multiplier}` key sets. */
@@ -132,18 +129,21 @@ int topo_override_apply(struct topo *t, const struct topo_override *o)
 				break;
 #else
 				/* The per-neighbor `bfd` key arrives with BFD in the speaker. */
-				return lab_err(LAB_EXIT_USAGE,
-					       "mechanism '%s': this labctl has no BFD in its speakers "
-					       "yet (no per-neighbor bfd key); leave bfd out of "
-					       "--mechanisms", o->spec);
+				return lab_err(
+				    LAB_EXIT_USAGE,
+				    "mechanism '%s': this labctl has no BFD in its speakers "
+				    "yet (no per-neighbor bfd key); leave bfd out of "
+				    "--mechanisms",
+				    o->spec);
 #endif
 			}
 		}
 	}
 	if (!sessions)
 		return lab_err(LAB_EXIT_USAGE,
-			       "mechanism '%s': topology '%s' has no BGP session over a tunnel, "
-			       "so no mechanism decides its failover", o->spec, t->name);
+		               "mechanism '%s': topology '%s' has no BGP session over a tunnel, "
+		               "so no mechanism decides its failover",
+		               o->spec, t->name);
 	for (size_t i = 0; i < t->n_tunnels; i++)
 		for (int e = 0; e < 2; e++) {
 			struct topo_ike *ike = &t->tunnels[i].end[e].ike;
@@ -155,10 +155,11 @@ int topo_override_apply(struct topo *t, const struct topo_override *o)
 				ike->retransmit_base = o->rt_base;
 				ike->retransmit_tries = o->rt_tries;
 			} else if (o->kind == TOPO_MECH_DPD && !ike->dpd_delay_ms) {
-				return lab_err(LAB_EXIT_USAGE,
-					       "mechanism 'dpd': tunnel '%s' has no dpd delay; give "
-					       "it one (ike: {dpd: 10}) or use dpd:D/T/B/N",
-					       t->tunnels[i].name);
+				return lab_err(
+				    LAB_EXIT_USAGE,
+				    "mechanism 'dpd': tunnel '%s' has no dpd delay; give "
+				    "it one (ike: {dpd: 10}) or use dpd:D/T/B/N",
+				    t->tunnels[i].name);
 			}
 		}
 	return 0;

@@ -36,7 +36,7 @@ enum topo_mech { TOPO_MECH_HOLD, TOPO_MECH_TIMERS, TOPO_MECH_TRACK, TOPO_MECH_DP
 
 struct topo_override {
 	enum topo_mech kind;
-	char spec[TOPO_OVERRIDE_MAX]; /* as given (validated), for state and reports */
+	char spec[TOPO_OVERRIDE_MAX];             /* as given (validated), for state and reports */
 	uint32_t keepalive_ms, hold_ms;           /* timers */
 	uint32_t dpd_ms, rt_timeout_ms, rt_tries; /* dpd with a schedule (dpd_ms 0: topology's) */
 	double rt_base;

@@ -33,8 +33,10 @@ int main(int argc, char **argv)
 	size_t n_mechs = 1;
 	for (const char *p = mechs; *p; p++)
 		n_mechs += *p == ',';
-	int rc = fx_labctl(&f, "compare dual-tunnel --time-scale 0.1 --runs 2 --mechanisms %s "
-			       "--json %s --svg %s", mechs, json, svg);
+	int rc = fx_labctl(&f,
+	                   "compare dual-tunnel --time-scale 0.1 --runs 2 --mechanisms %s "
+	                   "--json %s --svg %s",
+	                   mechs, json, svg);
 	CHECK_INT(rc, 0);
 	char *text = NULL;
 	size_t n = 0;
@@ -67,8 +69,8 @@ int main(int argc, char **argv)
 	CHECK(path_exists(svg));
 	/* compare took every lab it made down */
 	char cmd[400];
-	snprintf(cmd, sizeof(cmd), "test -z \"$(ls -A %s)\" && ! ip netns list | grep -q '^cmp[0-9]'",
-		 f.root);
+	snprintf(cmd, sizeof(cmd),
+	         "test -z \"$(ls -A %s)\" && ! ip netns list | grep -q '^cmp[0-9]'", f.root);
 	CHECK_INT(system(cmd), 0);
 	if (check_failures)
 		fx_show_log(&f);

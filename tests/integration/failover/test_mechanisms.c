@@ -22,7 +22,8 @@ struct fcase {
 static bool nexthop_before(const struct report_run *r, int64_t t)
 {
 	for (size_t i = 0; i < r->n_marks; i++)
-		if (r->marks[i].kind == MARK_NEXTHOP && r->marks[i].t >= r->t0 && r->marks[i].t <= t)
+		if (r->marks[i].kind == MARK_NEXTHOP && r->marks[i].t >= r->t0 &&
+		    r->marks[i].t <= t)
 			return true;
 	return false;
 }
@@ -30,8 +31,8 @@ static bool nexthop_before(const struct report_run *r, int64_t t)
 static void judge_run(const char *mech, const struct fcase *c, const struct report_run *r)
 {
 	fprintf(stderr, "%s / %s %s: rtt %.3f s, inside %d/%d/%d; %s\n", mech,
-		fault_kind_name(c->kind), c->target ? c->target : "", r->measured_s[TIMERS_RTT],
-		r->inside[0], r->inside[1], r->inside[2], r->mechanism);
+	        fault_kind_name(c->kind), c->target ? c->target : "", r->measured_s[TIMERS_RTT],
+	        r->inside[0], r->inside[1], r->inside[2], r->mechanism);
 	CHECK(strstr(r->mechanism, "not modelled") == NULL);
 	CHECK(r->has_pred);
 	for (int d = 0; d < TIMERS_NDIR; d++)
@@ -48,8 +49,11 @@ static void judge_run(const char *mech, const struct fcase *c, const struct repo
 static void run_cases(struct fixture *f, const char *mech, const struct fcase *cs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		struct exp_spec spec = {.kind = cs[i].kind, .target = cs[i].target, .tunnel = "auto",
-					.param = 100, .runs = 1};
+		struct exp_spec spec = {.kind = cs[i].kind,
+		                        .target = cs[i].target,
+		                        .tunnel = "auto",
+		                        .param = 100,
+		                        .runs = 1};
 		struct exp e;
 		struct report rep = {0};
 		bool failed = false;
@@ -65,7 +69,8 @@ static void run_cases(struct fixture *f, const char *mech, const struct fcase *c
 			rc = exp_collect(&e, &rep);
 		}
 		if (rc < 0)
-			fprintf(stderr, "%s / %s: %s\n", mech, fault_kind_name(cs[i].kind), lab_err_msg());
+			fprintf(stderr, "%s / %s: %s\n", mech, fault_kind_name(cs[i].kind),
+			        lab_err_msg());
 		CHECK_INT(rc, 0);
 		CHECK(!failed);
 		exp_close(&e);
@@ -85,13 +90,13 @@ int main(int argc, char **argv)
 	if (pre)
 		return pre;
 	static const struct fcase hold[] = {
-		{FAULT_IKE_MISMATCH, NULL},      {FAULT_BLACKHOLE, NULL},
-		{FAULT_LINK_DOWN, NULL},         {FAULT_KILL, "ali-vpn0:charon"},
-		{FAULT_KILL, "azure-vpn0:charon"}, {FAULT_KILL, "ali-vpn0:bgpd"},
-		{FAULT_KILL, "azure-vpn0:bird"},
+	    {FAULT_IKE_MISMATCH, NULL},        {FAULT_BLACKHOLE, NULL},
+	    {FAULT_LINK_DOWN, NULL},           {FAULT_KILL, "ali-vpn0:charon"},
+	    {FAULT_KILL, "azure-vpn0:charon"}, {FAULT_KILL, "ali-vpn0:bgpd"},
+	    {FAULT_KILL, "azure-vpn0:bird"},
 	};
 	static const struct fcase track[] = {
-		{FAULT_IKE_MISMATCH, NULL}, {FAULT_BLACKHOLE, NULL}, {FAULT_KILL, "azure-vpn0:charon"}};
+	    {FAULT_IKE_MISMATCH, NULL}, {FAULT_BLACKHOLE, NULL}, {FAULT_KILL, "azure-vpn0:charon"}};
 	/* A DPD fast enough to race the 3 s hold timer at this scale. */
 	static const struct fcase dpd[] = {{FAULT_BLACKHOLE, NULL}, {FAULT_LINK_DOWN, NULL}};
 	static const struct {
@@ -99,9 +104,9 @@ int main(int argc, char **argv)
 		const struct fcase *cs;
 		size_t n;
 	} variants[] = {
-		{"hold", "mhold", hold, sizeof(hold) / sizeof(hold[0])},
-		{"track", "mtrack", track, sizeof(track) / sizeof(track[0])},
-		{"dpd:2/1/1/1", "mdpd", dpd, sizeof(dpd) / sizeof(dpd[0])},
+	    {"hold", "mhold", hold, sizeof(hold) / sizeof(hold[0])},
+	    {"track", "mtrack", track, sizeof(track) / sizeof(track[0])},
+	    {"dpd:2/1/1/1", "mdpd", dpd, sizeof(dpd) / sizeof(dpd[0])},
 	};
 	for (size_t v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
 		struct fixture f;

@@ -90,10 +90,12 @@ int main(int argc, char **argv)
 		CHECK(topo_load(path, &t, &d) == 0);
 		topo_diags_free(&d);
 		if (t) {
-			CHECK(topo_override_parse("track", &o) == 0 && topo_override_apply(t, &o) == 0);
+			CHECK(topo_override_parse("track", &o) == 0 &&
+			      topo_override_apply(t, &o) == 0);
 			CHECK(timers_input_from_topo(t, 0, "ike-mismatch", &in) == 0);
-			CHECK(in.side[0].track_tunnel);  /* ali-vpn0: labctl-bgpd */
-			CHECK(!in.side[1].track_tunnel); /* azure-vpn0: BIRD gets no tunnel events */
+			CHECK(in.side[0].track_tunnel); /* ali-vpn0: labctl-bgpd */
+			CHECK(
+			    !in.side[1].track_tunnel); /* azure-vpn0: BIRD gets no tunnel events */
 			CHECK(timers_predict(&in, &p) == 0);
 			const struct timers_model *lab = timers_find_model(&p, "lab");
 			CHECK(lab && lab->dir[TIMERS_FWD].mechanism == TIMERS_MECH_TRACK);

@@ -14,15 +14,15 @@
 #include "topo/override.h"
 #include "topo/topo.h"
 
-#define HEAD                                                                         \
-	"name: t\n"                                                                  \
-	"nodes:\n"                                                                   \
-	"  g1: {role: gateway, interfaces: {eth0: 192.0.2.1/24, eth1: 192.0.3.1/24}}\n" \
-	"  g2: {role: gateway, interfaces: {eth0: 192.0.2.2/24}}\n"                    \
-	"  g3: {role: gateway, interfaces: {eth0: 192.0.3.2/24}}\n"                    \
-	"links:\n"                                                                   \
-	"  - [g1:eth0, g2:eth0]\n"                                                   \
-	"  - [g1:eth1, g3:eth0]\n"                                                   \
+#define HEAD                                                                                       \
+	"name: t\n"                                                                                \
+	"nodes:\n"                                                                                 \
+	"  g1: {role: gateway, interfaces: {eth0: 192.0.2.1/24, eth1: 192.0.3.1/24}}\n"            \
+	"  g2: {role: gateway, interfaces: {eth0: 192.0.2.2/24}}\n"                                \
+	"  g3: {role: gateway, interfaces: {eth0: 192.0.3.2/24}}\n"                                \
+	"links:\n"                                                                                 \
+	"  - [g1:eth0, g2:eth0]\n"                                                                 \
+	"  - [g1:eth1, g3:eth0]\n"                                                                 \
 	"tunnels:\n"
 
 static char dir[64];
@@ -50,18 +50,20 @@ static void check_keys(void)
 	struct topo *t;
 	struct topo_diags d;
 	static const char ok[] = HEAD
-		"  a:\n"
-		"    psk: k\n"
-		"    ike: {dpd: 10, retransmit_timeout: 10, retransmit_base: 1, retransmit_tries: 2,\n"
-		"          dpd_action: clear}\n"
-		"    ends:\n"
-		"      - {node: g1, uplink: eth0, inside: 169.254.21.1/30}\n"
-		"      - {node: g2, uplink: eth0, inside: 169.254.21.2/30, ike: {dpd_action: restart}}\n";
+	    "  a:\n"
+	    "    psk: k\n"
+	    "    ike: {dpd: 10, retransmit_timeout: 10, retransmit_base: 1, retransmit_tries: 2,\n"
+	    "          dpd_action: clear}\n"
+	    "    ends:\n"
+	    "      - {node: g1, uplink: eth0, inside: 169.254.21.1/30}\n"
+	    "      - {node: g2, uplink: eth0, inside: 169.254.21.2/30, ike: {dpd_action: "
+	    "restart}}\n";
 	CHECK(load(ok, &t, &d) == 0);
 	topo_diags_print(&d, stderr);
 	topo_diags_free(&d);
 	if (t) {
-		const struct topo_ike *a = &t->tunnels[0].end[0].ike, *b = &t->tunnels[0].end[1].ike;
+		const struct topo_ike *a = &t->tunnels[0].end[0].ike,
+		                      *b = &t->tunnels[0].end[1].ike;
 		CHECK_INT(a->dpd_delay_ms, 10000);
 		CHECK_INT(a->retransmit_timeout_ms, 10000);
 		CHECK(a->retransmit_base == 1.0);
@@ -71,12 +73,12 @@ static void check_keys(void)
 		CHECK_INT(b->retransmit_timeout_ms, 10000); /* the tunnel's, inherited */
 		topo_free(t);
 	}
-	static const char dflt[] = HEAD
-		"  a:\n"
-		"    psk: k\n"
-		"    ends:\n"
-		"      - {node: g1, uplink: eth0, inside: 169.254.21.1/30}\n"
-		"      - {node: g2, uplink: eth0, inside: 169.254.21.2/30}\n";
+	static const char dflt[] =
+	    HEAD "  a:\n"
+	         "    psk: k\n"
+	         "    ends:\n"
+	         "      - {node: g1, uplink: eth0, inside: 169.254.21.1/30}\n"
+	         "      - {node: g2, uplink: eth0, inside: 169.254.21.2/30}\n";
 	CHECK(load(dflt, &t, &d) == 0);
 	topo_diags_free(&d);
 	if (t) { /* strongSwan's defaults: 4 s, 1.8, 5 */
@@ -86,13 +88,13 @@ static void check_keys(void)
 		CHECK_INT(t->tunnels[0].end[0].ike.dpd_action, TOPO_DPD_ACTION_DEFAULT);
 		topo_free(t);
 	}
-	static const char bad[] = HEAD
-		"  a:\n"
-		"    psk: k\n"
-		"    ike: {retransmit_base: 0.5, dpd_action: hold, retransmit_timeout: 50ms}\n"
-		"    ends:\n"
-		"      - {node: g1, uplink: eth0, inside: 169.254.21.1/30}\n"
-		"      - {node: g2, uplink: eth0, inside: 169.254.21.2/30}\n";
+	static const char bad[] =
+	    HEAD "  a:\n"
+	         "    psk: k\n"
+	         "    ike: {retransmit_base: 0.5, dpd_action: hold, retransmit_timeout: 50ms}\n"
+	         "    ends:\n"
+	         "      - {node: g1, uplink: eth0, inside: 169.254.21.1/30}\n"
+	         "      - {node: g2, uplink: eth0, inside: 169.254.21.2/30}\n";
 	CHECK(load(bad, &t, &d) == -1);
 	CHECK_INT(lab_err_code(), LAB_EXIT_USAGE);
 	CHECK(has_diag(&d, 12, "retransmit_base '0.5'"));
@@ -100,18 +102,18 @@ static void check_keys(void)
 	CHECK(has_diag(&d, 12, "retransmit_timeout 50 ms is below 100 ms"));
 	topo_diags_free(&d);
 	/* g1 ends two tunnels: one charon, one schedule. */
-	static const char split[] = HEAD
-		"  a:\n"
-		"    psk: k\n"
-		"    ends:\n"
-		"      - {node: g1, uplink: eth0, inside: 169.254.21.1/30}\n"
-		"      - {node: g2, uplink: eth0, inside: 169.254.21.2/30}\n"
-		"  b:\n"
-		"    psk: k\n"
-		"    ike: {retransmit_tries: 2}\n"
-		"    ends:\n"
-		"      - {node: g1, uplink: eth1, inside: 169.254.22.1/30}\n"
-		"      - {node: g3, uplink: eth0, inside: 169.254.22.2/30}\n";
+	static const char split[] =
+	    HEAD "  a:\n"
+	         "    psk: k\n"
+	         "    ends:\n"
+	         "      - {node: g1, uplink: eth0, inside: 169.254.21.1/30}\n"
+	         "      - {node: g2, uplink: eth0, inside: 169.254.21.2/30}\n"
+	         "  b:\n"
+	         "    psk: k\n"
+	         "    ike: {retransmit_tries: 2}\n"
+	         "    ends:\n"
+	         "      - {node: g1, uplink: eth1, inside: 169.254.22.1/30}\n"
+	         "      - {node: g3, uplink: eth0, inside: 169.254.22.2/30}\n";
 	CHECK(load(split, &t, &d) == -1);
 	CHECK(has_diag(&d, 15, "end on node 'g1' with different retransmit_* settings"));
 	topo_diags_free(&d);
@@ -134,9 +136,18 @@ static void check_parse(void)
 	CHECK(topo_override_parse("bfd:300msx3", &o) == 0 && o.kind == TOPO_MECH_BFD);
 	CHECK_INT(o.bfd_interval_ms, 300);
 	CHECK_INT(o.bfd_mult, 3);
-	static const char *const bad[] = {"", "fast", "timers:3", "timers:4/9", "timers:1/2",
-					  "bfd:5msx3", "bfd:300msx0", "bfd:300ms", "dpd:1.5/4/1.8/5",
-					  "dpd:10/10/0.5/2", "timers:3/9x", "hold:1"};
+	static const char *const bad[] = {"",
+	                                  "fast",
+	                                  "timers:3",
+	                                  "timers:4/9",
+	                                  "timers:1/2",
+	                                  "bfd:5msx3",
+	                                  "bfd:300msx0",
+	                                  "bfd:300ms",
+	                                  "dpd:1.5/4/1.8/5",
+	                                  "dpd:10/10/0.5/2",
+	                                  "timers:3/9x",
+	                                  "hold:1"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		CHECK(topo_override_parse(bad[i], &o) == -1);
 		CHECK_INT(lab_err_code(), LAB_EXIT_USAGE);
@@ -161,14 +172,16 @@ static void check_apply(const char *topodir)
 		CHECK(topo_override_apply(t, &o) == 0);
 		size_t tunnel_sessions = 0;
 		for (size_t i = 0; i < t->n_nodes; i++)
-			for (size_t j = 0; t->nodes[i].bgp && j < t->nodes[i].bgp->n_neighbors; j++) {
+			for (size_t j = 0; t->nodes[i].bgp && j < t->nodes[i].bgp->n_neighbors;
+			     j++) {
 				const struct topo_bgp_neighbor *nb = &t->nodes[i].bgp->neighbors[j];
 				if (nb->tunnel == TOPO_NONE) {
 					CHECK(!nb->track_tunnel); /* iBGP sessions untouched */
 					continue;
 				}
 				tunnel_sessions++;
-				CHECK(nb->track_tunnel == (o.kind == TOPO_MECH_TRACK || o.kind == TOPO_MECH_DPD));
+				CHECK(nb->track_tunnel ==
+				      (o.kind == TOPO_MECH_TRACK || o.kind == TOPO_MECH_DPD));
 				if (o.kind == TOPO_MECH_TIMERS) {
 					CHECK_INT(nb->timers.keepalive_ms, 3000);
 					CHECK_INT(nb->timers.hold_ms, 9000);
