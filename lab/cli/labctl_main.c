@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{"failover", cmd_failover, "the article's experiment: fault, outage, report"},
 	{"run", cmd_run, "a scenario file: up, steps, expectations, down"},
 	{"watch", cmd_watch, "a running lab live: tunnels, hold timers, probes, events"},
+	{"compare", cmd_compare, "the failover under each detection mechanism, side by side"},
 #ifdef LABCTL_HAVE_IPSEC
 	{"ipsec", cmd_ipsec, "IPsec tunnels of a gateway in detail: ipsec LAB NODE [--json]"},
 #endif

@@ -27,7 +27,10 @@
 #include "run/run.h"
 #include "services/registry.h"
 #include "run/wait.h"
+#include "topo/override.h"
 #include "topo/topo.h"
+
+#define UP_OVERRIDES_MAX 4
 
 struct up_opts {
 	const char *what;
@@ -37,6 +40,8 @@ struct up_opts {
 	double timeout_s;
 	bool no_services;
 	int dry_run; /* 1: print the network as ip commands; 2: and their removal */
+	const char *overrides[UP_OVERRIDES_MAX]; /* mechanism overrides (topo/override.h) */
+	size_t n_overrides;
 	int verbose;
 	bool quiet;
 };
@@ -45,7 +50,7 @@ static void up_usage(FILE *f)
 {
 	fprintf(f, "usage: labctl up NAME|FILE [--name LAB] [--time-scale F] "
 		   "[--ipsec-backend auto|xfrm|libipsec]\n"
-		   "                 [--timeout S] [--no-services] [-v] [-q]\n"
+		   "                 [--timeout S] [--no-services] [--override MECH] [-v] [-q]\n"
 		   "  NAME       a topology in the topologies directory (dual-tunnel), or a FILE\n"
 		   "  --name     lab name (default: the topology's name): [a-z0-9-], up to %d\n"
 		   "  --time-scale F  protocol timers times F (0 < F <= 1)\n"
@@ -54,6 +59,9 @@ static void up_usage(FILE *f)
 		   "                  default: the topology's\n"
 		   "  --timeout S     seconds to wait for readiness (default: the topology's)\n"
 		   "  --no-services   namespaces, links, addresses and routes only\n"
+		   "  --override MECH a failure-detection mechanism applied to the topology (as\n"
+		   "                  `labctl compare` does): hold, timers:K/H, track, dpd,\n"
+		   "                  dpd:D/T/B/N, bfd:IxM; recorded in the lab's state\n"
 		   "  --dry-run       print the network as ip(8) commands and exit (no root needed)\n"
 		   "  --dry-run-down  print the ip(8) commands that remove it\n"
 		   "  -v, --verbose   print each step with its time to stderr\n"
@@ -73,6 +81,7 @@ static int parse(int argc, char **argv, struct up_opts *o)
 		{"dry-run-down", no_argument, NULL, 'E'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"override", required_argument, NULL, 'O'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -115,6 +124,11 @@ static int parse(int argc, char **argv, struct up_opts *o)
 			break;
 		case 'v':
 			o->verbose++;
+			break;
+		case 'O':
+			if (o->n_overrides == UP_OVERRIDES_MAX)
+				return lab_err(LAB_EXIT_USAGE, "at most %d --override", UP_OVERRIDES_MAX);
+			o->overrides[o->n_overrides++] = optarg;
 			break;
 		case 'h':
 			up_usage(stdout);
@@ -280,7 +294,10 @@ static int build(struct lab_ctx *ctx, const struct up_opts *o, const char *path,
 	size_t nchecks = 0;
 	int rc = -1;
 	const struct topo *t = ctx->topo;
-	/* time-scale: read back by failover/report for the predicted windows. */
+	/* time-scale and overrides: read back by failover/report (lab_view). */
+	for (size_t i = 0; i < o->n_overrides; i++)
+		if (run_record(ctx->run, "override %s", o->overrides[i]) < 0)
+			goto out;
 	if (prepare_dir(ctx->run, t, path) < 0 ||
 	    run_record(ctx->run, "time-scale %.17g", ctx->time_scale) < 0)
 		goto out;
@@ -339,6 +356,13 @@ int cmd_up(int argc, char **argv)
 	}
 	const char *lab = o.name ? o.name : t->name;
 	int rc;
+	for (size_t i = 0; i < o.n_overrides; i++) {
+		struct topo_override ov;
+		if (topo_override_parse(o.overrides[i], &ov) < 0 || topo_override_apply(t, &ov) < 0) {
+			rc = lab_err_report();
+			goto out;
+		}
+	}
 	if (o.dry_run) {
 		rc = run_lab_name_check(lab) < 0 ? lab_err_report() : 0;
 		if (rc == 0 && o.dry_run == 1)

@@ -59,6 +59,14 @@ uint32_t ipsec_if_id(uint32_t tunnel);
 
 /* strongswan.conf for one node's charon. Returns a malloc'd string or NULL. */
 char *ipsec_conf_render(const struct ipsec_paths *p, enum ipsec_backend b);
+/* charon-wide IKE retransmission schedule (charon.retransmit_*), which also decides
+ * when DPD declares a peer dead. timeout_s 0: leave strongSwan's defaults. */
+struct ipsec_retransmit {
+	double timeout_s, base;
+	uint32_t tries;
+};
+char *ipsec_conf_render_retransmit(const struct ipsec_paths *p, enum ipsec_backend b,
+				   const struct ipsec_retransmit *r);
 
 /* The requests labctl sends to the charon on t->tunnels[tunnel].end[side]. */
 int ipsec_msg_load_conn(const struct topo *t, uint32_t tunnel, int side,

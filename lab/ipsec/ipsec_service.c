@@ -127,7 +127,22 @@ static int start_charon(struct lab_ctx *ctx, const char *node, enum ipsec_backen
 	struct ipsec_paths p;
 	if (run_node_mkdir(ctx->run, node) < 0 || node_paths(ctx, node, &p) < 0)
 		return -1;
-	char *conf = ipsec_conf_render(&p, b);
+	/* The node's schedule: the loader made every end on this node agree. The
+	 * topology holds it in real time; charon runs it at the lab's time scale. */
+	struct ipsec_retransmit rt = {0};
+	uint32_t ni = topo_node_index(ctx->topo, node);
+	struct ipsec_node_ends ends;
+	if (ni != TOPO_NONE) {
+		ipsec_node_ends(ctx->topo, ni, &ends);
+		if (ends.n) {
+			const struct topo_ike *ike = &ctx->topo->tunnels[ends.tunnel[0]].end[ends.side[0]].ike;
+			double ms = (double)ike->retransmit_timeout_ms * ctx->time_scale;
+			rt = (struct ipsec_retransmit){.timeout_s = (double)(int64_t)(ms + 0.5) / 1000.0,
+						       .base = ike->retransmit_base,
+						       .tries = ike->retransmit_tries};
+		}
+	}
+	char *conf = ipsec_conf_render_retransmit(&p, b, &rt);
 	if (!conf)
 		return lab_err(LAB_EXIT_FAIL, "out of memory rendering strongswan.conf");
 	int rc = write_file_atomic(p.conf, conf, strlen(conf), 0600);

@@ -110,7 +110,10 @@ int ipsec_msg_load_conn(const struct topo *t, uint32_t tunnel, int side,
 		vmsg_kv(m, "mark_out", "%u", ipsec_if_id(tunnel));
 	}
 	vmsg_kv(m, "start_action", "none");
-	vmsg_kv(m, "dpd_action", "%s", initiator ? "restart" : "clear");
+	enum topo_dpd_action da = t->tunnels[tunnel].end[side].ike.dpd_action;
+	if (da == TOPO_DPD_ACTION_DEFAULT)
+		da = initiator ? TOPO_DPD_ACTION_RESTART : TOPO_DPD_ACTION_CLEAR;
+	vmsg_kv(m, "dpd_action", "%s", da == TOPO_DPD_ACTION_RESTART ? "restart" : "clear");
 	vmsg_kv(m, "close_action", "%s", initiator ? "restart" : "none");
 	vmsg_end(m);
 	vmsg_end(m);

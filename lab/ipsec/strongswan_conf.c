@@ -63,6 +63,12 @@ static const char *const common_plugins[] = {
 
 char *ipsec_conf_render(const struct ipsec_paths *p, enum ipsec_backend b)
 {
+	return ipsec_conf_render_retransmit(p, b, NULL);
+}
+
+char *ipsec_conf_render_retransmit(const struct ipsec_paths *p, enum ipsec_backend b,
+				   const struct ipsec_retransmit *r)
+{
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -77,6 +83,14 @@ char *ipsec_conf_render(const struct ipsec_paths *p, enum ipsec_backend b)
 	 * steers the rest. */
 	fprintf(f, "  install_routes = no\n");
 	fprintf(f, "  install_virtual_ip = no\n");
+	if (r && r->timeout_s > 0) {
+		/* strongswan.conf(5): a request is sent, then retransmitted `tries` times,
+		 * the n-th wait being timeout * base^n; after the last wait the exchange
+		 * (a DPD probe too) fails and the peer is declared dead. */
+		fprintf(f, "  retransmit_timeout = %.3f\n", r->timeout_s);
+		fprintf(f, "  retransmit_base = %.6g\n", r->base);
+		fprintf(f, "  retransmit_tries = %u\n", r->tries);
+	}
 	if (b == IPSEC_BACKEND_LIBIPSEC) {
 		/* kernel-libipsec installs a 0.0.0.0/0 route into its table even with
 		 * install_routes = no; with the default table 220 at priority 220 that

@@ -216,6 +216,14 @@ static int find_markers(const struct evlog *log, size_t lo, size_t hi,
 					return -1;
 			}
 		}
+		/* The speaker journals it the moment netlink tells it (docs/journal.md):
+		 * a tunnel device or address gone ends the path without any timer. */
+		if (jev_is(e, "bgp", "nexthop-unreachable") && (!r->heal_t || e->t < r->heal_t)) {
+			const char *nh = jev_str(e, "nexthop"), *why = jev_str(e, "why");
+			if (add_mark(r, MARK_NEXTHOP, e->t, e->node, "next hop %s unreachable (%s)",
+				     nh ? nh : "?", why ? why : "?") < 0)
+				return -1;
+		}
 		if (!r->heal_t && jev_is(e, "fault", "heal") && e->t > r->t0) {
 			r->heal_t = e->t;
 			if (add_mark(r, MARK_HEAL, e->t, e->node, "heal") < 0)
@@ -346,6 +354,34 @@ static void measure(struct report_run *r)
 	}
 }
 
+/* Lost probes of each stream inside [fault, heal), counted from its spans (runs of
+ * consecutive probes on the one send grid), times the interval. */
+static void loss_derived(struct report_run *r)
+{
+	int64_t end = r->heal_t ? r->heal_t : r->to_t, res = r->resolution_ns;
+	for (int d = 0; d < TIMERS_NDIR; d++)
+		r->loss_derived_s[d] = -1;
+	if (res <= 0)
+		return;
+	for (size_t i = 0; i < r->n_streams; i++) {
+		const struct report_stream *s = &r->streams[i];
+		int64_t lost = 0;
+		for (size_t k = 0; k < s->n_spans; k++) {
+			const struct report_span *sp = &s->spans[k];
+			int64_t a = sp->from > r->t0 ? sp->from : r->t0, b = sp->to < end ? sp->to : end;
+			if (sp->ok || b < a)
+				continue;
+			lost += (b - a + res / 2) / res + 1;
+		}
+		if (!lost)
+			continue;
+		int d = s->leg == LEG_RTT ? TIMERS_RTT : s->dir == PROBE_FWD ? TIMERS_FWD : TIMERS_REV;
+		double v = (double)(lost * res) / NS_PER_SEC;
+		if (v > r->loss_derived_s[d])
+			r->loss_derived_s[d] = v;
+	}
+}
+
 static void judge(struct report_run *r)
 {
 	const struct timers_model *lab = r->has_pred ? timers_find_model(&r->pred, "lab") : NULL;
@@ -359,6 +395,32 @@ static void judge(struct report_run *r)
 	}
 }
 
+/* Direction d recovered with no session loss on its gateway before it: a next
+ * hop that became unreachable (a tunnel device or address gone, seen through
+ * netlink) on a node of the path, or nothing the model knows. */
+static int cause_without_session(const struct report_run *r, int d, char *buf, size_t len,
+				 bool sep, bool ended_rtt)
+{
+	static const char *const dn[2] = {"fwd", "rev"};
+	const struct report_marker *nh = NULL;
+	for (size_t i = 0; i < r->n_marks; i++)
+		if (r->marks[i].kind == MARK_NEXTHOP && r->marks[i].t >= r->t0 &&
+		    r->marks[i].t <= r->dir_recovery_t[d] && !nh)
+			nh = &r->marks[i];
+	const char *tail = ended_rtt ? " (ended the round trip)" : "";
+	if (nh)
+		return snprintf(buf, len, "%s%s: nexthop-unreachable: %s on %s at +%.3f s -> "
+			       "recovered +%.3f s%s", sep ? "; " : "", dn[d], nh->text, nh->node,
+			       rel_s(r, nh->t), rel_s(r, r->dir_recovery_t[d]), tail);
+	char after[200] = "";
+	if (r->side_down_t[d])
+		snprintf(after, sizeof(after), " (%s came after it, so it is not the cause)",
+			 r->side_how[d]);
+	return snprintf(buf, len, "%s%s: not modelled: recovered +%.3f s before any session "
+		       "loss or next-hop event in the journals%s%s", sep ? "; " : "", dn[d],
+		       rel_s(r, r->dir_recovery_t[d]), after, tail);
+}
+
 static void explain(struct report_run *r, int64_t detect_t, const char *detect_what)
 {
 	bool any = false;
@@ -367,6 +429,21 @@ static void explain(struct report_run *r, int64_t detect_t, const char *detect_w
 	if (!any) {
 		snprintf(r->mechanism, sizeof(r->mechanism),
 			 "no probe was lost: the data path did not depend on what the fault broke");
+		return;
+	}
+	if (!strcmp(r->kind, "loss")) {
+		/* A grey failure: probes die one by one, no mechanism has to fire. */
+		snprintf(r->mechanism, sizeof(r->mechanism),
+			 "grey failure (random loss): probes lost one by one, loss-derived "
+			 "convergence time (RFC 6413) %.3f s round trip beside a longest gap of "
+			 "%.3f s; %s. Not predicted: whether a hold timer or DPD fires under loss "
+			 "depends on TCP and IKE retransmitting what is lost, which the timer model "
+			 "does not simulate",
+			 r->loss_derived_s[TIMERS_RTT] > 0 ? r->loss_derived_s[TIMERS_RTT] : 0,
+			 r->measured_s[TIMERS_RTT] > 0 ? r->measured_s[TIMERS_RTT] : 0,
+			 r->side_down_t[0] || r->side_down_t[1]
+				 ? "a BGP session was lost during it (see the timeline)"
+				 : "no BGP session was lost: the loss ended only with the heal");
 		return;
 	}
 	if (!r->recovery_t) {
@@ -402,8 +479,20 @@ static void explain(struct report_run *r, int64_t detect_t, const char *detect_w
 		static const char *const dn[2] = {"fwd", "rev"};
 		int last = r->dir_recovery_t[1] > r->dir_recovery_t[0] ? 1 : 0;
 		for (int d = 0; d < 2; d++) {
-			if (!r->dir_recovery_t[d] || !r->side_down_t[d])
+			if (!r->dir_recovery_t[d])
 				continue;
+			/* Only an event before the recovery it explains can be its cause: a
+			 * hold timer that fired after the traffic was back is not one. */
+			if (!r->side_down_t[d] || r->side_down_t[d] > r->dir_recovery_t[d]) {
+				int n = cause_without_session(r, d, r->mechanism + off,
+							      sizeof(r->mechanism) - off, off > 0,
+							      d == last);
+				if (n > 0)
+					off += (size_t)n;
+				if (off >= sizeof(r->mechanism))
+					return;
+				continue;
+			}
 			int64_t fib = 0;
 			const char *fnode = "";
 			for (size_t i = 0; i < r->n_marks; i++) {
@@ -438,9 +527,22 @@ static void explain(struct report_run *r, int64_t detect_t, const char *detect_w
 				 "%s -> traffic on the other tunnel (+%.3f s)", detect_what,
 				 rel_s(r, r->recovery_t));
 	} else {
-		snprintf(r->mechanism, sizeof(r->mechanism),
-			 "recovered without a routing change (+%.3f s): the tunnel itself came back",
-			 rel_s(r, r->recovery_t));
+		/* No session was lost before the recovery: a next hop gone, or nothing the
+		 * model knows (said so, rather than guessed). */
+		size_t off = 0;
+		int last = r->dir_recovery_t[1] > r->dir_recovery_t[0] ? 1 : 0;
+		for (int d = 0; d < 2 && off < sizeof(r->mechanism); d++) {
+			if (!r->dir_recovery_t[d])
+				continue;
+			int n = cause_without_session(r, d, r->mechanism + off,
+						      sizeof(r->mechanism) - off, off > 0, d == last);
+			if (n > 0)
+				off += (size_t)n;
+		}
+		if (!off)
+			snprintf(r->mechanism, sizeof(r->mechanism),
+				 "not modelled: recovered +%.3f s with no session loss or next-hop "
+				 "event in the journals before it", rel_s(r, r->recovery_t));
 	}
 }
 
@@ -489,6 +591,7 @@ static int build_run(const struct evlog *log, const struct report_config *cfg,
 			return -1;
 	}
 	measure(r);
+	loss_derived(r);
 	if (r->recovery_t && add_mark(r, MARK_RECOVERY, r->recovery_t, "", "recovery") < 0)
 		return -1;
 	if (cfg->predict && cfg->predict(cfg->predict_ctx, r, &r->pred) == 0)
@@ -606,6 +709,7 @@ const char *report_mark_name(enum report_mark m)
 		[MARK_FIB] = "fib",
 		[MARK_RECOVERY] = "recovery",
 		[MARK_HEAL] = "heal",
+		[MARK_NEXTHOP] = "nexthop-unreachable",
 	};
 	return names[m];
 }

@@ -93,6 +93,11 @@ static void run_json(struct json *j, const struct report_run *r)
 	for (int d = 0; d < TIMERS_NDIR; d++)
 		measured(j, timers_dir_name(d), r->measured_s[d]);
 	json_obj_end(j);
+	json_key(j, "loss_derived_s");
+	json_obj_begin(j);
+	for (int d = 0; d < TIMERS_NDIR; d++)
+		measured(j, timers_dir_name(d), r->loss_derived_s[d]);
+	json_obj_end(j);
 
 	json_key(j, "predicted");
 	if (r->has_pred)

@@ -125,7 +125,7 @@ static int keep_state(const struct run_lab *l, const char *dir)
 		return lab_err(LAB_EXIT_FAIL, "out of memory");
 	}
 	o += (size_t)snprintf(out, cap, "lab %s\n", l->name);
-	static const char *const keep[] = {"created ", "source ", "time-scale "};
+	static const char *const keep[] = {"created ", "source ", "time-scale ", "override "};
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
 		for (size_t k = 0; k < sizeof(keep) / sizeof(keep[0]); k++)
 			if (!strncmp(line, keep[k], strlen(keep[k])))
@@ -133,6 +133,11 @@ static int keep_state(const struct run_lab *l, const char *dir)
 	int rc = write_file_atomic(dst, out, o, 0600);
 	free(out);
 	free(text);
+	/* The backend decides which mechanisms exist (a TUN that dies with charon). */
+	snprintf(src, sizeof(src), "%s/ipsec.backend", l->dir);
+	snprintf(dst, sizeof(dst), "%s/ipsec.backend", dir);
+	if (rc == 0 && path_exists(src))
+		rc = copy_file(src, dst);
 	return rc;
 }
 

@@ -62,6 +62,7 @@ enum report_mark {
 	MARK_FIB,
 	MARK_RECOVERY,
 	MARK_HEAL,
+	MARK_NEXTHOP, /* a speaker saw a next hop become unreachable (netlink) */
 };
 
 struct report_marker {
@@ -121,6 +122,11 @@ struct report_run {
 	size_t n_streams;
 	int64_t resolution_ns;
 	double measured_s[TIMERS_NDIR]; /* worst flow per direction; < 0: no outage */
+	/* RFC 6413 s3 loss-derived convergence time: the probes a stream lost between
+	 * the fault and the heal divided by its offered rate (1 / interval), worst
+	 * stream per direction; < 0: nothing lost. Beside measured_s (the longest gap)
+	 * it tells a grey failure (many short gaps) from one outage. */
+	double loss_derived_s[TIMERS_NDIR];
 	int64_t recovery_t;             /* 0: none */
 	int64_t dir_recovery_t[2];      /* per one-way direction (fwd, rev); 0: none */
 	/* Per tunnel end (end 0 repairs fwd, end 1 rev): when its gateway lost the BGP

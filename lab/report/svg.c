@@ -58,6 +58,7 @@ static const char *mark_color(enum report_mark k)
 	case MARK_FIB: return "#1f77b4";
 	case MARK_RECOVERY: return "#2ca02c";
 	case MARK_HEAL: return "#7f7f7f";
+	case MARK_NEXTHOP: return "#e377c2";
 	}
 	return "#000";
 }

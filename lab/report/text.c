@@ -74,6 +74,19 @@ static void run_text(const struct report *rep, size_t i, FILE *f)
 			fprintf(f, "%s -", dirs[d]);
 		fprintf(f, d + 1 < TIMERS_NDIR ? ", " : "\n");
 	}
+	bool any_loss = false;
+	for (int d = 0; d < TIMERS_NDIR; d++)
+		any_loss |= r->loss_derived_s[d] >= 0;
+	if (any_loss) {
+		fprintf(f, "  loss-derived (RFC 6413) ");
+		for (int d = 0; d < TIMERS_NDIR; d++) {
+			if (r->loss_derived_s[d] >= 0)
+				fprintf(f, "%s %.3f", dirs[d], r->loss_derived_s[d]);
+			else
+				fprintf(f, "%s -", dirs[d]);
+			fprintf(f, d + 1 < TIMERS_NDIR ? ", " : "\n");
+		}
+	}
 
 	if (r->has_pred) {
 		fprintf(f, "\n  predicted window (s)    %-17s  %-17s  %-17s\n", "fwd", "rev", "rtt");

@@ -34,6 +34,7 @@ int timers_variant(const struct timers_input *in, const char *model, struct time
 		struct timers_side *s = &out->side[i];
 		s->speaker = v->kind == TIMERS_MODEL_BIRD ? TIMERS_SPEAKER_BIRD : TIMERS_SPEAKER_RFC4271;
 		s->track_tunnel = false;
+		s->dev_dies_with_charon = false;
 		s->dpd_delay_s = 0;
 		s->bfd_interval_s = 0;
 		s->propagation_s = 0;
@@ -53,6 +54,13 @@ double timers_retransmit_total(const struct timers_ike_retransmit *r)
 	return total;
 }
 
+const struct timers_ike_retransmit *timers_side_retransmit(const struct timers_input *in,
+							   uint32_t side)
+{
+	const struct timers_ike_retransmit *r = &in->side[side].retransmit;
+	return r->timeout_s > 0 ? r : &in->retransmit;
+}
+
 static struct timers_window win(double a, double b)
 {
 	return (struct timers_window){a, b};
@@ -66,7 +74,7 @@ static const struct timers_window never = {INFINITY, INFINITY};
 static struct timers_window dpd_window(const struct timers_input *in, uint32_t side, double gap)
 {
 	double d = in->side[side].dpd_delay_s, g = in->clock_granularity_s;
-	double t = timers_retransmit_total(&in->retransmit);
+	double t = timers_retransmit_total(timers_side_retransmit(in, side));
 	double lo = d - g - gap;
 	return win((lo > 0 ? lo : 0) + t, d + g + t);
 }
@@ -82,7 +90,7 @@ struct timers_window timers_detection(const struct timers_input *in, uint32_t si
 	const struct timers_side *s = &in->side[side];
 	uint32_t peer = side ^ 1;
 	struct timers_session ses;
-	struct candidate c[4];
+	struct candidate c[5];
 	size_t n = 0;
 
 	timers_negotiate(in, &ses);
@@ -114,6 +122,10 @@ struct timers_window timers_detection(const struct timers_input *in, uint32_t si
 						    TIMERS_MECH_DPD};
 		}
 	}
+	if (in->fault == TIMERS_FAULT_KILL_CHARON && side == in->fault_side &&
+	    s->dev_dies_with_charon)
+		/* The TUN goes with charon; the speaker hears it from netlink at once. */
+		c[n++] = (struct candidate){win(0, 0), TIMERS_MECH_NEXTHOP};
 	if (s->bfd_interval_s > 0 && s->bfd_detect_mult > 0) {
 		/* Model: declared down detect_mult x interval after the last packet, which
 		 * is at most one interval old. */

@@ -95,9 +95,24 @@ static int fill_side(const struct topo *t, uint32_t tunnel, int end, struct time
 	s->wake_max_s = s->speaker == TIMERS_SPEAKER_BIRD ? TIMERS_BIRD_WAKE_MAX_S : 0;
 	s->keepalive_s = nb->timers.keepalive_ms / 1000.0;
 	s->hold_s = nb->timers.hold_ms / 1000.0;
-	s->track_tunnel = nb->track_tunnel;
+	/* Tunnel events reach only our speaker (the charon plugin writes to its control
+	 * socket); a BIRD gateway ignores track_tunnel, so the model must too. */
+	s->track_tunnel = nb->track_tunnel && s->speaker == TIMERS_SPEAKER_RFC4271;
 	s->dpd_delay_s = tun->end[end].ike.dpd_delay_ms / 1000.0;
+	const struct topo_ike *ike = &tun->end[end].ike;
+	if (ike->retransmit_timeout_ms)
+		s->retransmit = (struct timers_ike_retransmit){ike->retransmit_timeout_ms / 1000.0,
+							       ike->retransmit_base,
+							       ike->retransmit_tries};
 	s->bfd_detect_mult = 3;
+#ifdef TOPO_BFD_MIN_INTERVAL_MS
+	/* BFD as the session runs it: detection = multiplier x interval (the model's
+	 * bfd mechanism); both ends configure the same key. */
+	if (nb->bfd.interval_ms) {
+		s->bfd_interval_s = nb->bfd.interval_ms / 1000.0;
+		s->bfd_detect_mult = nb->bfd.multiplier;
+	}
+#endif
 	uint32_t r = router_behind(t, gw);
 	snprintf(s->router, sizeof(s->router), "%s", t->nodes[r].name);
 	s->programming_s = t->nodes[r].bgp->route_programming_delay_ms / 1000.0;

@@ -111,6 +111,8 @@ int timers_input_scale_model(struct timers_input *in, double f)
 	if (check_scale(f) < 0)
 		return -1;
 	in->retransmit.timeout_s = ms(in->retransmit.timeout_s * f);
+	for (int i = 0; i < 2; i++)
+		in->side[i].retransmit.timeout_s = ms(in->side[i].retransmit.timeout_s * f);
 	in->article_k_min_s = ms(in->article_k_min_s * f);
 	in->article_switch_s = ms(in->article_switch_s * f);
 	return 0;
@@ -224,6 +226,7 @@ const char *timers_mechanism_name(enum timers_mechanism m)
 	case TIMERS_MECH_BFD: return "bfd-model";
 	case TIMERS_MECH_TCP_CLOSE: return "tcp-close";
 	case TIMERS_MECH_MIXED: return "mixed";
+	case TIMERS_MECH_NEXTHOP: return "nexthop-unreachable";
 	}
 	return "?";
 }

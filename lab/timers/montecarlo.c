@@ -115,9 +115,9 @@ static double dpd_detect(struct timers_mc *sm, uint32_t side, double fault)
 				continue;
 			}
 			/* Request plus retransmissions, each waiting timeout * base^n. */
-			double t = in->retransmit.timeout_s, give_up = check;
-			for (uint32_t n = 0; n <= in->retransmit.tries;
-			     n++, t *= in->retransmit.base)
+			const struct timers_ike_retransmit *rt = timers_side_retransmit(in, side);
+			double t = rt->timeout_s, give_up = check;
+			for (uint32_t n = 0; n <= rt->tries; n++, t *= rt->base)
 				give_up += t;
 			return give_up - fault;
 		}
@@ -151,6 +151,9 @@ static double detect(struct timers_mc *sm, uint32_t side, double fault)
 		else if (!blind && s->dpd_delay_s > 0)
 			best = fmin(best, dpd_detect(sm, side, fault) + s->track_latency_s);
 	}
+	if (in->fault == TIMERS_FAULT_KILL_CHARON && side == in->fault_side &&
+	    s->dev_dies_with_charon)
+		best = 0;
 	if (s->bfd_interval_s > 0 && s->bfd_detect_mult > 0) {
 		double age = last_arrival(sm, s->bfd_interval_s, 0, false, -1, NULL);
 		best = fmin(best, s->bfd_detect_mult * s->bfd_interval_s - age);

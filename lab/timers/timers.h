@@ -57,6 +57,10 @@ enum timers_mechanism {
 	TIMERS_MECH_BFD,       /* BFD model: detect_mult x interval (the lab has no BFD) */
 	TIMERS_MECH_TCP_CLOSE, /* peer's kernel closed the TCP session */
 	TIMERS_MECH_MIXED,     /* more than one mechanism can end it */
+	/* The tunnel device (or its address) went away and the speaker saw it through
+	 * netlink at once: its next hop unreachable (ours) or its session's address
+	 * gone (BIRD). kernel-libipsec's TUN belongs to charon: killing charon removes it. */
+	TIMERS_MECH_NEXTHOP,
 };
 
 /* strongSwan IKEv2 retransmission settings (charon.retransmit_*). */
@@ -75,8 +79,15 @@ struct timers_side {
 	double keepalive_s;            /* configured; 0 = hold/3 */
 	double hold_s;                 /* configured; 0 = no hold timer offered */
 	bool track_tunnel;             /* session dropped on CHILD SA down */
+	/* The gateway's tunnel device dies with its charon (kernel-libipsec): our
+	 * speaker drops the next hop on the netlink notification, BIRD the session
+	 * whose local address went. */
+	bool dev_dies_with_charon;
 	double track_latency_s;        /* SA down event -> session dropped */
 	double dpd_delay_s;            /* 0 = DPD off */
+	/* This gateway's charon.retransmit_* (the topology's, per node); timeout_s 0:
+	 * the input's `retransmit` (strongSwan's defaults). */
+	struct timers_ike_retransmit retransmit;
 	double bfd_interval_s;         /* 0 = no BFD (model only) */
 	uint32_t bfd_detect_mult;
 	double propagation_s;          /* withdrawal: gateway -> router */
@@ -196,6 +207,9 @@ const struct timers_model *timers_find_model(const struct timers_prediction *p,
  * hold expiry on the timeline). */
 struct timers_window timers_detection(const struct timers_input *in, uint32_t side,
 				      enum timers_mechanism *mech);
+/* The schedule side `side`'s charon runs: its own, else the input's. */
+const struct timers_ike_retransmit *timers_side_retransmit(const struct timers_input *in,
+							   uint32_t side);
 /* Total time strongSwan retransmits before giving up: sum timeout*base^n, n=0..tries. */
 double timers_retransmit_total(const struct timers_ike_retransmit *r);
 

@@ -14,7 +14,9 @@ static const char *const tunnel_keys[] = {"psk", "psk_file", "ike", "ends", NULL
 static const char *const end_keys[] = {"node", "uplink", "interface", "inside", "ike",
 				       "psk", "psk_file", NULL};
 static const char *const ike_keys[] = {"version", "proposal", "esp", "lifetime",
-				       "child_lifetime", "dpd", "nat_traversal", NULL};
+				       "child_lifetime", "dpd", "nat_traversal",
+				       "retransmit_timeout", "retransmit_base", "retransmit_tries",
+				       "dpd_action", NULL};
 static const char *const probe_keys[] = {"from", "to", "from_address", "to_address",
 					 "interval", "flows", NULL};
 
@@ -181,6 +183,7 @@ static void ld_ike(struct ld *l, const struct ynode *v, struct topo_ike *ike)
 		ld_duration(l, x, "dpd", LIFETIME_MAX_MS, &ike->dpd_delay_ms);
 	if ((x = ymap_get(v, "nat_traversal")))
 		ld_bool(l, x, "nat_traversal", &ike->nat_traversal);
+	ld_ike_dpd(l, v, ike);
 	if (ike->ike_lifetime_ms && ike->ike_lifetime_ms < 60000)
 		ld_err(l, v->pos, "IKE lifetime %u ms is below 60 s; expected at least 60 s",
 		       ike->ike_lifetime_ms);
@@ -284,7 +287,9 @@ void ld_tunnels(struct ld *l, const struct ynode *tunnels)
 		/* strongSwan's defaults where the file says nothing (swanctl.conf(5)) */
 		struct topo_ike base = {.version = 2, .ike_proposal = "aes256-sha256-modp2048",
 					.esp_proposal = "aes256-sha256",
-					.ike_lifetime_ms = 14400000, .child_lifetime_ms = 3600000};
+					.ike_lifetime_ms = 14400000, .child_lifetime_ms = 3600000,
+					.retransmit_timeout_ms = 4000, .retransmit_base = 1.8,
+					.retransmit_tries = 5};
 		const struct ynode *ike = ymap_get(v, "ike");
 		if (ike)
 			ld_ike(l, ike, &base);
@@ -296,6 +301,7 @@ void ld_tunnels(struct ld *l, const struct ynode *tunnels)
 			ld_err(l, ends->pos, "both ends of tunnel '%s' are on node '%s'; expected two gateways",
 			       tun->name, t->nodes[tun->end[0].node].name);
 	}
+	ld_retransmit_agree(l);
 }
 
 /* The address a probe uses on a node: the first one that is not link-local. */

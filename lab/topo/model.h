@@ -125,6 +125,16 @@ struct topo_ike {
 	uint32_t child_lifetime_ms;
 	uint32_t dpd_delay_ms; /* 0: DPD off */
 	bool nat_traversal;    /* forced UDP encapsulation (encap = yes) */
+	/* charon.retransmit_timeout/base/tries (strongswan.conf(5)): charon-wide, so
+	 * every tunnel end on one gateway must agree (checked at load). DPD declares
+	 * the peer dead when this schedule runs out. Defaults 4 s, 1.8, 5. */
+	uint32_t retransmit_timeout_ms;
+	double retransmit_base;
+	uint32_t retransmit_tries;
+	/* swanctl.conf dpd_action: what charon does when DPD declares the peer dead.
+	 * TOPO_DPD_ACTION_DEFAULT: restart on the initiating end, clear on the other. */
+	enum topo_dpd_action { TOPO_DPD_ACTION_DEFAULT, TOPO_DPD_ACTION_CLEAR,
+			       TOPO_DPD_ACTION_RESTART } dpd_action;
 };
 
 struct topo_tunnel_end {

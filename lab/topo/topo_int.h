@@ -106,6 +106,10 @@ void ld_nodes(struct ld *l, const struct ynode *nodes, const struct ld_timers *d
 void ld_links(struct ld *l, const struct ynode *links);
 void ld_tunnels(struct ld *l, const struct ynode *tunnels);
 void ld_probes(struct ld *l, const struct ynode *probes);
+/* load_dpd.c: the DPD keys of one `ike` mapping (retransmit_*, dpd_action), and the
+ * check that the tunnel ends of one gateway agree on the charon-wide schedule. */
+void ld_ike_dpd(struct ld *l, const struct ynode *v, struct topo_ike *ike);
+void ld_retransmit_agree(struct ld *l);
 
 /* load_key.c: pre-shared keys. Where the key of a tunnel or of one end goes. */
 struct ld_keyref {
