@@ -14,6 +14,7 @@
 #include "common/monotime.h"
 #include "common/err.h"
 #include "experiment/experiment.h"
+#include "report/junit.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -24,7 +25,7 @@ static void on_int(int sig)
 }
 
 struct fo_opts {
-	const char *lab, *fault, *tunnel, *json, *svg;
+	const char *lab, *fault, *tunnel, *json, *svg, *junit;
 	double param, interval_s, time_scale; /* time_scale 0: the lab's */
 	long runs;
 	bool quiet;
@@ -34,6 +35,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: labctl failover LAB [--fault KIND] [--param P] [--tunnel N|NAME|auto]\n"
 	           "                       [--runs N] [--interval S] [--json FILE] [--svg FILE]\n"
+	           "                       [--junit FILE]\n"
 	           "\n"
 	           "Runs the article's experiment on a lab that is up: checks the steady state,\n"
 	           "starts the topology's first probe pair, waits a random part of one KEEPALIVE\n"
@@ -41,13 +43,18 @@ static void usage(FILE *f)
 	           "injects the fault on the tunnel that carries flow 0 (auto) or the one named,\n"
 	           "waits for recovery (at most twice the lab's predicted window plus a margin),\n"
 	           "heals, waits for reconvergence, and reports the outage beside the predicted\n"
-	           "windows. The lab's time scale is the one given to `labctl up --time-scale F`.\n"
+	           "windows and checks every flow's outage against the topology's budget\n"
+	           "(expect: max_outage, scaled with the lab). Exit 1 when a run did not recover\n"
+	           "or a flow exceeded its budget. The lab's time scale is the one given to\n"
+	           "`labctl up --time-scale F`.\n"
 	           "  --fault KIND    ike-mismatch (default), blackhole, link-down, kill, loss\n"
 	           "  --param P       loss: percent (default 100)\n"
 	           "  --runs N        repeat N times; the report gives min/median/max (default 1)\n"
 	           "  --interval S    probe interval (default: the topology's, 0.1 s)\n"
 	           "  --json FILE     the report as JSON (- for stdout)\n"
 	           "  --svg FILE      the timeline of the last run\n"
+	           "  --junit FILE    JUnit XML: per flow and direction, inside the lab window\n"
+	           "                  and within the budget\n"
 	           "  --time-scale F  check that the lab runs at F (the scale is set at up)\n");
 }
 
@@ -59,7 +66,8 @@ static int parse(int argc, char **argv, struct fo_opts *o)
 	    {"tunnel", required_argument, NULL, 't'},     {"runs", required_argument, NULL, 'n'},
 	    {"interval", required_argument, NULL, 'i'},   {"json", required_argument, NULL, 'j'},
 	    {"svg", required_argument, NULL, 's'},        {"help", no_argument, NULL, 'h'},
-	    {"time-scale", required_argument, NULL, 'x'}, {NULL, 0, NULL, 0},
+	    {"time-scale", required_argument, NULL, 'x'}, {"junit", required_argument, NULL, 'J'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 	char *end;
@@ -69,6 +77,7 @@ static int parse(int argc, char **argv, struct fo_opts *o)
 		case 't': o->tunnel = optarg; break;
 		case 'j': o->json = optarg; break;
 		case 's': o->svg = optarg; break;
+		case 'J': o->junit = optarg; break;
 		case 'p':
 			o->param = strtod(optarg, &end);
 			if (end == optarg || *end || !(o->param > 0))
@@ -143,6 +152,16 @@ static void progress(void *ctx, enum exp_event ev, const struct exp_run *run, co
 	}
 }
 
+static int write_junit(const struct report *r, const char *path)
+{
+	struct junit ju;
+	if (junit_init(&ju, "labctl failover") < 0)
+		return -1;
+	int rc = report_junit(r, &ju) < 0 ? -1 : junit_write(&ju, path);
+	junit_free(&ju);
+	return rc;
+}
+
 int cmd_failover(int argc, char **argv)
 {
 	struct fo_opts o;
@@ -171,9 +190,10 @@ int cmd_failover(int argc, char **argv)
 	    exp_probes_start(&e) < 0 || exp_run_series(&e, NULL, &failed) < 0)
 		goto err;
 	exp_probes_stop(&e);
-	if (exp_collect(&e, &r) < 0 || report_write(&r, o.json, o.svg, 0) < 0)
+	if (exp_collect(&e, &r) < 0 || report_write(&r, o.json, o.svg, 0) < 0 ||
+	    (o.junit && write_junit(&r, o.junit) < 0))
 		rc = lab_err_report();
-	else if (failed)
+	else if (failed || report_budget_failed(&r))
 		rc = LAB_EXIT_FAIL;
 	report_free(&r);
 	exp_close(&e);

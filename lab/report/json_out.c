@@ -110,6 +110,8 @@ static void run_json(struct json *j, const struct report_run *r)
 	}
 	json_obj_end(j);
 	json_kv_str(j, "mechanism", r->mechanism);
+	json_key(j, "budget");
+	report_budget_json(r, j);
 	json_obj_end(j);
 }
 

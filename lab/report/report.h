@@ -46,6 +46,9 @@ struct report_config {
 	void *predict_ctx;
 	/* Faults injected before this instant are not reported (0: all). */
 	int64_t since_t;
+	/* The outage budget of a probe's direction (expect: max_outage, at the lab's
+	 * time scale), true when one is set; NULL: no budgets. ctx is predict_ctx. */
+	bool (*budget)(void *ctx, const char *probe, enum timers_dir d, double *max_s);
 };
 
 enum report_mark {
@@ -87,6 +90,17 @@ struct report_stream {
 	size_t n_spans;
 };
 
+/* One flow's outage in one direction against its budget (budget_check.c). */
+struct report_budget_check {
+	char probe[REPORT_NAME_MAX];
+	uint16_t flow;
+	enum timers_dir dir; /* fwd, rev (one way) or rtt (round trip) */
+	double limit_s;
+	double measured_s; /* 0: no outage */
+	bool open;         /* the outage had not ended when the run's journals end */
+	bool ok;
+};
+
 struct report_run {
 	int64_t t0; /* the fault */
 	char kind[24], target[64], node[REPORT_NAME_MAX], detail[512];
@@ -109,6 +123,8 @@ struct report_run {
 	struct timers_prediction pred;
 	int inside[TIMERS_NDIR];        /* lab window: 1 inside, 0 outside, -1 unknown */
 	char mechanism[640];
+	struct report_budget_check *budget; /* every flow x direction with a budget */
+	size_t n_budget;
 };
 
 struct report {
@@ -134,5 +150,19 @@ void report_json(const struct report *r, struct json *j);
 int report_svg(const struct report *r, size_t run, FILE *f);
 
 const char *report_mark_name(enum report_mark m);
+
+/* ---- budget_check.c: measured outages against expect: max_outage ---- */
+
+/* Fills run->budget from cfg->budget (nothing when NULL). 0 or -1 with lab_err. */
+int report_budget_judge(struct report_run *run, const struct report_config *cfg);
+/* Some flow of some run exceeded its budget (or never recovered). */
+bool report_budget_failed(const struct report *r);
+void report_budget_text(const struct report_run *run, FILE *f);
+/* "budget": {"ok", "checks": [...]} or null when no budget applies. */
+void report_budget_json(const struct report_run *run, struct json *j);
+/* JUnit: one suite per run, one case per flow x direction x check (inside the lab's
+ * window, within the budget). */
+struct junit;
+int report_junit(const struct report *r, struct junit *ju);
 
 #endif

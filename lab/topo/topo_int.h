@@ -107,6 +107,9 @@ void ld_links(struct ld *l, const struct ynode *links);
 void ld_tunnels(struct ld *l, const struct ynode *tunnels);
 void ld_probes(struct ld *l, const struct ynode *probes);
 
+/* expect.c: outage budgets (probes must be loaded). */
+void ld_expect(struct ld *l, const struct ynode *expect);
+
 /* load_key.c: pre-shared keys. Where the key of a tunnel or of one end goes. */
 struct ld_keyref {
 	char **psk, **psk_file;
