@@ -14,7 +14,6 @@
 #include "common/monotime.h"
 #include "common/err.h"
 #include "experiment/experiment.h"
-#include "report/junit.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -152,16 +151,6 @@ static void progress(void *ctx, enum exp_event ev, const struct exp_run *run, co
 	}
 }
 
-static int write_junit(const struct report *r, const char *path)
-{
-	struct junit ju;
-	if (junit_init(&ju, "labctl failover") < 0)
-		return -1;
-	int rc = report_junit(r, &ju) < 0 ? -1 : junit_write(&ju, path);
-	junit_free(&ju);
-	return rc;
-}
-
 int cmd_failover(int argc, char **argv)
 {
 	struct fo_opts o;
@@ -191,7 +180,7 @@ int cmd_failover(int argc, char **argv)
 		goto err;
 	exp_probes_stop(&e);
 	if (exp_collect(&e, &r) < 0 || report_write(&r, o.json, o.svg, 0) < 0 ||
-	    (o.junit && write_junit(&r, o.junit) < 0))
+	    (o.junit && report_junit_write(&r, o.junit) < 0))
 		rc = lab_err_report();
 	else if (failed || report_budget_failed(&r))
 		rc = LAB_EXIT_FAIL;

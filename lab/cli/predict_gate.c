@@ -1,5 +1,6 @@
 #include "cli/predict_gate.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -86,32 +87,35 @@ int predict_gate_checks(const struct predict_gate *g, const struct timers_cli_to
 static int write_junit(const struct predict_gate *g, const struct timers_cli_topo *ct,
 		       const struct timers_budget_check *c, size_t n)
 {
-	struct junit ju;
-	if (junit_init(&ju, "labctl predict") < 0)
-		return -1;
-	int rc = junit_suite(&ju, "predict %s tunnel %s", ct->topo->name, ct->tunnel_name);
+	struct junit_case cases[TIMERS_MAX_MODELS * TIMERS_NDIR] = {{0}};
+	char cls[TIMERS_MAX_MODELS * TIMERS_NDIR][160], msg[TIMERS_MAX_MODELS * TIMERS_NDIR][192];
 	const char *probe = ct->topo->n_probes ? ct->topo->probes[0].name : "-";
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		char cls[160];
-		snprintf(cls, sizeof(cls), "%s.%s.%s.%s", ct->topo->name, probe, c[i].model,
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < sizeof(cases) / sizeof(cases[0]); i++, k++) {
+		snprintf(cls[k], sizeof(cls[k]), "%s.%s.%s.%s", ct->topo->name, probe, c[i].model,
 			 timers_dir_name(c[i].dir));
+		cases[k].classname = cls[k];
+		cases[k].name = "within the budget";
+		if (c[i].ok)
+			continue;
 		if (isinf(c[i].worst_s))
-			rc = junit_case(&ju, cls, "within the budget", JUNIT_FAIL,
-					"model %s %s: the outage never ends (no other path), "
-					"max_outage %.6g s",
-					c[i].model, timers_dir_name(c[i].dir), c[i].limit_s);
+			snprintf(msg[k], sizeof(msg[k]), "model %s %s: the outage never ends (no "
+							 "other path), max_outage %.6g s",
+				 c[i].model, timers_dir_name(c[i].dir), c[i].limit_s);
 		else
-			rc = junit_case(&ju, cls, "within the budget", c[i].ok ? JUNIT_PASS : JUNIT_FAIL,
-					"model %s %s: worst case %.6g s, max_outage %.6g s (%s by "
-					"%.6g s)",
-					c[i].model, timers_dir_name(c[i].dir), c[i].worst_s,
-					c[i].limit_s, c[i].ok ? "under" : "over",
-					fabs(c[i].limit_s - c[i].worst_s));
+			snprintf(msg[k], sizeof(msg[k]), "model %s %s: worst case %.6g s, max_outage "
+							 "%.6g s (over by %.6g s)",
+				 c[i].model, timers_dir_name(c[i].dir), c[i].worst_s, c[i].limit_s,
+				 c[i].worst_s - c[i].limit_s);
+		cases[k].failure = msg[k];
 	}
-	if (rc == 0)
-		rc = junit_write(&ju, g->junit);
-	junit_free(&ju);
-	return rc;
+	char suite[96];
+	snprintf(suite, sizeof(suite), "labctl predict %s", ct->topo->name);
+	if (strcmp(g->junit, "-"))
+		return junit_write_file(g->junit, suite, cases, k, 0);
+	if (junit_write(stdout, suite, cases, k, 0) < 0 || fflush(stdout) != 0)
+		return lab_err_errno(LAB_EXIT_FAIL, errno, "writing JUnit XML to stdout");
+	return 0;
 }
 
 int predict_gate_finish(const struct predict_gate *g, const struct timers_cli_topo *ct,

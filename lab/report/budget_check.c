@@ -126,56 +126,91 @@ void report_budget_json(const struct report_run *r, struct json *j)
 	json_obj_end(j);
 }
 
-static int window_case(struct junit *ju, const char *cls, const struct report_run *r,
-		       const struct report_stream *s)
+/* The cases' strings live beside them. */
+struct jc {
+	char cls[160], msg[256];
+};
+
+static void window_case(struct junit_case *jc, struct jc *b, const struct report_run *r,
+			const struct report_stream *s)
 {
-	const char *check = "inside the lab window";
 	enum timers_dir d = stream_dir(s);
 	const struct timers_model *lab = r->has_pred ? timers_find_model(&r->pred, "lab") : NULL;
-	if (!lab)
-		return junit_case(ju, cls, check, JUNIT_SKIP, "no prediction for fault %s",
-				  r->kind);
+	jc->name = "inside the lab window";
+	jc->classname = b->cls;
+	if (!lab) {
+		snprintf(b->msg, sizeof(b->msg), "no prediction for fault %s", r->kind);
+		jc->skipped = b->msg;
+		return;
+	}
 	const struct timers_window *w = &lab->dir[d].w;
-	if (!s->has_outage)
-		return junit_case(ju, cls, check, JUNIT_SKIP,
-				  "no outage: the flow did not depend on what the fault broke "
-				  "(lab window %.3f-%.3f s)", w->min_s, w->max_s);
+	if (!s->has_outage) {
+		snprintf(b->msg, sizeof(b->msg), "no outage: the flow did not depend on what the "
+						 "fault broke (lab window %.3f-%.3f s)",
+			 w->min_s, w->max_s);
+		jc->skipped = b->msg;
+		return;
+	}
 	double v = (double)s->o.duration_ns / NS_PER_SEC;
-	bool in = !s->o.open && v >= w->min_s - 1e-3 && v <= w->max_s + 1e-3;
-	return junit_case(ju, cls, check, in ? JUNIT_PASS : JUNIT_FAIL,
-			  "outage %.3f s%s, lab window %.3f-%.3f s (%s)", v,
-			  s->o.open ? " and still open" : "", w->min_s, w->max_s,
-			  in ? "inside" : v < w->min_s ? "shorter" : "longer");
+	jc->time_s = v;
+	if (!s->o.open && v >= w->min_s - 1e-3 && v <= w->max_s + 1e-3)
+		return;
+	snprintf(b->msg, sizeof(b->msg), "outage %.3f s%s, lab window %.3f-%.3f s (%s)", v,
+		 s->o.open ? " and still open" : "", w->min_s, w->max_s,
+		 v < w->min_s ? "shorter" : "longer");
+	jc->failure = b->msg;
 }
 
-int report_junit(const struct report *rep, struct junit *ju)
+static void budget_case(struct junit_case *jc, struct jc *b, const struct report_budget_check *c)
 {
+	jc->name = "within the budget";
+	jc->classname = b->cls;
+	jc->time_s = c->measured_s;
+	if (c->ok)
+		return;
+	snprintf(b->msg, sizeof(b->msg), "outage %.3f s%s, max_outage %.3f s (over by %.3f s)",
+		 c->measured_s, c->open ? " and still open" : "", c->limit_s,
+		 c->measured_s - c->limit_s);
+	jc->failure = b->msg;
+}
+
+int report_junit_write(const struct report *rep, const char *path)
+{
+	size_t max = 0, n = 0;
+	for (size_t i = 0; i < rep->n_runs; i++)
+		max += rep->runs[i].n_streams + rep->runs[i].n_budget;
+	struct junit_case *cases = calloc(max ? max : 1, sizeof(*cases));
+	struct jc *bufs = calloc(max ? max : 1, sizeof(*bufs));
+	if (!cases || !bufs) {
+		free(cases);
+		free(bufs);
+		return lab_err(LAB_EXIT_FAIL, "out of memory writing JUnit XML");
+	}
 	for (size_t i = 0; i < rep->n_runs; i++) {
 		const struct report_run *r = &rep->runs[i];
-		if (junit_suite(ju, "lab %s run %zu: %s on %s", rep->lab, i + 1, r->kind,
-				r->target) < 0)
-			return -1;
 		for (size_t k = 0; k < r->n_streams; k++) {
 			const struct report_stream *s = &r->streams[k];
 			enum timers_dir d = stream_dir(s);
-			char cls[128];
-			snprintf(cls, sizeof(cls), "%s.run%zu.%s.flow%u.%s", rep->lab, i + 1, s->probe,
-				 s->flow, dir_label(d));
-			if (window_case(ju, cls, r, s) < 0)
-				return -1;
+			char cls[160];
+			snprintf(cls, sizeof(cls), "%s.run%zu.%s.flow%u.%s", rep->lab, i + 1,
+				 s->probe, s->flow, dir_label(d));
+			memcpy(bufs[n].cls, cls, sizeof(cls));
+			window_case(&cases[n], &bufs[n], r, s);
+			n++;
 			for (size_t b = 0; b < r->n_budget; b++) {
 				const struct report_budget_check *c = &r->budget[b];
 				if (c->flow != s->flow || c->dir != d || strcmp(c->probe, s->probe))
 					continue;
-				if (junit_case(ju, cls, "within the budget",
-					       c->ok ? JUNIT_PASS : JUNIT_FAIL,
-					       "outage %.3f s%s, max_outage %.3f s (%s %.3f s)",
-					       c->measured_s, c->open ? " and still open" : "",
-					       c->limit_s, c->measured_s > c->limit_s ? "over by" : "under by",
-					       fabs(c->limit_s - c->measured_s)) < 0)
-					return -1;
+				memcpy(bufs[n].cls, cls, sizeof(cls));
+				budget_case(&cases[n], &bufs[n], c);
+				n++;
 			}
 		}
 	}
-	return 0;
+	char suite[96];
+	snprintf(suite, sizeof(suite), "labctl failover %s", rep->lab);
+	int rc = junit_write_file(path, suite, cases, n, 0);
+	free(cases);
+	free(bufs);
+	return rc;
 }

@@ -160,9 +160,8 @@ bool report_budget_failed(const struct report *r);
 void report_budget_text(const struct report_run *run, FILE *f);
 /* "budget": {"ok", "checks": [...]} or null when no budget applies. */
 void report_budget_json(const struct report_run *run, struct json *j);
-/* JUnit: one suite per run, one case per flow x direction x check (inside the lab's
- * window, within the budget). */
-struct junit;
-int report_junit(const struct report *r, struct junit *ju);
+/* JUnit XML to path: one case per run x flow x direction x check (inside the lab's
+ * window, within the budget). 0 or -1 with lab_err. */
+int report_junit_write(const struct report *r, const char *path);
 
 #endif
