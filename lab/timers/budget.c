@@ -90,7 +90,7 @@ bool timers_budget_verdict(const struct timers_budget_check *c, size_t n, char *
 			snprintf(by, sizeof(by), "the outage never ends");
 		else
 			snprintf(by, sizeof(by), "by %.6g s", w->worst_s - w->limit_s);
-		char of[48] = "";
+		char of[64] = "";
 		if (n > 1)
 			snprintf(of, sizeof(of), " (%zu of %zu checks over)", bad, n);
 		snprintf(buf, len, "over budget: model %s, %s: worst case %s exceeds max_outage "
@@ -98,7 +98,7 @@ bool timers_budget_verdict(const struct timers_budget_check *c, size_t n, char *
 			 w->model, timers_dir_name(w->dir), worst, w->limit_s, by, of);
 		return false;
 	}
-	char of[48] = "";
+	char of[64] = "";
 	if (n > 1)
 		snprintf(of, sizeof(of), " (the closest of %zu checks)", n);
 	snprintf(buf, len, "within budget: model %s, %s: worst case %s, %.6g s under max_outage "
