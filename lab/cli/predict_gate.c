@@ -17,12 +17,13 @@ int predict_gate_option(struct predict_gate *g, int opt, const char *arg)
 	case 1001: {
 		int r = topo_duration_parse(arg, 86400000u, &ms);
 		if (r < 0)
-			return lab_err(LAB_EXIT_USAGE, "--max-outage '%s': %s", arg,
-				       r == TOPO_DURATION_FINE ? "finer than a millisecond; expected whole ms"
-				       : r == TOPO_DURATION_LONG
-					       ? "longer than a day; expected a failover budget such as 40s"
-					       : "not a duration; expected seconds (40, 0.5) or a number "
-						 "with ms, s, m or h (40s, 1m)");
+			return lab_err(
+			    LAB_EXIT_USAGE, "--max-outage '%s': %s", arg,
+			    r == TOPO_DURATION_FINE ? "finer than a millisecond; expected whole ms"
+			    : r == TOPO_DURATION_LONG
+			        ? "longer than a day; expected a failover budget such as 40s"
+			        : "not a duration; expected seconds (40, 0.5) or a number "
+			          "with ms, s, m or h (40s, 1m)");
 		g->have_max = true;
 		g->max_s = ms / 1000.0;
 		return 0;
@@ -46,14 +47,15 @@ int predict_gate_option(struct predict_gate *g, int opt, const char *arg)
 		}
 		if (g->n_models >= TIMERS_MAX_MODELS)
 			return lab_err(LAB_EXIT_USAGE, "--model given more than %d times",
-				       TIMERS_MAX_MODELS);
+			               TIMERS_MAX_MODELS);
 		g->models[g->n_models++] = arg;
 		g->models[g->n_models] = NULL;
 		return 0;
 	case 1003: g->junit = arg; return 0;
 	case 1004:
 		if (g->n_sweep >= 2)
-			return lab_err(LAB_EXIT_USAGE, "--sweep given more than twice; two make a grid");
+			return lab_err(LAB_EXIT_USAGE,
+			               "--sweep given more than twice; two make a grid");
 		g->sweep[g->n_sweep++] = arg;
 		return 0;
 	case 1005: g->svg = arg; return 0;
@@ -62,8 +64,8 @@ int predict_gate_option(struct predict_gate *g, int opt, const char *arg)
 }
 
 int predict_gate_checks(const struct predict_gate *g, const struct timers_cli_topo *ct,
-			const struct timers_prediction *pred, struct timers_budget_check *out,
-			size_t max)
+                        const struct timers_prediction *pred, struct timers_budget_check *out,
+                        size_t max)
 {
 	struct timers_budget b = {0};
 	if (g->have_max) {
@@ -85,7 +87,7 @@ int predict_gate_checks(const struct predict_gate *g, const struct timers_cli_to
 }
 
 static int write_junit(const struct predict_gate *g, const struct timers_cli_topo *ct,
-		       const struct timers_budget_check *c, size_t n)
+                       const struct timers_budget_check *c, size_t n)
 {
 	struct junit_case cases[TIMERS_MAX_MODELS * TIMERS_NDIR] = {{0}};
 	char cls[TIMERS_MAX_MODELS * TIMERS_NDIR][160], msg[TIMERS_MAX_MODELS * TIMERS_NDIR][192];
@@ -93,20 +95,22 @@ static int write_junit(const struct predict_gate *g, const struct timers_cli_top
 	size_t k = 0;
 	for (size_t i = 0; i < n && k < sizeof(cases) / sizeof(cases[0]); i++, k++) {
 		snprintf(cls[k], sizeof(cls[k]), "%s.%s.%s.%s", ct->topo->name, probe, c[i].model,
-			 timers_dir_name(c[i].dir));
+		         timers_dir_name(c[i].dir));
 		cases[k].classname = cls[k];
 		cases[k].name = "within the budget";
 		if (c[i].ok)
 			continue;
 		if (isinf(c[i].worst_s))
-			snprintf(msg[k], sizeof(msg[k]), "model %s %s: the outage never ends (no "
-							 "other path), max_outage %.6g s",
-				 c[i].model, timers_dir_name(c[i].dir), c[i].limit_s);
+			snprintf(msg[k], sizeof(msg[k]),
+			         "model %s %s: the outage never ends (no "
+			         "other path), max_outage %.6g s",
+			         c[i].model, timers_dir_name(c[i].dir), c[i].limit_s);
 		else
-			snprintf(msg[k], sizeof(msg[k]), "model %s %s: worst case %.6g s, max_outage "
-							 "%.6g s (over by %.6g s)",
-				 c[i].model, timers_dir_name(c[i].dir), c[i].worst_s, c[i].limit_s,
-				 c[i].worst_s - c[i].limit_s);
+			snprintf(msg[k], sizeof(msg[k]),
+			         "model %s %s: worst case %.6g s, max_outage "
+			         "%.6g s (over by %.6g s)",
+			         c[i].model, timers_dir_name(c[i].dir), c[i].worst_s, c[i].limit_s,
+			         c[i].worst_s - c[i].limit_s);
 		cases[k].failure = msg[k];
 	}
 	char suite[96];
@@ -119,11 +123,11 @@ static int write_junit(const struct predict_gate *g, const struct timers_cli_top
 }
 
 int predict_gate_finish(const struct predict_gate *g, const struct timers_cli_topo *ct,
-			const struct timers_budget_check *c, size_t n, bool json)
+                        const struct timers_budget_check *c, size_t n, bool json)
 {
 	if (g->junit && !n)
 		return lab_err(LAB_EXIT_USAGE, "--junit: no budget to check; give --max-outage DUR "
-					       "or an expect: max_outage key in the topology");
+		                               "or an expect: max_outage key in the topology");
 	if (g->junit && write_junit(g, ct, c, n) < 0)
 		return -1;
 	if (!n)

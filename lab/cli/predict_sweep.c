@@ -15,7 +15,7 @@
 
 /* The budget of the gated model at direction d, if any check sets one. */
 static bool limit_of(const struct timers_budget_check *c, size_t n, const char *model,
-		     enum timers_dir d, double *lim)
+                     enum timers_dir d, double *lim)
 {
 	for (size_t i = 0; i < n; i++)
 		if (c[i].dir == d && !strcmp(c[i].model, model)) {
@@ -27,7 +27,7 @@ static bool limit_of(const struct timers_budget_check *c, size_t n, const char *
 
 /* Every check at point p: -1 no budget, 0 over, 1 within. */
 static int point_ok(const struct timers_sweep *sw, const struct timers_sweep_point *p,
-		    const struct timers_budget_check *c, size_t n)
+                    const struct timers_budget_check *c, size_t n)
 {
 	if (!n)
 		return -1;
@@ -48,10 +48,11 @@ static void fmt_w(char *b, size_t n, const struct timers_window *w)
 }
 
 static void text_1d(const struct timers_sweep *sw, enum timers_dir d,
-		    const struct timers_budget_check *c, size_t n)
+                    const struct timers_budget_check *c, size_t n)
 {
 	const struct timers_sweep_axis *a = &sw->axis[0];
-	printf("sweep %s: window of %s (s) per model\n\n  %10s", a->key, timers_dir_name(d), a->key);
+	printf("sweep %s: window of %s (s) per model\n\n  %10s", a->key, timers_dir_name(d),
+	       a->key);
 	for (size_t m = 0; m < sw->base.n_models; m++)
 		printf("  %-15s", sw->base.models[m].name);
 	printf("%s\n", n ? "  budget" : "");
@@ -64,7 +65,10 @@ static void text_1d(const struct timers_sweep *sw, enum timers_dir d,
 			printf("  %-15s", w);
 		}
 		int ok = point_ok(sw, p, c, n);
-		printf("%s%s\n", ok < 0 ? "" : ok ? "  within" : "  OVER",
+		printf("%s%s\n",
+		       ok < 0 ? ""
+		       : ok   ? "  within"
+		              : "  OVER",
 		       p->as_file ? "  <- as in the file" : "");
 	}
 	if (!n)
@@ -89,7 +93,7 @@ static void text_1d(const struct timers_sweep *sw, enum timers_dir d,
 }
 
 static void text_2d(const struct timers_sweep *sw, enum timers_dir d, int gm,
-		    const struct timers_budget_check *c, size_t n)
+                    const struct timers_budget_check *c, size_t n)
 {
 	const struct timers_sweep_axis *a = &sw->axis[0], *b = &sw->axis[1];
 	printf("sweep %s x %s: worst case of %s, model %s (s)%s\n\n", a->key, b->key,
@@ -110,9 +114,9 @@ static void text_2d(const struct timers_sweep *sw, enum timers_dir d, int gm,
 	printf("  ^ %s\n", a->key);
 }
 
-static void json_doc(const struct timers_sweep *sw, const struct timers_cli_topo *ct,
-		     double scale, enum timers_dir d, const struct timers_budget_check *c,
-		     size_t n, struct json *j)
+static void json_doc(const struct timers_sweep *sw, const struct timers_cli_topo *ct, double scale,
+                     enum timers_dir d, const struct timers_budget_check *c, size_t n,
+                     struct json *j)
 {
 	json_obj_begin(j);
 	json_kv_str(j, "topology", ct->topo->name);
@@ -167,20 +171,20 @@ static void json_doc(const struct timers_sweep *sw, const struct timers_cli_topo
 }
 
 static int write_svg(const struct predict_gate *g, const struct timers_sweep *sw,
-		     const struct timers_cli_topo *ct, const char *fault, enum timers_dir d,
-		     int gm, const struct timers_budget_check *c, size_t n)
+                     const struct timers_cli_topo *ct, const char *fault, enum timers_dir d, int gm,
+                     const struct timers_budget_check *c, size_t n)
 {
 	char title[160];
 	snprintf(title, sizeof(title), "%s, tunnel %s, fault %s", ct->topo->name, ct->tunnel_name,
-		 fault ? fault : "ike-mismatch");
+	         fault ? fault : "ike-mismatch");
 	struct sweep_svg_opts o = {.title = title, .dir = d, .gate_model = gm};
 	o.has_budget = limit_of(c, n, sw->base.models[gm].name, d, &o.budget_s);
 	/* The article measured round trips with its clouds' timers: hold 30 s and a
 	 * KEEPALIVE every 10 s each way, at full scale. */
 	const struct timers_session *s = &sw->base.session;
 	o.article_points = d == TIMERS_RTT && s->hold_s == timers_article.hold_s &&
-			   s->keepalive_s[0] == timers_article.k_max_s &&
-			   s->keepalive_s[1] == timers_article.k_max_s;
+	                   s->keepalive_s[0] == timers_article.k_max_s &&
+	                   s->keepalive_s[1] == timers_article.k_max_s;
 	FILE *f = fopen(g->svg, "we");
 	if (!f)
 		return lab_err_errno(LAB_EXIT_FAIL, errno, "cannot write %s", g->svg);
@@ -191,9 +195,9 @@ static int write_svg(const struct predict_gate *g, const struct timers_sweep *sw
 }
 
 int predict_gate_sweep(const struct predict_gate *g, const char *topology, const char *tunnel,
-		       const char *fault, uint32_t fault_side, double scale,
-		       const struct timers_cli_topo *ct, const struct timers_budget_check *c,
-		       size_t n, bool json)
+                       const char *fault, uint32_t fault_side, double scale,
+                       const struct timers_cli_topo *ct, const struct timers_budget_check *c,
+                       size_t n, bool json)
 {
 	struct timers_cli_topo raw;
 	struct timers_sweep sw = {0};

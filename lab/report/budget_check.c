@@ -77,8 +77,8 @@ void report_budget_text(const struct report_run *r, FILE *f)
 				w = c;
 		}
 		if (w)
-			fprintf(f, " %s %.3f s: worst flow %.3f s%s;", dir_label(w->dir), w->limit_s,
-				w->measured_s, w->open ? " (still open)" : "");
+			fprintf(f, " %s %.3f s: worst flow %.3f s%s;", dir_label(w->dir),
+			        w->limit_s, w->measured_s, w->open ? " (still open)" : "");
 	}
 	fprintf(f, " %s\n", bad ? "OVER" : "within");
 	for (size_t k = 0; k < r->n_budget; k++) {
@@ -86,14 +86,16 @@ void report_budget_text(const struct report_run *r, FILE *f)
 		if (c->ok)
 			continue;
 		if (c->open)
-			fprintf(f, "    over budget: %s flow %u %s: outage still open after %.3f s "
-				   "(max_outage %.3f s)\n",
-				c->probe, c->flow, dir_label(c->dir), c->measured_s, c->limit_s);
+			fprintf(f,
+			        "    over budget: %s flow %u %s: outage still open after %.3f s "
+			        "(max_outage %.3f s)\n",
+			        c->probe, c->flow, dir_label(c->dir), c->measured_s, c->limit_s);
 		else
-			fprintf(f, "    over budget: %s flow %u %s: outage %.3f s exceeds max_outage "
-				   "%.3f s by %.3f s\n",
-				c->probe, c->flow, dir_label(c->dir), c->measured_s, c->limit_s,
-				c->measured_s - c->limit_s);
+			fprintf(f,
+			        "    over budget: %s flow %u %s: outage %.3f s exceeds max_outage "
+			        "%.3f s by %.3f s\n",
+			        c->probe, c->flow, dir_label(c->dir), c->measured_s, c->limit_s,
+			        c->measured_s - c->limit_s);
 	}
 }
 
@@ -132,7 +134,7 @@ struct jc {
 };
 
 static void window_case(struct junit_case *jc, struct jc *b, const struct report_run *r,
-			const struct report_stream *s)
+                        const struct report_stream *s)
 {
 	enum timers_dir d = stream_dir(s);
 	const struct timers_model *lab = r->has_pred ? timers_find_model(&r->pred, "lab") : NULL;
@@ -145,9 +147,10 @@ static void window_case(struct junit_case *jc, struct jc *b, const struct report
 	}
 	const struct timers_window *w = &lab->dir[d].w;
 	if (!s->has_outage) {
-		snprintf(b->msg, sizeof(b->msg), "no outage: the flow did not depend on what the "
-						 "fault broke (lab window %.3f-%.3f s)",
-			 w->min_s, w->max_s);
+		snprintf(b->msg, sizeof(b->msg),
+		         "no outage: the flow did not depend on what the "
+		         "fault broke (lab window %.3f-%.3f s)",
+		         w->min_s, w->max_s);
 		jc->skipped = b->msg;
 		return;
 	}
@@ -156,8 +159,8 @@ static void window_case(struct junit_case *jc, struct jc *b, const struct report
 	if (!s->o.open && v >= w->min_s - 1e-3 && v <= w->max_s + 1e-3)
 		return;
 	snprintf(b->msg, sizeof(b->msg), "outage %.3f s%s, lab window %.3f-%.3f s (%s)", v,
-		 s->o.open ? " and still open" : "", w->min_s, w->max_s,
-		 v < w->min_s ? "shorter" : "longer");
+	         s->o.open ? " and still open" : "", w->min_s, w->max_s,
+	         v < w->min_s ? "shorter" : "longer");
 	jc->failure = b->msg;
 }
 
@@ -169,8 +172,8 @@ static void budget_case(struct junit_case *jc, struct jc *b, const struct report
 	if (c->ok)
 		return;
 	snprintf(b->msg, sizeof(b->msg), "outage %.3f s%s, max_outage %.3f s (over by %.3f s)",
-		 c->measured_s, c->open ? " and still open" : "", c->limit_s,
-		 c->measured_s - c->limit_s);
+	         c->measured_s, c->open ? " and still open" : "", c->limit_s,
+	         c->measured_s - c->limit_s);
 	jc->failure = b->msg;
 }
 
@@ -193,7 +196,7 @@ int report_junit_write(const struct report *rep, const char *path)
 			enum timers_dir d = stream_dir(s);
 			char cls[160];
 			snprintf(cls, sizeof(cls), "%s.run%zu.%s.flow%u.%s", rep->lab, i + 1,
-				 s->probe, s->flow, dir_label(d));
+			         s->probe, s->flow, dir_label(d));
 			memcpy(bufs[n].cls, cls, sizeof(cls));
 			window_case(&cases[n], &bufs[n], r, s);
 			n++;

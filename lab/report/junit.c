@@ -93,7 +93,7 @@ static void write_case(struct wr *x, const struct junit_case *c)
 }
 
 static void write_doc(struct wr *x, const char *suite, const struct junit_case *cases, size_t n,
-		      double time_s)
+                      double time_s)
 {
 	size_t fails = 0, skips = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -127,7 +127,7 @@ static void write_doc(struct wr *x, const char *suite, const struct junit_case *
 
 /* The document in memory: a malloc'd string, or NULL. */
 static char *render(const char *suite, const struct junit_case *cases, size_t n, double time_s,
-		    size_t *len)
+                    size_t *len)
 {
 	xmlBufferPtr buf = xmlBufferCreate();
 	struct wr x = {.w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL};
@@ -147,8 +147,7 @@ static char *render(const char *suite, const struct junit_case *cases, size_t n,
 	return out;
 }
 
-int junit_write(FILE *f, const char *suite, const struct junit_case *cases, size_t n,
-		double time_s)
+int junit_write(FILE *f, const char *suite, const struct junit_case *cases, size_t n, double time_s)
 {
 	size_t len = 0;
 	char *doc = render(suite, cases, n, time_s, &len);
@@ -161,8 +160,8 @@ int junit_write(FILE *f, const char *suite, const struct junit_case *cases, size
 	return rc;
 }
 
-int junit_write_file(const char *path, const char *suite, const struct junit_case *cases,
-		     size_t n, double time_s)
+int junit_write_file(const char *path, const char *suite, const struct junit_case *cases, size_t n,
+                     double time_s)
 {
 	size_t len = 0;
 	char *doc = render(suite, cases, n, time_s, &len);

@@ -21,9 +21,9 @@ struct junit_case {
 /* Writes the document to f. 0, or -1 on a write error (errno set). Text is
  * escaped for XML; characters XML 1.0 cannot carry become '?'. */
 int junit_write(FILE *f, const char *suite, const struct junit_case *cases, size_t n,
-		double time_s);
+                double time_s);
 /* The same into path (0644, replaced atomically). 0, or -1 with lab_err set. */
-int junit_write_file(const char *path, const char *suite, const struct junit_case *cases,
-		     size_t n, double time_s);
+int junit_write_file(const char *path, const char *suite, const struct junit_case *cases, size_t n,
+                     double time_s);
 
 #endif

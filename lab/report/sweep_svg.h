@@ -12,12 +12,12 @@
 #include "timers/sweep.h"
 
 struct sweep_svg_opts {
-	const char *title;      /* "dual-tunnel, tunnel tun0, fault ike-mismatch" */
-	enum timers_dir dir;    /* the direction drawn */
-	int gate_model;         /* index of the model of the heat map (and budget verdicts) */
+	const char *title;   /* "dual-tunnel, tunnel tun0, fault ike-mismatch" */
+	enum timers_dir dir; /* the direction drawn */
+	int gate_model;      /* index of the model of the heat map (and budget verdicts) */
 	bool has_budget;
 	double budget_s;
-	bool article_points;    /* draw the article's measurements at the file's value */
+	bool article_points; /* draw the article's measurements at the file's value */
 };
 
 /* 0, or -1 with lab_err (a write failed). */

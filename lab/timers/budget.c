@@ -24,7 +24,7 @@ bool timers_budget_from_topo(const struct topo *t, uint32_t probe, struct timers
 }
 
 int timers_budget_check(const struct timers_prediction *p, const char *const *models,
-			const struct timers_budget *b, struct timers_budget_check *out, size_t max)
+                        const struct timers_budget *b, struct timers_budget_check *out, size_t max)
 {
 	static const char *const lab_only[] = {"lab", NULL};
 	size_t n = 0;
@@ -35,10 +35,12 @@ int timers_budget_check(const struct timers_prediction *p, const char *const *mo
 		if (!m) {
 			char names[128] = "";
 			for (size_t k = 0; k < p->n_models; k++)
-				snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
-					 k ? ", " : "", p->models[k].name);
-			return lab_err(LAB_EXIT_USAGE, "model '%s' is not one of the prediction's "
-						       "(%s)", models[i], names);
+				snprintf(names + strlen(names), sizeof(names) - strlen(names),
+				         "%s%s", k ? ", " : "", p->models[k].name);
+			return lab_err(LAB_EXIT_USAGE,
+			               "model '%s' is not one of the prediction's "
+			               "(%s)",
+			               models[i], names);
 		}
 		for (int d = 0; d < TIMERS_NDIR; d++) {
 			if (!b->set[d] || n >= max)
@@ -64,12 +66,12 @@ static void fmt_s(char *b, size_t n, double v)
 		snprintf(b, n, "%.6g s", v);
 }
 
-bool timers_budget_verdict(const struct timers_budget_check *c, size_t n, char *buf,
-			   size_t len)
+bool timers_budget_verdict(const struct timers_budget_check *c, size_t n, char *buf, size_t len)
 {
 	if (!n) {
-		snprintf(buf, len, "no budget: neither --max-outage nor the topology's expect: "
-				   "max_outage sets one");
+		snprintf(buf, len,
+		         "no budget: neither --max-outage nor the topology's expect: "
+		         "max_outage sets one");
 		return true;
 	}
 	size_t bad = 0, pick = 0;
@@ -93,17 +95,19 @@ bool timers_budget_verdict(const struct timers_budget_check *c, size_t n, char *
 		char of[64] = "";
 		if (n > 1)
 			snprintf(of, sizeof(of), " (%zu of %zu checks over)", bad, n);
-		snprintf(buf, len, "over budget: model %s, %s: worst case %s exceeds max_outage "
-				   "%.6g s %s%s",
-			 w->model, timers_dir_name(w->dir), worst, w->limit_s, by, of);
+		snprintf(buf, len,
+		         "over budget: model %s, %s: worst case %s exceeds max_outage "
+		         "%.6g s %s%s",
+		         w->model, timers_dir_name(w->dir), worst, w->limit_s, by, of);
 		return false;
 	}
 	char of[64] = "";
 	if (n > 1)
 		snprintf(of, sizeof(of), " (the closest of %zu checks)", n);
-	snprintf(buf, len, "within budget: model %s, %s: worst case %s, %.6g s under max_outage "
-			   "%.6g s%s",
-		 w->model, timers_dir_name(w->dir), worst, w->limit_s - w->worst_s, w->limit_s, of);
+	snprintf(buf, len,
+	         "within budget: model %s, %s: worst case %s, %.6g s under max_outage "
+	         "%.6g s%s",
+	         w->model, timers_dir_name(w->dir), worst, w->limit_s - w->worst_s, w->limit_s, of);
 	return true;
 }
 

@@ -36,13 +36,12 @@ bool timers_budget_from_topo(const struct topo *t, uint32_t probe, struct timers
  * max). Returns the number of checks, or -1 with lab_err (exit 2) for a model
  * name the prediction lacks. */
 int timers_budget_check(const struct timers_prediction *p, const char *const *models,
-			const struct timers_budget *b, struct timers_budget_check *out, size_t max);
+                        const struct timers_budget *b, struct timers_budget_check *out, size_t max);
 
 /* One line: "over budget: model lab, rtt: worst case 41.9 s exceeds max_outage 30 s
  * by 11.9 s" (the largest excess; the others counted), or "within budget: ..." with
  * the smallest margin. Returns true when every check passed. n == 0: "no budget". */
-bool timers_budget_verdict(const struct timers_budget_check *c, size_t n, char *buf,
-			   size_t len);
+bool timers_budget_verdict(const struct timers_budget_check *c, size_t n, char *buf, size_t len);
 
 /* {"ok", "verdict", "checks": [{"model", "dir", "max_outage_s", "worst_s", "ok",
  * "excess_s"}]} (worst_s null when the outage never ends). */

@@ -12,9 +12,9 @@
 #include "topo/topo.h"
 
 const char timers_sweep_keys_text[] =
-	"bgp.hold, bgp.keepalive, route_programming_delay, nodes.NODE.bgp.timers.hold, "
-	"nodes.NODE.bgp.timers.keepalive, nodes.NODE.bgp.route_programming_delay, "
-	"tunnels.NAME.ike.dpd";
+    "bgp.hold, bgp.keepalive, route_programming_delay, nodes.NODE.bgp.timers.hold, "
+    "nodes.NODE.bgp.timers.keepalive, nodes.NODE.bgp.route_programming_delay, "
+    "tunnels.NAME.ike.dpd";
 
 #define HOLD_MAX_MS 65535000u
 #define DELAY_MAX_MS 3600000u
@@ -24,9 +24,9 @@ const char timers_sweep_keys_text[] =
 struct saved {
 	struct topo_bgp_timers def;
 	struct topo_budget expect;
-	struct topo_bgp *bgp;           /* per node; only the scalars are used */
-	struct topo_bgp_timers **nb;    /* per node: its neighbors' timers */
-	struct topo_ike *ike;           /* per tunnel end */
+	struct topo_bgp *bgp;        /* per node; only the scalars are used */
+	struct topo_bgp_timers **nb; /* per node: its neighbors' timers */
+	struct topo_ike *ike;        /* per tunnel end */
 	struct topo_budget *probe_expect;
 };
 
@@ -130,9 +130,7 @@ static void apply(struct topo *t, const struct timers_sweep_axis *a, uint32_t ms
 		return;
 	case SWEEP_NODE_HOLD:
 	case SWEEP_NODE_KEEPALIVE:
-	case SWEEP_NODE_DELAY:
-		set_node(t->nodes[a->index].bgp, a->kind, ms);
-		return;
+	case SWEEP_NODE_DELAY: set_node(t->nodes[a->index].bgp, a->kind, ms); return;
 	default:
 		for (size_t i = 0; i < t->n_nodes; i++)
 			if (t->nodes[i].bgp)
@@ -147,9 +145,10 @@ static int parse_key(struct timers_sweep_axis *a, const struct topo *t, const ch
 	char name[64];
 	const char *rest;
 	if (strlen(key) >= sizeof(a->key))
-		return lab_err(LAB_EXIT_USAGE, "--sweep %.40s...: the key is too long; supported "
-					       "keys: %s",
-			       key, timers_sweep_keys_text);
+		return lab_err(LAB_EXIT_USAGE,
+		               "--sweep %.40s...: the key is too long; supported "
+		               "keys: %s",
+		               key, timers_sweep_keys_text);
 	memcpy(a->key, key, strlen(key) + 1);
 	if (!strcmp(key, "bgp.hold"))
 		a->kind = SWEEP_BGP_HOLD;
@@ -158,7 +157,7 @@ static int parse_key(struct timers_sweep_axis *a, const struct topo *t, const ch
 	else if (!strcmp(key, "route_programming_delay"))
 		a->kind = SWEEP_DELAY;
 	else if (!strncmp(key, "nodes.", 6) && (rest = strchr(key + 6, '.')) &&
-		 (size_t)(rest - key - 6) < sizeof(name)) {
+	         (size_t)(rest - key - 6) < sizeof(name)) {
 		snprintf(name, sizeof(name), "%.*s", (int)(rest - key - 6), key + 6);
 		if (!strcmp(rest, ".bgp.timers.hold"))
 			a->kind = SWEEP_NODE_HOLD;
@@ -170,11 +169,12 @@ static int parse_key(struct timers_sweep_axis *a, const struct topo *t, const ch
 			goto unknown;
 		a->index = topo_node_index(t, name);
 		if (a->index == TOPO_NONE || !t->nodes[a->index].bgp)
-			return lab_err(LAB_EXIT_USAGE, "--sweep %s: topology '%s' has no node '%s' "
-						       "with a bgp section",
-				       key, t->name, name);
+			return lab_err(LAB_EXIT_USAGE,
+			               "--sweep %s: topology '%s' has no node '%s' "
+			               "with a bgp section",
+			               key, t->name, name);
 	} else if (!strncmp(key, "tunnels.", 8) && (rest = strchr(key + 8, '.')) &&
-		   !strcmp(rest, ".ike.dpd") && (size_t)(rest - key - 8) < sizeof(name)) {
+	           !strcmp(rest, ".ike.dpd") && (size_t)(rest - key - 8) < sizeof(name)) {
 		snprintf(name, sizeof(name), "%.*s", (int)(rest - key - 8), key + 8);
 		a->kind = SWEEP_DPD;
 		a->index = TOPO_NONE;
@@ -182,19 +182,21 @@ static int parse_key(struct timers_sweep_axis *a, const struct topo *t, const ch
 			if (!strcmp(t->tunnels[i].name, name))
 				a->index = (uint32_t)i;
 		if (a->index == TOPO_NONE)
-			return lab_err(LAB_EXIT_USAGE, "--sweep %s: topology '%s' has no tunnel '%s'",
-				       key, t->name, name);
+			return lab_err(LAB_EXIT_USAGE,
+			               "--sweep %s: topology '%s' has no tunnel '%s'", key, t->name,
+			               name);
 	} else {
 		goto unknown;
 	}
 	return 0;
 unknown:
 	if (!strncmp(key, "bfd.", 4))
-		return lab_err(LAB_EXIT_USAGE, "--sweep %s: topologies have no BFD key yet, so "
-					       "there is nothing to sweep; supported keys: %s",
-			       key, timers_sweep_keys_text);
+		return lab_err(LAB_EXIT_USAGE,
+		               "--sweep %s: topologies have no BFD key yet, so "
+		               "there is nothing to sweep; supported keys: %s",
+		               key, timers_sweep_keys_text);
 	return lab_err(LAB_EXIT_USAGE, "--sweep %s: not a key a sweep can set; supported keys: %s",
-		       key, timers_sweep_keys_text);
+	               key, timers_sweep_keys_text);
 }
 
 /* The loader's rules for the value written at the key (docs/topology-format.md). */
@@ -204,10 +206,11 @@ static int check_value(const struct timers_sweep_axis *a, const struct topo *t, 
 	bool ka = a->kind == SWEEP_BGP_KEEPALIVE || a->kind == SWEEP_NODE_KEEPALIVE;
 	double s = ms / 1000.0;
 	if (hold && (ms % 1000 || (ms && ms < 3000) || ms > HOLD_MAX_MS))
-		return lab_err(LAB_EXIT_USAGE, "--sweep %s: hold %g s; expected 0 or 3 to 65535 "
-					       "whole seconds (RFC 4271 s4.2): use whole-second "
-					       "ends and step",
-			       a->key, s);
+		return lab_err(LAB_EXIT_USAGE,
+		               "--sweep %s: hold %g s; expected 0 or 3 to 65535 "
+		               "whole seconds (RFC 4271 s4.2): use whole-second "
+		               "ends and step",
+		               a->key, s);
 	if ((a->kind == SWEEP_DELAY || a->kind == SWEEP_NODE_DELAY) && ms > DELAY_MAX_MS)
 		return lab_err(LAB_EXIT_USAGE, "--sweep %s: %g s; expected at most 1 h", a->key, s);
 	if (!ka)
@@ -217,13 +220,15 @@ static int check_value(const struct timers_sweep_axis *a, const struct topo *t, 
 		if (!b || (a->kind == SWEEP_NODE_KEEPALIVE && i != a->index))
 			continue;
 		for (size_t k = 0; k <= b->n_neighbors; k++) {
-			const struct topo_bgp_timers *tm = k ? &b->neighbors[k - 1].timers : &b->timers;
+			const struct topo_bgp_timers *tm =
+			    k ? &b->neighbors[k - 1].timers : &b->timers;
 			if (!ms || !tm->hold_ms || ms >= tm->hold_ms)
-				return lab_err(LAB_EXIT_USAGE,
-					       "--sweep %s: keepalive %g s at node '%s' whose hold is "
-					       "%g s; expected a keepalive above 0 and below the hold "
-					       "time (RFC 4271 s4.4)",
-					       a->key, s, t->nodes[i].name, tm->hold_ms / 1000.0);
+				return lab_err(
+				    LAB_EXIT_USAGE,
+				    "--sweep %s: keepalive %g s at node '%s' whose hold is "
+				    "%g s; expected a keepalive above 0 and below the hold "
+				    "time (RFC 4271 s4.4)",
+				    a->key, s, t->nodes[i].name, tm->hold_ms / 1000.0);
 		}
 	}
 	return 0;
@@ -235,11 +240,11 @@ static int parse_dur(const char *arg, const char *what, const char *s, uint32_t 
 	if (r == 0)
 		return 0;
 	return lab_err(LAB_EXIT_USAGE, "--sweep %s: %s '%s' %s", arg, what, s,
-		       r == TOPO_DURATION_FINE ? "is finer than a millisecond; expected whole ms"
-		       : r == TOPO_DURATION_LONG
-			       ? "is too long; expected at most 65535 s"
-			       : "is not a duration; expected seconds (30, 0.5) or a number with "
-				 "ms, s, m or h, as in KEY=3..180 or KEY=0..2s:100ms");
+	               r == TOPO_DURATION_FINE ? "is finer than a millisecond; expected whole ms"
+	               : r == TOPO_DURATION_LONG
+	                   ? "is too long; expected at most 65535 s"
+	                   : "is not a duration; expected seconds (30, 0.5) or a number with "
+	                     "ms, s, m or h, as in KEY=3..180 or KEY=0..2s:100ms");
 }
 
 int timers_sweep_add(struct timers_sweep *sw, const struct topo *t, const char *arg)
@@ -252,9 +257,10 @@ int timers_sweep_add(struct timers_sweep *sw, const struct topo *t, const char *
 	snprintf(buf, sizeof(buf), "%s", arg);
 	char *eq = strchr(buf, '='), *dots = eq ? strstr(eq, "..") : NULL;
 	if (!eq || !dots)
-		return lab_err(LAB_EXIT_USAGE, "--sweep '%s': expected KEY=FROM..TO[:STEP], e.g. "
-					       "bgp.hold=3..180 or route_programming_delay=0..20:0.5",
-			       arg);
+		return lab_err(LAB_EXIT_USAGE,
+		               "--sweep '%s': expected KEY=FROM..TO[:STEP], e.g. "
+		               "bgp.hold=3..180 or route_programming_delay=0..20:0.5",
+		               arg);
 	*eq = *dots = 0;
 	char *to = dots + 2, *step = strchr(to, ':');
 	if (step)
@@ -269,9 +275,10 @@ int timers_sweep_add(struct timers_sweep *sw, const struct topo *t, const char *
 	    (step && parse_dur(arg, "STEP", step, &st) < 0))
 		return -1;
 	if (upto < from)
-		return lab_err(LAB_EXIT_USAGE, "--sweep %s: TO is below FROM; expected FROM..TO "
-					       "with FROM <= TO",
-			       arg);
+		return lab_err(LAB_EXIT_USAGE,
+		               "--sweep %s: TO is below FROM; expected FROM..TO "
+		               "with FROM <= TO",
+		               arg);
 	if (step && !st)
 		return lab_err(LAB_EXIT_USAGE, "--sweep %s: STEP 0; expected a positive step", arg);
 	if (!step)
@@ -279,9 +286,10 @@ int timers_sweep_add(struct timers_sweep *sw, const struct topo *t, const char *
 	uint64_t n = (uint64_t)(upto - from) / st + 1;
 	bool tail = (uint64_t)from + (n - 1) * st < upto;
 	if (n + tail > TIMERS_SWEEP_MAX_POINTS)
-		return lab_err(LAB_EXIT_USAGE, "--sweep %s: %llu points; expected at most %d "
-					       "(give a larger STEP)",
-			       arg, (unsigned long long)(n + tail), TIMERS_SWEEP_MAX_POINTS);
+		return lab_err(LAB_EXIT_USAGE,
+		               "--sweep %s: %llu points; expected at most %d "
+		               "(give a larger STEP)",
+		               arg, (unsigned long long)(n + tail), TIMERS_SWEEP_MAX_POINTS);
 	a->n = (size_t)(n + tail);
 	if (!(a->ms = calloc(a->n, sizeof(*a->ms))))
 		return lab_err(LAB_EXIT_FAIL, "out of memory");
@@ -299,8 +307,8 @@ int timers_sweep_add(struct timers_sweep *sw, const struct topo *t, const char *
 
 /* ---- computing ---- */
 
-static int predict_here(struct topo *t, uint32_t tunnel, const char *fault, uint32_t side,
-			double f, struct timers_prediction *out)
+static int predict_here(struct topo *t, uint32_t tunnel, const char *fault, uint32_t side, double f,
+                        struct timers_prediction *out)
 {
 	struct timers_input in;
 	if (topo_apply_time_scale(t, f) < 0 || timers_input_from_topo(t, tunnel, fault, &in) < 0)
@@ -323,16 +331,17 @@ static bool same_windows(const struct timers_sweep_point *p, const struct timers
 	return true;
 }
 
-int timers_sweep_run(struct timers_sweep *sw, struct topo *t, uint32_t tunnel,
-		     const char *fault, uint32_t fault_side, double time_scale)
+int timers_sweep_run(struct timers_sweep *sw, struct topo *t, uint32_t tunnel, const char *fault,
+                     uint32_t fault_side, double time_scale)
 {
 	if (!sw->n_axes)
 		return lab_err(LAB_EXIT_USAGE, "no sweep given");
 	size_t n = sw->axis[0].n * (sw->n_axes > 1 ? sw->axis[1].n : 1);
 	if (n > TIMERS_SWEEP_MAX_GRID)
-		return lab_err(LAB_EXIT_USAGE, "the grid has %zu points; expected at most %d (give "
-					       "larger steps)",
-			       n, TIMERS_SWEEP_MAX_GRID);
+		return lab_err(LAB_EXIT_USAGE,
+		               "the grid has %zu points; expected at most %d (give "
+		               "larger steps)",
+		               n, TIMERS_SWEEP_MAX_GRID);
 	struct saved s;
 	struct timers_prediction pred;
 	if (save(&s, t) < 0)
@@ -350,7 +359,7 @@ int timers_sweep_run(struct timers_sweep *sw, struct topo *t, uint32_t tunnel,
 	for (size_t i = 0; i < n; i++) {
 		struct timers_sweep_point *p = &sw->pts[i];
 		size_t idx[2] = {sw->n_axes > 1 ? i / sw->axis[1].n : i,
-				 sw->n_axes > 1 ? i % sw->axis[1].n : 0};
+		                 sw->n_axes > 1 ? i % sw->axis[1].n : 0};
 		for (size_t a = 0; a < sw->n_axes; a++) {
 			p->ms[a] = sw->axis[a].ms[idx[a]];
 			apply(t, &sw->axis[a], p->ms[a]);

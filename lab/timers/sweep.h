@@ -14,8 +14,8 @@
 struct topo;
 
 #define TIMERS_SWEEP_MAX_AXES 2
-#define TIMERS_SWEEP_MAX_POINTS 2000   /* per axis */
-#define TIMERS_SWEEP_MAX_GRID 40000    /* points of a grid */
+#define TIMERS_SWEEP_MAX_POINTS 2000 /* per axis */
+#define TIMERS_SWEEP_MAX_GRID 40000  /* points of a grid */
 
 enum timers_sweep_kind {
 	SWEEP_BGP_HOLD,       /* bgp.hold: every speaker (keepalive = hold/3) */
@@ -62,8 +62,8 @@ int timers_sweep_add(struct timers_sweep *sw, const struct topo *t, const char *
 /* Computes every point (and base). t is the topology as loaded, NOT time-scaled
  * (each point applies time_scale itself); it is changed during the call and
  * restored before it returns. 0, or -1 + lab_err. */
-int timers_sweep_run(struct timers_sweep *sw, struct topo *t, uint32_t tunnel,
-		     const char *fault, uint32_t fault_side, double time_scale);
+int timers_sweep_run(struct timers_sweep *sw, struct topo *t, uint32_t tunnel, const char *fault,
+                     uint32_t fault_side, double time_scale);
 
 /* The value of point p on axis a in seconds. */
 double timers_sweep_x(const struct timers_sweep_point *p, size_t a);

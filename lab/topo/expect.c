@@ -20,13 +20,14 @@ static void ld_max_outage(struct ld *l, const struct ynode *v, struct topo_budge
 		if (!ld_duration(l, v, "max_outage", BUDGET_MAX_MS, &ms))
 			return;
 		*b = (struct topo_budget){.set = {true, true, true},
-					  .max_outage_ms = {ms, ms, ms},
-					  .pos = {v->pos, v->pos, v->pos}};
+		                          .max_outage_ms = {ms, ms, ms},
+		                          .pos = {v->pos, v->pos, v->pos}};
 		return;
 	}
 	if (v->kind != YNODE_MAP) {
-		ld_err(l, v->pos, "max_outage is %s; expected a duration (every direction) or a "
-				  "mapping such as {fwd: 40, rev: 40, rtt: 40}",
+		ld_err(l, v->pos,
+		       "max_outage is %s; expected a duration (every direction) or a "
+		       "mapping such as {fwd: 40, rev: 40, rtt: 40}",
 		       ynode_kind_name(v));
 		return;
 	}
@@ -45,7 +46,7 @@ static void ld_max_outage(struct ld *l, const struct ynode *v, struct topo_budge
 }
 
 static void ld_budget(struct ld *l, const struct ynode *v, const char *ctx, const char *const *keys,
-		      struct topo_budget *b)
+                      struct topo_budget *b)
 {
 	if (!ld_map(l, v, ctx))
 		return;
@@ -69,8 +70,9 @@ void ld_expect(struct ld *l, const struct ynode *v)
 			if (!strcmp(t->probes[k].name, key->str))
 				p = &t->probes[k];
 		if (!p) {
-			ld_err(l, key->pos, "expect: probe '%s' is not in 'probes'; expected one of "
-					    "the topology's probes%s%s",
+			ld_err(l, key->pos,
+			       "expect: probe '%s' is not in 'probes'; expected one of "
+			       "the topology's probes%s%s",
 			       key->str, t->n_probes ? ", e.g. " : " (it has none)",
 			       t->n_probes ? t->probes[0].name : "");
 			continue;

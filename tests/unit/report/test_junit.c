@@ -26,7 +26,7 @@ static int validate(const char *file)
 {
 	char cmd[1024];
 	snprintf(cmd, sizeof(cmd), "xmllint --noout --schema %s/tests/junit.xsd %s",
-		 LABCTL_SOURCE_ROOT, file);
+	         LABCTL_SOURCE_ROOT, file);
 	return run(cmd);
 }
 
@@ -43,7 +43,9 @@ static void test_writer(void)
 	snprintf(p, sizeof(p), "%s/writer.xml", dir);
 	const struct junit_case cases[] = {
 	    {.name = "first", .classname = "a.b"},
-	    {.name = "over", .classname = "a.c", .time_s = 41.9,
+	    {.name = "over",
+	     .classname = "a.c",
+	     .time_s = 41.9,
 	     .failure = "41.9 s > 30 s & <more> \"q\" \xc3\xa9 bell\a bad\xff"},
 	    {.name = "n/a", .classname = "a.d", .skipped = "no outage"},
 	};
@@ -60,7 +62,7 @@ static void test_writer(void)
 	/* The schema rejects what CI reporters would not read: a case without a name. */
 	snprintf(p, sizeof(p), "%s/bad.xml", dir);
 	const char *bad = "<testsuites><testsuite name='s' tests='1'><testcase classname='c'/>"
-			  "</testsuite></testsuites>";
+	                  "</testsuite></testsuites>";
 	CHECK_INT(write_file_atomic(p, bad, strlen(bad), 0644), 0);
 	CHECK(validate(p) != 0);
 }
@@ -79,16 +81,28 @@ static bool test_limits(void *ctx, const char *probe, enum timers_dir d, double 
 static void test_report_cases(void)
 {
 	struct report_stream st[4] = {
-	    {.probe = "ecs-vm", .flow = 0, .dir = 0, .leg = LEG_ONEWAY, .has_outage = true,
+	    {.probe = "ecs-vm",
+	     .flow = 0,
+	     .dir = 0,
+	     .leg = LEG_ONEWAY,
+	     .has_outage = true,
 	     .o = {.duration_ns = 23400000000}},
-	    {.probe = "ecs-vm", .flow = 0, .dir = 1, .leg = LEG_ONEWAY, .has_outage = true,
+	    {.probe = "ecs-vm",
+	     .flow = 0,
+	     .dir = 1,
+	     .leg = LEG_ONEWAY,
+	     .has_outage = true,
 	     .o = {.duration_ns = 26100000000}},
-	    {.probe = "ecs-vm", .flow = 0, .dir = 0, .leg = LEG_RTT, .has_outage = true,
+	    {.probe = "ecs-vm",
+	     .flow = 0,
+	     .dir = 0,
+	     .leg = LEG_RTT,
+	     .has_outage = true,
 	     .o = {.duration_ns = 26100000000}},
 	    {.probe = "ecs-vm", .flow = 1, .dir = 0, .leg = LEG_RTT},
 	};
-	struct report_run run = {.kind = "ike-mismatch", .target = "tun0", .streams = st,
-				 .n_streams = 4};
+	struct report_run run = {
+	    .kind = "ike-mismatch", .target = "tun0", .streams = st, .n_streams = 4};
 	struct timers_input in;
 	timers_input_article(&in);
 	CHECK_INT(timers_predict(&in, &run.pred), 0);
@@ -119,7 +133,7 @@ static void test_report_cases(void)
 	report_budget_text(&run, m);
 	fclose(m);
 	CHECK(txt && strstr(txt, "over budget: ecs-vm flow 0 rtt: outage 26.100 s exceeds "
-				 "max_outage 25.000 s by 1.100 s"));
+	                         "max_outage 25.000 s by 1.100 s"));
 	free(txt);
 
 	char p[320];
@@ -132,7 +146,8 @@ static void test_report_cases(void)
 	 * (20, 30.2]: every outage inside; the one failure is flow 0's round trip over
 	 * its 25 s budget. */
 	CHECK(x && strstr(x, "tests=\"7\" failures=\"1\" errors=\"0\" skipped=\"1\""));
-	CHECK(x && strstr(x, "classname=\"lab1.run1.ecs-vm.flow0.rtt\" name=\"within the budget\""));
+	CHECK(x &&
+	      strstr(x, "classname=\"lab1.run1.ecs-vm.flow0.rtt\" name=\"within the budget\""));
 	CHECK(x && strstr(x, "outage 26.100 s, max_outage 25.000 s (over by 1.100 s)"));
 	free(x);
 	free(run.budget);
@@ -142,9 +157,10 @@ static void test_predict(const char *labctl)
 {
 	char p[320], cmd[1024];
 	snprintf(p, sizeof(p), "%s/predict.xml", dir);
-	snprintf(cmd, sizeof(cmd), "%s predict dual-tunnel --max-outage 30 --model all --junit %s "
-				   ">/dev/null",
-		 labctl, p);
+	snprintf(cmd, sizeof(cmd),
+	         "%s predict dual-tunnel --max-outage 30 --model all --junit %s "
+	         ">/dev/null",
+	         labctl, p);
 	CHECK_INT(run(cmd), 1);
 	CHECK_INT(validate(p), 0);
 	char *x = slurp(p);

@@ -29,8 +29,8 @@ static struct topo *load(const char *dir, const char *name)
  *   fwd (H - K + d0, H + d0 + 0.2)
  *   rev (0.75 H - K + d1, H + 3 + d1 + 0.2)
  *   rtt [max of the minima, max of the maxima] */
-static void expect_lab(const struct timers_sweep *sw, const struct timers_sweep_point *p,
-		       double H, double K, double d0, double d1)
+static void expect_lab(const struct timers_sweep *sw, const struct timers_sweep_point *p, double H,
+                       double K, double d0, double d1)
 {
 	int m = timers_sweep_model(sw, "lab");
 	CHECK(m >= 0);
@@ -39,12 +39,14 @@ static void expect_lab(const struct timers_sweep *sw, const struct timers_sweep_
 	const struct timers_window *w = p->w[m];
 	double f0 = H - K + d0, f1 = H + d0 + 0.2, r0 = 0.75 * H - K + d1, r1 = H + 3 + d1 + 0.2;
 	bool ok = NEAR(w[TIMERS_FWD].min_s, f0) && NEAR(w[TIMERS_FWD].max_s, f1) &&
-		  NEAR(w[TIMERS_REV].min_s, r0) && NEAR(w[TIMERS_REV].max_s, r1) &&
-		  NEAR(w[TIMERS_RTT].min_s, fmax(f0, r0)) && NEAR(w[TIMERS_RTT].max_s, fmax(f1, r1));
+	          NEAR(w[TIMERS_REV].min_s, r0) && NEAR(w[TIMERS_REV].max_s, r1) &&
+	          NEAR(w[TIMERS_RTT].min_s, fmax(f0, r0)) &&
+	          NEAR(w[TIMERS_RTT].max_s, fmax(f1, r1));
 	CHECK(ok);
 	if (!ok)
-		fprintf(stderr, "H %g K %g d %g/%g: fwd %g-%g (want %g-%g) rev %g-%g (want %g-%g)\n",
-			H, K, d0, d1, w[0].min_s, w[0].max_s, f0, f1, w[1].min_s, w[1].max_s, r0, r1);
+		fprintf(stderr,
+		        "H %g K %g d %g/%g: fwd %g-%g (want %g-%g) rev %g-%g (want %g-%g)\n", H, K,
+		        d0, d1, w[0].min_s, w[0].max_s, f0, f1, w[1].min_s, w[1].max_s, r0, r1);
 	/* rfc4271: our hold timer at both ends, the article's 1 s switch-over */
 	int r = timers_sweep_model(sw, "rfc4271");
 	CHECK(r >= 0 && NEAR(p->w[r][TIMERS_RTT].min_s, H - K + 1) &&
@@ -92,7 +94,8 @@ static void test_grid_and_restore(struct topo *t)
 	CHECK(!memcmp(&before, &after, sizeof(before)));
 
 	/* One node's delay, with a TO the step does not reach: it is added. */
-	CHECK_INT(timers_sweep_add(&sw, t, "nodes.azure-hub.bgp.route_programming_delay=0..10:3"), 0);
+	CHECK_INT(timers_sweep_add(&sw, t, "nodes.azure-hub.bgp.route_programming_delay=0..10:3"),
+	          0);
 	CHECK_INT(sw.axis[0].n, 5);
 	CHECK_INT(sw.axis[0].ms[4], 10000);
 	CHECK_INT(timers_sweep_run(&sw, t, 0, NULL, 0, 1.0), 0);
@@ -119,8 +122,8 @@ static void test_scale(const char *dir, struct topo *t)
 	CHECK_INT(timers_sweep_run(&sw, t, 0, NULL, 0, 0.1), 0);
 	int m = timers_sweep_model(&sw, "lab");
 	const struct timers_model *lab = timers_find_model(&want, "lab");
-	CHECK(m >= 0 && lab && NEAR(sw.base.models[m].dir[TIMERS_RTT].w.max_s,
-				    lab->dir[TIMERS_RTT].w.max_s));
+	CHECK(m >= 0 && lab &&
+	      NEAR(sw.base.models[m].dir[TIMERS_RTT].w.max_s, lab->dir[TIMERS_RTT].w.max_s));
 	CHECK(sw.pts[0].as_file);
 	timers_sweep_free(&sw);
 	topo_free(s);
@@ -129,17 +132,17 @@ static void test_scale(const char *dir, struct topo *t)
 static void test_refused(struct topo *t)
 {
 	static const char *const bad[] = {
-	    "bgp.hold=1..3",            /* hold 1 s */
-	    "bgp.hold=3..10:500ms",     /* 3.5 s is not whole seconds */
-	    "bgp.keepalive=1..40",      /* keepalive 30 s at a hold of 30 s */
-	    "bfd.interval=1..3",        /* no BFD key */
-	    "bgp.holdtime=3..9",        /* unknown key */
+	    "bgp.hold=1..3",                  /* hold 1 s */
+	    "bgp.hold=3..10:500ms",           /* 3.5 s is not whole seconds */
+	    "bgp.keepalive=1..40",            /* keepalive 30 s at a hold of 30 s */
+	    "bfd.interval=1..3",              /* no BFD key */
+	    "bgp.holdtime=3..9",              /* unknown key */
 	    "nodes.ecs.bgp.timers.hold=3..9", /* ecs has no bgp */
 	    "tunnels.tun9.ike.dpd=1..9",
-	    "bgp.hold=90..30",          /* TO below FROM */
+	    "bgp.hold=90..30", /* TO below FROM */
 	    "bgp.hold=3..180:0",
 	    "bgp.hold",
-	    "bgp.hold=0..65535:1ms",    /* too many points */
+	    "bgp.hold=0..65535:1ms", /* too many points */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct timers_sweep sw = {0};
