@@ -26,7 +26,7 @@ static void on_int(int sig)
 }
 
 struct fo_opts {
-	const char *lab, *fault, *tunnel, *json, *svg;
+	const char *lab, *fault, *tunnel, *json, *svg, *junit;
 	double param, interval_s, time_scale; /* time_scale 0: the lab's */
 	long runs;
 	bool quiet;
@@ -36,6 +36,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: labctl failover LAB [--fault KIND] [--param P] [--tunnel N|NAME|auto]\n"
 	           "                       [--runs N] [--interval S] [--json FILE] [--svg FILE]\n"
+	           "                       [--junit FILE]\n"
 	           "\n"
 	           "Runs the article's experiment on a lab that is up: checks the steady state,\n"
 	           "starts the topology's first probe pair, waits a random part of one KEEPALIVE\n"
@@ -43,13 +44,18 @@ static void usage(FILE *f)
 	           "injects the fault on the tunnel that carries flow 0 (auto) or the one named,\n"
 	           "waits for recovery (at most twice the lab's predicted window plus a margin),\n"
 	           "heals, waits for reconvergence, and reports the outage beside the predicted\n"
-	           "windows. The lab's time scale is the one given to `labctl up --time-scale F`.\n"
+	           "windows and checks every flow's outage against the topology's budget\n"
+	           "(expect: max_outage, scaled with the lab). Exit 1 when a run did not recover\n"
+	           "or a flow exceeded its budget. The lab's time scale is the one given to\n"
+	           "`labctl up --time-scale F`.\n"
 	           "  --fault KIND    ike-mismatch (default), blackhole, link-down, kill, loss\n"
 	           "  --param P       loss: percent (default 100)\n"
 	           "  --runs N        repeat N times; the report gives min/median/max (default 1)\n"
 	           "  --interval S    probe interval (default: the topology's, 0.1 s)\n"
 	           "  --json FILE     the report as JSON (- for stdout)\n"
 	           "  --svg FILE      the timeline of the last run\n"
+	           "  --junit FILE    JUnit XML: per flow and direction, inside the lab window\n"
+	           "                  and within the budget\n"
 	           "  --time-scale F  check that the lab runs at F (the scale is set at up)\n"
 	           "  -q, --quiet     no progress line (it is shown only on a terminal)\n");
 }
@@ -63,6 +69,7 @@ static int parse(int argc, char **argv, struct fo_opts *o)
 	    {"interval", required_argument, NULL, 'i'},   {"json", required_argument, NULL, 'j'},
 	    {"svg", required_argument, NULL, 's'},        {"help", no_argument, NULL, 'h'},
 	    {"time-scale", required_argument, NULL, 'x'}, {"quiet", no_argument, NULL, 'q'},
+	    {"junit", required_argument, NULL, 'J'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -73,6 +80,7 @@ static int parse(int argc, char **argv, struct fo_opts *o)
 		case 't': o->tunnel = optarg; break;
 		case 'j': o->json = optarg; break;
 		case 's': o->svg = optarg; break;
+		case 'J': o->junit = optarg; break;
 		case 'p':
 			o->param = strtod(optarg, &end);
 			if (end == optarg || *end || !(o->param > 0))
@@ -239,9 +247,10 @@ int cmd_failover(int argc, char **argv)
 		goto err;
 	progress_line_clear(&prog.line);
 	exp_probes_stop(&e);
-	if (exp_collect(&e, &r) < 0 || report_write(&r, o.json, o.svg, 0) < 0)
+	if (exp_collect(&e, &r) < 0 || report_write(&r, o.json, o.svg, 0) < 0 ||
+	    (o.junit && report_junit_write(&r, o.junit) < 0))
 		rc = lab_err_report();
-	else if (failed)
+	else if (failed || report_budget_failed(&r))
 		rc = LAB_EXIT_FAIL;
 	report_free(&r);
 	exp_close(&e);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/predict_gate.h"
 #include "cli/timers_cli.h"
 #include "common/err.h"
 #include "common/json.h"
@@ -26,6 +27,8 @@ static void usage(FILE *f)
 		"                      [--time-scale F] [--samples N [--seed S]] [--distribution]\n"
 		"                      [--runs S[,S...] [--direction rtt|fwd|rev]\n"
 		"                       [--runs-age S[,S...]]]\n"
+		"                      [--max-outage DUR] [--model M] [--junit FILE]\n"
+		"                      [--sweep KEY=FROM..TO[:STEP]]... [--svg FILE]\n"
 		"\n"
 		"Prints the outage window per direction and round trip, decomposed into its\n"
 		"parts, for the models article, rfc4271, bird and lab (the topology as\n"
@@ -48,7 +51,8 @@ static void usage(FILE *f)
 		"  --runs-age S,... for each run, the age of the last KEEPALIVE the probe\n"
 		"                   source's gateway received when the fault fell (the report's\n"
 		"                   last-keepalive mark): each run is placed in the model given\n"
-		"                   it (%d faults per run)\n",
+		"                   it (%d faults per run)\n" PREDICT_GATE_USAGE
+		"Exit status: 0 within the budget (or none), 1 over it, 2 bad input.\n",
 		TIMERS_DIST_SAMPLES, PREDICT_COND_SAMPLES);
 }
 
@@ -178,7 +182,7 @@ int cmd_predict(int argc, char **argv)
 		{"samples", required_argument, NULL, 'n'}, {"seed", required_argument, NULL, 's'},
 		{"fault-side", required_argument, NULL, 'S'}, {"distribution", no_argument, NULL, 'D'},
 		{"runs", required_argument, NULL, 'r'},  {"direction", required_argument, NULL, 'd'},
-		{"runs-age", required_argument, NULL, 'a'},
+		{"runs-age", required_argument, NULL, 'a'}, PREDICT_GATE_OPTIONS,
 		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
 	};
 	const char *fault = NULL, *tunnel = NULL;
@@ -186,6 +190,8 @@ int cmd_predict(int argc, char **argv)
 	double scale = 1;
 	uint64_t samples = 0, seed = 1, fault_side = 0;
 	struct timers_cli_topo ct = {0};
+	struct predict_gate gate = {0};
+	struct timers_budget_check checks[TIMERS_MAX_MODELS * TIMERS_NDIR];
 	struct timers_mc_result mc[TIMERS_MAX_MODELS];
 	struct timers_dist dist[TIMERS_MAX_MODELS];
 	double runs[TIMERS_GOF_MAX_RUNS], ages[TIMERS_GOF_MAX_RUNS];
@@ -229,7 +235,12 @@ int cmd_predict(int argc, char **argv)
 				return lab_err_report();
 			break;
 		case 'd':
-			if (timers_cli_dir("--direction", optarg, &dir) < 0)
+			if (timers_cli_dir("--direction", optarg, &dir) < 0 ||
+			    predict_gate_option(&gate, c, optarg) < 0)
+				return lab_err_report();
+			break;
+		case 1001: case 1002: case 1003: case 1004: case 1005:
+			if (predict_gate_option(&gate, c, optarg) < 0)
 				return lab_err_report();
 			break;
 		case 'h': usage(stdout); return LAB_EXIT_OK;
@@ -254,9 +265,26 @@ int cmd_predict(int argc, char **argv)
 	struct timers_prediction pred;
 	if (timers_predict(&ct.in, &pred) < 0)
 		goto out;
+	gate.scale = scale;
+	int n_checks = predict_gate_checks(&gate, &ct, &pred, checks,
+					   sizeof(checks) / sizeof(checks[0]));
+	if (n_checks < 0)
+		goto out;
+	if (gate.n_sweep) {
+		if (predict_gate_sweep(&gate, argv[optind], tunnel, fault, (uint32_t)fault_side,
+				       scale, &ct, checks, (size_t)n_checks, json) < 0)
+			goto out;
+		rc = predict_gate_finish(&gate, &ct, checks, (size_t)n_checks, json);
+		goto out;
+	}
+	if (gate.svg) {
+		lab_err(LAB_EXIT_USAGE, "--svg draws a sweep; give --sweep KEY=FROM..TO too");
+		goto out;
+	}
 	struct timers_doc d = {.topology = ct.topo->name, .tunnel = ct.tunnel_name,
 			       .time_scale = scale, .in = &ct.in, .pred = &pred, .mc = mc,
-			       .mc_samples = samples, .mc_seed = seed};
+			       .mc_samples = samples, .mc_seed = seed, .budget = checks,
+			       .n_budget = (size_t)n_checks};
 	/* With --distribution, --samples sizes the distribution instead. */
 	uint64_t mc_samples = distribution ? 0 : samples;
 	d.mc_samples = mc_samples;
@@ -296,11 +324,11 @@ int cmd_predict(int argc, char **argv)
 			printf("\n%s", buf);
 		}
 	}
-	rc = LAB_EXIT_OK;
+	rc = predict_gate_finish(&gate, &ct, checks, (size_t)n_checks, json);
 out:
 	free(gof);
 	timers_cli_free(&ct);
-	if (rc != LAB_EXIT_OK)
+	if (rc < 0 || rc == LAB_EXIT_USAGE)
 		return lab_err_report();
 	return rc;
 }

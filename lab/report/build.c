@@ -597,6 +597,8 @@ static int build_run(const struct evlog *log, const struct report_config *cfg,
 	if (cfg->predict && cfg->predict(cfg->predict_ctx, r, &r->pred) == 0)
 		r->has_pred = true;
 	judge(r);
+	if (report_budget_judge(r, cfg) < 0)
+		return -1;
 	explain(r, detect_t, detect_what);
 	if (report_reversion(log, lo, hi, cfg, tun, r) < 0)
 		return -1;
@@ -668,6 +670,7 @@ void report_free(struct report *r)
 			free(run->streams[k].spans);
 		free(run->streams);
 		free(run->marks);
+		free(run->budget);
 	}
 	free(r->runs);
 	memset(r, 0, sizeof(*r));

@@ -117,6 +117,8 @@ static void run_json(struct json *j, const struct report_run *r)
 	json_kv_str(j, "mechanism", r->mechanism);
 	json_key(j, "reversion");
 	report_reversion_json(j, r);
+	json_key(j, "budget");
+	report_budget_json(r, j);
 	json_obj_end(j);
 }
 

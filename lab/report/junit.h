@@ -1,7 +1,9 @@
-/* JUnit XML, the format CI test reporters read (GitLab, Jenkins, GitHub actions'
- * reporters): one <testsuite> of <testcase>s, each passed, failed (with a message)
- * or skipped. Generic on purpose: `labctl run` writes one testcase per
- * expectation; budgets and predictions can write theirs with the same call. */
+/* JUnit XML, the verdict format CI test reporters read (Jenkins, GitLab, GitHub
+ * reporters): one <testsuite> of <testcase>s inside <testsuites>, each passed,
+ * failed (with the numbers as its message) or skipped (with why). Generic: predict,
+ * failover, compare and scenario runs each fill an array of cases. The element
+ * structure is Ant's XMLJUnitResultFormatter's as Jenkins' junit-4.xsd describes it;
+ * the tests validate against tests/junit.xsd. Written with libxml2's xmlwriter. */
 #ifndef LAB_REPORT_JUNIT_H
 #define LAB_REPORT_JUNIT_H
 
@@ -9,8 +11,8 @@
 #include <stdio.h>
 
 struct junit_case {
-	const char *name;      /* e.g. "scenarios/article.yaml:13 outage inside the lab window" */
-	const char *classname; /* e.g. "labctl.scenario.article" */
+	const char *name;      /* the check: "within the budget" */
+	const char *classname; /* where: "dual-tunnel.ecs-vm.lab.rtt" */
 	double time_s;         /* 0 when not measured */
 	const char *failure;   /* NULL: passed; else the message (the numbers) */
 	const char *skipped;   /* NULL, or why it was not judged */

@@ -90,6 +90,23 @@ out:
 	return rc;
 }
 
+static bool budget(void *ctx, const char *probe, enum timers_dir d, double *max_s)
+{
+	const struct lab_report *lr = ctx;
+	const struct topo *t = lr->view->topo;
+	if (!t)
+		return false;
+	uint32_t p = TOPO_NONE, ms;
+	for (size_t i = 0; i < t->n_probes; i++)
+		if (!strcmp(t->probes[i].name, probe))
+			p = (uint32_t)i;
+	/* the view's topology is at the lab's time scale, and so are its budgets */
+	if (!topo_budget_get(t, p, (int)d, &ms))
+		return false;
+	*max_s = ms / 1000.0;
+	return true;
+}
+
 void lab_report_config(struct lab_report *lr, struct report_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -100,4 +117,5 @@ void lab_report_config(struct lab_report *lr, struct report_config *cfg)
 	cfg->predict = predict;
 	cfg->predict_reversion = predict_reversion;
 	cfg->predict_ctx = lr;
+	cfg->budget = budget;
 }

@@ -50,6 +50,9 @@ struct report_config {
 				 struct timers_reversion *out);
 	/* Faults injected before this instant are not reported (0: all). */
 	int64_t since_t;
+	/* The outage budget of a probe's direction (expect: max_outage, at the lab's
+	 * time scale), true when one is set; NULL: no budgets. ctx is predict_ctx. */
+	bool (*budget)(void *ctx, const char *probe, enum timers_dir d, double *max_s);
 };
 
 enum report_mark {
@@ -110,6 +113,17 @@ struct report_reversion {
 	int inside;           /* time_s inside pred: 1, 0, -1 unknown */
 };
 
+/* One flow's outage in one direction against its budget (budget_check.c). */
+struct report_budget_check {
+	char probe[REPORT_NAME_MAX];
+	uint16_t flow;
+	enum timers_dir dir; /* fwd, rev (one way) or rtt (round trip) */
+	double limit_s;
+	double measured_s; /* 0: no outage */
+	bool open;         /* the outage had not ended when the run's journals end */
+	bool ok;
+};
+
 struct report_run {
 	int64_t t0; /* the fault */
 	char kind[24], target[64], node[REPORT_NAME_MAX], detail[512];
@@ -139,6 +153,8 @@ struct report_run {
 	char mechanism[640];
 	struct report_reversion rev;
 	bool rev_session_back; /* the tunnel's session Established again after the heal */
+	struct report_budget_check *budget; /* every flow x direction with a budget */
+	size_t n_budget;
 };
 
 struct report {
@@ -171,5 +187,17 @@ int report_reversion(const struct evlog *log, size_t lo, size_t hi,
 		     struct report_run *run);
 void report_reversion_text(const struct report_run *run, FILE *f);
 void report_reversion_json(struct json *j, const struct report_run *run);
+/* ---- budget_check.c: measured outages against expect: max_outage ---- */
+
+/* Fills run->budget from cfg->budget (nothing when NULL). 0 or -1 with lab_err. */
+int report_budget_judge(struct report_run *run, const struct report_config *cfg);
+/* Some flow of some run exceeded its budget (or never recovered). */
+bool report_budget_failed(const struct report *r);
+void report_budget_text(const struct report_run *run, FILE *f);
+/* "budget": {"ok", "checks": [...]} or null when no budget applies. */
+void report_budget_json(const struct report_run *run, struct json *j);
+/* JUnit XML to path: one case per run x flow x direction x check (inside the lab's
+ * window, within the budget). 0 or -1 with lab_err. */
+int report_junit_write(const struct report *r, const char *path);
 
 #endif

@@ -448,6 +448,7 @@ void timers_dist_json(struct json *j, const struct timers_dist *d);
 void timers_lik_fit_json(struct json *j, const struct timers_lik_fit *f);
 void timers_gof_json(struct json *j, const struct timers_gof *g);
 
+struct timers_budget_check;
 /* The document `labctl predict --json` prints and the golden files hold. */
 struct timers_doc {
 	const char *topology; /* name, not path: goldens must not depend on the checkout */
@@ -461,6 +462,9 @@ struct timers_doc {
 	const struct timers_dist *dist; /* n_dist distributions (--distribution), or none */
 	size_t n_dist;
 	const struct timers_gof *gof;   /* measured runs tested (--runs), or NULL */
+	/* --max-outage or expect: the checks (timers/budget.h); "budget" only when n_budget */
+	const struct timers_budget_check *budget;
+	size_t n_budget;
 };
 void timers_predict_doc(struct json *j, const struct timers_doc *d);
 

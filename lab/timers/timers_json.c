@@ -6,6 +6,7 @@
 
 #include "common/json.h"
 #include "timers/article.h"
+#include "timers/budget.h"
 #include "timers/timers.h"
 
 void timers_window_json(struct json *j, const struct timers_window *w)
@@ -284,6 +285,10 @@ void timers_predict_doc(struct json *j, const struct timers_doc *d)
 	if (d->gof) {
 		json_key(j, "runs_test");
 		timers_gof_json(j, d->gof);
+	}
+	if (d->n_budget) {
+		json_key(j, "budget");
+		timers_budget_json(j, d->budget, d->n_budget);
 	}
 	json_obj_end(j);
 }

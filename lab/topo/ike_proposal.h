@@ -14,7 +14,7 @@ enum ikep_proto { IKEP_IKE, IKEP_ESP };
 
 /* The crypto plugins of every lab charon, as one load list (lab/ipsec writes the
  * same names into strongswan.conf; a unit test keeps the two in agreement). */
-#define IKEP_CRYPTO_PLUGINS "random nonce openssl aes sha1 sha2 hmac kdf gmp"
+#define IKEP_CRYPTO_PLUGINS "nonce openssl kdf"
 
 /* Called once per problem: off is the byte offset in the proposal of the keyword
  * at fault, or (size_t)-1 when the proposal as a whole is at fault. */

@@ -9,7 +9,7 @@
 #include "topo/topo_int.h"
 
 static const char *const top_keys[] = {"name", "description", "defaults", "nodes", "links",
-				       "tunnels", "probes", NULL};
+				       "tunnels", "probes", "expect", NULL};
 static const char *const defaults_keys[] = {"ipsec_backend", "ready_timeout", "bgp_timers",
 					    "probe_interval", NULL};
 
@@ -98,6 +98,8 @@ static void ld_top(struct ld *l, const struct ynode *root)
 		ld_tunnels(l, x);
 	if ((x = ymap_get(root, "probes")))
 		ld_probes(l, x);
+	if ((x = ymap_get(root, "expect")))
+		ld_expect(l, x);
 }
 
 int topo_load(const char *path, struct topo **out, struct topo_diags *diags)

@@ -169,6 +169,16 @@ struct topo_tunnel {
 	size_t psk_file_span_off, psk_file_span_len;
 };
 
+/* An outage budget (`expect: max_outage`, docs/topology-format.md): the longest
+ * outage the topology's owner accepts, per direction as the timer model and the
+ * probes measure them (0 fwd, 1 rev, 2 rtt, as enum timers_dir). */
+#define TOPO_BUDGET_NDIR 3
+struct topo_budget {
+	bool set[TOPO_BUDGET_NDIR];
+	uint32_t max_outage_ms[TOPO_BUDGET_NDIR];
+	struct topo_pos pos[TOPO_BUDGET_NDIR]; /* where each limit was written */
+};
+
 struct topo_probe {
 	char name[TOPO_NAME_MAX];
 	uint32_t from, to;     /* node indices */
@@ -176,6 +186,7 @@ struct topo_probe {
 	struct in_addr from_addr;
 	uint32_t interval_ms;
 	uint32_t flows; /* parallel flows (distinct ports) so ECMP spreads them */
+	struct topo_budget expect; /* this probe's own budget (expect.probes.NAME) */
 	struct topo_pos pos;
 };
 
@@ -199,6 +210,7 @@ struct topo {
 	size_t n_tunnels;
 	struct topo_probe *probes;
 	size_t n_probes;
+	struct topo_budget expect; /* every probe's budget unless it has its own */
 	/* The exact text that was loaded and validated (it may hold an inline key:
 	 * wiped by topo_free). topo_copy_file() writes it for a lab's records. */
 	char *source;

@@ -55,6 +55,14 @@ int topo_apply_time_scale(struct topo *t, double f)
 		for (size_t j = 0; j < b->n_neighbors; j++)
 			scale_timers(&b->neighbors[j].timers, f);
 	}
+	/* A budget is for the scenario at full scale: the same outage at scale f is
+	 * judged against f times it. */
+	for (int d = 0; d < TOPO_BUDGET_NDIR; d++) {
+		t->expect.max_outage_ms[d] = scaled(t->expect.max_outage_ms[d], f);
+		for (size_t i = 0; i < t->n_probes; i++)
+			t->probes[i].expect.max_outage_ms[d] =
+				scaled(t->probes[i].expect.max_outage_ms[d], f);
+	}
 	for (size_t i = 0; i < t->n_tunnels; i++)
 		for (int e = 0; e < 2; e++) {
 			struct topo_ike *ike = &t->tunnels[i].end[e].ike;

@@ -272,52 +272,22 @@ bool ld_duration(struct ld *l, const struct ynode *n, const char *what, uint32_t
 	if (!ld_scalar(l, n, what))
 		return false;
 	const char *s = n->str;
-	/* parse by hand in decimal so 0.1 s is exactly 100 ms (no binary rounding) */
-	unsigned long long whole = 0, frac = 0, fdiv = 1;
-	const char *p = s;
-	bool digits = false;
-	while (isdigit((unsigned char)*p) && whole < 100000000000ULL) {
-		whole = whole * 10 + (unsigned)(*p++ - '0');
-		digits = true;
-	}
-	if (*p == '.') {
-		p++;
-		while (isdigit((unsigned char)*p) && fdiv < 1000000000ULL) {
-			frac = frac * 10 + (unsigned)(*p++ - '0');
-			fdiv *= 10;
-			digits = true;
-		}
-	}
-	unsigned long long unit = 1000; /* ms per unit; plain numbers are seconds */
-	if (!strcmp(p, "ms"))
-		unit = 1;
-	else if (!strcmp(p, "s") || !*p)
-		unit = 1000;
-	else if (!strcmp(p, "m"))
-		unit = 60000;
-	else if (!strcmp(p, "h"))
-		unit = 3600000;
-	else
-		digits = false;
-	if (!digits) {
+	switch (topo_duration_parse(s, max_ms, out)) {
+	case 0:
+		return true;
+	case TOPO_DURATION_FINE:
+		ld_err(l, n->pos, "%s '%s' is finer than a millisecond; expected whole milliseconds",
+		       what, s);
+		return false;
+	case TOPO_DURATION_LONG:
+		ld_err(l, n->pos, "%s '%s' is too long; expected at most %u s", what, s, max_ms / 1000);
+		return false;
+	default:
 		ld_err(l, n->pos,
 		       "%s '%s' is not a duration; expected seconds (30, 0.1) or a number with ms, s, m or h",
 		       what, s);
 		return false;
 	}
-	unsigned long long ms = whole * unit, fnum = frac * unit;
-	if (fnum % fdiv) {
-		ld_err(l, n->pos, "%s '%s' is finer than a millisecond; expected whole milliseconds",
-		       what, s);
-		return false;
-	}
-	ms += fnum / fdiv;
-	if (ms > max_ms) {
-		ld_err(l, n->pos, "%s '%s' is too long; expected at most %u s", what, s, max_ms / 1000);
-		return false;
-	}
-	*out = (uint32_t)ms;
-	return true;
 }
 
 void ld_keys(struct ld *l, const struct ynode *m, const char *context,

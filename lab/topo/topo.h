@@ -66,6 +66,16 @@ uint32_t topo_addr_tunnel(const struct topo *t, struct in_addr addr, uint32_t *e
  * for f outside (0, 1]. */
 int topo_apply_time_scale(struct topo *t, double f);
 
+/* The outage budget of probe `probe` (an index, or TOPO_NONE for the topology's
+ * own) in direction dir (0 fwd, 1 rev, 2 rtt): the probe's own limit, else the
+ * topology's. false when neither sets one. */
+bool topo_budget_get(const struct topo *t, uint32_t probe, int dir, uint32_t *ms);
+
+/* A duration as topology files write it: seconds ("30", "0.1") or a number with
+ * ms, s, m or h, in whole milliseconds, at most max_ms. 0, or one of these. */
+enum { TOPO_DURATION_SYNTAX = -1, TOPO_DURATION_FINE = -2, TOPO_DURATION_LONG = -3 };
+int topo_duration_parse(const char *s, uint32_t max_ms, uint32_t *out);
+
 /* Writes the text t was loaded from to dst (atomically, mode 0600: it may hold a key),
  * with relative psk_file paths made absolute so the copy loads anywhere to the same
  * model. `labctl up` keeps this copy as <lab dir>/topology.yaml. 0, or -1 with lab_err. */

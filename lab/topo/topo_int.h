@@ -111,6 +111,9 @@ void ld_probes(struct ld *l, const struct ynode *probes);
 void ld_ike_dpd(struct ld *l, const struct ynode *v, struct topo_ike *ike);
 void ld_retransmit_agree(struct ld *l);
 
+/* expect.c: outage budgets (probes must be loaded). */
+void ld_expect(struct ld *l, const struct ynode *expect);
+
 /* load_key.c: pre-shared keys. Where the key of a tunnel or of one end goes. */
 struct ld_keyref {
 	char **psk, **psk_file;

@@ -119,7 +119,7 @@ expect "dual-tunnel extra-topo mine.yaml mylab other single-tunnel sub two" grap
 expect "--all --help --keep" down -
 expect "--json" status --j
 expect "--dir --help --json --run --svg" report mylab -
-expect "--fault --help --interval --json --param --quiet --runs --svg --time-scale --tunnel" failover mylab --
+expect "--fault --help --interval --json --junit --param --quiet --runs --svg --time-scale --tunnel" failover mylab --
 expect "--fault --fault-side" predict dual-tunnel --fau
 
 # option values

@@ -87,7 +87,8 @@ echo "compared the options of $checked commands"
 # Every key of the topology loader's key lists (lab/topo/*.c: *_keys[] = {...})
 # is a term of labctl-topology(5) ("*key*" at the start of a line, or a "*key*:"
 # item of a term's text).
-keys=$(sed -n '/_keys\[\] = {/,/}/p' "$src"/lab/topo/*.c | grep -oE '"[a-z_]+"' | tr -d '"' | sort -u)
+# (awk, not a sed range: a list opened and closed on one line ends there)
+keys=$(awk '/_keys\[\] = \{/ { f = 1 } f { print } f && /\}/ { f = 0 }' "$src"/lab/topo/*.c | grep -oE '"[a-z_]+"' | tr -d '"' | sort -u)
 nkeys=$(printf '%s\n' "$keys" | grep -c .)
 ((nkeys >= 30)) || bad "read only $nkeys keys from lab/topo/*.c"
 for k in $keys; do
