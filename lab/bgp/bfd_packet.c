@@ -79,7 +79,7 @@ int bfd_pkt_encode(struct wbuf *w, const struct bfd_pkt *p)
 	size_t start = w->len;
 	uint8_t flags = (uint8_t)((p->state & 3) << 6);
 
-	if (wbuf_room(w) < BFD_PKT_LEN) {
+	if (w->overflow || w->cap - w->len < BFD_PKT_LEN) {
 		w->overflow = true;
 		return -1;
 	}

@@ -11,6 +11,11 @@ static int64_t now(const struct bfd_session *s)
 	return bgp_now(s->clock);
 }
 
+static bool due(const struct bgp_timer *t, int64_t at)
+{
+	return bgp_timer_running(t) && at >= t->due_ns;
+}
+
 static struct bfd_action *emit(struct bfd_out *out, enum bfd_do what)
 {
 	/* Capacity covers the worst event (state change, send, final); never overrun. */
@@ -317,14 +322,13 @@ void bfd_session_set_cfg(struct bfd_session *s, const struct bfd_cfg *cfg, struc
 bool bfd_session_tick(struct bfd_session *s, struct bfd_out *out)
 {
 	int64_t t = now(s);
-	if (bgp_timer_due(&s->detect, t) &&
-	    (!bgp_timer_due(&s->tx, t) || s->detect.due_ns <= s->tx.due_ns)) {
+	if (due(&s->detect, t) && (!due(&s->tx, t) || s->detect.due_ns <= s->tx.due_ns)) {
 		bgp_timer_stop(&s->detect);
 		if (event(s, BFD_EV_DETECT_EXPIRES, out))
 			send_now(s, false, out);
 		return true;
 	}
-	if (bgp_timer_due(&s->tx, t)) {
+	if (due(&s->tx, t)) {
 		send_now(s, false, out);
 		return true;
 	}
@@ -378,11 +382,4 @@ void bfd_session_init(struct bfd_session *s, const struct bfd_cfg *cfg, uint32_t
 	bgp_timer_stop(&s->detect);
 	/* The first packet goes out at once (active role, s6.1). */
 	bgp_timer_start(&s->tx, now(s), 0);
-}
-
-const char *bfd_event_name(enum bfd_event e)
-{
-	static const char *const n[] = {"rx-AdminDown",   "rx-Down",    "rx-Init", "rx-Up",
-	                                "detect-expires", "admin-down", "admin-up"};
-	return (unsigned)e < sizeof(n) / sizeof(n[0]) ? n[e] : "?";
 }

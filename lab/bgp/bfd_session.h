@@ -147,6 +147,4 @@ uint32_t bfd_rx_interval_us(const struct bfd_session *s);
 /* s6.8.7 jitter: uniform in [0.75, 1] x len, or [0.75, 0.9] x len when mult is 1. */
 int64_t bfd_jitter(struct bgp_rng *r, int64_t len_ns, uint8_t detect_mult);
 
-const char *bfd_event_name(enum bfd_event e);
-
 #endif
