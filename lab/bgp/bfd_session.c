@@ -122,16 +122,20 @@ static void apply(struct bfd_session *s, uint32_t tx_us, uint32_t rx_us)
 	if (!(up && rx_us < s->rx_basis_us))
 		s->rx_basis_us = rx_us;
 	s->poll = true;
+	s->poll_up = up;
 	reschedule_tx(s);
 }
 
 static void set_local(struct bfd_session *s, uint32_t tx_us, uint32_t rx_us)
 {
-	/* One Poll Sequence at a time: while Up, a change during a running poll waits
-	 * for its Final. Outside Up nothing waits (the deferral rules above are for
-	 * Up only), so the 1 s rate of s6.8.3 holds at once on leaving Up even when
-	 * the peer will never answer. */
-	if (s->poll && s->state == BFD_ST_UP) {
+	/* One Poll Sequence at a time: while Up, a change during a poll that was
+	 * started while Up waits for its Final. Outside Up nothing waits (the deferral
+	 * rules above are for Up only), so the 1 s rate of s6.8.3 holds at once on
+	 * leaving Up even when the peer will never answer; and a poll started outside
+	 * Up (often never answered: the peer was unreachable) is replaced by the one
+	 * the Up transition starts, so the negotiated rate holds from the first Up
+	 * packet instead of after one more slow round trip. */
+	if (s->poll && s->poll_up && s->state == BFD_ST_UP) {
 		s->poll_queued = tx_us != s->desired_min_tx_us || rx_us != s->required_min_rx_us;
 		s->queued_tx_us = tx_us;
 		s->queued_rx_us = rx_us;

@@ -22,8 +22,9 @@
  * peer's Desired Min TX), restarted by every packet that passes the checks. Every
  * change of DesiredMinTx or RequiredMinRx starts a Poll Sequence (s6.5): packets
  * carry P until one with F comes back; while Up, a larger DesiredMinTx and a smaller
- * RequiredMinRx take effect only when that Final arrives (s6.8.3). A change during a
- * running poll waits for it and starts the next. A packet with P is answered at once
+ * RequiredMinRx take effect only when that Final arrives (s6.8.3). A change while Up
+ * during a poll started while Up waits for it and starts the next; a poll started
+ * outside Up is simply replaced. A packet with P is answered at once
  * with F (s6.8.7, "without respect to the transmission timer").
  *
  * Deviations, on purpose:
@@ -111,6 +112,7 @@ struct bfd_session {
 	uint32_t tx_basis_us; /* DesiredMinTx the transmit interval is computed from */
 	uint32_t rx_basis_us; /* RequiredMinRx the detection time is computed from */
 	bool poll;            /* a Poll Sequence is running: we set P */
+	bool poll_up;         /* ... and was started while Up */
 	bool poll_queued;     /* values changed during it: apply and poll again after */
 	uint32_t queued_tx_us, queued_rx_us;
 	struct bgp_timer tx, detect;

@@ -48,6 +48,13 @@ static bool bfd_up(int i)
 	return strstr(s, "\"bfd\":\"Up\"") && strstr(s, "\"state\":\"Established\"");
 }
 
+static bool steady(int i)
+{
+	const char *s = ctl(i, "show summary\n");
+	return strstr(s, "\"detect_time_us\":300000") && strstr(s, "\"poll\":false") &&
+	       strstr(s, "\"tx_interval_us\":100000");
+}
+
 /* nft runs in node i's namespace: only its outgoing BFD packets are dropped. */
 static int nft(int i, bool drop)
 {
@@ -62,8 +69,9 @@ static int nft(int i, bool drop)
 static void silence_side(int quiet)
 {
 	int other = !quiet;
-	/* steady state first */
-	usleep(500 * 1000);
+	/* steady state first: both at the negotiated rate, no Poll Sequence running */
+	CHECK(wait_for(steady, 0, 5 * NS_PER_SEC));
+	CHECK(wait_for(steady, 1, 5 * NS_PER_SEC));
 	int64_t t0 = mono_ns();
 	CHECK(nft(quiet, true) == 0);
 	int64_t t1 = mono_ns();

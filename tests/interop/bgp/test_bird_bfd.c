@@ -137,6 +137,17 @@ static bool bird_bfd_up(void)
 	return ok;
 }
 
+/* Ours at the negotiated rate with no Poll Sequence running, and BIRD Up. */
+static bool steady(void)
+{
+	char *s = ours_show();
+	bool ok = s && strstr(s, "\"detect_time_us\":300000") && strstr(s, "\"poll\":false") &&
+	          strstr(s, "\"tx_interval_us\":100000") &&
+	          strstr(s, "\"remote_desired_min_tx_us\":100000");
+	free(s);
+	return ok && bird_bfd_up();
+}
+
 static bool bird_established(void)
 {
 	char *r = bird_ask("show protocols");
@@ -219,7 +230,7 @@ static void heal(int side)
 static void silence_bird(void)
 {
 	char line[2048] = "";
-	sleep_ns(500 * NS_PER_MS);
+	CHECK(wait_pred(steady, 5 * NS_PER_SEC));
 	int64_t t0 = mono_ns();
 	CHECK_INT(nft(1, true), 0);
 	int64_t t1 = mono_ns();
@@ -252,7 +263,7 @@ static void silence_bird(void)
  * (diagnostic 3); both BGP sides go down. */
 static void silence_ours(void)
 {
-	sleep_ns(500 * NS_PER_MS);
+	CHECK(wait_pred(steady, 5 * NS_PER_SEC));
 	int64_t t0 = mono_ns();
 	CHECK_INT(nft(0, true), 0);
 	int64_t t1 = mono_ns(), det = -1, bgp_down = -1;

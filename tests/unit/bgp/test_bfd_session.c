@@ -250,6 +250,35 @@ static void test_three_way_and_detection(void)
 	pair_free(&pr);
 }
 
+/* After a detection the session polls for its 1 s rate into silence; when the peer
+ * comes back, the Up transition replaces that unanswered poll, so the negotiated
+ * rate (and the peer's short detection time) holds from the first Up packet. */
+static void test_up_after_silence(void)
+{
+	struct bfd_cfg c = {100000, 100000, 3};
+	struct pair pr;
+	pair_init(&pr, &c, &c, 61);
+	pair_run(&pr, 5 * SEC_);
+	CHECK_INT(pr.e[0]->s.state, BFD_ST_UP);
+	pr.silent[1] = true;
+	pair_run(&pr, 5 * SEC_);
+	CHECK_INT(pr.e[0]->s.state, BFD_ST_DOWN);
+	CHECK(pr.e[0]->s.poll); /* for the 1 s rate, never answered */
+	pr.silent[1] = false;
+	int64_t end = bgp_now(&pr.clk) + 5 * SEC_;
+	while (pr.e[0]->s.state != BFD_ST_UP && bgp_now(&pr.clk) < end)
+		pair_run(&pr, MS_);
+	CHECK_INT(pr.e[0]->s.state, BFD_ST_UP);
+	CHECK_INT(pr.e[0]->s.tx_basis_us, 100000);
+	CHECK_INT(pr.e[0]->s.desired_min_tx_us, 100000);
+	CHECK(pr.e[0]->s.poll && pr.e[0]->s.poll_up); /* the Up transition's own */
+	CHECK(!pr.e[0]->s.poll_queued);
+	/* the peer hears it in A's next packet: its detection time is 3 x 100 ms */
+	pair_run(&pr, 150 * MS_);
+	CHECK_INT(bfd_detect_time_us(&pr.e[1]->s), 300000);
+	pair_free(&pr);
+}
+
 /* s6.8.3: at least 1 s between packets while not Up; the negotiated rate once Up. */
 static void test_slow_then_fast(void)
 {
@@ -475,6 +504,7 @@ int main(void)
 	test_poll_answered();
 	test_three_way_and_detection();
 	test_slow_then_fast();
+	test_up_after_silence();
 	test_jitter();
 	test_poll_final();
 	test_admin();
