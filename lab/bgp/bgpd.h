@@ -14,6 +14,7 @@
 struct rib;
 struct bgp_session;
 struct ctl_client;
+struct bgpd_bfd;
 
 /* What an epoll registration points at. */
 enum bgpd_fd_kind {
@@ -23,6 +24,7 @@ enum bgpd_fd_kind {
 	BGPD_FD_CONN,
 	BGPD_FD_SIGNAL,
 	BGPD_FD_FIB, /* the FIB's interface notifications (rib_fib_fd) */
+	BGPD_FD_BFD, /* the BFD receiving socket (bgpd_bfd.c) */
 };
 
 struct bgpd_fd {
@@ -44,6 +46,7 @@ struct bgpd {
 	int journal_fd; /* -1: none */
 	struct json jscratch; /* journal line builder */
 	struct rib *rib;
+	struct bgpd_bfd *bfd; /* NULL: no neighbor runs BFD */
 	size_t n_sessions;
 	struct bgp_session *sessions;
 	int64_t started_ns;

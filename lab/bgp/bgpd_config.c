@@ -126,6 +126,16 @@ static int parse_neighbor(struct pctx *p, char **tok, int n)
 			r = parse_u32(p, k, v, 86400000u, &nb.open_hold_ms);
 			if (!r && nb.open_hold_ms == 0)
 				return perr(p, "'open-hold-ms' must be at least 1", NULL, NULL);
+		} else if (!strcmp(k, "bfd-interval-ms")) {
+			r = parse_u32(p, k, v, BGP_BFD_MAX_INTERVAL_MS, &nb.bfd_interval_ms);
+			if (!r && nb.bfd_interval_ms < BGP_BFD_MIN_INTERVAL_MS)
+				return perr(p, "'bfd-interval-ms' must be 10..60000", NULL, NULL);
+		} else if (!strcmp(k, "bfd-multiplier")) {
+			uint32_t m;
+			r = parse_u32(p, k, v, 255, &m);
+			if (!r && m == 0)
+				return perr(p, "'bfd-multiplier' must be 1..255", NULL, NULL);
+			nb.bfd_multiplier = (uint8_t)m;
 		} else if (!strcmp(k, "track-tunnel")) {
 			if (!v || strlen(v) >= sizeof(nb.track_tunnel))
 				return perr(p,
@@ -138,7 +148,7 @@ static int parse_neighbor(struct pctx *p, char **tok, int n)
 			    p,
 			    "unknown neighbor option '%s' (remote-as, local-address, hold-ms, "
 			    "keepalive-ms, connect-retry-ms, open-hold-ms, passive, "
-			    "next-hop-self, track-tunnel)",
+			    "next-hop-self, track-tunnel, bfd-interval-ms, bfd-multiplier)",
 			    k, NULL);
 		}
 		if (r)
@@ -147,6 +157,11 @@ static int parse_neighbor(struct pctx *p, char **tok, int n)
 	}
 	if (!has_as)
 		return perr(p, "neighbor %s needs 'remote-as N'", tok[1], NULL);
+	if (nb.bfd_multiplier && !nb.bfd_interval_ms)
+		return perr(p, "'bfd-multiplier' needs 'bfd-interval-ms N' (BFD is on with it)",
+		            NULL, NULL);
+	if (nb.bfd_interval_ms && !nb.bfd_multiplier)
+		nb.bfd_multiplier = BGP_BFD_DEFAULT_MULTIPLIER;
 	if (bgp_config_find_neighbor(c, nb.addr) >= 0)
 		return perr(p, "neighbor %s is configured twice", tok[1], NULL);
 	if (c->n_neighbors == BGP_CONFIG_MAX_NEIGHBORS) {
@@ -171,7 +186,8 @@ static int parse_neighbor(struct pctx *p, char **tok, int n)
 }
 
 static const char *const globals[] = {
-    "asn", "router-id", "control", "journal", "max-paths", "route-programming-delay-ms", "port"};
+    "asn",  "router-id", "control",  "journal", "max-paths", "route-programming-delay-ms",
+    "port", "bfd-port"};
 
 static int parse_line(struct pctx *p, char **tok, int n)
 {
@@ -236,6 +252,13 @@ static int parse_line(struct pctx *p, char **tok, int n)
 			return perr(p, "'port' must be 1..65535", NULL, NULL);
 		c->port = (uint16_t)u;
 		return 0;
+	case 7:
+		if (parse_u32(p, k, v, 65535, &u))
+			return -1;
+		if (!u)
+			return perr(p, "'bfd-port' must be 1..65535", NULL, NULL);
+		c->bfd_port = (uint16_t)u;
+		return 0;
 	}
 	return 0;
 }
@@ -245,6 +268,7 @@ int bgp_config_parse(const char *text, const char *path, struct bgp_config *out)
 	memset(out, 0, sizeof(*out));
 	out->max_paths = 1;
 	out->port = BGP_PORT;
+	out->bfd_port = BGP_BFD_PORT;
 	struct pctx p = {.path = path, .c = out};
 	const char *s = text;
 	while (*s) {

@@ -24,6 +24,11 @@
 #define BGP_DEFAULT_CONNECT_RETRY_MS 5000
 /* Hold timer while waiting for the peer's OPEN (RFC 4271 s8: "suggested 4 minutes"). */
 #define BGP_DEFAULT_OPEN_HOLD_MS 240000
+/* BFD (RFC 5880): the lab's floor for an interval, and the usual multiplier. */
+#define BGP_BFD_MIN_INTERVAL_MS 10
+#define BGP_BFD_MAX_INTERVAL_MS 60000
+#define BGP_BFD_DEFAULT_MULTIPLIER 3
+#define BGP_BFD_PORT 3784 /* RFC 5881 s4 */
 
 struct bgp_neighbor_config {
 	struct in_addr addr; /* network byte order */
@@ -37,6 +42,8 @@ struct bgp_neighbor_config {
 	bool passive;                             /* never connect, only accept */
 	bool next_hop_self;                       /* towards iBGP peers */
 	char track_tunnel[BGP_CONFIG_TUNNEL_MAX]; /* "" = not tracked */
+	uint32_t bfd_interval_ms;  /* BFD desired-min-tx = required-min-rx; 0 = no BFD */
+	uint8_t bfd_multiplier;    /* BFD detect multiplier, 1..255 */
 	int line;                                 /* where it was configured (messages) */
 };
 
@@ -48,6 +55,7 @@ struct bgp_config {
 	uint32_t max_paths;     /* ECMP maximum, >= 1 (default 1) */
 	uint32_t route_programming_delay_ms;
 	uint16_t port; /* TCP port to listen on and connect to (default 179) */
+	uint16_t bfd_port; /* BFD control UDP port, ours and the peers' (3784) */
 	size_t n_networks;
 	struct bgp_prefix *networks;
 	size_t n_neighbors;

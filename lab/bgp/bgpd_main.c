@@ -18,6 +18,7 @@
 
 #include "bgp_log.h"
 #include "bgpd.h"
+#include "bgpd_bfd.h"
 #include "common/err.h"
 #include "common/journal.h"
 #include "control_socket.h"
@@ -105,6 +106,9 @@ static int raise_nofile(size_t neighbors)
 static int64_t next_due(struct bgpd *d)
 {
 	int64_t t = d->rib ? rib_next_timer_ns(d->rib) : INT64_MAX;
+	int64_t b = bgpd_bfd_next_due(d);
+	if (b < t)
+		t = b;
 	for (size_t i = 0; i < d->n_sessions; i++) {
 		int64_t s = bgp_fsm_next_due(&d->sessions[i].fsm);
 		if (s < t)
@@ -142,6 +146,7 @@ static void dispatch(struct bgpd *d, struct epoll_event *e, int sigfd)
 		if (rib_fib_event(d->rib, bgp_now(&d->clock)) < 0)
 			bgp_log(BGP_LOG_ERR, "%s", lab_err_msg());
 		break;
+	case BGPD_FD_BFD: bgpd_bfd_input(d); break;
 	case BGPD_FD_SIGNAL: {
 		struct signalfd_siginfo si;
 		while (read(sigfd, &si, sizeof(si)) == sizeof(si))
@@ -171,6 +176,7 @@ static int run(struct bgpd *d, int sigfd)
 			 * code ignores events for closed connections. */
 			dispatch(d, &ev[i], sigfd);
 		}
+		bgpd_bfd_timers(d);
 		for (size_t i = 0; i < d->n_sessions; i++)
 			bgp_session_timers(&d->sessions[i]);
 		if (d->rib)
@@ -181,6 +187,9 @@ static int run(struct bgpd *d, int sigfd)
 
 static void shutdown_all(struct bgpd *d)
 {
+	/* BFD first, as AdminDown: the peers' BGP sessions end with our CEASE below, not
+	 * with a detection (RFC 5882 s3.2). */
+	bgpd_bfd_stop(d);
 	/* ManualStop: CEASE/Administrative Shutdown to every peer in OpenSent or later. */
 	for (size_t i = 0; i < d->n_sessions; i++)
 		bgp_session_event(&d->sessions[i], -1, BGP_EV_MANUAL_STOP, NULL);
@@ -258,7 +267,7 @@ int main(int argc, char **argv)
 	d.fib_ref = (struct bgpd_fd){.kind = BGPD_FD_FIB};
 	if (rib_fib_fd(d.rib) >= 0 && bgpd_fd_add(&d, rib_fib_fd(d.rib), EPOLLIN, &d.fib_ref) < 0)
 		goto out;
-	if (listen_open(&d) < 0 || ctl_open(&d) < 0)
+	if (listen_open(&d) < 0 || ctl_open(&d) < 0 || bgpd_bfd_start(&d) < 0)
 		goto out;
 	bgp_log(BGP_LOG_INFO, "AS %u, %zu neighbors, port %u, pid %d", d.cfg.asn, d.n_sessions,
 	        d.cfg.port, (int)getpid());

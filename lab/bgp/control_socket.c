@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "bgpd_bfd.h"
 #include "common/err.h"
 #include "rib.h"
 #include "session.h"
@@ -164,6 +165,7 @@ static void show(struct bgpd *d, struct json *j, bool routes)
 	for (size_t i = 0; i < d->n_sessions; i++)
 		bgp_session_json(&d->sessions[i], j, t);
 	json_arr_end(j);
+	bgpd_bfd_json(d, j, t);
 	if (d->rib && routes)
 		rib_json(d->rib, j);
 	else if (d->rib)

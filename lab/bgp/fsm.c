@@ -278,18 +278,37 @@ static void peer_event(struct bgp_fsm *f, enum bgp_event ev, struct bgp_fsm_out 
 	case BGP_EV_MANUAL_START:
 		if (f->started)
 			break;
-		f->started = true;
 		f->tunnel_down = false;
+		/* RFC 5882: not before BFD is Up again (BGP_EV_BFD_UP starts it). */
+		if (f->bfd_down)
+			break;
+		f->started = true;
 		set_reason(f, BGP_RS_START);
 		start(f, out);
 		break;
+	case BGP_EV_BFD_UP:
+		f->bfd_down = false;
+		if (f->started || f->tunnel_down)
+			break;
+		f->started = true;
+		set_reason(f, BGP_RS_BFD_UP);
+		start(f, out);
+		break;
 	case BGP_EV_MANUAL_STOP:
-	case BGP_EV_TUNNEL_DOWN: {
-		bool tunnel = ev == BGP_EV_TUNNEL_DOWN;
-		uint8_t sub = tunnel ? BGP_CEASE_ADMIN_RESET : BGP_CEASE_ADMIN_SHUTDOWN;
+	case BGP_EV_TUNNEL_DOWN:
+	case BGP_EV_BFD_DOWN: {
+		bool tunnel = ev == BGP_EV_TUNNEL_DOWN, bfd = ev == BGP_EV_BFD_DOWN;
+		uint8_t sub = tunnel ? BGP_CEASE_ADMIN_RESET
+			      : bfd  ? BGP_CEASE_BFD_DOWN
+				     : BGP_CEASE_ADMIN_SHUTDOWN;
 		f->started = false;
-		f->tunnel_down = tunnel;
-		set_reason(f, tunnel ? BGP_RS_TUNNEL_DOWN : BGP_RS_STOP);
+		if (tunnel)
+			f->tunnel_down = true;
+		else if (bfd)
+			f->bfd_down = true;
+		else
+			f->tunnel_down = false;
+		set_reason(f, tunnel ? BGP_RS_TUNNEL_DOWN : bfd ? BGP_RS_BFD_DOWN : BGP_RS_STOP);
 		drop_all(f, BGP_ERR_CEASE, sub, out);
 		f->base = BGP_ST_IDLE;
 		bgp_timer_stop(&f->connect_retry);
@@ -478,6 +497,8 @@ void bgp_fsm_event(struct bgp_fsm *f, int conn, enum bgp_event ev, const struct 
 	case BGP_EV_MANUAL_START:
 	case BGP_EV_MANUAL_STOP:
 	case BGP_EV_TUNNEL_DOWN:
+	case BGP_EV_BFD_DOWN:
+	case BGP_EV_BFD_UP:
 	case BGP_EV_CONNECT_RETRY_EXPIRES:
 		peer_event(f, ev, out);
 		break;
@@ -594,6 +615,7 @@ const char *bgp_reason_name(enum bgp_reason r)
 {
 	static const char *const n[] = {"start", "tcp-connected", "tcp-closed", "tcp-failed",
 		"open-received", "keepalive-received", "hold-timer-expired", "connect-retry-expired",
-		"notification-sent", "notification-received", "collision", "tunnel-down", "stop"};
+		"notification-sent", "notification-received", "collision", "tunnel-down", "stop",
+		"bfd-down", "bfd-up"};
 	return (unsigned)r < sizeof(n) / sizeof(n[0]) ? n[r] : "?";
 }

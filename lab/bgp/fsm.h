@@ -30,6 +30,12 @@
  *   Active (s8.2.2 would initiate a connection there).
  * As s8.2.2 says: a TCP failure in OpenSent leaves the neighbor in Active with the
  * ConnectRetryTimer restarted; in OpenConfirm and Established it goes Idle.
+ * BFD (RFC 5882): BGP_EV_BFD_DOWN stops the neighbor like a tracked tunnel going
+ * down, with CEASE 6/10 "BFD Down" (RFC 9384), and it stays stopped until
+ * BGP_EV_BFD_UP, also when its tunnel comes back meanwhile (s4.3: "the BGP session
+ * SHOULD NOT be re-established until the BFD session is Up"). Only the BFD session
+ * leaving Up is an event: a neighbor whose BFD never came up is not held back, and a
+ * peer's AdminDown is not one (RFC 5882 s3.2; session.c decides).
  * Timers: the HoldTimer is never jittered; KeepaliveTimer and ConnectRetryTimer are
  * (s10, [0.75, 1] x). The HoldTimer restarts on a received KEEPALIVE or UPDATE and on
  * nothing else (s8.2.2 Established, events 26 and 27). */
@@ -73,6 +79,8 @@ enum bgp_event {
 	BGP_EV_KEEPALIVE_EXPIRES, /* event 11 */
 	BGP_EV_CONNECT_RETRY_EXPIRES, /* event 9 */
 	BGP_EV_UPDATE_SENT,     /* we sent an UPDATE: restarts the KeepaliveTimer */
+	BGP_EV_BFD_DOWN,        /* the neighbor's BFD session left Up (RFC 5882 s4.3) */
+	BGP_EV_BFD_UP,          /* ... and came back Up */
 };
 
 /* Why the neighbor changed state: the journal's `reason` vocabulary (journal.md). */
@@ -90,6 +98,8 @@ enum bgp_reason {
 	BGP_RS_COLLISION,
 	BGP_RS_TUNNEL_DOWN,
 	BGP_RS_STOP,
+	BGP_RS_BFD_DOWN,
+	BGP_RS_BFD_UP,
 };
 
 struct bgp_fsm_cfg {
@@ -161,6 +171,7 @@ struct bgp_fsm {
 	enum bgp_state base;  /* without a connection: IDLE or ACTIVE */
 	bool started;         /* ManualStart seen, no ManualStop/tunnel-down since */
 	bool tunnel_down;
+	bool bfd_down;        /* BFD went Down: stopped until BGP_EV_BFD_UP */
 	struct bgp_timer connect_retry; /* also the idle hold after a failure */
 	struct bgp_fsm_conn conn[BGP_CONN_MAX];
 	int64_t established_ns; /* when the current session reached Established */

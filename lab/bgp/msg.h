@@ -93,6 +93,7 @@ enum bgp_err_cease_sub { /* RFC 4486 */
 	BGP_CEASE_CONFIG_CHANGE = 6,
 	BGP_CEASE_COLLISION = 7,
 	BGP_CEASE_OUT_OF_RESOURCES = 8,
+	BGP_CEASE_BFD_DOWN = 10, /* RFC 9384 */
 };
 
 enum bgp_err_rr_sub {

@@ -199,7 +199,7 @@ const char *bgp_notify_subcode_name(uint8_t code, uint8_t subcode)
 		"Unspecific", "Maximum Number of Prefixes Reached", "Administrative Shutdown",
 		"Peer De-configured", "Administrative Reset", "Connection Rejected",
 		"Other Configuration Change", "Connection Collision Resolution",
-		"Out of Resources", "Hard Reset"};
+		"Out of Resources", "Hard Reset", "BFD Down"};
 	static const char *const rr[] = {"Unspecific", "Invalid Message Length"};
 	const char *const *t = NULL;
 	size_t n = 0;

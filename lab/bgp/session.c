@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bgp_log.h"
+#include "bgpd_bfd.h"
 #include "common/err.h"
 
 static const char *type_key(uint8_t t)
@@ -729,6 +730,11 @@ void bgp_session_json(const struct bgp_session *s, struct json *j, int64_t t)
 	if (s->nb->track_tunnel[0]) {
 		json_kv_str(j, "track_tunnel", s->nb->track_tunnel);
 		json_kv_bool(j, "tunnel_down", f->tunnel_down);
+	}
+	if (bgpd_bfd_state(s->d, s->idx)) {
+		/* the BFD session's state; bfd_down: held down until BFD is Up (RFC 5882) */
+		json_kv_str(j, "bfd", bgpd_bfd_state(s->d, s->idx));
+		json_kv_bool(j, "bfd_down", f->bfd_down);
 	}
 	json_key(j, "configured");
 	json_obj_begin(j);

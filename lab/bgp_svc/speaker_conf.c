@@ -125,6 +125,9 @@ int bgp_svc_bgpd_conf(const struct topo *t, uint32_t node, const char *node_dir,
 			sbuf_printf(out, " next-hop-self");
 		if (nb->track_tunnel && nb->tunnel != TOPO_NONE)
 			sbuf_printf(out, " track-tunnel %s", t->tunnels[nb->tunnel].name);
+		if (nb->bfd.interval_ms)
+			sbuf_printf(out, " bfd-interval-ms %u bfd-multiplier %u", nb->bfd.interval_ms,
+				    nb->bfd.multiplier);
 		sbuf_printf(out, "\n");
 	}
 	return out->oom ? lab_err(LAB_EXIT_FAIL, "out of memory") : 0;
@@ -171,6 +174,13 @@ int bgp_svc_bird_conf(const struct topo *t, uint32_t node, const char *node_dir,
 			            b->networks[i].len);
 		sbuf_printf(out, "}\n\n");
 	}
+	/* BFD (RFC 5880/5881): one BFD protocol; each session's intervals are set on
+	 * its BGP protocol below (BIRD 2's per-peer bfd options). */
+	bool any_bfd = false;
+	for (size_t i = 0; i < b->n_neighbors; i++)
+		any_bfd |= b->neighbors[i].bfd.interval_ms != 0;
+	if (any_bfd)
+		sbuf_printf(out, "protocol bfd {\n}\n\n");
 	unsigned ew = secs(b->error_wait_ms ? b->error_wait_ms : 1000, 1);
 	for (size_t i = 0; i < b->n_neighbors; i++) {
 		const struct topo_bgp_neighbor *nb = &b->neighbors[i];
@@ -196,6 +206,12 @@ int bgp_svc_bird_conf(const struct topo *t, uint32_t node, const char *node_dir,
 		sbuf_printf(out, "\terror wait time %u, %u;\n", ew, ew * 2);
 		if (nb->passive)
 			sbuf_printf(out, "\tpassive on;\n");
+		/* BIRD's BFD Down takes the session down at once, as ours does */
+		if (nb->bfd.interval_ms)
+			sbuf_printf(out,
+				    "\tbfd {\n\t\tmin rx interval %u ms;\n\t\tmin tx interval %u ms;\n"
+				    "\t\tmultiplier %u;\n\t};\n",
+				    nb->bfd.interval_ms, nb->bfd.interval_ms, nb->bfd.multiplier);
 		/* iBGP is multihop (recursive next hops) by default in BIRD; every lab
 		 * neighbor is on a connected subnet. */
 		if (ibgp)

@@ -56,6 +56,56 @@ static int query(const char *sock, const char *req, char **out)
 		       "labctl-bgpd?): %s", sock, why);
 }
 
+/* Microseconds as milliseconds ("-" when absent). */
+static void fmt_us_ms(const struct json_object *v, char *buf, size_t len)
+{
+	if (is_num(v) && json_object_get_double(v) >= 0)
+		snprintf(buf, len, "%g", json_object_get_double(v) / 1000);
+	else
+		snprintf(buf, len, "-");
+}
+
+/* The BFD sessions (docs/bgpd.md, `show`'s "bfd"): state, negotiated intervals,
+ * detection time, time since the last packet; the drop counters that are not 0. */
+static void print_bfd(const struct json_object *bfd)
+{
+	char a[32], b[32], c[32], d[32], e[32], dl[512] = "";
+	size_t off = 0;
+	if (!json_object_is_type(bfd, json_type_object))
+		return;
+	struct json_object *drops = json_get(bfd, "drops");
+	if (json_object_is_type(drops, json_type_object)) {
+		json_object_object_foreach(drops, key, val)
+		{
+			if (is_num(val) && json_object_get_double(val) > 0 && off < sizeof(dl) - 1)
+				off += (size_t)snprintf(dl + off, sizeof(dl) - off, "%s%s %.0f",
+							off ? ", " : "", key,
+							json_object_get_double(val));
+		}
+	}
+	fmt_num(json_get(bfd, "port"), a, sizeof(a));
+	fmt_num(json_get(bfd, "rx_accepted"), b, sizeof(b));
+	printf("\nBFD (UDP %s): %s packets accepted, dropped: %s\n", a, b, off ? dl : "none");
+	printf("%-16s %-9s %-9s %-7s %-7s %-10s %-12s %-5s %s\n", "PEER", "STATE", "REMOTE",
+	       "TX(ms)", "RX(ms)", "DETECT(ms)", "LAST RX(ms)", "UPS", "DIAG (ours/theirs)");
+	const struct json_object *ss = json_get(bfd, "sessions");
+	for (size_t i = 0; i < len_of(ss); i++) {
+		const struct json_object *s = json_object_array_get_idx(ss, i);
+		char diag[160], ld[16], rd[16];
+		fmt_us_ms(json_get(s, "tx_interval_us"), a, sizeof(a));
+		fmt_us_ms(json_get(s, "rx_interval_us"), b, sizeof(b));
+		fmt_us_ms(json_get(s, "detect_time_us"), c, sizeof(c));
+		fmt_num(json_get(s, "last_rx_ms_ago"), d, sizeof(d));
+		fmt_num(json_get(s, "up_count"), e, sizeof(e));
+		fmt_num(json_get(s, "diag"), ld, sizeof(ld));
+		fmt_num(json_get(s, "remote_diag"), rd, sizeof(rd));
+		snprintf(diag, sizeof(diag), "%s/%s %s", ld, rd, str(json_get(s, "diag_name")));
+		printf("%-16s %-9s %-9s %-7s %-7s %-10s %-12s %-5s %s\n", str(json_get(s, "peer")),
+		       str(json_get(s, "state")), str(json_get(s, "remote_state")), a, b, c, d, e,
+		       diag);
+	}
+}
+
 static void print_table(const struct json_object *root)
 {
 	char a[32], b[32], c[32], d[32], e[32];
@@ -100,6 +150,7 @@ static void print_table(const struct json_object *root)
 		       str(json_get(s, "peer")), d, str(json_get(s, "type")), str(json_get(s, "state")), up, hk,
 		       left, cnt[0], cnt[1], err);
 	}
+	print_bfd(json_get(root, "bfd"));
 	const struct json_object *rib = json_get(root, "rib");
 	if (!json_object_is_type(rib, json_type_object))
 		return;
@@ -131,7 +182,8 @@ static int usage(FILE *f, int code)
 {
 	fprintf(f, "usage: labctl bgp LAB NODE [--json]\n"
 		   "  sessions of the built-in BGP speaker on NODE (state, uptime, negotiated\n"
-		   "  hold/keepalive, ms left on each timer, messages in/out, last error) and\n"
+		   "  hold/keepalive, ms left on each timer, messages in/out, last error), its\n"
+		   "  BFD sessions (state, negotiated tx/rx, detection time, last packet) and\n"
 		   "  its Loc-RIB with ECMP next hops.\n");
 	return code;
 }

@@ -13,7 +13,10 @@ static const char *const bgp_keys[] = {"speaker", "asn", "router_id", "timers", 
 				       "route_programming_delay", "error_wait", "networks",
 				       "neighbors", NULL};
 static const char *const nbr_keys[] = {"address", "asn", "passive", "track_tunnel",
-				       "next_hop_self", "timers", NULL};
+				       "next_hop_self", "timers", "bfd", NULL};
+/* (two lines: the man page test reads each key list up to its closing brace) */
+static const char *const bfd_keys[] = {"interval", "multiplier",
+				       NULL};
 
 #define DELAY_MAX_MS (3600u * 1000u)
 
@@ -96,6 +99,29 @@ static void ld_route(struct ld *l, struct topo_node *node, const struct ynode *v
 	}
 }
 
+/* bfd: {interval: 300ms, multiplier: 3}: interval required, multiplier 3 if absent. */
+static void ld_bfd(struct ld *l, struct topo_bfd *out, const struct ynode *v)
+{
+	struct topo_bfd b = {.multiplier = 3, .pos = v->pos};
+	if (!ld_map(l, v, "bfd"))
+		return;
+	ld_keys(l, v, "bfd", bfd_keys);
+	const struct ynode *x;
+	if (!(x = ymap_get(v, "interval"))) {
+		ld_err(l, v->pos, "bfd without 'interval'; expected e.g. bfd: {interval: 300ms, multiplier: 3}");
+		return;
+	}
+	if (!ld_duration(l, x, "bfd interval", TOPO_BFD_MAX_INTERVAL_MS, &b.interval_ms))
+		return;
+	if (b.interval_ms < TOPO_BFD_MIN_INTERVAL_MS) {
+		ld_err(l, x->pos, "bfd interval %s is below 10 ms; expected at least 10ms", x->str);
+		return;
+	}
+	if ((x = ymap_get(v, "multiplier")) && !ld_u32(l, x, "bfd multiplier", 1, 255, &b.multiplier))
+		return;
+	*out = b;
+}
+
 static void ld_neighbor(struct ld *l, struct topo_bgp *b, const struct ynode *v,
 			const struct topo_bgp_timers *node_timers)
 {
@@ -125,6 +151,8 @@ static void ld_neighbor(struct ld *l, struct topo_bgp *b, const struct ynode *v,
 		if (ld_timers(l, x, "neighbor", &lt))
 			ld_timers_apply(&nb->timers, &lt);
 	}
+	if ((x = ymap_get(v, "bfd")))
+		ld_bfd(l, &nb->bfd, x);
 }
 
 static void ld_bgp(struct ld *l, struct topo_node *node, const struct ynode *v,

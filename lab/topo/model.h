@@ -69,6 +69,16 @@ struct topo_bgp_timers {
 	uint32_t connect_retry_ms;
 };
 
+/* BFD on a BGP session (RFC 5880/5881 single hop): one interval used as both the
+ * desired transmit and the required receive interval, and the detect multiplier. */
+#define TOPO_BFD_MIN_INTERVAL_MS 10
+#define TOPO_BFD_MAX_INTERVAL_MS 60000
+struct topo_bfd {
+	uint32_t interval_ms; /* 0: no BFD */
+	uint32_t multiplier;  /* 1-255 */
+	struct topo_pos pos;
+};
+
 struct topo_bgp_neighbor {
 	struct in_addr addr;
 	uint32_t asn;
@@ -78,6 +88,7 @@ struct topo_bgp_neighbor {
 	bool track_tunnel; /* drop the session on CHILD SA down (off in the article) */
 	bool next_hop_self;
 	struct topo_bgp_timers timers; /* neighbor override, else the node's */
+	struct topo_bfd bfd;
 	struct topo_pos pos;
 };
 

@@ -52,8 +52,16 @@ int topo_apply_time_scale(struct topo *t, double f)
 		/* BIRD's error wait is whole seconds */
 		if (b->error_wait_ms >= 1000)
 			b->error_wait_ms = whole_s(b->error_wait_ms, f);
-		for (size_t j = 0; j < b->n_neighbors; j++)
+		for (size_t j = 0; j < b->n_neighbors; j++) {
+			struct topo_bfd *bfd = &b->neighbors[j].bfd;
 			scale_timers(&b->neighbors[j].timers, f);
+			/* BFD intervals are ms on both speakers; the lab's floor holds */
+			if (bfd->interval_ms) {
+				bfd->interval_ms = scaled(bfd->interval_ms, f);
+				if (bfd->interval_ms < TOPO_BFD_MIN_INTERVAL_MS)
+					bfd->interval_ms = TOPO_BFD_MIN_INTERVAL_MS;
+			}
+		}
 	}
 	/* A budget is for the scenario at full scale: the same outage at scale f is
 	 * judged against f times it. */

@@ -286,9 +286,17 @@ static void check_bgp(struct ld *l)
 				ld_err(l, nb->pos, "track_tunnel on neighbor %s, which is not across a tunnel; expected track_tunnel only on tunnel sessions",
 				       b);
 			/* by address only: a wrong ASN is reported on the side that wrote it */
-			bool back = false;
+			const struct topo_bgp_neighbor *back = NULL;
 			for (size_t k = 0; k < peer->bgp->n_neighbors && !back; k++)
-				back = node_has_addr(t, i, peer->bgp->neighbors[k].addr);
+				if (node_has_addr(t, i, peer->bgp->neighbors[k].addr))
+					back = &peer->bgp->neighbors[k];
+			/* BFD (RFC 5881) runs between the two ends of a single-hop session:
+			 * both must ask for it, or one side waits for a peer that never
+			 * answers (the path itself was checked above: connected or a
+			 * tunnel's far end). */
+			if (back && nb->bfd.interval_ms && !back->bfd.interval_ms)
+				ld_err(l, nb->bfd.pos, "bfd on neighbor %s of node '%s', but the entry of node '%s' for node '%s' (line %u) has none; expected bfd on both ends of the session",
+				       b, nd->name, peer->name, nd->name, back->pos.line);
 			if (!back)
 				ld_err(l, nb->pos, "node '%s' has no neighbor entry for node '%s' (AS %u); expected the session configured on both nodes",
 				       peer->name, nd->name, bg->asn);

@@ -17,11 +17,13 @@ static void test_full(void)
 			   "max-paths 4\n"
 			   "route-programming-delay-ms 250\n"
 			   "port 1790\n"
+			   "bfd-port 13784\n"
 			   "\n"
 			   "network 10.0.0.0/16\n"
 			   "network 0.0.0.0/0\n"
 			   "neighbor 169.254.21.2 remote-as 65515 local-address 169.254.21.1 hold-ms 30000 "
-			   "keepalive-ms 10000 connect-retry-ms 2000 passive track-tunnel vpn0\n"
+			   "keepalive-ms 10000 connect-retry-ms 2000 passive track-tunnel vpn0 "
+			   "bfd-interval-ms 300 bfd-multiplier 5\n"
 			   "neighbor 10.0.0.2 remote-as 64512 next-hop-self open-hold-ms 60000\n";
 	struct bgp_config c;
 	CHECK_INT(bgp_config_parse(text, "t.conf", &c), 0);
@@ -47,7 +49,11 @@ static void test_full(void)
 	CHECK_INT(a->open_hold_ms, BGP_DEFAULT_OPEN_HOLD_MS);
 	CHECK(a->passive && !a->next_hop_self);
 	CHECK_STR(a->track_tunnel, "vpn0");
-	CHECK_INT(a->line, 12);
+	CHECK_INT(a->line, 13);
+	CHECK_INT(a->bfd_interval_ms, 300);
+	CHECK_INT(a->bfd_multiplier, 5);
+	CHECK_INT(b->bfd_interval_ms, 0);
+	CHECK_INT(c.bfd_port, 13784);
 	CHECK(!b->has_local_addr && b->next_hop_self && !b->passive);
 	CHECK_INT(b->hold_ms, BGP_DEFAULT_HOLD_MS);
 	CHECK_INT(b->keepalive_ms, BGP_DEFAULT_KEEPALIVE_MS);
@@ -58,7 +64,15 @@ static void test_full(void)
 
 	CHECK_INT(bgp_config_parse("asn 1\nrouter-id 1.2.3.4\n", "d.conf", &c), 0);
 	CHECK_INT(c.port, 179);
+	CHECK_INT(c.bfd_port, 3784);
 	CHECK_INT(c.max_paths, 1);
+	bgp_config_free(&c);
+	CHECK_INT(bgp_config_parse("asn 1\nrouter-id 1.2.3.4\nneighbor 1.1.1.1 remote-as 2 "
+				   "bfd-interval-ms 50\n",
+				   "d.conf", &c),
+		  0);
+	CHECK_INT(c.neighbors[0].bfd_interval_ms, 50);
+	CHECK_INT(c.neighbors[0].bfd_multiplier, 3); /* the default */
 	CHECK_STR(c.control, "");
 	bgp_config_free(&c);
 }
@@ -92,6 +106,12 @@ static void test_bad(void)
 		{"neighbor 1.1.1 remote-as 1\n", "b.conf:1: 'neighbor': '1.1.1' is not an IPv4 address"},
 		{"asn 1\nport\n", "b.conf:2: 'port' takes exactly one value"},
 		{"asn 1\n", "b.conf: 'router-id a.b.c.d' is missing"},
+		{"neighbor 1.1.1.1 remote-as 1 bfd-interval-ms 9\n", "b.conf:1: 'bfd-interval-ms' must be 10..60000"},
+		{"neighbor 1.1.1.1 remote-as 1 bfd-interval-ms 60001\n", "b.conf:1: 'bfd-interval-ms': '60001' is not a valid number"},
+		{"neighbor 1.1.1.1 remote-as 1 bfd-interval-ms 300 bfd-multiplier 0\n", "b.conf:1: 'bfd-multiplier' must be 1..255"},
+		{"neighbor 1.1.1.1 remote-as 1 bfd-interval-ms 300 bfd-multiplier 256\n", "b.conf:1: 'bfd-multiplier': '256' is not a valid number"},
+		{"neighbor 1.1.1.1 remote-as 1 bfd-multiplier 3\n", "b.conf:1: 'bfd-multiplier' needs 'bfd-interval-ms N'"},
+		{"bfd-port 0\n", "b.conf:1: 'bfd-port' must be 1..65535"},
 		{"router-id 1.1.1.1\n", "b.conf: 'asn N' is missing"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

@@ -134,6 +134,83 @@ static void check_bird_log(void)
 	unlink(path);
 }
 
+/* A session with `bfd` (ours on r1, BIRD on r2): both configurations carry it, both
+ * parse (our parser; `bird -p`), and --time-scale shrinks it down to the 10 ms floor. */
+static void check_bfd(void)
+{
+	static const char *const text =
+	    "name: t\nnodes:\n"
+	    "  r1:\n    role: router\n    interfaces: {eth0: 10.0.0.1/24}\n"
+	    "    bgp:\n      asn: 65001\n      neighbors:\n"
+	    "        - {address: 10.0.0.2, asn: 65002, bfd: {interval: 300ms, multiplier: 5}}\n"
+	    "  r2:\n    role: router\n    interfaces: {eth0: 10.0.0.2/24}\n"
+	    "    bgp:\n      speaker: bird\n      asn: 65002\n      neighbors:\n"
+	    "        - {address: 10.0.0.1, asn: 65001, bfd: {interval: 0.3}}\n"
+	    "links:\n  - [r1:eth0, r2:eth0]\n";
+	char path[64];
+	struct topo *t = NULL;
+	struct topo_diags d = {0};
+	snprintf(path, sizeof(path), "/tmp/test-bfd-topo-%d.yaml", (int)getpid());
+	CHECK_INT(write_file_atomic(path, text, strlen(text), 0600), 0);
+	int rc = topo_load(path, &t, &d);
+	unlink(path);
+	CHECK_INT(rc, 0);
+	if (rc < 0) {
+		topo_diags_print(&d, stderr);
+		topo_diags_free(&d);
+		return;
+	}
+	uint32_t r1 = topo_node_index(t, "r1"), r2 = topo_node_index(t, "r2");
+	const struct topo_bfd *b1 = &t->nodes[r1].bgp->neighbors[0].bfd;
+	const struct topo_bfd *b2 = &t->nodes[r2].bgp->neighbors[0].bfd;
+	CHECK_INT(b1->interval_ms, 300);
+	CHECK_INT(b1->multiplier, 5);
+	CHECK_INT(b2->interval_ms, 300); /* plain numbers are seconds */
+	CHECK_INT(b2->multiplier, 3);    /* the default */
+
+	struct sbuf s = {0};
+	struct bgp_config c;
+	CHECK_INT(bgp_svc_bgpd_conf(t, r1, "/run/labctl/x/r1", &s), 0);
+	CHECK(s.s && strstr(s.s, " bfd-interval-ms 300 bfd-multiplier 5\n"));
+	CHECK_INT(bgp_config_parse(s.s, "bgpd.conf", &c), 0);
+	CHECK_INT(c.neighbors[0].bfd_interval_ms, 300);
+	CHECK_INT(c.neighbors[0].bfd_multiplier, 5);
+	bgp_config_free(&c);
+	sbuf_free(&s);
+	CHECK_INT(bgp_svc_bird_conf(t, r2, "/tmp", &s), 0);
+	CHECK(s.s && strstr(s.s, "protocol bfd {"));
+	CHECK(s.s && strstr(s.s, "\tbfd {\n\t\tmin rx interval 300 ms;\n\t\tmin tx interval 300 ms;"
+	                         "\n\t\tmultiplier 3;\n\t};\n"));
+	if (access("/usr/sbin/bird", X_OK) == 0) {
+		char cmd[128];
+		snprintf(path, sizeof(path), "/tmp/test-bird-bfd-%d.conf", (int)getpid());
+		CHECK_INT(write_file_atomic(path, s.s, s.len, 0600), 0);
+		snprintf(cmd, sizeof(cmd), "/usr/sbin/bird -p -c %s", path);
+		rc = system(cmd);
+		CHECK_INT(rc, 0);
+		if (rc)
+			fprintf(stderr, "%s", s.s);
+		unlink(path);
+	}
+	sbuf_free(&s);
+	/* --time-scale: 300 ms x 0.1 = 30 ms; x 0.01 would be 3 ms: the floor */
+	CHECK_INT(topo_apply_time_scale(t, 0.1), 0);
+	CHECK_INT(b1->interval_ms, 30);
+	CHECK_INT(b1->multiplier, 5);
+	topo_free(t);
+	t = NULL;
+	snprintf(path, sizeof(path), "/tmp/test-bfd-topo-%d.yaml", (int)getpid());
+	CHECK_INT(write_file_atomic(path, text, strlen(text), 0600), 0);
+	CHECK_INT(topo_load(path, &t, NULL), 0);
+	unlink(path);
+	if (t) {
+		CHECK_INT(topo_apply_time_scale(t, 0.01), 0);
+		CHECK_INT(t->nodes[r1].bgp->neighbors[0].bfd.interval_ms, 10);
+		topo_free(t);
+	}
+	topo_diags_free(&d);
+}
+
 int main(void)
 {
 	struct topo *t = NULL;
@@ -168,5 +245,6 @@ int main(void)
 	topo_diags_free(&d);
 	check_parsers();
 	check_bird_log();
+	check_bfd();
 	return check_done();
 }
