@@ -105,14 +105,12 @@ static int fill_side(const struct topo *t, uint32_t tunnel, int end, struct time
 							       ike->retransmit_base,
 							       ike->retransmit_tries};
 	s->bfd_detect_mult = 3;
-#ifdef TOPO_BFD_MIN_INTERVAL_MS
 	/* BFD as the session runs it: detection = multiplier x interval (the model's
 	 * bfd mechanism); both ends configure the same key. */
 	if (nb->bfd.interval_ms) {
 		s->bfd_interval_s = nb->bfd.interval_ms / 1000.0;
 		s->bfd_detect_mult = nb->bfd.multiplier;
 	}
-#endif
 	uint32_t r = router_behind(t, gw);
 	snprintf(s->router, sizeof(s->router), "%s", t->nodes[r].name);
 	s->programming_s = t->nodes[r].bgp->route_programming_delay_ms / 1000.0;

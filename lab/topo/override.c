@@ -122,20 +122,10 @@ int topo_override_apply(struct topo *t, const struct topo_override *o)
 			case TOPO_MECH_TRACK:
 			case TOPO_MECH_DPD: nb->track_tunnel = true; break;
 			case TOPO_MECH_BFD:
-#ifdef TOPO_BFD_MIN_INTERVAL_MS
 				/* What the per-neighbor `bfd: {interval, multiplier}` key sets. */
 				nb->bfd.interval_ms = o->bfd_interval_ms;
 				nb->bfd.multiplier = o->bfd_mult;
 				break;
-#else
-				/* The per-neighbor `bfd` key arrives with BFD in the speaker. */
-				return lab_err(
-				    LAB_EXIT_USAGE,
-				    "mechanism '%s': this labctl has no BFD in its speakers "
-				    "yet (no per-neighbor bfd key); leave bfd out of "
-				    "--mechanisms",
-				    o->spec);
-#endif
 			}
 		}
 	}

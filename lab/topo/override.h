@@ -22,13 +22,8 @@
 
 #include "topo/model.h"
 
-/* The mechanisms `labctl compare` runs by default: bfd joins when the topology
- * model has the per-neighbor bfd key (TOPO_BFD_MIN_INTERVAL_MS, topo/model.h). */
-#ifdef TOPO_BFD_MIN_INTERVAL_MS
+/* The mechanisms `labctl compare` runs by default. */
 #define TOPO_DEFAULT_MECHS "hold,timers:3/9,track,dpd,bfd:300msx3"
-#else
-#define TOPO_DEFAULT_MECHS "hold,timers:3/9,track,dpd"
-#endif
 
 enum topo_mech { TOPO_MECH_HOLD, TOPO_MECH_TIMERS, TOPO_MECH_TRACK, TOPO_MECH_DPD, TOPO_MECH_BFD };
 
