@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bgp/bgp_limits.h"
 #include "topo/topo_int.h"
 
 static const char *const node_keys[] = {"role", "forwarding", "interfaces", "routes", "bgp", NULL};
@@ -212,6 +213,16 @@ static void ld_bgp(struct ld *l, struct topo_node *node, const struct ynode *v,
 				b->n_networks++;
 	}
 	if ((x = ymap_get(v, "neighbors")) && ld_seq(l, x, "neighbors")) {
+		/* labctl-bgpd refuses a longer configuration at start (bgp/bgp_limits.h):
+		 * said here, at the list, rather than as a dead speaker at up. BIRD has
+		 * no such limit, but one rule for both speakers keeps a topology
+		 * portable between them. */
+		if (x->n > BGP_CONFIG_MAX_NEIGHBORS)
+			ld_err(l, x->pos,
+			       "%zu neighbors; a speaker takes at most %d (labctl-bgpd's limit, "
+			       "docs/bgpd.md \"Many neighbors\"); expected fewer, e.g. split the "
+			       "hub over more routers",
+			       x->n, BGP_CONFIG_MAX_NEIGHBORS);
 		b->neighbors = calloc(x->n ? x->n : 1, sizeof(*b->neighbors));
 		for (size_t i = 0; b->neighbors && i < x->n; i++)
 			ld_neighbor(l, b, x->vals[i], &b->timers);
