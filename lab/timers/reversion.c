@@ -142,7 +142,9 @@ void timers_reversion_json(struct json *j, const struct timers_reversion *r)
 {
 	json_obj_begin(j);
 	json_key(j, "window");
+	json_obj_begin(j);
 	timers_window_json(j, &r->w);
+	json_obj_end(j);
 	json_key(j, "parts");
 	json_arr_begin(j);
 	for (size_t i = 0; i < r->n_parts; i++) {
@@ -150,7 +152,9 @@ void timers_reversion_json(struct json *j, const struct timers_reversion *r)
 		json_kv_str(j, "name", r->parts[i].name);
 		json_kv_str(j, "where", r->parts[i].where);
 		json_key(j, "window");
+		json_obj_begin(j);
 		timers_window_json(j, &r->parts[i].w);
+		json_obj_end(j);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
