@@ -6,6 +6,7 @@
 
 #include "../../check.h"
 #include "common/err.h"
+#include "common/json.h"
 #include "timers/reversion.h"
 #include "topo/topo.h"
 
@@ -47,6 +48,15 @@ int main(int argc, char **argv)
 	CHECK_STR(r.parts[1].name, "bgp-reconnect");
 	CHECK_STR(r.parts[1].where, "ali-vpn0");
 	CHECK_STR(r.parts[2].where, "ali-tr");
+	/* the JSON the report embeds: one valid document, windows as objects */
+	struct json j;
+	json_init(&j);
+	timers_reversion_json(&j, &r);
+	size_t jlen = 0;
+	const char *doc = json_out(&j, &jlen);
+	CHECK(doc != NULL);
+	CHECK(doc && strstr(doc, "\"window\":{\"min_s\":"));
+	json_free(&j);
 	/* a shorter BIRD retry makes BIRD's attempt the first */
 	in.side[1].connect_retry_s = 3;
 	CHECK_INT(timers_reversion_predict(&in, &r), 0);
