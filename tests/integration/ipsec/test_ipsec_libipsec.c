@@ -12,7 +12,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -466,6 +468,8 @@ static void scenario_rekey(const char *name)
 	int64_t took;
 	snprintf(topo, sizeof(topo), "%s/topologies/dual-tunnel.yaml", LABCTL_SOURCE_ROOT);
 	int rc = lab_up_tweaked(&L, name, topo, short_lifetimes);
+	if (rc != 0)
+		fprintf(stderr, "rekey lab did not come up: %s\n", lab_err_msg());
 	CHECK(rc == 0);
 	if (rc == 0) {
 		CHECK_INT(wait_ready(&L, 30 * NS_PER_SEC, &took, why, sizeof(why)), 1);
@@ -543,8 +547,12 @@ int main(void)
 	if (strcmp(IPSEC_TEST_BACKEND, "xfrm") && !caps.tun)
 		return check_skip("no /dev/net/tun (CONFIG_TUN), which kernel-libipsec needs");
 	char root[64], good[32], bad[32];
-	snprintf(root, sizeof(root), "/tmp/lci%d", (int)getpid());
-	mkdir(root, 0700);
+	/* Under user-mode Linux /tmp is the host's and the guest's pids repeat from
+	 * boot to boot: the run root also carries the time, so a run killed earlier
+	 * cannot leave a lab of the same name in the way. */
+	snprintf(root, sizeof(root), "/tmp/lci%d.%lld", (int)getpid(), (long long)time(NULL));
+	if (mkdir(root, 0700) < 0)
+		return check_broken("creating %s: %s", root, strerror(errno));
 	setenv("LABCTL_RUN_DIR", root, 1);
 	snprintf(good, sizeof(good), "ip%d", (int)getpid());
 	snprintf(bad, sizeof(bad), "ipm%d", (int)getpid());
