@@ -66,9 +66,16 @@ pids=$(awk '$1 == "pid" {print $2 " " $3}' "/run/labctl/$lab/state")
 "$LABCTL" down "$lab" || fail "down exited $?"
 left=$(ip netns list | grep -c "^$lab\.")
 [ "$left" -eq 0 ] || fail "$left namespaces of $lab left after down"
+# A process counts as left when it still runs: one read of its stat (it may end
+# between two), and a zombie has ended (its parent has only not reaped it yet).
+alive() { # alive PID STARTTIME
+	st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	st=${st##*) }
+	[ "$(echo "$st" | cut -d' ' -f1)" != Z ] && [ "$(echo "$st" | cut -d' ' -f20)" = "$2" ]
+}
 echo "$pids" | while read -r pid start; do
 	[ -n "$pid" ] || continue
-	if [ -r "/proc/$pid/stat" ] && [ "$(awk '{print $22}' "/proc/$pid/stat")" = "$start" ]; then
+	if alive "$pid" "$start"; then
 		echo "FAIL: process $pid of $lab still runs after down" >&2
 		echo x >>"$tmp/left-procs"
 	fi
