@@ -100,7 +100,9 @@ static void silence_side(int quiet)
 		CHECK(last >= t0 - I_NS - SLACK_NS && last <= t1);
 		CHECK(det - t1 <= M * I_NS + SLACK_NS);
 		/* the BGP session of the detecting side, at once */
-		int64_t bgp = journal_find(other, t0, "\"reason\":\"bfd-down\"", "\"to\":\"Idle\"");
+		/* written after the bfd-down line: wait for it; its stamp is what counts */
+		int64_t bgp = wait_journal(other, t0, "\"reason\":\"bfd-down\"", "\"to\":\"Idle\"",
+		                           NS_PER_SEC);
 		CHECK(bgp >= det && bgp - det < 20 * NS_PER_MS);
 		/* the quiet side hears CEASE 6/10 over TCP (still flowing) */
 		CHECK(wait_journal(quiet, t0, "\"type\":\"notification\"",
@@ -116,7 +118,7 @@ static void silence_side(int quiet)
 	CHECK(wait_for(bfd_up, 0, 10 * NS_PER_SEC));
 	CHECK(wait_for(bfd_up, 1, 5 * NS_PER_SEC));
 	int64_t bu = journal_find(other, h, "\"ev\":\"bfd-up\"", NULL);
-	int64_t eu = journal_find(other, h, "\"to\":\"Established\"", NULL);
+	int64_t eu = wait_journal(other, h, "\"to\":\"Established\"", NULL, 5 * NS_PER_SEC);
 	CHECK(bu > 0 && eu > bu);
 	if (bu > 0 && eu > 0)
 		fprintf(stderr, "healed: BFD Up %.1f ms, BGP Established %.1f ms after\n",

@@ -250,7 +250,10 @@ static void silence_bird(void)
 	CHECK(det - last >= M * I_NS && det - last <= M * I_NS + SLACK_NS);
 	CHECK(last >= t0 - I_NS - SLACK_NS && last <= t1);
 	CHECK(det - t1 <= M * I_NS + SLACK_NS);
-	int64_t bgp = journal_find(t0, "\"reason\":\"bfd-down\"", "\"to\":\"Idle\"", NULL, 0);
+	/* The state line follows the bfd-down line (a NOTIFICATION is sent between):
+	 * wait for it to be written; its stamp, not when it is read, is what counts. */
+	int64_t bgp = wait_journal(t0, "\"reason\":\"bfd-down\"", "\"to\":\"Idle\"", NULL, 0,
+	                           NS_PER_SEC);
 	CHECK(bgp >= det && bgp - det < 20 * NS_PER_MS);
 	sleep_ns(2 * NS_PER_SEC); /* BIRD's connect retry is 1 s: we must refuse */
 	char *s = ours_show();
@@ -285,7 +288,8 @@ static void silence_ours(void)
 	/* ours hears BIRD's Down (diagnostic 1 on BIRD's side, 3 on ours) */
 	int64_t od = wait_journal(t0, "\"ev\":\"bfd-down\"", "\"diag\":3,", NULL, 0, NS_PER_SEC);
 	CHECK(od > 0);
-	CHECK(journal_find(t0, "\"reason\":\"bfd-down\"", "\"to\":\"Idle\"", NULL, 0) >= od);
+	CHECK(wait_journal(t0, "\"reason\":\"bfd-down\"", "\"to\":\"Idle\"", NULL, 0, NS_PER_SEC) >=
+	      od);
 	/* BIRD's BGP session went down with its BFD (to our polling's resolution: two
 	 * birdc requests) */
 	CHECK(bgp_down > 0 && bgp_down - det < SLACK_NS);
