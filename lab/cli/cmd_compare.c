@@ -9,20 +9,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "common/err.h"
 #include "common/fsutil.h"
 #include "common/json.h"
 #include "experiment/compare.h"
 #include "run/run.h"
-
-static volatile sig_atomic_t interrupted;
-
-static void on_int(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
 
 #define DEFAULT_MECHS TOPO_DEFAULT_MECHS
 
@@ -68,7 +61,6 @@ static int parse(int argc, char **argv, struct cc_opts *o)
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
-	char *end;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -80,16 +72,12 @@ static int parse(int argc, char **argv, struct cc_opts *o)
 		case 'j': o->json = optarg; break;
 		case 's': o->svg = optarg; break;
 		case 'n':
-			o->runs = strtol(optarg, &end, 10);
-			if (end == optarg || *end || o->runs < 1 || o->runs > 64)
-				return lab_err(LAB_EXIT_USAGE, "--runs '%s': expected 1..64",
-				               optarg);
+			if (cli_long("--runs", optarg, 1, 64, &o->runs) < 0)
+				return -1;
 			break;
 		case 'x':
-			o->time_scale = strtod(optarg, &end);
-			if (end == optarg || *end || !(o->time_scale > 0 && o->time_scale <= 1))
-				return lab_err(LAB_EXIT_USAGE,
-				               "--time-scale '%s': expected 0 < F <= 1", optarg);
+			if (cli_time_scale("--time-scale", optarg, &o->time_scale) < 0)
+				return -1;
 			break;
 		case 'h': usage(stdout); exit(0);
 		default:
@@ -190,7 +178,7 @@ static int write_out(const struct cmp_result *r, const struct cc_opts *o)
 int cmd_compare(int argc, char **argv)
 {
 	struct cc_opts o;
-	struct cmp_spec s = {.stop = &interrupted, .say = say};
+	struct cmp_spec s = {.stop = &cli_stop, .say = say};
 	if (parse(argc, argv, &o) < 0 || split_faults(o.faults, &s) < 0)
 		return lab_err_report();
 	/* A lab that is up is measured as it is; anything else is a topology. */
@@ -215,10 +203,7 @@ int cmd_compare(int argc, char **argv)
 	s.time_scale = o.time_scale;
 	if (run_require_privilege("compare") < 0)
 		return lab_err_report();
-	struct sigaction sa = {.sa_handler = on_int};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	cli_stop_on_signals();
 	struct cmp_result r;
 	int rc = cmp_run(&s, &r);
 	if (rc < 0 && !r.n_cells) {

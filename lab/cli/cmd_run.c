@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "cli/report_out.h"
 #include "common/err.h"
@@ -21,14 +22,6 @@
 #include "report/junit.h"
 #include "run/run.h"
 #include "scenario/scenario.h"
-
-static volatile sig_atomic_t interrupted;
-
-static void on_int(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
 
 struct run_opts {
 	const char *file, *lab, *name, *json, *svg, *junit;
@@ -71,7 +64,6 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
-	char *end;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l': o->lab = optarg; break;
@@ -81,16 +73,12 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		case 'j': o->json = optarg; break;
 		case 's': o->svg = optarg; break;
 		case 'x':
-			o->time_scale = strtod(optarg, &end);
-			if (end == optarg || *end || !(o->time_scale > 0 && o->time_scale <= 1))
-				return lab_err(LAB_EXIT_USAGE,
-				               "--time-scale '%s': expected 0 < F <= 1", optarg);
+			if (cli_time_scale("--time-scale", optarg, &o->time_scale) < 0)
+				return -1;
 			break;
 		case 'n':
-			o->runs = strtol(optarg, &end, 10);
-			if (end == optarg || *end || o->runs < 1 || o->runs > 1000)
-				return lab_err(LAB_EXIT_USAGE, "--runs '%s': expected 1..1000",
-				               optarg);
+			if (cli_long("--runs", optarg, 1, 1000, &o->runs) < 0)
+				return -1;
 			break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return lab_err(LAB_EXIT_USAGE, "bad arguments");
@@ -243,10 +231,7 @@ int cmd_run(int argc, char **argv)
 	for (char *p = lab; *p; p++)
 		if (*p == '_')
 			*p = '-';
-	struct sigaction sa = {.sa_handler = on_int};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	cli_stop_on_signals();
 
 	bool ours = !o.lab;
 	int rc = LAB_EXIT_OK;
@@ -259,7 +244,7 @@ int cmd_run(int argc, char **argv)
 	struct scn_run_opts ro = {.lab = lab,
 	                          .time_scale = scale,
 	                          .runs = o.runs ? o.runs : s->runs,
-	                          .stop = &interrupted,
+	                          .stop = &cli_stop,
 	                          .progress = progress};
 	struct scn_outcome out;
 	int64_t t0 = mono_ns();

@@ -8,20 +8,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "common/err.h"
 #include "common/monotime.h"
 #include "run/run.h"
 #include "watch/watch.h"
 #include "watch/watch_curses.h"
-
-static volatile sig_atomic_t interrupted;
-
-static void on_int(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
 
 static void usage(FILE *f)
 {
@@ -42,7 +35,7 @@ static void usage(FILE *f)
 static void sleep_s(double s)
 {
 	struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
-	while (nanosleep(&ts, &ts) < 0 && !interrupted)
+	while (nanosleep(&ts, &ts) < 0 && !cli_stop)
 		;
 }
 
@@ -98,20 +91,17 @@ int cmd_watch(int argc, char **argv)
 	static struct watch w;
 	if (watch_open(&w, argv[optind]) < 0)
 		return lab_err_report();
-	struct sigaction sa = {.sa_handler = on_int};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	cli_stop_on_signals();
 	int rc = 0;
 	if (!once && interval == 0 && isatty(STDOUT_FILENO)) {
 		if (watch_curses_run(&w, 100) < 0)
 			rc = lab_err(LAB_EXIT_FAIL, "cannot use the terminal (TERM=%s)",
 			             getenv("TERM") ? getenv("TERM") : "unset");
 	} else if (interval > 0) {
-		for (long i = 0; !interrupted && (!count || i < count); i++) {
+		for (long i = 0; !cli_stop && (!count || i < count); i++) {
 			if (i)
 				sleep_s(interval);
-			if (interrupted)
+			if (cli_stop)
 				break;
 			watch_collect(&w);
 			if (i)

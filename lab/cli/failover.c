@@ -10,20 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "cli/progress_line.h"
 #include "cli/report_out.h"
 #include "common/monotime.h"
 #include "common/err.h"
 #include "experiment/experiment.h"
-
-static volatile sig_atomic_t interrupted;
-
-static void on_int(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
 
 struct fo_opts {
 	const char *lab, *fault, *tunnel, *json, *svg, *junit;
@@ -88,10 +81,8 @@ static int parse(int argc, char **argv, struct fo_opts *o)
 				               "--param '%s': expected a positive number", optarg);
 			break;
 		case 'n':
-			o->runs = strtol(optarg, &end, 10);
-			if (end == optarg || *end || o->runs < 1 || o->runs > 1000)
-				return lab_err(LAB_EXIT_USAGE, "--runs '%s': expected 1..1000",
-				               optarg);
+			if (cli_long("--runs", optarg, 1, 1000, &o->runs) < 0)
+				return -1;
 			break;
 		case 'i':
 			o->interval_s = strtod(optarg, &end);
@@ -102,10 +93,8 @@ static int parse(int argc, char **argv, struct fo_opts *o)
 				               optarg);
 			break;
 		case 'x':
-			o->time_scale = strtod(optarg, &end);
-			if (end == optarg || *end || !(o->time_scale > 0 && o->time_scale <= 1))
-				return lab_err(LAB_EXIT_USAGE,
-				               "--time-scale '%s': expected 0 < F <= 1", optarg);
+			if (cli_time_scale("--time-scale", optarg, &o->time_scale) < 0)
+				return -1;
 			break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); exit(0);
@@ -229,12 +218,9 @@ int cmd_failover(int argc, char **argv)
 	    .probe_interval_ns = (int64_t)(o.interval_s * NS_PER_SEC),
 	    .time_scale = o.time_scale,
 	    .random_phase = true,
-	    .stop = &interrupted,
+	    .stop = &cli_stop,
 	};
-	struct sigaction sa = {.sa_handler = on_int};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	cli_stop_on_signals();
 
 	struct exp e;
 	struct fo_progress prog = {.e = &e};
