@@ -29,7 +29,7 @@ int main(int argc, char **argv)
 	char json[320], svg[320];
 	snprintf(json, sizeof(json), "%s.json", f.root);
 	snprintf(svg, sizeof(svg), "%s.svg", f.root);
-	static const char mechs[] = TOPO_DEFAULT_MECHS; /* all five once BFD is in */
+	static const char mechs[] = TOPO_DEFAULT_MECHS; /* all five, BFD included */
 	size_t n_mechs = 1;
 	for (const char *p = mechs; *p; p++)
 		n_mechs += *p == ',';

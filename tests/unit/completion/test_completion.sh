@@ -7,7 +7,7 @@
 set -u
 labctl=$1 completion=$2 src=$3
 fail=0
-tmp=$(mktemp -d /tmp/labctl-completion-XXXXXX) || { echo "SKIP: mktemp failed"; exit 77; }
+tmp=$(mktemp -d /tmp/labctl-completion-XXXXXX) || { echo "FAIL: mktemp -d /tmp/labctl-completion-XXXXXX failed"; exit 1; }
 trap 'rm -rf "$tmp"' EXIT
 
 # shellcheck source=/dev/null
