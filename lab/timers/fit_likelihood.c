@@ -30,11 +30,6 @@ static const char *const method_names[] = {
     [TIMERS_FIT_RANGE] = "range",
 };
 
-const char *timers_fit_method_name(enum timers_fit_method m)
-{
-	return (unsigned)m < 2 ? method_names[m] : "?";
-}
-
 int timers_fit_method_parse(const char *s, enum timers_fit_method *out)
 {
 	for (int i = 0; i < 2; i++)

@@ -312,7 +312,6 @@ int timers_fit_unknown(const struct timers_input *in, enum timers_unknown u,
 /* ---- fit_likelihood.c: the likeliest value of one or two unknown delays ---- */
 
 enum timers_fit_method { TIMERS_FIT_LIKELIHOOD, TIMERS_FIT_RANGE };
-const char *timers_fit_method_name(enum timers_fit_method m);
 int timers_fit_method_parse(const char *s, enum timers_fit_method *out); /* 0 or -1 */
 
 #define TIMERS_LIK_CURVE_MAX 401 /* grid points for one unknown */
