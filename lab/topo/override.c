@@ -3,12 +3,12 @@
 #include "topo/override.h"
 
 #include <ctype.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/err.h"
+#include "topo/topo.h"
 
 #define SPEC_HELP "expected hold, timers:K/H, track, dpd, dpd:D/T/B/N or bfd:INTERVALxMULT"
 
@@ -18,25 +18,20 @@ const char *topo_mech_name(enum topo_mech m)
 	return (unsigned)m < sizeof(n) / sizeof(n[0]) ? n[m] : "?";
 }
 
-/* A number of seconds, or with "ms"/"s": whole milliseconds > 0. *s advances. */
+/* One duration of a mechanism spec ("3", "300ms", "1.5s"), up to the next '/' or
+ * 'x': topology durations' parser, so a spec means what the same text means in a
+ * topology file. Whole milliseconds > 0, at most a day. *s advances. */
 static int parse_ms(const char **s, uint32_t *out)
 {
-	char *end;
-	double v = strtod(*s, &end);
-	if (end == *s || !isfinite(v) || v <= 0 || !isdigit((unsigned char)**s))
+	char tok[32];
+	size_t n = strcspn(*s, "/x");
+	if (n == 0 || n >= sizeof(tok))
 		return -1;
-	double unit = 1000;
-	if (!strncmp(end, "ms", 2)) {
-		unit = 1;
-		end += 2;
-	} else if (*end == 's') {
-		end++;
-	}
-	double ms = v * unit;
-	if (ms > 86400000.0 || ms < 1 || fabs(ms - round(ms)) > 1e-6)
+	memcpy(tok, *s, n);
+	tok[n] = '\0';
+	if (topo_duration_parse(tok, 86400000, out) != 0 || *out == 0)
 		return -1;
-	*out = (uint32_t)llround(ms);
-	*s = end;
+	*s += n;
 	return 0;
 }
 
