@@ -11,7 +11,9 @@
 #include "probe/wire.h"
 #include "topo/topo.h"
 
-/* "... via A.B.C.D dev X" -> A.B.C.D; directly connected (no via) -> dst. */
+/* "... via A.B.C.D dev X" -> A.B.C.D; directly connected (no via) -> dst. The
+ * protocol by number: `ip` resolves "udp" through /etc/protocols, which a minimal
+ * Debian (no netbase) lacks. */
 static int route_get(const struct lab_view *v, const char *node, const char *dst, const char *src,
                      const char *iif, unsigned sport, unsigned dport, struct in_addr *via)
 {
@@ -20,10 +22,10 @@ static int route_get(const struct lab_view *v, const char *node, const char *dst
 	snprintf(sp, sizeof(sp), "%u", sport);
 	snprintf(dp, sizeof(dp), "%u", dport);
 	char *with_iif[] = {"ip",        "-4",    "route",     "get",     (char *)dst, "from",
-	                    (char *)src, "iif",   (char *)iif, "ipproto", "udp",       "sport",
+	                    (char *)src, "iif",   (char *)iif, "ipproto", "17",       "sport",
 	                    sp,          "dport", dp,          NULL};
 	char *local[] = {"ip",      "-4",  "route", "get", (char *)dst, "from", (char *)src,
-	                 "ipproto", "udp", "sport", sp,    "dport",     dp,     NULL};
+	                 "ipproto", "17", "sport", sp,    "dport",     dp,     NULL};
 	int st = fault_exec(ns, iif ? with_iif : local, NULL, out, sizeof(out));
 	if (st < 0)
 		return -1;

@@ -34,6 +34,12 @@ int main(int argc, char **argv)
 	int rc = fx_labctl(&f, "failover %s --runs %d --json %s --svg %s/timeline.svg", f.lab, runs,
 			   json, f.root);
 	CHECK_INT(rc, 0);
+	/* the tunnel was found by asking the routers (not the fallback to the first) */
+	char *out = NULL;
+	size_t outlen;
+	CHECK(read_file(f.log, &out, &outlen) == 0);
+	CHECK(out && !strstr(out, "route lookup on"));
+	free(out);
 
 	struct lab_view v;
 	CHECK_INT(lab_view_open(f.lab, &v), 0);
