@@ -11,6 +11,12 @@ fails=0
 tmp=$(mktemp -d /tmp/labctl-predict-budget.XXXXXX) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
+# What the unprivileged user runs lives in the scratch directory: the checkout
+# may sit where nobody cannot look (a clone under /root, mode 0700).
+cp "$labctl" "$tmp/labctl" && cp "$topologies/dual-tunnel.yaml" "$tmp/dual-tunnel.yaml" &&
+	chmod 755 "$tmp/labctl" && chmod 644 "$tmp/dual-tunnel.yaml" || exit 1
+labctl=$tmp/labctl
+dual=$tmp/dual-tunnel.yaml
 if [ "$(id -u)" -eq 0 ]; then
 	# the scratch directory belongs to nobody, so --junit can write there
 	chown nobody "$tmp"
@@ -38,16 +44,16 @@ as id -u | grep -qv '^0$' || { echo "FAIL: still root under setpriv"; exit 1; }
 
 # dual-tunnel's lab model: rtt 30.8-41.0 s (docs/timer-math.md)
 check over-30s 1 "over budget: model lab, fwd: worst case 41 s exceeds max_outage 30 s by 11 s" -- \
-	"$labctl" predict dual-tunnel --max-outage 30s
-check within-45s 0 "within budget: model lab" -- "$labctl" predict dual-tunnel --max-outage 45s
+	"$labctl" predict "$dual" --max-outage 30s
+check within-45s 0 "within budget: model lab" -- "$labctl" predict "$dual" --max-outage 45s
 check rtt-only 1 "model lab, rtt: worst case 41 s exceeds max_outage 40 s by 1 s" -- \
-	"$labctl" predict dual-tunnel --max-outage 40 --direction rtt
-check rfc-model 0 "model rfc4271" -- "$labctl" predict dual-tunnel --max-outage 40 --model rfc4271
-check bad-duration 2 "--max-outage '30x'" -- "$labctl" predict dual-tunnel --max-outage 30x
-check bad-direction 2 "--direction 'up'" -- "$labctl" predict dual-tunnel --max-outage 30 --direction up
-check bad-model 2 "model 'nope'" -- "$labctl" predict dual-tunnel --max-outage 30 --model nope
-check junit-no-budget 2 "--junit: no budget" -- "$labctl" predict dual-tunnel --junit "$tmp/none.xml"
-check scaled 1 "exceeds max_outage 3 s" -- "$labctl" predict dual-tunnel --time-scale 0.1 --max-outage 30
+	"$labctl" predict "$dual" --max-outage 40 --direction rtt
+check rfc-model 0 "model rfc4271" -- "$labctl" predict "$dual" --max-outage 40 --model rfc4271
+check bad-duration 2 "--max-outage '30x'" -- "$labctl" predict "$dual" --max-outage 30x
+check bad-direction 2 "--direction 'up'" -- "$labctl" predict "$dual" --max-outage 30 --direction up
+check bad-model 2 "model 'nope'" -- "$labctl" predict "$dual" --max-outage 30 --model nope
+check junit-no-budget 2 "--junit: no budget" -- "$labctl" predict "$dual" --junit "$tmp/none.xml"
+check scaled 1 "exceeds max_outage 3 s" -- "$labctl" predict "$dual" --time-scale 0.1 --max-outage 30
 
 # the topology's own budget: expect: key, and a probe's override of it
 cp "$topologies/dual-tunnel.yaml" "$tmp/own.yaml"
@@ -62,7 +68,7 @@ check expect-overridden 0 "within budget" -- "$labctl" predict "$tmp/own.yaml" -
 check expect-json 1 '"budget":{"ok":false' -- "$labctl" predict "$tmp/own.yaml" --json
 
 # JUnit, written by the unprivileged user, valid against the schema
-check junit 1 "" -- "$labctl" predict dual-tunnel --max-outage 30 --junit "$tmp/p.xml"
+check junit 1 "" -- "$labctl" predict "$dual" --max-outage 30 --junit "$tmp/p.xml"
 if xmllint --noout --schema "$schema" "$tmp/p.xml" >/dev/null 2>&1; then
 	echo "ok   junit-valid"
 else
@@ -70,7 +76,7 @@ else
 fi
 # a sweep as the same user
 check sweep 1 "within budget (lab): bgp.hold 3..29 s" -- \
-	"$labctl" predict dual-tunnel --max-outage 40 --sweep bgp.hold=3..180 --svg "$tmp/s.svg"
+	"$labctl" predict "$dual" --max-outage 40 --sweep bgp.hold=3..180 --svg "$tmp/s.svg"
 xmllint --noout "$tmp/s.svg" 2>/dev/null && echo "ok   svg-well-formed" ||
 	{ echo "FAIL svg-well-formed"; fails=$((fails + 1)); }
 
