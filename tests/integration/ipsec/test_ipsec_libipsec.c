@@ -444,8 +444,15 @@ static void short_lifetimes(struct topo *t)
 {
 	for (size_t i = 0; i < t->n_tunnels; i++)
 		for (int s = 0; s < 2; s++) {
+			/* Seen here: a CHILD_SA rekeys every lifetime - 2 s (5, 10, 15 s
+			 * at 7 s), the IKE SA at 12 s, so the two never fall together. At a
+			 * 6 s CHILD lifetime the third CHILD rekey fell exactly on the IKE
+			 * rekey (4, 8, 12 s), and under user-mode Linux that collision
+			 * now and then left one tunnel without an IKE SA: what this
+			 * scenario checks is that rekeys are journaled and the lab stays
+			 * ready, not strongSwan's handling of simultaneous rekeys. */
 			t->tunnels[i].end[s].ike.ike_lifetime_ms = 12000;
-			t->tunnels[i].end[s].ike.child_lifetime_ms = 6000;
+			t->tunnels[i].end[s].ike.child_lifetime_ms = 7000;
 			t->tunnels[i].end[s].ike.dpd_delay_ms = 2000;
 		}
 }
@@ -494,8 +501,14 @@ static void scenario_rekey(const char *name)
 		if (r != 1) {
 			fprintf(stderr, "after rekey: %s / %s\n", why, r < 0 ? lab_err_msg() : "");
 			char cmd[2 * PATH_MAX + 256];
-			snprintf(cmd, sizeof(cmd), "cat %s/ali-vpn0/events.jsonl; grep -v 'sending packet\\|received packet' %s/ali-vpn0/charon.log | tail -60 >&2", L.run.dir, L.run.dir);
-			(void)!system(cmd);
+			for (int k = 0; k < 2; k++) {
+				const char *gw = k ? "ali-vpn1" : "ali-vpn0";
+				snprintf(cmd, sizeof(cmd),
+				         "echo '--- %s'; cat %s/%s/events.jsonl; grep -v 'sending "
+				         "packet\\|received packet\\|vici' %s/%s/charon.log | tail -60 >&2",
+				         gw, L.run.dir, gw, L.run.dir, gw);
+				(void)!system(cmd);
+			}
 		}
 		CHECK_INT(r, 1);
 		status_check(&L, "up", "up");
