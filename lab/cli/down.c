@@ -78,6 +78,8 @@ int cmd_down(int argc, char **argv)
 		return down_one(lab, keep) < 0 ? lab_err_report() : 0;
 	char **names;
 	size_t n;
+	if (all)
+		run_sweep_abandoned(NULL);
 	if (run_lab_list(&names, &n) < 0)
 		return lab_err_report();
 	/* Without a name: the one lab there is, never a guess between several. */

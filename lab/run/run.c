@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +67,54 @@ static int open_state(struct run_lab *l, int flags)
 	return 0;
 }
 
+/* Whether the `up` that made a hidden directory still runs: by the pid and start
+ * time its state records; before that line is written, by the pid in the name. */
+static bool creator_alive(const char *dir, pid_t named)
+{
+	char path[PATH_MAX + 8], *buf;
+	snprintf(path, sizeof(path), "%s/state", dir);
+	bool recorded = false, alive = false;
+	if (read_file(path, &buf, NULL) == 0) {
+		for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+			int pid;
+			uint64_t start;
+			if (sscanf(line, "up %d %" SCNu64, &pid, &start) == 2) {
+				recorded = true;
+				alive = run_pid_alive(pid, start);
+			}
+		}
+		free(buf);
+	}
+	if (recorded)
+		return alive;
+	return named > 0 && (named == getpid() || kill(named, 0) == 0 || errno != ESRCH);
+}
+
+size_t run_sweep_abandoned(const char *lab)
+{
+	DIR *d = opendir(run_root());
+	if (!d)
+		return 0;
+	char prefix[RUN_LAB_NAME_MAX + 16] = ".";
+	if (lab)
+		snprintf(prefix, sizeof(prefix), ".%s.creating.", lab);
+	size_t removed = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, prefix, strlen(prefix)) || !strstr(e->d_name, ".creating."))
+			continue;
+		char dir[PATH_MAX];
+		if (snprintf(dir, sizeof(dir), "%s/%s", run_root(), e->d_name) >= (int)sizeof(dir))
+			continue;
+		if (creator_alive(dir, (pid_t)atoi(strrchr(e->d_name, '.') + 1)))
+			continue;
+		if (remove_tree(dir) == 0)
+			removed++;
+	}
+	closedir(d);
+	return removed;
+}
+
 int run_lab_create(const char *lab, struct run_lab *out)
 {
 	if (lab_paths(lab, out) < 0)
@@ -82,6 +131,7 @@ int run_lab_create(const char *lab, struct run_lab *out)
 	    (int)sizeof(tmp))
 		return lab_err(LAB_EXIT_USAGE, "run directory path too long");
 	remove_tree(tmp); /* a leftover of an earlier `up` with this pid */
+	run_sweep_abandoned(lab);
 	if (mkdir(tmp, 0700) < 0)
 		return lab_err_errno(LAB_EXIT_FAIL, errno, "creating %s", tmp);
 	char path[PATH_MAX + 8];
@@ -98,6 +148,7 @@ int run_lab_create(const char *lab, struct run_lab *out)
 	if (run_record(out, "created %lld", (long long)time(NULL)) < 0 ||
 	    run_record(out, "up %d %" PRIu64, (int)getpid(), run_pid_starttime(getpid())) < 0)
 		goto fail;
+	run_test_hook("lab-hidden");
 	/* NOREPLACE is the lock: two `up`s of one lab cannot both get past it. */
 	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out->dir, RENAME_NOREPLACE) < 0) {
 		int e = errno;

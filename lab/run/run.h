@@ -145,6 +145,12 @@ int run_lab_down(const char *lab, struct run_down_stats *stats);
 /* Every lab directory under run_root(): malloc'd array of names (free each + array). */
 int run_lab_list(char ***names, size_t *n);
 
+/* Removes the hidden directories of `up`s that died before their lab got its name
+ * (.LAB.creating.PID whose recorded `up` no longer runs); LAB NULL means every lab.
+ * Nothing else exists for such an `up` yet: no namespace, no process. Returns how
+ * many were removed. */
+size_t run_sweep_abandoned(const char *lab);
+
 /* Test hook: when LABCTL_TEST_DIE_AFTER equals step, _exit(99) at once (simulates a
  * SIGKILL at a named point of `up`; see tests/integration/run). */
 void run_test_hook(const char *step);

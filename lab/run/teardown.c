@@ -230,7 +230,8 @@ int run_lab_down(const char *lab, struct run_down_stats *stats)
 	}
 	if (lab_namespaces(lab, &st, &ns, &nns) < 0)
 		goto fail;
-	stats->existed = have_dir || nns > 0;
+	size_t abandoned = run_sweep_abandoned(lab);
+	stats->existed = have_dir || nns > 0 || abandoned > 0;
 	if (stop_processes(lab, &st, ns, nns, &stats->killed) < 0)
 		goto fail;
 	const char **names = calloc(nns + 1, sizeof(*names));

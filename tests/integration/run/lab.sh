@@ -22,6 +22,7 @@ cleanup() {
 	for d in /run/labctl/"t$P-"*; do
 		[ -e "$d" ] && "$LABCTL" down "${d##*/}" >/dev/null 2>&1
 	done
+	rm -rf /run/labctl/".t$P-"*.creating.*
 }
 trap cleanup EXIT INT TERM
 
@@ -139,6 +140,21 @@ case_updown() {
 }
 
 case_kill_steps() {
+	# Dead before its lab had a name: only the hidden directory exists. `up` of
+	# the same name and `down` (by name or --all) both clear it.
+	lab=$(lab_name "k-hidden")
+	LABCTL_TEST_DIE_AFTER=lab-hidden "$LABCTL" up "$TOPO" --name "$lab" --no-services >/dev/null 2>&1
+	rc=$?
+	[ $rc -eq 99 ] || fail "up with LABCTL_TEST_DIE_AFTER=lab-hidden exited $rc, not 99"
+	ls -d /run/labctl/".$lab.creating."* >/dev/null 2>&1 || fail "lab-hidden: no hidden directory"
+	"$LABCTL" down "$lab" >/dev/null 2>&1 || fail "down after death at lab-hidden"
+	ls -d /run/labctl/".$lab.creating."* >/dev/null 2>&1 && fail "lab-hidden: down left the hidden directory"
+	# (not `down --all`: it would take other tests' labs down too)
+	LABCTL_TEST_DIE_AFTER=lab-hidden "$LABCTL" up "$TOPO" --name "$lab" --no-services >/dev/null 2>&1
+	"$LABCTL" up "$TOPO" --name "$lab" --no-services >/dev/null 2>&1 || fail "up after death at lab-hidden"
+	ls -d /run/labctl/".$lab.creating."* >/dev/null 2>&1 && fail "lab-hidden: up left the hidden directory"
+	"$LABCTL" down "$lab" >/dev/null 2>&1 || fail "down after up after death at lab-hidden"
+	assert_gone "$lab" ""
 	for step in lab-dir netns-first netns sysctl links addresses routes network-ready ready; do
 		lab=$(lab_name "k-$step")
 		LABCTL_TEST_DIE_AFTER=$step "$LABCTL" up "$TOPO" --name "$lab" --no-services >/dev/null 2>&1
