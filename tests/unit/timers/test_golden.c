@@ -1,6 +1,9 @@
-/* Golden JSON of `labctl predict TOPOLOGY --json` for every shipped topology: any
- * change in the timer math or the mapping shows up as a diff to review. With
- * TIMERS_GOLDEN_UPDATE=1 the files are rewritten instead (then review the diff). */
+/* Golden JSON of `labctl predict TOPOLOGY --json` for every shipped topology (each
+ * NAME.yaml in topologies/, the cloud profiles included): any change in the timer
+ * math, the mapping or a topology's values shows up as a diff to review, and a new
+ * topology without its golden fails. With TIMERS_GOLDEN_UPDATE=1 the files are
+ * rewritten instead (then review the diff). */
+#include <dirent.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
@@ -98,8 +101,23 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s TOPOLOGY_DIR GOLDEN_DIR\n", argv[0]);
 		return 2;
 	}
-	golden(argv[1], argv[2], "dual-tunnel", false);
-	golden(argv[1], argv[2], "single-tunnel", false);
+	DIR *d = opendir(argv[1]);
+	CHECK(d != NULL);
+	size_t n = 0;
+	for (struct dirent *de; d && (de = readdir(d));) {
+		size_t len = strlen(de->d_name);
+		if (len <= 5 || strcmp(de->d_name + len - 5, ".yaml"))
+			continue;
+		char name[256];
+		snprintf(name, sizeof(name), "%.*s", (int)(len - 5), de->d_name);
+		golden(argv[1], argv[2], name, false);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	/* the shipped ones: dual-tunnel, single-tunnel and the four cloud profiles
+	 * (docs/profiles.md); fewer means the directory was not the one meant */
+	CHECK(n >= 6);
 	/* The simulated quantiles too (seeded, outages on the 0.1 s probe grid). */
 	golden(argv[1], argv[2], "dual-tunnel", true);
 	return check_done();
