@@ -41,8 +41,12 @@ static char *predict_doc(const char *topo_dir, const char *name, bool distributi
 		topo_free(t);
 		return NULL;
 	}
-	struct timers_doc d = {.topology = t->name, .tunnel = t->tunnels[0].name,
-			       .time_scale = 1, .in = &in, .pred = &p, .dist = dist};
+	struct timers_doc d = {.topology = t->name,
+	                       .tunnel = t->tunnels[0].name,
+	                       .time_scale = 1,
+	                       .in = &in,
+	                       .pred = &p,
+	                       .dist = dist};
 	for (size_t i = 0; distribution && i < 4; i++, d.n_dist++)
 		if (timers_distribution(&in, models[i], TIMERS_DIST_SAMPLES, 1, &dist[i]) < 0) {
 			fprintf(stderr, "%s: %s\n", name, lab_err_msg());
@@ -61,7 +65,7 @@ static char *predict_doc(const char *topo_dir, const char *name, bool distributi
 }
 
 static void golden(const char *topo_dir, const char *golden_dir, const char *name,
-		   bool distribution)
+                   bool distribution)
 {
 	char path[4096];
 	char *got = predict_doc(topo_dir, name, distribution);
@@ -69,7 +73,7 @@ static void golden(const char *topo_dir, const char *golden_dir, const char *nam
 	if (!got)
 		return;
 	snprintf(path, sizeof(path), "%s/predict-%s%s.json", golden_dir, name,
-		 distribution ? "-distribution" : "");
+	         distribution ? "-distribution" : "");
 	if (getenv("TIMERS_GOLDEN_UPDATE")) {
 		FILE *f = fopen(path, "w");
 		CHECK(f && fputs(got, f) >= 0 && fclose(f) == 0);
@@ -87,9 +91,10 @@ static void golden(const char *topo_dir, const char *golden_dir, const char *nam
 	if (n > 0) {
 		CHECK_STR(got, want);
 		if (strcmp(got, want))
-			fprintf(stderr, "  %s differs from the prediction; if the change is intended, "
-					"regenerate with TIMERS_GOLDEN_UPDATE=1 and review the diff\n",
-				path);
+			fprintf(stderr,
+			        "  %s differs from the prediction; if the change is intended, "
+			        "regenerate with TIMERS_GOLDEN_UPDATE=1 and review the diff\n",
+			        path);
 	}
 	free(want);
 	free(got);
