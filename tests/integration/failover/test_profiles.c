@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include "../../check.h"
@@ -68,18 +70,76 @@ static void check_one_tunnel(const struct report_run *run, const struct timers_m
 		CHECK(run->measured_s[d] >= (double)(run->heal_t - run->t0) / 1e9);
 }
 
-/* No namespace of the lab is left (/run/netns/LAB.NODE). */
-static void check_no_namespaces(const char *lab)
+#define MAX_NS 64
+
+/* The inodes of the lab's namespaces (/run/netns/LAB.NODE) while it is up. */
+static size_t lab_namespaces(const char *lab, ino_t *ino, size_t max)
 {
 	DIR *d = opendir("/run/netns");
-	size_t len = strlen(lab);
-	for (struct dirent *de; d && (de = readdir(d));)
-		if (!strncmp(de->d_name, lab, len) && de->d_name[len] == '.') {
-			fprintf(stderr, "FAIL: namespace %s left behind\n", de->d_name);
-			CHECK(!"no namespace of the lab is left");
-		}
+	size_t n = 0, len = strlen(lab);
+	for (struct dirent *de; d && (de = readdir(d));) {
+		char p[300];
+		struct stat st;
+		if (strncmp(de->d_name, lab, len) || de->d_name[len] != '.' || n == max)
+			continue;
+		snprintf(p, sizeof(p), "/run/netns/%s", de->d_name);
+		if (stat(p, &st) == 0)
+			ino[n++] = st.st_ino;
+	}
 	if (d)
 		closedir(d);
+	return n;
+}
+
+#define MAX_PROCS 256
+
+struct lab_proc {
+	pid_t pid;
+	ino_t ns;
+};
+
+/* The processes in the lab's namespaces (charon, the speakers, BIRD, the probes). */
+static size_t lab_processes(const ino_t *ino, size_t n_ino, struct lab_proc *out, size_t max)
+{
+	size_t n = 0;
+	DIR *d = opendir("/proc");
+	for (struct dirent *de; d && (de = readdir(d)) && n < max;) {
+		char p[300];
+		struct stat st;
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(p, sizeof(p), "/proc/%s/ns/net", de->d_name);
+		if (stat(p, &st) != 0) /* gone meanwhile */
+			continue;
+		for (size_t i = 0; i < n_ino; i++)
+			if (st.st_ino == ino[i])
+				out[n++] = (struct lab_proc){(pid_t)atoi(de->d_name), st.st_ino};
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* After down: no namespace of the lab is named, and none of the processes that ran
+ * in them is still there (same pid in the same namespace: a pid and a namespace
+ * inode both reused by another lab within the test is not a real risk). */
+static void check_clean(const char *lab, const struct lab_proc *procs, size_t n_procs)
+{
+	ino_t left[MAX_NS];
+	size_t n = lab_namespaces(lab, left, MAX_NS);
+	if (n)
+		fprintf(stderr, "FAIL: %zu namespaces of %s left behind\n", n, lab);
+	CHECK_INT((int)n, 0);
+	for (size_t i = 0; i < n_procs; i++) {
+		char p[64];
+		struct stat st;
+		snprintf(p, sizeof(p), "/proc/%d/ns/net", (int)procs[i].pid);
+		if (stat(p, &st) == 0 && st.st_ino == procs[i].ns) {
+			fprintf(stderr, "FAIL: process %d of %s still runs\n", (int)procs[i].pid,
+			        lab);
+			CHECK(!"no process of the lab is left");
+		}
+	}
 }
 
 static void run_profile(const char *labctl, const struct profile *pr)
@@ -89,7 +149,7 @@ static void run_profile(const char *labctl, const struct profile *pr)
 	if (fx_up(&f, labctl, pr->topology, pr->tag, SCALE) < 0) {
 		CHECK(!"labctl up");
 		fx_active = NULL;
-		check_no_namespaces(f.lab);
+		check_clean(f.lab, NULL, 0);
 		return;
 	}
 	int before = check_failures;
@@ -147,9 +207,14 @@ static void run_profile(const char *labctl, const struct profile *pr)
 	fx_show_if_failed(&f, check_failures - before);
 	char lab[sizeof(f.lab)];
 	snprintf(lab, sizeof(lab), "%s", f.lab);
+	ino_t ino[MAX_NS];
+	size_t n_ino = lab_namespaces(lab, ino, MAX_NS);
+	static struct lab_proc procs[MAX_PROCS];
+	size_t n_procs = lab_processes(ino, n_ino, procs, MAX_PROCS);
+	CHECK(n_ino > 0 && n_procs > 0);
 	fx_down(&f);
 	fx_active = NULL; /* f goes out of scope: a later signal must not touch it */
-	check_no_namespaces(lab);
+	check_clean(lab, procs, n_procs);
 }
 
 int main(int argc, char **argv)
