@@ -107,13 +107,16 @@ expect "t-a t_b" fault mylab loss 10% ''
 expect "t-a t_b" fault mylab delay 50 ''
 expect "ali-vpn0 azure-vpn0 t-a t_b vm" heal mylab ''
 
-# topologies: names from every directory labctl searches, files, directories
-expect "dual-tunnel extra-topo mine.yaml single-tunnel sub two" up ''
+# topologies: names from every directory labctl searches (the shipped ones, cloud
+# profiles included, and $LABCTL_TOPOLOGY_DIR's), files, directories
+shipped="alibaba-vpngw aws-azure azure-vpngw-active-active dual-tunnel"
+expect "$shipped extra-topo gcp-azure mine.yaml single-tunnel sub two" up ''
 expect "dual-tunnel" up du
+expect "azure-vpngw-active-active" up az
 expect "mine.yaml" up mi
-expect "dual-tunnel extra-topo mine.yaml single-tunnel sub two" validate x.yaml ''
-expect "dual-tunnel extra-topo mine.yaml single-tunnel sub two" predict ''
-expect "dual-tunnel extra-topo mine.yaml mylab other single-tunnel sub two" graph ''
+expect "$shipped extra-topo gcp-azure mine.yaml single-tunnel sub two" validate x.yaml ''
+expect "$shipped extra-topo gcp-azure mine.yaml single-tunnel sub two" predict ''
+expect "$shipped extra-topo gcp-azure mine.yaml mylab other single-tunnel sub two" graph ''
 
 # options of a command, from its --help
 expect "--all --help --keep" down -

@@ -1,6 +1,9 @@
-/* Golden JSON of `labctl predict TOPOLOGY --json` for every shipped topology: any
- * change in the timer math or the mapping shows up as a diff to review. With
- * TIMERS_GOLDEN_UPDATE=1 the files are rewritten instead (then review the diff). */
+/* Golden JSON of `labctl predict TOPOLOGY --json` for every shipped topology (each
+ * NAME.yaml in topologies/, the cloud profiles included): any change in the timer
+ * math, the mapping or a topology's values shows up as a diff to review, and a new
+ * topology without its golden fails. With TIMERS_GOLDEN_UPDATE=1 the files are
+ * rewritten instead (then review the diff). */
+#include <dirent.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
@@ -38,8 +41,12 @@ static char *predict_doc(const char *topo_dir, const char *name, bool distributi
 		topo_free(t);
 		return NULL;
 	}
-	struct timers_doc d = {.topology = t->name, .tunnel = t->tunnels[0].name,
-			       .time_scale = 1, .in = &in, .pred = &p, .dist = dist};
+	struct timers_doc d = {.topology = t->name,
+	                       .tunnel = t->tunnels[0].name,
+	                       .time_scale = 1,
+	                       .in = &in,
+	                       .pred = &p,
+	                       .dist = dist};
 	for (size_t i = 0; distribution && i < 4; i++, d.n_dist++)
 		if (timers_distribution(&in, models[i], TIMERS_DIST_SAMPLES, 1, &dist[i]) < 0) {
 			fprintf(stderr, "%s: %s\n", name, lab_err_msg());
@@ -58,7 +65,7 @@ static char *predict_doc(const char *topo_dir, const char *name, bool distributi
 }
 
 static void golden(const char *topo_dir, const char *golden_dir, const char *name,
-		   bool distribution)
+                   bool distribution)
 {
 	char path[4096];
 	char *got = predict_doc(topo_dir, name, distribution);
@@ -66,7 +73,7 @@ static void golden(const char *topo_dir, const char *golden_dir, const char *nam
 	if (!got)
 		return;
 	snprintf(path, sizeof(path), "%s/predict-%s%s.json", golden_dir, name,
-		 distribution ? "-distribution" : "");
+	         distribution ? "-distribution" : "");
 	if (getenv("TIMERS_GOLDEN_UPDATE")) {
 		FILE *f = fopen(path, "w");
 		CHECK(f && fputs(got, f) >= 0 && fclose(f) == 0);
@@ -84,9 +91,10 @@ static void golden(const char *topo_dir, const char *golden_dir, const char *nam
 	if (n > 0) {
 		CHECK_STR(got, want);
 		if (strcmp(got, want))
-			fprintf(stderr, "  %s differs from the prediction; if the change is intended, "
-					"regenerate with TIMERS_GOLDEN_UPDATE=1 and review the diff\n",
-				path);
+			fprintf(stderr,
+			        "  %s differs from the prediction; if the change is intended, "
+			        "regenerate with TIMERS_GOLDEN_UPDATE=1 and review the diff\n",
+			        path);
 	}
 	free(want);
 	free(got);
@@ -98,8 +106,23 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s TOPOLOGY_DIR GOLDEN_DIR\n", argv[0]);
 		return 2;
 	}
-	golden(argv[1], argv[2], "dual-tunnel", false);
-	golden(argv[1], argv[2], "single-tunnel", false);
+	DIR *d = opendir(argv[1]);
+	CHECK(d != NULL);
+	size_t n = 0;
+	for (struct dirent *de; d && (de = readdir(d));) {
+		size_t len = strlen(de->d_name);
+		if (len <= 5 || strcmp(de->d_name + len - 5, ".yaml"))
+			continue;
+		char name[256];
+		snprintf(name, sizeof(name), "%.*s", (int)(len - 5), de->d_name);
+		golden(argv[1], argv[2], name, false);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	/* the shipped ones: dual-tunnel, single-tunnel and the four cloud profiles
+	 * (docs/profiles.md); fewer means the directory was not the one meant */
+	CHECK(n >= 6);
 	/* The simulated quantiles too (seeded, outages on the 0.1 s probe grid). */
 	golden(argv[1], argv[2], "dual-tunnel", true);
 	return check_done();
