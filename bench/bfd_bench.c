@@ -412,6 +412,13 @@ static int detect_once(int det, unsigned interval_ms, unsigned mult, int64_t *fr
 		        kind_name[L.kind[det]], L.node_dir[det]);
 		return -1;
 	}
+	if (last <= 0 || last > t) {
+		fprintf(stderr,
+		        "bfd-bench: the capture in %s saw no BFD packet before the "
+		        "detection\n",
+		        L.net.ns[det]);
+		return -1;
+	}
 	*from_pkt = t - last;
 	*from_fault = t - t1;
 	if (getenv("BFD_BENCH_DEBUG"))
