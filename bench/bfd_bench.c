@@ -15,8 +15,9 @@
  * after that packet, whatever the transmit jitter (s6.8.7) made of the gap before.
  * Printed: (detection - last packet) - M x I, median and max over RUNS, i.e. the
  * detector's own lateness (timer slack, scheduling). Beside it, detection measured
- * from the moment the rule was in, minus M x I: between -I and 0 plus that lateness,
- * since the last packet left at most one interval before the fault.
+ * from the moment the nft command returned, minus M x I: about -I..0 plus that
+ * lateness (the last packet left at most one interval before the fault), lower by
+ * the part of nft's own time after the rule was in.
  *
  * CPU: one speaker on a with N sessions (one per /30) at 50 ms x 3 to the other
  * implementation on b; once every session is Up, its user+system time from
