@@ -20,6 +20,7 @@
 #include "cli/cli_json.h"
 #include "cli/commands.h"
 #include "cli/lab_json.h"
+#include "cli/topo_counts.h"
 #include "cli/up_progress.h"
 #include "common/monotime.h"
 #include "common/err.h"
@@ -248,32 +249,20 @@ struct up_times {
 	int64_t t0, network, services;
 };
 
-/* What was built, counted once for the text and the JSON summary. */
-struct up_built {
-	bool svc; /* services started */
-	const char *backend; /* the ipsec backend the service chose ("auto" resolved), or NULL */
-	size_t speakers, bird, sessions;
-};
-
-static void built_of(const struct lab_ctx *ctx, const struct up_opts *o, struct up_built *b)
+/* The ipsec backend the service chose ("auto" resolved), or NULL. */
+static const char *chosen_backend(const struct lab_ctx *ctx, bool svc)
 {
-	const struct topo *t = ctx->topo;
-	*b = (struct up_built){.svc = !o->no_services && lab_services[0]};
+	const char *name = NULL;
 #ifdef LABCTL_HAVE_IPSEC
 	enum ipsec_backend ib;
-	if (t->n_tunnels && b->svc && ipsec_backend_load(ctx->run, &ib) == 0)
-		b->backend = ipsec_backend_name(ib);
+	if (ctx->topo->n_tunnels && svc && ipsec_backend_load(ctx->run, &ib) == 0)
+		name = ipsec_backend_name(ib);
 	lab_err_clear();
+#else
+	(void)ctx;
+	(void)svc;
 #endif
-	/* Each session is configured on both of its ends. */
-	size_t neighbors = 0;
-	for (size_t i = 0; i < t->n_nodes; i++)
-		if (t->nodes[i].bgp) {
-			b->speakers++;
-			b->bird += t->nodes[i].bgp->speaker == TOPO_SPEAKER_BIRD;
-			neighbors += t->nodes[i].bgp->n_neighbors;
-		}
-	b->sessions = neighbors / 2;
+	return name;
 }
 
 static void summary(const struct lab_ctx *ctx, const struct up_opts *o, size_t nchecks,
@@ -281,8 +270,10 @@ static void summary(const struct lab_ctx *ctx, const struct up_opts *o, size_t n
 {
 	const struct topo *t = ctx->topo;
 	int64_t now = mono_ns();
-	struct up_built b;
-	built_of(ctx, o, &b);
+	bool svc = !o->no_services && lab_services[0];
+	const char *backend = chosen_backend(ctx, svc);
+	struct topo_counts c;
+	topo_counts_of(t, &c);
 	printf("lab %s is up in %.2f s (network %.2f s, services %.2f s, readiness %.2f s)\n",
 	       ctx->run->name, (double)(now - tm->t0) / 1e9, (double)(tm->network - tm->t0) / 1e9,
 	       (double)(tm->services - tm->network) / 1e9, (double)(now - tm->services) / 1e9);
@@ -292,23 +283,23 @@ static void summary(const struct lab_ctx *ctx, const struct up_opts *o, size_t n
 	printf("\n  nodes     %zu (namespaces %s.<node>)\n", t->n_nodes, ctx->run->name);
 	printf("  links     %zu\n", t->n_links);
 	printf("  tunnels   %zu", t->n_tunnels);
-	if (t->n_tunnels && b.svc && b.backend)
-		printf(" up (ipsec backend %s):", b.backend);
-	else if (t->n_tunnels && b.svc)
+	if (t->n_tunnels && svc && backend)
+		printf(" up (ipsec backend %s):", backend);
+	else if (t->n_tunnels && svc)
 		printf(" up:");
 	else if (t->n_tunnels)
 		printf(" not started (--no-services):");
 	for (size_t i = 0; i < t->n_tunnels; i++)
 		printf("%s %s %s<->%s", i ? "," : "", t->tunnels[i].name,
 		       t->nodes[t->tunnels[i].end[0].node].name, t->nodes[t->tunnels[i].end[1].node].name);
-	if (b.speakers)
-		printf("\n  bgp       %zu speakers (%zu built-in, %zu BIRD), %zu sessions%s", b.speakers,
-		       b.speakers - b.bird, b.bird, b.sessions,
-		       b.svc ? ", every network's routes installed" : ", not started (--no-services)");
+	if (c.speakers)
+		printf("\n  bgp       %zu speakers (%zu built-in, %zu BIRD), %zu sessions%s", c.speakers,
+		       c.speakers - c.bird, c.bird, c.sessions,
+		       svc ? ", every network's routes installed" : ", not started (--no-services)");
 	printf("\n  services  ");
-	if (!b.svc)
+	if (!svc)
 		printf("none%s", o->no_services ? " (--no-services)" : "");
-	for (size_t i = 0; b.svc && lab_services[i]; i++)
+	for (size_t i = 0; svc && lab_services[i]; i++)
 		printf("%s%s", i ? ", " : "", lab_services[i]->name);
 	printf("\n  network   %zu reachability checks passed\n", nchecks);
 	printf("  state     %s\n", ctx->run->dir);
@@ -325,8 +316,8 @@ static int summary_json(const struct lab_ctx *ctx, const struct up_opts *o, size
 {
 	const struct topo *t = ctx->topo;
 	int64_t now = mono_ns();
-	struct up_built b;
-	built_of(ctx, o, &b);
+	bool svc = !o->no_services && lab_services[0];
+	const char *backend = chosen_backend(ctx, svc);
 	struct json j;
 	json_init(&j);
 	json_obj_begin(&j);
@@ -337,7 +328,6 @@ static int summary_json(const struct lab_ctx *ctx, const struct up_opts *o, size
 	}
 	json_key(&j, "up");
 	json_obj_begin(&j);
-	json_kv_str(&j, "topology_name", t->name);
 	json_kv_double(&j, "time_scale", ctx->time_scale);
 	json_key(&j, "overrides");
 	json_arr_begin(&j);
@@ -345,24 +335,18 @@ static int summary_json(const struct lab_ctx *ctx, const struct up_opts *o, size
 		json_str(&j, o->overrides[i]);
 	json_arr_end(&j);
 	json_key(&j, "ipsec_backend");
-	if (b.backend)
-		json_str(&j, b.backend);
+	if (backend)
+		json_str(&j, backend);
 	else
 		json_null(&j);
 	json_key(&j, "services");
 	json_arr_begin(&j);
-	for (size_t i = 0; b.svc && lab_services[i]; i++)
+	for (size_t i = 0; svc && lab_services[i]; i++)
 		json_str(&j, lab_services[i]->name);
 	json_arr_end(&j);
 	json_key(&j, "built");
-	json_obj_begin(&j);
-	json_kv_uint(&j, "namespaces", t->n_nodes);
-	json_kv_uint(&j, "links", t->n_links);
-	json_kv_uint(&j, "tunnels", t->n_tunnels);
-	json_kv_uint(&j, "speakers", b.speakers);
-	json_kv_uint(&j, "speakers_bird", b.bird);
-	json_kv_uint(&j, "sessions", b.sessions);
-	json_kv_uint(&j, "probes", t->n_probes);
+	json_obj_begin(&j); /* one namespace per node */
+	topo_counts_json(&j, t);
 	json_obj_end(&j);
 	json_key(&j, "timings_s");
 	json_obj_begin(&j);
