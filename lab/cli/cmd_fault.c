@@ -14,20 +14,20 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: labctl fault LAB KIND [PARAM] TARGET [--json]\n"
-		"\n"
-		"  ike-mismatch TUNNEL   end 0 reloads the connection with a proposal the peer\n"
-		"                        refuses and terminates the IKE SA (the article's fault)\n"
-		"  blackhole TUNNEL      the underlay drops the tunnel's IKE and ESP packets\n"
-		"  link-down NODE        the gateway's uplink loses carrier\n"
-		"  kill NODE[:WHAT]      SIGKILL charon, bgpd or bird (default: charon on a\n"
-		"                        gateway, else the BGP speaker)\n"
-		"  loss P%% TUNNEL        random loss of P%% of the tunnel's underlay packets\n"
-		"  delay MS TUNNEL       netem delay on the underlay (kernels with netem only)\n"
-		"\n"
-		"  --json                what was done as JSON (docs/json.md \"fault\")\n"
-		"\n"
-		"Each fault is journaled and remembered; `labctl heal LAB [TARGET]` undoes it.\n");
+	        "usage: labctl fault LAB KIND [PARAM] TARGET [--json]\n"
+	        "\n"
+	        "  ike-mismatch TUNNEL   end 0 reloads the connection with a proposal the peer\n"
+	        "                        refuses and terminates the IKE SA (the article's fault)\n"
+	        "  blackhole TUNNEL      the underlay drops the tunnel's IKE and ESP packets\n"
+	        "  link-down NODE        the gateway's uplink loses carrier\n"
+	        "  kill NODE[:WHAT]      SIGKILL charon, bgpd or bird (default: charon on a\n"
+	        "                        gateway, else the BGP speaker)\n"
+	        "  loss P%% TUNNEL        random loss of P%% of the tunnel's underlay packets\n"
+	        "  delay MS TUNNEL       netem delay on the underlay (kernels with netem only)\n"
+	        "\n"
+	        "  --json                what was done as JSON (docs/json.md \"fault\")\n"
+	        "\n"
+	        "Each fault is journaled and remembered; `labctl heal LAB [TARGET]` undoes it.\n");
 }
 
 int cmd_fault(int argc, char **argv)

@@ -17,14 +17,14 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: labctl down [LAB | --all] [--keep DIR] [--json]\n"
-		   "\n"
-		   "Removes a lab (no LAB: the only lab there is): its processes, namespaces\n"
-		   "and run directory, journals included.\n"
-		   "  --all       every lab\n"
-		   "  --keep DIR  first copy what `labctl report --dir DIR` needs (journals,\n"
-		   "              BIRD logs, topology with inline keys redacted, time scale)\n"
-		   "              into DIR (new or empty; 0700, files 0600); one lab only\n"
-		   "  --json      what was removed, per lab, as JSON (docs/json.md \"down\")\n");
+	           "\n"
+	           "Removes a lab (no LAB: the only lab there is): its processes, namespaces\n"
+	           "and run directory, journals included.\n"
+	           "  --all       every lab\n"
+	           "  --keep DIR  first copy what `labctl report --dir DIR` needs (journals,\n"
+	           "              BIRD logs, topology with inline keys redacted, time scale)\n"
+	           "              into DIR (new or empty; 0700, files 0600); one lab only\n"
+	           "  --json      what was removed, per lab, as JSON (docs/json.md \"down\")\n");
 }
 
 /* j: NULL for text, else the "labs" array the lab's object goes into. */
@@ -37,10 +37,11 @@ static int down_one(const char *lab, const char *keep, struct json *j)
 		if (report_keep(lab, keep, &ks) < 0)
 			return -1;
 		if (!j)
-			printf("kept %zu journals%s%s in %s (labctl report --dir %s)\n", ks.journals,
-		       ks.bird_logs ? ", BIRD logs" : "",
-		       ks.topology ? ", topology (keys redacted)" : ", no topology (keys could not be redacted)",
-		       keep, keep);
+			printf("kept %zu journals%s%s in %s (labctl report --dir %s)\n",
+			       ks.journals, ks.bird_logs ? ", BIRD logs" : "",
+			       ks.topology ? ", topology (keys redacted)"
+			                   : ", no topology (keys could not be redacted)",
+			       keep, keep);
 	}
 	int64_t t0 = mono_ns();
 	if (run_lab_down(lab, &st) < 0)

@@ -14,9 +14,9 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: labctl heal LAB [TARGET] [--json]\n\n"
-		   "Undoes the active faults of LAB, newest first (only those on TARGET if\n"
-		   "given), restoring exactly what each changed.\n"
-		   "  --json  the healed faults as JSON (docs/json.md \"fault\")\n");
+	           "Undoes the active faults of LAB, newest first (only those on TARGET if\n"
+	           "given), restoring exactly what each changed.\n"
+	           "  --json  the healed faults as JSON (docs/json.md \"fault\")\n");
 }
 
 /* Each healed fault into the "healed" array, as soon as it is healed: a heal that
@@ -73,8 +73,8 @@ int cmd_heal(int argc, char **argv)
 	if (json && rc == 0)
 		rc = cli_json_print(&j);
 	else if (rc == 0 && n == 0)
-		printf("no active fault%s%s in lab %s\n", target ? " on " : "", target ? target : "",
-		       v.run.name);
+		printf("no active fault%s%s in lab %s\n", target ? " on " : "",
+		       target ? target : "", v.run.name);
 	else if (rc == 0)
 		printf("healed %zu fault%s\n", n, n == 1 ? "" : "s");
 	json_free(&j);

@@ -16,10 +16,11 @@
 
 static int usage(FILE *f, int code)
 {
-	fprintf(f, "usage: labctl ipsec LAB NODE [--json]\n"
-		   "  the IPsec tunnels that NODE of the running lab LAB ends: charon, IKE and\n"
-		   "  CHILD SAs (state, SPIs, bytes and packets in/out, age), the interface.\n"
-		   "  --json  its tunnels as the tunnel objects of `labctl status` (docs/json.md)\n");
+	fprintf(f,
+	        "usage: labctl ipsec LAB NODE [--json]\n"
+	        "  the IPsec tunnels that NODE of the running lab LAB ends: charon, IKE and\n"
+	        "  CHILD SAs (state, SPIs, bytes and packets in/out, age), the interface.\n"
+	        "  --json  its tunnels as the tunnel objects of `labctl status` (docs/json.md)\n");
 	return code;
 }
 

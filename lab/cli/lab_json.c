@@ -15,7 +15,7 @@
 #include "topo/topo.h"
 
 void lab_json_head(struct json *j, const char *lab, const char *state, const char *source,
-		   long long age_s)
+                   long long age_s)
 {
 	json_kv_str(j, "lab", lab);
 	json_kv_str(j, "state", state);
@@ -49,8 +49,8 @@ static struct topo *load_lab_topology(const struct run_lab *l, const struct run_
 	return t;
 }
 
-static void node_json(struct json *j, const char *lab, const char *node,
-		      const struct run_state *st, const bool *dead)
+static void node_json(struct json *j, const char *lab, const char *node, const struct run_state *st,
+                      const bool *dead)
 {
 	char ns[128];
 	run_netns_name(lab, node, ns, sizeof(ns));
@@ -138,8 +138,10 @@ int lab_json_status(const char *lab, struct json *j, FILE *text)
 		fprintf(text, "lab %s: %s", lab, state);
 		if (age >= 0)
 			fprintf(text, ", up %llds", age);
-		fprintf(text, "\n  topology %s\n  state    %s\n", st.source[0] ? st.source : "?", l.dir);
-		fprintf(text, "  %-14s %-28s %-9s %s\n", "NODE", "NAMESPACE", "PRESENT", "PROCESSES");
+		fprintf(text, "\n  topology %s\n  state    %s\n", st.source[0] ? st.source : "?",
+		        l.dir);
+		fprintf(text, "  %-14s %-28s %-9s %s\n", "NODE", "NAMESPACE", "PRESENT",
+		        "PROCESSES");
 	}
 	json_key(j, "nodes");
 	json_arr_begin(j);
@@ -158,12 +160,12 @@ int lab_json_status(const char *lab, struct json *j, FILE *text)
 		run_netns_name(lab, node, ns, sizeof(ns));
 		for (size_t p = 0; p < st.n_procs && used < sizeof(procs); p++)
 			if (!strcmp(st.procs[p].node, node))
-				used += (size_t)snprintf(procs + used, sizeof(procs) - used, "%s%s %d %s",
-							 used ? ", " : "", st.procs[p].what,
-							 (int)st.procs[p].pid,
-							 dead && dead[p] ? "DEAD" : "alive");
+				used += (size_t)snprintf(procs + used, sizeof(procs) - used,
+				                         "%s%s %d %s", used ? ", " : "",
+				                         st.procs[p].what, (int)st.procs[p].pid,
+				                         dead && dead[p] ? "DEAD" : "alive");
 		fprintf(text, "  %-14s %-28s %-9s %s\n", node, ns, netns_exists(ns) ? "yes" : "NO",
-			procs);
+		        procs);
 	}
 	json_arr_end(j);
 	/* Service status may query daemons: once, in the form that is printed. */
@@ -178,4 +180,3 @@ int lab_json_status(const char *lab, struct json *j, FILE *text)
 	run_lab_close(&l);
 	return 0;
 }
-

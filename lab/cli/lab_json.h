@@ -10,7 +10,7 @@
 /* The members every lab object starts with: lab, state, topology (the source file,
  * null when unknown), age_s (null when unknown: age_s < 0). */
 void lab_json_head(struct json *j, const char *lab, const char *state, const char *source,
-		   long long age_s);
+                   long long age_s);
 
 /* The whole lab object of LAB: head, dir, nodes (each with its namespace and
  * processes) and services (each service's status). With text non-NULL the same

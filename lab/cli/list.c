@@ -26,11 +26,12 @@ static void age_text(long long s, char *buf, size_t len)
 
 int cmd_list(int argc, char **argv)
 {
-	static const char usage[] = "usage: labctl list [--json]\n"
-				    "\n"
-				    "Every lab under the run directory with its topology, age and state\n"
-				    "(ready, degraded, failed, starting, incomplete: docs/run-dir.md).\n"
-				    "  --json  the same as a JSON array of lab objects (docs/json.md)\n";
+	static const char usage[] =
+	    "usage: labctl list [--json]\n"
+	    "\n"
+	    "Every lab under the run directory with its topology, age and state\n"
+	    "(ready, degraded, failed, starting, incomplete: docs/run-dir.md).\n"
+	    "  --json  the same as a JSON array of lab objects (docs/json.md)\n";
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		fputs(usage, stdout);
 		return 0;

@@ -21,7 +21,8 @@ int cmd_status(int argc, char **argv)
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			printf("usage: labctl status [LAB] [--json]\n"
 			       "\n"
-			       "State word, nodes, namespaces and processes of LAB (no LAB: every lab),\n"
+			       "State word, nodes, namespaces and processes of LAB (no LAB: every "
+			       "lab),\n"
 			       "and each service's status: IPsec tunnels (state, SPIs, bytes and\n"
 			       "packets, time up) and BGP sessions (state, uptime, prefixes).\n"
 			       "  --json  the same facts as JSON (docs/json.md \"lab\")\n");
@@ -39,7 +40,8 @@ int cmd_status(int argc, char **argv)
 	json_init(&j);
 	int rc = 0;
 	if (lab) {
-		if (run_lab_name_check(lab) < 0 || lab_json_status(lab, &j, json_out ? NULL : stdout) < 0)
+		if (run_lab_name_check(lab) < 0 ||
+		    lab_json_status(lab, &j, json_out ? NULL : stdout) < 0)
 			rc = lab_err_report();
 	} else {
 		char **names;

@@ -52,46 +52,47 @@ struct up_opts {
 
 static void up_usage(FILE *f)
 {
-	fprintf(f, "usage: labctl up NAME|FILE [--name LAB] [--time-scale F] "
-		   "[--ipsec-backend auto|xfrm|libipsec]\n"
-		   "                 [--timeout S] [--no-services] [--override MECH] [-v] [-q]\n"
-		   "                 [--json]\n"
-		   "  NAME       a topology in the topologies directory (dual-tunnel), or a FILE\n"
-		   "  --name     lab name (default: the topology's name): [a-z0-9-], up to %d\n"
-		   "  --time-scale F  protocol timers times F (0 < F <= 1)\n"
-		   "  --ipsec-backend B  auto (kernel XFRM where the kernel has ESP, else\n"
-		   "                  libipsec), xfrm, or libipsec (strongSwan's user-space ESP);\n"
-		   "                  default: the topology's\n"
-		   "  --timeout S     seconds to wait for readiness (default: the topology's)\n"
-		   "  --no-services   namespaces, links, addresses and routes only\n"
-		   "  --override MECH a failure-detection mechanism applied to the topology (as\n"
-		   "                  `labctl compare` does): hold, timers:K/H, track, dpd,\n"
-		   "                  dpd:D/T/B/N, bfd:IxM; recorded in the lab's state\n"
-		   "  --dry-run       print the network as ip(8) commands and exit (no root needed)\n"
-		   "  --dry-run-down  print the ip(8) commands that remove it\n"
-		   "  -v, --verbose   print each step with its time to stderr\n"
-		   "  -q, --quiet     no progress line (it is shown only on a terminal)\n"
-		   "  --json          the summary as JSON on stdout: the lab object of `labctl\n"
-		   "                  status` and what was built, with timings (docs/json.md)\n",
-		RUN_LAB_NAME_USER_MAX);
+	fprintf(f,
+	        "usage: labctl up NAME|FILE [--name LAB] [--time-scale F] "
+	        "[--ipsec-backend auto|xfrm|libipsec]\n"
+	        "                 [--timeout S] [--no-services] [--override MECH] [-v] [-q]\n"
+	        "                 [--json]\n"
+	        "  NAME       a topology in the topologies directory (dual-tunnel), or a FILE\n"
+	        "  --name     lab name (default: the topology's name): [a-z0-9-], up to %d\n"
+	        "  --time-scale F  protocol timers times F (0 < F <= 1)\n"
+	        "  --ipsec-backend B  auto (kernel XFRM where the kernel has ESP, else\n"
+	        "                  libipsec), xfrm, or libipsec (strongSwan's user-space ESP);\n"
+	        "                  default: the topology's\n"
+	        "  --timeout S     seconds to wait for readiness (default: the topology's)\n"
+	        "  --no-services   namespaces, links, addresses and routes only\n"
+	        "  --override MECH a failure-detection mechanism applied to the topology (as\n"
+	        "                  `labctl compare` does): hold, timers:K/H, track, dpd,\n"
+	        "                  dpd:D/T/B/N, bfd:IxM; recorded in the lab's state\n"
+	        "  --dry-run       print the network as ip(8) commands and exit (no root needed)\n"
+	        "  --dry-run-down  print the ip(8) commands that remove it\n"
+	        "  -v, --verbose   print each step with its time to stderr\n"
+	        "  -q, --quiet     no progress line (it is shown only on a terminal)\n"
+	        "  --json          the summary as JSON on stdout: the lab object of `labctl\n"
+	        "                  status` and what was built, with timings (docs/json.md)\n",
+	        RUN_LAB_NAME_USER_MAX);
 }
 
 static int parse(int argc, char **argv, struct up_opts *o)
 {
 	static const struct option lo[] = {
-		{"name", required_argument, NULL, 'n'},
-		{"time-scale", required_argument, NULL, 's'},
-		{"ipsec-backend", required_argument, NULL, 'b'},
-		{"timeout", required_argument, NULL, 't'},
-		{"no-services", no_argument, NULL, 'N'},
-		{"dry-run", no_argument, NULL, 'D'},
-		{"dry-run-down", no_argument, NULL, 'E'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"override", required_argument, NULL, 'O'},
-		{"json", no_argument, NULL, 'J'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+	    {"name", required_argument, NULL, 'n'},
+	    {"time-scale", required_argument, NULL, 's'},
+	    {"ipsec-backend", required_argument, NULL, 'b'},
+	    {"timeout", required_argument, NULL, 't'},
+	    {"no-services", no_argument, NULL, 'N'},
+	    {"dry-run", no_argument, NULL, 'D'},
+	    {"dry-run-down", no_argument, NULL, 'E'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"override", required_argument, NULL, 'O'},
+	    {"json", no_argument, NULL, 'J'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	*o = (struct up_opts){.time_scale = 1.0};
 	int c;
@@ -130,9 +131,7 @@ static int parse(int argc, char **argv, struct up_opts *o)
 		case 'q':
 			o->quiet = true;
 			break;
-		case 'J':
-			o->json = true;
-			break;
+		case 'J': o->json = true; break;
 		case 'v':
 			o->verbose++;
 			break;
@@ -156,7 +155,7 @@ static int parse(int argc, char **argv, struct up_opts *o)
 	o->what = argv[optind];
 	if (o->json && o->dry_run)
 		return lab_err(LAB_EXIT_USAGE, "--json and --dry-run exclude each other (a dry run "
-					       "prints ip(8) commands)");
+		                               "prints ip(8) commands)");
 	return 0;
 }
 
@@ -293,9 +292,10 @@ static void summary(const struct lab_ctx *ctx, const struct up_opts *o, size_t n
 		printf("%s %s %s<->%s", i ? "," : "", t->tunnels[i].name,
 		       t->nodes[t->tunnels[i].end[0].node].name, t->nodes[t->tunnels[i].end[1].node].name);
 	if (c.speakers)
-		printf("\n  bgp       %zu speakers (%zu built-in, %zu BIRD), %zu sessions%s", c.speakers,
-		       c.speakers - c.bird, c.bird, c.sessions,
-		       svc ? ", every network's routes installed" : ", not started (--no-services)");
+		printf("\n  bgp       %zu speakers (%zu built-in, %zu BIRD), %zu sessions%s",
+		       c.speakers, c.speakers - c.bird, c.bird, c.sessions,
+		       svc ? ", every network's routes installed"
+		           : ", not started (--no-services)");
 	printf("\n  services  ");
 	if (!svc)
 		printf("none%s", o->no_services ? " (--no-services)" : "");
@@ -312,7 +312,7 @@ static void summary(const struct lab_ctx *ctx, const struct up_opts *o, size_t n
  * "up": what was built and how long each phase took} (docs/json.md "up").
  * 0, or -1 with lab_err. */
 static int summary_json(const struct lab_ctx *ctx, const struct up_opts *o, size_t nchecks,
-			const struct up_times *tm)
+                        const struct up_times *tm)
 {
 	const struct topo *t = ctx->topo;
 	int64_t now = mono_ns();

@@ -12,9 +12,10 @@ int cmd_version(int argc, char **argv)
 	bool json = argc == 2 && !strcmp(argv[1], "--json");
 	if (argc >= 2 && !json) {
 		bool help = !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help");
-		fprintf(help ? stdout : stderr, "usage: labctl version [--json]\n\n"
-						"Prints labctl's version.\n"
-						"  --json  as JSON: {\"name\":\"labctl\",\"version\":...}\n");
+		fprintf(help ? stdout : stderr,
+		        "usage: labctl version [--json]\n\n"
+		        "Prints labctl's version.\n"
+		        "  --json  as JSON: {\"name\":\"labctl\",\"version\":...}\n");
 		return help ? LAB_EXIT_OK : LAB_EXIT_USAGE;
 	}
 	if (!json) {

@@ -59,7 +59,7 @@ int fault_inject_info(struct lab_view *v, const struct fault_req *r, struct faul
 int fault_heal(struct lab_view *v, const char *target, size_t *healed);
 /* The same, calling each (if not NULL) with every fault once it is healed. */
 int fault_heal_each(struct lab_view *v, const char *target, size_t *healed,
-		    void (*each)(const struct fault_info *f, void *arg), void *arg);
+                    void (*each)(const struct fault_info *f, void *arg), void *arg);
 
 /* A fault as one JSON object (docs/json.md "fault"). */
 struct json;

@@ -35,7 +35,7 @@ void fault_info_json(struct json *j, const struct fault_info *f)
 	if (gmtime_r(&s, &tm)) {
 		size_t n = strftime(wall, sizeof(wall), "%Y-%m-%dT%H:%M:%S", &tm);
 		snprintf(wall + n, sizeof(wall) - n, ".%03dZ",
-			 (int)(f->wall_ns % NS_PER_SEC / NS_PER_MS));
+		         (int)(f->wall_ns % NS_PER_SEC / NS_PER_MS));
 	}
 	json_kv_str(j, "wall", wall);
 	json_obj_end(j);

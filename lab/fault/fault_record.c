@@ -311,7 +311,7 @@ int fault_heal(struct lab_view *v, const char *target, size_t *healed)
 }
 
 int fault_heal_each(struct lab_view *v, const char *target, size_t *healed,
-		    void (*each)(const struct fault_info *f, void *arg), void *arg)
+                    void (*each)(const struct fault_info *f, void *arg), void *arg)
 {
 	*healed = 0;
 	char **files;

@@ -416,7 +416,8 @@ int ipsec_tunnel_json(const struct run_lab *l, const struct topo *t, uint32_t i,
 			return -1;
 	const char *state = "down";
 	if (!v[0].charon.alive || !v[1].charon.alive)
-		state = v[0].charon.recorded && v[1].charon.recorded ? "charon-dead" : "not-started";
+		state =
+		    v[0].charon.recorded && v[1].charon.recorded ? "charon-dead" : "not-started";
 	else if (ipsec_end_installed(&v[0]) && ipsec_end_installed(&v[1]))
 		state = "up";
 	else if (v[0].have_sa || v[1].have_sa)

@@ -139,8 +139,9 @@ static void bgp_text(FILE *f, const struct json_object *s)
 			char up[24];
 			double ms;
 			/* milliseconds, as the speaker's own answer (`labctl bgp`) has them */
-			status_duration(json_get_num(x, "uptime_ms", &ms) ? (long long)(ms / 1000) : -1, up,
-					sizeof(up));
+			status_duration(json_get_num(x, "uptime_ms", &ms) ? (long long)(ms / 1000)
+			                                                  : -1,
+			                up, sizeof(up));
 			/* BIRD tells when the state was entered, not for how long */
 			const char *since = json_get_str(x, "since");
 			if (since && !strcmp(up, "-"))
