@@ -298,7 +298,7 @@ static int bgp_status(struct lab_ctx *ctx, struct json *j)
 			json_kv_str(j, "peer", v[k].peer);
 			json_kv_str(j, "state", v[k].state);
 			if (v[k].uptime_ms >= 0)
-				json_kv_int(j, "uptime_s", v[k].uptime_ms / 1000);
+				json_kv_int(j, "uptime_ms", v[k].uptime_ms);
 			if (v[k].since[0])
 				json_kv_str(j, "since", v[k].since);
 			json_obj_end(j);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/topo_counts.h"
 #include "common/err.h"
 #include "common/json.h"
 #include "run/run.h"
@@ -21,26 +22,6 @@ static void usage(FILE *f)
 		   "--json: one JSON object per file on stdout instead (ok, counts, problems).\n");
 }
 
-struct counts {
-	size_t speakers, bird, sessions;
-};
-
-static struct counts count(const struct topo *t)
-{
-	struct counts c = {0};
-	size_t neighbors = 0;
-	for (size_t i = 0; i < t->n_nodes; i++) {
-		if (!t->nodes[i].bgp)
-			continue;
-		c.speakers++;
-		c.bird += t->nodes[i].bgp->speaker == TOPO_SPEAKER_BIRD;
-		neighbors += t->nodes[i].bgp->n_neighbors;
-	}
-	/* validation guarantees every session is configured on both ends */
-	c.sessions = neighbors / 2;
-	return c;
-}
-
 static void print_json(const char *arg, const char *path, const struct topo *t,
 		       const struct topo_diags *d)
 {
@@ -49,17 +30,8 @@ static void print_json(const char *arg, const char *path, const struct topo *t,
 	json_obj_begin(&j);
 	json_kv_str(&j, "file", path ? path : arg);
 	json_kv_bool(&j, "ok", t != NULL);
-	if (t) {
-		struct counts c = count(t);
-		json_kv_str(&j, "name", t->name);
-		json_kv_uint(&j, "nodes", t->n_nodes);
-		json_kv_uint(&j, "links", t->n_links);
-		json_kv_uint(&j, "tunnels", t->n_tunnels);
-		json_kv_uint(&j, "bgp_speakers", c.speakers);
-		json_kv_uint(&j, "bird_speakers", c.bird);
-		json_kv_uint(&j, "bgp_sessions", c.sessions);
-		json_kv_uint(&j, "probes", t->n_probes);
-	}
+	if (t)
+		topo_counts_json(&j, t);
 	json_key(&j, "problems");
 	json_arr_begin(&j);
 	for (size_t i = 0; d && i < d->n; i++) {
@@ -83,7 +55,8 @@ static void print_json(const char *arg, const char *path, const struct topo *t,
 
 static void summary(const struct topo *t)
 {
-	struct counts c = count(t);
+	struct topo_counts c;
+	topo_counts_of(t, &c);
 	printf("%s: %zu node%s, %zu link%s, %zu tunnel%s, %zu BGP speaker%s (%zu BIRD), %zu session%s, %zu probe%s\n",
 	       t->name, t->n_nodes, t->n_nodes == 1 ? "" : "s", t->n_links,
 	       t->n_links == 1 ? "" : "s", t->n_tunnels, t->n_tunnels == 1 ? "" : "s", c.speakers,

@@ -4,19 +4,23 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/cli_json.h"
 #include "cli/commands.h"
 #include "cli/node_args.h"
 #include "common/err.h"
 #include "common/json.h"
+#include "ipsec/ipsec_service.h"
 #include "ipsec/sa_status.h"
 #include "run/run.h"
 #include "topo/topo.h"
 
 static int usage(FILE *f, int code)
 {
-	fprintf(f, "usage: labctl ipsec LAB NODE [--json]\n"
-		   "  the IPsec tunnels that NODE of the running lab LAB ends: charon, IKE and\n"
-		   "  CHILD SAs (state, SPIs, bytes and packets in/out, age), the interface.\n");
+	fprintf(f,
+	        "usage: labctl ipsec LAB NODE [--json]\n"
+	        "  the IPsec tunnels that NODE of the running lab LAB ends: charon, IKE and\n"
+	        "  CHILD SAs (state, SPIs, bytes and packets in/out, age), the interface.\n"
+	        "  --json  its tunnels as the tunnel objects of `labctl status` (docs/json.md)\n");
 	return code;
 }
 
@@ -99,6 +103,8 @@ int cmd_ipsec(int argc, char **argv)
 			goto out;
 		}
 	if (json) {
+		/* the tunnel objects of `status` (both ends; this node's is the one whose
+		 * "node" is NODE), so a tunnel reads the same in both */
 		struct json j;
 		json_init(&j);
 		json_obj_begin(&j);
@@ -108,20 +114,20 @@ int cmd_ipsec(int argc, char **argv)
 		json_kv_str(&j, "dir", dir);
 		json_key(&j, "tunnels");
 		json_arr_begin(&j);
-		for (size_t i = 0; i < ends.n; i++) {
-			json_obj_begin(&j);
-			json_kv_str(&j, "name", t->tunnels[ends.tunnel[i]].name);
-			char reason[256];
-			if (ipsec_tunnel_failure(&l, t, ends.tunnel[i], reason, sizeof(reason)) > 0)
-				json_kv_str(&j, "failure", reason);
-			json_key(&j, "end");
-			ipsec_end_json(&j, t, ends.tunnel[i], ends.side[i], &v[i]);
-			json_obj_end(&j);
-		}
+		for (size_t i = 0; i < ends.n; i++)
+			if (ipsec_tunnel_json(&l, t, ends.tunnel[i], &j) < 0) {
+				json_free(&j);
+				rc = lab_err_report();
+				goto out;
+			}
 		json_arr_end(&j);
 		json_obj_end(&j);
-		json_fputs(&j, stdout);
+		int w = cli_json_print(&j);
 		json_free(&j);
+		if (w) {
+			rc = w;
+			goto out;
+		}
 	} else {
 		const struct ipsec_charon *c = &v[0].charon;
 		printf("node %s of lab %s: charon %s", node, lab,

@@ -5,7 +5,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/cli_json.h"
 #include "cli/commands.h"
+#include "cli/lab_json.h"
 #include "common/err.h"
 #include "common/json.h"
 #include "run/run.h"
@@ -24,11 +26,12 @@ static void age_text(long long s, char *buf, size_t len)
 
 int cmd_list(int argc, char **argv)
 {
-	static const char usage[] = "usage: labctl list [--json]\n"
-				    "\n"
-				    "Every lab under the run directory with its topology, age and state\n"
-				    "(ready, degraded, failed, starting, incomplete: docs/run-dir.md).\n"
-				    "  --json  the same as a JSON array\n";
+	static const char usage[] =
+	    "usage: labctl list [--json]\n"
+	    "\n"
+	    "Every lab under the run directory with its topology, age and state\n"
+	    "(ready, degraded, failed, starting, incomplete: docs/run-dir.md).\n"
+	    "  --json  the same as a JSON array of lab objects (docs/json.md)\n";
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		fputs(usage, stdout);
 		return 0;
@@ -76,12 +79,7 @@ int cmd_list(int argc, char **argv)
 			topo[tl - 5] = '\0';
 		if (json_out) {
 			json_obj_begin(&j);
-			json_kv_str(&j, "lab", names[i]);
-			if (secs >= 0)
-				json_kv_int(&j, "age_s", secs);
-			json_kv_str(&j, "state", state);
-			if (st.source[0])
-				json_kv_str(&j, "topology", st.source);
+			lab_json_head(&j, names[i], state, st.source, secs);
 			json_obj_end(&j);
 		} else {
 			printf("%-24s %-18s %-6s %s\n", names[i], topo, age, state);
@@ -91,10 +89,11 @@ int cmd_list(int argc, char **argv)
 	}
 	free(names);
 	json_arr_end(&j);
+	int rc = 0;
 	if (json_out)
-		json_fputs(&j, stdout);
+		rc = cli_json_print(&j);
 	else if (n == 0)
 		printf("no labs (under %s)\n", run_root());
 	json_free(&j);
-	return 0;
+	return rc;
 }

@@ -17,7 +17,10 @@
 #include "ipsec/sa_status.h"
 #include "ipsec/ipsec_service.h"
 #endif
+#include "cli/cli_json.h"
 #include "cli/commands.h"
+#include "cli/lab_json.h"
+#include "cli/topo_counts.h"
 #include "cli/up_progress.h"
 #include "common/monotime.h"
 #include "common/err.h"
@@ -44,46 +47,52 @@ struct up_opts {
 	size_t n_overrides;
 	int verbose;
 	bool quiet;
+	bool json;
 };
 
 static void up_usage(FILE *f)
 {
-	fprintf(f, "usage: labctl up NAME|FILE [--name LAB] [--time-scale F] "
-		   "[--ipsec-backend auto|xfrm|libipsec]\n"
-		   "                 [--timeout S] [--no-services] [--override MECH] [-v] [-q]\n"
-		   "  NAME       a topology in the topologies directory (dual-tunnel), or a FILE\n"
-		   "  --name     lab name (default: the topology's name): [a-z0-9-], up to %d\n"
-		   "  --time-scale F  protocol timers times F (0 < F <= 1)\n"
-		   "  --ipsec-backend B  auto (kernel XFRM where the kernel has ESP, else\n"
-		   "                  libipsec), xfrm, or libipsec (strongSwan's user-space ESP);\n"
-		   "                  default: the topology's\n"
-		   "  --timeout S     seconds to wait for readiness (default: the topology's)\n"
-		   "  --no-services   namespaces, links, addresses and routes only\n"
-		   "  --override MECH a failure-detection mechanism applied to the topology (as\n"
-		   "                  `labctl compare` does): hold, timers:K/H, track, dpd,\n"
-		   "                  dpd:D/T/B/N, bfd:IxM; recorded in the lab's state\n"
-		   "  --dry-run       print the network as ip(8) commands and exit (no root needed)\n"
-		   "  --dry-run-down  print the ip(8) commands that remove it\n"
-		   "  -v, --verbose   print each step with its time to stderr\n"
-		   "  -q, --quiet     no progress line (it is shown only on a terminal)\n",
-		RUN_LAB_NAME_USER_MAX);
+	fprintf(f,
+	        "usage: labctl up NAME|FILE [--name LAB] [--time-scale F] "
+	        "[--ipsec-backend auto|xfrm|libipsec]\n"
+	        "                 [--timeout S] [--no-services] [--override MECH] [-v] [-q]\n"
+	        "                 [--json]\n"
+	        "  NAME       a topology in the topologies directory (dual-tunnel), or a FILE\n"
+	        "  --name     lab name (default: the topology's name): [a-z0-9-], up to %d\n"
+	        "  --time-scale F  protocol timers times F (0 < F <= 1)\n"
+	        "  --ipsec-backend B  auto (kernel XFRM where the kernel has ESP, else\n"
+	        "                  libipsec), xfrm, or libipsec (strongSwan's user-space ESP);\n"
+	        "                  default: the topology's\n"
+	        "  --timeout S     seconds to wait for readiness (default: the topology's)\n"
+	        "  --no-services   namespaces, links, addresses and routes only\n"
+	        "  --override MECH a failure-detection mechanism applied to the topology (as\n"
+	        "                  `labctl compare` does): hold, timers:K/H, track, dpd,\n"
+	        "                  dpd:D/T/B/N, bfd:IxM; recorded in the lab's state\n"
+	        "  --dry-run       print the network as ip(8) commands and exit (no root needed)\n"
+	        "  --dry-run-down  print the ip(8) commands that remove it\n"
+	        "  -v, --verbose   print each step with its time to stderr\n"
+	        "  -q, --quiet     no progress line (it is shown only on a terminal)\n"
+	        "  --json          the summary as JSON on stdout: the lab object of `labctl\n"
+	        "                  status` and what was built, with timings (docs/json.md)\n",
+	        RUN_LAB_NAME_USER_MAX);
 }
 
 static int parse(int argc, char **argv, struct up_opts *o)
 {
 	static const struct option lo[] = {
-		{"name", required_argument, NULL, 'n'},
-		{"time-scale", required_argument, NULL, 's'},
-		{"ipsec-backend", required_argument, NULL, 'b'},
-		{"timeout", required_argument, NULL, 't'},
-		{"no-services", no_argument, NULL, 'N'},
-		{"dry-run", no_argument, NULL, 'D'},
-		{"dry-run-down", no_argument, NULL, 'E'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"override", required_argument, NULL, 'O'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+	    {"name", required_argument, NULL, 'n'},
+	    {"time-scale", required_argument, NULL, 's'},
+	    {"ipsec-backend", required_argument, NULL, 'b'},
+	    {"timeout", required_argument, NULL, 't'},
+	    {"no-services", no_argument, NULL, 'N'},
+	    {"dry-run", no_argument, NULL, 'D'},
+	    {"dry-run-down", no_argument, NULL, 'E'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"override", required_argument, NULL, 'O'},
+	    {"json", no_argument, NULL, 'J'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	*o = (struct up_opts){.time_scale = 1.0};
 	int c;
@@ -122,6 +131,7 @@ static int parse(int argc, char **argv, struct up_opts *o)
 		case 'q':
 			o->quiet = true;
 			break;
+		case 'J': o->json = true; break;
 		case 'v':
 			o->verbose++;
 			break;
@@ -143,6 +153,9 @@ static int parse(int argc, char **argv, struct up_opts *o)
 		return lab_err(LAB_EXIT_USAGE, "'labctl up' takes one topology NAME or FILE");
 	}
 	o->what = argv[optind];
+	if (o->json && o->dry_run)
+		return lab_err(LAB_EXIT_USAGE, "--json and --dry-run exclude each other (a dry run "
+		                               "prints ip(8) commands)");
 	return 0;
 }
 
@@ -235,12 +248,31 @@ struct up_times {
 	int64_t t0, network, services;
 };
 
+/* The ipsec backend the service chose ("auto" resolved), or NULL. */
+static const char *chosen_backend(const struct lab_ctx *ctx, bool svc)
+{
+	const char *name = NULL;
+#ifdef LABCTL_HAVE_IPSEC
+	enum ipsec_backend ib;
+	if (ctx->topo->n_tunnels && svc && ipsec_backend_load(ctx->run, &ib) == 0)
+		name = ipsec_backend_name(ib);
+	lab_err_clear();
+#else
+	(void)ctx;
+	(void)svc;
+#endif
+	return name;
+}
+
 static void summary(const struct lab_ctx *ctx, const struct up_opts *o, size_t nchecks,
 		    const struct up_times *tm)
 {
 	const struct topo *t = ctx->topo;
 	int64_t now = mono_ns();
 	bool svc = !o->no_services && lab_services[0];
+	const char *backend = chosen_backend(ctx, svc);
+	struct topo_counts c;
+	topo_counts_of(t, &c);
 	printf("lab %s is up in %.2f s (network %.2f s, services %.2f s, readiness %.2f s)\n",
 	       ctx->run->name, (double)(now - tm->t0) / 1e9, (double)(tm->network - tm->t0) / 1e9,
 	       (double)(tm->services - tm->network) / 1e9, (double)(now - tm->services) / 1e9);
@@ -250,31 +282,20 @@ static void summary(const struct lab_ctx *ctx, const struct up_opts *o, size_t n
 	printf("\n  nodes     %zu (namespaces %s.<node>)\n", t->n_nodes, ctx->run->name);
 	printf("  links     %zu\n", t->n_links);
 	printf("  tunnels   %zu", t->n_tunnels);
-	enum ipsec_backend b;
-	/* the backend the ipsec service chose ("auto" resolved) */
-	if (t->n_tunnels && svc && ipsec_backend_load(ctx->run, &b) == 0)
-		printf(" up (ipsec backend %s):", ipsec_backend_name(b));
-	else if (t->n_tunnels && svc) {
-		lab_err_clear();
+	if (t->n_tunnels && svc && backend)
+		printf(" up (ipsec backend %s):", backend);
+	else if (t->n_tunnels && svc)
 		printf(" up:");
-	}
 	else if (t->n_tunnels)
 		printf(" not started (--no-services):");
 	for (size_t i = 0; i < t->n_tunnels; i++)
 		printf("%s %s %s<->%s", i ? "," : "", t->tunnels[i].name,
 		       t->nodes[t->tunnels[i].end[0].node].name, t->nodes[t->tunnels[i].end[1].node].name);
-	/* Each session is configured on both of its ends. */
-	size_t speakers = 0, bird = 0, neighbors = 0;
-	for (size_t i = 0; i < t->n_nodes; i++)
-		if (t->nodes[i].bgp) {
-			speakers++;
-			bird += t->nodes[i].bgp->speaker == TOPO_SPEAKER_BIRD;
-			neighbors += t->nodes[i].bgp->n_neighbors;
-		}
-	if (speakers)
-		printf("\n  bgp       %zu speakers (%zu built-in, %zu BIRD), %zu sessions%s", speakers,
-		       speakers - bird, bird, neighbors / 2,
-		       svc ? ", every network's routes installed" : ", not started (--no-services)");
+	if (c.speakers)
+		printf("\n  bgp       %zu speakers (%zu built-in, %zu BIRD), %zu sessions%s",
+		       c.speakers, c.speakers - c.bird, c.bird, c.sessions,
+		       svc ? ", every network's routes installed"
+		           : ", not started (--no-services)");
 	printf("\n  services  ");
 	if (!svc)
 		printf("none%s", o->no_services ? " (--no-services)" : "");
@@ -285,6 +306,66 @@ static void summary(const struct lab_ctx *ctx, const struct up_opts *o, size_t n
 	printf("next: labctl status %s | labctl exec %s %s -- CMD | labctl down %s\n",
 	       ctx->run->name, ctx->run->name, t->n_nodes ? t->nodes[0].name : "NODE",
 	       ctx->run->name);
+}
+
+/* The same summary as one JSON document: {"lab": the lab object of `status`,
+ * "up": what was built and how long each phase took} (docs/json.md "up").
+ * 0, or -1 with lab_err. */
+static int summary_json(const struct lab_ctx *ctx, const struct up_opts *o, size_t nchecks,
+                        const struct up_times *tm)
+{
+	const struct topo *t = ctx->topo;
+	int64_t now = mono_ns();
+	bool svc = !o->no_services && lab_services[0];
+	const char *backend = chosen_backend(ctx, svc);
+	struct json j;
+	json_init(&j);
+	json_obj_begin(&j);
+	json_key(&j, "lab");
+	if (lab_json_status(ctx->run->name, &j, NULL) < 0) {
+		json_free(&j);
+		return -1;
+	}
+	json_key(&j, "up");
+	json_obj_begin(&j);
+	json_kv_double(&j, "time_scale", ctx->time_scale);
+	json_key(&j, "overrides");
+	json_arr_begin(&j);
+	for (size_t i = 0; i < o->n_overrides; i++)
+		json_str(&j, o->overrides[i]);
+	json_arr_end(&j);
+	json_key(&j, "ipsec_backend");
+	if (backend)
+		json_str(&j, backend);
+	else
+		json_null(&j);
+	json_key(&j, "services");
+	json_arr_begin(&j);
+	for (size_t i = 0; svc && lab_services[i]; i++)
+		json_str(&j, lab_services[i]->name);
+	json_arr_end(&j);
+	json_key(&j, "built");
+	json_obj_begin(&j); /* one namespace per node */
+	topo_counts_json(&j, t);
+	json_obj_end(&j);
+	json_key(&j, "timings_s");
+	json_obj_begin(&j);
+	json_kv_double(&j, "total", (double)(now - tm->t0) / 1e9);
+	json_kv_double(&j, "network", (double)(tm->network - tm->t0) / 1e9);
+	json_kv_double(&j, "services", (double)(tm->services - tm->network) / 1e9);
+	json_kv_double(&j, "readiness", (double)(now - tm->services) / 1e9);
+	json_obj_end(&j);
+	/* up returns only once the lab is ready: these checks and every service's
+	 * readiness passed (a lab that is not ready fails with exit 1 instead) */
+	json_kv_bool(&j, "ready", true);
+	json_kv_uint(&j, "reachability_checks", nchecks);
+	json_obj_end(&j);
+	json_obj_end(&j);
+	int rc = 0;
+	if (j.failed || json_fputs(&j, stdout) < 0 || fflush(stdout) == EOF)
+		rc = lab_err(LAB_EXIT_FAIL, "cannot write the JSON summary");
+	json_free(&j);
+	return rc;
 }
 
 static int build(struct lab_ctx *ctx, const struct up_opts *o, const char *path, int64_t t0)
@@ -328,6 +409,11 @@ static int build(struct lab_ctx *ctx, const struct up_opts *o, const char *path,
 	int64_t ms = (mono_ns() - t0) / NS_PER_MS;
 	journal_all(ctx->run, t, "up-ready", &ms);
 	up_progress_done();
+	if (o->json) {
+		/* -2: the lab is ready, only its summary failed (it is not "failed") */
+		rc = summary_json(ctx, o, nchecks, &tm) == 0 ? 0 : -2;
+		goto out;
+	}
 	summary(ctx, o, nchecks, &tm);
 	rc = 0;
 out:
@@ -388,7 +474,10 @@ int cmd_up(int argc, char **argv)
 		 o.backend ? o.backend
 			   : t->defaults.ipsec_backend[0] ? t->defaults.ipsec_backend : "auto");
 	rc = 0;
-	if (build(&ctx, &o, path, t0) < 0) {
+	int b = build(&ctx, &o, path, t0);
+	if (b == -2)
+		rc = lab_err_report();
+	else if (b < 0) {
 		rc = lab_err_report();
 		if (l.state_fd >= 0)
 			run_record(&l, "phase failed");

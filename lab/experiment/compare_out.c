@@ -115,12 +115,9 @@ void cmp_json(const struct cmp_result *r, struct json *j)
 	json_obj_begin(j);
 	json_kv_str(j, "topology", r->topology);
 	json_kv_double(j, "time_scale", r->time_scale);
+	/* the article object of report and predict (docs/json.md) */
 	json_key(j, "article");
-	json_obj_begin(j);
-	json_kv_double(j, "min_s", timers_article.min_s);
-	json_kv_double(j, "max_s", timers_article.max_s);
-	json_kv_double(j, "measured_s", timers_article.measured_s[0]);
-	json_obj_end(j);
+	timers_article_json(j);
 	json_key(j, "cells");
 	json_arr_begin(j);
 	for (size_t i = 0; i < r->n_cells; i++) {

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "run/lab_view.h"
 
@@ -35,12 +36,34 @@ struct fault_req {
 int fault_req_parse(int argc, char **argv, struct fault_req *r, int *used);
 const char *fault_kind_name(enum fault_kind k);
 
+/* One fault as it was injected or healed: what `labctl fault`/`heal --json` print
+ * (fault_info_json, docs/json.md "fault"). */
+struct fault_info {
+	char kind[16];
+	char target[64];
+	char tunnel[32]; /* the tunnel it acts on, "" if none */
+	char node[32];   /* the node whose journal records it */
+	double param;    /* loss: percent; delay: milliseconds; else 0 */
+	char detail[512];
+	int64_t t_ns;    /* CLOCK_MONOTONIC when the change began: the journal's "t" */
+	int64_t wall_ns; /* CLOCK_REALTIME at the same moment, for people and logs */
+};
+
 /* Injects. detail (may be NULL) receives what was done, for the caller's output. */
 int fault_inject(struct lab_view *v, const struct fault_req *r, char *detail, size_t dlen);
+/* The same, the whole fault in *info (may be NULL). */
+int fault_inject_info(struct lab_view *v, const struct fault_req *r, struct fault_info *info);
 
 /* Heals every active fault, or those whose target is `target`, newest first.
  * *healed: how many. No active fault is not an error (0 healed). */
 int fault_heal(struct lab_view *v, const char *target, size_t *healed);
+/* The same, calling each (if not NULL) with every fault once it is healed. */
+int fault_heal_each(struct lab_view *v, const char *target, size_t *healed,
+                    void (*each)(const struct fault_info *f, void *arg), void *arg);
+
+/* A fault as one JSON object (docs/json.md "fault"). */
+struct json;
+void fault_info_json(struct json *j, const struct fault_info *f);
 
 /* How many faults are active (files under faults/). */
 size_t fault_active_count(const struct lab_view *v);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/monotime.h"
@@ -217,7 +218,32 @@ static void journal(const struct lab_view *v, const struct fault_rec *r, const c
 	close(fd);
 }
 
+static void info_of(const struct fault_rec *r, int64_t t, struct fault_info *f)
+{
+	memset(f, 0, sizeof(*f));
+	snprintf(f->kind, sizeof(f->kind), "%s", r->kind);
+	snprintf(f->target, sizeof(f->target), "%s", r->target);
+	snprintf(f->tunnel, sizeof(f->tunnel), "%s", r->tunnel);
+	snprintf(f->node, sizeof(f->node), "%s", r->jnode);
+	snprintf(f->detail, sizeof(f->detail), "%s", r->detail);
+	f->param = r->param;
+	f->t_ns = t;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	f->wall_ns = (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
+}
+
 int fault_inject(struct lab_view *v, const struct fault_req *r, char *detail, size_t dlen)
+{
+	struct fault_info f;
+	if (fault_inject_info(v, r, &f) < 0)
+		return -1;
+	if (detail)
+		snprintf(detail, dlen, "%s", f.detail);
+	return 0;
+}
+
+int fault_inject_info(struct lab_view *v, const struct fault_req *r, struct fault_info *info)
 {
 	if (!v->topo)
 		return lab_err(LAB_EXIT_FAIL, "lab %s: its topology (%s/topology.yaml) does not load; "
@@ -259,6 +285,8 @@ int fault_inject(struct lab_view *v, const struct fault_req *r, char *detail, si
 	/* Stamped when the change begins: its first effects (an SA deleted) may be
 	 * journaled by others before apply returns. */
 	int64_t t = mono_ns();
+	struct fault_info f;
+	info_of(&rec, t, &f); /* the wall clock read next to t */
 	if (ops->apply(v, &rec) < 0) {
 		char msg[1024];
 		snprintf(msg, sizeof(msg), "%s", lab_err_msg());
@@ -270,12 +298,20 @@ int fault_inject(struct lab_view *v, const struct fault_req *r, char *detail, si
 	}
 	rec_save(&rec); /* apply may have refined the detail */
 	journal(v, &rec, "inject", t);
-	if (detail)
-		snprintf(detail, dlen, "%s", rec.detail);
+	if (info) {
+		*info = f;
+		snprintf(info->detail, sizeof(info->detail), "%s", rec.detail);
+	}
 	return 0;
 }
 
 int fault_heal(struct lab_view *v, const char *target, size_t *healed)
+{
+	return fault_heal_each(v, target, healed, NULL, NULL);
+}
+
+int fault_heal_each(struct lab_view *v, const char *target, size_t *healed,
+                    void (*each)(const struct fault_info *f, void *arg), void *arg)
 {
 	*healed = 0;
 	char **files;
@@ -297,6 +333,8 @@ int fault_heal(struct lab_view *v, const char *target, size_t *healed)
 			continue;
 		const struct fault_ops *ops = kind_ops[kind_of(rec.kind)];
 		int64_t t = mono_ns();
+		struct fault_info f;
+		info_of(&rec, t, &f);
 		if (ops->undo(v, &rec) < 0) {
 			char msg[1024];
 			snprintf(msg, sizeof(msg), "%s", lab_err_msg());
@@ -307,6 +345,8 @@ int fault_heal(struct lab_view *v, const char *target, size_t *healed)
 		journal(v, &rec, "heal", t);
 		unlink(rec.file);
 		(*healed)++;
+		if (each)
+			each(&f, arg);
 	}
 	free_list(files, n);
 	return rc;

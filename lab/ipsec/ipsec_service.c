@@ -408,6 +408,35 @@ static int ipsec_ready(struct lab_ctx *ctx, char *why, size_t whylen)
 	return 1;
 }
 
+int ipsec_tunnel_json(const struct run_lab *l, const struct topo *t, uint32_t i, struct json *j)
+{
+	struct ipsec_end_view v[2];
+	for (int s = 0; s < 2; s++)
+		if (ipsec_end_view(l, t, i, s, &v[s]) < 0)
+			return -1;
+	const char *state = "down";
+	if (!v[0].charon.alive || !v[1].charon.alive)
+		state =
+		    v[0].charon.recorded && v[1].charon.recorded ? "charon-dead" : "not-started";
+	else if (ipsec_end_installed(&v[0]) && ipsec_end_installed(&v[1]))
+		state = "up";
+	else if (v[0].have_sa || v[1].have_sa)
+		state = "connecting";
+	json_obj_begin(j);
+	json_kv_str(j, "name", t->tunnels[i].name);
+	json_kv_str(j, "state", state);
+	char reason[256];
+	if (strcmp(state, "up") && ipsec_tunnel_failure(l, t, i, reason, sizeof(reason)) > 0)
+		json_kv_str(j, "failure", reason);
+	json_key(j, "ends");
+	json_arr_begin(j);
+	for (int s = 0; s < 2; s++)
+		ipsec_end_json(j, t, i, s, &v[s]);
+	json_arr_end(j);
+	json_obj_end(j);
+	return 0;
+}
+
 int ipsec_status_json(const struct run_lab *l, const struct topo *t, struct json *j)
 {
 	enum ipsec_backend b;
@@ -419,31 +448,9 @@ int ipsec_status_json(const struct run_lab *l, const struct topo *t, struct json
 		lab_err_clear();
 	json_key(j, "tunnels");
 	json_arr_begin(j);
-	for (size_t i = 0; i < t->n_tunnels; i++) {
-		struct ipsec_end_view v[2];
-		for (int s = 0; s < 2; s++)
-			if (ipsec_end_view(l, t, (uint32_t)i, s, &v[s]) < 0)
-				return -1;
-		const char *state = "down";
-		if (!v[0].charon.alive || !v[1].charon.alive)
-			state = v[0].charon.recorded && v[1].charon.recorded ? "charon-dead" : "not-started";
-		else if (ipsec_end_installed(&v[0]) && ipsec_end_installed(&v[1]))
-			state = "up";
-		else if (v[0].have_sa || v[1].have_sa)
-			state = "connecting";
-		json_obj_begin(j);
-		json_kv_str(j, "name", t->tunnels[i].name);
-		json_kv_str(j, "state", state);
-		char reason[256];
-		if (strcmp(state, "up") && ipsec_tunnel_failure(l, t, (uint32_t)i, reason, sizeof(reason)) > 0)
-			json_kv_str(j, "failure", reason);
-		json_key(j, "ends");
-		json_arr_begin(j);
-		for (int s = 0; s < 2; s++)
-			ipsec_end_json(j, t, (uint32_t)i, s, &v[s]);
-		json_arr_end(j);
-		json_obj_end(j);
-	}
+	for (size_t i = 0; i < t->n_tunnels; i++)
+		if (ipsec_tunnel_json(l, t, (uint32_t)i, j) < 0)
+			return -1;
 	json_arr_end(j);
 	json_obj_end(j);
 	return 0;

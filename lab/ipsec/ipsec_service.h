@@ -38,5 +38,8 @@ int ipsec_precheck(const struct topo *t, const char *request);
 
 /* Adds "ipsec": {"backend":..,"tunnels":[..]} to a status object. */
 int ipsec_status_json(const struct run_lab *l, const struct topo *t, struct json *j);
+/* Tunnel i as the one tunnel object of docs/json.md (name, state, failure when not
+ * up, both ends): `status` and `ipsec LAB NODE` both print it. 0 or -1 (lab_err). */
+int ipsec_tunnel_json(const struct run_lab *l, const struct topo *t, uint32_t i, struct json *j);
 
 #endif

@@ -137,7 +137,11 @@ static void bgp_text(FILE *f, const struct json_object *s)
 		for (size_t k = 0; k < ns || (k == 0 && ns == 0); k++) {
 			const struct json_object *x = ns ? json_object_array_get_idx(sess, k) : NULL;
 			char up[24];
-			duration_of(x, "uptime_s", up, sizeof(up));
+			double ms;
+			/* milliseconds, as the speaker's own answer (`labctl bgp`) has them */
+			status_duration(json_get_num(x, "uptime_ms", &ms) ? (long long)(ms / 1000)
+			                                                  : -1,
+			                up, sizeof(up));
 			/* BIRD tells when the state was entered, not for how long */
 			const char *since = json_get_str(x, "since");
 			if (since && !strcmp(up, "-"))

@@ -18,8 +18,8 @@ struct cmd {
 
 static const struct cmd cmds[] = {
 	{"up", {"--name", "--time-scale", "--ipsec-backend", "--timeout", "--no-services",
-		"--dry-run", "--dry-run-down", "--verbose", "-v"}},
-	{"down", {"--all", "--keep"}},
+		"--dry-run", "--dry-run-down", "--verbose", "-v", "--json"}},
+	{"down", {"--all", "--keep", "--json"}},
 	{"status", {"--json"}},
 	{"list", {"--json"}},
 	{"exec", {"--"}},
@@ -32,8 +32,9 @@ static const struct cmd cmds[] = {
 		 "--time-scale", "--max", "--json"}},
 	{"ipsec", {"--json"}},
 	{"bgp", {"--json"}},
-	{"fault", {NULL}},
-	{"heal", {NULL}},
+	{"fault", {"--json"}},
+	{"heal", {"--json"}},
+	{"version", {"--json"}},
 	{"failover", {"--fault", "--param", "--tunnel", "--runs", "--interval", "--json", "--svg",
 		      "--time-scale"}},
 	{"report", {"--dir", "--json", "--svg", "--run"}},

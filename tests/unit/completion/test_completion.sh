@@ -119,7 +119,10 @@ expect "$shipped extra-topo gcp-azure mine.yaml single-tunnel sub two" predict '
 expect "$shipped extra-topo gcp-azure mine.yaml mylab other single-tunnel sub two" graph ''
 
 # options of a command, from its --help
-expect "--all --help --keep" down -
+expect "--all --help --json --keep" down -
+expect "--json" up dual-tunnel --js
+expect "--help --json" heal mylab -
+expect "--help --json" version -
 expect "--json" status --j
 expect "--dir --help --json --run --svg" report mylab -
 expect "--fault --help --interval --json --junit --param --quiet --runs --svg --time-scale --tunnel" failover mylab --

@@ -28,7 +28,7 @@ static const char *const input =
 	"\"ike_state\":\"CONNECTING\",\"child_state\":\"none\"}]}]},"
 	"\"bgp\":{\"nodes\":["
 	"{\"node\":\"ali-tr\",\"speaker\":\"builtin\",\"prefixes\":3,\"fib_installed\":2,\"sessions\":["
-	"{\"peer\":\"169.254.21.2\",\"state\":\"Established\",\"uptime_s\":130},"
+	"{\"peer\":\"169.254.21.2\",\"state\":\"Established\",\"uptime_ms\":130400},"
 	"{\"peer\":\"169.254.22.2\",\"state\":\"Active\"}]},"
 	"{\"node\":\"azure-hub\",\"speaker\":\"bird\",\"prefixes\":4,\"sessions\":["
 	"{\"peer\":\"n_169_254_21_1\",\"state\":\"Established\",\"since\":\"14:47:01.123\"}]},"
