@@ -81,8 +81,8 @@ static int test_dir(struct report *r, const char *probe, enum timers_dir d,
 		const struct report_stream *s = stream_of(&r->runs[i], probe, 0, d);
 		if (!s) {
 			snprintf(t->why, sizeof(t->why),
-			         "run %zu has no %s measurement of flow 0 of %s: nothing to place", i + 1,
-			         timers_dir_name(d), probe);
+			         "run %zu has no %s measurement of flow 0 of %s: nothing to place",
+			         i + 1, timers_dir_name(d), probe);
 			return 0;
 		}
 		/* No outage is a measurement: 0 s, where the model puts no mass. An outage
@@ -106,10 +106,11 @@ static int test_dir(struct report *r, const char *probe, enum timers_dir d,
 	t->placed = true;
 	t->tested = n >= REPORT_MODEL_MIN_RUNS;
 	if (!t->tested)
-		snprintf(t->why, sizeof(t->why),
-		         "%zu run%s placed, not tested: fewer than %d runs, and the test could then "
-		         "reject only runs that all sit in one extreme tail",
-		         n, n == 1 ? "" : "s", REPORT_MODEL_MIN_RUNS);
+		snprintf(
+		    t->why, sizeof(t->why),
+		    "%zu run%s placed, not tested: fewer than %d runs, and the test could then "
+		    "reject only runs that all sit in one extreme tail",
+		    n, n == 1 ? "" : "s", REPORT_MODEL_MIN_RUNS);
 	return 0;
 }
 
@@ -137,20 +138,22 @@ int report_model_tests(struct report *r, const struct report_config *cfg)
 		if (k == n_slots) {
 			struct timers_input in;
 			if (n_slots == MAX_MODELS) {
-				snprintf(why, sizeof(why), "more than %d different faults among the runs",
+				snprintf(why, sizeof(why),
+				         "more than %d different faults among the runs",
 				         MAX_MODELS);
 				break;
 			}
 			if (cfg->model_input(cfg->predict_ctx, run, &in) < 0) {
-				snprintf(why, sizeof(why),
-				         "run %zu: no timer model for fault %s on %s (not modelled, or "
-				         "the topology does not load)",
-				         i + 1, run->kind, run->target);
+				snprintf(
+				    why, sizeof(why),
+				    "run %zu: no timer model for fault %s on %s (not modelled, or "
+				    "the topology does not load)",
+				    i + 1, run->kind, run->target);
 				break;
 			}
 			slots[k].first = run;
-			if (timers_sample_outages(&in, "lab", REPORT_MODEL_SAMPLES, REPORT_MODEL_SEED,
-			                          slots[k].s) < 0) {
+			if (timers_sample_outages(&in, "lab", REPORT_MODEL_SAMPLES,
+			                          REPORT_MODEL_SEED, slots[k].s) < 0) {
 				snprintf(why, sizeof(why), "run %zu: the model: %s", i + 1,
 				         lab_err_msg());
 				lab_err_clear();
@@ -221,8 +224,9 @@ void report_model_text(const struct report *r, FILE *f)
 {
 	if (!r->n_model_tests)
 		return;
-	fprintf(f, "\nruns against the lab model: each run's quantile in the model's Monte Carlo "
-	           "(%d faults, seed %d",
+	fprintf(f,
+	        "\nruns against the lab model: each run's quantile in the model's Monte Carlo "
+	        "(%d faults, seed %d",
 	        REPORT_MODEL_SAMPLES, REPORT_MODEL_SEED);
 	if (r->time_scale != 1.0)
 		fprintf(f, "; the lab's timers at time scale %g as up set them", r->time_scale);
