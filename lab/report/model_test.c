@@ -1,6 +1,6 @@
 /* The runs of a report against the lab model's distribution (issue: runs tested
- * against the model). For the main flow (flow 0 of the first probe, the one
- * `failover` breaks the tunnel of) in each direction: every run's measured outage
+ * against the model). For the first probe (the one `failover` runs), in each
+ * direction, its worst flow as the report measures it: every run's outage
  * at its quantile of the Monte Carlo of the lab model for that run's fault, and
  * with enough runs a one-sample Kolmogorov-Smirnov test of all of them
  * (lab/timers/goodness_of_fit.c does the statistics; this file picks the runs,
@@ -36,26 +36,30 @@ static bool same_fault(const struct report_run *a, const struct report_run *b)
 	       !strcmp(a->tunnel, b->tunnel) && a->resolution_ns == b->resolution_ns;
 }
 
-/* The stream of flow `flow` of `probe` that measures direction d: a one-way leg,
- * or for the round trip the probe source's (fwd sender's) own replies, as the
- * article's ping measured it; the other end's when that is missing. */
-static const struct report_stream *stream_of(const struct report_run *r, const char *probe,
-                                             uint16_t flow, enum timers_dir d)
+/* Run r's outage of `probe` in direction d: the worst of its flows, as the report's
+ * measured_s (the flows hash onto the tunnels independently in each direction, so
+ * in dual-tunnel no one flow crosses the broken tunnel both ways: the worst flow
+ * per direction is what the model's fwd, rev and rtt describe). 0 when no flow
+ * lost a probe; -1 when the probe measured nothing in d. *open: that outage had not
+ * ended when the journals did. */
+static double worst_of(const struct report_run *r, const char *probe, enum timers_dir d, bool *open)
 {
-	const struct report_stream *alt = NULL;
+	double x = -1;
+	*open = false;
 	for (size_t i = 0; i < r->n_streams; i++) {
 		const struct report_stream *s = &r->streams[i];
-		if (strcmp(s->probe, probe) || s->flow != flow)
+		enum timers_dir sd = s->leg == LEG_RTT     ? TIMERS_RTT
+		                     : s->dir == PROBE_FWD ? TIMERS_FWD
+		                                           : TIMERS_REV;
+		if (strcmp(s->probe, probe) || sd != d)
 			continue;
-		if (d == TIMERS_RTT && s->leg == LEG_RTT) {
-			if (s->dir == PROBE_FWD)
-				return s;
-			alt = s;
-		} else if (d != TIMERS_RTT && s->leg == LEG_ONEWAY &&
-		           (s->dir == PROBE_FWD) == (d == TIMERS_FWD))
-			return s;
+		double v = s->has_outage ? (double)s->o.duration_ns / NS_PER_SEC : 0;
+		if (v > x) {
+			x = v;
+			*open = s->has_outage && s->o.open;
+		}
 	}
-	return alt;
+	return x;
 }
 
 static void free_models(struct model_slot *m, size_t n)
@@ -65,7 +69,7 @@ static void free_models(struct model_slot *m, size_t n)
 			timers_sample_free(m[i].s);
 }
 
-/* One direction of the main flow. The runs' outages are known; the slots hold a
+/* One direction of the first probe. The runs' outages are known; the slots hold a
  * sample per fault, idx[i] the slot of run i. */
 static int test_dir(struct report *r, const char *probe, enum timers_dir d,
                     const struct model_slot *slots, const size_t *idx, size_t n,
@@ -73,25 +77,33 @@ static int test_dir(struct report *r, const char *probe, enum timers_dir d,
 {
 	memset(t, 0, sizeof(*t));
 	snprintf(t->probe, sizeof(t->probe), "%s", probe);
-	t->flow = 0;
 	t->dir = d;
 	double x[TIMERS_GOF_MAX_RUNS];
 	const struct timers_sample *models[TIMERS_GOF_MAX_RUNS];
+	bool any = false;
 	for (size_t i = 0; i < n; i++) {
-		const struct report_stream *s = stream_of(&r->runs[i], probe, 0, d);
-		if (!s) {
-			snprintf(t->why, sizeof(t->why),
-			         "run %zu has no %s measurement of flow 0 of %s: nothing to place",
+		x[i] = worst_of(&r->runs[i], probe, d, &t->open[i]);
+		if (x[i] < 0) {
+			snprintf(t->why, sizeof(t->why), "run %zu has no %s measurement of %s",
 			         i + 1, timers_dir_name(d), probe);
 			return 0;
 		}
 		/* No outage is a measurement: 0 s, where the model puts no mass. An outage
 		 * still open when the journals end is placed at its length so far, a lower
 		 * bound on its quantile. */
-		x[i] = s->has_outage ? (double)s->o.duration_ns / NS_PER_SEC : 0;
-		t->open[i] = s->has_outage && s->o.open;
+		any |= x[i] > 0;
 		t->n_open += t->open[i];
 		models[i] = &slots[idx[i]].s[d];
+	}
+	if (!any) {
+		snprintf(t->why, sizeof(t->why),
+		         "no flow of %s lost a probe %s in any run: that traffic did not cross the "
+		         "broken tunnel, and the model is for traffic that does",
+		         probe,
+		         d == TIMERS_RTT   ? "round trip"
+		         : d == TIMERS_FWD ? "fwd"
+		                           : "rev");
+		return 0;
 	}
 	double probe_s = (double)r->runs[0].resolution_ns / NS_PER_SEC;
 	if (timers_gof_each(models, probe_s, x, n, &t->gof) < 0) {
@@ -233,14 +245,16 @@ void report_model_text(const struct report *r, FILE *f)
 	fprintf(f, ")\n");
 	for (size_t k = 0; k < r->n_model_tests; k++) {
 		const struct report_model_test *t = &r->model_tests[k];
-		fprintf(f, "  %s flow %u %s:", t->probe, t->flow, dir_words(t->dir));
+		fprintf(f, "  %s %s (worst flow):", t->probe, dir_words(t->dir));
 		if (!t->placed) {
 			fprintf(f, " not placed: %s\n", t->why);
 			continue;
 		}
 		const struct timers_gof *g = &t->gof;
 		for (size_t i = 0; i < g->n; i++)
-			fprintf(f, "%s %.2f s p%.0f%s", i ? "," : "", g->outage_s[i],
+			fprintf(f, "%s %.2f s p%.*f%s", i ? "," : "", g->outage_s[i],
+			        /* the tails to a tenth: p0 would read as "impossible" */
+			        g->quantile[i] < 0.01 || g->quantile[i] > 0.99 ? 1 : 0,
 			        100 * g->quantile[i], t->open[i] ? " (still open: at least)" : "");
 		fprintf(f, "\n    model p10 %.2f, p50 %.2f, p90 %.2f s; runs median %.2f s\n",
 		        g->model.q_s[2], g->model.q_s[4], g->model.q_s[6], g->median_runs_s);
@@ -262,7 +276,7 @@ void report_model_json(const struct report *r, struct json *j)
 		const struct timers_gof *g = &t->gof;
 		json_obj_begin(j);
 		json_kv_str(j, "probe", t->probe);
-		json_kv_int(j, "flow", t->flow);
+		json_kv_str(j, "measure", "worst flow");
 		json_kv_str(j, "dir", timers_dir_name(t->dir));
 		json_kv_str(j, "model", "lab");
 		json_kv_uint(j, "samples", REPORT_MODEL_SAMPLES);

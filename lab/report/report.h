@@ -162,10 +162,10 @@ struct report_run {
 	size_t n_budget;
 };
 
-/* The main flow's runs in one direction against the lab model (model_test.c). */
+/* The first probe's runs in one direction (its worst flow, as measured_s) against
+ * the lab model (model_test.c). */
 struct report_model_test {
 	char probe[REPORT_NAME_MAX];
-	uint16_t flow;
 	enum timers_dir dir;
 	bool placed;  /* gof.quantile holds every run's place */
 	bool tested;  /* and gof's test is reported: at least REPORT_MODEL_MIN_RUNS runs */
@@ -181,7 +181,7 @@ struct report {
 	struct report_run *runs;
 	size_t n_runs;
 	size_t bad_lines;
-	struct report_model_test *model_tests; /* fwd, rev, rtt of the main flow */
+	struct report_model_test *model_tests; /* fwd, rev, rtt of the first probe */
 	size_t n_model_tests;                  /* 0: no model (cfg->model_input) */
 };
 

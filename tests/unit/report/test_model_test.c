@@ -44,12 +44,13 @@ static int model_input(void *vctx, const struct report_run *run, struct timers_i
 	return 0;
 }
 
-/* A report of n runs of one fault; flow 0 of probe "vm" measured x[i] round trip
- * (and one way, the same), no outage where x[i] < 0. */
+/* A report of n runs of one fault; the worst flow of probe "vm" (flow 0) measured
+ * x[i] round trip (and one way, the same), flow 1 half of it, no outage where
+ * x[i] < 0. */
 struct synth {
 	struct report r;
 	struct report_run runs[MAX_RUNS];
-	struct report_stream streams[MAX_RUNS][3];
+	struct report_stream streams[MAX_RUNS][6];
 };
 
 static void synth(struct synth *s, const double *x, size_t n)
@@ -65,19 +66,20 @@ static void synth(struct synth *s, const double *x, size_t n)
 		snprintf(run->tunnel, sizeof(run->tunnel), "tunnel0");
 		run->resolution_ns = NS_PER_SEC / 10;
 		run->streams = s->streams[i];
-		run->n_streams = 3;
+		run->n_streams = 6;
 		static const struct {
 			uint8_t dir;
 			enum report_leg leg;
 		} legs[3] = {
 		    {PROBE_FWD, LEG_ONEWAY}, {PROBE_REV, LEG_ONEWAY}, {PROBE_FWD, LEG_RTT}};
-		for (int k = 0; k < 3; k++) {
+		for (int k = 0; k < 6; k++) {
 			struct report_stream *st = &s->streams[i][k];
 			snprintf(st->probe, sizeof(st->probe), "vm");
-			st->dir = legs[k].dir;
-			st->leg = legs[k].leg;
+			st->flow = (uint16_t)(k % 2);
+			st->dir = legs[k / 2].dir;
+			st->leg = legs[k / 2].leg;
 			st->has_outage = x[i] >= 0;
-			st->o.duration_ns = (int64_t)llround(x[i] * NS_PER_SEC);
+			st->o.duration_ns = (int64_t)llround(x[i] * NS_PER_SEC / (k % 2 ? 2 : 1));
 		}
 	}
 }
@@ -167,6 +169,19 @@ static void test_placement(void)
 	/* p10, p50, p90, 0 and 1 are spread as 5 uniform draws can be: consistent */
 	CHECK(text && strstr(text, "5 runs consistent with the model (KS p = ") != NULL);
 	free(text);
+	free(s->r.model_tests);
+
+	/* The worst flow is the run's outage. */
+	if (m)
+		for (int i = 0; i < 3; i++)
+			CHECK(fabs(m->gof.outage_s[i] - x[i]) < 1e-9);
+
+	/* No flow lost a probe in any run: the direction did not cross the broken
+	 * tunnel; nothing placed, and said so. */
+	double quiet[3] = {-1, -1, -1};
+	synth(s, quiet, 3);
+	m = run_tests(s, &c);
+	CHECK(m && !m->placed && strstr(m->why, "did not cross the broken tunnel"));
 	free(s->r.model_tests);
 
 	/* Two runs: placed, not tested, and said why. */
