@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../check.h"
 #include "common/err.h"
+#include "common/fsutil.h"
 #include "common/monotime.h"
 #include "probe/wire.h"
 #include "report/report.h"
@@ -231,6 +233,23 @@ static void test_sentence(void)
 		CHECK(strstr(buf, "5 runs inconsistent with the model (KS p = ") == buf);
 		CHECK(strstr(buf, " above its p90 and 0 below its p10") != NULL);
 		CHECK(strstr(buf, "longer than it predicts") != NULL);
+	}
+	/* --junit: one case for the round trip, failed with the sentence */
+	char path[] = "/tmp/labctl-model-junit.XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	if (fd >= 0) {
+		close(fd);
+		snprintf(s->r.lab, sizeof(s->r.lab), "synth");
+		CHECK_INT(report_junit_write(&s->r, path), 0);
+		char *xml = NULL;
+		size_t n = 0;
+		CHECK_INT(read_file(path, &xml, &n), 0);
+		CHECK(xml && strstr(xml, "classname=\"synth.model.vm.rtt\" "
+		                         "name=\"runs consistent with the lab model\""));
+		CHECK(xml && strstr(xml, "<failure type=\"labctl\" message=\"5 runs inconsistent"));
+		free(xml);
+		unlink(path);
 	}
 	free(s->r.model_tests);
 	free(s);
