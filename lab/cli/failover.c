@@ -65,7 +65,8 @@ static int parse(int argc, char **argv, struct fo_opts *o)
 	    {"interval", required_argument, NULL, 'i'},   {"json", required_argument, NULL, 'j'},
 	    {"svg", required_argument, NULL, 's'},        {"help", no_argument, NULL, 'h'},
 	    {"time-scale", required_argument, NULL, 'x'}, {"quiet", no_argument, NULL, 'q'},
-	    {"junit", required_argument, NULL, 'J'},      {NULL, 0, NULL, 0},
+	    {"junit", required_argument, NULL, 'J'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 	char *end;
@@ -151,8 +152,7 @@ static void detection_of(struct fo_progress *p, const struct exp_run *run)
 	const struct timers_path *fwd = &m->dir[TIMERS_FWD];
 	for (size_t i = 0; i < fwd->n_parts; i++)
 		if (!strcmp(fwd->parts[i].name, "detection")) {
-			snprintf(p->mech, sizeof(p->mech), "%s",
-			         timers_mechanism_name(fwd->mechanism));
+			snprintf(p->mech, sizeof(p->mech), "%s", timers_mechanism_name(fwd->mechanism));
 			snprintf(p->where, sizeof(p->where), "%s", fwd->parts[i].where);
 			p->detect_min_s = fwd->parts[i].w.min_s;
 			p->detect_max_s = fwd->parts[i].w.max_s;
@@ -164,23 +164,21 @@ static void waiting(struct fo_progress *p, const struct exp_run *run)
 	double el = (double)(mono_ns() - run->inject_t) / NS_PER_SEC;
 	const char *lost = run->first_loss_t ? "probes lost" : "no probe lost yet";
 	if (isfinite(p->detect_max_s) && el < p->detect_max_s)
-		progress_line_set(
-		    &p->line,
-		    "run %ld: waiting for the %s on %s: at most %.1f s left of %.1f s "
-		    "(model) - %.1f s since the fault, %s",
-		    run->index, p->mech, p->where[0] ? p->where : "?", p->detect_max_s - el,
-		    p->detect_max_s, el, lost);
+		progress_line_set(&p->line,
+		                  "run %ld: waiting for the %s on %s: at most %.1f s left of %.1f s "
+		                  "(model) - %.1f s since the fault, %s",
+		                  run->index, p->mech, p->where[0] ? p->where : "?",
+		                  p->detect_max_s - el, p->detect_max_s, el, lost);
 	else if (isfinite(run->pred_max_s))
 		progress_line_set(&p->line,
 		                  "run %ld: waiting for recovery: %.1f s since the fault, model "
 		                  "window ends by %.1f s, giving up at %.1f s - %s",
 		                  run->index, el, run->pred_max_s, run->bound_s, lost);
 	else
-		progress_line_set(
-		    &p->line,
-		    "run %ld: waiting for recovery: %.1f s since the fault (no model), "
-		    "giving up at %.1f s - %s",
-		    run->index, el, run->bound_s, lost);
+		progress_line_set(&p->line,
+		                  "run %ld: waiting for recovery: %.1f s since the fault (no model), "
+		                  "giving up at %.1f s - %s",
+		                  run->index, el, run->bound_s, lost);
 }
 
 static void progress(void *ctx, enum exp_event ev, const struct exp_run *run, const char *msg)
