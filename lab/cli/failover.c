@@ -43,12 +43,15 @@ static void usage(FILE *f)
 	           "`labctl up --time-scale F`.\n"
 	           "  --fault KIND    ike-mismatch (default), blackhole, link-down, kill, loss\n"
 	           "  --param P       loss: percent (default 100)\n"
-	           "  --runs N        repeat N times; the report gives min/median/max (default 1)\n"
+	           "  --runs N        repeat N times; the report gives min/median/max, each run's\n"
+	           "                  quantile in the lab model's distribution and, from 3 runs,\n"
+	           "                  a Kolmogorov-Smirnov test against it (default 1)\n"
 	           "  --interval S    probe interval (default: the topology's, 0.1 s)\n"
 	           "  --json FILE     the report as JSON (- for stdout)\n"
 	           "  --svg FILE      the timeline of the last run\n"
 	           "  --junit FILE    JUnit XML: per flow and direction, inside the lab window\n"
-	           "                  and within the budget\n"
+	           "                  and within the budget; the round trip's runs consistent\n"
+	           "                  with the lab model (from 3 runs)\n"
 	           "  --time-scale F  check that the lab runs at F (the scale is set at up)\n"
 	           "  -q, --quiet     no progress line (it is shown only on a terminal)\n");
 }

@@ -130,7 +130,7 @@ void report_budget_json(const struct report_run *r, struct json *j)
 
 /* The cases' strings live beside them. */
 struct jc {
-	char cls[160], msg[256];
+	char cls[160], msg[512];
 };
 
 static void window_case(struct junit_case *jc, struct jc *b, const struct report_run *r,
@@ -177,13 +177,31 @@ static void budget_case(struct junit_case *jc, struct jc *b, const struct report
 	jc->failure = b->msg;
 }
 
+/* The round trip's runs against the lab model (model_test.c): one case for the
+ * series, failed when the test rejects at 0.05 (so about 1 CI run in 20 fails when
+ * the model is right: that is what the level means), skipped when it was not made. */
+static void model_case(struct junit_case *jc, struct jc *b, const struct report_model_test *t)
+{
+	jc->name = "runs consistent with the lab model";
+	jc->classname = b->cls;
+	if (!t->tested) {
+		snprintf(b->msg, sizeof(b->msg), "%s", t->why[0] ? t->why : "not tested");
+		jc->skipped = b->msg;
+		return;
+	}
+	if (!t->gof.reject)
+		return;
+	report_model_meaning(t, b->msg, sizeof(b->msg));
+	jc->failure = b->msg;
+}
+
 int report_junit_write(const struct report *rep, const char *path)
 {
-	size_t max = 0, n = 0;
+	size_t max = 1, n = 0;
 	for (size_t i = 0; i < rep->n_runs; i++)
 		max += rep->runs[i].n_streams + rep->runs[i].n_budget;
-	struct junit_case *cases = calloc(max ? max : 1, sizeof(*cases));
-	struct jc *bufs = calloc(max ? max : 1, sizeof(*bufs));
+	struct junit_case *cases = calloc(max, sizeof(*cases));
+	struct jc *bufs = calloc(max, sizeof(*bufs));
 	if (!cases || !bufs) {
 		free(cases);
 		free(bufs);
@@ -209,6 +227,14 @@ int report_junit_write(const struct report *rep, const char *path)
 				n++;
 			}
 		}
+	}
+	for (size_t k = 0; k < rep->n_model_tests; k++) {
+		const struct report_model_test *t = &rep->model_tests[k];
+		if (t->dir != TIMERS_RTT)
+			continue;
+		snprintf(bufs[n].cls, sizeof(bufs[n].cls), "%s.model.%s.rtt", rep->lab, t->probe);
+		model_case(&cases[n], &bufs[n], t);
+		n++;
 	}
 	char suite[96];
 	snprintf(suite, sizeof(suite), "labctl failover %s", rep->lab);

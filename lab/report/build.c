@@ -657,6 +657,8 @@ int report_build(const struct evlog *log, const struct report_config *cfg, struc
 	}
 	free(faults);
 	samples_free(&S);
+	if (ret == 0)
+		ret = report_model_tests(out, cfg);
 	if (ret < 0)
 		report_free(out);
 	return ret;
@@ -673,6 +675,7 @@ void report_free(struct report *r)
 		free(run->budget);
 	}
 	free(r->runs);
+	free(r->model_tests);
 	memset(r, 0, sizeof(*r));
 }
 

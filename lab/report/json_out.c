@@ -151,6 +151,8 @@ void report_json(const struct report *r, struct json *j)
 		json_obj_end(j);
 	}
 	json_obj_end(j);
+	json_key(j, "model_test");
+	report_model_json(r, j);
 	json_key(j, "article");
 	timers_article_json(j);
 	json_obj_end(j);

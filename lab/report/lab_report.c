@@ -60,6 +60,13 @@ static int predict(void *ctx, const struct report_run *run, struct timers_predic
 	                        out);
 }
 
+static int model_input(void *ctx, const struct report_run *run, struct timers_input *out)
+{
+	const struct lab_report *lr = ctx;
+	return lab_view_timers_input(lr->view, run->kind, run->target, run->tunnel,
+	                             run->resolution_ns, out);
+}
+
 /* The reversion window from the lab's scaled topology (connect retry and BIRD's
  * error wait as the daemons run them). */
 static int predict_reversion(void *ctx, const struct report_run *run,
@@ -116,6 +123,7 @@ void lab_report_config(struct lab_report *lr, struct report_config *cfg)
 	cfg->n_tunnels = lr->n_tunnels;
 	cfg->predict = predict;
 	cfg->predict_reversion = predict_reversion;
+	cfg->model_input = model_input;
 	cfg->predict_ctx = lr;
 	cfg->budget = budget;
 }

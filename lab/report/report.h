@@ -48,6 +48,11 @@ struct report_config {
 	/* The reversion window of one run (lab/report/reversion.c); NULL: none. */
 	int (*predict_reversion)(void *ctx, const struct report_run *run,
 				 struct timers_reversion *out);
+	/* The timer model's scenario for one run's fault (lab/run/lab_view.h
+	 * lab_view_timers_input): with it the runs are placed in the model's Monte
+	 * Carlo and tested against it (model_test.c); NULL or -1: not. ctx is
+	 * predict_ctx. */
+	int (*model_input)(void *ctx, const struct report_run *run, struct timers_input *out);
 	/* Faults injected before this instant are not reported (0: all). */
 	int64_t since_t;
 	/* The outage budget of a probe's direction (expect: max_outage, at the lab's
@@ -157,12 +162,27 @@ struct report_run {
 	size_t n_budget;
 };
 
+/* The first probe's runs in one direction (its worst flow, as measured_s) against
+ * the lab model (model_test.c). */
+struct report_model_test {
+	char probe[REPORT_NAME_MAX];
+	enum timers_dir dir;
+	bool placed;  /* gof.quantile holds every run's place */
+	bool tested;  /* and gof's test is reported: at least REPORT_MODEL_MIN_RUNS runs */
+	char why[256]; /* what was not done and why, or a caveat; "" if none */
+	bool open[TIMERS_GOF_MAX_RUNS]; /* outage not ended: placed at a lower bound */
+	size_t n_open;
+	struct timers_gof gof;
+};
+
 struct report {
 	char lab[REPORT_NAME_MAX];
 	double time_scale;
 	struct report_run *runs;
 	size_t n_runs;
 	size_t bad_lines;
+	struct report_model_test *model_tests; /* fwd, rev, rtt of the first probe */
+	size_t n_model_tests;                  /* 0: no model (cfg->model_input) */
 };
 
 /* 0, or -1 with lab_err set. A journal set without any fault is not an error: the
@@ -199,5 +219,23 @@ void report_budget_json(const struct report_run *run, struct json *j);
 /* JUnit XML to path: one case per run x flow x direction x check (inside the lab's
  * window, within the budget). 0 or -1 with lab_err. */
 int report_junit_write(const struct report *r, const char *path);
+
+/* ---- model_test.c: the runs against the lab model's distribution ---- */
+
+/* Fewer runs are placed but not tested: with 2, KS rejects at 0.05 only when both
+ * sit beyond the model's p84 (or below its p16), so "consistent" would say little. */
+#define REPORT_MODEL_MIN_RUNS 3
+#define REPORT_MODEL_SAMPLES 200000 /* simulated faults per distinct fault */
+#define REPORT_MODEL_SEED 1
+
+/* Fills r->model_tests when cfg->model_input is set and there are runs. A run or
+ * direction that cannot be placed is not an error: its entry says why. 0 or -1
+ * with lab_err (out of memory). Called by report_build. */
+int report_model_tests(struct report *r, const struct report_config *cfg);
+/* One sentence: the test's result and what it means. */
+void report_model_meaning(const struct report_model_test *t, char *buf, size_t len);
+void report_model_text(const struct report *r, FILE *f);
+/* An array, one object per direction (docs/json.md, report.model_test). */
+void report_model_json(const struct report *r, struct json *j);
 
 #endif

@@ -133,6 +133,7 @@ void report_text(const struct report *r, FILE *f)
 	if (report_summary(r, TIMERS_RTT, &mn, &md, &mx, &n))
 		fprintf(f, "\nround trip over %zu run%s: min %.3f s, median %.3f s, max %.3f s\n", n,
 			n == 1 ? "" : "s", mn, md, mx);
+	report_model_text(r, f);
 	double s = r->time_scale;
 	const struct timers_article *a = &timers_article;
 	fprintf(f, "\nthe article: measured " TIMERS_ARTICLE_MEASURED_TEXT "; its formula %s = %g-%g s",

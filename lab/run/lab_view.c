@@ -175,21 +175,32 @@ const char *lab_view_timers_fault(const char *kind, const char *target)
 	return NULL;
 }
 
-int lab_view_predict(const struct lab_view *v, const char *kind, const char *target,
-		     const char *tunnel, int64_t resolution_ns, struct timers_prediction *out)
+int lab_view_timers_input(const struct lab_view *v, const char *kind, const char *target,
+                          const char *tunnel, int64_t resolution_ns, struct timers_input *out)
 {
 	const char *fault = lab_view_timers_fault(kind, target);
 	if (!v->topo || !fault)
 		return -1;
-	uint32_t ti = TOPO_NONE;
-	for (size_t i = 0; i < v->topo->n_tunnels; i++)
-		if (!strcmp(v->topo->tunnels[i].name, tunnel))
-			ti = (uint32_t)i;
-	if (ti == TOPO_NONE)
+	/* The topology as `up` configured the daemons (time scale and overrides
+	 * applied, with its rounding and floors), not the file's scaled afterwards:
+	 * the model must be the lab that ran. Only what no topology holds (charon's
+	 * retransmission timeout, the article's terms) is scaled here. */
+	struct topo *t = NULL;
+	if (lab_view_load_scaled(v, &t) < 0) {
+		lab_err_clear();
 		return -1;
+	}
+	uint32_t ti = TOPO_NONE;
+	for (size_t i = 0; i < t->n_tunnels; i++)
+		if (!strcmp(t->tunnels[i].name, tunnel))
+			ti = (uint32_t)i;
 	struct timers_input in;
-	if (timers_input_from_topo(v->topo, ti, fault, &in) < 0 ||
-	    (v->time_scale != 1.0 && timers_input_scale(&in, v->time_scale) < 0)) {
+	int rc = ti == TOPO_NONE || timers_input_from_topo(t, ti, fault, &in) < 0 ||
+	                 (v->time_scale != 1.0 && timers_input_scale_model(&in, v->time_scale) < 0)
+	             ? -1
+	             : 0;
+	topo_free(t);
+	if (rc < 0) {
 		lab_err_clear();
 		return -1;
 	}
@@ -211,6 +222,16 @@ int lab_view_predict(const struct lab_view *v, const char *kind, const char *tar
 	bool libipsec = lab_backend_is_libipsec(v->run.dir);
 	for (uint32_t s = 0; s < 2; s++)
 		in.side[s].dev_dies_with_charon = libipsec;
+	*out = in;
+	return 0;
+}
+
+int lab_view_predict(const struct lab_view *v, const char *kind, const char *target,
+                     const char *tunnel, int64_t resolution_ns, struct timers_prediction *out)
+{
+	struct timers_input in;
+	if (lab_view_timers_input(v, kind, target, tunnel, resolution_ns, &in) < 0)
+		return -1;
 	if (timers_predict(&in, out) < 0) {
 		lab_err_clear();
 		return -1;

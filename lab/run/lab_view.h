@@ -37,6 +37,15 @@ int lab_view_load_scaled(const struct lab_view *v, struct topo **out);
  * "kill-charon"); NULL when the model has none (loss). */
 const char *lab_view_timers_fault(const char *kind, const char *target);
 
+/* The timer model's scenario for a fault of `kind` on `target` acting on `tunnel`:
+ * the lab's topology as `up` scaled it (lab_view_load_scaled), the probe interval
+ * actually used (resolution_ns > 0), the faulted side and the IPsec backend. What
+ * the predicted windows and the report's Monte Carlo both start from. -1 (no
+ * lab_err) when the fault is not modelled, the topology unreadable, the tunnel
+ * unknown. */
+int lab_view_timers_input(const struct lab_view *v, const char *kind, const char *target,
+			  const char *tunnel, int64_t resolution_ns, struct timers_input *out);
+
 /* The lab's predicted windows for a fault of `kind` on `target` acting on `tunnel`:
  * the topology's timers for that tunnel, scaled as the lab runs, with the probe
  * interval actually used (resolution_ns > 0) as the measurement resolution.

@@ -46,6 +46,40 @@ double timers_gof_cdf(const struct timers_sample *s, double probe_s, double x)
 	return acc / (double)total;
 }
 
+static double unit_from(uint64_t seed, uint64_t i);
+static void sort_small(double *v, size_t n);
+
+/* The KS statistic of n values in [0, 1] against the uniform distribution; sorts q. */
+static double ks_uniform(double *q, size_t n)
+{
+	double d = 0;
+	sort_small(q, n);
+	for (size_t i = 0; i < n; i++)
+		d = fmax(d, fmax((double)(i + 1) / (double)n - q[i], q[i] - (double)i / (double)n));
+	return d;
+}
+
+/* Below 5 runs Stephens' approximation is off by more than a few per cent of p (for
+ * n = 1, P(D >= d) = 2 (1 - d) exactly, twice the asymptotic value near 0.05): the
+ * null distribution is simulated instead, KS_SMALL_SETS sets of n uniform values
+ * from a fixed seed, so the same runs always give the same p (standard error
+ * <= 0.0016). */
+#define KS_SMALL_N 5
+#define KS_SMALL_SETS 100000
+
+static double ks_pvalue_small(double d, size_t n)
+{
+	uint64_t hits = 0;
+	double q[KS_SMALL_N];
+	for (uint64_t s = 0; s < KS_SMALL_SETS; s++) {
+		for (size_t i = 0; i < n; i++)
+			q[i] = unit_from(0x6b73, s * KS_SMALL_N + i);
+		/* 1e-12: a d computed from the same fractions as a simulated one counts */
+		hits += ks_uniform(q, n) >= d - 1e-12;
+	}
+	return (double)hits / KS_SMALL_SETS;
+}
+
 /* Kolmogorov's limiting distribution, Q(lambda) = P(sqrt(n) D > lambda) =
  * 2 sum_{k>=1} (-1)^(k-1) exp(-2 k^2 lambda^2), with Stephens' (1970) finite-n
  * correction lambda = (sqrt(n) + 0.12 + 0.11/sqrt(n)) D, good to a few per cent of
@@ -54,6 +88,8 @@ double timers_ks_pvalue(double d, size_t n)
 {
 	if (n == 0 || !(d > 0))
 		return 1;
+	if (n < KS_SMALL_N)
+		return ks_pvalue_small(d, n);
 	double sn = sqrt((double)n), lambda = (sn + 0.12 + 0.11 / sn) * d;
 	if (lambda < 0.2)
 		return 1; /* the series converges slowly there; Q is 1 to 1e-9 */
@@ -92,6 +128,16 @@ static void place(struct timers_gof *out, size_t i, const struct timers_sample *
 	out->pit[i] = probe_s > 0 ? below + unit_from(seed, i) * (upto - below) : out->quantile[i];
 }
 
+static void sort_small(double *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		for (size_t k = i; k > 0 && v[k - 1] > v[k]; k--) {
+			double t = v[k];
+			v[k] = v[k - 1];
+			v[k - 1] = t;
+		}
+}
+
 static int check_runs(const double *x, size_t n)
 {
 	if (n == 0 || n > TIMERS_GOF_MAX_RUNS)
@@ -110,7 +156,7 @@ static int check_runs(const double *x, size_t n)
  * max(i/n - q_(i), q_(i) - (i-1)/n). */
 static void ks_finish(struct timers_gof *out, const double *x, size_t n)
 {
-	double q[TIMERS_GOF_MAX_RUNS], sorted[TIMERS_GOF_MAX_RUNS], d = 0;
+	double q[TIMERS_GOF_MAX_RUNS], sorted[TIMERS_GOF_MAX_RUNS];
 	for (size_t i = 0; i < n; i++) {
 		out->outage_s[i] = x[i];
 		q[i] = out->pit[i];
@@ -118,8 +164,7 @@ static void ks_finish(struct timers_gof *out, const double *x, size_t n)
 	}
 	out->n = n;
 	timers_sort(q, n);
-	for (size_t i = 0; i < n; i++)
-		d = fmax(d, fmax((double)(i + 1) / (double)n - q[i], q[i] - (double)i / (double)n));
+	double d = ks_uniform(q, n);
 	out->ks_d = d;
 	out->p_value = timers_ks_pvalue(d, n);
 	out->reject = out->p_value < TIMERS_GOF_ALPHA;
@@ -140,6 +185,25 @@ int timers_gof_against(const struct timers_sample *model, double probe_s, const 
 		place(out, i, model, probe_s, x[i], 1);
 	ks_finish(out, x, n);
 	timers_dist_from_sample(model, &out->model);
+	return 0;
+}
+
+int timers_gof_each(const struct timers_sample *const *models, double probe_s, const double *x,
+                    size_t n, struct timers_gof *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (check_runs(x, n) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!models[i] || models[i]->n == 0)
+			return lab_err(LAB_EXIT_USAGE,
+			               "goodness of fit: run %zu: the model's outages never end, "
+			               "so no finite run can be tested against them",
+			               i + 1);
+		place(out, i, models[i], probe_s, x[i], 1);
+	}
+	ks_finish(out, x, n);
+	timers_dist_from_sample(models[0], &out->model);
 	return 0;
 }
 

@@ -55,6 +55,17 @@ int main(void)
 	CHECK(fabs(timers_ks_pvalue(1.628 / 1e3, 1000000) - 0.01) < 0.0005);
 	CHECK(timers_ks_pvalue(0, 10) == 1);
 	CHECK(timers_ks_pvalue(1, 10) < 1e-6);
+	/* Below 5 runs p is simulated: one run has D = max(u, 1 - u), so exactly
+	 * P(D >= d) = 2 (1 - d) for d >= 1/2 (the asymptotic formula gives half of
+	 * it near 0.05); and the same d always gives the same p. */
+	CHECK(fabs(timers_ks_pvalue(0.75, 1) - 0.5) < 0.01);
+	CHECK(fabs(timers_ks_pvalue(0.975, 1) - 0.05) < 0.005);
+	CHECK(timers_ks_pvalue(0.4, 1) == 1);
+	CHECK(timers_ks_pvalue(0.6, 3) == timers_ks_pvalue(0.6, 3));
+	/* n = 3 against n = 5 (Stephens): both about the tabulated 5 % points
+	 * 0.708 and 0.565 (Massey 1951). */
+	CHECK(fabs(timers_ks_pvalue(0.708, 3) - 0.05) < 0.01);
+	CHECK(fabs(timers_ks_pvalue(0.565, 5) - 0.05) < 0.01);
 
 	/* The article's scenario with the shipped cloud delays (10.8 s, 7.8 s). */
 	timers_input_article(&in);
