@@ -39,7 +39,8 @@ static void usage(FILE *f)
 	           "heals, waits for reconvergence, and reports the outage beside the predicted\n"
 	           "windows and checks every flow's outage against the topology's budget\n"
 	           "(expect: max_outage, scaled with the lab). Exit 1 when a run did not recover\n"
-	           "or a flow exceeded its budget. The lab's time scale is the one given to\n"
+	           "or a flow exceeded its budget; a series that breaks off still reports the\n"
+	           "runs measured until then. The lab's time scale is the one given to\n"
 	           "`labctl up --time-scale F`.\n"
 	           "  --fault KIND    ike-mismatch (default), blackhole, link-down, kill, loss\n"
 	           "  --param P       loss: percent (default 100)\n"
@@ -65,8 +66,7 @@ static int parse(int argc, char **argv, struct fo_opts *o)
 	    {"interval", required_argument, NULL, 'i'},   {"json", required_argument, NULL, 'j'},
 	    {"svg", required_argument, NULL, 's'},        {"help", no_argument, NULL, 'h'},
 	    {"time-scale", required_argument, NULL, 'x'}, {"quiet", no_argument, NULL, 'q'},
-	    {"junit", required_argument, NULL, 'J'},
-	    {NULL, 0, NULL, 0},
+	    {"junit", required_argument, NULL, 'J'},      {NULL, 0, NULL, 0},
 	};
 	int c;
 	char *end;
@@ -152,7 +152,8 @@ static void detection_of(struct fo_progress *p, const struct exp_run *run)
 	const struct timers_path *fwd = &m->dir[TIMERS_FWD];
 	for (size_t i = 0; i < fwd->n_parts; i++)
 		if (!strcmp(fwd->parts[i].name, "detection")) {
-			snprintf(p->mech, sizeof(p->mech), "%s", timers_mechanism_name(fwd->mechanism));
+			snprintf(p->mech, sizeof(p->mech), "%s",
+			         timers_mechanism_name(fwd->mechanism));
 			snprintf(p->where, sizeof(p->where), "%s", fwd->parts[i].where);
 			p->detect_min_s = fwd->parts[i].w.min_s;
 			p->detect_max_s = fwd->parts[i].w.max_s;
@@ -164,21 +165,23 @@ static void waiting(struct fo_progress *p, const struct exp_run *run)
 	double el = (double)(mono_ns() - run->inject_t) / NS_PER_SEC;
 	const char *lost = run->first_loss_t ? "probes lost" : "no probe lost yet";
 	if (isfinite(p->detect_max_s) && el < p->detect_max_s)
-		progress_line_set(&p->line,
-		                  "run %ld: waiting for the %s on %s: at most %.1f s left of %.1f s "
-		                  "(model) - %.1f s since the fault, %s",
-		                  run->index, p->mech, p->where[0] ? p->where : "?",
-		                  p->detect_max_s - el, p->detect_max_s, el, lost);
+		progress_line_set(
+		    &p->line,
+		    "run %ld: waiting for the %s on %s: at most %.1f s left of %.1f s "
+		    "(model) - %.1f s since the fault, %s",
+		    run->index, p->mech, p->where[0] ? p->where : "?", p->detect_max_s - el,
+		    p->detect_max_s, el, lost);
 	else if (isfinite(run->pred_max_s))
 		progress_line_set(&p->line,
 		                  "run %ld: waiting for recovery: %.1f s since the fault, model "
 		                  "window ends by %.1f s, giving up at %.1f s - %s",
 		                  run->index, el, run->pred_max_s, run->bound_s, lost);
 	else
-		progress_line_set(&p->line,
-		                  "run %ld: waiting for recovery: %.1f s since the fault (no model), "
-		                  "giving up at %.1f s - %s",
-		                  run->index, el, run->bound_s, lost);
+		progress_line_set(
+		    &p->line,
+		    "run %ld: waiting for recovery: %.1f s since the fault (no model), "
+		    "giving up at %.1f s - %s",
+		    run->index, el, run->bound_s, lost);
 }
 
 static void progress(void *ctx, enum exp_event ev, const struct exp_run *run, const char *msg)
@@ -197,8 +200,8 @@ static void progress(void *ctx, enum exp_event ev, const struct exp_run *run, co
 			detection_of(p, run);
 		break;
 	case EXP_EV_NOT_RECOVERED:
-		fprintf(stderr, "labctl: run %ld: no recovery within %.1f s\n", run->index,
-		        run->bound_s);
+		fprintf(stderr, "labctl: run %ld: no recovery within %.1f s: %s\n", run->index,
+		        run->bound_s, run->not_ok);
 		break;
 	case EXP_EV_WAITING: waiting(p, run); break;
 	case EXP_EV_HEALED:
@@ -232,13 +235,24 @@ int cmd_failover(int argc, char **argv)
 	bool failed = false;
 	int rc = LAB_EXIT_OK;
 	if (exp_open(&e, o.lab, &spec, progress, &prog) < 0 || exp_wait_steady(&e) < 0 ||
-	    exp_probes_start(&e) < 0 || exp_run_series(&e, NULL, &failed) < 0)
+	    exp_probes_start(&e) < 0)
 		goto err;
+	/* A series that breaks off (a run that does not reconverge, an interrupt) still
+	 * reports the runs measured before: ten real-time runs are ten minutes. */
+	int series_rc = LAB_EXIT_OK;
+	if (exp_run_series(&e, NULL, &failed) < 0) {
+		progress_line_clear(&prog.line);
+		series_rc = lab_err_report();
+		lab_err_clear();
+		fprintf(stderr, "labctl: the report below covers the runs until then\n");
+	}
 	progress_line_clear(&prog.line);
 	exp_probes_stop(&e);
 	if (exp_collect(&e, &r) < 0 || report_write(&r, o.json, o.svg, 0) < 0 ||
 	    (o.junit && report_junit_write(&r, o.junit) < 0))
 		rc = lab_err_report();
+	else if (series_rc != LAB_EXIT_OK)
+		rc = series_rc;
 	else if (failed || report_budget_failed(&r))
 		rc = LAB_EXIT_FAIL;
 	report_free(&r);

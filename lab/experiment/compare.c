@@ -175,7 +175,8 @@ static void observe(void *ctx, enum exp_event ev, const struct exp_run *run, con
 		say(s, "  run %ld: %s on %s; waiting up to %.1f s", run->index,
 		    fault_kind_name(run->fault.kind), run->fault.target, run->bound_s);
 	else
-		say(s, "  run %ld: no recovery within %.1f s", run->index, run->bound_s);
+		say(s, "  run %ld: no recovery within %.1f s: %s", run->index, run->bound_s,
+		    run->not_ok);
 }
 
 /* The runs of one fault on a lab that is up. */

@@ -103,6 +103,7 @@ int exp_wait_recovered(struct exp *e, struct exp_run *run)
 		}
 		if (el > run->bound_s) {
 			run->outcome = EXP_NOT_RECOVERED;
+			snprintf(run->not_ok, sizeof(run->not_ok), "%s", h.not_ok);
 			tell(e, EXP_EV_NOT_RECOVERED, run);
 			return 0;
 		}
@@ -137,10 +138,10 @@ int exp_wait_reconverged(struct exp *e, struct exp_run *run)
 	if (ok < 0)
 		return -1;
 	if (ok == 0)
-		return stopped(e)
-		           ? lab_err(LAB_EXIT_FAIL, "interrupted")
-		           : lab_err(LAB_EXIT_FAIL, "run %ld: probes not all answered after heal",
-		                     run->index);
+		return stopped(e) ? lab_err(LAB_EXIT_FAIL, "interrupted")
+		                  : lab_err(LAB_EXIT_FAIL,
+		                            "run %ld: probes not all answered after heal (%s)",
+		                            run->index, e->not_ok);
 	run->reconverged_t = mono_ns();
 	return 0;
 }

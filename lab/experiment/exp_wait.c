@@ -10,6 +10,7 @@
 #include "common/monotime.h"
 #include "common/err.h"
 #include "report/evlog.h"
+#include "probe/wire.h"
 #include "report/samples.h"
 #include "services/registry.h"
 
@@ -81,6 +82,8 @@ int exp_probe_health(const struct lab_view *v, int64_t since, uint32_t k, struct
 		uint16_t pd, flow;
 		uint32_t ok_run;
 		bool seen;
+		int64_t newest_t; /* sent time of its newest judged probe */
+		bool newest_ok;
 	} st[SAMPLES_MAX_PD * 16];
 	size_t nst = 0;
 	h->all_ok = true;
@@ -103,6 +106,8 @@ int exp_probe_health(const struct lab_view *v, int64_t since, uint32_t k, struct
 			st[nst].flow = p->flow;
 			st[nst].ok_run = 0;
 			st[nst].seen = false;
+			st[nst].newest_t = p->sent_t;
+			st[nst].newest_ok = ok;
 			nst++;
 		}
 		if (st[j].seen)
@@ -115,11 +120,25 @@ int exp_probe_health(const struct lab_view *v, int64_t since, uint32_t k, struct
 			st[j].seen = true;
 	}
 	h->streams = nst;
-	for (size_t j = 0; j < nst; j++)
-		if (st[j].ok_run < k)
-			h->all_ok = false;
-	if (nst == 0)
+	int64_t end_t = log.n ? log.v[log.n - 1].t : 0;
+	for (size_t j = 0; j < nst; j++) {
+		if (st[j].ok_run >= k)
+			continue;
+		if (h->all_ok) {
+			const struct pdinfo *pd = &S.pd[st[j].pd];
+			snprintf(h->not_ok, sizeof(h->not_ok),
+			         "%s %s flow %u: %u in a row answered of the %u wanted, the newest "
+			         "(sent %.1f s before the journals end) %s",
+			         pd->probe, probe_dir_name((enum probe_dir)pd->dir), st[j].flow,
+			         st[j].ok_run, k, (double)(end_t - st[j].newest_t) / NS_PER_SEC,
+			         st[j].newest_ok ? "answered" : "lost");
+		}
 		h->all_ok = false;
+	}
+	if (nst == 0) {
+		h->all_ok = false;
+		snprintf(h->not_ok, sizeof(h->not_ok), "no judged probe in the journals yet");
+	}
 	samples_free(&S);
 	evlog_free(&log);
 	return 0;
@@ -134,8 +153,14 @@ int exp_wait_probes_ok(struct exp *e, int64_t since, int64_t deadline)
 			return -1;
 		if (h.all_ok && h.streams >= want)
 			return 1;
-		if (mono_ns() > deadline || (e->spec->stop && *e->spec->stop))
+		if (mono_ns() > deadline || (e->spec->stop && *e->spec->stop)) {
+			if (h.all_ok)
+				snprintf(e->not_ok, sizeof(e->not_ok),
+				         "%zu of the %zu probe streams seen", h.streams, want);
+			else
+				snprintf(e->not_ok, sizeof(e->not_ok), "%s", h.not_ok);
 			return 0;
+		}
 		sleep_ns(100 * NS_PER_MS);
 	}
 }

@@ -99,8 +99,8 @@ int exp_probes_start(struct exp *e)
 	if (ok == 0)
 		return lab_err(LAB_EXIT_FAIL,
 		               "the probes of %s are not all answered before any "
-		               "fault (see the journals of %s and %s)",
-		               e->probes.name, t->nodes[t->probes[p].from].name,
+		               "fault: %s (see the journals of %s and %s)",
+		               e->probes.name, e->not_ok, t->nodes[t->probes[p].from].name,
 		               t->nodes[t->probes[p].to].name);
 	return 0;
 }

@@ -101,6 +101,7 @@ struct exp_run {
 	uint32_t tunnel; /* the tunnel the fault acts on (index in the topology) */
 	struct fault_req fault;
 	char detail[512]; /* what the fault did, from fault_inject */
+	char not_ok[160]; /* EXP_NOT_RECOVERED: the stream still failing (exp_health) */
 	/* The lab model's round-trip maximum plus slack: a fault that costs no probe
 	 * has ended when this has passed. NaN: the model has no window for it. */
 	double pred_max_s;
@@ -126,6 +127,7 @@ struct exp {
 	exp_observer observe;
 	void *observe_ctx;
 	int64_t start_t; /* exp_collect reports the faults injected from here on */
+	char not_ok[160]; /* exp_wait_probes_ok timed out: the stream still failing */
 	bool open;
 };
 
@@ -158,6 +160,10 @@ struct exp_health {
 	bool all_ok;     /* each stream's last k probes answered, both legs */
 	bool loss_since; /* some probe sent after `since` was lost */
 	int64_t first_loss_t;
+	/* When not all_ok: the first stream that is not, and why, in words ("ecs-vm
+	 * fwd flow 2: 3 of the last 5 answered, the newest sent 0.4 s before the
+	 * journals end lost"), so a wait that gives up says what it waited for. */
+	char not_ok[160];
 };
 /* From the lab's journals now. 0 or -1 with lab_err. */
 int exp_probe_health(const struct lab_view *v, int64_t since, uint32_t k, struct exp_health *h);

@@ -44,7 +44,9 @@ static void observe(void *ctx, enum exp_event ev, const struct exp_run *run, con
 		say(r, "  %s on %s (%s); recovery expected within %.1f s",
 		    fault_kind_name(run->fault.kind), run->fault.target, run->detail, run->bound_s);
 		break;
-	case EXP_EV_NOT_RECOVERED: say(r, "  no recovery within %.1f s", run->bound_s); break;
+	case EXP_EV_NOT_RECOVERED:
+		say(r, "  no recovery within %.1f s: %s", run->bound_s, run->not_ok);
+		break;
 	/* A scenario's steps say when they wait and heal; the experiment's own
 	 * progress ticks would repeat them. */
 	case EXP_EV_WAITING:
@@ -140,8 +142,10 @@ static int do_step(struct runner *r, long it, size_t si)
 			int ok = exp_wait_probes_ok(&r->e, r->last.heal_t, deadline);
 			if (ok < 0)
 				return -1;
-			say(r, "  %s",
-			    ok ? "every probe stream answered again" : "still losing probes");
+			if (ok)
+				say(r, "  every probe stream answered again");
+			else
+				say(r, "  still losing probes: %s", r->e.not_ok);
 			return 0;
 		}
 		if (exp_wait_recovered(&r->e, &r->last) < 0)

@@ -2,13 +2,17 @@
  * --keep DIR`, then `labctl report --dir DIR` gives the same measured outage (and
  * predictions) as the failover printed, from a directory that holds no key, while
  * the lab itself is gone. A --keep into a non-empty directory fails (exit 2) and
- * leaves the lab alone. */
+ * leaves the lab alone. A series interrupted after its first run still writes the
+ * report of what it measured, and exits non-zero. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <json-c/json.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../../check.h"
@@ -33,7 +37,7 @@ static struct json_object *load_json(const char *path)
 static const struct json_object *first_run(const struct json_object *rep)
 {
 	struct json_object *runs = json_get(rep, "runs");
-	return json_object_is_type(runs, json_type_array) && json_object_array_length(runs) == 1
+	return json_object_is_type(runs, json_type_array) && json_object_array_length(runs) >= 1
 		       ? json_object_array_get_idx(runs, 0)
 		       : NULL;
 }
@@ -71,6 +75,55 @@ static void check_tree(const char *dir, const char *key)
 		free(text);
 	}
 	closedir(d);
+}
+
+/* `failover --runs 20` stopped by SIGINT once its second run has begun: exit 1,
+ * "interrupted", and the JSON report of the first run (a whole run, measured). */
+static void interrupted_series(struct fixture *f, const char *json_path)
+{
+	char log[320];
+	snprintf(log, sizeof(log), "%s.series.log", f->root);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+			_exit(126);
+		setenv("LABCTL_RUN_DIR", f->root, 1);
+		execl(f->labctl, f->labctl, "failover", f->lab, "--runs", "20", "--json", json_path,
+		      (char *)NULL);
+		_exit(127);
+	}
+	CHECK(pid > 0);
+	if (pid <= 0)
+		return;
+	bool second = false;
+	for (int i = 0; i < 1200 && !second; i++) { /* 120 s */
+		char *text = NULL;
+		size_t n;
+		if (read_file(log, &text, &n) == 0)
+			second = text && strstr(text, "run 2: ");
+		free(text);
+		if (!second)
+			usleep(100 * 1000);
+	}
+	CHECK(second);
+	kill(pid, SIGINT);
+	int st = 0;
+	CHECK(waitpid(pid, &st, 0) == pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	char *text = NULL;
+	size_t n;
+	CHECK(read_file(log, &text, &n) == 0 && text && strstr(text, "interrupted") &&
+	      strstr(text, "the report below covers the runs until then"));
+	if (check_failures)
+		fprintf(stderr, "--- interrupted series\n%s\n", text ? text : "(no log)");
+	free(text);
+	struct json_object *rep = load_json(json_path);
+	const struct json_object *r1 = first_run(rep);
+	double rtt = -1;
+	CHECK(r1 && json_get_num(json_get(r1, "measured_s"), "rtt", &rtt) && rtt > 0);
+	json_object_put(rep);
+	unlink(log);
 }
 
 static bool netns_left(const char *lab)
@@ -119,6 +172,10 @@ int main(int argc, char **argv)
 	CHECK(key[0] != '\0');
 
 	CHECK_INT(fx_labctl(&f, "failover %s --runs 1 --json %s", f.lab, fo), 0);
+	char series[320];
+	snprintf(series, sizeof(series), "%s.series.json", f.root);
+	interrupted_series(&f, series);
+	unlink(series);
 
 	/* a non-empty --keep directory: refused, the lab stays */
 	CHECK(mkdir_p(full, 0700) == 0);
