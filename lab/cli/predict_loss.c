@@ -33,15 +33,7 @@ int predict_loss(const struct predict_loss_opts *o)
 	if (o->json) {
 		struct json j;
 		json_init(&j);
-		json_obj_begin(&j);
-		json_kv_str(&j, "topology", ct.topo->name);
-		json_kv_str(&j, "tunnel", ct.tunnel_name);
-		json_kv_double(&j, "time_scale", o->time_scale);
-		json_key(&j, "input");
-		timers_input_json(&j, &ct.in);
-		json_key(&j, "loss_model");
-		timers_loss_json(&j, &r);
-		json_obj_end(&j);
+		timers_loss_doc(&j, ct.topo->name, ct.tunnel_name, o->time_scale, &ct.in, &r);
 		rc = timers_cli_put_json(&j) < 0 ? LAB_EXIT_FAIL : LAB_EXIT_OK;
 		goto out;
 	}

@@ -69,6 +69,9 @@ size_t timers_loss_format(const struct timers_loss_result *r, const char *indent
                           size_t len);
 struct json;
 void timers_loss_json(struct json *j, const struct timers_loss_result *r);
+/* The document `labctl predict TOPOLOGY --fault loss:P --json` prints. */
+void timers_loss_doc(struct json *j, const char *topology, const char *tunnel, double time_scale,
+                     const struct timers_input *in, const struct timers_loss_result *r);
 
 /* ---- internals, for the unit tests ---- */
 struct timers_rng;

@@ -132,3 +132,17 @@ void timers_loss_json(struct json *j, const struct timers_loss_result *r)
 	json_obj_end(j);
 	json_obj_end(j);
 }
+
+void timers_loss_doc(struct json *j, const char *topology, const char *tunnel, double time_scale,
+                     const struct timers_input *in, const struct timers_loss_result *r)
+{
+	json_obj_begin(j);
+	json_kv_str(j, "topology", topology);
+	json_kv_str(j, "tunnel", tunnel);
+	json_kv_double(j, "time_scale", time_scale);
+	json_key(j, "input");
+	timers_input_json(j, in);
+	json_key(j, "loss_model");
+	timers_loss_json(j, r);
+	json_obj_end(j);
+}
