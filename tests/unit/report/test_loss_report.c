@@ -156,6 +156,18 @@ int main(void)
 		CHECK(t && strstr(t, "partial loss 50 % for 30 s") != NULL);
 		CHECK(t && strstr(t, "fired in this run: hold") != NULL);
 		free(t);
+		/* The SVG's loss strip: lost per second, the fault's own rate dashed. */
+		char *svg = NULL;
+		size_t svg_len = 0;
+		FILE *sf = open_memstream(&svg, &svg_len);
+		CHECK(sf && report_svg(&r, 0, sf) == 0);
+		if (sf)
+			fclose(sf);
+		CHECK(svg && strstr(svg, ">lost per 1 s (rtt)</text>") != NULL);
+		CHECK(svg && strstr(svg, "1 - (1 - p)^2 = 75 %") != NULL);
+		if (getenv("SHOW_SVG") && svg)
+			fputs(svg, stdout);
+		free(svg);
 		struct json j;
 		json_init(&j);
 		report_json(&r, &j);
