@@ -127,7 +127,8 @@ static void loss_strip(FILE *f, const struct report_run *r, const struct frame *
 		memset(sent, 0, nb * sizeof(sent[0]));
 		memset(lost, 0, nb * sizeof(lost[0]));
 		for (size_t k = 0; k < s->n_spans; k++)
-			for (int64_t t = s->spans[k].from; t <= s->spans[k].to; t += r->resolution_ns) {
+			for (int64_t t = s->spans[k].from; t <= s->spans[k].to;
+			     t += r->resolution_ns) {
 				if (t < fr->lo || t >= fr->hi)
 					continue;
 				size_t b = (size_t)((t - fr->lo) / bin);
@@ -139,26 +140,34 @@ static void loss_strip(FILE *f, const struct report_run *r, const struct frame *
 				worst[b] = (double)lost[b] / sent[b];
 	}
 	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">lost per %g s (rtt)</text>\n",
-		LEFT - 8, y + LOSS_H / 2 + 5, (double)bin / NS_PER_SEC);
-	fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"none\" "
-		"stroke=\"#bbb\"/>\n", LEFT, y, fr->plot_w, LOSS_H);
+	        LEFT - 8, y + LOSS_H / 2 + 5, (double)bin / NS_PER_SEC);
+	fprintf(f,
+	        "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"none\" "
+	        "stroke=\"#bbb\"/>\n",
+	        LEFT, y, fr->plot_w, LOSS_H);
 	for (size_t b = 0; b < nb; b++) {
 		if (worst[b] <= 0)
 			continue;
-		double xa = xpos(fr, fr->lo + (int64_t)b * bin), xb = xpos(fr, fr->lo + (int64_t)(b + 1) * bin);
+		double xa = xpos(fr, fr->lo + (int64_t)b * bin),
+		       xb = xpos(fr, fr->lo + (int64_t)(b + 1) * bin);
 		double h = worst[b] * LOSS_H;
-		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-			"fill=\"#d62728\" fill-opacity=\"0.8\"/>\n", xa, y + LOSS_H - h,
-			xb - xa > 0.5 ? xb - xa : 0.5, h);
+		fprintf(f,
+		        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+		        "fill=\"#d62728\" fill-opacity=\"0.8\"/>\n",
+		        xa, y + LOSS_H - h, xb - xa > 0.5 ? xb - xa : 0.5, h);
 	}
 	if (r->loss_p >= 0) {
 		double q = 1 - (1 - r->loss_p) * (1 - r->loss_p), yq = y + LOSS_H - q * LOSS_H;
 		int64_t end = r->heal_t ? r->heal_t : fr->hi;
-		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#000\" "
-			"stroke-dasharray=\"4,3\"/>\n", xpos(fr, r->t0), yq, xpos(fr, end), yq);
+		fprintf(f,
+		        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#000\" "
+		        "stroke-dasharray=\"4,3\"/>\n",
+		        xpos(fr, r->t0), yq, xpos(fr, end), yq);
 		/* inside the plot, right-aligned at the heal, just above the line */
-		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">1 - (1 - p)^2 = "
-			"%.0f %%</text>\n", xpos(fr, end) - 4, yq - 3, q * 100);
+		fprintf(f,
+		        "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">1 - (1 - p)^2 = "
+		        "%.0f %%</text>\n",
+		        xpos(fr, end) - 4, yq - 3, q * 100);
 	}
 }
 
