@@ -9,10 +9,12 @@
 
 #include "cli/commands.h"
 #include "cli/predict_gate.h"
+#include "cli/predict_loss.h"
 #include "cli/timers_cli.h"
 #include "common/err.h"
 #include "common/json.h"
 #include "timers/article.h"
+#include "timers/loss_model.h"
 #include "timers/timers.h"
 #include "topo/topo.h"
 
@@ -23,6 +25,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: labctl predict TOPOLOGY [--json] [--fault KIND [--fault-side N]]\n"
+		"                      [--fault loss:P [--duration DUR]]\n"
 		"                      [--tunnel N|NAME]\n"
 		"                      [--time-scale F] [--samples N [--seed S]] [--distribution]\n"
 		"                      [--runs S[,S...] [--direction rtt|fwd|rev]\n"
@@ -35,7 +38,12 @@ static void usage(FILE *f)
 		"configured), beside the article's " TIMERS_ARTICLE_WINDOW_TEXT ". TOPOLOGY is a name or a "
 		"file.\n"
 		"  --fault KIND     ike-mismatch (default), blackhole, link-down, kill-charon,\n"
-		"                   kill-speaker\n"
+		"                   kill-speaker, loss:P\n"
+		"  --duration DUR   with --fault loss:P (P %% of the tunnel's packets dropped, a\n"
+		"                   grey failure without a window; Monte Carlo, %d faults):\n"
+		"                   how long the loss lasts (default %g s; 90, 90s, 2m);\n"
+		"                   predict gives the probability that hold timer, BFD and\n"
+		"                   DPD fire, when, and the expected loss-derived time\n"
 		"  --fault-side N   0 = the probe source's end of the tunnel (default), 1 = the\n"
 		"                   other (where charon crashes for kill-charon)\n"
 		"  --tunnel N|NAME  the tunnel that breaks (default: the first)\n"
@@ -53,7 +61,8 @@ static void usage(FILE *f)
 		"                   last-keepalive mark): each run is placed in the model given\n"
 		"                   it (%d faults per run)\n" PREDICT_GATE_USAGE
 		"Exit status: 0 within the budget (or none), 1 over it, 2 bad input.\n",
-		TIMERS_DIST_SAMPLES, PREDICT_COND_SAMPLES);
+		TIMERS_LOSS_SAMPLES, TIMERS_LOSS_DURATION_S, TIMERS_DIST_SAMPLES,
+		PREDICT_COND_SAMPLES);
 }
 
 static void fmt_window(char *b, size_t n, const struct timers_window *w)
@@ -182,12 +191,14 @@ int cmd_predict(int argc, char **argv)
 		{"samples", required_argument, NULL, 'n'}, {"seed", required_argument, NULL, 's'},
 		{"fault-side", required_argument, NULL, 'S'}, {"distribution", no_argument, NULL, 'D'},
 		{"runs", required_argument, NULL, 'r'},  {"direction", required_argument, NULL, 'd'},
-		{"runs-age", required_argument, NULL, 'a'}, PREDICT_GATE_OPTIONS,
+		{"runs-age", required_argument, NULL, 'a'}, {"duration", required_argument, NULL, 'L'},
+		PREDICT_GATE_OPTIONS,
 		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
 	};
 	const char *fault = NULL, *tunnel = NULL;
 	bool json = false, distribution = false;
-	double scale = 1;
+	double scale = 1, duration = TIMERS_LOSS_DURATION_S;
+	bool have_duration = false;
 	uint64_t samples = 0, seed = 1, fault_side = 0;
 	struct timers_cli_topo ct = {0};
 	struct predict_gate gate = {0};
@@ -224,6 +235,17 @@ int cmd_predict(int argc, char **argv)
 				return lab_err_report();
 			break;
 		case 'D': distribution = true; break;
+		case 'L': {
+			uint32_t ms;
+			if (topo_duration_parse(optarg, 86400000u, &ms) < 0 || ms == 0) {
+				lab_err(LAB_EXIT_USAGE, "--duration '%s': expected how long the loss "
+					"lasts, whole ms up to a day: 60, 90s, 2m", optarg);
+				return lab_err_report();
+			}
+			duration = ms / 1000.0;
+			have_duration = true;
+			break;
+		}
 		case 'r':
 			if (timers_cli_seconds_list("--runs", optarg, runs, TIMERS_GOF_MAX_RUNS,
 						    &n_runs) < 0)
@@ -257,6 +279,26 @@ int cmd_predict(int argc, char **argv)
 				"per run\n\n", n_ages, n_runs);
 		usage(stderr);
 		return LAB_EXIT_USAGE;
+	}
+	if (fault && !strncmp(fault, "loss", 4)) {
+		if (distribution || n_runs || gate.n_sweep || gate.svg || gate.have_max ||
+		    gate.junit || fault_side) {
+			lab_err(LAB_EXIT_USAGE, "--fault %s: a grey failure has no window; "
+				"--distribution, --runs, --sweep, --svg, --max-outage, --junit and "
+				"--fault-side do not apply (give --duration, --samples, --seed, --json)",
+				fault);
+			return lab_err_report();
+		}
+		struct predict_loss_opts lo = {.topology = argv[optind], .tunnel = tunnel,
+					       .fault = fault, .time_scale = scale,
+					       .duration_s = duration, .samples = samples,
+					       .seed = seed, .json = json};
+		rc = predict_loss(&lo);
+		return rc == LAB_EXIT_OK ? rc : lab_err_report();
+	}
+	if (have_duration) {
+		lab_err(LAB_EXIT_USAGE, "--duration applies to --fault loss:P only");
+		return lab_err_report();
 	}
 	if (timers_cli_load(argv[optind], tunnel, fault, scale, &ct) < 0)
 		goto out;

@@ -212,6 +212,9 @@ static void journal(const struct lab_view *v, const struct fault_rec *r, const c
 	json_kv_str(&j, "target", r->target);
 	if (r->tunnel[0])
 		json_kv_str(&j, "tunnel", r->tunnel);
+	/* loss: percent, delay: ms; the report's loss model reads it */
+	if (!strcmp(r->kind, "loss") || !strcmp(r->kind, "delay"))
+		json_kv_double(&j, "param", r->param);
 	json_kv_str(&j, "detail", r->detail);
 	journal_write(fd, &j);
 	json_free(&j);

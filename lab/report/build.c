@@ -433,17 +433,14 @@ static void explain(struct report_run *r, int64_t detect_t, const char *detect_w
 	}
 	if (!strcmp(r->kind, "loss")) {
 		/* A grey failure: probes die one by one, no mechanism has to fire. */
-		snprintf(r->mechanism, sizeof(r->mechanism),
-			 "grey failure (random loss): probes lost one by one, loss-derived "
-			 "convergence time (RFC 6413) %.3f s round trip beside a longest gap of "
-			 "%.3f s; %s. Not predicted: whether a hold timer or DPD fires under loss "
-			 "depends on TCP and IKE retransmitting what is lost, which the timer model "
-			 "does not simulate",
-			 r->loss_derived_s[TIMERS_RTT] > 0 ? r->loss_derived_s[TIMERS_RTT] : 0,
-			 r->measured_s[TIMERS_RTT] > 0 ? r->measured_s[TIMERS_RTT] : 0,
-			 r->side_down_t[0] || r->side_down_t[1]
-				 ? "a BGP session was lost during it (see the timeline)"
-				 : "no BGP session was lost: the loss ended only with the heal");
+		int n = snprintf(r->mechanism, sizeof(r->mechanism),
+				 "grey failure (random loss): probes lost one by one, loss-derived "
+				 "convergence time (RFC 6413) %.3f s round trip beside a longest gap "
+				 "of %.3f s; ",
+				 r->loss_derived_s[TIMERS_RTT] > 0 ? r->loss_derived_s[TIMERS_RTT] : 0,
+				 r->measured_s[TIMERS_RTT] > 0 ? r->measured_s[TIMERS_RTT] : 0);
+		if (n > 0 && (size_t)n < sizeof(r->mechanism))
+			report_loss_explain(r, r->mechanism + n, sizeof(r->mechanism) - (size_t)n);
 		return;
 	}
 	if (!r->recovery_t) {
@@ -597,7 +594,7 @@ static int build_run(const struct evlog *log, const struct report_config *cfg,
 	if (cfg->predict && cfg->predict(cfg->predict_ctx, r, &r->pred) == 0)
 		r->has_pred = true;
 	judge(r);
-	if (report_budget_judge(r, cfg) < 0)
+	if (report_loss_judge(r, f, cfg) < 0 || report_budget_judge(r, cfg) < 0)
 		return -1;
 	explain(r, detect_t, detect_what);
 	if (report_reversion(log, lo, hi, cfg, tun, r) < 0)

@@ -139,6 +139,15 @@ bool jev_int(const struct jevent *e, const char *key, int64_t *out)
 	return true;
 }
 
+bool jev_num(const struct jevent *e, const char *key, double *out)
+{
+	const struct jfield *f = find(e, key);
+	if (!f || f->type != JV_NUM)
+		return false;
+	*out = f->d;
+	return true;
+}
+
 bool jev_is(const struct jevent *e, const char *src, const char *ev)
 {
 	return !strcmp(e->src, src) && !strcmp(e->ev, ev);

@@ -48,6 +48,7 @@ void jevent_free(struct jevent *ev);
 
 const char *jev_str(const struct jevent *e, const char *key);   /* JV_STR only, else NULL */
 bool jev_int(const struct jevent *e, const char *key, int64_t *out); /* JV_NUM */
+bool jev_num(const struct jevent *e, const char *key, double *out);  /* JV_NUM */
 bool jev_is(const struct jevent *e, const char *src, const char *ev);
 
 void evlog_init(struct evlog *l);

@@ -115,6 +115,8 @@ static void run_json(struct json *j, const struct report_run *r)
 	}
 	json_obj_end(j);
 	json_kv_str(j, "mechanism", r->mechanism);
+	json_key(j, "loss_model");
+	report_loss_json(r, j);
 	json_key(j, "reversion");
 	report_reversion_json(j, r);
 	json_key(j, "budget");

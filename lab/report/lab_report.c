@@ -67,6 +67,15 @@ static int model_input(void *ctx, const struct report_run *run, struct timers_in
 	                             run->resolution_ns, out);
 }
 
+/* A loss run's tunnel as the blackhole's scenario: the loss model reads the timers
+ * and mechanisms, and a blackhole is its limit at 100 %. */
+static int loss_input(void *ctx, const struct report_run *run, struct timers_input *out)
+{
+	const struct lab_report *lr = ctx;
+	return lab_view_timers_input(lr->view, "blackhole", run->target, run->tunnel,
+	                             run->resolution_ns, out);
+}
+
 /* The reversion window from the lab's scaled topology (connect retry and BIRD's
  * error wait as the daemons run them). */
 static int predict_reversion(void *ctx, const struct report_run *run,
@@ -124,6 +133,7 @@ void lab_report_config(struct lab_report *lr, struct report_config *cfg)
 	cfg->predict = predict;
 	cfg->predict_reversion = predict_reversion;
 	cfg->model_input = model_input;
+	cfg->loss_input = loss_input;
 	cfg->predict_ctx = lr;
 	cfg->budget = budget;
 }

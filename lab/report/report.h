@@ -16,6 +16,7 @@
 #include "common/json.h"
 #include "probe/outage.h"
 #include "report/evlog.h"
+#include "timers/loss_model.h"
 #include "timers/reversion.h"
 #include "timers/timers.h"
 
@@ -53,6 +54,10 @@ struct report_config {
 	 * Carlo and tested against it (model_test.c); NULL or -1: not. ctx is
 	 * predict_ctx. */
 	int (*model_input)(void *ctx, const struct report_run *run, struct timers_input *out);
+	/* The timer model's scenario for a `loss` run's tunnel (the blackhole's, its
+	 * limit at 100 %), for loss_check.c; NULL or -1: not predicted. ctx is
+	 * predict_ctx. */
+	int (*loss_input)(void *ctx, const struct report_run *run, struct timers_input *out);
 	/* Faults injected before this instant are not reported (0: all). */
 	int64_t since_t;
 	/* The outage budget of a probe's direction (expect: max_outage, at the lab's
@@ -160,6 +165,18 @@ struct report_run {
 	bool rev_session_back; /* the tunnel's session Established again after the heal */
 	struct report_budget_check *budget; /* every flow x direction with a budget */
 	size_t n_budget;
+	/* `loss` runs (loss_check.c): the fraction dropped (< 0 unknown), the loss
+	 * model's prediction for it over the run's fault, the mechanism that fired
+	 * first before the heal ("hold", "bfd", "dpd", "none", "unknown") and whether
+	 * it was the model's likeliest outcome (1, 0, -1 not modelled). */
+	double loss_p;
+	bool has_loss_pred;
+	struct timers_loss_result loss_pred;
+	char loss_why[96];
+	char loss_fired[16];
+	char loss_fired_how[160];
+	int64_t loss_fired_t;
+	int loss_match;
 };
 
 /* The first probe's runs in one direction (its worst flow, as measured_s) against
@@ -219,6 +236,19 @@ void report_budget_json(const struct report_run *run, struct json *j);
 /* JUnit XML to path: one case per run x flow x direction x check (inside the lab's
  * window, within the budget). 0 or -1 with lab_err. */
 int report_junit_write(const struct report *r, const char *path);
+
+/* ---- loss_check.c: a `loss P%` run against the partial-loss model ---- */
+#define REPORT_LOSS_SAMPLES 20000
+#define REPORT_LOSS_RTT_S 0.001 /* veth pairs between namespaces */
+/* Fills the run's loss fields (nothing for other kinds). 0 (a run that cannot be
+ * predicted says why in loss_why) or -1 + lab_err. */
+int report_loss_judge(struct report_run *r, const struct jevent *fault,
+		      const struct report_config *cfg);
+/* The sentence the run's mechanism carries after the measured times. */
+size_t report_loss_explain(const struct report_run *r, char *buf, size_t len);
+void report_loss_text(const struct report_run *r, FILE *f);
+/* The run's "loss_model" value: null for other kinds (docs/json.md). */
+void report_loss_json(const struct report_run *r, struct json *j);
 
 /* ---- model_test.c: the runs against the lab model's distribution ---- */
 

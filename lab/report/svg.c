@@ -103,6 +103,74 @@ static void frame_of(const struct report_run *r, struct frame *fr)
 	fr->plot_w = W - LEFT - RIGHT;
 }
 
+#define LOSS_H 40 /* the loss strip of a `loss` run */
+#define LOSS_BINS_MAX 4096
+
+/* A grey failure shows as a rate, not a gap: the fraction of round-trip probes
+ * lost per bin (1 s; 0.1 s when the plot spans under 20 s), worst flow per bin,
+ * with the fault's own rate for a round trip, 1 - (1 - p)^2, dashed. */
+static void loss_strip(FILE *f, const struct report_run *r, const struct frame *fr, int y)
+{
+	double span_s = (double)(fr->hi - fr->lo) / NS_PER_SEC;
+	int64_t bin = span_s < 20 ? NS_PER_SEC / 10 : NS_PER_SEC;
+	size_t nb = (size_t)((fr->hi - fr->lo) / bin) + 1;
+	if (nb > LOSS_BINS_MAX || r->resolution_ns <= 0)
+		return;
+	uint32_t sent[LOSS_BINS_MAX], lost[LOSS_BINS_MAX];
+	double worst[LOSS_BINS_MAX];
+	for (size_t b = 0; b < nb; b++)
+		worst[b] = 0;
+	for (size_t i = 0; i < r->n_streams; i++) {
+		const struct report_stream *s = &r->streams[i];
+		if (s->leg != LEG_RTT)
+			continue;
+		memset(sent, 0, nb * sizeof(sent[0]));
+		memset(lost, 0, nb * sizeof(lost[0]));
+		for (size_t k = 0; k < s->n_spans; k++)
+			for (int64_t t = s->spans[k].from; t <= s->spans[k].to;
+			     t += r->resolution_ns) {
+				if (t < fr->lo || t >= fr->hi)
+					continue;
+				size_t b = (size_t)((t - fr->lo) / bin);
+				sent[b]++;
+				lost[b] += !s->spans[k].ok;
+			}
+		for (size_t b = 0; b < nb; b++)
+			if (sent[b] && (double)lost[b] / sent[b] > worst[b])
+				worst[b] = (double)lost[b] / sent[b];
+	}
+	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">lost per %g s (rtt)</text>\n",
+	        LEFT - 8, y + LOSS_H / 2 + 5, (double)bin / NS_PER_SEC);
+	fprintf(f,
+	        "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"none\" "
+	        "stroke=\"#bbb\"/>\n",
+	        LEFT, y, fr->plot_w, LOSS_H);
+	for (size_t b = 0; b < nb; b++) {
+		if (worst[b] <= 0)
+			continue;
+		double xa = xpos(fr, fr->lo + (int64_t)b * bin),
+		       xb = xpos(fr, fr->lo + (int64_t)(b + 1) * bin);
+		double h = worst[b] * LOSS_H;
+		fprintf(f,
+		        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+		        "fill=\"#d62728\" fill-opacity=\"0.8\"/>\n",
+		        xa, y + LOSS_H - h, xb - xa > 0.5 ? xb - xa : 0.5, h);
+	}
+	if (r->loss_p >= 0) {
+		double q = 1 - (1 - r->loss_p) * (1 - r->loss_p), yq = y + LOSS_H - q * LOSS_H;
+		int64_t end = r->heal_t ? r->heal_t : fr->hi;
+		fprintf(f,
+		        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#000\" "
+		        "stroke-dasharray=\"4,3\"/>\n",
+		        xpos(fr, r->t0), yq, xpos(fr, end), yq);
+		/* inside the plot, right-aligned at the heal, just above the line */
+		fprintf(f,
+		        "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">1 - (1 - p)^2 = "
+		        "%.0f %%</text>\n",
+		        xpos(fr, end) - 4, yq - 3, q * 100);
+	}
+}
+
 /* "hold timer expired (ali-vpn0)": what a marker's label says. */
 static void label_text(const struct report_marker *m, char *buf, size_t len)
 {
@@ -134,7 +202,9 @@ int report_svg(const struct report *rep, size_t run, FILE *f)
 	int n_label_rows = svg_labels_place(labels, nl, LABEL_LEFT, W - RIGHT, 8);
 	int top = 50 + (n_label_rows ? n_label_rows : 1) * SVG_LABEL_ROW_H;
 	int plot_h = (int)(r->n_streams ? r->n_streams : 1) * ROW_H;
-	int height = top + plot_h + 70;
+	bool loss = !strcmp(r->kind, "loss");
+	int strip = loss ? LOSS_H + 56 : 0; /* below the window labels, above the axis */
+	int height = top + plot_h + 70 + strip;
 
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
@@ -221,8 +291,11 @@ int report_svg(const struct report *rep, size_t run, FILE *f)
 		fprintf(f, "</text>\n");
 	}
 
+	if (loss)
+		loss_strip(f, r, &fr, top + plot_h + 44);
+
 	/* Time axis in seconds after the fault. */
-	int ay = top + plot_h + 44;
+	int ay = top + plot_h + 44 + strip;
 	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#000\"/>\n", LEFT, ay,
 		W - RIGHT, ay);
 	double lo_s = (double)(fr.lo - r->t0) / NS_PER_SEC, hi_s = (double)(fr.hi - r->t0) / NS_PER_SEC;

@@ -109,6 +109,7 @@ static void run_text(const struct report *rep, size_t i, FILE *f)
 		fprintf(f, "\n  predicted window: not available (no topology or timer model for "
 			"this fault)\n");
 	}
+	report_loss_text(r, f);
 	report_budget_text(r, f);
 	fprintf(f, "\n  mechanism: %s\n", r->mechanism);
 	report_reversion_text(r, f);

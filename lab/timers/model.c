@@ -201,7 +201,12 @@ int timers_fault_parse(const char *s, enum timers_fault *out)
 	if (!strcmp(s, "kill"))
 		return lab_err(LAB_EXIT_USAGE, "fault 'kill': name what dies: kill-charon or "
 					       "kill-speaker (kill-bgp, kill-bird)");
-	if (!strncmp(s, "loss", 4) || !strcmp(s, "delay"))
+	if (!strncmp(s, "loss", 4))
+		return lab_err(LAB_EXIT_USAGE,
+			       "fault '%s' degrades a tunnel without breaking it: it has no outage "
+			       "window; `labctl predict TOPOLOGY --fault loss:P` gives its own model "
+			       "(which mechanism fires, when, the loss-derived time)", s);
+	if (!strcmp(s, "delay"))
 		return lab_err(LAB_EXIT_USAGE,
 			       "fault '%s' degrades a tunnel without breaking it: the timer model "
 			       "has no outage window for it; use ike-mismatch, blackhole, link-down, "

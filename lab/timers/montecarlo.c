@@ -52,6 +52,16 @@ static double rng_unit(struct timers_rng *r)
 	return (double)(rng_next(r) >> 11) * 0x1.0p-53;
 }
 
+void timers_rng_seed(struct timers_rng *r, uint64_t seed)
+{
+	rng_seed(r, seed);
+}
+
+double timers_rng_unit(struct timers_rng *r)
+{
+	return rng_unit(r);
+}
+
 static double uniform(struct timers_rng *r, double a, double b)
 {
 	return a + (b - a) * rng_unit(r);

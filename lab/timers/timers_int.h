@@ -47,6 +47,11 @@ struct timers_rng {
 	uint64_t s[4];
 };
 
+/* The simulator's generator, for the other Monte Carlos (loss_model.c): seeded by
+ * splitmix64, the same sequence everywhere for a seed. */
+void timers_rng_seed(struct timers_rng *r, uint64_t seed);
+double timers_rng_unit(struct timers_rng *r); /* uniform in [0, 1) */
+
 struct timers_mc {
 	struct timers_variant v;
 	struct timers_input mi; /* the scenario the model runs */

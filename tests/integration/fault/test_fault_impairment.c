@@ -362,6 +362,13 @@ int main(int argc, char **argv)
 			run_loss(&v, e);
 		/* Each inject and heal is journaled in the underlay node's journal. */
 		CHECK_INT(journaled(jpath), 2);
+		/* The inject event carries the parameter: the report's loss model reads
+		 * P from it (lab/report/loss_check.c). */
+		char want[64], *jt = NULL;
+		size_t jl;
+		snprintf(want, sizeof(want), "\"param\":%d,", loss ? LOSS_PCT : DELAY_MS);
+		CHECK(read_file(jpath, &jt, &jl) == 0 && jt && strstr(jt, want));
+		free(jt);
 		/* a failed check must not leave a fault behind in the namespaces */
 		heal(&v);
 		lab_view_close(&v);

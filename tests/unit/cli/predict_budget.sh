@@ -80,4 +80,15 @@ check sweep 1 "within budget (lab): bgp.hold 3..29 s" -- \
 xmllint --noout "$tmp/s.svg" 2>/dev/null && echo "ok   svg-well-formed" ||
 	{ echo "FAIL svg-well-formed"; fails=$((fails + 1)); }
 
+# partial loss: its own model, no window and so no budget; bad input exits 2
+check loss 0 "likeliest: hold" -- "$labctl" predict "$dual" --fault loss:50 --samples 2000
+check loss-json 0 '"loss_model":{"p":0.5,' -- "$labctl" predict "$dual" --fault loss:50 \
+	--samples 500 --json
+check loss-bad-p 2 "expected loss:P with P a percentage" -- "$labctl" predict "$dual" --fault loss:120
+check loss-no-p 2 "give the loss as loss:P" -- "$labctl" predict "$dual" --fault loss
+check loss-no-window 2 "a grey failure has no window" -- \
+	"$labctl" predict "$dual" --fault loss:30 --max-outage 40
+check duration-alone 2 "--duration applies to --fault loss:P only" -- \
+	"$labctl" predict "$dual" --duration 30
+
 [ "$fails" -eq 0 ] || { echo "$fails failed"; exit 1; }

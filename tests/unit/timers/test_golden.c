@@ -11,6 +11,7 @@
 #include "common/err.h"
 #include "common/fsutil.h"
 #include "common/json.h"
+#include "timers/loss_model.h"
 #include "timers/timers.h"
 #include "topo/topo.h"
 
@@ -64,6 +65,46 @@ static char *predict_doc(const char *topo_dir, const char *name, bool distributi
 	return out;
 }
 
+/* `labctl predict NAME --fault loss:P --json` (lab/cli/predict_loss.c): the
+ * blackhole's scenario, 60 s, the default samples, seed 1, RTT 1 ms. */
+static char *loss_doc(const char *topo_dir, const char *name, double p)
+{
+	char path[4096];
+	struct topo *t = NULL;
+	struct topo_diags diags = {0};
+	struct timers_input in;
+	struct timers_loss_input li = {.p = p, .duration_s = TIMERS_LOSS_DURATION_S,
+	                               .rtt_s = 0.001, .samples = TIMERS_LOSS_SAMPLES, .seed = 1};
+	struct timers_loss_result r;
+	struct json j;
+	char *out = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s.yaml", topo_dir, name);
+	if (topo_load(path, &t, &diags) < 0) {
+		topo_diags_print(&diags, stderr);
+		topo_diags_free(&diags);
+		return NULL;
+	}
+	topo_diags_free(&diags);
+	if (timers_input_from_topo(t, 0, "blackhole", &in) < 0 ||
+	    timers_input_scale_model(&in, 1) < 0 || timers_loss_predict(&in, &li, &r) < 0) {
+		fprintf(stderr, "%s: %s\n", name, lab_err_msg());
+		topo_free(t);
+		return NULL;
+	}
+	json_init(&j);
+	timers_loss_doc(&j, t->name, t->tunnels[0].name, 1, &in, &r);
+	size_t len;
+	const char *line = json_line(&j, &len);
+	if (line)
+		out = strdup(line);
+	json_free(&j);
+	topo_free(t);
+	return out;
+}
+
+static void golden_text(const char *golden_dir, const char *file, char *got);
+
 static void golden(const char *topo_dir, const char *golden_dir, const char *name,
                    bool distribution)
 {
@@ -72,8 +113,14 @@ static void golden(const char *topo_dir, const char *golden_dir, const char *nam
 	CHECK(got != NULL);
 	if (!got)
 		return;
-	snprintf(path, sizeof(path), "%s/predict-%s%s.json", golden_dir, name,
-	         distribution ? "-distribution" : "");
+	snprintf(path, sizeof(path), "predict-%s%s.json", name, distribution ? "-distribution" : "");
+	golden_text(golden_dir, path, got);
+}
+
+static void golden_text(const char *golden_dir, const char *file, char *got)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", golden_dir, file);
 	if (getenv("TIMERS_GOLDEN_UPDATE")) {
 		FILE *f = fopen(path, "w");
 		CHECK(f && fputs(got, f) >= 0 && fclose(f) == 0);
@@ -125,5 +172,10 @@ int main(int argc, char **argv)
 	CHECK(n >= 6);
 	/* The simulated quantiles too (seeded, outages on the 0.1 s probe grid). */
 	golden(argv[1], argv[2], "dual-tunnel", true);
+	/* The partial-loss Monte Carlo, seeded, at 50 %. */
+	char *loss = loss_doc(argv[1], "dual-tunnel", 0.5);
+	CHECK(loss != NULL);
+	if (loss)
+		golden_text(argv[2], "predict-dual-tunnel-loss50.json", loss);
 	return check_done();
 }
