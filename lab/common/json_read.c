@@ -1,9 +1,12 @@
 #include "common/json_read.h"
 
+#include <errno.h>
 #include <json-c/json.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/err.h"
+#include "common/fsutil.h"
 
 struct json_object *json_parse(const char *text, size_t len, const char *what)
 {
@@ -84,4 +87,17 @@ bool json_get_num(const struct json_object *o, const char *key, double *out)
 		return false;
 	*out = json_object_get_double(v);
 	return true;
+}
+
+struct json_object *json_parse_file(const char *path)
+{
+	char *text = NULL;
+	size_t n = 0;
+	if (read_file(path, &text, &n) < 0) {
+		lab_err_errno(LAB_EXIT_FAIL, errno, "cannot read %s", path);
+		return NULL;
+	}
+	struct json_object *o = json_parse(text, n, path);
+	free(text);
+	return o;
 }

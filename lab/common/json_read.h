@@ -16,6 +16,9 @@ struct json_object;
  * (json null is an error: nothing the lab writes is a bare null), or NULL with
  * lab_err set to "<what>: <json-c's reason> at byte N". */
 struct json_object *json_parse(const char *text, size_t len, const char *what);
+/* The JSON document in the file at path; NULL with lab_err set (naming the path)
+ * when it cannot be read or parsed. */
+struct json_object *json_parse_file(const char *path);
 /* The same with the caller's tokener (json_tokener_new), reused across many
  * documents such as a journal's lines. */
 struct json_tokener;

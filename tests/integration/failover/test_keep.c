@@ -23,14 +23,11 @@
 
 static struct json_object *load_json(const char *path)
 {
-	char *text = NULL;
-	size_t n;
-	struct json_object *t = NULL;
-	if (read_file(path, &text, &n) < 0 || !(t = json_parse(text, n, path))) {
-		fprintf(stderr, "%s: %s\n", path, lab_err_msg());
+	struct json_object *t = json_parse_file(path);
+	if (!t) {
+		fprintf(stderr, "%s\n", lab_err_msg());
 		lab_err_clear();
 	}
-	free(text);
 	return t;
 }
 
@@ -38,8 +35,8 @@ static const struct json_object *first_run(const struct json_object *rep)
 {
 	struct json_object *runs = json_get(rep, "runs");
 	return json_object_is_type(runs, json_type_array) && json_object_array_length(runs) >= 1
-		       ? json_object_array_get_idx(runs, 0)
-		       : NULL;
+	           ? json_object_array_get_idx(runs, 0)
+	           : NULL;
 }
 
 /* Every file 0600 and directory 0700 under dir; no file contains key. */
@@ -200,12 +197,14 @@ int main(int argc, char **argv)
 	CHECK(ra != NULL && rb != NULL);
 	if (ra && rb) {
 		static const char *const dirs[] = {"fwd", "rev", "rtt"};
-		const struct json_object *ma = json_get(ra, "measured_s"), *mb = json_get(rb, "measured_s");
+		const struct json_object *ma = json_get(ra, "measured_s"),
+		                         *mb = json_get(rb, "measured_s");
 		for (size_t d = 0; d < 3; d++) {
 			double x = -1, y = -2;
 			CHECK(json_get_num(ma, dirs[d], &x));
 			CHECK(json_get_num(mb, dirs[d], &y));
-			fprintf(stderr, "%s: failover %.3f s, report --dir %.3f s\n", dirs[d], x, y);
+			fprintf(stderr, "%s: failover %.3f s, report --dir %.3f s\n", dirs[d], x,
+			        y);
 			CHECK(x == y);
 			CHECK(x > 0);
 		}

@@ -20,14 +20,11 @@
 
 static struct json_object *load_json(const char *path)
 {
-	char *text = NULL;
-	size_t n;
-	struct json_object *t = NULL;
-	if (read_file(path, &text, &n) < 0 || !(t = json_parse(text, n, path))) {
-		fprintf(stderr, "%s: %s\n", path, lab_err_msg());
+	struct json_object *t = json_parse_file(path);
+	if (!t) {
+		fprintf(stderr, "%s\n", lab_err_msg());
 		lab_err_clear();
 	}
-	free(text);
 	return t;
 }
 
