@@ -54,6 +54,7 @@
 #include "common/monotime.h"
 #include "topo/model.h"
 #include "../tests/nspair.h"
+#include "run/run.h"
 
 #define MAX_SESSIONS 250
 #define MAX_RUNS 50
@@ -475,22 +476,6 @@ static int bench_detection(const char *bgpd, unsigned interval_ms, unsigned mult
 	return rc;
 }
 
-/* CPU time (user + system) of pid, seconds (every thread: BIRD's BFD has its own). */
-static double cpu_s(pid_t pid)
-{
-	char path[64], *text;
-	size_t len;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_file(path, &text, &len) < 0)
-		return -1;
-	unsigned long ut = 0, st = 0;
-	const char *p = strrchr(text, ')');
-	int ok = p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut,
-	                     &st) == 2;
-	free(text);
-	return ok ? (double)(ut + st) / (double)sysconf(_SC_CLK_TCK) : -1;
-}
-
 static int cmp_d(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -510,10 +495,10 @@ static double bench_cpu(const char *bgpd, enum kind k, int n, int secs, int runs
 	}
 	sleep_ns(2 * NS_PER_SEC); /* past the start's Poll Sequences and BGP's first updates */
 	for (int r = 0; r < runs; r++) {
-		double c0 = cpu_s(L.pid[0]), p0 = cpu_s(L.pid[1]);
+		double c0 = run_pid_cpu_s(L.pid[0]), p0 = run_pid_cpu_s(L.pid[1]);
 		int64_t t0 = mono_ns();
 		sleep_ns((int64_t)secs * NS_PER_SEC);
-		double c1 = cpu_s(L.pid[0]), p1 = cpu_s(L.pid[1]);
+		double c1 = run_pid_cpu_s(L.pid[0]), p1 = run_pid_cpu_s(L.pid[1]);
 		double dt = (mono_ns() - t0) / 1e9;
 		int up = steady_count(0, 50, 3);
 		if (c0 < 0 || c1 < 0 || up != n) {

@@ -32,6 +32,7 @@
 #include "common/err.h"
 #include "common/fsutil.h"
 #include "../tests/nspair.h"
+#include "run/run.h"
 
 #define POLL_MS 10
 #define STOP_NS (30 * NS_PER_SEC) /* a receiver with 100k routes takes a while */
@@ -253,22 +254,6 @@ static long rss_kib(pid_t pid)
 	return v;
 }
 
-/* CPU time (user + system) the process has used, seconds. */
-static double cpu_s(pid_t pid)
-{
-	char path[64], *text;
-	size_t len;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_file(path, &text, &len) < 0)
-		return -1;
-	unsigned long ut = 0, st = 0;
-	const char *p = strrchr(text, ')'); /* the command name may hold spaces */
-	int ok = p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut,
-	                     &st) == 2;
-	free(text);
-	return ok ? (double)(ut + st) / (double)sysconf(_SC_CLK_TCK) : -1;
-}
-
 struct result {
 	double rib_s, fib_s, kib_per_100k, cpu_s;
 	long kernel;
@@ -306,7 +291,7 @@ static struct result run_one(const char *bgpd, long n, bool bird)
 			        now / 1e9, x.answered, x.established, x.since / 1e9, x.rib, x.fib);
 		if (x.answered && !x.established && rss0 < 0) {
 			rss0 = rss_kib(L.recv); /* up, nothing learnt yet */
-			cpu0 = cpu_s(L.recv);
+			cpu0 = run_pid_cpu_s(L.recv);
 		}
 		if (!t0 && x.established) {
 			t0 = x.since ? x.since : now;
@@ -325,7 +310,7 @@ static struct result run_one(const char *bgpd, long n, bool bird)
 		r.rib_s = (t_rib - t0) / 1e9;
 		r.fib_s = (t_fib - t0) / 1e9;
 		r.kib_per_100k = rss0 < 0 ? -1 : (rss_kib(L.recv) - rss0) * 100000.0 / (double)n;
-		r.cpu_s = cpu0 < 0 ? -1 : cpu_s(L.recv) - cpu0;
+		r.cpu_s = cpu0 < 0 ? -1 : run_pid_cpu_s(L.recv) - cpu0;
 		FILE *p;
 		char cmd[160];
 		snprintf(cmd, sizeof(cmd), "ip -n %s route show proto %s | wc -l", L.ns_r,

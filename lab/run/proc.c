@@ -6,15 +6,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/err.h"
 #include "common/fsutil.h"
 #include "common/json.h"
 
 /* /proc/<pid>/stat: "pid (comm) state ppid ...": comm may hold spaces and ')', so
- * fields are counted from the last ')'. state is field 3, starttime field 22
- * (proc(5)), in clock ticks since boot: with the pid it names one process for good. */
-static int read_stat(pid_t pid, char *state, uint64_t *start)
+ * fields are counted from the last ')'. state is field 3, utime and stime fields 14
+ * and 15, starttime field 22 (proc(5)), in clock ticks since boot: with the pid it
+ * names one process for good. cpu (may be NULL): utime + stime, in clock ticks. */
+static int read_stat(pid_t pid, char *state, uint64_t *start, uint64_t *cpu)
 {
 	char path[64], buf[1024];
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
@@ -35,6 +37,10 @@ static int read_stat(pid_t pid, char *state, uint64_t *start)
 			return -1;
 		if (field == 3)
 			*state = *p;
+		if (cpu && field == 14)
+			*cpu = strtoull(p, NULL, 10);
+		if (cpu && field == 15)
+			*cpu += strtoull(p, NULL, 10);
 		if (field == 22) {
 			*start = strtoull(p, NULL, 10);
 			return 0;
@@ -48,14 +54,24 @@ uint64_t run_pid_starttime(pid_t pid)
 {
 	char state;
 	uint64_t start;
-	return pid > 0 && read_stat(pid, &state, &start) == 0 ? start : 0;
+	return pid > 0 && read_stat(pid, &state, &start, NULL) == 0 ? start : 0;
+}
+
+double run_pid_cpu_s(pid_t pid)
+{
+	char state;
+	uint64_t start, cpu = 0;
+	long hz = sysconf(_SC_CLK_TCK);
+	if (pid <= 0 || hz <= 0 || read_stat(pid, &state, &start, &cpu) < 0)
+		return -1;
+	return (double)cpu / (double)hz;
 }
 
 bool run_pid_alive(pid_t pid, uint64_t starttime)
 {
 	char state;
 	uint64_t start;
-	if (pid <= 0 || read_stat(pid, &state, &start) < 0)
+	if (pid <= 0 || read_stat(pid, &state, &start, NULL) < 0)
 		return false;
 	/* A zombie has finished; X (dead) may still show for an instant. */
 	return start == starttime && state != 'Z' && state != 'X';

@@ -78,6 +78,8 @@ int run_enter_node(const struct run_lab *l, const char *node);
 /* Whether a recorded process is still the one we started (pid + start time). */
 bool run_pid_alive(pid_t pid, uint64_t starttime);
 uint64_t run_pid_starttime(pid_t pid);
+/* CPU time (user + system, every thread) pid has used, seconds; -1 if it is gone. */
+double run_pid_cpu_s(pid_t pid);
 
 /* Refuses (exit code 2) without CAP_NET_ADMIN and CAP_SYS_ADMIN, naming the command. */
 int run_require_privilege(const char *command);

@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 
 #include "pair.h"
+#include "run/run.h"
 
 #define N_ALL 1000
 #define N_UP 200
@@ -132,14 +133,9 @@ static void usage_of(pid_t pid, long *rss_kib, long *cpu_ms)
 			break;
 	if (f)
 		fclose(f);
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	unsigned long ut, st;
-	if (f &&
-	    fscanf(f, "%*d %*s %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) == 2)
-		*cpu_ms = (long)((ut + st) * 1000 / (unsigned long)sysconf(_SC_CLK_TCK));
-	if (f)
-		fclose(f);
+	double cpu = run_pid_cpu_s(pid);
+	if (cpu >= 0)
+		*cpu_ms = (long)(cpu * 1000);
 }
 
 int main(void)
