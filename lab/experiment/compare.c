@@ -169,14 +169,19 @@ static void summarise(struct cmp_cell *c)
 static void observe(void *ctx, enum exp_event ev, const struct exp_run *run, const char *msg)
 {
 	const struct cmp_spec *s = ctx;
-	if (ev == EXP_EV_WARNING)
-		say(s, "warning: %s", msg);
-	else if (ev == EXP_EV_INJECTED)
+	switch (ev) {
+	case EXP_EV_WARNING: say(s, "warning: %s", msg); break;
+	case EXP_EV_INJECTED:
 		say(s, "  run %ld: %s on %s; waiting up to %.1f s", run->index,
 		    fault_kind_name(run->fault.kind), run->fault.target, run->bound_s);
-	else
+		break;
+	case EXP_EV_NOT_RECOVERED:
 		say(s, "  run %ld: no recovery within %.1f s: %s", run->index, run->bound_s,
 		    run->not_ok);
+		break;
+	case EXP_EV_WAITING:
+	case EXP_EV_HEALED: break; /* a line per poll would drown the table */
+	}
 }
 
 /* The runs of one fault on a lab that is up. */
