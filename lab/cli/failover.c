@@ -17,10 +17,12 @@
 #include "common/monotime.h"
 #include "common/err.h"
 #include "experiment/experiment.h"
+#include "topo/topo.h"
 
 struct fo_opts {
 	const char *lab, *fault, *tunnel, *json, *svg, *junit;
 	double param, interval_s, time_scale; /* time_scale 0: the lab's */
+	double duration_s;                    /* loss: how long it is held; 0: default */
 	long runs;
 	bool quiet;
 };
@@ -29,7 +31,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: labctl failover LAB [--fault KIND] [--param P] [--tunnel N|NAME|auto]\n"
 	           "                       [--runs N] [--interval S] [--json FILE] [--svg FILE]\n"
-	           "                       [--junit FILE]\n"
+	           "                       [--duration DUR] [--junit FILE]\n"
 	           "\n"
 	           "Runs the article's experiment on a lab that is up: checks the steady state,\n"
 	           "starts the topology's first probe pair, waits a random part of one KEEPALIVE\n"
@@ -44,6 +46,9 @@ static void usage(FILE *f)
 	           "`labctl up --time-scale F`.\n"
 	           "  --fault KIND    ike-mismatch (default), blackhole, link-down, kill, loss\n"
 	           "  --param P       loss: percent (default 100)\n"
+	           "  --duration DUR  loss: how long the loss is held before the heal (30s,\n"
+	           "                  1m; default 60 s x the lab's time scale): a grey failure\n"
+	           "                  has no recovery to wait for\n"
 	           "  --runs N        repeat N times; the report gives min/median/max, each run's\n"
 	           "                  quantile in the lab model's distribution and, from 3 runs,\n"
 	           "                  a Kolmogorov-Smirnov test against it (default 1)\n"
@@ -66,7 +71,8 @@ static int parse(int argc, char **argv, struct fo_opts *o)
 	    {"interval", required_argument, NULL, 'i'},   {"json", required_argument, NULL, 'j'},
 	    {"svg", required_argument, NULL, 's'},        {"help", no_argument, NULL, 'h'},
 	    {"time-scale", required_argument, NULL, 'x'}, {"quiet", no_argument, NULL, 'q'},
-	    {"junit", required_argument, NULL, 'J'},      {NULL, 0, NULL, 0},
+	    {"junit", required_argument, NULL, 'J'},      {"duration", required_argument, NULL, 'd'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 	char *end;
@@ -77,6 +83,16 @@ static int parse(int argc, char **argv, struct fo_opts *o)
 		case 'j': o->json = optarg; break;
 		case 's': o->svg = optarg; break;
 		case 'J': o->junit = optarg; break;
+		case 'd': {
+			uint32_t ms;
+			if (topo_duration_parse(optarg, 3600 * 1000, &ms) < 0 || ms == 0)
+				return lab_err(LAB_EXIT_USAGE,
+				               "--duration '%s': expected a duration up to 1h (30s, 1m, "
+				               "1500ms)",
+				               optarg);
+			o->duration_s = ms / 1000.0;
+			break;
+		}
 		case 'p':
 			o->param = strtod(optarg, &end);
 			if (end == optarg || *end || !(o->param > 0))
@@ -193,9 +209,10 @@ static void progress(void *ctx, enum exp_event ev, const struct exp_run *run, co
 	case EXP_EV_INJECTED:
 		fprintf(stderr,
 		        "labctl: run %ld: %s on %s (%s) after a random %.1f s of the %.0f s "
-		        "KEEPALIVE interval; waiting up to %.1f s\n",
+		        "KEEPALIVE interval; %s %.1f s\n",
 		        run->index, fault_kind_name(run->fault.kind), run->fault.target,
-		        run->detail, run->phase_wait_s, run->phase_span_s, run->bound_s);
+		        run->detail, run->phase_wait_s, run->phase_span_s,
+		        run->grey ? "a grey failure: held for" : "waiting up to", run->bound_s);
 		if (p->line.on)
 			detection_of(p, run);
 		break;
@@ -220,6 +237,7 @@ int cmd_failover(int argc, char **argv)
 	    .kind = kind_of(o.fault),
 	    .tunnel = o.tunnel,
 	    .param = o.param,
+	    .grey_hold_s = o.duration_s,
 	    .runs = o.runs,
 	    .probe_interval_ns = (int64_t)(o.interval_s * NS_PER_SEC),
 	    .time_scale = o.time_scale,

@@ -25,6 +25,13 @@ static void tell(struct exp *e, enum exp_event ev, const struct exp_run *run)
  * longest KEEPALIVE interval of the two speakers (phase_span_s). */
 static void bounds(struct exp *e, struct exp_run *run)
 {
+	run->grey = run->fault.kind == FAULT_LOSS || run->fault.kind == FAULT_DELAY;
+	if (run->grey) {
+		run->pred_max_s = NAN;
+		run->bound_s = e->spec->grey_hold_s > 0 ? e->spec->grey_hold_s
+		                                        : 60 * e->view.time_scale;
+		return;
+	}
 	double interval_s = (double)e->probes.interval_ns / NS_PER_SEC;
 	double slack = e->spec->slack_s > 0 ? e->spec->slack_s : fmax(2.0, 20.0 * interval_s);
 	struct timers_prediction pred;
@@ -89,6 +96,15 @@ int exp_wait_recovered(struct exp *e, struct exp_run *run)
 		double el = (double)(now - run->inject_t) / NS_PER_SEC;
 		if (h.loss_since)
 			run->first_loss_t = h.first_loss_t;
+		if (run->grey) {
+			if (el < run->bound_s) {
+				tell(e, EXP_EV_WAITING, run);
+				continue;
+			}
+			run->outcome = h.loss_since ? EXP_RECOVERED : EXP_NO_LOSS;
+			run->recovered_t = now;
+			return 0;
+		}
 		if (h.loss_since && h.all_ok) {
 			run->outcome = EXP_RECOVERED;
 			run->recovered_t = now;

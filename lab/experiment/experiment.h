@@ -51,6 +51,10 @@ struct exp_spec {
 	 * tunnel index or name. Used when target is NULL. */
 	const char *tunnel;
 	double param;              /* loss: percent (above 100 is 100) */
+	/* loss and delay degrade the path without breaking it: nothing says when such
+	 * an outage is over, so the fault is held this long, then healed (0: 60 s x
+	 * the lab's time scale, the window `predict --fault loss:P` models). */
+	double grey_hold_s;
 	long runs;                 /* exp_run_series: how many (>= 1) */
 	uint32_t probe;            /* which of the topology's probe pairs measures */
 	int64_t probe_interval_ns; /* 0: the topology's */
@@ -102,6 +106,7 @@ struct exp_run {
 	struct fault_req fault;
 	char detail[512]; /* what the fault did, from fault_inject */
 	char not_ok[160]; /* EXP_NOT_RECOVERED: the stream still failing (exp_health) */
+	bool grey;        /* loss or delay: held for bound_s, not waited out */
 	/* The lab model's round-trip maximum plus slack: a fault that costs no probe
 	 * has ended when this has passed. NaN: the model has no window for it. */
 	double pred_max_s;

@@ -2,12 +2,14 @@
  * reconverging after each heal; faults against missing targets fail cleanly (exit 2,
  * nothing recorded, nothing changed); delay fails naming netem where the kernel
  * lacks it. */
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../../check.h"
+#include "common/json_read.h"
 #include "common/monotime.h"
 #include "experiment/experiment.h"
 #include "fault/fault.h"
@@ -115,6 +117,28 @@ int main(int argc, char **argv)
 	snprintf(cmd, sizeof(cmd), "test $(cat %s/%s/*/events.jsonl | grep -c '\"src\":\"fault\"') -eq 16",
 		 f.root, f.lab);
 	CHECK_INT(system(cmd), 0);
+
+	/* loss through failover: a grey failure has no recovery to wait for, so it is
+	 * held for --duration and healed; the report puts the loss model beside it */
+	char js[320];
+	snprintf(js, sizeof(js), "%s.loss.json", f.root);
+	CHECK_INT(fx_labctl(&f, "failover %s --fault loss --param 30 --duration 2s --json %s",
+	                    f.lab, js),
+	          0);
+	struct json_object *doc = json_parse_file(js);
+	struct json_object *runs = doc ? json_get(doc, "runs") : NULL;
+	struct json_object *r0 = runs && json_object_is_type(runs, json_type_array) &&
+	                                 json_object_array_length(runs) == 1
+	                             ? json_object_array_get_idx(runs, 0)
+	                             : NULL;
+	double heal_s = -1, lost_s = -1;
+	CHECK(r0 && json_get_num(r0, "heal_s", &heal_s) && heal_s >= 2.0 && heal_s < 3.5);
+	CHECK(r0 && json_object_is_type(json_get(r0, "loss_model"), json_type_object));
+	CHECK(r0 && json_get_num(json_get(r0, "loss_derived_s"), "rtt", &lost_s) && lost_s > 0);
+	fprintf(stderr, "loss 30%% held %.2f s: loss-derived round trip %.2f s\n", heal_s, lost_s);
+	json_object_put(doc);
+	unlink(js);
+	CHECK_INT(active(&f), 0);
 	fx_show_if_failed(&f, check_failures);
 	fx_down(&f);
 	return check_done();

@@ -36,7 +36,7 @@ static const struct cmd cmds[] = {
 	{"heal", {"--json"}},
 	{"version", {"--json"}},
 	{"failover", {"--fault", "--param", "--tunnel", "--runs", "--interval", "--json", "--svg",
-		      "--time-scale"}},
+		      "--time-scale", "--duration"}},
 	{"report", {"--dir", "--json", "--svg", "--run"}},
 };
 

@@ -125,7 +125,7 @@ expect "--help --json" heal mylab -
 expect "--help --json" version -
 expect "--json" status --j
 expect "--dir --help --json --run --svg" report mylab -
-expect "--fault --help --interval --json --junit --param --quiet --runs --svg --time-scale --tunnel" failover mylab --
+expect "--duration --fault --help --interval --json --junit --param --quiet --runs --svg --time-scale --tunnel" failover mylab --
 expect "--fault --fault-side" predict dual-tunnel --fau
 
 # option values
