@@ -69,7 +69,8 @@ static void on_signal(int sig)
 static int net_up(void)
 {
 	net_down();
-	return nspair_create(&L.net, L.ns_f, L.ns_r, "fd0", "rv0", "10.202.0.1/30", "10.202.0.2/30");
+	return nspair_create(&L.net, L.ns_f, L.ns_r, "fd0", "rv0", "10.202.0.1/30",
+	                     "10.202.0.2/30");
 }
 
 static int start_bird(const char *ns, const char *tag, const char *text, pid_t *pid)

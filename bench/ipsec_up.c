@@ -39,7 +39,8 @@ static bool all_installed(struct run_lab *l, const struct topo *t)
 	for (size_t i = 0; i < t->n_tunnels; i++)
 		for (int s = 0; s < 2; s++) {
 			struct ipsec_end_view v;
-			if (ipsec_end_view(l, t, (uint32_t)i, s, &v) < 0 || !ipsec_end_installed(&v))
+			if (ipsec_end_view(l, t, (uint32_t)i, s, &v) < 0 ||
+			    !ipsec_end_installed(&v))
 				return false;
 		}
 	return true;
@@ -78,8 +79,9 @@ static double throughput_mbit(struct run_lab *l, const struct topo *t)
 	struct sink s = {.fd = netns_socket(nb, AF_INET, SOCK_STREAM, 0)};
 	int one = 1;
 	setsockopt(s.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(TPUT_PORT),
-				 .sin_addr = tun->end[1].inside.addr};
+	struct sockaddr_in sa = {.sin_family = AF_INET,
+	                         .sin_port = htons(TPUT_PORT),
+	                         .sin_addr = tun->end[1].inside.addr};
 	if (s.fd < 0 || bind(s.fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s.fd, 1) < 0)
 		goto out;
 	pthread_t th;
@@ -112,7 +114,7 @@ out:
 }
 
 static int one_run(const char *topo_path, const char *backend, const char *lab, int64_t *took,
-		   double *mbit, char *chosen, size_t chosen_len)
+                   double *mbit, char *chosen, size_t chosen_len)
 {
 	struct topo *t = NULL;
 	struct topo_diags d = {0};
@@ -172,7 +174,8 @@ int main(int argc, char **argv)
 		else if (argv[i][0] != '-')
 			name = argv[i];
 		else {
-			fprintf(stderr, "usage: ipsec-up [--runs N] [--backend auto|xfrm|libipsec] [TOPOLOGY]\n");
+			fprintf(stderr, "usage: ipsec-up [--runs N] [--backend auto|xfrm|libipsec] "
+			                "[TOPOLOGY]\n");
 			return 2;
 		}
 	}
@@ -196,12 +199,12 @@ int main(int argc, char **argv)
 		char lab[32];
 		snprintf(lab, sizeof(lab), "bi%d-%d", (int)getpid(), i);
 		if (one_run(topo, backend, lab, &took[ok], i == runs - 1 ? &mbit : NULL, chosen,
-			    sizeof(chosen)) < 0) {
+		            sizeof(chosen)) < 0) {
 			fprintf(stderr, "run %d: %s\n", i, lab_err_msg());
 			continue;
 		}
-		printf("run %d: all CHILD_SAs installed %.1f ms after the ipsec service started\n", i,
-		       (double)took[ok] / NS_PER_MS);
+		printf("run %d: all CHILD_SAs installed %.1f ms after the ipsec service started\n",
+		       i, (double)took[ok] / NS_PER_MS);
 		ok++;
 	}
 	remove_tree(root);

@@ -87,8 +87,10 @@ int main(int argc, char **argv)
 				const char *reason = jev_str(e, "reason"), *p = jev_str(e, "peer");
 				if (!p || strcmp(p, peer) || !reason)
 					continue;
-				if ((jev_is(e, "bgp", "state") && !strcmp(reason, "hold-timer-expired")) ||
-				    (jev_is(e, "bird", "state") && strstr(reason, "Hold timer expired")))
+				if ((jev_is(e, "bgp", "state") &&
+				     !strcmp(reason, "hold-timer-expired")) ||
+				    (jev_is(e, "bird", "state") &&
+				     strstr(reason, "Hold timer expired")))
 					expiry = e->t;
 			}
 			if (!expiry)
@@ -99,7 +101,8 @@ int main(int argc, char **argv)
 				const struct jevent *e = &log.v[i];
 				if (!tun->bird[s] && is_msg(e, "rx", gw, peer))
 					last = e->t;
-				if (tun->bird[s] && e->t < run->t0 && is_msg(e, "tx", tun->gw[1 - s], me))
+				if (tun->bird[s] && e->t < run->t0 &&
+				    is_msg(e, "tx", tun->gw[1 - s], me))
 					last = e->t;
 			}
 			if (!last)
@@ -108,25 +111,33 @@ int main(int argc, char **argv)
 			if (tun->bird[s]) {
 				double err = m < 0.75 * H ? m - 0.75 * H : m > H ? m - H : 0;
 				bird[n_bird++] = err * 1000;
-				printf("run %zu %-10s BIRD     hold %.3f s: fired %.3f s after the last "
-				       "message (%.2f H), %s\n", k + 1, gw, H, m, m / H,
+				printf("run %zu %-10s BIRD     hold %.3f s: fired %.3f s after the "
+				       "last "
+				       "message (%.2f H), %s\n",
+				       k + 1, gw, H, m, m / H,
 				       err == 0 ? "inside [0.75 H, H]" : "OUTSIDE [0.75 H, H]");
 				/* BIRD withdraws when the protocol is down, not at the expiry. */
 				for (size_t i = 0; i < log.n; i++) {
 					const struct jevent *e = &log.v[i];
 					const char *p = jev_str(e, "peer");
-					if (e->t >= expiry && e->t < run->to_t && jev_is(e, "bird", "down") &&
-					    !strcmp(e->node, gw) && p && !strcmp(p, peer)) {
-						bird_wd[n_wd++] = (double)(e->t - expiry) / NS_PER_MS;
-						printf("run %zu %-10s BIRD     withdrew (protocol down) %.1f ms "
-						       "after its hold expiry\n", k + 1, gw, bird_wd[n_wd - 1]);
+					if (e->t >= expiry && e->t < run->to_t &&
+					    jev_is(e, "bird", "down") && !strcmp(e->node, gw) &&
+					    p && !strcmp(p, peer)) {
+						bird_wd[n_wd++] =
+						    (double)(e->t - expiry) / NS_PER_MS;
+						printf("run %zu %-10s BIRD     withdrew (protocol "
+						       "down) %.1f ms "
+						       "after its hold expiry\n",
+						       k + 1, gw, bird_wd[n_wd - 1]);
 						break;
 					}
 				}
 			} else {
 				ours[n_ours++] = (m - H) * 1000;
-				printf("run %zu %-10s built-in hold %.3f s: fired %.3f s after the last "
-				       "message (%+.1f ms)\n", k + 1, gw, H, m, (m - H) * 1000);
+				printf("run %zu %-10s built-in hold %.3f s: fired %.3f s after the "
+				       "last "
+				       "message (%+.1f ms)\n",
+				       k + 1, gw, H, m, (m - H) * 1000);
 			}
 		}
 	}

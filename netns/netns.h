@@ -26,8 +26,8 @@
 
 struct netns {
 	char name[NETNS_NAME_MAX];
-	int fd;              /* O_RDONLY on /run/netns/<name> (for setns, IFLA_NET_NS_FD) */
-	struct nl_sock *nl;  /* NETLINK_ROUTE socket living in the namespace */
+	int fd;             /* O_RDONLY on /run/netns/<name> (for setns, IFLA_NET_NS_FD) */
+	struct nl_sock *nl; /* NETLINK_ROUTE socket living in the namespace */
 };
 
 /* Creates /run/netns/<name> (fails with EEXIST semantics if present) and returns an
@@ -61,8 +61,8 @@ int netns_sysctls(const struct netns *ns, const char *const *kv, size_t n);
  * mtu: 0 = default. mac_a/mac_b: the ends' 6-byte MAC addresses, or NULL for the
  * kernel's random ones. */
 int netns_veth(struct netns *a, const char *name_a, int ifindex_a, struct netns *b,
-	       const char *name_b, int ifindex_b, uint32_t mtu, const uint8_t *mac_a,
-	       const uint8_t *mac_b);
+               const char *name_b, int ifindex_b, uint32_t mtu, const uint8_t *mac_a,
+               const uint8_t *mac_b);
 
 /* A permanent IPv4 neighbour entry (addr is at mac on ifindex): no ARP for it, and
  * the kernel's neighbour table does not count it against gc_thresh3, the limit all
@@ -92,7 +92,7 @@ struct netns_route {
 	uint32_t table;   /* 0: main */
 	uint8_t protocol; /* 0: RTPROT_STATIC */
 	uint32_t metric;
-	bool replace;     /* NLM_F_REPLACE: swaps the whole nexthop set atomically */
+	bool replace; /* NLM_F_REPLACE: swaps the whole nexthop set atomically */
 };
 
 int netns_route_add(struct netns *ns, const struct netns_route *r);

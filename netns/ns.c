@@ -92,10 +92,10 @@ static int prepare_run_dir(void)
 		/* EINVAL: not a mount point yet; bind it onto itself once and retry. */
 		if (errno != EINVAL || bound)
 			return lab_err_errno(LAB_EXIT_FAIL, errno, "making %s a shared mount",
-					     NETNS_RUN_DIR);
+			                     NETNS_RUN_DIR);
 		if (mount(NETNS_RUN_DIR, NETNS_RUN_DIR, "none", MS_BIND | MS_REC, NULL) < 0)
 			return lab_err_errno(LAB_EXIT_FAIL, errno, "bind-mounting %s onto itself",
-					     NETNS_RUN_DIR);
+			                     NETNS_RUN_DIR);
 		bound = true;
 	}
 	return 0;
@@ -111,7 +111,7 @@ static int open_route_socket(struct netns *ns)
 		nl_socket_free(ns->nl);
 		ns->nl = NULL;
 		return lab_err(LAB_EXIT_FAIL, "netlink socket in namespace %s: %s", ns->name,
-			       nl_geterror(e));
+		               nl_geterror(e));
 	}
 	return 0;
 }
@@ -127,10 +127,10 @@ static int create_in_thread(void *p)
 	struct create_job *job = p;
 	if (unshare(CLONE_NEWNET) < 0)
 		return lab_err_errno(LAB_EXIT_FAIL, errno, "unshare(CLONE_NEWNET) for %s",
-				     job->ns->name);
+		                     job->ns->name);
 	if (mount("/proc/thread-self/ns/net", job->path, "none", MS_BIND, NULL) < 0)
 		return lab_err_errno(LAB_EXIT_FAIL, errno, "bind-mounting namespace onto %s",
-				     job->path);
+		                     job->path);
 	return open_route_socket(job->ns);
 }
 
@@ -154,8 +154,8 @@ int netns_create(const char *name, struct netns **out)
 	int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
 	if (fd < 0)
 		return lab_err_errno(errno == EEXIST ? LAB_EXIT_USAGE : LAB_EXIT_FAIL, errno,
-				     "creating %s (`ip netns del %s` removes a leftover)", path,
-				     name);
+		                     "creating %s (`ip netns del %s` removes a leftover)", path,
+		                     name);
 	close(fd);
 	struct netns *ns = ns_alloc(name);
 	if (!ns)

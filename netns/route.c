@@ -38,8 +38,9 @@ int netns_addr_add(struct netns *ns, int ifindex, struct in_addr addr, uint8_t p
 	if (a)
 		rtnl_addr_put(a);
 	if (e < 0)
-		return lab_err(LAB_EXIT_FAIL, "adding address %s/%u on interface %d in namespace %s: %s",
-			       txt, prefixlen, ifindex, ns->name, nl_geterror(e));
+		return lab_err(LAB_EXIT_FAIL,
+		               "adding address %s/%u on interface %d in namespace %s: %s", txt,
+		               prefixlen, ifindex, ns->name, nl_geterror(e));
 	return 0;
 }
 
@@ -99,17 +100,17 @@ int netns_route_add(struct netns *ns, const struct netns_route *rt)
 	inet_ntop(AF_INET, &rt->dst, txt, sizeof(txt));
 	if (rt->n_nh == 0 || rt->n_nh > NETNS_MAX_NEXTHOPS)
 		return lab_err(LAB_EXIT_USAGE, "route %s/%u in namespace %s: %u next hops (1..%d)",
-			       txt, rt->dst_len, ns->name, rt->n_nh, NETNS_MAX_NEXTHOPS);
+		               txt, rt->dst_len, ns->name, rt->n_nh, NETNS_MAX_NEXTHOPS);
 	struct rtnl_route *r = rtnl_route_alloc();
 	if (!r)
 		return lab_err(LAB_EXIT_FAIL, "out of memory (route)");
 	int e = build_route(r, rt);
 	if (e >= 0)
 		e = rtnl_route_add(ns->nl, r,
-				   NLM_F_CREATE | (rt->replace ? NLM_F_REPLACE : NLM_F_EXCL));
+		                   NLM_F_CREATE | (rt->replace ? NLM_F_REPLACE : NLM_F_EXCL));
 	rtnl_route_put(r);
 	if (e < 0)
 		return lab_err(LAB_EXIT_FAIL, "adding route %s/%u in namespace %s: %s", txt,
-			       rt->dst_len, ns->name, nl_geterror(e));
+		               rt->dst_len, ns->name, nl_geterror(e));
 	return 0;
 }

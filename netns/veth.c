@@ -13,7 +13,7 @@
 static int set_up(struct netns *ns, int ifindex, const char *name, bool up);
 
 static void set_end(struct rtnl_link *l, const char *name, int ifindex, uint32_t mtu, bool up,
-		    const uint8_t *mac)
+                    const uint8_t *mac)
 {
 	rtnl_link_set_name(l, name);
 	if (mac) {
@@ -32,8 +32,8 @@ static void set_end(struct rtnl_link *l, const char *name, int ifindex, uint32_t
 }
 
 int netns_veth(struct netns *a, const char *name_a, int ifindex_a, struct netns *b,
-	       const char *name_b, int ifindex_b, uint32_t mtu, const uint8_t *mac_a,
-	       const uint8_t *mac_b)
+               const char *name_b, int ifindex_b, uint32_t mtu, const uint8_t *mac_a,
+               const uint8_t *mac_b)
 {
 	struct rtnl_link *l = rtnl_link_veth_alloc();
 	if (!l)
@@ -52,7 +52,7 @@ int netns_veth(struct netns *a, const char *name_a, int ifindex_a, struct netns 
 	rtnl_link_veth_release(l);
 	if (e < 0)
 		return lab_err(LAB_EXIT_FAIL, "creating veth %s:%s <-> %s:%s: %s", a->name, name_a,
-			       b->name, name_b, nl_geterror(e));
+		               b->name, name_b, nl_geterror(e));
 	return set_up(b, ifindex_b, name_b, true);
 }
 
@@ -69,7 +69,7 @@ int netns_dummy(struct netns *ns, const char *name, int ifindex)
 	rtnl_link_put(l);
 	if (e < 0)
 		return lab_err(LAB_EXIT_FAIL, "creating dummy %s in namespace %s: %s", name,
-			       ns->name, nl_geterror(e));
+		               ns->name, nl_geterror(e));
 	return 0;
 }
 
@@ -79,7 +79,7 @@ int netns_ifindex(struct netns *ns, const char *ifname)
 	int e = rtnl_link_get_kernel(ns->nl, 0, ifname, &l);
 	if (e < 0)
 		return lab_err(LAB_EXIT_FAIL, "no interface %s in namespace %s: %s", ifname,
-			       ns->name, nl_geterror(e));
+		               ns->name, nl_geterror(e));
 	int idx = rtnl_link_get_ifindex(l);
 	rtnl_link_put(l);
 	return idx;
@@ -111,7 +111,7 @@ static int set_up(struct netns *ns, int ifindex, const char *name, bool up)
 		rtnl_link_put(chg);
 	if (e < 0)
 		return lab_err(LAB_EXIT_FAIL, "setting interface %s %s in namespace %s: %s",
-			       name ? name : "", up ? "up" : "down", ns->name, nl_geterror(e));
+		               name ? name : "", up ? "up" : "down", ns->name, nl_geterror(e));
 	return 0;
 }
 

@@ -38,7 +38,7 @@ static inline int nsp_sh(const char *fmt, ...)
  * b, addr_b), both ends and lo up. 0, or -1 (whatever exists is left for
  * nspair_delete). */
 static inline int nspair_create(struct nspair *p, const char *a, const char *b, const char *if_a,
-				const char *if_b, const char *addr_a, const char *addr_b)
+                                const char *if_b, const char *addr_a, const char *addr_b)
 {
 	snprintf(p->ns[0], sizeof(p->ns[0]), "%s", a);
 	snprintf(p->ns[1], sizeof(p->ns[1]), "%s", b);
@@ -48,8 +48,8 @@ static inline int nspair_create(struct nspair *p, const char *a, const char *b, 
 		return -1;
 	for (int i = 0; i < 2; i++)
 		if (nsp_sh("ip -n %s addr add %s dev %s && ip -n %s link set %s up && "
-			   "ip -n %s link set lo up",
-			   p->ns[i], addr[i], ifn[i], p->ns[i], ifn[i], p->ns[i]))
+		           "ip -n %s link set lo up",
+		           p->ns[i], addr[i], ifn[i], p->ns[i], ifn[i], p->ns[i]))
 			return -1;
 	return 0;
 }

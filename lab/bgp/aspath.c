@@ -171,7 +171,7 @@ void bgp_as_path_format(const struct bgp_as_path *p, char *buf, size_t size)
 
 		for (size_t j = 0; j < p->seg[i].count; j++, k++) {
 			n = snprintf(buf + off, size - off, "%s%s%u", off ? " " : "",
-				     bracket && j == 0 ? (char[2]){lbr[t], 0} : "", p->asn[k]);
+			             bracket && j == 0 ? (char[2]){lbr[t], 0} : "", p->asn[k]);
 			if (n < 0 || (size_t)n >= size - off)
 				return;
 			off += (size_t)n;
@@ -239,8 +239,7 @@ int bgp_as_path_write(struct wbuf *w, const struct bgp_as_path *p, bool as4, boo
 
 	for (size_t i = 0; i < p->nseg; i++) {
 		uint8_t t = p->seg[i].type, n = p->seg[i].count;
-		bool skip = skip_confed &&
-			    (t == BGP_AS_CONFED_SEQUENCE || t == BGP_AS_CONFED_SET);
+		bool skip = skip_confed && (t == BGP_AS_CONFED_SEQUENCE || t == BGP_AS_CONFED_SET);
 
 		if (!skip) {
 			wbuf_u8(w, t);
@@ -252,7 +251,8 @@ int bgp_as_path_write(struct wbuf *w, const struct bgp_as_path *p, bool as4, boo
 			if (as4)
 				wbuf_u32(w, p->asn[k]);
 			else
-				wbuf_u16(w, p->asn[k] > 0xffff ? BGP_AS_TRANS : (uint16_t)p->asn[k]);
+				wbuf_u16(w,
+				         p->asn[k] > 0xffff ? BGP_AS_TRANS : (uint16_t)p->asn[k]);
 		}
 	}
 	return w->overflow ? -1 : 0;

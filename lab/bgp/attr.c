@@ -12,7 +12,7 @@
 #include <string.h>
 
 struct attr_rule {
-	uint8_t flags;             /* expected Optional and Transitive bits */
+	uint8_t flags;              /* expected Optional and Transitive bits */
 	enum bgp_err_action on_bad; /* RFC 7606 s7 */
 };
 
@@ -22,39 +22,32 @@ static const struct attr_rule *rule_for(uint8_t type)
 	static const struct attr_rule med = {BGP_ATTR_F_OPTIONAL, BGP_ACT_WITHDRAW};
 	static const struct attr_rule info_wk = {BGP_ATTR_F_TRANSITIVE, BGP_ACT_ATTR_DISCARD};
 	static const struct attr_rule info = {BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_TRANSITIVE,
-					      BGP_ACT_ATTR_DISCARD};
+	                                      BGP_ACT_ATTR_DISCARD};
 	static const struct attr_rule comm = {BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_TRANSITIVE,
-					      BGP_ACT_WITHDRAW};
+	                                      BGP_ACT_WITHDRAW};
 	static const struct attr_rule mp = {BGP_ATTR_F_OPTIONAL, BGP_ACT_RESET};
 
 	switch (type) {
 	case BGP_ATTR_ORIGIN:
 	case BGP_ATTR_AS_PATH:
 	case BGP_ATTR_NEXT_HOP:
-	case BGP_ATTR_LOCAL_PREF:
-		return &wk;
-	case BGP_ATTR_MED:
-		return &med;
-	case BGP_ATTR_ATOMIC_AGGREGATE:
-		return &info_wk;
+	case BGP_ATTR_LOCAL_PREF: return &wk;
+	case BGP_ATTR_MED: return &med;
+	case BGP_ATTR_ATOMIC_AGGREGATE: return &info_wk;
 	case BGP_ATTR_AGGREGATOR:
 	case BGP_ATTR_AS4_PATH:
-	case BGP_ATTR_AS4_AGGREGATOR:
-		return &info;
-	case BGP_ATTR_COMMUNITIES:
-		return &comm;
+	case BGP_ATTR_AS4_AGGREGATOR: return &info;
+	case BGP_ATTR_COMMUNITIES: return &comm;
 	case BGP_ATTR_MP_REACH:
-	case BGP_ATTR_MP_UNREACH:
-		return &mp;
-	default:
-		return NULL;
+	case BGP_ATTR_MP_UNREACH: return &mp;
+	default: return NULL;
 	}
 }
 
 /* What one attribute's parser sees. */
 struct attr_in {
 	uint8_t flags, type;
-	struct rbuf v;            /* the value */
+	struct rbuf v;                   /* the value */
 	uint8_t quote[BGP_ERR_DATA_MAX]; /* the whole attribute, for NOTIFICATION data */
 	size_t quote_len;
 	enum bgp_err_action on_bad;
@@ -82,7 +75,7 @@ static int bad(struct attrs_state *s, struct attr_in *a, uint8_t subcode, const 
 		s->u->attrs.present &= ~BGP_ATTR_BIT(a->type);
 	}
 	return bgp_err_raise(s->err, a->on_bad, BGP_ERR_UPDATE, subcode, a->quote, a->quote_len,
-			     reason);
+	                     reason);
 }
 
 static int want_len(struct attrs_state *s, struct attr_in *a, size_t len)
@@ -186,7 +179,7 @@ static int parse_one(struct attrs_state *s, struct attr_in *a)
 			if (!s->ctx->ibgp && at->as_path.seg[i].type >= BGP_AS_CONFED_SEQUENCE)
 				/* RFC 7606 s7.2: confederation segments from outside. */
 				return bad(s, a, BGP_ERR_UPD_AS_PATH,
-					   "confederation segment from an external peer");
+				           "confederation segment from an external peer");
 		return 0;
 	case BGP_ATTR_NEXT_HOP:
 		if (want_len(s, a, 4) < 0)
@@ -224,10 +217,8 @@ static int parse_one(struct attrs_state *s, struct attr_in *a)
 		if (rbuf_left(&a->v) % 4)
 			return bad(s, a, BGP_ERR_UPD_ATTR_LENGTH, "length not a multiple of 4");
 		goto keep_raw;
-	case BGP_ATTR_MP_REACH:
-		return parse_mp_reach(s, a);
-	case BGP_ATTR_MP_UNREACH:
-		return parse_mp_unreach(s, a);
+	case BGP_ATTR_MP_REACH: return parse_mp_reach(s, a);
+	case BGP_ATTR_MP_UNREACH: return parse_mp_unreach(s, a);
 	case BGP_ATTR_AS4_PATH:
 		/* RFC 6793 s6: between two NEW speakers AS4_PATH has no business. */
 		if (s->ctx->as4) {
@@ -240,7 +231,7 @@ static int parse_one(struct attrs_state *s, struct attr_in *a)
 			if (s->as4_path.seg[i].type >= BGP_AS_CONFED_SEQUENCE) {
 				bgp_as_path_free(&s->as4_path);
 				return bad(s, a, BGP_ERR_UPD_OPTIONAL_ATTR,
-					   "confederation segment in AS4_PATH");
+				           "confederation segment in AS4_PATH");
 			}
 		s->have_as4_path = true;
 		return 0;
@@ -257,8 +248,8 @@ static int parse_one(struct attrs_state *s, struct attr_in *a)
 	default:
 		if (!(a->flags & BGP_ATTR_F_OPTIONAL))
 			return bgp_err_raise(s->err, BGP_ACT_RESET, BGP_ERR_UPDATE,
-					     BGP_ERR_UPD_UNRECOGNIZED_WK, a->quote, a->quote_len,
-					     "unrecognized well-known attribute");
+			                     BGP_ERR_UPD_UNRECOGNIZED_WK, a->quote, a->quote_len,
+			                     "unrecognized well-known attribute");
 		/* RFC 4271 s5: optional non-transitive ones are dropped quietly,
 		 * transitive ones passed on with the Partial bit set. */
 		if (!(a->flags & BGP_ATTR_F_TRANSITIVE))
@@ -268,14 +259,14 @@ static int parse_one(struct attrs_state *s, struct attr_in *a)
 	}
 	at->present |= BGP_ATTR_BIT(a->type);
 	return 0;
-keep_raw: {
+keep_raw : {
 	uint8_t data[BGP_MAX_MSG_LEN];
 	uint16_t n = (uint16_t)rbuf_left(&a->v);
 
 	rbuf_copy(&a->v, data, n);
 	if (bgp_attrs_set_raw(at, a->flags & (uint8_t)~BGP_ATTR_F_EXTLEN, a->type, data, n) < 0)
 		return bgp_err_raise(s->err, BGP_ACT_RESET, BGP_ERR_CEASE,
-				     BGP_CEASE_OUT_OF_RESOURCES, NULL, 0, "out of memory");
+		                     BGP_CEASE_OUT_OF_RESOURCES, NULL, 0, "out of memory");
 	return 0;
 }
 }
@@ -297,7 +288,7 @@ static int apply_as4(struct attrs_state *s)
 	if (s->have_as4_path && (at->present & BGP_ATTR_BIT(BGP_ATTR_AS_PATH)) &&
 	    bgp_as_path_merge_as4(&at->as_path, &s->as4_path) < 0)
 		return bgp_err_raise(s->err, BGP_ACT_RESET, BGP_ERR_CEASE,
-				     BGP_CEASE_OUT_OF_RESOURCES, NULL, 0, "out of memory");
+		                     BGP_CEASE_OUT_OF_RESOURCES, NULL, 0, "out of memory");
 	return 0;
 }
 
@@ -305,7 +296,7 @@ static void missing(struct attrs_state *s, uint8_t type, const char *why)
 {
 	/* RFC 4271 s6.3: the data is the type code of the missing attribute. */
 	bgp_err_raise(s->err, BGP_ACT_WITHDRAW, BGP_ERR_UPDATE, BGP_ERR_UPD_MISSING_WK, &type, 1,
-		      why);
+	              why);
 }
 
 static void check_after(struct attrs_state *s, bool has_classic_nlri)
@@ -316,8 +307,8 @@ static void check_after(struct attrs_state *s, bool has_classic_nlri)
 	if (s->have_mp_nh && !(at->present & BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP))) {
 		if (!nh_valid(s->mp_nh))
 			bgp_err_raise(s->err, BGP_ACT_WITHDRAW, BGP_ERR_UPDATE,
-				      BGP_ERR_UPD_NEXT_HOP, NULL, 0,
-				      "MP_REACH_NLRI next hop is not a unicast address");
+			              BGP_ERR_UPD_NEXT_HOP, NULL, 0,
+			              "MP_REACH_NLRI next hop is not a unicast address");
 		at->next_hop = s->mp_nh;
 		at->present |= BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 	}
@@ -337,11 +328,11 @@ static void check_after(struct attrs_state *s, bool has_classic_nlri)
 	if (!s->ctx->ibgp && s->ctx->peer_as && (at->present & BGP_ATTR_BIT(BGP_ATTR_AS_PATH)) &&
 	    bgp_as_path_first(&at->as_path) != s->ctx->peer_as)
 		bgp_err_raise(s->err, BGP_ACT_WITHDRAW, BGP_ERR_UPDATE, BGP_ERR_UPD_AS_PATH, NULL,
-			      0, "AS_PATH does not start with the peer's AS");
+		              0, "AS_PATH does not start with the peer's AS");
 }
 
 int bgp_parse_attrs(struct rbuf *r, const struct bgp_codec_ctx *ctx, struct bgp_update *u,
-		    bool has_classic_nlri, struct bgp_error *err)
+                    bool has_classic_nlri, struct bgp_error *err)
 {
 	struct attrs_state s = {.ctx = ctx, .u = u, .err = err};
 	uint8_t seen[32] = {0};
@@ -358,7 +349,7 @@ int bgp_parse_attrs(struct rbuf *r, const struct bgp_codec_ctx *ctx, struct bgp_
 		 * is treat-as-withdraw; the block length still locates the NLRI. */
 		if (rbuf_left(r) < 3) {
 			bgp_err_raise(err, BGP_ACT_WITHDRAW, BGP_ERR_UPDATE, BGP_ERR_UPD_ATTR_LIST,
-				      NULL, 0, "attribute header truncated");
+			              NULL, 0, "attribute header truncated");
 			break;
 		}
 		rbuf_u8(r, &a.flags);
@@ -370,8 +361,9 @@ int bgp_parse_attrs(struct rbuf *r, const struct bgp_codec_ctx *ctx, struct bgp_
 			len = len8;
 		}
 		if (!rbuf_ok(r) || rbuf_sub(r, len, &a.v) < 0) {
-			bgp_err_raise(err, BGP_ACT_WITHDRAW, BGP_ERR_UPDATE, BGP_ERR_UPD_ATTR_LENGTH,
-				      NULL, 0, "attribute overruns the attribute block");
+			bgp_err_raise(err, BGP_ACT_WITHDRAW, BGP_ERR_UPDATE,
+			              BGP_ERR_UPD_ATTR_LENGTH, NULL, 0,
+			              "attribute overruns the attribute block");
 			break;
 		}
 		a.quote_len = rbuf_copy_since(r, start, a.quote, sizeof(a.quote));
@@ -381,22 +373,23 @@ int bgp_parse_attrs(struct rbuf *r, const struct bgp_codec_ctx *ctx, struct bgp_
 			/* RFC 7606 s3 g: repeated MP attributes reset, others: first wins. */
 			if (a.type == BGP_ATTR_MP_REACH || a.type == BGP_ATTR_MP_UNREACH) {
 				rc = bgp_err_raise(err, BGP_ACT_RESET, BGP_ERR_UPDATE,
-						   BGP_ERR_UPD_ATTR_LIST, NULL, 0,
-						   "MP_REACH/MP_UNREACH repeated");
+				                   BGP_ERR_UPD_ATTR_LIST, NULL, 0,
+				                   "MP_REACH/MP_UNREACH repeated");
 				break;
 			}
 			u->attrs_discarded++;
 			bgp_err_raise(err, BGP_ACT_ATTR_DISCARD, BGP_ERR_UPDATE,
-				      BGP_ERR_UPD_ATTR_LIST, a.quote, a.quote_len,
-				      "repeated attribute discarded");
+			              BGP_ERR_UPD_ATTR_LIST, a.quote, a.quote_len,
+			              "repeated attribute discarded");
 			continue;
 		}
 		seen[a.type / 8] |= (uint8_t)(1u << (a.type % 8));
 		/* RFC 7606 s3 c: wrong Optional/Transitive bits make the attribute
 		 * malformed; Partial is only allowed on optional transitive ones. */
-		if (rule && ((a.flags & (BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_TRANSITIVE)) != rule->flags ||
-			     ((a.flags & BGP_ATTR_F_PARTIAL) &&
-			      rule->flags != (BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_TRANSITIVE)))) {
+		if (rule &&
+		    ((a.flags & (BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_TRANSITIVE)) != rule->flags ||
+		     ((a.flags & BGP_ATTR_F_PARTIAL) &&
+		      rule->flags != (BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_TRANSITIVE)))) {
 			if (bad(&s, &a, BGP_ERR_UPD_ATTR_FLAGS, "attribute flags conflict") < 0) {
 				rc = -1;
 				break;

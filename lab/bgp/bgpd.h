@@ -43,8 +43,8 @@ struct bgpd {
 	struct bgpd_fd ctl_ref;
 	struct bgpd_fd fib_ref;
 	struct ctl_client *ctl_clients; /* open control connections (ctl.c) */
-	int journal_fd; /* -1: none */
-	struct json jscratch; /* journal line builder */
+	int journal_fd;                 /* -1: none */
+	struct json jscratch;           /* journal line builder */
 	struct rib *rib;
 	struct bgpd_bfd *bfd; /* NULL: no neighbor runs BFD */
 	size_t n_sessions;

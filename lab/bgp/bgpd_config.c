@@ -185,9 +185,9 @@ static int parse_neighbor(struct pctx *p, char **tok, int n)
 	return 0;
 }
 
-static const char *const globals[] = {
-    "asn",  "router-id", "control",  "journal", "max-paths", "route-programming-delay-ms",
-    "port", "bfd-port"};
+static const char *const globals[] = {"asn",     "router-id", "control",
+                                      "journal", "max-paths", "route-programming-delay-ms",
+                                      "port",    "bfd-port"};
 
 static int parse_line(struct pctx *p, char **tok, int n)
 {

@@ -17,7 +17,6 @@
 
 #define BGP_CONFIG_TUNNEL_MAX 64
 
-
 /* Lab-sized defaults (RFC 4271 suggests 90 s hold, 120 s connect-retry). */
 #define BGP_DEFAULT_HOLD_MS 90000
 #define BGP_DEFAULT_KEEPALIVE_MS 30000
@@ -42,9 +41,9 @@ struct bgp_neighbor_config {
 	bool passive;                             /* never connect, only accept */
 	bool next_hop_self;                       /* towards iBGP peers */
 	char track_tunnel[BGP_CONFIG_TUNNEL_MAX]; /* "" = not tracked */
-	uint32_t bfd_interval_ms;  /* BFD desired-min-tx = required-min-rx; 0 = no BFD */
-	uint8_t bfd_multiplier;    /* BFD detect multiplier, 1..255 */
-	int line;                                 /* where it was configured (messages) */
+	uint32_t bfd_interval_ms; /* BFD desired-min-tx = required-min-rx; 0 = no BFD */
+	uint8_t bfd_multiplier;   /* BFD detect multiplier, 1..255 */
+	int line;                 /* where it was configured (messages) */
 };
 
 struct bgp_config {
@@ -54,7 +53,7 @@ struct bgp_config {
 	char journal[PATH_MAX]; /* "" = no journal */
 	uint32_t max_paths;     /* ECMP maximum, >= 1 (default 1) */
 	uint32_t route_programming_delay_ms;
-	uint16_t port; /* TCP port to listen on and connect to (default 179) */
+	uint16_t port;     /* TCP port to listen on and connect to (default 179) */
 	uint16_t bfd_port; /* BFD control UDP port, ours and the peers' (3784) */
 	size_t n_networks;
 	struct bgp_prefix *networks;

@@ -13,18 +13,18 @@ int bgp_hdr_end(struct wbuf *w, size_t start);
 
 /* Raises err to a more severe outcome; a milder one never overwrites it. data is
  * optional (quoted into the NOTIFICATION). Returns -1 for RESET, else 0. */
-int bgp_err_raise(struct bgp_error *err, enum bgp_err_action action, uint8_t code,
-		  uint8_t subcode, const uint8_t *data, size_t data_len, const char *reason);
+int bgp_err_raise(struct bgp_error *err, enum bgp_err_action action, uint8_t code, uint8_t subcode,
+                  const uint8_t *data, size_t data_len, const char *reason);
 
 int bgp_parse_open(struct rbuf *r, struct bgp_open *o, struct bgp_error *err);
 int bgp_parse_update(struct rbuf *r, const struct bgp_codec_ctx *ctx, struct bgp_update *u,
-		     struct bgp_error *err);
+                     struct bgp_error *err);
 void bgp_update_free(struct bgp_update *u);
 
 /* Parses the path attribute block of an UPDATE (RFC 7606 rules), filling attrs and
  * adding MP_REACH/MP_UNREACH IPv4 unicast prefixes to u. Returns -1 on RESET. */
 int bgp_parse_attrs(struct rbuf *r, const struct bgp_codec_ctx *ctx, struct bgp_update *u,
-		    bool has_classic_nlri, struct bgp_error *err);
+                    bool has_classic_nlri, struct bgp_error *err);
 /* Writes the attribute block (without its total length). */
 int bgp_write_attrs(struct wbuf *w, const struct bgp_codec_ctx *ctx, const struct bgp_attrs *a);
 
@@ -32,7 +32,7 @@ int bgp_write_attrs(struct wbuf *w, const struct bgp_codec_ctx *ctx, const struc
  * On malformed input returns -1 and raises RESET 3/<subcode> (10, Invalid Network
  * Field, for the classic fields; 9 for MP_REACH/MP_UNREACH, RFC 4760 s7). */
 int bgp_parse_prefixes(struct rbuf *r, struct bgp_prefixes *out, uint8_t subcode,
-		       struct bgp_error *err);
+                       struct bgp_error *err);
 int bgp_write_prefix(struct wbuf *w, struct bgp_prefix p);
 size_t bgp_prefix_wire_len(struct bgp_prefix p);
 

@@ -97,7 +97,6 @@ void ctl_accept(struct bgpd *d)
 	d->ctl_clients = c;
 }
 
-
 /* The response may be large (a big Loc-RIB): write it out with blocking writes
  * bounded by a send timeout, so a stuck client cannot hold the loop for long. */
 static void respond(struct ctl_client *c, const char *text)
@@ -202,8 +201,9 @@ const char *ctl_handle(struct bgpd *d, const char *line, struct json *j)
 	}
 	if (n == 2 && !strcmp(cmd, "refresh")) {
 		struct in_addr addr;
-		int i = inet_pton(AF_INET, arg, &addr) == 1 ? bgp_config_find_neighbor(&d->cfg, addr)
-							      : -1;
+		int i = inet_pton(AF_INET, arg, &addr) == 1
+		            ? bgp_config_find_neighbor(&d->cfg, addr)
+		            : -1;
 		if (i < 0)
 			return "error: no such neighbor";
 		if (bgp_session_send_refresh(&d->sessions[i]) < 0)

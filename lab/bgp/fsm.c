@@ -14,7 +14,7 @@ static int64_t now(const struct bgp_fsm *f)
 }
 
 static void emit(struct bgp_fsm_out *out, enum bgp_fsm_do what, int conn, uint8_t code,
-		 uint8_t subcode)
+                 uint8_t subcode)
 {
 	/* Capacity covers the worst event (stop with two sessions); never overrun. */
 	if (out->n >= BGP_FSM_OUT_MAX)
@@ -47,7 +47,7 @@ static void set_reason_code(struct bgp_fsm *f, enum bgp_reason r, uint8_t code, 
 }
 
 void bgp_negotiate(uint32_t our_hold_ms, uint32_t our_keepalive_ms, uint16_t peer_hold_s,
-		   uint32_t *hold_ms, uint32_t *keepalive_ms)
+                   uint32_t *hold_ms, uint32_t *keepalive_ms)
 {
 	uint32_t peer_ms = (uint32_t)peer_hold_s * 1000u;
 	uint32_t h = our_hold_ms < peer_ms ? our_hold_ms : peer_ms;
@@ -92,14 +92,14 @@ static void conn_reset(struct bgp_fsm_conn *c)
 static void start_connect_retry(struct bgp_fsm *f)
 {
 	bgp_timer_start(&f->connect_retry, now(f),
-			bgp_jitter(&f->rng, (int64_t)f->cfg.connect_retry_ms * MS));
+	                bgp_jitter(&f->rng, (int64_t)f->cfg.connect_retry_ms * MS));
 }
 
 static void start_keepalive(struct bgp_fsm *f, struct bgp_fsm_conn *c)
 {
 	if (c->keepalive_ms)
 		bgp_timer_start(&c->keepalive, now(f),
-				bgp_jitter(&f->rng, (int64_t)c->keepalive_ms * MS));
+		                bgp_jitter(&f->rng, (int64_t)c->keepalive_ms * MS));
 }
 
 static void restart_hold(struct bgp_fsm *f, struct bgp_fsm_conn *c)
@@ -119,7 +119,7 @@ static void connect_out(struct bgp_fsm *f, struct bgp_fsm_out *out)
  * and carried a session (OpenSent or later), the neighbor goes Idle and the
  * ConnectRetryTimer, as idle hold, brings it back (fsm.h). */
 static void conn_drop(struct bgp_fsm *f, int ci, bool notify, uint8_t code, uint8_t sub,
-		      struct bgp_fsm_out *out)
+                      struct bgp_fsm_out *out)
 {
 	struct bgp_fsm_conn *c = &f->conn[ci];
 	bool session = c->state >= BGP_ST_OPENSENT;
@@ -174,14 +174,10 @@ static void fsm_error(struct bgp_fsm *f, int ci, uint8_t sub, struct bgp_fsm_out
 static uint8_t fsm_error_sub(enum bgp_state s)
 {
 	switch (s) {
-	case BGP_ST_OPENSENT:
-		return BGP_ERR_FSM_OPENSENT;
-	case BGP_ST_OPENCONFIRM:
-		return BGP_ERR_FSM_OPENCONFIRM;
-	case BGP_ST_ESTABLISHED:
-		return BGP_ERR_FSM_ESTABLISHED;
-	default:
-		return BGP_ERR_FSM_UNSPEC;
+	case BGP_ST_OPENSENT: return BGP_ERR_FSM_OPENSENT;
+	case BGP_ST_OPENCONFIRM: return BGP_ERR_FSM_OPENCONFIRM;
+	case BGP_ST_ESTABLISHED: return BGP_ERR_FSM_ESTABLISHED;
+	default: return BGP_ERR_FSM_UNSPEC;
 	}
 }
 
@@ -222,7 +218,7 @@ static bool collision(struct bgp_fsm *f, int ci, uint32_t peer_id, struct bgp_fs
 	/* Keep the connection the speaker with the higher identifier initiated; with
 	 * equal identifiers the one with the larger AS number (RFC 6286 s2.3). */
 	bool we_win = f->cfg.local_id > peer_id ||
-		      (f->cfg.local_id == peer_id && f->cfg.local_as > f->cfg.remote_as);
+	              (f->cfg.local_id == peer_id && f->cfg.local_as > f->cfg.remote_as);
 	int keep = we_win ? BGP_CONN_OUT : BGP_CONN_IN;
 	int drop = keep == ci ? oi : ci;
 	set_reason(f, BGP_RS_COLLISION);
@@ -230,8 +226,7 @@ static bool collision(struct bgp_fsm *f, int ci, uint32_t peer_id, struct bgp_fs
 	return keep == ci;
 }
 
-static void rx_open(struct bgp_fsm *f, int ci, const struct bgp_fsm_in *in,
-		    struct bgp_fsm_out *out)
+static void rx_open(struct bgp_fsm *f, int ci, const struct bgp_fsm_in *in, struct bgp_fsm_out *out)
 {
 	struct bgp_fsm_conn *c = &f->conn[ci];
 	uint8_t sub;
@@ -244,7 +239,7 @@ static void rx_open(struct bgp_fsm *f, int ci, const struct bgp_fsm_in *in,
 		return;
 	c->remote_id = in->peer_id;
 	bgp_negotiate(f->cfg.hold_ms, f->cfg.keepalive_ms, in->hold_s, &c->hold_ms,
-		      &c->keepalive_ms);
+	              &c->keepalive_ms);
 	emit(out, BGP_DO_SEND_KEEPALIVE, ci, 0, 0);
 	if (c->hold_ms) {
 		start_keepalive(f, c);
@@ -299,8 +294,8 @@ static void peer_event(struct bgp_fsm *f, enum bgp_event ev, struct bgp_fsm_out 
 	case BGP_EV_BFD_DOWN: {
 		bool tunnel = ev == BGP_EV_TUNNEL_DOWN, bfd = ev == BGP_EV_BFD_DOWN;
 		uint8_t sub = tunnel ? BGP_CEASE_ADMIN_RESET
-			      : bfd  ? BGP_CEASE_BFD_DOWN
-				     : BGP_CEASE_ADMIN_SHUTDOWN;
+		              : bfd  ? BGP_CEASE_BFD_DOWN
+		                     : BGP_CEASE_ADMIN_SHUTDOWN;
 		f->started = false;
 		if (tunnel)
 			f->tunnel_down = true;
@@ -320,9 +315,7 @@ static void peer_event(struct bgp_fsm *f, enum bgp_event ev, struct bgp_fsm_out 
 		if (!f->started)
 			break;
 		switch (f->state) {
-		case BGP_ST_IDLE:
-			start(f, out);
-			break;
+		case BGP_ST_IDLE: start(f, out); break;
 		case BGP_ST_CONNECT:
 			/* s8.2.2 Connect, event 9: drop the attempt, try again. */
 			conn_drop(f, BGP_CONN_OUT, false, 0, 0, out);
@@ -337,13 +330,12 @@ static void peer_event(struct bgp_fsm *f, enum bgp_event ev, struct bgp_fsm_out 
 			break;
 		}
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
 static void conn_event(struct bgp_fsm *f, int ci, enum bgp_event ev, const struct bgp_fsm_in *in,
-		       struct bgp_fsm_out *out)
+                       struct bgp_fsm_out *out)
 {
 	struct bgp_fsm_conn *c = &f->conn[ci];
 	static const struct bgp_fsm_in none;
@@ -369,15 +361,12 @@ static void conn_event(struct bgp_fsm *f, int ci, enum bgp_event ev, const struc
 			conn_drop(f, ci, false, 0, 0, out);
 			f->base = BGP_ST_ACTIVE;
 			break;
-		default:
-			break;
+		default: break;
 		}
 		break;
 	case BGP_ST_OPENSENT:
 		switch (ev) {
-		case BGP_EV_OPEN:
-			rx_open(f, ci, in, out);
-			break;
+		case BGP_EV_OPEN: rx_open(f, ci, in, out); break;
 		case BGP_EV_TCP_FAILS:
 			/* s8.2.2 OpenSent, event 18: restart the ConnectRetryTimer (done
 			 * by conn_drop), keep listening, go to Active (not Idle). */
@@ -400,11 +389,8 @@ static void conn_event(struct bgp_fsm *f, int ci, enum bgp_event ev, const struc
 			break;
 		case BGP_EV_KEEPALIVE:
 		case BGP_EV_UPDATE:
-		case BGP_EV_ROUTE_REFRESH:
-			fsm_error(f, ci, fsm_error_sub(c->state), out);
-			break;
-		default:
-			break;
+		case BGP_EV_ROUTE_REFRESH: fsm_error(f, ci, fsm_error_sub(c->state), out); break;
+		default: break;
 		}
 		break;
 	case BGP_ST_OPENCONFIRM:
@@ -427,9 +413,7 @@ static void conn_event(struct bgp_fsm *f, int ci, enum bgp_event ev, const struc
 			if (c->state != BGP_ST_ESTABLISHED)
 				fsm_error(f, ci, fsm_error_sub(c->state), out);
 			break;
-		case BGP_EV_OPEN:
-			fsm_error(f, ci, fsm_error_sub(c->state), out);
-			break;
+		case BGP_EV_OPEN: fsm_error(f, ci, fsm_error_sub(c->state), out); break;
 		case BGP_EV_KEEPALIVE_EXPIRES:
 			emit(out, BGP_DO_SEND_KEEPALIVE, ci, 0, 0);
 			start_keepalive(f, c);
@@ -455,8 +439,7 @@ static void conn_event(struct bgp_fsm *f, int ci, enum bgp_event ev, const struc
 			set_reason_code(f, BGP_RS_NOTIFICATION_SENT, in->code, in->subcode);
 			conn_drop(f, ci, true, in->code, in->subcode, out);
 			break;
-		default:
-			break;
+		default: break;
 		}
 		break;
 	}
@@ -488,7 +471,7 @@ static void finish(struct bgp_fsm *f, enum bgp_state from, int first, struct bgp
 }
 
 void bgp_fsm_event(struct bgp_fsm *f, int conn, enum bgp_event ev, const struct bgp_fsm_in *in,
-		   struct bgp_fsm_out *out)
+                   struct bgp_fsm_out *out)
 {
 	enum bgp_state from = f->state;
 	int first = out->n;
@@ -499,9 +482,7 @@ void bgp_fsm_event(struct bgp_fsm *f, int conn, enum bgp_event ev, const struct 
 	case BGP_EV_TUNNEL_DOWN:
 	case BGP_EV_BFD_DOWN:
 	case BGP_EV_BFD_UP:
-	case BGP_EV_CONNECT_RETRY_EXPIRES:
-		peer_event(f, ev, out);
-		break;
+	case BGP_EV_CONNECT_RETRY_EXPIRES: peer_event(f, ev, out); break;
 	default:
 		if (conn >= 0 && conn < BGP_CONN_MAX)
 			conn_event(f, conn, ev, in, out);
@@ -592,7 +573,7 @@ int bgp_fsm_main_conn(const struct bgp_fsm *f)
 }
 
 void bgp_fsm_init(struct bgp_fsm *f, const struct bgp_fsm_cfg *cfg, const struct bgp_clock *clock,
-		  uint64_t seed)
+                  uint64_t seed)
 {
 	memset(f, 0, sizeof(*f));
 	f->cfg = *cfg;
@@ -606,16 +587,27 @@ void bgp_fsm_init(struct bgp_fsm *f, const struct bgp_fsm_cfg *cfg, const struct
 
 const char *bgp_state_name(enum bgp_state s)
 {
-	static const char *const n[] = {"Idle", "Connect", "Active", "OpenSent", "OpenConfirm",
-					"Established"};
+	static const char *const n[] = {"Idle",     "Connect",     "Active",
+	                                "OpenSent", "OpenConfirm", "Established"};
 	return (unsigned)s < sizeof(n) / sizeof(n[0]) ? n[s] : "?";
 }
 
 const char *bgp_reason_name(enum bgp_reason r)
 {
-	static const char *const n[] = {"start", "tcp-connected", "tcp-closed", "tcp-failed",
-		"open-received", "keepalive-received", "hold-timer-expired", "connect-retry-expired",
-		"notification-sent", "notification-received", "collision", "tunnel-down", "stop",
-		"bfd-down", "bfd-up"};
+	static const char *const n[] = {"start",
+	                                "tcp-connected",
+	                                "tcp-closed",
+	                                "tcp-failed",
+	                                "open-received",
+	                                "keepalive-received",
+	                                "hold-timer-expired",
+	                                "connect-retry-expired",
+	                                "notification-sent",
+	                                "notification-received",
+	                                "collision",
+	                                "tunnel-down",
+	                                "stop",
+	                                "bfd-down",
+	                                "bfd-up"};
 	return (unsigned)r < sizeof(n) / sizeof(n[0]) ? n[r] : "?";
 }

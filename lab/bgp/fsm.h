@@ -64,23 +64,23 @@ enum bgp_conn_dir {
 };
 
 enum bgp_event {
-	BGP_EV_MANUAL_START,    /* event 1 (also: tracked tunnel came back up) */
-	BGP_EV_MANUAL_STOP,     /* event 2 (daemon shutting down) */
-	BGP_EV_TUNNEL_DOWN,     /* control socket: the tracked tunnel died */
-	BGP_EV_TCP_CR_ACKED,    /* event 16: our connect() completed (conn OUT) */
-	BGP_EV_TCP_FAILS,       /* event 18: connect failed, or the connection closed */
-	BGP_EV_OPEN,            /* event 19 (input: the peer's OPEN) */
-	BGP_EV_NOTIFICATION,    /* events 24/25 (input: code/subcode received) */
-	BGP_EV_KEEPALIVE,       /* event 26 */
-	BGP_EV_UPDATE,          /* event 27 */
-	BGP_EV_ROUTE_REFRESH,   /* RFC 2918: no timer effect */
-	BGP_EV_MSG_ERROR,       /* events 21/22/28: input code/subcode to send */
-	BGP_EV_HOLD_EXPIRES,    /* event 10 (normally raised by bgp_fsm_tick) */
-	BGP_EV_KEEPALIVE_EXPIRES, /* event 11 */
+	BGP_EV_MANUAL_START,          /* event 1 (also: tracked tunnel came back up) */
+	BGP_EV_MANUAL_STOP,           /* event 2 (daemon shutting down) */
+	BGP_EV_TUNNEL_DOWN,           /* control socket: the tracked tunnel died */
+	BGP_EV_TCP_CR_ACKED,          /* event 16: our connect() completed (conn OUT) */
+	BGP_EV_TCP_FAILS,             /* event 18: connect failed, or the connection closed */
+	BGP_EV_OPEN,                  /* event 19 (input: the peer's OPEN) */
+	BGP_EV_NOTIFICATION,          /* events 24/25 (input: code/subcode received) */
+	BGP_EV_KEEPALIVE,             /* event 26 */
+	BGP_EV_UPDATE,                /* event 27 */
+	BGP_EV_ROUTE_REFRESH,         /* RFC 2918: no timer effect */
+	BGP_EV_MSG_ERROR,             /* events 21/22/28: input code/subcode to send */
+	BGP_EV_HOLD_EXPIRES,          /* event 10 (normally raised by bgp_fsm_tick) */
+	BGP_EV_KEEPALIVE_EXPIRES,     /* event 11 */
 	BGP_EV_CONNECT_RETRY_EXPIRES, /* event 9 */
-	BGP_EV_UPDATE_SENT,     /* we sent an UPDATE: restarts the KeepaliveTimer */
-	BGP_EV_BFD_DOWN,        /* the neighbor's BFD session left Up (RFC 5882 s4.3) */
-	BGP_EV_BFD_UP,          /* ... and came back Up */
+	BGP_EV_UPDATE_SENT,           /* we sent an UPDATE: restarts the KeepaliveTimer */
+	BGP_EV_BFD_DOWN,              /* the neighbor's BFD session left Up (RFC 5882 s4.3) */
+	BGP_EV_BFD_UP,                /* ... and came back Up */
 };
 
 /* Why the neighbor changed state: the journal's `reason` vocabulary (journal.md). */
@@ -124,8 +124,8 @@ struct bgp_fsm_in {
 };
 
 enum bgp_fsm_do {
-	BGP_DO_CONNECT,           /* start a non-blocking connect() for conn OUT */
-	BGP_DO_CLOSE,             /* close conn's socket (after flushing queued output) */
+	BGP_DO_CONNECT, /* start a non-blocking connect() for conn OUT */
+	BGP_DO_CLOSE,   /* close conn's socket (after flushing queued output) */
 	BGP_DO_SEND_OPEN,
 	BGP_DO_SEND_KEEPALIVE,
 	BGP_DO_SEND_NOTIFICATION, /* code/subcode */
@@ -171,7 +171,7 @@ struct bgp_fsm {
 	enum bgp_state base;  /* without a connection: IDLE or ACTIVE */
 	bool started;         /* ManualStart seen, no ManualStop/tunnel-down since */
 	bool tunnel_down;
-	bool bfd_down;        /* BFD went Down: stopped until BGP_EV_BFD_UP */
+	bool bfd_down;                  /* BFD went Down: stopped until BGP_EV_BFD_UP */
 	struct bgp_timer connect_retry; /* also the idle hold after a failure */
 	struct bgp_fsm_conn conn[BGP_CONN_MAX];
 	int64_t established_ns; /* when the current session reached Established */
@@ -184,9 +184,9 @@ struct bgp_fsm {
 };
 
 void bgp_fsm_init(struct bgp_fsm *f, const struct bgp_fsm_cfg *cfg, const struct bgp_clock *clock,
-		  uint64_t seed);
+                  uint64_t seed);
 void bgp_fsm_event(struct bgp_fsm *f, int conn, enum bgp_event ev, const struct bgp_fsm_in *in,
-		   struct bgp_fsm_out *out);
+                   struct bgp_fsm_out *out);
 /* The peer connected to us. Returns BGP_CONN_IN when the connection is taken (it is
  * then in OpenSent and an OPEN is queued), -1 when it must be closed. */
 int bgp_fsm_accept(struct bgp_fsm *f, struct bgp_fsm_out *out);
@@ -202,7 +202,7 @@ int bgp_fsm_main_conn(const struct bgp_fsm *f);
 /* Negotiation (RFC 4271 s4.2, s10): hold = min(ours, theirs) in whole seconds;
  * keepalive = min(configured, hold/3); both 0 when hold is 0. */
 void bgp_negotiate(uint32_t our_hold_ms, uint32_t our_keepalive_ms, uint16_t peer_hold_s,
-		   uint32_t *hold_ms, uint32_t *keepalive_ms);
+                   uint32_t *hold_ms, uint32_t *keepalive_ms);
 
 const char *bgp_state_name(enum bgp_state s);
 const char *bgp_reason_name(enum bgp_reason r);

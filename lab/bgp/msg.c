@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-int bgp_err_raise(struct bgp_error *err, enum bgp_err_action action, uint8_t code,
-		  uint8_t subcode, const uint8_t *data, size_t data_len, const char *reason)
+int bgp_err_raise(struct bgp_error *err, enum bgp_err_action action, uint8_t code, uint8_t subcode,
+                  const uint8_t *data, size_t data_len, const char *reason)
 {
 	/* RFC 7606 s3: the most severe outcome wins; the first error of a given
 	 * severity is the one reported. */
@@ -25,7 +25,7 @@ int bgp_err_raise(struct bgp_error *err, enum bgp_err_action action, uint8_t cod
 }
 
 static int err_u16(struct bgp_error *err, uint8_t code, uint8_t subcode, uint16_t v,
-		   const char *reason)
+                   const char *reason)
 {
 	uint8_t d[2] = {(uint8_t)(v >> 8), (uint8_t)v};
 
@@ -46,13 +46,13 @@ int bgp_frame_len(const uint8_t *buf, size_t avail, struct bgp_error *err)
 		rbuf_u8(&r, &b);
 		if (b != 0xff)
 			return bgp_err_raise(err, BGP_ACT_RESET, BGP_ERR_HEADER,
-					     BGP_ERR_HDR_NOT_SYNC, NULL, 0,
-					     "marker is not all ones");
+			                     BGP_ERR_HDR_NOT_SYNC, NULL, 0,
+			                     "marker is not all ones");
 	}
 	rbuf_u16(&r, &len);
 	if (len < BGP_HEADER_LEN || len > BGP_MAX_MSG_LEN)
 		return err_u16(err, BGP_ERR_HEADER, BGP_ERR_HDR_BAD_LENGTH, len,
-			       "message length outside 19..4096");
+		               "message length outside 19..4096");
 	return len <= avail ? len : 0;
 }
 
@@ -62,8 +62,7 @@ int bgp_hdr_begin(struct wbuf *w, uint8_t type, size_t *start)
 	 * fail this one. */
 	w->overflow = false;
 	*start = w->len;
-	if (wbuf_fill(w, 0xff, BGP_MARKER_LEN) < 0 || wbuf_u16(w, 0) < 0 ||
-	    wbuf_u8(w, type) < 0) {
+	if (wbuf_fill(w, 0xff, BGP_MARKER_LEN) < 0 || wbuf_u16(w, 0) < 0 || wbuf_u8(w, type) < 0) {
 		wbuf_truncate(w, *start);
 		return -1;
 	}
@@ -88,32 +87,24 @@ static int check_type_len(uint8_t type, uint16_t len, struct bgp_error *err)
 	uint16_t min;
 
 	switch (type) {
-	case BGP_MSG_OPEN:
-		min = 29;
-		break;
-	case BGP_MSG_UPDATE:
-		min = 23;
-		break;
-	case BGP_MSG_NOTIFICATION:
-		min = 21;
-		break;
+	case BGP_MSG_OPEN: min = 29; break;
+	case BGP_MSG_UPDATE: min = 23; break;
+	case BGP_MSG_NOTIFICATION: min = 21; break;
 	case BGP_MSG_KEEPALIVE:
 		if (len != BGP_HEADER_LEN)
 			return err_u16(err, BGP_ERR_HEADER, BGP_ERR_HDR_BAD_LENGTH, len,
-				       "KEEPALIVE longer than 19 bytes");
+			               "KEEPALIVE longer than 19 bytes");
 		return 0;
-	case BGP_MSG_ROUTE_REFRESH:
-		min = 23;
-		break;
+	case BGP_MSG_ROUTE_REFRESH: min = 23; break;
 	default: {
 		uint8_t d = type;
-		return bgp_err_raise(err, BGP_ACT_RESET, BGP_ERR_HEADER, BGP_ERR_HDR_BAD_TYPE,
-				     &d, 1, "unknown message type");
+		return bgp_err_raise(err, BGP_ACT_RESET, BGP_ERR_HEADER, BGP_ERR_HDR_BAD_TYPE, &d,
+		                     1, "unknown message type");
 	}
 	}
 	if (len < min)
 		return err_u16(err, BGP_ERR_HEADER, BGP_ERR_HDR_BAD_LENGTH, len,
-			       "message too short for its type");
+		               "message too short for its type");
 	return 0;
 }
 
@@ -126,7 +117,7 @@ static int parse_notification(struct rbuf *r, struct bgp_notification *n)
 }
 
 static int parse_route_refresh(struct rbuf *r, uint16_t len, struct bgp_route_refresh *rr,
-			       struct bgp_error *err)
+                               struct bgp_error *err)
 {
 	rbuf_u16(r, &rr->afi);
 	rbuf_u8(r, &rr->subtype);
@@ -141,14 +132,14 @@ static int parse_route_refresh(struct rbuf *r, uint16_t len, struct bgp_route_re
 		rbuf_skip(r, rbuf_left(r));
 		n = rbuf_copy_since(r, 0, data, sizeof(data));
 		return bgp_err_raise(err, BGP_ACT_RESET, BGP_ERR_ROUTE_REFRESH,
-				     BGP_ERR_RR_BAD_LENGTH, data, n,
-				     "BoRR/EoRR ROUTE-REFRESH with a body other than 4 bytes");
+		                     BGP_ERR_RR_BAD_LENGTH, data, n,
+		                     "BoRR/EoRR ROUTE-REFRESH with a body other than 4 bytes");
 	}
 	return 0;
 }
 
 int bgp_msg_parse(const uint8_t *buf, size_t len, const struct bgp_codec_ctx *ctx,
-		  struct bgp_msg *out, struct bgp_error *err)
+                  struct bgp_msg *out, struct bgp_error *err)
 {
 	struct rbuf r;
 	uint16_t wire_len;
@@ -159,33 +150,25 @@ int bgp_msg_parse(const uint8_t *buf, size_t len, const struct bgp_codec_ctx *ct
 		return -1;
 	if (len < BGP_HEADER_LEN || len > BGP_MAX_MSG_LEN)
 		return err_u16(err, BGP_ERR_HEADER, BGP_ERR_HDR_BAD_LENGTH,
-			       (uint16_t)(len > 0xffff ? 0xffff : len), "truncated message");
+		               (uint16_t)(len > 0xffff ? 0xffff : len), "truncated message");
 	rbuf_init(&r, buf, len);
 	rbuf_skip(&r, BGP_MARKER_LEN);
 	rbuf_u16(&r, &wire_len);
 	rbuf_u8(&r, &out->type);
 	if (wire_len != len)
 		return err_u16(err, BGP_ERR_HEADER, BGP_ERR_HDR_BAD_LENGTH, wire_len,
-			       "length field does not match the message");
+		               "length field does not match the message");
 	out->len = wire_len;
 	if (check_type_len(out->type, wire_len, err) < 0)
 		return -1;
 	switch (out->type) {
-	case BGP_MSG_OPEN:
-		rc = bgp_parse_open(&r, &out->open, err);
-		break;
-	case BGP_MSG_UPDATE:
-		rc = bgp_parse_update(&r, ctx, &out->update, err);
-		break;
-	case BGP_MSG_NOTIFICATION:
-		rc = parse_notification(&r, &out->notification);
-		break;
+	case BGP_MSG_OPEN: rc = bgp_parse_open(&r, &out->open, err); break;
+	case BGP_MSG_UPDATE: rc = bgp_parse_update(&r, ctx, &out->update, err); break;
+	case BGP_MSG_NOTIFICATION: rc = parse_notification(&r, &out->notification); break;
 	case BGP_MSG_ROUTE_REFRESH:
 		rc = parse_route_refresh(&r, wire_len, &out->route_refresh, err);
 		break;
-	default: /* KEEPALIVE: nothing more */
-		rc = 0;
-		break;
+	default: /* KEEPALIVE: nothing more */ rc = 0; break;
 	}
 	if (rc < 0) {
 		bgp_msg_free(out);
@@ -210,8 +193,8 @@ int bgp_build_keepalive(struct wbuf *w)
 	return bgp_hdr_end(w, start);
 }
 
-int bgp_build_notification(struct wbuf *w, uint8_t code, uint8_t subcode,
-			   const uint8_t *data, size_t data_len)
+int bgp_build_notification(struct wbuf *w, uint8_t code, uint8_t subcode, const uint8_t *data,
+                           size_t data_len)
 {
 	size_t start;
 

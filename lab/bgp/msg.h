@@ -78,22 +78,22 @@ enum bgp_err_update_sub {
 };
 
 enum bgp_err_fsm_sub { /* RFC 6608 */
-	BGP_ERR_FSM_UNSPEC = 0,
-	BGP_ERR_FSM_OPENSENT = 1,
-	BGP_ERR_FSM_OPENCONFIRM = 2,
-	BGP_ERR_FSM_ESTABLISHED = 3,
+	               BGP_ERR_FSM_UNSPEC = 0,
+	               BGP_ERR_FSM_OPENSENT = 1,
+	               BGP_ERR_FSM_OPENCONFIRM = 2,
+	               BGP_ERR_FSM_ESTABLISHED = 3,
 };
 
 enum bgp_err_cease_sub { /* RFC 4486 */
-	BGP_CEASE_MAX_PREFIXES = 1,
-	BGP_CEASE_ADMIN_SHUTDOWN = 2,
-	BGP_CEASE_PEER_DECONFIGURED = 3,
-	BGP_CEASE_ADMIN_RESET = 4,
-	BGP_CEASE_CONN_REJECTED = 5,
-	BGP_CEASE_CONFIG_CHANGE = 6,
-	BGP_CEASE_COLLISION = 7,
-	BGP_CEASE_OUT_OF_RESOURCES = 8,
-	BGP_CEASE_BFD_DOWN = 10, /* RFC 9384 */
+	                 BGP_CEASE_MAX_PREFIXES = 1,
+	                 BGP_CEASE_ADMIN_SHUTDOWN = 2,
+	                 BGP_CEASE_PEER_DECONFIGURED = 3,
+	                 BGP_CEASE_ADMIN_RESET = 4,
+	                 BGP_CEASE_CONN_REJECTED = 5,
+	                 BGP_CEASE_CONFIG_CHANGE = 6,
+	                 BGP_CEASE_COLLISION = 7,
+	                 BGP_CEASE_OUT_OF_RESOURCES = 8,
+	                 BGP_CEASE_BFD_DOWN = 10, /* RFC 9384 */
 };
 
 enum bgp_err_rr_sub {
@@ -133,17 +133,17 @@ struct bgp_error {
 #define BGP_CAP_MAX_UNKNOWN 16
 
 struct bgp_caps {
-	bool present;          /* the OPEN carried a Capabilities parameter at all */
-	bool mp_ipv4_unicast;  /* RFC 4760 AFI 1 SAFI 1 */
-	unsigned mp_other;     /* MP capabilities for other AFI/SAFIs (ignored) */
-	bool as4;              /* RFC 6793 */
+	bool present;         /* the OPEN carried a Capabilities parameter at all */
+	bool mp_ipv4_unicast; /* RFC 4760 AFI 1 SAFI 1 */
+	unsigned mp_other;    /* MP capabilities for other AFI/SAFIs (ignored) */
+	bool as4;             /* RFC 6793 */
 	uint32_t as4_value;
-	bool route_refresh;    /* RFC 2918 (code 2; the old Cisco code 128 counts too) */
+	bool route_refresh;          /* RFC 2918 (code 2; the old Cisco code 128 counts too) */
 	bool enhanced_route_refresh; /* RFC 7313 */
-	bool graceful_restart; /* RFC 4724: noted, not acted on */
-	uint16_t gr_flags_time; /* restart flags (4 bits) and time (12 bits) as received */
-	bool llgr;             /* RFC 9494: noted, not acted on */
-	unsigned n_unknown;    /* tolerated unknown capabilities (RFC 5492 s3) */
+	bool graceful_restart;       /* RFC 4724: noted, not acted on */
+	uint16_t gr_flags_time;      /* restart flags (4 bits) and time (12 bits) as received */
+	bool llgr;                   /* RFC 9494: noted, not acted on */
+	unsigned n_unknown;          /* tolerated unknown capabilities (RFC 5492 s3) */
 	uint8_t unknown[BGP_CAP_MAX_UNKNOWN]; /* their codes, first BGP_CAP_MAX_UNKNOWN */
 };
 
@@ -247,7 +247,7 @@ struct bgp_update {
 	bool end_of_rib;        /* RFC 4724: empty UPDATE, or empty MP_UNREACH for IPv4 */
 	bool treat_as_withdraw; /* RFC 7606 applied; the error explains why */
 	unsigned attrs_discarded;
-	unsigned mp_other_afi;  /* MP attributes for other AFI/SAFIs, skipped */
+	unsigned mp_other_afi; /* MP attributes for other AFI/SAFIs, skipped */
 };
 
 struct bgp_notification {
@@ -293,7 +293,7 @@ int bgp_frame_len(const uint8_t *buf, size_t avail, struct bgp_error *err);
  * WITHDRAW, already applied), or -1 with err->action RESET and the NOTIFICATION to
  * send; *out needs no freeing then. */
 int bgp_msg_parse(const uint8_t *buf, size_t len, const struct bgp_codec_ctx *ctx,
-		  struct bgp_msg *out, struct bgp_error *err);
+                  struct bgp_msg *out, struct bgp_error *err);
 void bgp_msg_free(struct bgp_msg *m);
 
 /* Checks a parsed OPEN against the session (RFC 4271 s6.2, RFC 5492): version,
@@ -302,7 +302,7 @@ void bgp_msg_free(struct bgp_msg *m);
  * ones), hold time 1 or 2 (2/6), address families offered without IPv4 unicast
  * (2/7). Returns 0, or -1 with err filled (action RESET). The FSM sends it. */
 int bgp_open_check(const struct bgp_open *o, uint32_t expected_as, struct in_addr local_id,
-		   struct bgp_error *err);
+                   struct bgp_error *err);
 
 /* ---- building ----
  * Each appends one whole message to w and returns 0, or returns -1 with w unchanged
@@ -314,8 +314,8 @@ int bgp_open_check(const struct bgp_open *o, uint32_t expected_as, struct in_add
  * (gr_flags_time, no AFI entries). */
 int bgp_build_open(struct wbuf *w, const struct bgp_open *o);
 int bgp_build_keepalive(struct wbuf *w);
-int bgp_build_notification(struct wbuf *w, uint8_t code, uint8_t subcode,
-			   const uint8_t *data, size_t data_len);
+int bgp_build_notification(struct wbuf *w, uint8_t code, uint8_t subcode, const uint8_t *data,
+                           size_t data_len);
 int bgp_build_route_refresh(struct wbuf *w, uint16_t afi, uint8_t safi);
 int bgp_build_end_of_rib(struct wbuf *w); /* IPv4 unicast: the empty UPDATE */
 
@@ -326,9 +326,9 @@ int bgp_build_end_of_rib(struct wbuf *w); /* IPv4 unicast: the empty UPDATE */
  * out with 2-octet ASNs, AS_TRANS for big ones, plus AS4_PATH (RFC 6793 s4.2.2).
  * Returns -1 if not even one prefix (or the attributes alone) fit. */
 int bgp_build_update(struct wbuf *w, const struct bgp_codec_ctx *ctx,
-		     const struct bgp_prefix *withdrawn, size_t nw, size_t *wi,
-		     const struct bgp_attrs *attrs, const struct bgp_prefix *nlri, size_t nn,
-		     size_t *ni);
+                     const struct bgp_prefix *withdrawn, size_t nw, size_t *wi,
+                     const struct bgp_attrs *attrs, const struct bgp_prefix *nlri, size_t nn,
+                     size_t *ni);
 
 /* ---- attributes and paths (for the RIB) ---- */
 
@@ -338,7 +338,7 @@ int bgp_attrs_copy(struct bgp_attrs *dst, const struct bgp_attrs *src); /* -ENOM
 bool bgp_attrs_equal(const struct bgp_attrs *a, const struct bgp_attrs *b);
 /* Adds/replaces a raw attribute (copies data). -ENOMEM on failure. */
 int bgp_attrs_set_raw(struct bgp_attrs *a, uint8_t flags, uint8_t type, const uint8_t *data,
-		      uint16_t len);
+                      uint16_t len);
 
 void bgp_as_path_free(struct bgp_as_path *p);
 int bgp_as_path_copy(struct bgp_as_path *dst, const struct bgp_as_path *src);

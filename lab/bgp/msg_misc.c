@@ -32,7 +32,7 @@ int bgp_attrs_copy(struct bgp_attrs *dst, const struct bgp_attrs *src)
 		goto oom;
 	for (size_t i = 0; i < src->nraw; i++)
 		if (bgp_attrs_set_raw(dst, src->raw[i].flags, src->raw[i].type, src->raw[i].data,
-				      src->raw[i].len) < 0)
+		                      src->raw[i].len) < 0)
 			goto oom;
 	return 0;
 oom:
@@ -73,7 +73,7 @@ bool bgp_attrs_equal(const struct bgp_attrs *a, const struct bgp_attrs *b)
 }
 
 int bgp_attrs_set_raw(struct bgp_attrs *a, uint8_t flags, uint8_t type, const uint8_t *data,
-		      uint16_t len)
+                      uint16_t len)
 {
 	struct bgp_raw_attr *slot = NULL;
 	uint8_t *copy = malloc(len ? len : 1);
@@ -163,13 +163,13 @@ char *bgp_prefix_format(struct bgp_prefix p, char *buf)
 const char *bgp_notify_code_name(uint8_t code)
 {
 	static const char *const names[] = {
-		[BGP_ERR_HEADER] = "Message Header Error",
-		[BGP_ERR_OPEN] = "OPEN Message Error",
-		[BGP_ERR_UPDATE] = "UPDATE Message Error",
-		[BGP_ERR_HOLD_TIMER] = "Hold Timer Expired",
-		[BGP_ERR_FSM] = "Finite State Machine Error",
-		[BGP_ERR_CEASE] = "Cease",
-		[BGP_ERR_ROUTE_REFRESH] = "ROUTE-REFRESH Message Error",
+	    [BGP_ERR_HEADER] = "Message Header Error",
+	    [BGP_ERR_OPEN] = "OPEN Message Error",
+	    [BGP_ERR_UPDATE] = "UPDATE Message Error",
+	    [BGP_ERR_HOLD_TIMER] = "Hold Timer Expired",
+	    [BGP_ERR_FSM] = "Finite State Machine Error",
+	    [BGP_ERR_CEASE] = "Cease",
+	    [BGP_ERR_ROUTE_REFRESH] = "ROUTE-REFRESH Message Error",
 	};
 
 	if (code < sizeof(names) / sizeof(names[0]) && names[code])
@@ -179,55 +179,57 @@ const char *bgp_notify_code_name(uint8_t code)
 
 const char *bgp_notify_subcode_name(uint8_t code, uint8_t subcode)
 {
-	static const char *const header[] = {
-		"Unspecific", "Connection Not Synchronized", "Bad Message Length",
-		"Bad Message Type"};
-	static const char *const open[] = {
-		"Unspecific", "Unsupported Version Number", "Bad Peer AS",
-		"Bad BGP Identifier", "Unsupported Optional Parameter", NULL,
-		"Unacceptable Hold Time", "Unsupported Capability"};
-	static const char *const update[] = {
-		"Unspecific", "Malformed Attribute List", "Unrecognized Well-known Attribute",
-		"Missing Well-known Attribute", "Attribute Flags Error", "Attribute Length Error",
-		"Invalid ORIGIN Attribute", NULL, "Invalid NEXT_HOP Attribute",
-		"Optional Attribute Error", "Invalid Network Field", "Malformed AS_PATH"};
-	static const char *const fsm[] = {
-		"Unspecified Error", "Receive Unexpected Message in OpenSent State",
-		"Receive Unexpected Message in OpenConfirm State",
-		"Receive Unexpected Message in Established State"};
-	static const char *const cease[] = {
-		"Unspecific", "Maximum Number of Prefixes Reached", "Administrative Shutdown",
-		"Peer De-configured", "Administrative Reset", "Connection Rejected",
-		"Other Configuration Change", "Connection Collision Resolution",
-		"Out of Resources", "Hard Reset", "BFD Down"};
+	static const char *const header[] = {"Unspecific", "Connection Not Synchronized",
+	                                     "Bad Message Length", "Bad Message Type"};
+	static const char *const open[] = {"Unspecific",
+	                                   "Unsupported Version Number",
+	                                   "Bad Peer AS",
+	                                   "Bad BGP Identifier",
+	                                   "Unsupported Optional Parameter",
+	                                   NULL,
+	                                   "Unacceptable Hold Time",
+	                                   "Unsupported Capability"};
+	static const char *const update[] = {"Unspecific",
+	                                     "Malformed Attribute List",
+	                                     "Unrecognized Well-known Attribute",
+	                                     "Missing Well-known Attribute",
+	                                     "Attribute Flags Error",
+	                                     "Attribute Length Error",
+	                                     "Invalid ORIGIN Attribute",
+	                                     NULL,
+	                                     "Invalid NEXT_HOP Attribute",
+	                                     "Optional Attribute Error",
+	                                     "Invalid Network Field",
+	                                     "Malformed AS_PATH"};
+	static const char *const fsm[] = {"Unspecified Error",
+	                                  "Receive Unexpected Message in OpenSent State",
+	                                  "Receive Unexpected Message in OpenConfirm State",
+	                                  "Receive Unexpected Message in Established State"};
+	static const char *const cease[] = {"Unspecific",
+	                                    "Maximum Number of Prefixes Reached",
+	                                    "Administrative Shutdown",
+	                                    "Peer De-configured",
+	                                    "Administrative Reset",
+	                                    "Connection Rejected",
+	                                    "Other Configuration Change",
+	                                    "Connection Collision Resolution",
+	                                    "Out of Resources",
+	                                    "Hard Reset",
+	                                    "BFD Down"};
 	static const char *const rr[] = {"Unspecific", "Invalid Message Length"};
 	const char *const *t = NULL;
 	size_t n = 0;
 
 #define TABLE(x) (t = (x), n = sizeof(x) / sizeof((x)[0]))
 	switch (code) {
-	case BGP_ERR_HEADER:
-		TABLE(header);
-		break;
-	case BGP_ERR_OPEN:
-		TABLE(open);
-		break;
-	case BGP_ERR_UPDATE:
-		TABLE(update);
-		break;
-	case BGP_ERR_HOLD_TIMER:
-		return subcode ? "unknown" : "Unspecific";
-	case BGP_ERR_FSM:
-		TABLE(fsm);
-		break;
-	case BGP_ERR_CEASE:
-		TABLE(cease);
-		break;
-	case BGP_ERR_ROUTE_REFRESH:
-		TABLE(rr);
-		break;
-	default:
-		return "unknown";
+	case BGP_ERR_HEADER: TABLE(header); break;
+	case BGP_ERR_OPEN: TABLE(open); break;
+	case BGP_ERR_UPDATE: TABLE(update); break;
+	case BGP_ERR_HOLD_TIMER: return subcode ? "unknown" : "Unspecific";
+	case BGP_ERR_FSM: TABLE(fsm); break;
+	case BGP_ERR_CEASE: TABLE(cease); break;
+	case BGP_ERR_ROUTE_REFRESH: TABLE(rr); break;
+	default: return "unknown";
 	}
 #undef TABLE
 	if (subcode < n && t[subcode])
@@ -238,6 +240,6 @@ const char *bgp_notify_subcode_name(uint8_t code, uint8_t subcode)
 char *bgp_notify_name(uint8_t code, uint8_t subcode, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s / %s", bgp_notify_code_name(code),
-		 bgp_notify_subcode_name(code, subcode));
+	         bgp_notify_subcode_name(code, subcode));
 	return buf;
 }

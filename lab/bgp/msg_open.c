@@ -5,11 +5,11 @@
 #include <string.h>
 
 #define OPT_PARAM_CAPABILITIES 2
-#define OPT_PARAM_EXTENDED 255 /* RFC 9072 */
+#define OPT_PARAM_EXTENDED 255    /* RFC 9072 */
 #define CAP_ROUTE_REFRESH_OLD 128 /* pre-standard Cisco code, still seen */
 
 static int open_err(struct bgp_error *err, uint8_t subcode, const uint8_t *data, size_t n,
-		    const char *reason)
+                    const char *reason)
 {
 	return bgp_err_raise(err, BGP_ACT_RESET, BGP_ERR_OPEN, subcode, data, n, reason);
 }
@@ -47,23 +47,15 @@ static int parse_cap(uint8_t code, struct rbuf *v, struct bgp_caps *c, struct bg
 		c->as4 = true;
 		return rbuf_u32(v, &c->as4_value);
 	case BGP_CAP_ROUTE_REFRESH:
-	case CAP_ROUTE_REFRESH_OLD:
-		c->route_refresh = true;
-		return 0;
-	case BGP_CAP_ENHANCED_RR:
-		c->enhanced_route_refresh = true;
-		return 0;
+	case CAP_ROUTE_REFRESH_OLD: c->route_refresh = true; return 0;
+	case BGP_CAP_ENHANCED_RR: c->enhanced_route_refresh = true; return 0;
 	case BGP_CAP_GRACEFUL_RESTART:
 		if (len < 2)
 			return open_err(err, 0, NULL, 0, "graceful restart capability too short");
 		c->graceful_restart = true;
 		return rbuf_u16(v, &c->gr_flags_time);
-	case BGP_CAP_LLGR:
-		c->llgr = true;
-		return 0;
-	default:
-		note_unknown(c, code);
-		return 0;
+	case BGP_CAP_LLGR: c->llgr = true; return 0;
+	default: note_unknown(c, code); return 0;
 	}
 }
 
@@ -110,7 +102,8 @@ int bgp_parse_open(struct rbuf *r, struct bgp_open *o, struct bgp_error *err)
 		return open_err(err, 0, NULL, 0, "optional parameters overrun the OPEN");
 	}
 	if (!rbuf_ok(r) || rbuf_left(r) != 0)
-		return open_err(err, 0, NULL, 0, "optional parameters length does not match the OPEN");
+		return open_err(err, 0, NULL, 0,
+		                "optional parameters length does not match the OPEN");
 	while (rbuf_left(&params) > 0) {
 		uint8_t type, len8;
 		uint16_t len;
@@ -128,7 +121,7 @@ int bgp_parse_open(struct rbuf *r, struct bgp_open *o, struct bgp_error *err)
 		if (type != OPT_PARAM_CAPABILITIES) {
 			uint8_t d = type;
 			return open_err(err, BGP_ERR_OPEN_UNSUP_PARAM, &d, 1,
-					"unsupported optional parameter");
+			                "unsupported optional parameter");
 		}
 		if (parse_caps(&v, &o->caps, err) < 0)
 			return -1;
@@ -139,7 +132,7 @@ int bgp_parse_open(struct rbuf *r, struct bgp_open *o, struct bgp_error *err)
 }
 
 int bgp_open_check(const struct bgp_open *o, uint32_t expected_as, struct in_addr local_id,
-		   struct bgp_error *err)
+                   struct bgp_error *err)
 {
 	memset(err, 0, sizeof(*err));
 	if (o->version != BGP_VERSION) {
@@ -149,22 +142,21 @@ int bgp_open_check(const struct bgp_open *o, uint32_t expected_as, struct in_add
 	}
 	if (o->my_as == 0 || (expected_as && o->my_as != expected_as))
 		return open_err(err, BGP_ERR_OPEN_BAD_PEER_AS, NULL, 0,
-				"peer AS is not the configured one");
+		                "peer AS is not the configured one");
 	/* RFC 6286 s2.2: any non-zero value, but not ours on an internal session. The
 	 * caller passes local_id only for iBGP (INADDR_ANY otherwise). */
-	if (o->bgp_id.s_addr == 0 ||
-	    (local_id.s_addr != 0 && o->bgp_id.s_addr == local_id.s_addr))
+	if (o->bgp_id.s_addr == 0 || (local_id.s_addr != 0 && o->bgp_id.s_addr == local_id.s_addr))
 		return open_err(err, BGP_ERR_OPEN_BAD_BGP_ID, NULL, 0, "bad BGP identifier");
 	/* RFC 4271 s4.2: the hold time MUST be 0 or at least 3 seconds. */
 	if (o->hold_time == 1 || o->hold_time == 2)
 		return open_err(err, BGP_ERR_OPEN_HOLD_TIME, NULL, 0,
-				"hold time of 1 or 2 seconds");
+		                "hold time of 1 or 2 seconds");
 	/* A peer that lists address families but not IPv4 unicast would leave the
 	 * session with nothing to carry; 2/7 quotes the capability we need (RFC 5492 s3). */
 	if (o->caps.mp_other > 0 && !o->caps.mp_ipv4_unicast) {
 		uint8_t d[6] = {BGP_CAP_MP, 4, 0, BGP_AFI_IPV4, 0, BGP_SAFI_UNICAST};
 		return open_err(err, BGP_ERR_OPEN_UNSUP_CAP, d, sizeof(d),
-				"peer does not offer IPv4 unicast");
+		                "peer does not offer IPv4 unicast");
 	}
 	return 0;
 }

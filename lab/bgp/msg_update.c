@@ -22,7 +22,7 @@ int bgp_write_prefix(struct wbuf *w, struct bgp_prefix p)
 }
 
 int bgp_parse_prefixes(struct rbuf *r, struct bgp_prefixes *out, uint8_t subcode,
-		       struct bgp_error *err)
+                       struct bgp_error *err)
 {
 	while (rbuf_left(r) > 0) {
 		struct bgp_prefix p;
@@ -34,11 +34,11 @@ int bgp_parse_prefixes(struct rbuf *r, struct bgp_prefixes *out, uint8_t subcode
 		 * makes the rest of the field unparseable: session reset. */
 		if (len > 32)
 			return bgp_err_raise(err, BGP_ACT_RESET, BGP_ERR_UPDATE, subcode, NULL, 0,
-					     "prefix length above 32");
+			                     "prefix length above 32");
 		for (unsigned i = 0; i < (len + 7u) / 8; i++) {
 			if (rbuf_u8(r, &b) < 0)
 				return bgp_err_raise(err, BGP_ACT_RESET, BGP_ERR_UPDATE, subcode,
-						     NULL, 0, "prefix runs past its field");
+				                     NULL, 0, "prefix runs past its field");
 			a |= (uint32_t)b << (24 - 8 * i);
 		}
 		/* Trailing bits are "irrelevant" (RFC 4271 s4.3): cleared, not refused. */
@@ -48,7 +48,7 @@ int bgp_parse_prefixes(struct rbuf *r, struct bgp_prefixes *out, uint8_t subcode
 		p.len = len;
 		if (bgp_prefixes_add(out, p) < 0)
 			return bgp_err_raise(err, BGP_ACT_RESET, BGP_ERR_CEASE,
-					     BGP_CEASE_OUT_OF_RESOURCES, NULL, 0, "out of memory");
+			                     BGP_CEASE_OUT_OF_RESOURCES, NULL, 0, "out of memory");
 	}
 	return 0;
 }
@@ -66,7 +66,7 @@ static int treat_as_withdraw(struct bgp_update *u, struct bgp_error *err)
 	for (size_t i = 0; i < u->nlri.n; i++)
 		if (bgp_prefixes_add(&u->withdrawn, u->nlri.v[i]) < 0)
 			return bgp_err_raise(err, BGP_ACT_RESET, BGP_ERR_CEASE,
-					     BGP_CEASE_OUT_OF_RESOURCES, NULL, 0, "out of memory");
+			                     BGP_CEASE_OUT_OF_RESOURCES, NULL, 0, "out of memory");
 	u->nlri.n = 0;
 	bgp_attrs_free(&u->attrs);
 	u->treat_as_withdraw = true;
@@ -74,7 +74,7 @@ static int treat_as_withdraw(struct bgp_update *u, struct bgp_error *err)
 }
 
 int bgp_parse_update(struct rbuf *r, const struct bgp_codec_ctx *ctx, struct bgp_update *u,
-		     struct bgp_error *err)
+                     struct bgp_error *err)
 {
 	struct rbuf wd, attrs;
 	uint16_t wd_len, attr_len;
@@ -100,15 +100,15 @@ int bgp_parse_update(struct rbuf *r, const struct bgp_codec_ctx *ctx, struct bgp
 	 * family, with only an empty MP_UNREACH_NLRI). */
 	if (wd_len == 0 && attr_len == 0 && !classic_nlri)
 		u->end_of_rib = true;
-	else if (u->end_of_rib && (u->withdrawn.n || u->nlri.n || u->attrs.present ||
-				   u->attrs.nraw || classic_nlri))
+	else if (u->end_of_rib &&
+	         (u->withdrawn.n || u->nlri.n || u->attrs.present || u->attrs.nraw || classic_nlri))
 		u->end_of_rib = false;
 	if (err->action == BGP_ACT_WITHDRAW && treat_as_withdraw(u, err) < 0)
 		goto fail;
 	return 0;
 bad_lengths:
 	bgp_err_raise(err, BGP_ACT_RESET, BGP_ERR_UPDATE, BGP_ERR_UPD_ATTR_LIST, NULL, 0,
-		      "withdrawn or attribute length exceeds the message");
+	              "withdrawn or attribute length exceeds the message");
 fail:
 	bgp_update_free(u);
 	return -1;
@@ -126,9 +126,9 @@ int bgp_build_end_of_rib(struct wbuf *w)
 }
 
 int bgp_build_update(struct wbuf *w, const struct bgp_codec_ctx *ctx,
-		     const struct bgp_prefix *withdrawn, size_t nw, size_t *wi,
-		     const struct bgp_attrs *attrs, const struct bgp_prefix *nlri, size_t nn,
-		     size_t *ni)
+                     const struct bgp_prefix *withdrawn, size_t nw, size_t *wi,
+                     const struct bgp_attrs *attrs, const struct bgp_prefix *nlri, size_t nn,
+                     size_t *ni)
 {
 	size_t start, wd_at, attr_at, attrs_start, end, w0 = *wi, n0 = *ni;
 

@@ -19,18 +19,12 @@
 static const char *type_key(uint8_t t)
 {
 	switch (t) {
-	case BGP_MSG_OPEN:
-		return "open";
-	case BGP_MSG_UPDATE:
-		return "update";
-	case BGP_MSG_NOTIFICATION:
-		return "notification";
-	case BGP_MSG_KEEPALIVE:
-		return "keepalive";
-	case BGP_MSG_ROUTE_REFRESH:
-		return "route-refresh";
-	default:
-		return "unknown";
+	case BGP_MSG_OPEN: return "open";
+	case BGP_MSG_UPDATE: return "update";
+	case BGP_MSG_NOTIFICATION: return "notification";
+	case BGP_MSG_KEEPALIVE: return "keepalive";
+	case BGP_MSG_ROUTE_REFRESH: return "route-refresh";
+	default: return "unknown";
 	}
 }
 
@@ -47,7 +41,7 @@ static int64_t now(const struct bgp_session *s)
 /* ---- journal ---- */
 
 static void journal_msg(struct bgp_session *s, const char *ev, uint8_t type, int conn,
-			long announced, long withdrawn, int code, int subcode)
+                        long announced, long withdrawn, int code, int subcode)
 {
 	struct json *j = bgpd_journal_begin(s->d, ev);
 	char a[INET_ADDRSTRLEN];
@@ -64,8 +58,8 @@ static void journal_msg(struct bgp_session *s, const char *ev, uint8_t type, int
 		char name[96];
 		json_kv_int(j, "code", code);
 		json_kv_int(j, "subcode", subcode);
-		json_kv_str(j, "name", bgp_notify_name((uint8_t)code, (uint8_t)subcode, name,
-							 sizeof(name)));
+		json_kv_str(j, "name",
+		            bgp_notify_name((uint8_t)code, (uint8_t)subcode, name, sizeof(name)));
 	}
 	bgpd_journal_end(s->d);
 }
@@ -77,8 +71,8 @@ static void journal_state(struct bgp_session *s, const struct bgp_fsm_action *a)
 		bgp_notify_name(a->code, a->subcode, name, sizeof(name));
 	peer_str(s, p);
 	bgp_log_peer(BGP_LOG_INFO, s->nb, "%s -> %s (%s%s%s)", bgp_state_name(a->from),
-		     bgp_state_name(a->to), bgp_reason_name(a->reason), a->has_code ? ": " : "",
-		     name);
+	             bgp_state_name(a->to), bgp_reason_name(a->reason), a->has_code ? ": " : "",
+	             name);
 	struct json *j = bgpd_journal_begin(s->d, "state");
 	if (!j)
 		return;
@@ -220,8 +214,8 @@ static void conn_connect(struct bgp_session *s)
 		if (bind(fd, (struct sockaddr *)&la, sizeof(la)) < 0)
 			goto fail;
 	}
-	struct sockaddr_in ra = {.sin_family = AF_INET, .sin_addr = s->nb->addr,
-				 .sin_port = htons(s->d->cfg.port)};
+	struct sockaddr_in ra = {
+	    .sin_family = AF_INET, .sin_addr = s->nb->addr, .sin_port = htons(s->d->cfg.port)};
 	if (connect(fd, (struct sockaddr *)&ra, sizeof(ra)) < 0 && errno != EINPROGRESS)
 		goto fail;
 	io->fd = fd;
@@ -244,7 +238,7 @@ fail:
 /* ---- sending ---- */
 
 static void send_built(struct bgp_session *s, int ci, struct wbuf *w, uint8_t type, long ann,
-		       long wd, int code, int sub)
+                       long wd, int code, int sub)
 {
 	if (w->overflow || conn_queue(s, ci, w->data, w->len) < 0)
 		return;
@@ -290,10 +284,10 @@ static void send_simple(struct bgp_session *s, int ci, uint8_t type, uint8_t cod
 	s->err_pending = false;
 	wbuf_init(&w, buf, sizeof(buf));
 	int r = type == BGP_MSG_KEEPALIVE ? bgp_build_keepalive(&w)
-					  : bgp_build_notification(&w, code, sub, data, dlen);
+	                                  : bgp_build_notification(&w, code, sub, data, dlen);
 	if (r == 0)
 		send_built(s, ci, &w, type, 0, 0, type == BGP_MSG_NOTIFICATION ? code : -1,
-			   type == BGP_MSG_NOTIFICATION ? sub : -1);
+		           type == BGP_MSG_NOTIFICATION ? sub : -1);
 	conn_flush(s, ci);
 }
 
@@ -301,9 +295,9 @@ static struct bgp_codec_ctx codec_ctx(const struct bgp_session *s, int ci)
 {
 	bool ibgp = s->nb->remote_as == s->d->cfg.asn;
 	struct bgp_codec_ctx c = {
-		.as4 = s->io[ci].peer_as4, /* we always offer it */
-		.ibgp = ibgp,
-		.peer_as = ibgp ? 0 : s->nb->remote_as,
+	    .as4 = s->io[ci].peer_as4, /* we always offer it */
+	    .ibgp = ibgp,
+	    .peer_as = ibgp ? 0 : s->nb->remote_as,
 	};
 	return c;
 }
@@ -315,26 +309,18 @@ static void do_actions(struct bgp_session *s, const struct bgp_fsm_out *out)
 	for (int i = 0; i < out->n; i++) {
 		const struct bgp_fsm_action *a = &out->a[i];
 		switch (a->what) {
-		case BGP_DO_CONNECT:
-			conn_connect(s);
-			break;
-		case BGP_DO_CLOSE:
-			conn_close(s, a->conn);
-			break;
-		case BGP_DO_SEND_OPEN:
-			send_open(s, a->conn);
-			break;
-		case BGP_DO_SEND_KEEPALIVE:
-			send_simple(s, a->conn, BGP_MSG_KEEPALIVE, 0, 0);
-			break;
+		case BGP_DO_CONNECT: conn_connect(s); break;
+		case BGP_DO_CLOSE: conn_close(s, a->conn); break;
+		case BGP_DO_SEND_OPEN: send_open(s, a->conn); break;
+		case BGP_DO_SEND_KEEPALIVE: send_simple(s, a->conn, BGP_MSG_KEEPALIVE, 0, 0); break;
 		case BGP_DO_SEND_NOTIFICATION:
 			send_simple(s, a->conn, BGP_MSG_NOTIFICATION, a->code, a->subcode);
 			break;
 		case BGP_DO_RIB_UP: {
 			struct rib_peer_info info = {
-				.remote_id.s_addr = htonl(s->fsm.conn[a->conn].remote_id),
-				.local_addr = s->io[a->conn].local,
-				.as4 = s->io[a->conn].peer_as4,
+			    .remote_id.s_addr = htonl(s->fsm.conn[a->conn].remote_id),
+			    .local_addr = s->io[a->conn].local,
+			    .as4 = s->io[a->conn].peer_as4,
 			};
 			s->rib_up = true;
 			s->rib_conn = a->conn;
@@ -352,9 +338,7 @@ static void do_actions(struct bgp_session *s, const struct bgp_fsm_out *out)
 					rib_peer_down(s->d->rib, s->idx, now(s));
 			}
 			break;
-		case BGP_DO_STATE:
-			journal_state(s, a);
-			break;
+		case BGP_DO_STATE: journal_state(s, a); break;
 		}
 	}
 }
@@ -378,7 +362,7 @@ static void pending_failures(struct bgp_session *s)
 }
 
 void bgp_session_event(struct bgp_session *s, int conn, enum bgp_event ev,
-		       const struct bgp_fsm_in *in)
+                       const struct bgp_fsm_in *in)
 {
 	struct bgp_fsm_out out = {0};
 	bgp_fsm_event(&s->fsm, conn, ev, in, &out);
@@ -407,7 +391,7 @@ void bgp_session_accept(struct bgp_session *s, int fd)
 	struct bgp_conn_io *io = &s->io[BGP_CONN_IN];
 	if (io->fd >= 0 || sock_setup(fd) < 0 || bgp_fsm_accept(&s->fsm, &out) < 0) {
 		bgp_log_peer(BGP_LOG_DEBUG, s->nb, "incoming connection refused in %s",
-			     bgp_state_name(s->fsm.state));
+		             bgp_state_name(s->fsm.state));
 		close(fd);
 		return;
 	}
@@ -472,7 +456,7 @@ static int rx_msg(struct bgp_session *s, int ci, const uint8_t *buf, size_t len)
 		break;
 	case BGP_MSG_UPDATE:
 		journal_msg(s, "rx", m.type, ci, (long)m.update.nlri.n, (long)m.update.withdrawn.n,
-			    -1, -1);
+		            -1, -1);
 		s->last_update_rx_ns = now(s);
 		bgp_session_event(s, ci, BGP_EV_UPDATE, NULL);
 		if (s->rib_up && s->rib_conn == ci && s->d->rib &&
@@ -533,7 +517,8 @@ static void conn_read(struct bgp_session *s, int ci)
 			int len = bgp_frame_len(io->rbuf + off, io->rlen - off, &err);
 			if (len < 0) {
 				struct bgp_fsm_in in = {.code = err.code, .subcode = err.subcode};
-				bgp_log_peer(BGP_LOG_WARN, s->nb, "bad message header: %s", err.reason);
+				bgp_log_peer(BGP_LOG_WARN, s->nb, "bad message header: %s",
+				             err.reason);
 				s->err = err;
 				s->err_pending = true;
 				bgp_session_event(s, ci, BGP_EV_MSG_ERROR, &in);
@@ -611,7 +596,7 @@ static int rib_send_update(void *ctx, uint32_t peer, const struct bgp_update *u)
 		size_t wi0 = wi, ni0 = ni;
 		wbuf_init(&w, buf, sizeof(buf));
 		if (bgp_build_update(&w, &cc, u->withdrawn.v, nw, &wi, nn ? &u->attrs : NULL,
-				     u->nlri.v, nn, &ni) < 0)
+		                     u->nlri.v, nn, &ni) < 0)
 			return -1;
 		send_built(s, ci, &w, BGP_MSG_UPDATE, (long)(ni - ni0), (long)(wi - wi0), -1, -1);
 	}
@@ -633,8 +618,8 @@ static void rib_peer_flush(void *ctx, uint32_t peer)
 }
 
 const struct rib_ops bgp_session_rib_ops = {
-	.send_update = rib_send_update,
-	.peer_flush = rib_peer_flush,
+    .send_update = rib_send_update,
+    .peer_flush = rib_peer_flush,
 };
 
 int bgp_session_send_refresh(struct bgp_session *s)
@@ -662,18 +647,18 @@ void bgp_session_init(struct bgp_session *s, struct bgpd *d, uint32_t idx)
 	s->idx = idx;
 	s->nb = &d->cfg.neighbors[idx];
 	struct bgp_fsm_cfg fc = {
-		.local_as = d->cfg.asn,
-		.remote_as = s->nb->remote_as,
-		.local_id = ntohl(d->cfg.router_id.s_addr),
-		.hold_ms = s->nb->hold_ms,
-		.keepalive_ms = s->nb->keepalive_ms,
-		.connect_retry_ms = s->nb->connect_retry_ms,
-		.open_hold_ms = s->nb->open_hold_ms,
-		.passive = s->nb->passive,
+	    .local_as = d->cfg.asn,
+	    .remote_as = s->nb->remote_as,
+	    .local_id = ntohl(d->cfg.router_id.s_addr),
+	    .hold_ms = s->nb->hold_ms,
+	    .keepalive_ms = s->nb->keepalive_ms,
+	    .connect_retry_ms = s->nb->connect_retry_ms,
+	    .open_hold_ms = s->nb->open_hold_ms,
+	    .passive = s->nb->passive,
 	};
 	/* Per-neighbor seed: two speakers started together must not jitter alike. */
 	uint64_t seed = (uint64_t)bgp_now(&d->clock) ^ ((uint64_t)getpid() << 32) ^
-			((uint64_t)s->nb->addr.s_addr * 0x9e3779b97f4a7c15ULL);
+	                ((uint64_t)s->nb->addr.s_addr * 0x9e3779b97f4a7c15ULL);
 	bgp_fsm_init(&s->fsm, &fc, &d->clock, seed);
 	for (int ci = 0; ci < BGP_CONN_MAX; ci++)
 		io_reset(&s->io[ci]);
@@ -745,8 +730,9 @@ void bgp_session_json(const struct bgp_session *s, struct json *j, int64_t t)
 	if (c && c->state >= BGP_ST_OPENCONFIRM) {
 		json_kv_uint(j, "hold_ms", c->hold_ms);
 		json_kv_uint(j, "keepalive_ms", c->keepalive_ms);
-		json_kv_str(j, "remote_id", inet_ntop(AF_INET, &(struct in_addr){htonl(c->remote_id)},
-						      name, sizeof(name)));
+		json_kv_str(
+		    j, "remote_id",
+		    inet_ntop(AF_INET, &(struct in_addr){htonl(c->remote_id)}, name, sizeof(name)));
 	}
 	json_key(j, "timers_ms_left"); /* -1: not running */
 	json_obj_begin(j);
@@ -765,8 +751,9 @@ void bgp_session_json(const struct bgp_session *s, struct json *j, int64_t t)
 		json_kv_int(j, "code", f->last_error.code);
 		json_kv_int(j, "subcode", f->last_error.subcode);
 		json_kv_str(j, "dir", f->last_error.sent ? "sent" : "received");
-		json_kv_str(j, "name", bgp_notify_name(f->last_error.code, f->last_error.subcode,
-							 name, sizeof(name)));
+		json_kv_str(
+		    j, "name",
+		    bgp_notify_name(f->last_error.code, f->last_error.subcode, name, sizeof(name)));
 		json_kv_int(j, "ms_ago", (t - f->last_error.at_ns) / 1000000);
 		json_obj_end(j);
 	} else {

@@ -67,7 +67,7 @@ struct bgp_session {
 void bgp_session_init(struct bgp_session *s, struct bgpd *d, uint32_t idx);
 /* Feeds an FSM event and carries out what it asks for. */
 void bgp_session_event(struct bgp_session *s, int conn, enum bgp_event ev,
-		       const struct bgp_fsm_in *in);
+                       const struct bgp_fsm_in *in);
 /* Fires due timers. */
 void bgp_session_timers(struct bgp_session *s);
 /* A connection from the peer was accepted on the listening socket (fd owned now). */

@@ -28,8 +28,7 @@ static struct bgp_svc_session *sessions_alloc(const struct topo_node *n, size_t 
 
 /* The speaker with the configuration in its node directory: one argv for `up` and
  * for the restart after a kill. */
-static int spawn_speaker(struct run_lab *l, const char *node, bool bird, bool restart,
-			 pid_t *pid)
+static int spawn_speaker(struct run_lab *l, const char *node, bool bird, bool restart, pid_t *pid)
 {
 	char dir[PATH_MAX], conf[PATH_MAX + 16], log[PATH_MAX + 16];
 	if (run_node_dir(l, node, dir, sizeof(dir)) < 0)
@@ -38,7 +37,7 @@ static int spawn_speaker(struct run_lab *l, const char *node, bool bird, bool re
 	snprintf(log, sizeof(log), "%s/%s", dir, bird ? "bird.out" : "bgpd.log");
 	if (!path_exists(conf))
 		return lab_err(LAB_EXIT_FAIL, "cannot start %s on %s: %s is gone",
-			       bird ? "bird" : "bgpd", node, conf);
+		               bird ? "bird" : "bgpd", node, conf);
 	if (bird) {
 		char sock[PATH_MAX + 16], pidf[PATH_MAX + 16];
 		snprintf(sock, sizeof(sock), "%s/bird.ctl", dir);
@@ -46,16 +45,23 @@ static int spawn_speaker(struct run_lab *l, const char *node, bool bird, bool re
 		unlink(sock); /* a killed BIRD leaves it behind */
 		/* -f: stay in the foreground, so the recorded pid is BIRD itself. */
 		char *argv[] = {"bird", "-f", "-c", conf, "-s", sock, "-P", pidf, NULL};
-		struct run_spawn s = {.node = node, .what = "bird", .argv = argv,
-				      .stdout_path = log, .new_session = true,
-				      .replaces_dead = restart};
+		struct run_spawn s = {.node = node,
+		                      .what = "bird",
+		                      .argv = argv,
+		                      .stdout_path = log,
+		                      .new_session = true,
+		                      .replaces_dead = restart};
 		return run_spawn(l, &s, pid);
 	}
 	char exe[PATH_MAX];
 	run_helper_path("labctl-bgpd", "LABCTL_BGPD", exe, sizeof(exe));
 	char *argv[] = {exe, "-c", conf, NULL};
-	struct run_spawn s = {.node = node, .what = "bgpd", .argv = argv, .stdout_path = log,
-			      .new_session = true, .replaces_dead = restart};
+	struct run_spawn s = {.node = node,
+	                      .what = "bgpd",
+	                      .argv = argv,
+	                      .stdout_path = log,
+	                      .new_session = true,
+	                      .replaces_dead = restart};
 	return run_spawn(l, &s, pid);
 }
 
@@ -203,11 +209,13 @@ static int node_ready(struct lab_ctx *ctx, uint32_t i, char *why, size_t whylen)
 			snprintf(p + strlen(p), 5, "/%u", ob->networks[k].len);
 			bool own = false;
 			for (size_t m = 0; m < n->bgp->n_networks; m++)
-				own |= n->bgp->networks[m].addr.s_addr == ob->networks[k].addr.s_addr &&
+				own |= n->bgp->networks[m].addr.s_addr ==
+				           ob->networks[k].addr.s_addr &&
 				       n->bgp->networks[m].len == ob->networks[k].len;
 			if (!own && !has_route(n, routes, p)) {
-				snprintf(why, whylen, "node %s: route %s (from %s) not installed yet",
-				         n->name, p, t->nodes[o].name);
+				snprintf(why, whylen,
+				         "node %s: route %s (from %s) not installed yet", n->name,
+				         p, t->nodes[o].name);
 				goto out;
 			}
 		}

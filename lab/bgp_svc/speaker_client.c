@@ -166,8 +166,8 @@ size_t bgp_svc_parse_bgpd_sessions(const char *show, struct bgp_svc_session *v, 
 	if (!root)
 		lab_err_clear(); /* not JSON: nothing in it */
 	struct json_object *ss = json_get(root, "sessions");
-	size_t n = 0, len = json_object_is_type(ss, json_type_array) ? json_object_array_length(ss)
-	                                                             : 0;
+	size_t n = 0,
+	       len = json_object_is_type(ss, json_type_array) ? json_object_array_length(ss) : 0;
 	for (size_t i = 0; i < len && n < max; i++) {
 		const struct json_object *o = json_object_array_get_idx(ss, i);
 		const char *state = json_get_str(o, "state"), *peer = json_get_str(o, "peer");
@@ -250,7 +250,8 @@ size_t bgp_svc_parse_bird_sessions(const char *reply, struct bgp_svc_session *v,
 			char table[64], st[32], since[32], tod[32];
 			int k = sscanf(p, "%*s %*s %63s %31s %31s %31s", table, st, since, tod);
 			struct tm tm = {.tm_isdst = -1};
-			if (k == 4 && sscanf(since, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) == 3 &&
+			if (k == 4 &&
+			    sscanf(since, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) == 3 &&
 			    sscanf(tod, "%d:%d:%d", &tm.tm_hour, &tm.tm_min, &tm.tm_sec) == 3) {
 				tm.tm_year -= 1900;
 				tm.tm_mon -= 1;

@@ -126,8 +126,8 @@ int bgp_svc_bgpd_conf(const struct topo *t, uint32_t node, const char *node_dir,
 		if (nb->track_tunnel && nb->tunnel != TOPO_NONE)
 			sbuf_printf(out, " track-tunnel %s", t->tunnels[nb->tunnel].name);
 		if (nb->bfd.interval_ms)
-			sbuf_printf(out, " bfd-interval-ms %u bfd-multiplier %u", nb->bfd.interval_ms,
-				    nb->bfd.multiplier);
+			sbuf_printf(out, " bfd-interval-ms %u bfd-multiplier %u",
+			            nb->bfd.interval_ms, nb->bfd.multiplier);
 		sbuf_printf(out, "\n");
 	}
 	return out->oom ? lab_err(LAB_EXIT_FAIL, "out of memory") : 0;
@@ -188,7 +188,7 @@ int bgp_svc_bird_conf(const struct topo *t, uint32_t node, const char *node_dir,
 		struct in_addr local;
 		if (bgp_svc_local_addr(t, node, nb->addr, &local) < 0)
 			return -1;
-		unsigned hold = tm->hold_ms / 1000; /* whole seconds in the model */
+		unsigned hold = tm->hold_ms / 1000;      /* whole seconds in the model */
 		unsigned ka = secs(tm->keepalive_ms, 1); /* may be sub-second: BIRD takes seconds */
 		unsigned cr = secs(tm->connect_retry_ms ? tm->connect_retry_ms : 5000, 1);
 		bool ibgp = nb->asn == b->asn;
@@ -208,10 +208,11 @@ int bgp_svc_bird_conf(const struct topo *t, uint32_t node, const char *node_dir,
 			sbuf_printf(out, "\tpassive on;\n");
 		/* BIRD's BFD Down takes the session down at once, as ours does */
 		if (nb->bfd.interval_ms)
-			sbuf_printf(out,
-				    "\tbfd {\n\t\tmin rx interval %u ms;\n\t\tmin tx interval %u ms;\n"
-				    "\t\tmultiplier %u;\n\t};\n",
-				    nb->bfd.interval_ms, nb->bfd.interval_ms, nb->bfd.multiplier);
+			sbuf_printf(
+			    out,
+			    "\tbfd {\n\t\tmin rx interval %u ms;\n\t\tmin tx interval %u ms;\n"
+			    "\t\tmultiplier %u;\n\t};\n",
+			    nb->bfd.interval_ms, nb->bfd.interval_ms, nb->bfd.multiplier);
 		/* iBGP is multihop (recursive next hops) by default in BIRD; every lab
 		 * neighbor is on a connected subnet. */
 		if (ibgp)

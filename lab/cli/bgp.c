@@ -52,8 +52,9 @@ static int query(const char *sock, const char *req, char **out)
 	char why[512];
 	snprintf(why, sizeof(why), "%s", lab_err_msg());
 	return lab_err(LAB_EXIT_FAIL,
-		       "cannot reach the BGP speaker at %s (is the lab up and does the node run "
-		       "labctl-bgpd?): %s", sock, why);
+	               "cannot reach the BGP speaker at %s (is the lab up and does the node run "
+	               "labctl-bgpd?): %s",
+	               sock, why);
 }
 
 /* Microseconds as milliseconds ("-" when absent). */
@@ -79,8 +80,8 @@ static void print_bfd(const struct json_object *bfd)
 		{
 			if (is_num(val) && json_object_get_double(val) > 0 && off < sizeof(dl) - 1)
 				off += (size_t)snprintf(dl + off, sizeof(dl) - off, "%s%s %.0f",
-							off ? ", " : "", key,
-							json_object_get_double(val));
+				                        off ? ", " : "", key,
+				                        json_object_get_double(val));
 		}
 	}
 	fmt_num(json_get(bfd, "port"), a, sizeof(a));
@@ -111,7 +112,8 @@ static void print_table(const struct json_object *root)
 	char a[32], b[32], c[32], d[32], e[32];
 	fmt_num(json_get(root, "asn"), a, sizeof(a));
 	fmt_num(json_get(root, "pid"), b, sizeof(b));
-	printf("BGP speaker AS %s, router id %s, pid %s\n\n", a, str(json_get(root, "router_id")), b);
+	printf("BGP speaker AS %s, router id %s, pid %s\n\n", a, str(json_get(root, "router_id")),
+	       b);
 	printf("%-16s %-10s %-5s %-12s %-9s %-11s %-17s %-16s %-16s %s\n", "PEER", "AS", "TYPE",
 	       "STATE", "UP(s)", "HOLD/KA", "LEFT HOLD/KA/CR", "IN o/u/n/k/r", "OUT o/u/n/k/r",
 	       "LAST ERROR");
@@ -121,7 +123,8 @@ static void print_table(const struct json_object *root)
 		const struct json_object *t = json_get(s, "timers_ms_left");
 		char up[32] = "-", hk[80], left[112], cnt[2][176], err[512] = "-";
 		if (is_num(json_get(s, "uptime_ms")))
-			snprintf(up, sizeof(up), "%.1f", json_object_get_double(json_get(s, "uptime_ms")) / 1000);
+			snprintf(up, sizeof(up), "%.1f",
+			         json_object_get_double(json_get(s, "uptime_ms")) / 1000);
 		fmt_num(json_get(s, "hold_ms"), a, sizeof(a));
 		fmt_num(json_get(s, "keepalive_ms"), b, sizeof(b));
 		snprintf(hk, sizeof(hk), "%s/%s", a, b);
@@ -143,12 +146,12 @@ static void print_table(const struct json_object *root)
 			fmt_num(json_get(le, "code"), a, sizeof(a));
 			fmt_num(json_get(le, "subcode"), b, sizeof(b));
 			snprintf(err, sizeof(err), "%s/%s %s (%s)", a, b, str(json_get(le, "dir")),
-				 str(json_get(le, "name")));
+			         str(json_get(le, "name")));
 		}
 		fmt_num(json_get(s, "remote_as"), d, sizeof(d));
 		printf("%-16s %-10s %-5s %-12s %-9s %-11s %-17s %-16s %-16s %s\n",
-		       str(json_get(s, "peer")), d, str(json_get(s, "type")), str(json_get(s, "state")), up, hk,
-		       left, cnt[0], cnt[1], err);
+		       str(json_get(s, "peer")), d, str(json_get(s, "type")),
+		       str(json_get(s, "state")), up, hk, left, cnt[0], cnt[1], err);
 	}
 	print_bfd(json_get(root, "bfd"));
 	const struct json_object *rib = json_get(root, "rib");
@@ -167,8 +170,9 @@ static void print_table(const struct json_object *root)
 		char hops[512] = "";
 		size_t off = 0;
 		for (size_t k = 0; k < len_of(nh) && off < sizeof(hops) - 1; k++)
-			off += (size_t)snprintf(hops + off, sizeof(hops) - off, "%s%s", k ? " " : "",
-						str(json_object_array_get_idx(nh, k)));
+			off +=
+			    (size_t)snprintf(hops + off, sizeof(hops) - off, "%s%s", k ? " " : "",
+			                     str(json_object_array_get_idx(nh, k)));
 		bool nh_arr = json_object_is_type(nh, json_type_array);
 		printf("%-19s %-9s %-6zu %s\n", str(json_get(r, "prefix")), str(json_get(r, "fib")),
 		       len_of(json_get(r, "paths")), off ? hops : (nh_arr ? "(local)" : "-"));
@@ -181,10 +185,10 @@ static void print_table(const struct json_object *root)
 static int usage(FILE *f, int code)
 {
 	fprintf(f, "usage: labctl bgp LAB NODE [--json]\n"
-		   "  sessions of the built-in BGP speaker on NODE (state, uptime, negotiated\n"
-		   "  hold/keepalive, ms left on each timer, messages in/out, last error), its\n"
-		   "  BFD sessions (state, negotiated tx/rx, detection time, last packet) and\n"
-		   "  its Loc-RIB with ECMP next hops.\n");
+	           "  sessions of the built-in BGP speaker on NODE (state, uptime, negotiated\n"
+	           "  hold/keepalive, ms left on each timer, messages in/out, last error), its\n"
+	           "  BFD sessions (state, negotiated tx/rx, detection time, last packet) and\n"
+	           "  its Loc-RIB with ECMP next hops.\n");
 	return code;
 }
 

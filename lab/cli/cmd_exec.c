@@ -14,12 +14,12 @@
 int cmd_exec(int argc, char **argv)
 {
 	static const char usage[] =
-		"usage: labctl exec LAB NODE -- CMD [ARG...]\n"
-		"\n"
-		"Runs CMD inside NODE of the running lab LAB (its network and mount namespaces,\n"
-		"/run/labctl/LAB paths as outside). labctl becomes CMD: the exit status is\n"
-		"CMD's (127: not found, 126: not executable).\n"
-		"  --  ends labctl's arguments (optional when CMD starts with no '-')\n";
+	    "usage: labctl exec LAB NODE -- CMD [ARG...]\n"
+	    "\n"
+	    "Runs CMD inside NODE of the running lab LAB (its network and mount namespaces,\n"
+	    "/run/labctl/LAB paths as outside). labctl becomes CMD: the exit status is\n"
+	    "CMD's (127: not found, 126: not executable).\n"
+	    "  --  ends labctl's arguments (optional when CMD starts with no '-')\n";
 	int first = 3;
 	if (argc > 3 && !strcmp(argv[3], "--"))
 		first = 4;

@@ -58,7 +58,8 @@ int cmd_fault(int argc, char **argv)
 	if (fault_req_parse(argc - 2, argv + 2, &r, &used) < 0)
 		return lab_err_report();
 	if (2 + used != argc) {
-		lab_err(LAB_EXIT_USAGE, "unexpected argument '%s' after the target", argv[2 + used]);
+		lab_err(LAB_EXIT_USAGE, "unexpected argument '%s' after the target",
+		        argv[2 + used]);
 		return lab_err_report();
 	}
 	if (run_require_privilege("fault") < 0)

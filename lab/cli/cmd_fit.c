@@ -21,30 +21,30 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: labctl fit --measured S[,S...] [--topology NAME|FILE] [--tunnel N|NAME]\n"
-		"                  [--method likelihood|range] [--unknown U[,U]]\n"
-		"                  [--direction rtt|fwd|rev] [--fault KIND] [--time-scale F]\n"
-		"                  [--max S] [--samples N] [--seed S] [--step S] [--svg FILE]\n"
-		"                  [--json]\n"
-		"\n"
-		"  --unknown U[,U]  programming-delay (the same at both routers),\n"
-		"                   programming-delay-fwd (the router of the probe source's\n"
-		"                   side), programming-delay-rev (the other router),\n"
-		"                   propagation-delay, or cloud-delay (one hidden time after\n"
-		"                   each side's hold timer; a BIRD gateway's router gets it\n"
-		"                   less BIRD's wake)\n"
-		"The topology defaults to dual-tunnel. --method:\n"
-		"  likelihood (default): the value(s) of U that make the measured outages\n"
-		"    (seconds) likeliest under the lab model's Monte Carlo distribution (kernel\n"
-		"    density), a 90 %% interval (and the likelihood-ratio one), and the\n"
-		"    likelihood curve; where the likelihood is flat, the value in the plateau\n"
-		"    whose predicted median equals the measurements' mean. Two unknowns are\n"
-		"    fitted jointly; a round trip without --unknown fits\n"
-		"    programming-delay-fwd,programming-delay-rev.\n"
-		"    --svg FILE also draws the curve.\n"
-		"  range: every value of one U for which each measurement lies inside the lab\n"
-		"    model's window, and its midpoint.\n"
-		"Exit 1 if no value fits, with the reason.\n");
+	        "usage: labctl fit --measured S[,S...] [--topology NAME|FILE] [--tunnel N|NAME]\n"
+	        "                  [--method likelihood|range] [--unknown U[,U]]\n"
+	        "                  [--direction rtt|fwd|rev] [--fault KIND] [--time-scale F]\n"
+	        "                  [--max S] [--samples N] [--seed S] [--step S] [--svg FILE]\n"
+	        "                  [--json]\n"
+	        "\n"
+	        "  --unknown U[,U]  programming-delay (the same at both routers),\n"
+	        "                   programming-delay-fwd (the router of the probe source's\n"
+	        "                   side), programming-delay-rev (the other router),\n"
+	        "                   propagation-delay, or cloud-delay (one hidden time after\n"
+	        "                   each side's hold timer; a BIRD gateway's router gets it\n"
+	        "                   less BIRD's wake)\n"
+	        "The topology defaults to dual-tunnel. --method:\n"
+	        "  likelihood (default): the value(s) of U that make the measured outages\n"
+	        "    (seconds) likeliest under the lab model's Monte Carlo distribution (kernel\n"
+	        "    density), a 90 %% interval (and the likelihood-ratio one), and the\n"
+	        "    likelihood curve; where the likelihood is flat, the value in the plateau\n"
+	        "    whose predicted median equals the measurements' mean. Two unknowns are\n"
+	        "    fitted jointly; a round trip without --unknown fits\n"
+	        "    programming-delay-fwd,programming-delay-rev.\n"
+	        "    --svg FILE also draws the curve.\n"
+	        "  range: every value of one U for which each measurement lies inside the lab\n"
+	        "    model's window, and its midpoint.\n"
+	        "Exit 1 if no value fits, with the reason.\n");
 }
 
 static int parse_measured(const char *s, double *v, size_t *n)
@@ -67,12 +67,13 @@ static int parse_unknowns(const char *s, enum timers_unknown u[2], size_t *n)
 			return -1;
 	}
 	if (*n == 0)
-		return lab_err(LAB_EXIT_USAGE, "--unknown: expected a name, e.g. programming-delay");
+		return lab_err(LAB_EXIT_USAGE,
+		               "--unknown: expected a name, e.g. programming-delay");
 	return 0;
 }
 
 static void print_text(const struct timers_cli_topo *ct, const struct timers_fit *f,
-		       const double *m, size_t n)
+                       const double *m, size_t n)
 {
 	const struct timers_input *in = &ct->in;
 	printf("fit %s against %s outages", timers_unknown_name(f->unknown),
@@ -96,14 +97,22 @@ static void print_text(const struct timers_cli_topo *ct, const struct timers_fit
 int cmd_fit(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"measured", required_argument, NULL, 'm'}, {"topology", required_argument, NULL, 'T'},
-		{"tunnel", required_argument, NULL, 't'},   {"unknown", required_argument, NULL, 'u'},
-		{"direction", required_argument, NULL, 'd'}, {"fault", required_argument, NULL, 'f'},
-		{"time-scale", required_argument, NULL, 'x'}, {"max", required_argument, NULL, 'M'},
-		{"json", no_argument, NULL, 'j'},           {"help", no_argument, NULL, 'h'},
-		{"method", required_argument, NULL, 'k'},   {"samples", required_argument, NULL, 'n'},
-		{"seed", required_argument, NULL, 's'},     {"step", required_argument, NULL, 'S'},
-		{"svg", required_argument, NULL, 'g'},      {NULL, 0, NULL, 0},
+	    {"measured", required_argument, NULL, 'm'},
+	    {"topology", required_argument, NULL, 'T'},
+	    {"tunnel", required_argument, NULL, 't'},
+	    {"unknown", required_argument, NULL, 'u'},
+	    {"direction", required_argument, NULL, 'd'},
+	    {"fault", required_argument, NULL, 'f'},
+	    {"time-scale", required_argument, NULL, 'x'},
+	    {"max", required_argument, NULL, 'M'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"method", required_argument, NULL, 'k'},
+	    {"samples", required_argument, NULL, 'n'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"step", required_argument, NULL, 'S'},
+	    {"svg", required_argument, NULL, 'g'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *topology = "dual-tunnel", *tunnel = NULL, *fault = NULL;
 	double measured[FIT_MAX_MEASURED], scale = 1, max_s = 600;
@@ -134,7 +143,8 @@ int cmd_fit(int argc, char **argv)
 		case 'S':
 			r = timers_cli_double("--step", optarg, &step);
 			if (!r && !(step > 0))
-				r = lab_err(LAB_EXIT_USAGE, "--step %g: expected seconds > 0", step);
+				r = lab_err(LAB_EXIT_USAGE, "--step %g: expected seconds > 0",
+				            step);
 			break;
 		case 'g': svg = optarg; break;
 		case 'd': r = timers_cli_dir("--direction", optarg, &dir); break;
@@ -143,7 +153,8 @@ int cmd_fit(int argc, char **argv)
 		case 'M':
 			r = timers_cli_double("--max", optarg, &max_s);
 			if (!r && !(max_s > 0))
-				r = lab_err(LAB_EXIT_USAGE, "--max %g: expected seconds > 0", max_s);
+				r = lab_err(LAB_EXIT_USAGE, "--max %g: expected seconds > 0",
+				            max_s);
 			break;
 		case 'j': json = true; break;
 		case 'h': usage(stdout); return LAB_EXIT_OK;
@@ -154,12 +165,13 @@ int cmd_fit(int argc, char **argv)
 	}
 	if (optind != argc || n == 0) {
 		fprintf(stderr, "labctl fit: %s\n\n",
-			n == 0 ? "--measured is required" : "unexpected argument");
+		        n == 0 ? "--measured is required" : "unexpected argument");
 		usage(stderr);
 		return LAB_EXIT_USAGE;
 	}
 	if (method == TIMERS_FIT_RANGE && (n_unknown > 1 || svg)) {
-		fprintf(stderr, "labctl fit: --method range fits one unknown and draws no curve\n\n");
+		fprintf(stderr,
+		        "labctl fit: --method range fits one unknown and draws no curve\n\n");
 		usage(stderr);
 		return LAB_EXIT_USAGE;
 	}
@@ -172,12 +184,18 @@ int cmd_fit(int argc, char **argv)
 			unknown[1] = TIMERS_UNKNOWN_PROGRAMMING_REV;
 			n_unknown = 2;
 		}
-		struct timers_lik_request rq = {
-			.in = &ct.in, .unknown = {unknown[0], unknown[1]},
-			.n_unknown = n_unknown ? n_unknown : 1, .dir = dir, .measured = measured,
-			.n_measured = n, .max_s = max_s, .step_s = step, .seed = seed,
-			.samples = samples ? samples
-					   : n_unknown == 2 ? TIMERS_LIK_SAMPLES2 : TIMERS_LIK_SAMPLES};
+		struct timers_lik_request rq = {.in = &ct.in,
+		                                .unknown = {unknown[0], unknown[1]},
+		                                .n_unknown = n_unknown ? n_unknown : 1,
+		                                .dir = dir,
+		                                .measured = measured,
+		                                .n_measured = n,
+		                                .max_s = max_s,
+		                                .step_s = step,
+		                                .seed = seed,
+		                                .samples = samples          ? samples
+		                                           : n_unknown == 2 ? TIMERS_LIK_SAMPLES2
+		                                                            : TIMERS_LIK_SAMPLES};
 		if (!(lik = calloc(1, sizeof(*lik)))) {
 			lab_err(LAB_EXIT_FAIL, "out of memory");
 			goto out;
@@ -186,7 +204,7 @@ int cmd_fit(int argc, char **argv)
 		    (svg && lik->found && fit_svg_write(svg, lik, measured, n) < 0))
 			goto out;
 		rc = json ? fit_lik_json(&ct, scale, lik, measured, n)
-			  : (fit_lik_text(&ct, lik, measured, n), 0);
+		          : (fit_lik_text(&ct, lik, measured, n), 0);
 		goto out;
 	}
 	if (timers_fit_unknown(&ct.in, unknown[0], dir, measured, n, max_s, &fit) < 0)

@@ -15,17 +15,17 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: labctl report LAB|--dir DIR [--json FILE] [--svg FILE] [--run N]\n"
-		"\n"
-		"Builds the failover report from the lab's journals (every node's\n"
-		"events.jsonl): one run per injected fault, its timeline, the outage of every\n"
-		"probe flow per direction and round trip, the predicted windows of every timer\n"
-		"model, the mechanism that ended the outage, and the article's " TIMERS_ARTICLE_WINDOW_TEXT ".\n"
-		"  --dir DIR    read a lab kept by `labctl down LAB --keep DIR` (no LAB)\n"
-		"  --json FILE  also write the report as JSON (- for stdout, then no text)\n"
-		"  --svg FILE   draw the timeline of one run as SVG\n"
-		"  --run N      the run --svg draws (1-based; default: the last)\n");
+	fprintf(f, "usage: labctl report LAB|--dir DIR [--json FILE] [--svg FILE] [--run N]\n"
+	           "\n"
+	           "Builds the failover report from the lab's journals (every node's\n"
+	           "events.jsonl): one run per injected fault, its timeline, the outage of every\n"
+	           "probe flow per direction and round trip, the predicted windows of every timer\n"
+	           "model, the mechanism that ended the outage, and the "
+	           "article's " TIMERS_ARTICLE_WINDOW_TEXT ".\n"
+	           "  --dir DIR    read a lab kept by `labctl down LAB --keep DIR` (no LAB)\n"
+	           "  --json FILE  also write the report as JSON (- for stdout, then no text)\n"
+	           "  --svg FILE   draw the timeline of one run as SVG\n"
+	           "  --run N      the run --svg draws (1-based; default: the last)\n");
 }
 
 int cmd_report(int argc, char **argv)
@@ -33,10 +33,9 @@ int cmd_report(int argc, char **argv)
 	const char *json_path = NULL, *svg_path = NULL, *dir = NULL;
 	long run = 0;
 	static const struct option opts[] = {
-		{"json", required_argument, NULL, 'j'}, {"svg", required_argument, NULL, 's'},
-		{"run", required_argument, NULL, 'r'},  {"help", no_argument, NULL, 'h'},
-		{"dir", required_argument, NULL, 'd'},
-		{NULL, 0, NULL, 0},
+	    {"json", required_argument, NULL, 'j'}, {"svg", required_argument, NULL, 's'},
+	    {"run", required_argument, NULL, 'r'},  {"help", no_argument, NULL, 'h'},
+	    {"dir", required_argument, NULL, 'd'},  {NULL, 0, NULL, 0},
 	};
 	int o;
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -48,7 +47,8 @@ int cmd_report(int argc, char **argv)
 			char *end;
 			run = strtol(optarg, &end, 10);
 			if (*end || run < 1) {
-				lab_err(LAB_EXIT_USAGE, "--run '%s': expected a run number from 1", optarg);
+				lab_err(LAB_EXIT_USAGE, "--run '%s': expected a run number from 1",
+				        optarg);
 				return lab_err_report();
 			}
 			break;

@@ -15,15 +15,16 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: labctl validate [--json] FILE|NAME...\n\n"
-		   "Loads each topology (a path, or a name such as dual-tunnel) and checks it:\n"
-		   "prints \"FILE: ok\" and a summary, or every problem as\n"
-		   "FILE:LINE:COL: error: what was found; what is expected. Exit 2 on any problem.\n"
-		   "--json: one JSON object per file on stdout instead (ok, counts, problems).\n");
+	fprintf(f,
+	        "usage: labctl validate [--json] FILE|NAME...\n\n"
+	        "Loads each topology (a path, or a name such as dual-tunnel) and checks it:\n"
+	        "prints \"FILE: ok\" and a summary, or every problem as\n"
+	        "FILE:LINE:COL: error: what was found; what is expected. Exit 2 on any problem.\n"
+	        "--json: one JSON object per file on stdout instead (ok, counts, problems).\n");
 }
 
 static void print_json(const char *arg, const char *path, const struct topo *t,
-		       const struct topo_diags *d)
+                       const struct topo_diags *d)
 {
 	struct json j;
 	json_init(&j);
@@ -57,7 +58,8 @@ static void summary(const struct topo *t)
 {
 	struct topo_counts c;
 	topo_counts_of(t, &c);
-	printf("%s: %zu node%s, %zu link%s, %zu tunnel%s, %zu BGP speaker%s (%zu BIRD), %zu session%s, %zu probe%s\n",
+	printf("%s: %zu node%s, %zu link%s, %zu tunnel%s, %zu BGP speaker%s (%zu BIRD), %zu "
+	       "session%s, %zu probe%s\n",
 	       t->name, t->n_nodes, t->n_nodes == 1 ? "" : "s", t->n_links,
 	       t->n_links == 1 ? "" : "s", t->n_tunnels, t->n_tunnels == 1 ? "" : "s", c.speakers,
 	       c.speakers == 1 ? "" : "s", c.bird, c.sessions, c.sessions == 1 ? "" : "s",
@@ -66,9 +68,8 @@ static void summary(const struct topo *t)
 
 int cmd_validate(int argc, char **argv)
 {
-	static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {0}};
+	static const struct option opts[] = {
+	    {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
 	bool json = false;
 	int c;
 	optind = 1;
@@ -106,15 +107,17 @@ int cmd_validate(int argc, char **argv)
 		/* `labctl up FILE` names the lab after the topology and puts its sockets
 		 * under this environment's run directory */
 		if (r == 0 && topo_check_socket_paths(t, run_root(), t->name, &d)) {
-			lab_err(LAB_EXIT_USAGE, "%s: %zu problem%s with the run directory %s", path, d.n,
-				d.n == 1 ? "" : "s", run_root());
+			lab_err(LAB_EXIT_USAGE, "%s: %zu problem%s with the run directory %s", path,
+			        d.n, d.n == 1 ? "" : "s", run_root());
 			topo_free(t);
 			t = NULL;
 			r = -1;
 		}
 		if (r == 0 && t->n_tunnels && topo_proposals_unchecked())
-			fprintf(stderr, "%s: note: IKE/ESP proposals were checked for their characters only: %s\n",
-				path, topo_proposals_unchecked());
+			fprintf(stderr,
+			        "%s: note: IKE/ESP proposals were checked for their characters "
+			        "only: %s\n",
+			        path, topo_proposals_unchecked());
 		if (r < 0) {
 			if (json) {
 				print_json(argv[i], path, NULL, &d);

@@ -95,8 +95,9 @@ int cmd_down(int argc, char **argv)
 		}
 	}
 	if ((all && lab) || (all && keep)) {
-		fprintf(stderr, "labctl: %s\n", all && lab ? "LAB and --all exclude each other"
-							     : "--keep keeps one lab; name it instead of --all");
+		fprintf(stderr, "labctl: %s\n",
+		        all && lab ? "LAB and --all exclude each other"
+		                   : "--keep keeps one lab; name it instead of --all");
 		usage(stderr);
 		return LAB_EXIT_USAGE;
 	}

@@ -66,12 +66,18 @@ static int parse(int argc, char **argv, struct fo_opts *o)
 {
 	*o = (struct fo_opts){.fault = "ike-mismatch", .tunnel = "auto", .runs = 1, .param = 100};
 	static const struct option opts[] = {
-	    {"fault", required_argument, NULL, 'f'},      {"param", required_argument, NULL, 'p'},
-	    {"tunnel", required_argument, NULL, 't'},     {"runs", required_argument, NULL, 'n'},
-	    {"interval", required_argument, NULL, 'i'},   {"json", required_argument, NULL, 'j'},
-	    {"svg", required_argument, NULL, 's'},        {"help", no_argument, NULL, 'h'},
-	    {"time-scale", required_argument, NULL, 'x'}, {"quiet", no_argument, NULL, 'q'},
-	    {"junit", required_argument, NULL, 'J'},      {"duration", required_argument, NULL, 'd'},
+	    {"fault", required_argument, NULL, 'f'},
+	    {"param", required_argument, NULL, 'p'},
+	    {"tunnel", required_argument, NULL, 't'},
+	    {"runs", required_argument, NULL, 'n'},
+	    {"interval", required_argument, NULL, 'i'},
+	    {"json", required_argument, NULL, 'j'},
+	    {"svg", required_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"time-scale", required_argument, NULL, 'x'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"junit", required_argument, NULL, 'J'},
+	    {"duration", required_argument, NULL, 'd'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -86,10 +92,11 @@ static int parse(int argc, char **argv, struct fo_opts *o)
 		case 'd': {
 			uint32_t ms;
 			if (topo_duration_parse(optarg, 3600 * 1000, &ms) < 0 || ms == 0)
-				return lab_err(LAB_EXIT_USAGE,
-				               "--duration '%s': expected a duration up to 1h (30s, 1m, "
-				               "1500ms)",
-				               optarg);
+				return lab_err(
+				    LAB_EXIT_USAGE,
+				    "--duration '%s': expected a duration up to 1h (30s, 1m, "
+				    "1500ms)",
+				    optarg);
 			o->duration_s = ms / 1000.0;
 			break;
 		}

@@ -22,10 +22,10 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: labctl graph LAB|FILE|NAME [--format dot|svg] [-o FILE]\n\n"
-		   "Draws a running lab's topology, or a topology file, as Graphviz dot (default)\n"
-		   "or as SVG (runs graphviz's dot -Tsvg). Writes to stdout unless -o is given.\n"
-		   "  --format dot|svg      output format (default dot)\n"
-		   "  -o, --output FILE     write to FILE instead of stdout\n");
+	           "Draws a running lab's topology, or a topology file, as Graphviz dot (default)\n"
+	           "or as SVG (runs graphviz's dot -Tsvg). Writes to stdout unless -o is given.\n"
+	           "  --format dot|svg      output format (default dot)\n"
+	           "  -o, --output FILE     write to FILE instead of stdout\n");
 }
 
 static int find_topology(const char *arg, char *path, size_t len)
@@ -76,41 +76,38 @@ static int render_svg(const char *text, size_t len, int out_fd)
 		if (errno != EINTR)
 			return lab_err_errno(LAB_EXIT_FAIL, errno, "waiting for dot");
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
-		return lab_err(LAB_EXIT_FAIL, "graphviz's 'dot' is not installed; install graphviz (scripts/setup) or use --format dot");
+		return lab_err(LAB_EXIT_FAIL, "graphviz's 'dot' is not installed; install graphviz "
+		                              "(scripts/setup) or use --format dot");
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || werr)
-		return lab_err(LAB_EXIT_FAIL, "dot -Tsvg failed (exit status %d); the dot text is printed by --format dot",
-			       WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		return lab_err(
+		    LAB_EXIT_FAIL,
+		    "dot -Tsvg failed (exit status %d); the dot text is printed by --format dot",
+		    WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	return 0;
 }
 
 int cmd_graph(int argc, char **argv)
 {
 	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
-					     {"output", required_argument, NULL, 'o'},
-					     {"help", no_argument, NULL, 'h'},
-					     {0}};
+	                                     {"output", required_argument, NULL, 'o'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {0}};
 	const char *format = "dot", *output = NULL;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'f':
-			format = optarg;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return LAB_EXIT_OK;
-		default:
-			usage(stderr);
-			return LAB_EXIT_USAGE;
+		case 'f': format = optarg; break;
+		case 'o': output = optarg; break;
+		case 'h': usage(stdout); return LAB_EXIT_OK;
+		default: usage(stderr); return LAB_EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1 || (strcmp(format, "dot") && strcmp(format, "svg"))) {
 		if (strcmp(format, "dot") && strcmp(format, "svg"))
-			fprintf(stderr, "labctl graph: format '%s' is unknown; expected dot or svg\n", format);
+			fprintf(stderr,
+			        "labctl graph: format '%s' is unknown; expected dot or svg\n",
+			        format);
 		usage(stderr);
 		return LAB_EXIT_USAGE;
 	}
@@ -135,8 +132,9 @@ int cmd_graph(int argc, char **argv)
 	}
 	if (!strcmp(format, "dot")) {
 		if (output ? write_file_atomic(output, text, len, 0644) < 0
-			   : fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
-			lab_err_errno(LAB_EXIT_FAIL, errno, "cannot write %s", output ? output : "stdout");
+		           : fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
+			lab_err_errno(LAB_EXIT_FAIL, errno, "cannot write %s",
+			              output ? output : "stdout");
 			ret = lab_err_report();
 		}
 		goto out;

@@ -25,7 +25,7 @@ static int usage(FILE *f, int code)
 }
 
 static void print_end(const struct topo *t, uint32_t tunnel, int side,
-		      const struct ipsec_end_view *v, const char *node_dir)
+                      const struct ipsec_end_view *v, const char *node_dir)
 {
 	const struct topo_tunnel *tun = &t->tunnels[tunnel];
 	const struct topo_tunnel_end *e = &tun->end[side];
@@ -131,10 +131,13 @@ int cmd_ipsec(int argc, char **argv)
 	} else {
 		const struct ipsec_charon *c = &v[0].charon;
 		printf("node %s of lab %s: charon %s", node, lab,
-		       !c->recorded ? "not started" : c->alive ? "running" : "DEAD");
+		       !c->recorded ? "not started"
+		       : c->alive   ? "running"
+		                    : "DEAD");
 		if (c->recorded)
 			printf(" (pid %d)", (int)c->pid);
-		printf(", backend %s\n  files: %s/{strongswan.conf,charon.log,events.jsonl}\n", backend, dir);
+		printf(", backend %s\n  files: %s/{strongswan.conf,charon.log,events.jsonl}\n",
+		       backend, dir);
 		for (size_t i = 0; i < ends.n; i++) {
 			print_end(t, ends.tunnel[i], ends.side[i], &v[i], dir);
 			char reason[256];

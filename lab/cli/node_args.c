@@ -10,14 +10,16 @@
 int node_args_enter(const char *lab, const char *node, struct run_lab *l)
 {
 	if (run_lab_open(lab, l) < 0)
-		return lab_err(LAB_EXIT_USAGE, "no lab named '%s'; `labctl list` shows the labs", lab);
+		return lab_err(LAB_EXIT_USAGE, "no lab named '%s'; `labctl list` shows the labs",
+		               lab);
 	run_lab_close(l);
 	char ns[128];
 	run_netns_name(lab, node, ns, sizeof(ns));
 	if (!netns_exists(ns))
 		return lab_err(LAB_EXIT_USAGE,
-			       "lab '%s' has no node '%s' (no namespace %s); `labctl status %s` "
-			       "lists its nodes", lab, node, ns, lab);
+		               "lab '%s' has no node '%s' (no namespace %s); `labctl status %s` "
+		               "lists its nodes",
+		               lab, node, ns, lab);
 	if (run_enter_node(l, node) < 0)
 		return -1;
 	setenv("LABCTL_LAB", lab, 1);
@@ -26,7 +28,7 @@ int node_args_enter(const char *lab, const char *node, struct run_lab *l)
 }
 
 int node_args_parse(int argc, char **argv, int (*usage)(FILE *f, int code), const char **lab,
-		    const char **node, bool *json)
+                    const char **node, bool *json)
 {
 	*lab = *node = NULL;
 	*json = false;

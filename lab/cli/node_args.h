@@ -13,7 +13,7 @@
  * parsed (*lab, *node set), else the exit code to return: usage shown for -h/--help
  * (0) or a bad argument (2). */
 int node_args_parse(int argc, char **argv, int (*usage)(FILE *f, int code), const char **lab,
-		    const char **node, bool *json);
+                    const char **node, bool *json);
 
 /* Opens LAB, checks NODE has a namespace, enters it and sets LABCTL_LAB/LABCTL_NODE.
  * -1 with lab_err: exit 2 for a lab or node that does not exist. */

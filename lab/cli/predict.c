@@ -23,46 +23,47 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: labctl predict TOPOLOGY [--json] [--fault KIND [--fault-side N]]\n"
-		"                      [--fault loss:P [--duration DUR]]\n"
-		"                      [--tunnel N|NAME]\n"
-		"                      [--time-scale F] [--samples N [--seed S]] [--distribution]\n"
-		"                      [--runs S[,S...] [--direction rtt|fwd|rev]\n"
-		"                       [--runs-age S[,S...]]]\n"
-		"                      [--max-outage DUR] [--model M] [--junit FILE]\n"
-		"                      [--sweep KEY=FROM..TO[:STEP]]... [--svg FILE]\n"
-		"\n"
-		"Prints the outage window per direction and round trip, decomposed into its\n"
-		"parts, for the models article, rfc4271, bird and lab (the topology as\n"
-		"configured), beside the article's " TIMERS_ARTICLE_WINDOW_TEXT ". TOPOLOGY is a name or a "
-		"file.\n"
-		"  --fault KIND     ike-mismatch (default), blackhole, link-down, kill-charon,\n"
-		"                   kill-speaker, loss:P\n"
-		"  --duration DUR   with --fault loss:P (P %% of the tunnel's packets dropped, a\n"
-		"                   grey failure without a window; Monte Carlo, %d faults):\n"
-		"                   how long the loss lasts (default %g s; 90, 90s, 2m);\n"
-		"                   predict gives the probability that hold timer, BFD and\n"
-		"                   DPD fire, when, and the expected loss-derived time\n"
-		"  --fault-side N   0 = the probe source's end of the tunnel (default), 1 = the\n"
-		"                   other (where charon crashes for kill-charon)\n"
-		"  --tunnel N|NAME  the tunnel that breaks (default: the first)\n"
-		"  --time-scale F   timers scaled as `up --time-scale F` scales them (0 < F <= 1)\n"
-		"  --samples N      also run the seeded Monte Carlo simulator (N faults per model)\n"
-		"  --seed S         its seed (default 1)\n"
-		"  --distribution   quantiles p1-p99 and the mean of the simulated outages per\n"
-		"                   model and direction, beside the window (default %d faults\n"
-		"                   per model; --samples changes it)\n"
-		"  --runs S,...     measured outages (seconds, of the direction given, default\n"
-		"                   rtt): each run's quantile in the lab model's distribution\n"
-		"                   and a Kolmogorov-Smirnov test of them against it\n"
-		"  --runs-age S,... for each run, the age of the last KEEPALIVE the probe\n"
-		"                   source's gateway received when the fault fell (the report's\n"
-		"                   last-keepalive mark): each run is placed in the model given\n"
-		"                   it (%d faults per run)\n" PREDICT_GATE_USAGE
-		"Exit status: 0 within the budget (or none), 1 over it, 2 bad input.\n",
-		TIMERS_LOSS_SAMPLES, TIMERS_LOSS_DURATION_S, TIMERS_DIST_SAMPLES,
-		PREDICT_COND_SAMPLES);
+	fprintf(
+	    f,
+	    "usage: labctl predict TOPOLOGY [--json] [--fault KIND [--fault-side N]]\n"
+	    "                      [--fault loss:P [--duration DUR]]\n"
+	    "                      [--tunnel N|NAME]\n"
+	    "                      [--time-scale F] [--samples N [--seed S]] [--distribution]\n"
+	    "                      [--runs S[,S...] [--direction rtt|fwd|rev]\n"
+	    "                       [--runs-age S[,S...]]]\n"
+	    "                      [--max-outage DUR] [--model M] [--junit FILE]\n"
+	    "                      [--sweep KEY=FROM..TO[:STEP]]... [--svg FILE]\n"
+	    "\n"
+	    "Prints the outage window per direction and round trip, decomposed into its\n"
+	    "parts, for the models article, rfc4271, bird and lab (the topology as\n"
+	    "configured), beside the article's " TIMERS_ARTICLE_WINDOW_TEXT
+	    ". TOPOLOGY is a name or a "
+	    "file.\n"
+	    "  --fault KIND     ike-mismatch (default), blackhole, link-down, kill-charon,\n"
+	    "                   kill-speaker, loss:P\n"
+	    "  --duration DUR   with --fault loss:P (P %% of the tunnel's packets dropped, a\n"
+	    "                   grey failure without a window; Monte Carlo, %d faults):\n"
+	    "                   how long the loss lasts (default %g s; 90, 90s, 2m);\n"
+	    "                   predict gives the probability that hold timer, BFD and\n"
+	    "                   DPD fire, when, and the expected loss-derived time\n"
+	    "  --fault-side N   0 = the probe source's end of the tunnel (default), 1 = the\n"
+	    "                   other (where charon crashes for kill-charon)\n"
+	    "  --tunnel N|NAME  the tunnel that breaks (default: the first)\n"
+	    "  --time-scale F   timers scaled as `up --time-scale F` scales them (0 < F <= 1)\n"
+	    "  --samples N      also run the seeded Monte Carlo simulator (N faults per model)\n"
+	    "  --seed S         its seed (default 1)\n"
+	    "  --distribution   quantiles p1-p99 and the mean of the simulated outages per\n"
+	    "                   model and direction, beside the window (default %d faults\n"
+	    "                   per model; --samples changes it)\n"
+	    "  --runs S,...     measured outages (seconds, of the direction given, default\n"
+	    "                   rtt): each run's quantile in the lab model's distribution\n"
+	    "                   and a Kolmogorov-Smirnov test of them against it\n"
+	    "  --runs-age S,... for each run, the age of the last KEEPALIVE the probe\n"
+	    "                   source's gateway received when the fault fell (the report's\n"
+	    "                   last-keepalive mark): each run is placed in the model given\n"
+	    "                   it (%d faults per run)\n" PREDICT_GATE_USAGE
+	    "Exit status: 0 within the budget (or none), 1 over it, 2 bad input.\n",
+	    TIMERS_LOSS_SAMPLES, TIMERS_LOSS_DURATION_S, TIMERS_DIST_SAMPLES, PREDICT_COND_SAMPLES);
 }
 
 static void fmt_window(char *b, size_t n, const struct timers_window *w)
@@ -85,7 +86,8 @@ static void print_path(const char *model, const char *dir, const struct timers_p
 	for (size_t i = 0; i < p->n_parts; i++) {
 		const struct timers_part *q = &p->parts[i];
 		fmt_window(pw, sizeof(pw), &q->w);
-		printf("%s%s %s%s%s", i ? " + " : "", q->name, pw, q->where[0] ? " @" : "", q->where);
+		printf("%s%s %s%s%s", i ? " + " : "", q->name, pw, q->where[0] ? " @" : "",
+		       q->where);
 	}
 	printf("\n");
 	if (p->note[0])
@@ -105,7 +107,8 @@ static void fmt_q(char *b, size_t n, double v)
 static void print_dist(const struct timers_doc *d)
 {
 	printf("\ndistribution (Monte Carlo: %" PRIu64 " faults per model, seed %" PRIu64
-	       "; outages in s)\n", d->dist[0].samples, d->dist[0].seed);
+	       "; outages in s)\n",
+	       d->dist[0].samples, d->dist[0].seed);
 	printf("  %-8s %-4s %-15s", "model", "dir", "window");
 	for (int k = 0; k < TIMERS_NQUANT; k++) {
 		char h[8];
@@ -143,13 +146,14 @@ static void print_text(const struct timers_doc *d)
 	fmt_window(h0, sizeof(h0), &(struct timers_window){s->hold_min_s[0], s->hold_s});
 	fmt_window(h1, sizeof(h1), &(struct timers_window){s->hold_min_s[1], s->hold_s});
 	printf("negotiated hold %g s; keepalive %g s from %s (%s), %g s from %s (%s); hold timer "
-	       "runs %s s at %s, %s s at %s\n", s->hold_s, s->keepalive_s[0], in->side[0].gateway,
+	       "runs %s s at %s, %s s at %s\n",
+	       s->hold_s, s->keepalive_s[0], in->side[0].gateway,
 	       timers_speaker_name(in->side[0].speaker), s->keepalive_s[1], in->side[1].gateway,
 	       timers_speaker_name(in->side[1].speaker), h0, in->side[0].gateway, h1,
 	       in->side[1].gateway);
 	printf("fwd = %s side -> far side (ends when %s drops the tunnel), rev = the other way,\n"
-	       "rtt = a ping (the slower of the two); probe interval %g s\n\n", in->side[0].gateway,
-	       in->side[0].router, in->probe_interval_s);
+	       "rtt = a ping (the slower of the two); probe interval %g s\n\n",
+	       in->side[0].gateway, in->side[0].router, in->probe_interval_s);
 	printf("  %-8s %-11s %-15s %-16s %s\n", "model", "direction", "window (s)", "mechanism",
 	       "parts (s)");
 	for (size_t m = 0; m < d->pred->n_models; m++) {
@@ -165,7 +169,8 @@ static void print_text(const struct timers_doc *d)
 	for (size_t m = 0; m < d->pred->n_models; m++)
 		printf("  %-8s %s\n", d->pred->models[m].name, d->pred->models[m].summary);
 	printf("\narticle (real time): %g - %g s predicted, " TIMERS_ARTICLE_MEASURED_TEXT
-	       " measured\n", timers_article.min_s, timers_article.max_s);
+	       " measured\n",
+	       timers_article.min_s, timers_article.max_s);
 	printf("why the article's formula and RFC 4271 differ: %s\n", timers_article.why);
 	if (d->n_mc) {
 		printf("\nMonte Carlo: %" PRIu64 " faults per model, seed %" PRIu64 "\n",
@@ -176,7 +181,8 @@ static void print_text(const struct timers_doc *d)
 				char w[64];
 				fmt_window(w, sizeof(w), &d->mc[i].dir[k].w);
 				printf("  %-8s %-9s %-15s %.6g\n", d->mc[i].model,
-				       timers_dir_name((enum timers_dir)k), w, d->mc[i].dir[k].mean_s);
+				       timers_dir_name((enum timers_dir)k), w,
+				       d->mc[i].dir[k].mean_s);
 			}
 	}
 	if (d->n_dist)
@@ -186,14 +192,21 @@ static void print_text(const struct timers_doc *d)
 int cmd_predict(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'},       {"fault", required_argument, NULL, 'f'},
-		{"tunnel", required_argument, NULL, 't'}, {"time-scale", required_argument, NULL, 'x'},
-		{"samples", required_argument, NULL, 'n'}, {"seed", required_argument, NULL, 's'},
-		{"fault-side", required_argument, NULL, 'S'}, {"distribution", no_argument, NULL, 'D'},
-		{"runs", required_argument, NULL, 'r'},  {"direction", required_argument, NULL, 'd'},
-		{"runs-age", required_argument, NULL, 'a'}, {"duration", required_argument, NULL, 'L'},
-		PREDICT_GATE_OPTIONS,
-		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},
+	    {"fault", required_argument, NULL, 'f'},
+	    {"tunnel", required_argument, NULL, 't'},
+	    {"time-scale", required_argument, NULL, 'x'},
+	    {"samples", required_argument, NULL, 'n'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"fault-side", required_argument, NULL, 'S'},
+	    {"distribution", no_argument, NULL, 'D'},
+	    {"runs", required_argument, NULL, 'r'},
+	    {"direction", required_argument, NULL, 'd'},
+	    {"runs-age", required_argument, NULL, 'a'},
+	    {"duration", required_argument, NULL, 'L'},
+	    PREDICT_GATE_OPTIONS,
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *fault = NULL, *tunnel = NULL;
 	bool json = false, distribution = false;
@@ -238,8 +251,10 @@ int cmd_predict(int argc, char **argv)
 		case 'L': {
 			uint32_t ms;
 			if (topo_duration_parse(optarg, 86400000u, &ms) < 0 || ms == 0) {
-				lab_err(LAB_EXIT_USAGE, "--duration '%s': expected how long the loss "
-					"lasts, whole ms up to a day: 60, 90s, 2m", optarg);
+				lab_err(LAB_EXIT_USAGE,
+				        "--duration '%s': expected how long the loss "
+				        "lasts, whole ms up to a day: 60, 90s, 2m",
+				        optarg);
 				return lab_err_report();
 			}
 			duration = ms / 1000.0;
@@ -248,12 +263,12 @@ int cmd_predict(int argc, char **argv)
 		}
 		case 'r':
 			if (timers_cli_seconds_list("--runs", optarg, runs, TIMERS_GOF_MAX_RUNS,
-						    &n_runs) < 0)
+			                            &n_runs) < 0)
 				return lab_err_report();
 			break;
 		case 'a':
 			if (timers_cli_seconds_list("--runs-age", optarg, ages, TIMERS_GOF_MAX_RUNS,
-						    &n_ages) < 0)
+			                            &n_ages) < 0)
 				return lab_err_report();
 			break;
 		case 'd':
@@ -261,7 +276,11 @@ int cmd_predict(int argc, char **argv)
 			    predict_gate_option(&gate, c, optarg) < 0)
 				return lab_err_report();
 			break;
-		case 1001: case 1002: case 1003: case 1004: case 1005:
+		case 1001:
+		case 1002:
+		case 1003:
+		case 1004:
+		case 1005:
 			if (predict_gate_option(&gate, c, optarg) < 0)
 				return lab_err_report();
 			break;
@@ -275,24 +294,32 @@ int cmd_predict(int argc, char **argv)
 		return LAB_EXIT_USAGE;
 	}
 	if (n_ages && n_ages != n_runs) {
-		fprintf(stderr, "labctl predict: --runs-age gives %zu ages for %zu --runs; give one "
-				"per run\n\n", n_ages, n_runs);
+		fprintf(stderr,
+		        "labctl predict: --runs-age gives %zu ages for %zu --runs; give one "
+		        "per run\n\n",
+		        n_ages, n_runs);
 		usage(stderr);
 		return LAB_EXIT_USAGE;
 	}
 	if (fault && !strncmp(fault, "loss", 4)) {
 		if (distribution || n_runs || gate.n_sweep || gate.svg || gate.have_max ||
 		    gate.junit || fault_side) {
-			lab_err(LAB_EXIT_USAGE, "--fault %s: a grey failure has no window; "
-				"--distribution, --runs, --sweep, --svg, --max-outage, --junit and "
-				"--fault-side do not apply (give --duration, --samples, --seed, --json)",
-				fault);
+			lab_err(LAB_EXIT_USAGE,
+			        "--fault %s: a grey failure has no window; "
+			        "--distribution, --runs, --sweep, --svg, --max-outage, --junit and "
+			        "--fault-side do not apply (give --duration, --samples, --seed, "
+			        "--json)",
+			        fault);
 			return lab_err_report();
 		}
-		struct predict_loss_opts lo = {.topology = argv[optind], .tunnel = tunnel,
-					       .fault = fault, .time_scale = scale,
-					       .duration_s = duration, .samples = samples,
-					       .seed = seed, .json = json};
+		struct predict_loss_opts lo = {.topology = argv[optind],
+		                               .tunnel = tunnel,
+		                               .fault = fault,
+		                               .time_scale = scale,
+		                               .duration_s = duration,
+		                               .samples = samples,
+		                               .seed = seed,
+		                               .json = json};
 		rc = predict_loss(&lo);
 		return rc == LAB_EXIT_OK ? rc : lab_err_report();
 	}
@@ -308,13 +335,13 @@ int cmd_predict(int argc, char **argv)
 	if (timers_predict(&ct.in, &pred) < 0)
 		goto out;
 	gate.scale = scale;
-	int n_checks = predict_gate_checks(&gate, &ct, &pred, checks,
-					   sizeof(checks) / sizeof(checks[0]));
+	int n_checks =
+	    predict_gate_checks(&gate, &ct, &pred, checks, sizeof(checks) / sizeof(checks[0]));
 	if (n_checks < 0)
 		goto out;
 	if (gate.n_sweep) {
 		if (predict_gate_sweep(&gate, argv[optind], tunnel, fault, (uint32_t)fault_side,
-				       scale, &ct, checks, (size_t)n_checks, json) < 0)
+		                       scale, &ct, checks, (size_t)n_checks, json) < 0)
 			goto out;
 		rc = predict_gate_finish(&gate, &ct, checks, (size_t)n_checks, json);
 		goto out;
@@ -323,10 +350,16 @@ int cmd_predict(int argc, char **argv)
 		lab_err(LAB_EXIT_USAGE, "--svg draws a sweep; give --sweep KEY=FROM..TO too");
 		goto out;
 	}
-	struct timers_doc d = {.topology = ct.topo->name, .tunnel = ct.tunnel_name,
-			       .time_scale = scale, .in = &ct.in, .pred = &pred, .mc = mc,
-			       .mc_samples = samples, .mc_seed = seed, .budget = checks,
-			       .n_budget = (size_t)n_checks};
+	struct timers_doc d = {.topology = ct.topo->name,
+	                       .tunnel = ct.tunnel_name,
+	                       .time_scale = scale,
+	                       .in = &ct.in,
+	                       .pred = &pred,
+	                       .mc = mc,
+	                       .mc_samples = samples,
+	                       .mc_seed = seed,
+	                       .budget = checks,
+	                       .n_budget = (size_t)n_checks};
 	/* With --distribution, --samples sizes the distribution instead. */
 	uint64_t mc_samples = distribution ? 0 : samples;
 	d.mc_samples = mc_samples;
@@ -336,18 +369,19 @@ int cmd_predict(int argc, char **argv)
 	d.dist = dist;
 	for (size_t i = 0; distribution && i < sizeof(models) / sizeof(models[0]); i++, d.n_dist++)
 		if (timers_distribution(&ct.in, models[i], samples ? samples : TIMERS_DIST_SAMPLES,
-					seed, &dist[i]) < 0)
+		                        seed, &dist[i]) < 0)
 			goto out;
 	if (n_runs) {
 		if (!(gof = calloc(1, sizeof(*gof)))) {
 			lab_err(LAB_EXIT_FAIL, "out of memory");
 			goto out;
 		}
-		int g = n_ages ? timers_gof_conditional(&ct.in, "lab", dir, runs, ages, NULL, n_runs,
-							samples ? samples : PREDICT_COND_SAMPLES,
-							seed, gof)
-			       : timers_gof_test(&ct.in, "lab", dir, runs, n_runs,
-						 samples ? samples : TIMERS_DIST_SAMPLES, seed, gof);
+		int g = n_ages
+		            ? timers_gof_conditional(&ct.in, "lab", dir, runs, ages, NULL, n_runs,
+		                                     samples ? samples : PREDICT_COND_SAMPLES, seed,
+		                                     gof)
+		            : timers_gof_test(&ct.in, "lab", dir, runs, n_runs,
+		                              samples ? samples : TIMERS_DIST_SAMPLES, seed, gof);
 		if (g < 0)
 			goto out;
 		d.gof = gof;

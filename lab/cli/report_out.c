@@ -8,8 +8,7 @@
 #include "common/fsutil.h"
 #include "common/json.h"
 
-int report_write(const struct report *r, const char *json_path, const char *svg_path,
-		 size_t run)
+int report_write(const struct report *r, const char *json_path, const char *svg_path, size_t run)
 {
 	bool json_stdout = json_path && !strcmp(json_path, "-");
 	if (!json_stdout)
@@ -33,7 +32,8 @@ int report_write(const struct report *r, const char *json_path, const char *svg_
 	}
 	if (svg_path) {
 		if (!r->n_runs)
-			return lab_err(LAB_EXIT_FAIL, "no SVG: no fault was injected in lab %s", r->lab);
+			return lab_err(LAB_EXIT_FAIL, "no SVG: no fault was injected in lab %s",
+			               r->lab);
 		size_t idx = run ? run - 1 : r->n_runs - 1;
 		FILE *f = fopen(svg_path, "we");
 		if (!f)

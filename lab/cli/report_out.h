@@ -9,7 +9,6 @@
 #include "report/report.h"
 
 /* run: 1-based run for the SVG, 0 = the last. 0 or -1 with lab_err set. */
-int report_write(const struct report *r, const char *json_path, const char *svg_path,
-		 size_t run);
+int report_write(const struct report *r, const char *json_path, const char *svg_path, size_t run);
 
 #endif

@@ -14,11 +14,12 @@ int cmd_shell(int argc, char **argv)
 {
 	bool help = argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
 	if (help || argc != 3 || argv[1][0] == '-' || argv[2][0] == '-') {
-		fprintf(help ? stdout : stderr,
-			"usage: labctl shell LAB NODE\n"
-			"\n"
-			"An interactive $SHELL (or /bin/bash, without rc files) inside NODE of the\n"
-			"running lab LAB, PS1 naming lab/node; LABCTL_LAB and LABCTL_NODE are set.\n");
+		fprintf(
+		    help ? stdout : stderr,
+		    "usage: labctl shell LAB NODE\n"
+		    "\n"
+		    "An interactive $SHELL (or /bin/bash, without rc files) inside NODE of the\n"
+		    "running lab LAB, PS1 naming lab/node; LABCTL_LAB and LABCTL_NODE are set.\n");
 		return help ? 0 : LAB_EXIT_USAGE;
 	}
 	struct run_lab l;

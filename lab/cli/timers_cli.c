@@ -35,7 +35,7 @@ int timers_cli_u64(const char *opt, const char *s, uint64_t min, uint64_t max, u
 	unsigned long long v = strtoull(s, &end, 10);
 	if (errno || end == s || *end || s[0] == '-' || v < min || v > max)
 		return lab_err(LAB_EXIT_USAGE, "%s '%s': expected a whole number from %llu to %llu",
-			       opt, s, (unsigned long long)min, (unsigned long long)max);
+		               opt, s, (unsigned long long)min, (unsigned long long)max);
 	*out = v;
 	return 0;
 }
@@ -75,8 +75,8 @@ int timers_cli_dir(const char *opt, const char *s, enum timers_dir *d)
 static int pick_tunnel(const struct topo *t, const char *tunnel, uint32_t *idx)
 {
 	if (t->n_tunnels == 0)
-		return lab_err(LAB_EXIT_USAGE, "topology '%s' has no tunnels: nothing can fail over",
-			       t->name);
+		return lab_err(LAB_EXIT_USAGE,
+		               "topology '%s' has no tunnels: nothing can fail over", t->name);
 	if (!tunnel) {
 		*idx = 0;
 		return 0;
@@ -93,13 +93,14 @@ static int pick_tunnel(const struct topo *t, const char *tunnel, uint32_t *idx)
 		*idx = (uint32_t)v;
 		return 0;
 	}
-	return lab_err(LAB_EXIT_USAGE, "--tunnel '%s': topology '%s' has no such tunnel (%zu "
-				       "tunnel(s): give an index from 0 or a tunnel name, e.g. '%s')",
-		       tunnel, t->name, t->n_tunnels, t->tunnels[0].name);
+	return lab_err(LAB_EXIT_USAGE,
+	               "--tunnel '%s': topology '%s' has no such tunnel (%zu "
+	               "tunnel(s): give an index from 0 or a tunnel name, e.g. '%s')",
+	               tunnel, t->name, t->n_tunnels, t->tunnels[0].name);
 }
 
 int timers_cli_load(const char *name_or_file, const char *tunnel, const char *fault,
-		    double time_scale, struct timers_cli_topo *out)
+                    double time_scale, struct timers_cli_topo *out)
 {
 	char path[PATH_MAX];
 	struct topo_diags diags = {0};
@@ -107,8 +108,10 @@ int timers_cli_load(const char *name_or_file, const char *tunnel, const char *fa
 
 	memset(out, 0, sizeof(*out));
 	if (!(time_scale > 0 && time_scale <= 1))
-		return lab_err(LAB_EXIT_USAGE, "--time-scale %g is outside (0, 1]; expected e.g. "
-					       "0.1 for timers ten times shorter", time_scale);
+		return lab_err(LAB_EXIT_USAGE,
+		               "--time-scale %g is outside (0, 1]; expected e.g. "
+		               "0.1 for timers ten times shorter",
+		               time_scale);
 	if (topo_resolve_path(name_or_file, path, sizeof(path)) < 0)
 		return -1;
 	if (topo_load(path, &out->topo, &diags) < 0) {

@@ -20,7 +20,7 @@ struct timers_cli_topo {
  * way `up` does, picks the tunnel (index or name; NULL = the first) and maps it.
  * 0, or -1 with lab_err set (exit code 2 for bad input). */
 int timers_cli_load(const char *name_or_file, const char *tunnel, const char *fault,
-		    double time_scale, struct timers_cli_topo *out);
+                    double time_scale, struct timers_cli_topo *out);
 void timers_cli_free(struct timers_cli_topo *ct);
 
 /* Writes the finished document j (plus a newline) to stdout and frees it. 0, or -1

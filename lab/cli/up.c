@@ -100,49 +100,41 @@ static int parse(int argc, char **argv, struct up_opts *o)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "vqh", lo, NULL)) != -1) {
 		switch (c) {
-		case 'n':
-			o->name = optarg;
-			break;
+		case 'n': o->name = optarg; break;
 		case 's':
 			o->time_scale = strtod(optarg, &end);
 			if (*end || end == optarg)
-				return lab_err(LAB_EXIT_USAGE, "--time-scale '%s' is not a number", optarg);
+				return lab_err(LAB_EXIT_USAGE, "--time-scale '%s' is not a number",
+				               optarg);
 			break;
 		case 'b':
-			if (strcmp(optarg, "auto") && strcmp(optarg, "xfrm") && strcmp(optarg, "libipsec"))
-				return lab_err(LAB_EXIT_USAGE,
-					       "--ipsec-backend '%s': expected auto, xfrm or libipsec", optarg);
+			if (strcmp(optarg, "auto") && strcmp(optarg, "xfrm") &&
+			    strcmp(optarg, "libipsec"))
+				return lab_err(
+				    LAB_EXIT_USAGE,
+				    "--ipsec-backend '%s': expected auto, xfrm or libipsec",
+				    optarg);
 			o->backend = optarg;
 			break;
 		case 't':
 			o->timeout_s = strtod(optarg, &end);
 			if (*end || end == optarg || !(o->timeout_s > 0))
-				return lab_err(LAB_EXIT_USAGE, "--timeout '%s': expected seconds > 0", optarg);
+				return lab_err(LAB_EXIT_USAGE,
+				               "--timeout '%s': expected seconds > 0", optarg);
 			break;
-		case 'N':
-			o->no_services = true;
-			break;
-		case 'D':
-			o->dry_run = 1;
-			break;
-		case 'E':
-			o->dry_run = 2;
-			break;
-		case 'q':
-			o->quiet = true;
-			break;
+		case 'N': o->no_services = true; break;
+		case 'D': o->dry_run = 1; break;
+		case 'E': o->dry_run = 2; break;
+		case 'q': o->quiet = true; break;
 		case 'J': o->json = true; break;
-		case 'v':
-			o->verbose++;
-			break;
+		case 'v': o->verbose++; break;
 		case 'O':
 			if (o->n_overrides == UP_OVERRIDES_MAX)
-				return lab_err(LAB_EXIT_USAGE, "at most %d --override", UP_OVERRIDES_MAX);
+				return lab_err(LAB_EXIT_USAGE, "at most %d --override",
+				               UP_OVERRIDES_MAX);
 			o->overrides[o->n_overrides++] = optarg;
 			break;
-		case 'h':
-			up_usage(stdout);
-			exit(0);
+		case 'h': up_usage(stdout); exit(0);
 		default:
 			up_usage(stderr);
 			return lab_err(LAB_EXIT_USAGE, "bad arguments to 'labctl up'");
@@ -165,18 +157,24 @@ static int check_free(const char *lab, const struct topo *t)
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof(dir), "%s/%s", run_root(), lab);
 	if (path_exists(dir))
-		return lab_err(LAB_EXIT_FAIL, "lab '%s' exists (%s); `labctl down %s` removes it, "
-			       "or choose another name with --name", lab, dir, lab);
+		return lab_err(LAB_EXIT_FAIL,
+		               "lab '%s' exists (%s); `labctl down %s` removes it, "
+		               "or choose another name with --name",
+		               lab, dir, lab);
 	for (size_t i = 0; i < t->n_nodes; i++) {
 		char ns[NETNS_NAME_MAX], file[NETNS_NAME_MAX + 16];
 		if (strlen(lab) + 1 + strlen(t->nodes[i].name) >= NETNS_NAME_MAX)
-			return lab_err(LAB_EXIT_USAGE, "namespace name %s.%s is too long; use a "
-				       "shorter --name", lab, t->nodes[i].name);
+			return lab_err(LAB_EXIT_USAGE,
+			               "namespace name %s.%s is too long; use a "
+			               "shorter --name",
+			               lab, t->nodes[i].name);
 		run_netns_name(lab, t->nodes[i].name, ns, sizeof(ns));
 		snprintf(file, sizeof(file), "%s/%s", NETNS_RUN_DIR, ns);
 		if (netns_exists(ns) || path_exists(file))
-			return lab_err(LAB_EXIT_FAIL, "namespace %s exists (left over?); "
-				       "`labctl down %s` removes it", ns, lab);
+			return lab_err(LAB_EXIT_FAIL,
+			               "namespace %s exists (left over?); "
+			               "`labctl down %s` removes it",
+			               ns, lab);
 	}
 	return 0;
 }
@@ -195,8 +193,7 @@ static void ms_field(struct json *j, void *arg)
 	json_kv_int(j, "ms", *(int64_t *)arg);
 }
 
-static void journal_all(const struct run_lab *l, const struct topo *t, const char *ev,
-			int64_t *ms)
+static void journal_all(const struct run_lab *l, const struct topo *t, const char *ev, int64_t *ms)
 {
 	for (size_t i = 0; i < t->n_nodes; i++)
 		if (run_journal(l, t->nodes[i].name, ev, ms ? ms_field : NULL, ms) < 0)
@@ -235,8 +232,8 @@ static int start_services(struct lab_ctx *ctx, const struct up_opts *o, int64_t 
 		if (lab_services[i]->start(ctx) < 0) {
 			char msg[1024];
 			snprintf(msg, sizeof(msg), "%s", lab_err_msg());
-			return lab_err(lab_err_code(), "starting service %s: %s", lab_services[i]->name,
-				       msg);
+			return lab_err(lab_err_code(), "starting service %s: %s",
+			               lab_services[i]->name, msg);
 		}
 	}
 	run_test_hook("services");
@@ -265,7 +262,7 @@ static const char *chosen_backend(const struct lab_ctx *ctx, bool svc)
 }
 
 static void summary(const struct lab_ctx *ctx, const struct up_opts *o, size_t nchecks,
-		    const struct up_times *tm)
+                    const struct up_times *tm)
 {
 	const struct topo *t = ctx->topo;
 	int64_t now = mono_ns();
@@ -290,7 +287,8 @@ static void summary(const struct lab_ctx *ctx, const struct up_opts *o, size_t n
 		printf(" not started (--no-services):");
 	for (size_t i = 0; i < t->n_tunnels; i++)
 		printf("%s %s %s<->%s", i ? "," : "", t->tunnels[i].name,
-		       t->nodes[t->tunnels[i].end[0].node].name, t->nodes[t->tunnels[i].end[1].node].name);
+		       t->nodes[t->tunnels[i].end[0].node].name,
+		       t->nodes[t->tunnels[i].end[1].node].name);
 	if (c.speakers)
 		printf("\n  bgp       %zu speakers (%zu built-in, %zu BIRD), %zu sessions%s",
 		       c.speakers, c.speakers - c.bird, c.bird, c.sessions,
@@ -396,12 +394,12 @@ static int build(struct lab_ctx *ctx, const struct up_opts *o, const char *path,
 	if (run_record(ctx->run, "phase waiting") < 0 || run_net_checks(t, &checks, &nchecks) < 0)
 		goto out;
 	step(o, t0, "readiness");
-	double timeout = o->timeout_s > 0 ? o->timeout_s
-			 : t->defaults.ready_timeout_ms ? t->defaults.ready_timeout_ms / 1000.0
-							  : 60.0;
+	double timeout = o->timeout_s > 0               ? o->timeout_s
+	                 : t->defaults.ready_timeout_ms ? t->defaults.ready_timeout_ms / 1000.0
+	                                                : 60.0;
 	int64_t deadline = t0 + (int64_t)(timeout * 1e9);
 	if (run_wait_ready(ctx, &net, checks, nchecks, o->no_services ? NULL : lab_services,
-			   deadline) < 0)
+	                   deadline) < 0)
 		goto out;
 	run_test_hook("ready");
 	if (run_record(ctx->run, "phase ready") < 0)
@@ -444,7 +442,8 @@ int cmd_up(int argc, char **argv)
 	int rc;
 	for (size_t i = 0; i < o.n_overrides; i++) {
 		struct topo_override ov;
-		if (topo_override_parse(o.overrides[i], &ov) < 0 || topo_override_apply(t, &ov) < 0) {
+		if (topo_override_parse(o.overrides[i], &ov) < 0 ||
+		    topo_override_apply(t, &ov) < 0) {
 			rc = lab_err_report();
 			goto out;
 		}
@@ -466,13 +465,17 @@ int cmd_up(int argc, char **argv)
 		rc = lab_err_report();
 		goto out;
 	}
-	struct lab_ctx ctx = {.run = &l, .topo = t, .time_scale = o.time_scale,
-			      .verbose = o.verbose, .progress = up_progress_tick,
-			      .progress_arg = &ctx};
+	struct lab_ctx ctx = {.run = &l,
+	                      .topo = t,
+	                      .time_scale = o.time_scale,
+	                      .verbose = o.verbose,
+	                      .progress = up_progress_tick,
+	                      .progress_arg = &ctx};
 	up_progress_init(o.quiet || o.verbose, t0);
 	snprintf(ctx.ipsec_backend, sizeof(ctx.ipsec_backend), "%s",
-		 o.backend ? o.backend
-			   : t->defaults.ipsec_backend[0] ? t->defaults.ipsec_backend : "auto");
+	         o.backend                      ? o.backend
+	         : t->defaults.ipsec_backend[0] ? t->defaults.ipsec_backend
+	                                        : "auto");
 	rc = 0;
 	int b = build(&ctx, &o, path, t0);
 	if (b == -2)
@@ -481,8 +484,10 @@ int cmd_up(int argc, char **argv)
 		rc = lab_err_report();
 		if (l.state_fd >= 0)
 			run_record(&l, "phase failed");
-		fprintf(stderr, "labctl: lab '%s' is left as it is for inspection; "
-				"`labctl down %s` removes it\n", lab, lab);
+		fprintf(stderr,
+		        "labctl: lab '%s' is left as it is for inspection; "
+		        "`labctl down %s` removes it\n",
+		        lab, lab);
 	}
 out:
 	run_lab_close(&l);

@@ -21,7 +21,7 @@ int lab_err(enum lab_exit code, const char *fmt, ...) __attribute__((format(prin
 int lab_verr(enum lab_exit code, const char *fmt, va_list ap);
 /* Like lab_err, with ": strerror(errnum)" appended. */
 int lab_err_errno(enum lab_exit code, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 const char *lab_err_msg(void);
 enum lab_exit lab_err_code(void);

@@ -28,8 +28,8 @@ static void bounds(struct exp *e, struct exp_run *run)
 	run->grey = run->fault.kind == FAULT_LOSS || run->fault.kind == FAULT_DELAY;
 	if (run->grey) {
 		run->pred_max_s = NAN;
-		run->bound_s = e->spec->grey_hold_s > 0 ? e->spec->grey_hold_s
-		                                        : 60 * e->view.time_scale;
+		run->bound_s =
+		    e->spec->grey_hold_s > 0 ? e->spec->grey_hold_s : 60 * e->view.time_scale;
 		return;
 	}
 	double interval_s = (double)e->probes.interval_ns / NS_PER_SEC;

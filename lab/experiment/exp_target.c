@@ -22,9 +22,9 @@ static int route_get(const struct lab_view *v, const char *node, const char *dst
 	snprintf(sp, sizeof(sp), "%u", sport);
 	snprintf(dp, sizeof(dp), "%u", dport);
 	char *with_iif[] = {"ip",        "-4",    "route",     "get",     (char *)dst, "from",
-	                    (char *)src, "iif",   (char *)iif, "ipproto", "17",       "sport",
+	                    (char *)src, "iif",   (char *)iif, "ipproto", "17",        "sport",
 	                    sp,          "dport", dp,          NULL};
-	char *local[] = {"ip",      "-4",  "route", "get", (char *)dst, "from", (char *)src,
+	char *local[] = {"ip",      "-4", "route", "get", (char *)dst, "from", (char *)src,
 	                 "ipproto", "17", "sport", sp,    "dport",     dp,     NULL};
 	int st = fault_exec(ns, iif ? with_iif : local, NULL, out, sizeof(out));
 	if (st < 0)

@@ -50,7 +50,7 @@ struct exp_spec {
 	 * routers' FIBs, so an ECMP lab breaks the path the measurement takes); else a
 	 * tunnel index or name. Used when target is NULL. */
 	const char *tunnel;
-	double param;              /* loss: percent (above 100 is 100) */
+	double param; /* loss: percent (above 100 is 100) */
 	/* loss and delay degrade the path without breaking it: nothing says when such
 	 * an outage is over, so the fault is held this long, then healed (0: 60 s x
 	 * the lab's time scale, the window `predict --fault loss:P` models). */
@@ -131,7 +131,7 @@ struct exp {
 	const struct exp_spec *spec;
 	exp_observer observe;
 	void *observe_ctx;
-	int64_t start_t; /* exp_collect reports the faults injected from here on */
+	int64_t start_t;  /* exp_collect reports the faults injected from here on */
 	char not_ok[160]; /* exp_wait_probes_ok timed out: the stream still failing */
 	bool open;
 };

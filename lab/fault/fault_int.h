@@ -31,19 +31,19 @@ struct fault_ops {
 };
 
 extern const struct fault_ops fault_ops_ike, fault_ops_blackhole, fault_ops_loss,
-	fault_ops_link_down, fault_ops_delay, fault_ops_kill;
+    fault_ops_link_down, fault_ops_delay, fault_ops_kill;
 
 /* Look-ups that fail with exit code 2 and the list of what exists. */
 int fault_tunnel(const struct topo *t, const char *name, uint32_t *idx);
 int fault_node(const struct topo *t, const char *name, uint32_t *idx);
 /* The node and interface at the other end of node's interface iface's link. */
 int fault_link_peer(const struct topo *t, uint32_t node, uint32_t iface, uint32_t *pnode,
-		    uint32_t *piface);
+                    uint32_t *piface);
 void fault_netns(const struct lab_view *v, const char *node, char *buf, size_t len);
 /* For the faults that act in the underlay (blackhole, loss, delay): the tunnel
  * `target` names and its underlay node, recorded in rec (tunnel; namespace and
  * journal: the underlay node's). */
 int fault_plan_underlay(const struct lab_view *v, const char *target, struct fault_rec *rec,
-			uint32_t *tunnel);
+                        uint32_t *tunnel);
 
 #endif

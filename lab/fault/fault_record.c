@@ -17,15 +17,18 @@
 #include "fault/fault_int.h"
 
 static const char *const kind_names[FAULT_NKINDS] = {
-	[FAULT_IKE_MISMATCH] = "ike-mismatch", [FAULT_BLACKHOLE] = "blackhole",
-	[FAULT_LINK_DOWN] = "link-down",       [FAULT_KILL] = "kill",
-	[FAULT_LOSS] = "loss",                 [FAULT_DELAY] = "delay",
+    [FAULT_IKE_MISMATCH] = "ike-mismatch",
+    [FAULT_BLACKHOLE] = "blackhole",
+    [FAULT_LINK_DOWN] = "link-down",
+    [FAULT_KILL] = "kill",
+    [FAULT_LOSS] = "loss",
+    [FAULT_DELAY] = "delay",
 };
 
 static const struct fault_ops *const kind_ops[FAULT_NKINDS] = {
-	[FAULT_IKE_MISMATCH] = &fault_ops_ike, [FAULT_BLACKHOLE] = &fault_ops_blackhole,
-	[FAULT_LINK_DOWN] = &fault_ops_link_down, [FAULT_KILL] = &fault_ops_kill,
-	[FAULT_LOSS] = &fault_ops_loss,        [FAULT_DELAY] = &fault_ops_delay,
+    [FAULT_IKE_MISMATCH] = &fault_ops_ike,    [FAULT_BLACKHOLE] = &fault_ops_blackhole,
+    [FAULT_LINK_DOWN] = &fault_ops_link_down, [FAULT_KILL] = &fault_ops_kill,
+    [FAULT_LOSS] = &fault_ops_loss,           [FAULT_DELAY] = &fault_ops_delay,
 };
 
 const char *fault_kind_name(enum fault_kind k)
@@ -46,33 +49,36 @@ int fault_req_parse(int argc, char **argv, struct fault_req *r, int *used)
 	memset(r, 0, sizeof(*r));
 	if (argc < 1)
 		return lab_err(LAB_EXIT_USAGE, "missing fault KIND: ike-mismatch, blackhole, "
-					       "link-down, kill, loss P%%, delay MS");
+		                               "link-down, kill, loss P%%, delay MS");
 	int k = kind_of(argv[0]);
 	if (k < 0)
-		return lab_err(LAB_EXIT_USAGE, "unknown fault kind '%s'; expected ike-mismatch, "
-					       "blackhole, link-down, kill, loss P%%, delay MS", argv[0]);
+		return lab_err(LAB_EXIT_USAGE,
+		               "unknown fault kind '%s'; expected ike-mismatch, "
+		               "blackhole, link-down, kill, loss P%%, delay MS",
+		               argv[0]);
 	r->kind = (enum fault_kind)k;
 	int n = 1;
 	if (k == FAULT_LOSS || k == FAULT_DELAY) {
 		if (argc < 2)
 			return lab_err(LAB_EXIT_USAGE, "%s needs %s before the target", argv[0],
-				       k == FAULT_LOSS ? "a percentage (loss 5% TUNNEL)"
-						       : "milliseconds (delay 50 TUNNEL)");
+			               k == FAULT_LOSS ? "a percentage (loss 5% TUNNEL)"
+			                               : "milliseconds (delay 50 TUNNEL)");
 		char *end;
 		r->param = strtod(argv[1], &end);
 		bool pct = k == FAULT_LOSS && *end == '%' && end[1] == '\0';
 		if (end == argv[1] || (*end && !pct) ||
-		    (k == FAULT_LOSS ? !(r->param > 0 && r->param <= 100) : !(r->param > 0 && r->param <= 60000)))
+		    (k == FAULT_LOSS ? !(r->param > 0 && r->param <= 100)
+		                     : !(r->param > 0 && r->param <= 60000)))
 			return lab_err(LAB_EXIT_USAGE, "%s '%s': expected %s", argv[0], argv[1],
-				       k == FAULT_LOSS ? "a percentage in (0, 100], e.g. 5%"
-						       : "milliseconds in (0, 60000]");
+			               k == FAULT_LOSS ? "a percentage in (0, 100], e.g. 5%"
+			                               : "milliseconds in (0, 60000]");
 		n = 2;
 	}
 	if (argc < n + 1)
 		return lab_err(LAB_EXIT_USAGE, "%s needs a TARGET (%s)", argv[0],
-			       k == FAULT_LINK_DOWN ? "a gateway node"
-			       : k == FAULT_KILL    ? "NODE or NODE:charon|bgpd|bird"
-						    : "a tunnel name");
+		               k == FAULT_LINK_DOWN ? "a gateway node"
+		               : k == FAULT_KILL    ? "NODE or NODE:charon|bgpd|bird"
+		                                    : "a tunnel name");
 	if (strlen(argv[n]) >= sizeof(r->target))
 		return lab_err(LAB_EXIT_USAGE, "target '%s' is too long", argv[n]);
 	strcpy(r->target, argv[n]);
@@ -91,10 +97,10 @@ static int rec_save(const struct fault_rec *r)
 {
 	char text[4096];
 	int n = snprintf(text, sizeof(text),
-			 "kind %s\ntarget %s\njnode %s\ntunnel %s\nns_node %s\nobject %s\n"
-			 "side %d\nparam %.17g\ndetail %s\n",
-			 r->kind, r->target, r->jnode, r->tunnel, r->ns_node, r->object, r->side,
-			 r->param, r->detail);
+	                 "kind %s\ntarget %s\njnode %s\ntunnel %s\nns_node %s\nobject %s\n"
+	                 "side %d\nparam %.17g\ndetail %s\n",
+	                 r->kind, r->target, r->jnode, r->tunnel, r->ns_node, r->object, r->side,
+	                 r->param, r->detail);
 	if (n < 0 || (size_t)n >= sizeof(text))
 		return lab_err(LAB_EXIT_FAIL, "fault record too long");
 	if (write_file_atomic(r->file, text, (size_t)n, 0600) < 0)
@@ -119,7 +125,8 @@ static int rec_load(const char *path, struct fault_rec *r)
 		return lab_err_errno(LAB_EXIT_FAIL, errno, "reading %s", path);
 	char num[64] = "";
 	char side[16] = "";
-	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
 		field(l, "kind", r->kind, sizeof(r->kind));
 		field(l, "target", r->target, sizeof(r->target));
 		field(l, "jnode", r->jnode, sizeof(r->jnode));
@@ -195,14 +202,14 @@ size_t fault_active_count(const struct lab_view *v)
 	return n;
 }
 
-static void journal(const struct lab_view *v, const struct fault_rec *r, const char *ev,
-		    int64_t t)
+static void journal(const struct lab_view *v, const struct fault_rec *r, const char *ev, int64_t t)
 {
 	char path[PATH_MAX + 64];
 	snprintf(path, sizeof(path), "%s/%s/%s", v->run.dir, r->jnode, JOURNAL_FILE);
 	int fd = journal_open(path);
 	if (fd < 0) {
-		fprintf(stderr, "labctl: warning: cannot journal fault %s: %s\n", ev, strerror(errno));
+		fprintf(stderr, "labctl: warning: cannot journal fault %s: %s\n", ev,
+		        strerror(errno));
 		return;
 	}
 	struct json j;
@@ -249,8 +256,10 @@ int fault_inject(struct lab_view *v, const struct fault_req *r, char *detail, si
 int fault_inject_info(struct lab_view *v, const struct fault_req *r, struct fault_info *info)
 {
 	if (!v->topo)
-		return lab_err(LAB_EXIT_FAIL, "lab %s: its topology (%s/topology.yaml) does not load; "
-					      "cannot resolve fault targets", v->run.name, v->run.dir);
+		return lab_err(LAB_EXIT_FAIL,
+		               "lab %s: its topology (%s/topology.yaml) does not load; "
+		               "cannot resolve fault targets",
+		               v->run.name, v->run.dir);
 	struct fault_rec rec;
 	memset(&rec, 0, sizeof(rec));
 	snprintf(rec.kind, sizeof(rec.kind), "%s", fault_kind_name(r->kind));
@@ -270,9 +279,10 @@ int fault_inject_info(struct lab_view *v, const struct fault_req *r, struct faul
 		if (rec_load(files[i], &old) == 0 && !strcmp(old.kind, rec.kind) &&
 		    !strcmp(old.target, rec.target)) {
 			free_list(files, n);
-			return lab_err(LAB_EXIT_USAGE, "fault %s on %s is already active; "
-						       "`labctl heal %s %s` first", rec.kind, rec.target,
-				       v->run.name, rec.target);
+			return lab_err(LAB_EXIT_USAGE,
+			               "fault %s on %s is already active; "
+			               "`labctl heal %s %s` first",
+			               rec.kind, rec.target, v->run.name, rec.target);
 		}
 		lab_err_clear();
 	}
@@ -331,8 +341,10 @@ int fault_heal_each(struct lab_view *v, const char *target, size_t *healed,
 		/* A target names the fault's own target, its tunnel, or (kill NODE:WHAT)
 		 * its node. */
 		size_t nl = strcspn(rec.target, ":");
-		bool node_match = target && strlen(target) == nl && !strncmp(rec.target, target, nl);
-		if (target && strcmp(rec.target, target) && strcmp(rec.tunnel, target) && !node_match)
+		bool node_match =
+		    target && strlen(target) == nl && !strncmp(rec.target, target, nl);
+		if (target && strcmp(rec.target, target) && strcmp(rec.tunnel, target) &&
+		    !node_match)
 			continue;
 		const struct fault_ops *ops = kind_ops[kind_of(rec.kind)];
 		int64_t t = mono_ns();
@@ -341,8 +353,9 @@ int fault_heal_each(struct lab_view *v, const char *target, size_t *healed,
 		if (ops->undo(v, &rec) < 0) {
 			char msg[1024];
 			snprintf(msg, sizeof(msg), "%s", lab_err_msg());
-			rc = lab_err(lab_err_code(), "healing %s on %s: %s (the record stays in %s)",
-				     rec.kind, rec.target, msg, rec.file);
+			rc =
+			    lab_err(lab_err_code(), "healing %s on %s: %s (the record stays in %s)",
+			            rec.kind, rec.target, msg, rec.file);
 			break;
 		}
 		journal(v, &rec, "heal", t);

@@ -32,7 +32,7 @@
 #define INITIATE_MS 5000
 
 static int vici_of(const struct lab_view *v, const char *node, struct ipsec_vici **out,
-		   int64_t wait_ns)
+                   int64_t wait_ns)
 {
 	char dir[PATH_MAX];
 	struct ipsec_paths p;
@@ -43,8 +43,8 @@ static int vici_of(const struct lab_view *v, const char *node, struct ipsec_vici
 		if (ipsec_vici_open(p.vici, out) == 0)
 			return 0;
 		if (mono_ns() >= deadline)
-			return lab_err(LAB_EXIT_FAIL, "charon on %s does not answer on %s: %s", node,
-				       p.vici, lab_err_msg());
+			return lab_err(LAB_EXIT_FAIL, "charon on %s does not answer on %s: %s",
+			               node, p.vici, lab_err_msg());
 		lab_err_clear();
 		sleep_ns(50 * NS_PER_MS);
 	}
@@ -59,7 +59,7 @@ static int call(struct ipsec_vici *vc, struct vmsg *m, int built)
 
 /* The connection of end `side` as t has it (no key: charon keeps the one `up` loaded). */
 static int load_conn(const struct lab_view *v, struct ipsec_vici *vc, const struct topo *t,
-		     uint32_t ti, int side)
+                     uint32_t ti, int side)
 {
 	enum ipsec_backend b;
 	if (ipsec_backend_load(&v->run, &b) < 0)
@@ -99,9 +99,9 @@ static int ike_plan(struct lab_view *v, const struct fault_req *r, struct fault_
 	snprintf(rec->object, sizeof(rec->object), "%s", t->tunnels[ti].name);
 	rec->side = 0;
 	snprintf(rec->detail, sizeof(rec->detail),
-		 "%s reloads %s with IKE %s, ESP %s (peer %s expects IKE %s); IKE SA terminated",
-		 t->nodes[e->node].name, t->tunnels[ti].name, MISMATCH_IKE, MISMATCH_ESP,
-		 t->nodes[t->tunnels[ti].end[1].node].name, t->tunnels[ti].end[1].ike.ike_proposal);
+	         "%s reloads %s with IKE %s, ESP %s (peer %s expects IKE %s); IKE SA terminated",
+	         t->nodes[e->node].name, t->tunnels[ti].name, MISMATCH_IKE, MISMATCH_ESP,
+	         t->nodes[t->tunnels[ti].end[1].node].name, t->tunnels[ti].end[1].ike.ike_proposal);
 	return 0;
 }
 
@@ -205,7 +205,7 @@ out:
 static int no_ipsec(void)
 {
 	return lab_err(LAB_EXIT_FAIL, "labctl was built without the strongSwan headers "
-				      "(scripts/setup fetches them): no VICI");
+	                              "(scripts/setup fetches them): no VICI");
 }
 
 static int ike_plan(struct lab_view *v, const struct fault_req *r, struct fault_rec *rec)

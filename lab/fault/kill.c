@@ -17,7 +17,7 @@
 
 /* The recorded process of kind `what` on node that is alive (the last one wins). */
 static int find_proc(const struct lab_view *v, const char *node, const char *what,
-		     struct run_proc *out, char *have, size_t hlen)
+                     struct run_proc *out, char *have, size_t hlen)
 {
 	struct run_state st;
 	if (run_state_read(&v->run, &st) < 0)
@@ -30,7 +30,8 @@ static int find_proc(const struct lab_view *v, const char *node, const char *wha
 		if (strcmp(p->node, node) || !run_pid_alive(p->pid, p->starttime))
 			continue;
 		if (off + 1 < hlen)
-			off += (size_t)snprintf(have + off, hlen - off, "%s%s", off ? ", " : "", p->what);
+			off += (size_t)snprintf(have + off, hlen - off, "%s%s", off ? ", " : "",
+			                        p->what);
 		if (!strcmp(p->what, what)) {
 			*out = *p;
 			found = true;
@@ -52,9 +53,10 @@ static int plan(struct lab_view *v, const struct fault_req *r, struct fault_rec 
 		*colon = '\0';
 		snprintf(what, sizeof(what), "%s", colon + 1);
 		if (strcmp(what, "charon") && strcmp(what, "bgpd") && strcmp(what, "bird"))
-			return lab_err(LAB_EXIT_USAGE, "kill %s: '%s' is not a daemon labctl runs; "
-						       "expected NODE:charon, NODE:bgpd or NODE:bird",
-				       r->target, what);
+			return lab_err(LAB_EXIT_USAGE,
+			               "kill %s: '%s' is not a daemon labctl runs; "
+			               "expected NODE:charon, NODE:bgpd or NODE:bird",
+			               r->target, what);
 	}
 	uint32_t n;
 	if (fault_node(t, node, &n) < 0)
@@ -64,7 +66,8 @@ static int plan(struct lab_view *v, const struct fault_req *r, struct fault_rec 
 		if (t->tunnels[i].end[0].node == n || t->tunnels[i].end[1].node == n) {
 			gateway = true;
 			if (!rec->tunnel[0])
-				snprintf(rec->tunnel, sizeof(rec->tunnel), "%s", t->tunnels[i].name);
+				snprintf(rec->tunnel, sizeof(rec->tunnel), "%s",
+				         t->tunnels[i].name);
 		}
 	if (!what[0]) {
 		/* Without a name: the tunnel's daemon on a gateway, else the speaker. */
@@ -72,10 +75,12 @@ static int plan(struct lab_view *v, const struct fault_req *r, struct fault_rec 
 			snprintf(what, sizeof(what), "charon");
 		else if (t->nodes[n].bgp)
 			snprintf(what, sizeof(what), "%s",
-				 t->nodes[n].bgp->speaker == TOPO_SPEAKER_BIRD ? "bird" : "bgpd");
+			         t->nodes[n].bgp->speaker == TOPO_SPEAKER_BIRD ? "bird" : "bgpd");
 		else
-			return lab_err(LAB_EXIT_USAGE, "node %s runs no daemon labctl can kill "
-						       "(no tunnel, no BGP)", node);
+			return lab_err(LAB_EXIT_USAGE,
+			               "node %s runs no daemon labctl can kill "
+			               "(no tunnel, no BGP)",
+			               node);
 	}
 	struct run_proc p;
 	char have[128];
@@ -84,7 +89,7 @@ static int plan(struct lab_view *v, const struct fault_req *r, struct fault_rec 
 		return -1;
 	if (f == 0)
 		return lab_err(LAB_EXIT_USAGE, "node %s runs no %s; running there: %s", node, what,
-			       have);
+		               have);
 	/* node is a topology node name here (< TOPO_NAME_MAX). */
 	const char *nn = t->nodes[n].name;
 	snprintf(rec->jnode, sizeof(rec->jnode), "%s", nn);
@@ -92,7 +97,8 @@ static int plan(struct lab_view *v, const struct fault_req *r, struct fault_rec 
 	snprintf(rec->object, sizeof(rec->object), "%s", what);
 	/* The target as the report and heal name it: node:what. */
 	snprintf(rec->target, sizeof(rec->target), "%.31s:%.15s", nn, what);
-	snprintf(rec->detail, sizeof(rec->detail), "SIGKILL %s on %s (pid %d)", what, node, (int)p.pid);
+	snprintf(rec->detail, sizeof(rec->detail), "SIGKILL %s on %s (pid %d)", what, node,
+	         (int)p.pid);
 	return 0;
 }
 
@@ -102,11 +108,12 @@ static int apply(struct lab_view *v, struct fault_rec *rec)
 	char have[128];
 	int f = find_proc(v, rec->ns_node, rec->object, &p, have, sizeof(have));
 	if (f <= 0)
-		return f < 0 ? -1 : lab_err(LAB_EXIT_FAIL, "%s on %s exited before the kill",
-					    rec->object, rec->ns_node);
+		return f < 0 ? -1
+		             : lab_err(LAB_EXIT_FAIL, "%s on %s exited before the kill",
+		                       rec->object, rec->ns_node);
 	if (kill(p.pid, SIGKILL) < 0)
 		return lab_err_errno(LAB_EXIT_FAIL, errno, "kill %d (%s on %s)", (int)p.pid,
-				     rec->object, rec->ns_node);
+		                     rec->object, rec->ns_node);
 	/* Dead (a zombie of its own session leader counts) before we journal it. */
 	for (int i = 0; i < 200 && run_pid_alive(p.pid, p.starttime); i++)
 		sleep_ns(10 * NS_PER_MS);

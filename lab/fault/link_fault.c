@@ -25,8 +25,10 @@ static int gateway_uplink(const struct topo *t, uint32_t node, uint32_t *iface)
 				*iface = t->tunnels[i].end[s].uplink;
 				return 0;
 			}
-	return lab_err(LAB_EXIT_USAGE, "node %s ends no tunnel: link-down takes a gateway "
-				       "(a node that ends a tunnel)", t->nodes[node].name);
+	return lab_err(LAB_EXIT_USAGE,
+	               "node %s ends no tunnel: link-down takes a gateway "
+	               "(a node that ends a tunnel)",
+	               t->nodes[node].name);
 }
 
 static int plan_link(struct lab_view *v, const struct fault_req *r, struct fault_rec *rec)
@@ -45,8 +47,8 @@ static int plan_link(struct lab_view *v, const struct fault_req *r, struct fault
 	snprintf(rec->ns_node, sizeof(rec->ns_node), "%s", t->nodes[pn].name);
 	snprintf(rec->object, sizeof(rec->object), "%s", t->nodes[pn].ifaces[pi].name);
 	snprintf(rec->detail, sizeof(rec->detail), "%s:%s down: %s:%s loses carrier",
-		 t->nodes[pn].name, t->nodes[pn].ifaces[pi].name, t->nodes[n].name,
-		 t->nodes[n].ifaces[up].name);
+	         t->nodes[pn].name, t->nodes[pn].ifaces[pi].name, t->nodes[n].name,
+	         t->nodes[n].ifaces[up].name);
 	return 0;
 }
 
@@ -104,7 +106,8 @@ const struct fault_ops fault_ops_link_down = {plan_link, apply_link, undo_link};
 static int have_netem(const char *ns)
 {
 	char err[512];
-	char *const add[] = {"tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms", NULL};
+	char *const add[] = {"tc",   "qdisc", "add",   "dev", "lo",
+	                     "root", "netem", "delay", "1ms", NULL};
 	int st = fault_exec(ns, add, NULL, err, sizeof(err));
 	if (st < 0)
 		return -1;
@@ -128,7 +131,7 @@ static int plan_delay(struct lab_view *v, const struct fault_req *r, struct faul
 		return -1;
 	if (h == 0)
 		return lab_err(LAB_EXIT_USAGE, "delay needs the kernel's netem qdisc "
-					       "(CONFIG_NET_SCH_NETEM), which this kernel lacks");
+		                               "(CONFIG_NET_SCH_NETEM), which this kernel lacks");
 	/* The underlay's interface toward end 0: delays both directions' packets of
 	 * that end (egress toward it only; the other direction is end 1's side). */
 	uint32_t pn, pi;
@@ -138,10 +141,10 @@ static int plan_delay(struct lab_view *v, const struct fault_req *r, struct faul
 			return -1;
 		char *o = rec->object + strlen(rec->object);
 		snprintf(o, sizeof(rec->object) - (size_t)(o - rec->object), "%s%s", s ? "," : "",
-			 t->nodes[pn].ifaces[pi].name);
+		         t->nodes[pn].ifaces[pi].name);
 	}
 	snprintf(rec->detail, sizeof(rec->detail), "netem delay %gms on %s:%s", r->param,
-		 rec->ns_node, rec->object);
+	         rec->ns_node, rec->object);
 	return 0;
 }
 
@@ -152,7 +155,8 @@ static int tc_each(struct lab_view *v, const struct fault_rec *rec, bool add)
 	snprintf(ifs, sizeof(ifs), "%s", rec->object);
 	snprintf(ms, sizeof(ms), "%gms", rec->param);
 	for (char *save = NULL, *i = strtok_r(ifs, ",", &save); i; i = strtok_r(NULL, ",", &save)) {
-		char *const a[] = {"tc", "qdisc", "add", "dev", i, "root", "netem", "delay", ms, NULL};
+		char *const a[] = {"tc",   "qdisc", "add",   "dev", i,
+		                   "root", "netem", "delay", ms,    NULL};
 		char *const d[] = {"tc", "qdisc", "del", "dev", i, "root", NULL};
 		int st = fault_exec(ns, add ? a : d, NULL, err, sizeof(err));
 		if (st < 0)

@@ -18,7 +18,7 @@ static int plan_common(struct lab_view *v, const struct fault_req *r, struct fau
 		return -1;
 	/* Table names allow [a-zA-Z0-9_]: tunnel names are [a-z0-9-]. */
 	snprintf(rec->object, sizeof(rec->object), "labctl_%s_%s",
-		 r->kind == FAULT_LOSS ? "loss" : "blackhole", t->tunnels[ti].name);
+	         r->kind == FAULT_LOSS ? "loss" : "blackhole", t->tunnels[ti].name);
 	for (char *p = rec->object; *p; p++)
 		if (*p == '-' || *p == '.')
 			*p = '_';
@@ -64,32 +64,34 @@ static int apply(struct lab_view *v, struct fault_rec *rec)
 	else
 		snprintf(verdict, sizeof(verdict), "drop");
 	char script[2048];
-	size_t off = (size_t)snprintf(script, sizeof(script),
-				      "table ip %s {\n  chain forward {\n    type filter hook forward "
-				      "priority -10; policy accept;\n", rec->object);
+	size_t off =
+	    (size_t)snprintf(script, sizeof(script),
+	                     "table ip %s {\n  chain forward {\n    type filter hook forward "
+	                     "priority -10; policy accept;\n",
+	                     rec->object);
 	/* Each packet must meet at most one rule: every rule draws its own random
 	 * number, and NAT-T's 4500 -> 4500 (all kernel-libipsec sends) would otherwise
 	 * be dropped with 1 - (1 - P)^2. */
 	for (int s = 0; s < 2; s++) {
 		const char *src = a[s], *dst = a[1 - s];
 		off += (size_t)snprintf(script + off, sizeof(script) - off,
-					"    ip saddr %s ip daddr %s udp dport { 500, 4500 } %s\n"
-					"    ip saddr %s ip daddr %s udp sport { 500, 4500 } "
-					"udp dport != { 500, 4500 } %s\n"
-					"    ip saddr %s ip daddr %s meta l4proto esp %s\n",
-					src, dst, verdict, src, dst, verdict, src, dst, verdict);
+		                        "    ip saddr %s ip daddr %s udp dport { 500, 4500 } %s\n"
+		                        "    ip saddr %s ip daddr %s udp sport { 500, 4500 } "
+		                        "udp dport != { 500, 4500 } %s\n"
+		                        "    ip saddr %s ip daddr %s meta l4proto esp %s\n",
+		                        src, dst, verdict, src, dst, verdict, src, dst, verdict);
 	}
 	snprintf(script + off, sizeof(script) - off, "  }\n}\n");
 	if (nft(v, rec, script) < 0)
 		return -1;
 	if (loss)
 		snprintf(rec->detail, sizeof(rec->detail),
-			 "nft table %s in %s drops %g%% of %s <-> %s (IKE, ESP)", rec->object,
-			 rec->ns_node, rec->param, a[0], a[1]);
+		         "nft table %s in %s drops %g%% of %s <-> %s (IKE, ESP)", rec->object,
+		         rec->ns_node, rec->param, a[0], a[1]);
 	else
 		snprintf(rec->detail, sizeof(rec->detail),
-			 "nft table %s in %s drops %s <-> %s (IKE, ESP)", rec->object, rec->ns_node,
-			 a[0], a[1]);
+		         "nft table %s in %s drops %s <-> %s (IKE, ESP)", rec->object, rec->ns_node,
+		         a[0], a[1]);
 	return 0;
 }
 
@@ -97,7 +99,8 @@ static int undo(struct lab_view *v, const struct fault_rec *rec)
 {
 	char script[256];
 	/* "destroy" would be idempotent but needs nft 1.0.8; add-then-delete is. */
-	snprintf(script, sizeof(script), "table ip %s\ndelete table ip %s\n", rec->object, rec->object);
+	snprintf(script, sizeof(script), "table ip %s\ndelete table ip %s\n", rec->object,
+	         rec->object);
 	return nft(v, rec, script);
 }
 

@@ -6,7 +6,7 @@
 #include "run/run.h"
 
 static void list_names(char *buf, size_t len, const char *(*name)(const struct topo *, size_t),
-		       const struct topo *t, size_t n)
+                       const struct topo *t, size_t n)
 {
 	size_t off = 0;
 	buf[0] = '\0';
@@ -51,12 +51,12 @@ int fault_node(const struct topo *t, const char *name, uint32_t *idx)
 }
 
 int fault_link_peer(const struct topo *t, uint32_t node, uint32_t iface, uint32_t *pnode,
-		    uint32_t *piface)
+                    uint32_t *piface)
 {
 	uint32_t link = t->nodes[node].ifaces[iface].link;
 	if (link == TOPO_NONE || link >= t->n_links)
 		return lab_err(LAB_EXIT_USAGE, "interface %s of %s is not linked to anything",
-			       t->nodes[node].ifaces[iface].name, t->nodes[node].name);
+		               t->nodes[node].ifaces[iface].name, t->nodes[node].name);
 	const struct topo_link *k = &t->links[link];
 	int e = k->end[0].node == node && k->end[0].iface == iface ? 1 : 0;
 	*pnode = k->end[e].node;
@@ -73,9 +73,9 @@ static int fault_underlay(const struct topo *t, uint32_t tunnel, uint32_t *node)
 		return -1;
 	if (t->nodes[pn].role != TOPO_ROLE_UNDERLAY)
 		return lab_err(LAB_EXIT_USAGE,
-			       "tunnel %s: %s's uplink leads to %s, which is not an underlay node "
-			       "(role: underlay); this fault acts in the underlay",
-			       t->tunnels[tunnel].name, t->nodes[e->node].name, t->nodes[pn].name);
+		               "tunnel %s: %s's uplink leads to %s, which is not an underlay node "
+		               "(role: underlay); this fault acts in the underlay",
+		               t->tunnels[tunnel].name, t->nodes[e->node].name, t->nodes[pn].name);
 	*node = pn;
 	return 0;
 }
@@ -86,7 +86,7 @@ void fault_netns(const struct lab_view *v, const char *node, char *buf, size_t l
 }
 
 int fault_plan_underlay(const struct lab_view *v, const char *target, struct fault_rec *rec,
-			uint32_t *tunnel)
+                        uint32_t *tunnel)
 {
 	const struct topo *t = v->topo;
 	uint32_t un = TOPO_NONE; /* set by fault_underlay on success */

@@ -157,14 +157,14 @@ int ipsec_probe_kernel(struct ipsec_kernel_caps *caps)
 		;
 	if (n != (ssize_t)sizeof(*caps) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		memset(caps, 0, sizeof(*caps));
-		return lab_err(LAB_EXIT_FAIL,
-			       "probing the kernel's IPsec support in a scratch network namespace failed (needs CAP_SYS_ADMIN)");
+		return lab_err(LAB_EXIT_FAIL, "probing the kernel's IPsec support in a scratch "
+		                              "network namespace failed (needs CAP_SYS_ADMIN)");
 	}
 	return 0;
 }
 
 int ipsec_backend_choose(const char *request, const struct ipsec_kernel_caps *caps,
-			 enum ipsec_backend *out)
+                         enum ipsec_backend *out)
 {
 	const char *r = request && *request ? request : "auto";
 	bool want_xfrm = !strcmp(r, "xfrm"), want_lib = !strcmp(r, "libipsec");
@@ -172,24 +172,29 @@ int ipsec_backend_choose(const char *request, const struct ipsec_kernel_caps *ca
 	bool any = !strcmp(r, "auto");
 	if (!any && !want_xfrm && !want_lib && !want_xfrmi && !want_vti)
 		return lab_err(LAB_EXIT_USAGE,
-			       "unknown IPsec backend '%s'; expected auto, xfrm or libipsec", r);
+		               "unknown IPsec backend '%s'; expected auto, xfrm or libipsec", r);
 	if (want_lib || (any && !caps->esp)) {
 		if (!caps->tun)
-			return lab_err(LAB_EXIT_USAGE,
-				       "IPsec backend libipsec needs /dev/net/tun (CONFIG_TUN), which this machine lacks");
+			return lab_err(LAB_EXIT_USAGE, "IPsec backend libipsec needs /dev/net/tun "
+			                               "(CONFIG_TUN), which this machine lacks");
 		*out = IPSEC_BACKEND_LIBIPSEC;
 		return 0;
 	}
 	if (!caps->esp)
 		return lab_err(LAB_EXIT_USAGE,
-			       "IPsec backend %s needs kernel ESP (CONFIG_INET_ESP, module esp4), which this kernel lacks (adding an ESP state failed: %s); use --ipsec-backend libipsec or auto",
-			       r, caps->esp_error[0] ? caps->esp_error : "unknown error");
+		               "IPsec backend %s needs kernel ESP (CONFIG_INET_ESP, module esp4), "
+		               "which this kernel lacks (adding an ESP state failed: %s); use "
+		               "--ipsec-backend libipsec or auto",
+		               r, caps->esp_error[0] ? caps->esp_error : "unknown error");
 	if (want_xfrmi && !caps->xfrmi)
-		return lab_err(LAB_EXIT_USAGE,
-			       "IPsec backend xfrm-interface needs XFRM interfaces (CONFIG_XFRM_INTERFACE), which this kernel lacks; use --ipsec-backend xfrm (VTI) or auto");
+		return lab_err(
+		    LAB_EXIT_USAGE,
+		    "IPsec backend xfrm-interface needs XFRM interfaces (CONFIG_XFRM_INTERFACE), "
+		    "which this kernel lacks; use --ipsec-backend xfrm (VTI) or auto");
 	if (want_vti && !caps->vti)
 		return lab_err(LAB_EXIT_USAGE,
-			       "IPsec backend xfrm-vti needs VTI devices (CONFIG_NET_IPVTI, module ip_vti), which this kernel lacks");
+		               "IPsec backend xfrm-vti needs VTI devices (CONFIG_NET_IPVTI, module "
+		               "ip_vti), which this kernel lacks");
 	if (want_vti) {
 		*out = IPSEC_BACKEND_VTI;
 		return 0;
@@ -207,6 +212,8 @@ int ipsec_backend_choose(const char *request, const struct ipsec_kernel_caps *ca
 		return 0;
 	}
 	return lab_err(LAB_EXIT_USAGE,
-		       "IPsec backend %s needs a route-based interface: neither XFRM interfaces (CONFIG_XFRM_INTERFACE) nor VTI (CONFIG_NET_IPVTI) are in this kernel; use --ipsec-backend libipsec",
-		       r);
+	               "IPsec backend %s needs a route-based interface: neither XFRM interfaces "
+	               "(CONFIG_XFRM_INTERFACE) nor VTI (CONFIG_NET_IPVTI) are in this kernel; use "
+	               "--ipsec-backend libipsec",
+	               r);
 }

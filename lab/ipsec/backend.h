@@ -8,10 +8,10 @@
 #include "ipsec/ipsec.h"
 
 struct ipsec_kernel_caps {
-	bool esp;    /* an ESP XFRM state can be added (CONFIG_INET_ESP) */
-	bool xfrmi;  /* link kind "xfrm" (CONFIG_XFRM_INTERFACE) */
-	bool vti;    /* link kind "vti" (CONFIG_NET_IPVTI) */
-	bool tun;    /* /dev/net/tun, for kernel-libipsec */
+	bool esp;           /* an ESP XFRM state can be added (CONFIG_INET_ESP) */
+	bool xfrmi;         /* link kind "xfrm" (CONFIG_XFRM_INTERFACE) */
+	bool vti;           /* link kind "vti" (CONFIG_NET_IPVTI) */
+	bool tun;           /* /dev/net/tun, for kernel-libipsec */
 	char esp_error[96]; /* why ESP failed, from the kernel */
 };
 
@@ -23,6 +23,6 @@ int ipsec_probe_kernel(struct ipsec_kernel_caps *caps);
  * request the kernel cannot serve fails with exit code 2 naming the missing kernel
  * feature. Pure: unit-testable with made-up caps. */
 int ipsec_backend_choose(const char *request, const struct ipsec_kernel_caps *caps,
-			 enum ipsec_backend *out);
+                         enum ipsec_backend *out);
 
 #endif

@@ -66,13 +66,13 @@ struct ipsec_retransmit {
 	uint32_t tries;
 };
 char *ipsec_conf_render_retransmit(const struct ipsec_paths *p, enum ipsec_backend b,
-				   const struct ipsec_retransmit *r);
+                                   const struct ipsec_retransmit *r);
 
 /* The requests labctl sends to the charon on t->tunnels[tunnel].end[side]. */
-int ipsec_msg_load_conn(const struct topo *t, uint32_t tunnel, int side,
-			enum ipsec_backend b, struct vmsg *m);
+int ipsec_msg_load_conn(const struct topo *t, uint32_t tunnel, int side, enum ipsec_backend b,
+                        struct vmsg *m);
 int ipsec_msg_load_shared(const struct topo *t, uint32_t tunnel, int side, const char *psk,
-			  struct vmsg *m);
+                          struct vmsg *m);
 /* load-shared with the key of that end (its own or the tunnel's: a topology may give
  * the two ends different keys), read from the topology and wiped after use. */
 int ipsec_msg_load_end_key(const struct topo *t, uint32_t tunnel, int side, struct vmsg *m);

@@ -49,16 +49,19 @@ static int node_paths(const struct lab_ctx *ctx, const char *node, struct ipsec_
 
 int ipsec_resolve_backend(const struct lab_ctx *ctx, enum ipsec_backend *b)
 {
-	const char *req = ctx->ipsec_backend[0] ? ctx->ipsec_backend : ctx->topo->defaults.ipsec_backend;
+	const char *req =
+	    ctx->ipsec_backend[0] ? ctx->ipsec_backend : ctx->topo->defaults.ipsec_backend;
 	struct ipsec_kernel_caps caps;
 	if (ipsec_probe_kernel(&caps) < 0)
 		return -1;
 	if (ipsec_backend_choose(req, &caps, b) < 0)
 		return -1;
 	if (ctx->verbose)
-		fprintf(stderr, "labctl: ipsec backend %s (requested %s; kernel: esp %s, xfrmi %s, vti %s)\n",
-			ipsec_backend_name(*b), req && *req ? req : "auto", caps.esp ? "yes" : "no",
-			caps.xfrmi ? "yes" : "no", caps.vti ? "yes" : "no");
+		fprintf(
+		    stderr,
+		    "labctl: ipsec backend %s (requested %s; kernel: esp %s, xfrmi %s, vti %s)\n",
+		    ipsec_backend_name(*b), req && *req ? req : "auto", caps.esp ? "yes" : "no",
+		    caps.xfrmi ? "yes" : "no", caps.vti ? "yes" : "no");
 	return 0;
 }
 
@@ -71,14 +74,19 @@ static int check_topology(const struct topo *t, enum ipsec_backend b)
 		ipsec_node_ends(t, (uint32_t)i, &e);
 		if (b == IPSEC_BACKEND_LIBIPSEC && e.n > 1)
 			return lab_err(LAB_EXIT_USAGE,
-				       "%s:%u:%u: node %s ends %zu tunnels; the libipsec backend carries one tunnel per gateway (kernel-libipsec has one TUN per charon); give each tunnel its own gateway node",
-				       t->path, t->nodes[i].pos.line, t->nodes[i].pos.col, t->nodes[i].name, e.n);
+			               "%s:%u:%u: node %s ends %zu tunnels; the libipsec backend "
+			               "carries one tunnel per gateway (kernel-libipsec has one "
+			               "TUN per charon); give each tunnel its own gateway node",
+			               t->path, t->nodes[i].pos.line, t->nodes[i].pos.col,
+			               t->nodes[i].name, e.n);
 		if (b == IPSEC_BACKEND_LIBIPSEC && e.n == 1) {
 			const struct topo_tunnel_end *te = &t->tunnels[e.tunnel[0]].end[e.side[0]];
 			if (strcmp(te->ifname, "ipsec0"))
 				return lab_err(LAB_EXIT_USAGE,
-					       "%s: tunnel %s: interface '%s' on %s; the libipsec backend's interface is charon's TUN, ipsec0",
-					       t->path, t->tunnels[e.tunnel[0]].name, te->ifname, t->nodes[i].name);
+				               "%s: tunnel %s: interface '%s' on %s; the libipsec "
+				               "backend's interface is charon's TUN, ipsec0",
+				               t->path, t->tunnels[e.tunnel[0]].name, te->ifname,
+				               t->nodes[i].name);
 		}
 	}
 	return 0;
@@ -102,16 +110,19 @@ static int kernel_interfaces(struct lab_ctx *ctx, enum ipsec_backend b)
 	const struct topo *t = ctx->topo;
 	for (size_t i = 0; i < t->n_tunnels; i++)
 		for (int s = 0; s < 2; s++) {
-			const struct topo_tunnel_end *e = &t->tunnels[i].end[s], *p = &t->tunnels[i].end[!s];
+			const struct topo_tunnel_end *e = &t->tunnels[i].end[s],
+			                             *p = &t->tunnels[i].end[!s];
 			const struct topo_node *n = &t->nodes[e->node];
 			struct netns *ns;
 			if (open_node_ns(ctx, n->name, &ns) < 0)
 				return -1;
 			int up = netns_ifindex(ns, n->ifaces[e->uplink].name);
-			int rc = up < 0 ? -1
-					: ipsec_tunif_create(ns, b, e->ifname, up, ipsec_if_id((uint32_t)i),
-							     n->ifaces[e->uplink].addr.addr,
-							     t->nodes[p->node].ifaces[p->uplink].addr.addr);
+			int rc =
+			    up < 0
+			        ? -1
+			        : ipsec_tunif_create(ns, b, e->ifname, up, ipsec_if_id((uint32_t)i),
+			                             n->ifaces[e->uplink].addr.addr,
+			                             t->nodes[p->node].ifaces[p->uplink].addr.addr);
 			if (rc == 0)
 				rc = ipsec_tunif_address(ns, e->ifname, &e->inside);
 			netns_close(ns);
@@ -122,7 +133,7 @@ static int kernel_interfaces(struct lab_ctx *ctx, enum ipsec_backend b)
 }
 
 static int start_charon(struct lab_ctx *ctx, const char *node, enum ipsec_backend b,
-			const char *plugin)
+                        const char *plugin)
 {
 	struct ipsec_paths p;
 	if (run_node_mkdir(ctx->run, node) < 0 || node_paths(ctx, node, &p) < 0)
@@ -135,11 +146,13 @@ static int start_charon(struct lab_ctx *ctx, const char *node, enum ipsec_backen
 	if (ni != TOPO_NONE) {
 		ipsec_node_ends(ctx->topo, ni, &ends);
 		if (ends.n) {
-			const struct topo_ike *ike = &ctx->topo->tunnels[ends.tunnel[0]].end[ends.side[0]].ike;
+			const struct topo_ike *ike =
+			    &ctx->topo->tunnels[ends.tunnel[0]].end[ends.side[0]].ike;
 			double ms = (double)ike->retransmit_timeout_ms * ctx->time_scale;
-			rt = (struct ipsec_retransmit){.timeout_s = (double)(int64_t)(ms + 0.5) / 1000.0,
-						       .base = ike->retransmit_base,
-						       .tries = ike->retransmit_tries};
+			rt = (struct ipsec_retransmit){.timeout_s =
+			                                   (double)(int64_t)(ms + 0.5) / 1000.0,
+			                               .base = ike->retransmit_base,
+			                               .tries = ike->retransmit_tries};
 		}
 	}
 	char *conf = ipsec_conf_render_retransmit(&p, b, &rt);
@@ -160,7 +173,8 @@ int ipsec_charon_spawn(struct run_lab *l, const char *node, const char *plugin, 
 		return -1;
 	/* A stale socket would look like a live charon; a killed one also leaves its pid
 	 * file (in the node's private /run). */
-	char env_conf[PATH_MAX + 32], env_pre[PATH_MAX + 32], out[PATH_MAX + 16], pidf[PATH_MAX + 16];
+	char env_conf[PATH_MAX + 32], env_pre[PATH_MAX + 32], out[PATH_MAX + 16],
+	    pidf[PATH_MAX + 16];
 	snprintf(pidf, sizeof(pidf), "%s/run/charon.pid", p.dir);
 	unlink(p.vici);
 	unlink(pidf);
@@ -168,10 +182,16 @@ int ipsec_charon_spawn(struct run_lab *l, const char *node, const char *plugin, 
 	snprintf(env_pre, sizeof(env_pre), "LD_PRELOAD=%s", plugin);
 	snprintf(out, sizeof(out), "%s/charon.out", p.dir);
 	char *const argv[] = {CHARON_PATH, NULL};
-	char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C", env_conf, env_pre, NULL};
+	char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C", env_conf, env_pre,
+	                      NULL};
 	struct run_spawn s = {
-		.node = node, .what = "charon", .argv = argv, .envp = envp,
-		.stdout_path = out, .new_session = true, .replaces_dead = restart,
+	    .node = node,
+	    .what = "charon",
+	    .argv = argv,
+	    .envp = envp,
+	    .stdout_path = out,
+	    .new_session = true,
+	    .replaces_dead = restart,
 	};
 	pid_t pid;
 	return run_spawn(l, &s, &pid);
@@ -192,16 +212,18 @@ static int wait_vici(struct lab_ctx *ctx, const char *node, struct ipsec_vici **
 		if (ipsec_charon_find(ctx->run, node, &c) < 0)
 			return -1;
 		if (!c.alive)
-			return lab_err(LAB_EXIT_FAIL, "charon on %s exited at start; see %s", node, p.log);
+			return lab_err(LAB_EXIT_FAIL, "charon on %s exited at start; see %s", node,
+			               p.log);
 		if (mono_ns() > deadline)
-			return lab_err(LAB_EXIT_FAIL, "charon on %s: no VICI socket at %s after %lld s; see %s",
-				       node, p.vici, (long long)(VICI_WAIT_NS / NS_PER_SEC), p.log);
+			return lab_err(LAB_EXIT_FAIL,
+			               "charon on %s: no VICI socket at %s after %lld s; see %s",
+			               node, p.vici, (long long)(VICI_WAIT_NS / NS_PER_SEC), p.log);
 		sleep_ns(20 * NS_PER_MS);
 	}
 }
 
 int ipsec_load_end(struct ipsec_vici *v, const struct topo *t, uint32_t tunnel, int side,
-		   enum ipsec_backend b, bool with_key)
+                   enum ipsec_backend b, bool with_key)
 {
 	const struct topo_tunnel *tun = &t->tunnels[tunnel];
 	struct vmsg m;
@@ -223,13 +245,13 @@ int ipsec_load_end(struct ipsec_vici *v, const struct topo *t, uint32_t tunnel, 
 		char why[512];
 		snprintf(why, sizeof(why), "%s", lab_err_msg());
 		return lab_err(LAB_EXIT_FAIL, "tunnel %s on %s: %s", tun->name,
-			       t->nodes[tun->end[side].node].name, why);
+		               t->nodes[tun->end[side].node].name, why);
 	}
 	return 0;
 }
 
 int ipsec_node_load(struct ipsec_vici *v, const struct run_lab *l, const struct topo *t,
-		    uint32_t node, enum ipsec_backend b)
+                    uint32_t node, enum ipsec_backend b)
 {
 	struct ipsec_node_ends e;
 	ipsec_node_ends(t, node, &e);
@@ -290,8 +312,8 @@ static int ipsec_start(struct lab_ctx *ctx)
 			return -1;
 		int rc = ipsec_msg_initiate(t->tunnels[i].name, INITIATE_TIMEOUT_MS, &m);
 		if (rc == 0 && ipsec_vici_call(v, &m) < 0 && ctx->verbose)
-			fprintf(stderr, "labctl: tunnel %s: %s (still waiting)\n", t->tunnels[i].name,
-				lab_err_msg());
+			fprintf(stderr, "labctl: tunnel %s: %s (still waiting)\n",
+			        t->tunnels[i].name, lab_err_msg());
 		lab_err_clear();
 		vmsg_free(&m);
 		ipsec_vici_close(v);
@@ -302,16 +324,16 @@ static int ipsec_start(struct lab_ctx *ctx)
 }
 
 /* Counters on end[0] before and after a ping across: both directions must move. */
-static int traffic_crosses(struct lab_ctx *ctx, uint32_t tunnel, const struct ipsec_end_view *before,
-			   char *why, size_t whylen)
+static int traffic_crosses(struct lab_ctx *ctx, uint32_t tunnel,
+                           const struct ipsec_end_view *before, char *why, size_t whylen)
 {
 	const struct topo *t = ctx->topo;
 	const struct topo_tunnel *tun = &t->tunnels[tunnel];
 	struct netns *ns;
 	if (open_node_ns(ctx, t->nodes[tun->end[0].node].name, &ns) < 0)
 		return -1;
-	int64_t rtt = icmp_ping(ns, tun->end[0].inside.addr, tun->end[1].inside.addr, 2,
-				500 * NS_PER_MS);
+	int64_t rtt =
+	    icmp_ping(ns, tun->end[0].inside.addr, tun->end[1].inside.addr, 2, 500 * NS_PER_MS);
 	netns_close(ns);
 	if (rtt < 0) {
 		snprintf(why, whylen, "tunnel %s: SAs installed, %s", tun->name, lab_err_msg());
@@ -323,8 +345,10 @@ static int traffic_crosses(struct lab_ctx *ctx, uint32_t tunnel, const struct ip
 		return -1;
 	if (!after.child || after.child->packets_out <= before->child->packets_out ||
 	    after.child->packets_in <= before->child->packets_in) {
-		snprintf(why, whylen, "tunnel %s: ping answered but the CHILD_SA counters did not move (traffic bypassed the tunnel?)",
-			 tun->name);
+		snprintf(why, whylen,
+		         "tunnel %s: ping answered but the CHILD_SA counters did not move (traffic "
+		         "bypassed the tunnel?)",
+		         tun->name);
 		return 0;
 	}
 	return 1;
@@ -369,8 +393,9 @@ static int ipsec_ready(struct lab_ctx *ctx, char *why, size_t whylen)
 		if (ipsec_charon_find(ctx->run, t->nodes[i].name, &c) < 0)
 			return -1;
 		if (!c.alive)
-			return lab_err(LAB_EXIT_FAIL, "charon on %s is not running (see %s/charon.log)",
-				       t->nodes[i].name, t->nodes[i].name);
+			return lab_err(LAB_EXIT_FAIL,
+			               "charon on %s is not running (see %s/charon.log)",
+			               t->nodes[i].name, t->nodes[i].name);
 	}
 	for (size_t i = 0; i < t->n_tunnels; i++) {
 		const struct topo_tunnel *tun = &t->tunnels[i];
@@ -380,21 +405,25 @@ static int ipsec_ready(struct lab_ctx *ctx, char *why, size_t whylen)
 			if (ipsec_end_view(ctx->run, t, (uint32_t)i, s, &v[s]) < 0)
 				return -1;
 			if (!v[s].charon.alive)
-				return lab_err(LAB_EXIT_FAIL, "tunnel %s: charon on %s is not running (see %s/charon.log)",
-					       tun->name, node, node);
+				return lab_err(
+				    LAB_EXIT_FAIL,
+				    "tunnel %s: charon on %s is not running (see %s/charon.log)",
+				    tun->name, node, node);
 			if (!ipsec_end_installed(&v[s])) {
 				/* Why not, from the plugin's alerts: only for a tunnel that is
 				 * not up, since it reads both ends' journals, which grow with
 				 * every BGP message (seconds per poll at 100 sites). */
 				char reason[256];
 				int f = ipsec_tunnel_failure(ctx->run, t, (uint32_t)i, reason,
-							     sizeof(reason));
+				                             sizeof(reason));
 				if (f < 0)
 					return -1;
 				if (f > 0)
-					return lab_err(LAB_EXIT_FAIL, "tunnel %s: %s", tun->name, reason);
-				snprintf(why, whylen, "tunnel %s: CHILD_SA not installed on %s (IKE %s)",
-					 tun->name, node, v[s].have_sa ? v[s].sa.state : "none");
+					return lab_err(LAB_EXIT_FAIL, "tunnel %s: %s", tun->name,
+					               reason);
+				snprintf(why, whylen,
+				         "tunnel %s: CHILD_SA not installed on %s (IKE %s)",
+				         tun->name, node, v[s].have_sa ? v[s].sa.state : "none");
 				return 0;
 			}
 		}
@@ -462,8 +491,8 @@ static int ipsec_status(struct lab_ctx *ctx, struct json *j)
 }
 
 const struct lab_service ipsec_service = {
-	.name = "ipsec",
-	.start = ipsec_start,
-	.ready = ipsec_ready,
-	.status = ipsec_status,
+    .name = "ipsec",
+    .start = ipsec_start,
+    .ready = ipsec_ready,
+    .status = ipsec_status,
 };

@@ -18,13 +18,13 @@ int ipsec_charon_spawn(struct run_lab *l, const char *node, const char *plugin, 
  * and its connection. up and the fault heals load ends through this. 0 or -1
  * (lab_err names the tunnel and node). */
 int ipsec_load_end(struct ipsec_vici *v, const struct topo *t, uint32_t tunnel, int side,
-		   enum ipsec_backend b, bool with_key);
+                   enum ipsec_backend b, bool with_key);
 
 /* Configures the charon of node behind v as `up` does: every end it holds (key and
  * connection), then for libipsec its TUN's inside address. Initiating is the
  * caller's. 0 or -1 (lab_err). */
 int ipsec_node_load(struct ipsec_vici *v, const struct run_lab *l, const struct topo *t,
-		    uint32_t node, enum ipsec_backend b);
+                    uint32_t node, enum ipsec_backend b);
 
 /* The backend for ctx's request (ctx->ipsec_backend, else the topology default),
  * from a kernel probe in a scratch namespace. 0 or -1 (lab_err, exit 2 when the

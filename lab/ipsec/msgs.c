@@ -25,8 +25,8 @@ uint32_t ipsec_if_id(uint32_t tunnel)
 	return tunnel + 1;
 }
 
-static const char *uplink_addr(const struct topo *t, const struct topo_tunnel_end *e,
-			       char *buf, size_t len)
+static const char *uplink_addr(const struct topo *t, const struct topo_tunnel_end *e, char *buf,
+                               size_t len)
 {
 	const struct topo_node *n = &t->nodes[e->node];
 	return inet_ntop(AF_INET, &n->ifaces[e->uplink].addr.addr, buf, (socklen_t)len);
@@ -39,8 +39,8 @@ static unsigned secs(uint32_t ms)
 	return ms ? (ms + 999) / 1000 : 0;
 }
 
-int ipsec_msg_load_conn(const struct topo *t, uint32_t tunnel, int side,
-			enum ipsec_backend b, struct vmsg *m)
+int ipsec_msg_load_conn(const struct topo *t, uint32_t tunnel, int side, enum ipsec_backend b,
+                        struct vmsg *m)
 {
 	const struct topo_tunnel *tun = &t->tunnels[tunnel];
 	const struct topo_tunnel_end *me = &tun->end[side], *peer = &tun->end[!side];
@@ -48,8 +48,10 @@ int ipsec_msg_load_conn(const struct topo *t, uint32_t tunnel, int side,
 	char local[INET_ADDRSTRLEN], remote[INET_ADDRSTRLEN];
 	bool initiator = side == 0;
 
-	if (!uplink_addr(t, me, local, sizeof(local)) || !uplink_addr(t, peer, remote, sizeof(remote)))
-		return lab_err(LAB_EXIT_FAIL, "tunnel %s: uplink without an IPv4 address", tun->name);
+	if (!uplink_addr(t, me, local, sizeof(local)) ||
+	    !uplink_addr(t, peer, remote, sizeof(remote)))
+		return lab_err(LAB_EXIT_FAIL, "tunnel %s: uplink without an IPv4 address",
+		               tun->name);
 	vmsg_init(m, "load-conn");
 	vmsg_section(m, tun->name);
 	vmsg_kv(m, "version", "%u", ike->version ? ike->version : 2);
@@ -122,13 +124,14 @@ int ipsec_msg_load_conn(const struct topo *t, uint32_t tunnel, int side,
 }
 
 int ipsec_msg_load_shared(const struct topo *t, uint32_t tunnel, int side, const char *psk,
-			  struct vmsg *m)
+                          struct vmsg *m)
 {
 	const struct topo_tunnel *tun = &t->tunnels[tunnel];
 	char local[INET_ADDRSTRLEN], remote[INET_ADDRSTRLEN];
 	if (!uplink_addr(t, &tun->end[side], local, sizeof(local)) ||
 	    !uplink_addr(t, &tun->end[!side], remote, sizeof(remote)))
-		return lab_err(LAB_EXIT_FAIL, "tunnel %s: uplink without an IPv4 address", tun->name);
+		return lab_err(LAB_EXIT_FAIL, "tunnel %s: uplink without an IPv4 address",
+		               tun->name);
 	vmsg_init(m, "load-shared");
 	vmsg_kv(m, "id", "%s", tun->name);
 	vmsg_kv(m, "type", "IKE");

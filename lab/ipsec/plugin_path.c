@@ -45,6 +45,7 @@ int ipsec_plugin_path(char *buf, size_t len)
 		return 0;
 #endif
 	return lab_err(LAB_EXIT_FAIL,
-		       "the charon plugin %s was not found beside labctl or installed; build it (needs the strongSwan source headers, scripts/setup) or set LABCTL_PLUGIN",
-		       PLUGIN_FILE);
+	               "the charon plugin %s was not found beside labctl or installed; build it "
+	               "(needs the strongSwan source headers, scripts/setup) or set LABCTL_PLUGIN",
+	               PLUGIN_FILE);
 }

@@ -36,7 +36,7 @@ bool ipsec_end_installed(const struct ipsec_end_view *v)
 }
 
 int ipsec_end_view(const struct run_lab *l, const struct topo *t, uint32_t tunnel, int side,
-		   struct ipsec_end_view *out)
+                   struct ipsec_end_view *out)
 {
 	const struct topo_tunnel *tun = &t->tunnels[tunnel];
 	const char *node = t->nodes[tun->end[side].node].name;
@@ -95,7 +95,7 @@ static const char *alert_reason(const char *alert)
 }
 
 int ipsec_tunnel_failure(const struct run_lab *l, const struct topo *t, uint32_t tunnel,
-			 char *reason, size_t len)
+                         char *reason, size_t len)
 {
 	const struct topo_tunnel *tun = &t->tunnels[tunnel];
 	for (int s = 0; s < 2; s++) {
@@ -103,7 +103,7 @@ int ipsec_tunnel_failure(const struct run_lab *l, const struct topo *t, uint32_t
 		const char *node = t->nodes[me->node].name;
 		char dir[PATH_MAX], path[PATH_MAX + 16], peer_addr[INET_ADDRSTRLEN];
 		inet_ntop(AF_INET, &t->nodes[peer->node].ifaces[peer->uplink].addr.addr, peer_addr,
-			  sizeof(peer_addr));
+		          sizeof(peer_addr));
 		if (run_node_dir(l, node, dir, sizeof(dir)) < 0)
 			return -1;
 		snprintf(path, sizeof(path), "%s/events.jsonl", dir);
@@ -115,7 +115,8 @@ int ipsec_tunnel_failure(const struct run_lab *l, const struct topo *t, uint32_t
 		 * a tunnel that recovered (fault healed) is not failing any more */
 		bool failing = false;
 		char *save = NULL;
-		for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		for (char *line = strtok_r(text, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
 			/* a torn last line (a writer died mid-line) does not parse: skipped */
 			struct json_object *e = json_parse(line, strlen(line), path);
 			const char *src = json_get_str(e, "src"), *ev = json_get_str(e, "ev");
@@ -125,14 +126,17 @@ int ipsec_tunnel_failure(const struct run_lab *l, const struct topo *t, uint32_t
 				json_object_put(e);
 				continue;
 			}
-			const char *name = json_get_str(e, "tunnel"), *addr = json_get_str(e, "peer");
+			const char *name = json_get_str(e, "tunnel"),
+			           *addr = json_get_str(e, "peer");
 			const char *alert = json_get_str(e, "alert");
 			/* a responder that rejects IKE_SA_INIT never learns the config name:
 			 * match it by the peer's address instead */
-			bool ours = name && *name ? !strcmp(name, tun->name) : addr && !strcmp(addr, peer_addr);
+			bool ours = name && *name ? !strcmp(name, tun->name)
+			                          : addr && !strcmp(addr, peer_addr);
 			if (ours && !strcmp(ev, "child-up"))
 				failing = false;
-			const char *why = ours && !strcmp(ev, "alert") && alert ? alert_reason(alert) : NULL;
+			const char *why =
+			    ours && !strcmp(ev, "alert") && alert ? alert_reason(alert) : NULL;
 			if (why && !failing) {
 				snprintf(reason, len, "%s (alert %s on %s)", why, alert, node);
 				failing = true;
@@ -172,15 +176,16 @@ int ipsec_backend_load(const struct run_lab *l, enum ipsec_backend *b)
 }
 
 void ipsec_end_json(struct json *j, const struct topo *t, uint32_t tunnel, int side,
-		    const struct ipsec_end_view *v)
+                    const struct ipsec_end_view *v)
 {
 	const struct topo_tunnel_end *e = &t->tunnels[tunnel].end[side];
 	json_obj_begin(j);
 	json_kv_str(j, "node", t->nodes[e->node].name);
 	json_kv_str(j, "role", side == 0 ? "initiator" : "responder");
-	json_kv_str(j, "charon", !v->charon.recorded ? "not-started"
-				 : v->charon.alive   ? "running"
-						     : "dead");
+	json_kv_str(j, "charon",
+	            !v->charon.recorded ? "not-started"
+	            : v->charon.alive   ? "running"
+	                                : "dead");
 	if (v->charon.recorded)
 		json_kv_int(j, "pid", v->charon.pid);
 	json_kv_str(j, "ike_state", v->have_sa ? v->sa.state : "none");

@@ -30,13 +30,13 @@ struct ipsec_end_view {
 	const struct ipsec_child_info *child; /* the CHILD_SA of the tunnel, or NULL */
 };
 int ipsec_end_view(const struct run_lab *l, const struct topo *t, uint32_t tunnel, int side,
-		   struct ipsec_end_view *out);
+                   struct ipsec_end_view *out);
 bool ipsec_end_installed(const struct ipsec_end_view *v);
 
 /* The first fatal IKE alert (proposal mismatch, authentication failure) that the
  * plugin journaled for the tunnel on either end. 1 found (reason filled), 0 none. */
 int ipsec_tunnel_failure(const struct run_lab *l, const struct topo *t, uint32_t tunnel,
-			 char *reason, size_t len);
+                         char *reason, size_t len);
 
 /* The resolved backend `up` chose (<lab>/ipsec.backend). */
 int ipsec_backend_load(const struct run_lab *l, enum ipsec_backend *b);
@@ -44,6 +44,6 @@ int ipsec_backend_save(const struct run_lab *l, enum ipsec_backend b);
 
 /* {"node":..,"charon":..,"ike_state":..,...} for one end. */
 void ipsec_end_json(struct json *j, const struct topo *t, uint32_t tunnel, int side,
-		    const struct ipsec_end_view *v);
+                    const struct ipsec_end_view *v);
 
 #endif

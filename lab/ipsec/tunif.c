@@ -70,21 +70,21 @@ static void newlink_end(struct newlink *nl)
 }
 
 int ipsec_tunif_create(struct netns *ns, enum ipsec_backend b, const char *ifname,
-		       int uplink_ifindex, uint32_t if_id, struct in_addr local,
-		       struct in_addr remote)
+                       int uplink_ifindex, uint32_t if_id, struct in_addr local,
+                       struct in_addr remote)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct newlink nl;
 	char what[96];
 	switch (b) {
-	case IPSEC_BACKEND_LIBIPSEC:
-		return 0; /* charon creates its TUN itself */
+	case IPSEC_BACKEND_LIBIPSEC: return 0; /* charon creates its TUN itself */
 	case IPSEC_BACKEND_XFRMI:
 		newlink_begin(&nl, buf, ifname, "xfrm");
 		mnl_attr_put_u32(nl.nlh, IFLA_XFRM_LINK, (uint32_t)uplink_ifindex);
 		mnl_attr_put_u32(nl.nlh, IFLA_XFRM_IF_ID, if_id);
 		newlink_end(&nl);
-		snprintf(what, sizeof(what), "creating XFRM interface %s (if_id %u)", ifname, if_id);
+		snprintf(what, sizeof(what), "creating XFRM interface %s (if_id %u)", ifname,
+		         if_id);
 		return nl_newlink(ns, nl.nlh, what);
 	case IPSEC_BACKEND_VTI:
 		/* the key doubles as the mark charon puts on the SAs' policies */
@@ -116,8 +116,8 @@ int ipsec_tunif_wait(struct netns *ns, const char *ifname, int64_t timeout_ns)
 			return idx;
 		if (mono_ns() > deadline)
 			return lab_err(LAB_EXIT_FAIL,
-				       "tunnel interface %s did not appear in %s within %lld ms", ifname,
-				       ns->name, (long long)(timeout_ns / NS_PER_MS));
+			               "tunnel interface %s did not appear in %s within %lld ms",
+			               ifname, ns->name, (long long)(timeout_ns / NS_PER_MS));
 		lab_err_clear();
 		sleep_ns(20 * NS_PER_MS);
 	}

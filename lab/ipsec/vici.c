@@ -46,7 +46,8 @@ int ipsec_vici_open(const char *socket_path, struct ipsec_vici **out)
 {
 	char uri[300];
 	if (!socket_listening(socket_path))
-		return lab_err(LAB_EXIT_FAIL, "charon's VICI socket %s is not listening", socket_path);
+		return lab_err(LAB_EXIT_FAIL, "charon's VICI socket %s is not listening",
+		               socket_path);
 	pthread_once(&vici_once, vici_init_once);
 	snprintf(uri, sizeof(uri), "unix://%s", socket_path);
 	struct ipsec_vici *v = calloc(1, sizeof(*v));
@@ -57,7 +58,7 @@ int ipsec_vici_open(const char *socket_path, struct ipsec_vici **out)
 		int e = errno;
 		free(v);
 		return lab_err_errno(LAB_EXIT_FAIL, e, "cannot connect to charon's VICI socket %s",
-				     socket_path);
+		                     socket_path);
 	}
 	*out = v;
 	return 0;
@@ -83,7 +84,9 @@ static vici_req_t *build(const struct vmsg *m)
 			vici_add_key_value(req, it->name, it->value, (int)strlen(it->value));
 			break;
 		case VMSG_LIST_BEGIN: vici_begin_list(req, it->name); break;
-		case VMSG_LIST_ITEM: vici_add_list_item(req, it->value, (int)strlen(it->value)); break;
+		case VMSG_LIST_ITEM:
+			vici_add_list_item(req, it->value, (int)strlen(it->value));
+			break;
 		case VMSG_LIST_END: vici_end_list(req); break;
 		}
 	}
@@ -101,7 +104,8 @@ int ipsec_vici_call(struct ipsec_vici *v, const struct vmsg *m)
 	 * lives in its own buffer, which it wipes (chunk_clear) on free. */
 	vici_res_t *res = vici_submit(req, v->conn);
 	if (!res)
-		return lab_err_errno(LAB_EXIT_FAIL, errno, "VICI %s: no answer from charon", m->cmd);
+		return lab_err_errno(LAB_EXIT_FAIL, errno, "VICI %s: no answer from charon",
+		                     m->cmd);
 	int rc = 0;
 	char *ok = vici_find_str(res, "no", "success");
 	if (strcmp(ok, "yes") != 0) {
@@ -163,27 +167,41 @@ static void parse_sa(vici_res_t *res, struct ipsec_sa_info *sa)
 			char *k = vici_parse_name(res);
 			char *val = vici_parse_value_str(res);
 			if (depth == 1) {
-				if (!strcmp(k, "state")) copy(sa->state, sizeof(sa->state), val);
-				else if (!strcmp(k, "local-host")) copy(sa->local, sizeof(sa->local), val);
-				else if (!strcmp(k, "remote-host")) copy(sa->remote, sizeof(sa->remote), val);
-				else if (!strcmp(k, "initiator-spi")) copy(sa->spi_i, sizeof(sa->spi_i), val);
-				else if (!strcmp(k, "responder-spi")) copy(sa->spi_r, sizeof(sa->spi_r), val);
-				else if (!strcmp(k, "established")) sa->established_s = (int64_t)num(val);
+				if (!strcmp(k, "state"))
+					copy(sa->state, sizeof(sa->state), val);
+				else if (!strcmp(k, "local-host"))
+					copy(sa->local, sizeof(sa->local), val);
+				else if (!strcmp(k, "remote-host"))
+					copy(sa->remote, sizeof(sa->remote), val);
+				else if (!strcmp(k, "initiator-spi"))
+					copy(sa->spi_i, sizeof(sa->spi_i), val);
+				else if (!strcmp(k, "responder-spi"))
+					copy(sa->spi_r, sizeof(sa->spi_r), val);
+				else if (!strcmp(k, "established"))
+					sa->established_s = (int64_t)num(val);
 			} else if (depth == 3 && c) {
-				if (!strcmp(k, "name")) copy(c->name, sizeof(c->name), val);
-				else if (!strcmp(k, "state")) copy(c->state, sizeof(c->state), val);
-				else if (!strcmp(k, "spi-in")) copy(c->spi_in, sizeof(c->spi_in), val);
-				else if (!strcmp(k, "spi-out")) copy(c->spi_out, sizeof(c->spi_out), val);
-				else if (!strcmp(k, "bytes-in")) c->bytes_in = num(val);
-				else if (!strcmp(k, "packets-in")) c->packets_in = num(val);
-				else if (!strcmp(k, "bytes-out")) c->bytes_out = num(val);
-				else if (!strcmp(k, "packets-out")) c->packets_out = num(val);
-				else if (!strcmp(k, "install-time")) c->install_s = (int64_t)num(val);
+				if (!strcmp(k, "name"))
+					copy(c->name, sizeof(c->name), val);
+				else if (!strcmp(k, "state"))
+					copy(c->state, sizeof(c->state), val);
+				else if (!strcmp(k, "spi-in"))
+					copy(c->spi_in, sizeof(c->spi_in), val);
+				else if (!strcmp(k, "spi-out"))
+					copy(c->spi_out, sizeof(c->spi_out), val);
+				else if (!strcmp(k, "bytes-in"))
+					c->bytes_in = num(val);
+				else if (!strcmp(k, "packets-in"))
+					c->packets_in = num(val);
+				else if (!strcmp(k, "bytes-out"))
+					c->bytes_out = num(val);
+				else if (!strcmp(k, "packets-out"))
+					c->packets_out = num(val);
+				else if (!strcmp(k, "install-time"))
+					c->install_s = (int64_t)num(val);
 			}
 			break; /* k and val belong to res (freed with it) */
 		}
-		default:
-			break; /* lists (traffic selectors) are not needed */
+		default: break; /* lists (traffic selectors) are not needed */
 		}
 	}
 }

@@ -15,8 +15,8 @@
 
 struct ipsec_child_info {
 	char name[32];
-	char state[24];   /* INSTALLED, REKEYING, ... */
-	char spi_in[12];  /* hex as charon prints it */
+	char state[24];  /* INSTALLED, REKEYING, ... */
+	char spi_in[12]; /* hex as charon prints it */
 	char spi_out[12];
 	uint64_t bytes_in, packets_in, bytes_out, packets_out;
 	int64_t install_s; /* seconds since installed, -1 unknown */
@@ -24,7 +24,7 @@ struct ipsec_child_info {
 
 struct ipsec_sa_info {
 	char name[32];
-	char state[24];   /* ESTABLISHED, CONNECTING, ... */
+	char state[24]; /* ESTABLISHED, CONNECTING, ... */
 	char local[48], remote[48];
 	char spi_i[20], spi_r[20];
 	int64_t established_s; /* seconds since established, -1 unknown */
@@ -42,7 +42,6 @@ void ipsec_vici_close(struct ipsec_vici *v);
 int ipsec_vici_call(struct ipsec_vici *v, const struct vmsg *m);
 
 /* list-sas: fills up to max entries, *n = how many. 0 or -1 (lab_err). */
-int ipsec_vici_list_sas(struct ipsec_vici *v, struct ipsec_sa_info *out, size_t max,
-			size_t *n);
+int ipsec_vici_list_sas(struct ipsec_vici *v, struct ipsec_sa_info *out, size_t max, size_t *n);
 
 #endif

@@ -56,8 +56,7 @@ fail:
 }
 
 /* A formatted value (key/value or list item); out of memory marks the message. */
-static void add_vfmt(struct vmsg *m, enum vmsg_op op, const char *name, const char *fmt,
-		     va_list ap)
+static void add_vfmt(struct vmsg *m, enum vmsg_op op, const char *name, const char *fmt, va_list ap)
 {
 	char *s = NULL;
 	if (vasprintf(&s, fmt, ap) < 0)
@@ -150,10 +149,16 @@ char *vmsg_render(const struct vmsg *m)
 			depth--;
 		fprintf(f, "%*s", depth * 2, "");
 		switch (it->op) {
-		case VMSG_SECTION_BEGIN: fprintf(f, "%s {\n", it->name); depth++; break;
+		case VMSG_SECTION_BEGIN:
+			fprintf(f, "%s {\n", it->name);
+			depth++;
+			break;
 		case VMSG_SECTION_END: fprintf(f, "}\n"); break;
 		case VMSG_KV: fprintf(f, "%s = %s\n", it->name, val); break;
-		case VMSG_LIST_BEGIN: fprintf(f, "%s = [\n", it->name); depth++; break;
+		case VMSG_LIST_BEGIN:
+			fprintf(f, "%s = [\n", it->name);
+			depth++;
+			break;
 		case VMSG_LIST_ITEM: fprintf(f, "%s\n", val); break;
 		case VMSG_LIST_END: fprintf(f, "]\n"); break;
 		}

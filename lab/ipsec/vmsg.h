@@ -40,7 +40,7 @@ void vmsg_free(struct vmsg *m);
 void vmsg_section(struct vmsg *m, const char *name);
 void vmsg_end(struct vmsg *m);
 void vmsg_kv(struct vmsg *m, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 void vmsg_kv_secret(struct vmsg *m, const char *key, const char *value);
 void vmsg_list(struct vmsg *m, const char *name);
 void vmsg_item(struct vmsg *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -51,15 +51,16 @@ static int open_udp(struct in_addr addr, uint16_t port)
 		inet_ntop(AF_INET, &addr, a, sizeof(a));
 		int e = errno;
 		close(fd);
-		return lab_err_errno(LAB_EXIT_FAIL, e,
-				     "probe: cannot bind UDP %s:%u (is the address on this node, the port free?)",
-				     a, port);
+		return lab_err_errno(
+		    LAB_EXIT_FAIL, e,
+		    "probe: cannot bind UDP %s:%u (is the address on this node, the port free?)", a,
+		    port);
 	}
 	return fd;
 }
 
 static void journal_probe(struct probe *p, struct json *j, int64_t t, const char *ev,
-			  const struct probe_msg *m, int64_t rtt_ns)
+                          const struct probe_msg *m, int64_t rtt_ns)
 {
 	if (p->jfd < 0)
 		return;
@@ -163,11 +164,14 @@ static bool wait_deadline(int64_t deadline)
 
 static void send_round(struct probe *p, uint32_t seq, struct json *j)
 {
-	struct sockaddr_in to = {.sin_family = AF_INET, .sin_addr = p->c->peer_addr,
-				 .sin_port = htons(p->c->port)};
+	struct sockaddr_in to = {
+	    .sin_family = AF_INET, .sin_addr = p->c->peer_addr, .sin_port = htons(p->c->port)};
 	for (uint32_t f = 0; f < p->c->flows; f++) {
-		struct probe_msg m = {.type = PROBE_REQUEST, .dir = (uint8_t)p->c->dir,
-				      .flow = (uint16_t)f, .seq = seq, .sent_ns = mono_ns()};
+		struct probe_msg m = {.type = PROBE_REQUEST,
+		                      .dir = (uint8_t)p->c->dir,
+		                      .flow = (uint16_t)f,
+		                      .seq = seq,
+		                      .sent_ns = mono_ns()};
 		uint8_t out[PROBE_WIRE_LEN];
 		probe_msg_encode(&m, out);
 		/* A failed send (no route during reconvergence) is a lost probe, journaled
@@ -253,7 +257,8 @@ int probe_run(const struct probe_config *c)
 	if (c->journal) {
 		p.jfd = journal_open(c->journal);
 		if (p.jfd < 0) {
-			lab_err_errno(LAB_EXIT_FAIL, errno, "probe: cannot open journal %s", c->journal);
+			lab_err_errno(LAB_EXIT_FAIL, errno, "probe: cannot open journal %s",
+			              c->journal);
 			goto cleanup;
 		}
 	}
@@ -266,7 +271,8 @@ int probe_run(const struct probe_config *c)
 			goto cleanup;
 	}
 	if (c->stats) {
-		uint64_t cap = c->count && c->count < JITTER_SAMPLES_MAX ? c->count : JITTER_SAMPLES_MAX;
+		uint64_t cap =
+		    c->count && c->count < JITTER_SAMPLES_MAX ? c->count : JITTER_SAMPLES_MAX;
 		late = calloc(cap ? cap : 1, sizeof(*late));
 		if (!late) {
 			lab_err(LAB_EXIT_FAIL, "probe: out of memory");
@@ -286,12 +292,14 @@ int probe_run(const struct probe_config *c)
 		struct sched_param sp = {.sched_priority = 10};
 		int se = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
 		if (se)
-			fprintf(stderr, "labctl-probe: no real-time scheduling: %s\n", strerror(se));
+			fprintf(stderr, "labctl-probe: no real-time scheduling: %s\n",
+			        strerror(se));
 	}
 
 	if (c->flows > 0) {
-		send_loop(&p, late, c->count && c->count < JITTER_SAMPLES_MAX ? c->count
-							: JITTER_SAMPLES_MAX, &nlate);
+		send_loop(&p, late,
+		          c->count && c->count < JITTER_SAMPLES_MAX ? c->count : JITTER_SAMPLES_MAX,
+		          &nlate);
 		sleep_ns(c->linger_ns); /* late replies still count */
 	} else {
 		/* Polling the flag avoids the lost-wakeup race of pause(). */
@@ -305,7 +313,8 @@ cleanup:
 		atomic_store(&p.rx_stop, true);
 		pthread_join(rx, NULL);
 		if (atomic_load(&p.rx_err) && ret == 0)
-			ret = lab_err_errno(LAB_EXIT_FAIL, atomic_load(&p.rx_err), "probe: receive");
+			ret =
+			    lab_err_errno(LAB_EXIT_FAIL, atomic_load(&p.rx_err), "probe: receive");
 		journal_startstop(&p, "stop");
 	}
 	if (ret == 0 && c->stats)

@@ -14,18 +14,18 @@
 
 struct probe_config {
 	char name[32];
-	int dir;                 /* enum probe_dir of this end's sender */
+	int dir;                  /* enum probe_dir of this end's sender */
 	struct in_addr bind_addr; /* INADDR_ANY allowed */
 	struct in_addr peer_addr;
-	uint16_t port;           /* responder port, the same on both ends */
-	uint16_t src_port_base;  /* flow f sends from src_port_base + f */
-	uint32_t flows;          /* 0: responder only */
+	uint16_t port;          /* responder port, the same on both ends */
+	uint16_t src_port_base; /* flow f sends from src_port_base + f */
+	uint32_t flows;         /* 0: responder only */
 	int64_t interval_ns;
-	uint64_t count;          /* rounds to send, 0 = until signalled */
-	int64_t linger_ns;       /* after the last send, keep receiving this long */
-	const char *journal;     /* path; NULL: no journal (benchmarks) */
-	bool stats;              /* print scheduling lateness statistics at exit */
-	bool realtime;           /* sender thread SCHED_FIFO (needs CAP_SYS_NICE) */
+	uint64_t count;      /* rounds to send, 0 = until signalled */
+	int64_t linger_ns;   /* after the last send, keep receiving this long */
+	const char *journal; /* path; NULL: no journal (benchmarks) */
+	bool stats;          /* print scheduling lateness statistics at exit */
+	bool realtime;       /* sender thread SCHED_FIFO (needs CAP_SYS_NICE) */
 };
 
 /* Runs until `count` rounds were sent (plus linger) or SIGTERM/SIGINT.

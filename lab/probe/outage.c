@@ -87,8 +87,7 @@ static int scan_stream(const struct probe_sample *s, size_t n, struct outage_str
 	return 0;
 }
 
-int outage_compute(struct probe_sample *s, size_t n, int64_t resolution_ns,
-		   struct outage_set *out)
+int outage_compute(struct probe_sample *s, size_t n, int64_t resolution_ns, struct outage_set *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->resolution_ns = resolution_ns;

@@ -24,10 +24,10 @@ struct probe_sample {
 };
 
 struct outage {
-	int64_t last_ok_ns;    /* send time of the last success before (first_lost_ns if none) */
+	int64_t last_ok_ns; /* send time of the last success before (first_lost_ns if none) */
 	int64_t first_lost_ns;
 	int64_t last_lost_ns;
-	int64_t first_ok_ns;   /* send time of the first success after; 0 when open */
+	int64_t first_ok_ns; /* send time of the first success after; 0 when open */
 	uint32_t lost;
 	bool leading; /* the stream began inside it: no success before */
 	bool open;    /* the stream ended inside it: no success after */
@@ -53,8 +53,7 @@ struct outage_set {
 /* Groups samples by (flow, dir), orders each stream by seq (sorting `s` in place) and
  * finds every outage. Duplicate (flow, dir, seq) samples count once, ok if any is.
  * 0, or -1 with lab_err set (out of memory). */
-int outage_compute(struct probe_sample *s, size_t n, int64_t resolution_ns,
-		   struct outage_set *out);
+int outage_compute(struct probe_sample *s, size_t n, int64_t resolution_ns, struct outage_set *out);
 void outage_set_free(struct outage_set *set);
 
 /* The longest outage of a stream that overlaps [from_ns, to_ns], or NULL. */

@@ -21,7 +21,7 @@ void probe_binary(char *buf, size_t len)
 }
 
 int probe_pair_start(struct run_lab *l, const struct topo *t, uint32_t idx, int64_t interval_ns,
-		     struct probe_pair *p)
+                     struct probe_pair *p)
 {
 	memset(p, 0, sizeof(*p));
 	if (idx >= t->n_probes)
@@ -41,16 +41,21 @@ int probe_pair_start(struct run_lab *l, const struct topo *t, uint32_t idx, int6
 	snprintf(sport, sizeof(sport), "%u", PROBE_SRC_PORT_BASE + 256 * idx);
 	for (int e = 1; e >= 0; e--) { /* the responder end first: fewer lost first probes */
 		const char *node = t->nodes[e ? pr->to : pr->from].name;
-		struct in_addr me = e ? pr->to_addr : pr->from_addr, peer = e ? pr->from_addr : pr->to_addr;
-		char a_me[INET_ADDRSTRLEN], a_peer[INET_ADDRSTRLEN], dir[PATH_MAX], journal[PATH_MAX + 32];
+		struct in_addr me = e ? pr->to_addr : pr->from_addr,
+		               peer = e ? pr->from_addr : pr->to_addr;
+		char a_me[INET_ADDRSTRLEN], a_peer[INET_ADDRSTRLEN], dir[PATH_MAX],
+		    journal[PATH_MAX + 32];
 		inet_ntop(AF_INET, &me, a_me, sizeof(a_me));
 		inet_ntop(AF_INET, &peer, a_peer, sizeof(a_peer));
 		if (run_node_dir(l, node, dir, sizeof(dir)) < 0)
 			goto fail;
 		snprintf(journal, sizeof(journal), "%s/%s", dir, JOURNAL_FILE);
-		char *argv[] = {exe, "--name", p->name, "--dir", e ? "rev" : "fwd", "--bind", a_me,
-				"--peer", a_peer, "--flows", flows, "--interval", iv, "--port", port,
-				"--src-port", sport, "--journal", journal, "--realtime", NULL};
+		char *argv[] = {
+		    exe,          "--name",     p->name,     "--dir",  e ? "rev" : "fwd",
+		    "--bind",     a_me,         "--peer",    a_peer,   "--flows",
+		    flows,        "--interval", iv,          "--port", port,
+		    "--src-port", sport,        "--journal", journal,  "--realtime",
+		    NULL};
 		struct run_spawn s = {.node = node, .what = "probe", .argv = argv};
 		if (run_spawn(l, &s, &p->pid[e]) < 0)
 			goto fail;

@@ -18,7 +18,7 @@ struct probe_pair {
 /* Starts both ends of t->probes[idx] (the ends' journals are their nodes'), with the
  * given interval (0: the topology's). They are children of the caller. 0 or -1. */
 int probe_pair_start(struct run_lab *l, const struct topo *t, uint32_t idx, int64_t interval_ns,
-		     struct probe_pair *p);
+                     struct probe_pair *p);
 /* SIGTERM to both, then waits (they linger briefly for late replies). */
 void probe_pair_stop(struct probe_pair *p);
 

@@ -19,12 +19,12 @@ enum probe_type { PROBE_REQUEST = 1, PROBE_REPLY = 2 };
 enum probe_dir { PROBE_FWD = 0, PROBE_REV = 1 };
 
 struct probe_msg {
-	uint8_t type;      /* enum probe_type */
-	uint8_t dir;       /* enum probe_dir of the sender */
+	uint8_t type; /* enum probe_type */
+	uint8_t dir;  /* enum probe_dir of the sender */
 	uint16_t flow;
 	uint32_t seq;
-	int64_t sent_ns;   /* sender's clock at send */
-	int64_t echo_ns;   /* responder's clock at receipt (replies only) */
+	int64_t sent_ns; /* sender's clock at send */
+	int64_t echo_ns; /* responder's clock at receipt (replies only) */
 };
 
 void probe_msg_encode(const struct probe_msg *m, uint8_t out[PROBE_WIRE_LEN]);

@@ -44,7 +44,7 @@ static void peer_of(const char *proto, char *buf, size_t len)
 
 /* One event line into out through the journal's own builder. reason may be NULL. */
 static void put_event(FILE *out, struct json *j, int64_t t, const char *ev, const char *peer,
-		      const char *to, const char *reason)
+                      const char *to, const char *reason)
 {
 	journal_begin(j, t, "bird", ev);
 	json_kv_str(j, "peer", peer);
@@ -56,12 +56,12 @@ static void put_event(FILE *out, struct json *j, int64_t t, const char *ev, cons
 	json_fputs(j, out);
 }
 
-int evlog_add_bird_log(struct evlog *l, const char *path, const char *node, bool states,
-		       bool downs)
+int evlog_add_bird_log(struct evlog *l, const char *path, const char *node, bool states, bool downs)
 {
 	FILE *f = fopen(path, "re");
 	if (!f)
-		return errno == ENOENT ? 0 : lab_err_errno(LAB_EXIT_FAIL, errno, "reading %s", path);
+		return errno == ENOENT ? 0
+		                       : lab_err_errno(LAB_EXIT_FAIL, errno, "reading %s", path);
 	int64_t off = wall_to_mono_offset();
 	/* Lines go through the ordinary journal parser, from memory. */
 	char *buf = NULL;
@@ -77,8 +77,9 @@ int evlog_add_bird_log(struct evlog *l, const char *path, const char *node, bool
 	while (fgets(line, sizeof(line), f)) {
 		struct tm tm = {0};
 		int usec = 0, used = 0;
-		if (sscanf(line, "%d-%d-%d %d:%d:%d.%6d %*s %n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-			   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &usec, &used) < 7 || !used)
+		if (sscanf(line, "%d-%d-%d %d:%d:%d.%6d %*s %n", &tm.tm_year, &tm.tm_mon,
+		           &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &usec, &used) < 7 ||
+		    !used)
 			continue;
 		tm.tm_year -= 1900;
 		tm.tm_mon -= 1;

@@ -22,10 +22,10 @@ static void copy(char *dst, size_t n, const char *src)
 }
 
 static int add_mark(struct report_run *r, enum report_mark k, int64_t t, const char *node,
-		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 static int add_mark(struct report_run *r, enum report_mark k, int64_t t, const char *node,
-		    const char *fmt, ...)
+                    const char *fmt, ...)
 {
 	struct report_marker *nv = realloc(r->marks, (r->n_marks + 1) * sizeof(*nv));
 	if (!nv)
@@ -44,7 +44,7 @@ static int add_mark(struct report_run *r, enum report_mark k, int64_t t, const c
 }
 
 static const struct report_tunnel *fault_tunnel(const struct report_config *cfg,
-						const struct jevent *e)
+                                                const struct jevent *e)
 {
 	const char *tn = jev_str(e, "tunnel");
 	const char *target = jev_str(e, "target");
@@ -77,8 +77,7 @@ static bool ci_contains(const char *hay, const char *needle)
 
 /* Session loss on the gateway `node` toward `peer`: our speaker's state change out of
  * Established, or BIRD's converted log line. */
-static bool session_down(const struct jevent *e, const char *node, const char *peer,
-			 bool *hold)
+static bool session_down(const struct jevent *e, const char *node, const char *peer, bool *hold)
 {
 	if (strcmp(e->node, node))
 		return false;
@@ -117,8 +116,8 @@ static double rel_s(const struct report_run *r, int64_t t)
 }
 
 static int find_markers(const struct evlog *log, size_t lo, size_t hi,
-			const struct report_tunnel *tun, struct report_run *r,
-			int64_t *detect_t, char *detect_what, size_t dwlen)
+                        const struct report_tunnel *tun, struct report_run *r, int64_t *detect_t,
+                        char *detect_what, size_t dwlen)
 {
 	*detect_t = 0;
 	detect_what[0] = '\0';
@@ -130,11 +129,13 @@ static int find_markers(const struct evlog *log, size_t lo, size_t hi,
 		const struct jevent *e = &log->v[i];
 		if (e->t < r->t0)
 			continue;
-		if (!sa && tun && (jev_is(e, "ike", "child-down") || jev_is(e, "ike", "ike-down"))) {
+		if (!sa && tun &&
+		    (jev_is(e, "ike", "child-down") || jev_is(e, "ike", "ike-down"))) {
 			const char *tn = jev_str(e, "tunnel");
 			if (tn && !strcmp(tn, tun->name)) {
 				sa = true;
-				if (add_mark(r, MARK_SA_DOWN, e->t, e->node, "SA down (%s)", e->ev) < 0)
+				if (add_mark(r, MARK_SA_DOWN, e->t, e->node, "SA down (%s)",
+				             e->ev) < 0)
 					return -1;
 			}
 		}
@@ -145,37 +146,39 @@ static int find_markers(const struct evlog *log, size_t lo, size_t hi,
 			down_t[s] = e->t;
 			const char *reason = jev_str(e, "reason");
 			if (add_mark(r, hold ? MARK_HOLD_EXPIRY : MARK_SESSION_DOWN, e->t, e->node,
-				     hold ? "hold timer expired" : "session down: %s",
-				     reason ? reason : "?") < 0)
+			             hold ? "hold timer expired" : "session down: %s",
+			             reason ? reason : "?") < 0)
 				return -1;
 			r->side_down_t[s] = e->t;
 			snprintf(r->side_how[s], sizeof(r->side_how[s]), "%s on %s (%s) at +%.3f s",
-				 hold ? "hold timer expired" : "session lost", e->node,
-				 hold ? (tun->bird[s] ? "BIRD" : "built-in speaker") : (reason ? reason : "?"),
-				 rel_s(r, e->t));
+			         hold ? "hold timer expired" : "session lost", e->node,
+			         hold ? (tun->bird[s] ? "BIRD" : "built-in speaker")
+			              : (reason ? reason : "?"),
+			         rel_s(r, e->t));
 			if (!*detect_t || e->t < *detect_t) {
 				*detect_t = e->t;
 				snprintf(detect_what, dwlen, "%s on %s (%s, +%.3f s)",
-					 hold ? "hold timer expired" : "session lost",
-					 e->node, hold ? (tun->bird[s] ? "BIRD" : "built-in speaker")
-						       : (reason ? reason : "?"),
-					 rel_s(r, e->t));
+				         hold ? "hold timer expired" : "session lost", e->node,
+				         hold ? (tun->bird[s] ? "BIRD" : "built-in speaker")
+				              : (reason ? reason : "?"),
+				         rel_s(r, e->t));
 			}
 		}
 		/* BIRD withdraws a lost session's routes when the protocol is down, which
 		 * can be well after its hold timer expired (the closing connection first). */
 		for (int s = 0; tun && s < 2; s++)
-			if (!bird_down[s] && jev_is(e, "bird", "down") && !strcmp(e->node, tun->gw[s]) &&
-			    jev_str(e, "peer") && !strcmp(jev_str(e, "peer"), tun->addr[1 - s])) {
+			if (!bird_down[s] && jev_is(e, "bird", "down") &&
+			    !strcmp(e->node, tun->gw[s]) && jev_str(e, "peer") &&
+			    !strcmp(jev_str(e, "peer"), tun->addr[1 - s])) {
 				bird_down[s] = true;
 				if (add_mark(r, MARK_WITHDRAW, e->t, e->node,
-					     "BIRD protocol down: routes withdrawn") < 0)
+				             "BIRD protocol down: routes withdrawn") < 0)
 					return -1;
 			}
 		int64_t wn;
 		bool withdrawal = jev_is(e, "bgp", "rx") && jev_str(e, "type") &&
-				  !strcmp(jev_str(e, "type"), "update") && jev_int(e, "withdrawn", &wn) &&
-				  wn > 0;
+		                  !strcmp(jev_str(e, "type"), "update") &&
+		                  jev_int(e, "withdrawn", &wn) && wn > 0;
 		/* A gateway whose own events say nothing (BIRD without converted log):
 		 * its withdrawal reaching a router shows it lost the session by then. */
 		const char *wpeer = withdrawal ? jev_str(e, "peer") : NULL;
@@ -184,24 +187,26 @@ static int find_markers(const struct evlog *log, size_t lo, size_t hi,
 				continue;
 			down_t[s] = e->t;
 			if (add_mark(r, MARK_SESSION_DOWN, e->t, tun->gw[s],
-				     "session lost (seen as its withdrawal at %s)", e->node) < 0)
+			             "session lost (seen as its withdrawal at %s)", e->node) < 0)
 				return -1;
 			r->side_down_t[s] = e->t;
 			snprintf(r->side_how[s], sizeof(r->side_how[s]),
-				 "session lost on %s (%s), seen as its withdrawal at %s at +%.3f s",
-				 tun->gw[s], tun->bird[s] ? "BIRD" : "built-in speaker", e->node,
-				 rel_s(r, e->t));
+			         "session lost on %s (%s), seen as its withdrawal at %s at +%.3f s",
+			         tun->gw[s], tun->bird[s] ? "BIRD" : "built-in speaker", e->node,
+			         rel_s(r, e->t));
 			if (!*detect_t || e->t < *detect_t) {
 				*detect_t = e->t;
-				snprintf(detect_what, dwlen, "session lost on %s (%s; its withdrawal "
-					 "reached %s at +%.3f s)", tun->gw[s],
-					 tun->bird[s] ? "BIRD" : "built-in speaker", e->node, rel_s(r, e->t));
+				snprintf(detect_what, dwlen,
+				         "session lost on %s (%s; its withdrawal "
+				         "reached %s at +%.3f s)",
+				         tun->gw[s], tun->bird[s] ? "BIRD" : "built-in speaker",
+				         e->node, rel_s(r, e->t));
 			}
 		}
 		if (!wd && withdrawal) {
 			wd = true;
 			if (add_mark(r, MARK_WITHDRAW, e->t, e->node, "withdrawal received (%lld)",
-				     (long long)wn) < 0)
+			             (long long)wn) < 0)
 				return -1;
 		}
 		if (jev_is(e, "bgp", "fib") && n_fib < 8) {
@@ -211,8 +216,8 @@ static int find_markers(const struct evlog *log, size_t lo, size_t hi,
 			if (!seen) {
 				copy(fib_nodes[n_fib++], REPORT_NAME_MAX, e->node);
 				const char *op = jev_str(e, "op"), *pfx = jev_str(e, "prefix");
-				if (add_mark(r, MARK_FIB, e->t, e->node, "FIB %s %s", op ? op : "change",
-					     pfx ? pfx : "") < 0)
+				if (add_mark(r, MARK_FIB, e->t, e->node, "FIB %s %s",
+				             op ? op : "change", pfx ? pfx : "") < 0)
 					return -1;
 			}
 		}
@@ -221,7 +226,7 @@ static int find_markers(const struct evlog *log, size_t lo, size_t hi,
 		if (jev_is(e, "bgp", "nexthop-unreachable") && (!r->heal_t || e->t < r->heal_t)) {
 			const char *nh = jev_str(e, "nexthop"), *why = jev_str(e, "why");
 			if (add_mark(r, MARK_NEXTHOP, e->t, e->node, "next hop %s unreachable (%s)",
-				     nh ? nh : "?", why ? why : "?") < 0)
+			             nh ? nh : "?", why ? why : "?") < 0)
 				return -1;
 		}
 		if (!r->heal_t && jev_is(e, "fault", "heal") && e->t > r->t0) {
@@ -243,9 +248,8 @@ static int find_markers(const struct evlog *log, size_t lo, size_t hi,
 			    !strcmp(p, tun->addr[1 - s]))
 				last = e;
 		}
-		if (last &&
-		    add_mark(r, MARK_LAST_KEEPALIVE, last->t, last->node, "last %s from %s",
-			     jev_str(last, "type"), tun->addr[1 - s]) < 0)
+		if (last && add_mark(r, MARK_LAST_KEEPALIVE, last->t, last->node, "last %s from %s",
+		                     jev_str(last, "type"), tun->addr[1 - s]) < 0)
 			return -1;
 	}
 	return 0;
@@ -261,7 +265,7 @@ static int cmp_mark(const void *a, const void *b)
 
 /* One probe's streams of one leg, from the run's samples. */
 static int build_leg(struct report_run *r, const struct samples *S, const char *probe,
-		     enum report_leg leg)
+                     enum report_leg leg)
 {
 	struct probe_sample *ps = malloc((S->n ? S->n : 1) * sizeof(*ps));
 	if (!ps)
@@ -275,8 +279,8 @@ static int build_leg(struct report_run *r, const struct samples *S, const char *
 		bool ok = leg == LEG_RTT ? p->reply_t != 0 : p->echo_t != 0;
 		if (!ok && !p->decided)
 			continue;
-		ps[n++] = (struct probe_sample){.flow = p->flow, .dir = pd->dir, .seq = p->ord,
-						.sent_ns = p->sent_t, .ok = ok};
+		ps[n++] = (struct probe_sample){
+		    .flow = p->flow, .dir = pd->dir, .seq = p->ord, .sent_ns = p->sent_t, .ok = ok};
 	}
 	struct outage_set set;
 	if (outage_compute(ps, n, r->resolution_ns, &set) < 0) {
@@ -321,13 +325,15 @@ static int build_leg(struct report_run *r, const struct samples *S, const char *
 				rs->spans[rs->n_spans - 1].to = ps[k].sent_ns;
 				continue;
 			}
-			struct report_span *sv = realloc(rs->spans, (rs->n_spans + 1) * sizeof(*sv));
+			struct report_span *sv =
+			    realloc(rs->spans, (rs->n_spans + 1) * sizeof(*sv));
 			if (!sv) {
 				ret = lab_err(LAB_EXIT_FAIL, "out of memory building the report");
 				break;
 			}
 			rs->spans = sv;
-			rs->spans[rs->n_spans++] = (struct report_span){ps[k].sent_ns, ps[k].sent_ns, ps[k].ok};
+			rs->spans[rs->n_spans++] =
+			    (struct report_span){ps[k].sent_ns, ps[k].sent_ns, ps[k].ok};
 		}
 	}
 	outage_set_free(&set);
@@ -343,13 +349,16 @@ static void measure(struct report_run *r)
 		const struct report_stream *s = &r->streams[i];
 		if (!s->has_outage)
 			continue;
-		int d = s->leg == LEG_RTT ? TIMERS_RTT : s->dir == PROBE_FWD ? TIMERS_FWD : TIMERS_REV;
+		int d = s->leg == LEG_RTT     ? TIMERS_RTT
+		        : s->dir == PROBE_FWD ? TIMERS_FWD
+		                              : TIMERS_REV;
 		double v = (double)s->o.duration_ns / NS_PER_SEC;
 		if (v > r->measured_s[d])
 			r->measured_s[d] = v;
 		if (!s->o.open && s->o.first_ok_ns > r->recovery_t)
 			r->recovery_t = s->o.first_ok_ns;
-		if (s->leg == LEG_ONEWAY && !s->o.open && s->o.first_ok_ns > r->dir_recovery_t[s->dir & 1])
+		if (s->leg == LEG_ONEWAY && !s->o.open &&
+		    s->o.first_ok_ns > r->dir_recovery_t[s->dir & 1])
 			r->dir_recovery_t[s->dir & 1] = s->o.first_ok_ns;
 	}
 }
@@ -368,14 +377,17 @@ static void loss_derived(struct report_run *r)
 		int64_t lost = 0;
 		for (size_t k = 0; k < s->n_spans; k++) {
 			const struct report_span *sp = &s->spans[k];
-			int64_t a = sp->from > r->t0 ? sp->from : r->t0, b = sp->to < end ? sp->to : end;
+			int64_t a = sp->from > r->t0 ? sp->from : r->t0,
+			        b = sp->to < end ? sp->to : end;
 			if (sp->ok || b < a)
 				continue;
 			lost += (b - a + res / 2) / res + 1;
 		}
 		if (!lost)
 			continue;
-		int d = s->leg == LEG_RTT ? TIMERS_RTT : s->dir == PROBE_FWD ? TIMERS_FWD : TIMERS_REV;
+		int d = s->leg == LEG_RTT     ? TIMERS_RTT
+		        : s->dir == PROBE_FWD ? TIMERS_FWD
+		                              : TIMERS_REV;
 		double v = (double)(lost * res) / NS_PER_SEC;
 		if (v > r->loss_derived_s[d])
 			r->loss_derived_s[d] = v;
@@ -391,15 +403,16 @@ static void judge(struct report_run *r)
 			continue;
 		const struct timers_window *w = &lab->dir[d].w;
 		/* 1 ms of slack for the float sums of the closed form. */
-		r->inside[d] = r->measured_s[d] >= w->min_s - 1e-3 && r->measured_s[d] <= w->max_s + 1e-3;
+		r->inside[d] =
+		    r->measured_s[d] >= w->min_s - 1e-3 && r->measured_s[d] <= w->max_s + 1e-3;
 	}
 }
 
 /* Direction d recovered with no session loss on its gateway before it: a next
  * hop that became unreachable (a tunnel device or address gone, seen through
  * netlink) on a node of the path, or nothing the model knows. */
-static int cause_without_session(const struct report_run *r, int d, char *buf, size_t len,
-				 bool sep, bool ended_rtt)
+static int cause_without_session(const struct report_run *r, int d, char *buf, size_t len, bool sep,
+                                 bool ended_rtt)
 {
 	static const char *const dn[2] = {"fwd", "rev"};
 	const struct report_marker *nh = NULL;
@@ -409,16 +422,19 @@ static int cause_without_session(const struct report_run *r, int d, char *buf, s
 			nh = &r->marks[i];
 	const char *tail = ended_rtt ? " (ended the round trip)" : "";
 	if (nh)
-		return snprintf(buf, len, "%s%s: nexthop-unreachable: %s on %s at +%.3f s -> "
-			       "recovered +%.3f s%s", sep ? "; " : "", dn[d], nh->text, nh->node,
-			       rel_s(r, nh->t), rel_s(r, r->dir_recovery_t[d]), tail);
+		return snprintf(buf, len,
+		                "%s%s: nexthop-unreachable: %s on %s at +%.3f s -> "
+		                "recovered +%.3f s%s",
+		                sep ? "; " : "", dn[d], nh->text, nh->node, rel_s(r, nh->t),
+		                rel_s(r, r->dir_recovery_t[d]), tail);
 	char after[200] = "";
 	if (r->side_down_t[d])
 		snprintf(after, sizeof(after), " (%s came after it, so it is not the cause)",
-			 r->side_how[d]);
-	return snprintf(buf, len, "%s%s: not modelled: recovered +%.3f s before any session "
-		       "loss or next-hop event in the journals%s%s", sep ? "; " : "", dn[d],
-		       rel_s(r, r->dir_recovery_t[d]), after, tail);
+		         r->side_how[d]);
+	return snprintf(buf, len,
+	                "%s%s: not modelled: recovered +%.3f s before any session "
+	                "loss or next-hop event in the journals%s%s",
+	                sep ? "; " : "", dn[d], rel_s(r, r->dir_recovery_t[d]), after, tail);
 }
 
 static void explain(struct report_run *r, int64_t detect_t, const char *detect_what)
@@ -428,24 +444,26 @@ static void explain(struct report_run *r, int64_t detect_t, const char *detect_w
 		any |= r->measured_s[d] >= 0;
 	if (!any) {
 		snprintf(r->mechanism, sizeof(r->mechanism),
-			 "no probe was lost: the data path did not depend on what the fault broke");
+		         "no probe was lost: the data path did not depend on what the fault broke");
 		return;
 	}
 	if (!strcmp(r->kind, "loss")) {
 		/* A grey failure: probes die one by one, no mechanism has to fire. */
-		int n = snprintf(r->mechanism, sizeof(r->mechanism),
-				 "grey failure (random loss): probes lost one by one, loss-derived "
-				 "convergence time (RFC 6413) %.3f s round trip beside a longest gap "
-				 "of %.3f s; ",
-				 r->loss_derived_s[TIMERS_RTT] > 0 ? r->loss_derived_s[TIMERS_RTT] : 0,
-				 r->measured_s[TIMERS_RTT] > 0 ? r->measured_s[TIMERS_RTT] : 0);
+		int n =
+		    snprintf(r->mechanism, sizeof(r->mechanism),
+		             "grey failure (random loss): probes lost one by one, loss-derived "
+		             "convergence time (RFC 6413) %.3f s round trip beside a longest gap "
+		             "of %.3f s; ",
+		             r->loss_derived_s[TIMERS_RTT] > 0 ? r->loss_derived_s[TIMERS_RTT] : 0,
+		             r->measured_s[TIMERS_RTT] > 0 ? r->measured_s[TIMERS_RTT] : 0);
 		if (n > 0 && (size_t)n < sizeof(r->mechanism))
 			report_loss_explain(r, r->mechanism + n, sizeof(r->mechanism) - (size_t)n);
 		return;
 	}
 	if (!r->recovery_t) {
 		snprintf(r->mechanism, sizeof(r->mechanism),
-			 "not recovered within the run: the outage was still open when its journals end");
+		         "not recovered within the run: the outage was still open when its "
+		         "journals end");
 		return;
 	}
 	int64_t fib_t = 0;
@@ -459,14 +477,15 @@ static void explain(struct report_run *r, int64_t detect_t, const char *detect_w
 	if (r->heal_t && r->heal_t <= r->recovery_t) {
 		/* Nothing routed around the fault: only undoing it ended the outage. */
 		if (detect_t && detect_t < r->heal_t)
-			snprintf(r->mechanism, sizeof(r->mechanism),
-				 "heal (+%.3f s): %s, but no other path took the traffic; it flowed "
-				 "again only once the fault was undone (+%.3f s)", rel_s(r, r->heal_t),
-				 detect_what, rel_s(r, r->recovery_t));
+			snprintf(
+			    r->mechanism, sizeof(r->mechanism),
+			    "heal (+%.3f s): %s, but no other path took the traffic; it flowed "
+			    "again only once the fault was undone (+%.3f s)",
+			    rel_s(r, r->heal_t), detect_what, rel_s(r, r->recovery_t));
 		else
 			snprintf(r->mechanism, sizeof(r->mechanism),
-				 "heal (+%.3f s): the fault was removed before BGP detected it",
-				 rel_s(r, r->heal_t));
+			         "heal (+%.3f s): the fault was removed before BGP detected it",
+			         rel_s(r, r->heal_t));
 		return;
 	}
 	if (detect_t && detect_t <= r->recovery_t) {
@@ -482,8 +501,8 @@ static void explain(struct report_run *r, int64_t detect_t, const char *detect_w
 			 * hold timer that fired after the traffic was back is not one. */
 			if (!r->side_down_t[d] || r->side_down_t[d] > r->dir_recovery_t[d]) {
 				int n = cause_without_session(r, d, r->mechanism + off,
-							      sizeof(r->mechanism) - off, off > 0,
-							      d == last);
+				                              sizeof(r->mechanism) - off, off > 0,
+				                              d == last);
 				if (n > 0)
 					off += (size_t)n;
 				if (off >= sizeof(r->mechanism))
@@ -502,11 +521,13 @@ static void explain(struct report_run *r, int64_t detect_t, const char *detect_w
 			}
 			char fibtxt[96] = "";
 			if (fib)
-				snprintf(fibtxt, sizeof(fibtxt), " -> FIB on %s +%.3f s", fnode, rel_s(r, fib));
-			int n = snprintf(r->mechanism + off, sizeof(r->mechanism) - off,
-					 "%s%s: %s%s -> recovered +%.3f s%s", off ? "; " : "", dn[d],
-					 r->side_how[d], fibtxt, rel_s(r, r->dir_recovery_t[d]),
-					 d == last ? " (ended the round trip)" : "");
+				snprintf(fibtxt, sizeof(fibtxt), " -> FIB on %s +%.3f s", fnode,
+				         rel_s(r, fib));
+			int n =
+			    snprintf(r->mechanism + off, sizeof(r->mechanism) - off,
+			             "%s%s: %s%s -> recovered +%.3f s%s", off ? "; " : "", dn[d],
+			             r->side_how[d], fibtxt, rel_s(r, r->dir_recovery_t[d]),
+			             d == last ? " (ended the round trip)" : "");
 			if (n > 0)
 				off += (size_t)n;
 			if (off >= sizeof(r->mechanism))
@@ -516,13 +537,13 @@ static void explain(struct report_run *r, int64_t detect_t, const char *detect_w
 			return;
 		if (fib_t)
 			snprintf(r->mechanism, sizeof(r->mechanism),
-				 "%s -> withdrawal -> FIB change on %s (+%.3f s) -> traffic on the "
-				 "other tunnel (+%.3f s)", detect_what, fib_node, rel_s(r, fib_t),
-				 rel_s(r, r->recovery_t));
+			         "%s -> withdrawal -> FIB change on %s (+%.3f s) -> traffic on the "
+			         "other tunnel (+%.3f s)",
+			         detect_what, fib_node, rel_s(r, fib_t), rel_s(r, r->recovery_t));
 		else
 			snprintf(r->mechanism, sizeof(r->mechanism),
-				 "%s -> traffic on the other tunnel (+%.3f s)", detect_what,
-				 rel_s(r, r->recovery_t));
+			         "%s -> traffic on the other tunnel (+%.3f s)", detect_what,
+			         rel_s(r, r->recovery_t));
 	} else {
 		/* No session was lost before the recovery: a next hop gone, or nothing the
 		 * model knows (said so, rather than guessed). */
@@ -531,21 +552,23 @@ static void explain(struct report_run *r, int64_t detect_t, const char *detect_w
 		for (int d = 0; d < 2 && off < sizeof(r->mechanism); d++) {
 			if (!r->dir_recovery_t[d])
 				continue;
-			int n = cause_without_session(r, d, r->mechanism + off,
-						      sizeof(r->mechanism) - off, off > 0, d == last);
+			int n =
+			    cause_without_session(r, d, r->mechanism + off,
+			                          sizeof(r->mechanism) - off, off > 0, d == last);
 			if (n > 0)
 				off += (size_t)n;
 		}
 		if (!off)
 			snprintf(r->mechanism, sizeof(r->mechanism),
-				 "not modelled: recovered +%.3f s with no session loss or next-hop "
-				 "event in the journals before it", rel_s(r, r->recovery_t));
+			         "not modelled: recovered +%.3f s with no session loss or next-hop "
+			         "event in the journals before it",
+			         rel_s(r, r->recovery_t));
 	}
 }
 
 static int build_run(const struct evlog *log, const struct report_config *cfg,
-		     const struct samples *S, size_t fi, int64_t from_t, int64_t to_t,
-		     struct report_run *r)
+                     const struct samples *S, size_t fi, int64_t from_t, int64_t to_t,
+                     struct report_run *r)
 {
 	const struct jevent *f = &log->v[fi];
 	memset(r, 0, sizeof(*r));
@@ -683,7 +706,7 @@ static int cmp_d(const void *a, const void *b)
 }
 
 bool report_summary(const struct report *r, enum timers_dir d, double *min, double *med,
-		    double *max, size_t *n)
+                    double *max, size_t *n)
 {
 	double v[r->n_runs ? r->n_runs : 1];
 	size_t k = 0;
@@ -703,16 +726,16 @@ bool report_summary(const struct report *r, enum timers_dir d, double *min, doub
 const char *report_mark_name(enum report_mark m)
 {
 	static const char *const names[] = {
-		[MARK_FAULT] = "fault",
-		[MARK_SA_DOWN] = "sa-down",
-		[MARK_LAST_KEEPALIVE] = "last-keepalive",
-		[MARK_HOLD_EXPIRY] = "hold-expiry",
-		[MARK_SESSION_DOWN] = "session-down",
-		[MARK_WITHDRAW] = "withdrawal",
-		[MARK_FIB] = "fib",
-		[MARK_RECOVERY] = "recovery",
-		[MARK_HEAL] = "heal",
-		[MARK_NEXTHOP] = "nexthop-unreachable",
+	    [MARK_FAULT] = "fault",
+	    [MARK_SA_DOWN] = "sa-down",
+	    [MARK_LAST_KEEPALIVE] = "last-keepalive",
+	    [MARK_HOLD_EXPIRY] = "hold-expiry",
+	    [MARK_SESSION_DOWN] = "session-down",
+	    [MARK_WITHDRAW] = "withdrawal",
+	    [MARK_FIB] = "fib",
+	    [MARK_RECOVERY] = "recovery",
+	    [MARK_HEAL] = "heal",
+	    [MARK_NEXTHOP] = "nexthop-unreachable",
 	};
 	return names[m];
 }

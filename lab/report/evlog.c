@@ -22,8 +22,8 @@ static const char *text_of(struct json_object *v, size_t *n)
 		return json_object_get_string(v);
 	}
 	const char *s = v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-								 JSON_C_TO_STRING_NOSLASHESCAPE)
-			  : "null";
+	                                                          JSON_C_TO_STRING_NOSLASHESCAPE)
+	                  : "null";
 	*n = strlen(s);
 	return s;
 }
@@ -43,8 +43,7 @@ static enum jval type_of(struct json_object *v)
 /* json-c parses the line; the event keeps a flat copy of its members (one arena,
  * one field array) rather than json-c's objects, which cost several times the
  * line's size and a lab's journals hold hundreds of thousands of lines. */
-static int parse_with(struct json_tokener *tok, const char *line, size_t len,
-		      struct jevent *ev)
+static int parse_with(struct json_tokener *tok, const char *line, size_t len, struct jevent *ev)
 {
 	memset(ev, 0, sizeof(*ev));
 	struct json_object *o = json_parse_with(tok, line, len, "journal line");
@@ -53,13 +52,14 @@ static int parse_with(struct json_tokener *tok, const char *line, size_t len,
 		return -1;
 	}
 	int64_t t;
-	size_t nf = json_object_is_type(o, json_type_object) ? (size_t)json_object_object_length(o)
-							      : 0;
+	size_t nf =
+	    json_object_is_type(o, json_type_object) ? (size_t)json_object_object_length(o) : 0;
 	if (!nf || nf > MAX_FIELDS || !json_get_int(o, "t", &t) || !json_get_str(o, "src") ||
 	    !json_get_str(o, "ev"))
 		goto bad;
 	size_t need = 0, n;
-	json_object_object_foreach(o, k1, v1) {
+	json_object_object_foreach(o, k1, v1)
+	{
 		text_of(v1, &n);
 		need += strlen(k1) + 1 + n + 1;
 	}
@@ -68,7 +68,8 @@ static int parse_with(struct json_tokener *tok, const char *line, size_t len,
 	if (!ev->mem || !ev->f)
 		goto bad;
 	char *out = ev->mem;
-	json_object_object_foreach(o, key, v) {
+	json_object_object_foreach(o, key, v)
+	{
 		struct jfield *f = &ev->f[ev->nf++];
 		size_t kn = strlen(key);
 		const char *text = text_of(v, &n);
@@ -283,9 +284,10 @@ int evlog_load_lab(struct evlog *l, const char *labdir)
 	}
 	closedir(d);
 	if (ret == 0 && n == 0)
-		ret = lab_err(LAB_EXIT_USAGE,
-			      "no journal (<node>/%s) under %s: was the lab brought up with labctl up?",
-			      JOURNAL_FILE, labdir);
+		ret = lab_err(
+		    LAB_EXIT_USAGE,
+		    "no journal (<node>/%s) under %s: was the lab brought up with labctl up?",
+		    JOURNAL_FILE, labdir);
 	if (ret == 0) {
 		/* Sorted so that equal timestamps merge the same way every time. */
 		qsort(names, n, sizeof(*names), cmp_str);

@@ -19,8 +19,8 @@ struct jfield {
 	const char *key;
 	const char *str; /* JV_STR: unescaped; JV_RAW: the JSON text; else the literal */
 	enum jval type;
-	int64_t i;       /* JV_NUM (integral part), JV_BOOL */
-	double d;        /* JV_NUM */
+	int64_t i; /* JV_NUM (integral part), JV_BOOL */
+	double d;  /* JV_NUM */
 };
 
 struct jevent {
@@ -46,7 +46,7 @@ struct evlog {
 int jevent_parse(const char *line, size_t len, struct jevent *ev);
 void jevent_free(struct jevent *ev);
 
-const char *jev_str(const struct jevent *e, const char *key);   /* JV_STR only, else NULL */
+const char *jev_str(const struct jevent *e, const char *key);        /* JV_STR only, else NULL */
 bool jev_int(const struct jevent *e, const char *key, int64_t *out); /* JV_NUM */
 bool jev_num(const struct jevent *e, const char *key, double *out);  /* JV_NUM */
 bool jev_is(const struct jevent *e, const char *src, const char *ev);
@@ -65,7 +65,7 @@ int evlog_load_lab(struct evlog *l, const char *labdir);
  * evlog_load_lab calls it for every node's bird.log for the kinds of BIRD events no
  * journal carries. */
 int evlog_add_bird_log(struct evlog *l, const char *path, const char *node, bool states,
-		       bool downs);
+                       bool downs);
 
 /* Orders on (t, input order). */
 void evlog_sort(struct evlog *l);

@@ -33,7 +33,7 @@ char *report_redact_psk(const char *text, size_t len)
 		size_t k = i;
 		/* indentation and block-sequence dashes before the key */
 		while (k < end && (text[k] == ' ' || text[k] == '\t' ||
-				   (text[k] == '-' && k + 1 < end && text[k + 1] == ' ')))
+		                   (text[k] == '-' && k + 1 < end && text[k + 1] == ' ')))
 			k++;
 		bool psk = end - k >= 4 && !memcmp(text + k, "psk:", 4);
 		size_t keep = psk ? k + 4 : end;
@@ -186,7 +186,10 @@ static int check_dir(const char *dir, bool *created)
 		return *created ? 0 : -1;
 	}
 	if (!S_ISDIR(sb.st_mode))
-		return lab_err(LAB_EXIT_USAGE, "--keep %s: exists and is not a directory; expected a new or empty directory", dir);
+		return lab_err(
+		    LAB_EXIT_USAGE,
+		    "--keep %s: exists and is not a directory; expected a new or empty directory",
+		    dir);
 	DIR *d = opendir(dir);
 	if (!d)
 		return lab_err_errno(LAB_EXIT_USAGE, errno, "--keep %s", dir);
@@ -196,7 +199,10 @@ static int check_dir(const char *dir, bool *created)
 		empty &= !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
 	closedir(d);
 	if (!empty)
-		return lab_err(LAB_EXIT_USAGE, "--keep %s: directory is not empty; expected a new or empty directory (a kept lab is never overwritten)", dir);
+		return lab_err(LAB_EXIT_USAGE,
+		               "--keep %s: directory is not empty; expected a new or empty "
+		               "directory (a kept lab is never overwritten)",
+		               dir);
 	return chmod(dir, 0700) < 0 ? lab_err_errno(LAB_EXIT_FAIL, errno, "chmod %s", dir) : 0;
 }
 

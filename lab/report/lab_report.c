@@ -78,8 +78,7 @@ static int loss_input(void *ctx, const struct report_run *run, struct timers_inp
 
 /* The reversion window from the lab's scaled topology (connect retry and BIRD's
  * error wait as the daemons run them). */
-static int predict_reversion(void *ctx, const struct report_run *run,
-                             struct timers_reversion *out)
+static int predict_reversion(void *ctx, const struct report_run *run, struct timers_reversion *out)
 {
 	struct lab_report *lr = ctx;
 	struct topo *t = NULL;

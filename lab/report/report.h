@@ -25,9 +25,9 @@
 /* What a tunnel means for reading its events (from the topology). */
 struct report_tunnel {
 	char name[REPORT_NAME_MAX];
-	char gw[2][REPORT_NAME_MAX];  /* gateway nodes, end 0 and end 1 */
-	char addr[2][16];             /* each end's inside address (its BGP address) */
-	bool bird[2];                 /* the end's speaker is BIRD (logs no keepalives) */
+	char gw[2][REPORT_NAME_MAX]; /* gateway nodes, end 0 and end 1 */
+	char addr[2][16];            /* each end's inside address (its BGP address) */
+	bool bird[2];                /* the end's speaker is BIRD (logs no keepalives) */
 	/* Every interface address of each gateway: a withdrawal a router receives from
 	 * one of them shows that gateway lost its session even when its speaker's own
 	 * events are missing (BIRD's log not converted). */
@@ -48,7 +48,7 @@ struct report_config {
 	void *predict_ctx;
 	/* The reversion window of one run (lab/report/reversion.c); NULL: none. */
 	int (*predict_reversion)(void *ctx, const struct report_run *run,
-				 struct timers_reversion *out);
+	                         struct timers_reversion *out);
 	/* The timer model's scenario for one run's fault (lab/run/lab_view.h
 	 * lab_view_timers_input): with it the runs are placed in the model's Monte
 	 * Carlo and tested against it (model_test.c); NULL or -1: not. ctx is
@@ -96,10 +96,10 @@ enum report_leg { LEG_ONEWAY, LEG_RTT };
 struct report_stream {
 	char probe[REPORT_NAME_MAX];
 	uint16_t flow;
-	uint8_t dir;       /* the sender's direction (enum probe_dir) */
+	uint8_t dir; /* the sender's direction (enum probe_dir) */
 	enum report_leg leg;
 	size_t sent, ok;
-	bool has_outage;   /* an outage overlapping the fault */
+	bool has_outage; /* an outage overlapping the fault */
 	struct outage o;
 	bool has_rev_outage; /* lost probes after the heal: reversion */
 	struct outage rev_o;
@@ -111,16 +111,16 @@ struct report_stream {
  * traffic again, from the journals: its session Established on both gateways,
  * then the first route write on a router behind each. */
 struct report_reversion {
-	bool healed;          /* the run has a heal: the rest is meaningful */
-	int64_t est_t[2];     /* session Established again, per tunnel end; 0: not seen */
-	int64_t fib_t[2];     /* first route write after it behind each end; 0: not seen */
-	int64_t done_t;       /* both ends written: both tunnels carry traffic; 0: not */
-	double time_s;        /* done_t - heal; < 0: unknown */
-	double lost_max_s;    /* worst flow's outage after the heal; < 0: none */
-	size_t lost;          /* probes lost after the heal, one-way legs of every flow */
+	bool healed;       /* the run has a heal: the rest is meaningful */
+	int64_t est_t[2];  /* session Established again, per tunnel end; 0: not seen */
+	int64_t fib_t[2];  /* first route write after it behind each end; 0: not seen */
+	int64_t done_t;    /* both ends written: both tunnels carry traffic; 0: not */
+	double time_s;     /* done_t - heal; < 0: unknown */
+	double lost_max_s; /* worst flow's outage after the heal; < 0: none */
+	size_t lost;       /* probes lost after the heal, one-way legs of every flow */
 	bool has_pred;
 	struct timers_reversion pred;
-	int inside;           /* time_s inside pred: 1, 0, -1 unknown */
+	int inside; /* time_s inside pred: 1, 0, -1 unknown */
 };
 
 /* One flow's outage in one direction against its budget (budget_check.c). */
@@ -151,15 +151,15 @@ struct report_run {
 	 * stream per direction; < 0: nothing lost. Beside measured_s (the longest gap)
 	 * it tells a grey failure (many short gaps) from one outage. */
 	double loss_derived_s[TIMERS_NDIR];
-	int64_t recovery_t;             /* 0: none */
-	int64_t dir_recovery_t[2];      /* per one-way direction (fwd, rev); 0: none */
+	int64_t recovery_t;        /* 0: none */
+	int64_t dir_recovery_t[2]; /* per one-way direction (fwd, rev); 0: none */
 	/* Per tunnel end (end 0 repairs fwd, end 1 rev): when its gateway lost the BGP
 	 * session and how, as the journals show it. */
 	int64_t side_down_t[2];
 	char side_how[2][160];
 	bool has_pred;
 	struct timers_prediction pred;
-	int inside[TIMERS_NDIR];        /* lab window: 1 inside, 0 outside, -1 unknown */
+	int inside[TIMERS_NDIR]; /* lab window: 1 inside, 0 outside, -1 unknown */
 	char mechanism[640];
 	struct report_reversion rev;
 	bool rev_session_back; /* the tunnel's session Established again after the heal */
@@ -184,8 +184,8 @@ struct report_run {
 struct report_model_test {
 	char probe[REPORT_NAME_MAX];
 	enum timers_dir dir;
-	bool placed;  /* gof.quantile holds every run's place */
-	bool tested;  /* and gof's test is reported: at least REPORT_MODEL_MIN_RUNS runs */
+	bool placed;   /* gof.quantile holds every run's place */
+	bool tested;   /* and gof's test is reported: at least REPORT_MODEL_MIN_RUNS runs */
 	char why[256]; /* what was not done and why, or a caveat; "" if none */
 	bool open[TIMERS_GOF_MAX_RUNS]; /* outage not ended: placed at a lower bound */
 	size_t n_open;
@@ -209,7 +209,7 @@ void report_free(struct report *r);
 
 /* min/median/max over runs of the round-trip outage (runs with one). false if none. */
 bool report_summary(const struct report *r, enum timers_dir d, double *min, double *med,
-		    double *max, size_t *n);
+                    double *max, size_t *n);
 
 void report_text(const struct report *r, FILE *f);
 void report_json(const struct report *r, struct json *j);
@@ -219,9 +219,8 @@ int report_svg(const struct report *r, size_t run, FILE *f);
 const char *report_mark_name(enum report_mark m);
 
 /* reversion.c: fills run->rev from the events of the run (lo..hi in log). */
-int report_reversion(const struct evlog *log, size_t lo, size_t hi,
-		     const struct report_config *cfg, const struct report_tunnel *tun,
-		     struct report_run *run);
+int report_reversion(const struct evlog *log, size_t lo, size_t hi, const struct report_config *cfg,
+                     const struct report_tunnel *tun, struct report_run *run);
 void report_reversion_text(const struct report_run *run, FILE *f);
 void report_reversion_json(struct json *j, const struct report_run *run);
 /* ---- budget_check.c: measured outages against expect: max_outage ---- */
@@ -243,7 +242,7 @@ int report_junit_write(const struct report *r, const char *path);
 /* Fills the run's loss fields (nothing for other kinds). 0 (a run that cannot be
  * predicted says why in loss_why) or -1 + lab_err. */
 int report_loss_judge(struct report_run *r, const struct jevent *fault,
-		      const struct report_config *cfg);
+                      const struct report_config *cfg);
 /* The sentence the run's mechanism carries after the measured times. */
 size_t report_loss_explain(const struct report_run *r, char *buf, size_t len);
 void report_loss_text(const struct report_run *r, FILE *f);

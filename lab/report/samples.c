@@ -136,9 +136,12 @@ int samples_collect(const struct evlog *log, struct samples *s)
 			continue;
 		uint64_t key = mkkey((unsigned)pdi, pd->sessions, (unsigned)flow, (uint32_t)seq);
 		if (!strcmp(e->ev, "send")) {
-			struct psample p = {.pd = (uint16_t)pdi, .session = pd->sessions,
-					    .flow = (uint16_t)flow, .seq = (uint32_t)seq,
-					    .ord = pd->next_ord[flow]++, .sent_t = e->t};
+			struct psample p = {.pd = (uint16_t)pdi,
+			                    .session = pd->sessions,
+			                    .flow = (uint16_t)flow,
+			                    .seq = (uint32_t)seq,
+			                    .ord = pd->next_ord[flow]++,
+			                    .sent_t = e->t};
 			if (insert(s, &p) < 0) {
 				samples_free(s);
 				return lab_err(LAB_EXIT_FAIL, "out of memory joining probe events");
@@ -169,8 +172,8 @@ int samples_collect(const struct evlog *log, struct samples *s)
 		struct psample *p = &s->v[i];
 		const struct pdinfo *pd = &s->pd[p->pd];
 		bool last_session = p->session == pd->sessions;
-		p->decided = !last_session || pd->stopped || p->sent_t + UNDECIDED_TAIL_NS <= end_t ||
-			     (p->echo_t && p->reply_t);
+		p->decided = !last_session || pd->stopped ||
+		             p->sent_t + UNDECIDED_TAIL_NS <= end_t || (p->echo_t && p->reply_t);
 	}
 	return 0;
 }

@@ -12,13 +12,13 @@
 #define SAMPLES_MAX_PD 64
 
 struct psample {
-	uint16_t pd;       /* index into samples.pd */
-	uint16_t session;  /* nth start of that probe end */
+	uint16_t pd;      /* index into samples.pd */
+	uint16_t session; /* nth start of that probe end */
 	uint16_t flow;
 	uint32_t seq;
-	uint32_t ord;      /* order of sending within (pd, flow), across sessions */
+	uint32_t ord;                    /* order of sending within (pd, flow), across sessions */
 	int64_t sent_t, echo_t, reply_t; /* 0: not seen */
-	bool decided;      /* false: sent too close to the end of the journals to judge */
+	bool decided; /* false: sent too close to the end of the journals to judge */
 };
 
 struct pdinfo {

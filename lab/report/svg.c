@@ -184,7 +184,7 @@ int report_svg(const struct report *rep, size_t run, FILE *f)
 {
 	if (run >= rep->n_runs)
 		return lab_err(LAB_EXIT_USAGE, "no run %zu in this report (it has %zu)", run + 1,
-			       rep->n_runs);
+		               rep->n_runs);
 	const struct report_run *r = &rep->runs[run];
 	struct frame fr;
 	frame_of(r, &fr);
@@ -207,10 +207,12 @@ int report_svg(const struct report *rep, size_t run, FILE *f)
 	int height = top + plot_h + 70 + strip;
 
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-		"viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"14\">\n",
-		W, height, W, height);
-	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", W, height);
+	fprintf(f,
+	        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+	        "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"14\">\n",
+	        W, height, W, height);
+	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", W,
+	        height);
 	fprintf(f, "<text x=\"10\" y=\"24\" font-size=\"18\" font-weight=\"bold\">lab ");
 	esc(f, rep->lab);
 	fprintf(f, ", run %zu: fault ", run + 1);
@@ -230,19 +232,23 @@ int report_svg(const struct report *rep, size_t run, FILE *f)
 				continue;
 			const struct timers_window *w = &md->dir[TIMERS_RTT].w;
 			int64_t a = r->t0 + (int64_t)(w->min_s * NS_PER_SEC);
-			int64_t b = isfinite(w->max_s) ? r->t0 + (int64_t)(w->max_s * NS_PER_SEC) : fr.hi;
+			int64_t b =
+			    isfinite(w->max_s) ? r->t0 + (int64_t)(w->max_s * NS_PER_SEC) : fr.hi;
 			double xa = xpos(&fr, a), xb = xpos(&fr, b);
 			if (lab)
-				fprintf(f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
-					"fill=\"#cfe3ff\" fill-opacity=\"0.7\"/>\n", xa, top - 4,
-					xb - xa > 1 ? xb - xa : 1, plot_h + 8);
+				fprintf(f,
+				        "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
+				        "fill=\"#cfe3ff\" fill-opacity=\"0.7\"/>\n",
+				        xa, top - 4, xb - xa > 1 ? xb - xa : 1, plot_h + 8);
 			else
-				fprintf(f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
-					"fill=\"none\" stroke=\"#555\" stroke-dasharray=\"2,3\"/>\n", xa,
-					top - 6, xb - xa > 1 ? xb - xa : 1, plot_h + 12);
+				fprintf(
+				    f,
+				    "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
+				    "fill=\"none\" stroke=\"#555\" stroke-dasharray=\"2,3\"/>\n",
+				    xa, top - 6, xb - xa > 1 ? xb - xa : 1, plot_h + 12);
 			fprintf(f, "<text x=\"%.1f\" y=\"%d\" fill=\"%s\">%s window %.3f-", xa + 2,
-				top + plot_h + (lab ? 20 : 32), lab ? "#1f4e9c" : "#555",
-				lab ? "lab" : "article", w->min_s);
+			        top + plot_h + (lab ? 20 : 32), lab ? "#1f4e9c" : "#555",
+			        lab ? "lab" : "article", w->min_s);
 			if (isfinite(w->max_s))
 				fprintf(f, "%.3f s (rtt)</text>\n", w->max_s);
 			else
@@ -257,14 +263,17 @@ int report_svg(const struct report *rep, size_t run, FILE *f)
 		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", LEFT - 8, y + 11);
 		esc(f, s->probe);
 		fprintf(f, " flow %u %s %s</text>\n", s->flow, probe_dir_name(s->dir),
-			s->leg == LEG_RTT ? "rtt" : "one-way");
+		        s->leg == LEG_RTT ? "rtt" : "one-way");
 		for (size_t k = 0; k < s->n_spans; k++) {
 			const struct report_span *sp = &s->spans[k];
 			if (sp->to + r->resolution_ns < fr.lo || sp->from > fr.hi)
 				continue;
 			double xa = xpos(&fr, sp->from), xb = xpos(&fr, sp->to + r->resolution_ns);
-			fprintf(f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"12\" fill=\"%s\"/>\n",
-				xa, y, xb - xa > 0.5 ? xb - xa : 0.5, sp->ok ? "#2ca02c" : "#d62728");
+			fprintf(f,
+			        "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"12\" "
+			        "fill=\"%s\"/>\n",
+			        xa, y, xb - xa > 0.5 ? xb - xa : 0.5,
+			        sp->ok ? "#2ca02c" : "#d62728");
 		}
 	}
 
@@ -276,17 +285,19 @@ int report_svg(const struct report *rep, size_t run, FILE *f)
 		double x = l->anchor;
 		int ly = 46 + l->row * SVG_LABEL_ROW_H;
 		const char *c = mark_color(m->kind);
-		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" "
-			"stroke-width=\"1.5\" stroke-dasharray=\"4,2\"/>\n",
-			x, ly - 5, x, top + plot_h + 4, c);
+		fprintf(f,
+		        "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" "
+		        "stroke-width=\"1.5\" stroke-dasharray=\"4,2\"/>\n",
+		        x, ly - 5, x, top + plot_h + 4, c);
 		if (l->leader)
-			fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" "
-				"stroke-width=\"1\"/>\n",
-				x, ly - 5, l->x > x ? l->x - 1 : l->x + l->w + 1, ly - 5, c);
+			fprintf(f,
+			        "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" "
+			        "stroke-width=\"1\"/>\n",
+			        x, ly - 5, l->x > x ? l->x - 1 : l->x + l->w + 1, ly - 5, c);
 		char text[256];
 		label_text(m, text, sizeof(text));
 		fprintf(f, "<text x=\"%.1f\" y=\"%d\" class=\"mark\" fill=\"%s\" font-size=\"%d\">",
-			l->x, ly, c, SVG_LABEL_FONT_PX);
+		        l->x, ly, c, SVG_LABEL_FONT_PX);
 		esc(f, text);
 		fprintf(f, "</text>\n");
 	}
@@ -297,18 +308,19 @@ int report_svg(const struct report *rep, size_t run, FILE *f)
 	/* Time axis in seconds after the fault. */
 	int ay = top + plot_h + 44 + strip;
 	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#000\"/>\n", LEFT, ay,
-		W - RIGHT, ay);
-	double lo_s = (double)(fr.lo - r->t0) / NS_PER_SEC, hi_s = (double)(fr.hi - r->t0) / NS_PER_SEC;
+	        W - RIGHT, ay);
+	double lo_s = (double)(fr.lo - r->t0) / NS_PER_SEC,
+	       hi_s = (double)(fr.hi - r->t0) / NS_PER_SEC;
 	double step = axis_step(hi_s - lo_s);
 	for (double v = ceil(lo_s / step) * step; v <= hi_s + 1e-9; v += step) {
 		double x = xpos(&fr, r->t0 + (int64_t)llround(v * NS_PER_SEC));
-		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\"/>\n", x,
-			ay, x, ay + 5);
-		fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%g</text>\n", x, ay + 17,
-			fabs(v) < step / 1e6 ? 0.0 : v);
+		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\"/>\n",
+		        x, ay, x, ay + 5);
+		fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%g</text>\n", x,
+		        ay + 17, fabs(v) < step / 1e6 ? 0.0 : v);
 	}
 	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">s after the fault</text>\n",
-		LEFT - 8, ay + 17);
+	        LEFT - 8, ay + 17);
 	fprintf(f, "</svg>\n");
 	return ferror(f) ? lab_err(LAB_EXIT_FAIL, "writing the SVG failed") : 0;
 }

@@ -41,7 +41,7 @@ int icmp_open(struct netns *ns, struct in_addr src)
 			int e = errno;
 			close(fd);
 			return lab_err_errno(LAB_EXIT_FAIL, e, "binding %s in %s", inet_ntoa(src),
-					     ns->name);
+			                     ns->name);
 		}
 	}
 	return fd;
@@ -82,7 +82,7 @@ bool icmp_read_reply(int fd, struct in_addr dst, uint16_t id, int seq)
 }
 
 int64_t icmp_ping(struct netns *ns, struct in_addr src, struct in_addr dst, int tries,
-		  int64_t timeout_ns)
+                  int64_t timeout_ns)
 {
 	int fd = icmp_open(ns, src);
 	if (fd < 0)
@@ -113,5 +113,5 @@ int64_t icmp_ping(struct netns *ns, struct in_addr src, struct in_addr dst, int 
 	inet_ntop(AF_INET, &src, s, sizeof(s));
 	inet_ntop(AF_INET, &dst, d, sizeof(d));
 	return lab_err(LAB_EXIT_FAIL, "no echo reply from %s to %s in %s after %d tries", d, s,
-		       ns->name, tries);
+	               ns->name, tries);
 }

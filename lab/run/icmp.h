@@ -25,6 +25,6 @@ bool icmp_read_reply(int fd, struct in_addr dst, uint16_t id, int seq);
 /* Sends up to `tries` echo requests from src to dst, each waiting timeout_ns for its
  * reply. Returns the round trip in ns of the first reply, or -1 (lab_err). */
 int64_t icmp_ping(struct netns *ns, struct in_addr src, struct in_addr dst, int tries,
-		  int64_t timeout_ns);
+                  int64_t timeout_ns);
 
 #endif

@@ -33,7 +33,7 @@ static const char *nh_dev(const struct topo_node *node, const struct netns_nexth
 /* A route the topology validation would have refused prints as a comment: the
  * dry run shows the network, it does not validate it. */
 static void print_route(FILE *f, const char *ns, const struct topo_node *node,
-			const struct topo_route *r)
+                        const struct topo_route *r)
 {
 	char b[INET_ADDRSTRLEN];
 	struct netns_route nr;
@@ -46,7 +46,7 @@ static void print_route(FILE *f, const char *ns, const struct topo_node *node,
 	for (uint32_t i = 0; nr.n_nh > 1 && i < nr.n_nh; i++) {
 		const char *dev = nh_dev(node, &nr.nh[i]);
 		fprintf(f, " nexthop via %s%s%s", a4(nr.nh[i].via, b), dev ? " dev " : "",
-			dev ? dev : "");
+		        dev ? dev : "");
 	}
 	if (nr.n_nh == 1 && nr.nh[0].via.s_addr)
 		fprintf(f, " via %s", a4(nr.nh[0].via, b));
@@ -64,9 +64,10 @@ void run_net_ip_script(FILE *f, const char *lab, const struct topo *t)
 	}
 	for (size_t i = 0; i < t->n_nodes; i++) {
 		run_netns_name(lab, t->nodes[i].name, ns, sizeof(ns));
-		fprintf(f, "ip netns exec %s sysctl -qw net.ipv4.conf.all.rp_filter=0 "
-			   "net.ipv4.conf.default.rp_filter=0 net.ipv4.ip_forward=%d\n",
-			ns, t->nodes[i].forwarding ? 1 : 0);
+		fprintf(f,
+		        "ip netns exec %s sysctl -qw net.ipv4.conf.all.rp_filter=0 "
+		        "net.ipv4.conf.default.rp_filter=0 net.ipv4.ip_forward=%d\n",
+		        ns, t->nodes[i].forwarding ? 1 : 0);
 	}
 	for (size_t i = 0; i < t->n_links; i++) {
 		const struct topo_link_end *a = &t->links[i].end[0], *z = &t->links[i].end[1];
@@ -75,8 +76,10 @@ void run_net_ip_script(FILE *f, const char *lab, const struct topo *t)
 		run_netns_name(lab, t->nodes[a->node].name, ns, sizeof(ns));
 		run_netns_name(lab, t->nodes[z->node].name, peer, sizeof(peer));
 		char ma[18], mz[18];
-		fprintf(f, "ip -n %s link add %s address %s type veth peer name %s address %s netns %s\n",
-			ns, ia, mac_str(i, 0, ma), iz, mac_str(i, 1, mz), peer);
+		fprintf(
+		    f,
+		    "ip -n %s link add %s address %s type veth peer name %s address %s netns %s\n",
+		    ns, ia, mac_str(i, 0, ma), iz, mac_str(i, 1, mz), peer);
 		fprintf(f, "ip -n %s link set %s up\nip -n %s link set %s up\n", ns, ia, peer, iz);
 	}
 	for (size_t n = 0; n < t->n_nodes; n++) {
@@ -86,8 +89,8 @@ void run_net_ip_script(FILE *f, const char *lab, const struct topo *t)
 			if (fc->link == TOPO_NONE && fc->addr.len)
 				fprintf(f, "ip -n %s link add %s up type dummy\n", ns, fc->name);
 			if (fc->addr.len)
-				fprintf(f, "ip -n %s addr add %s/%u dev %s\n", ns, a4(fc->addr.addr, b),
-					fc->addr.len, fc->name);
+				fprintf(f, "ip -n %s addr add %s/%u dev %s\n", ns,
+				        a4(fc->addr.addr, b), fc->addr.len, fc->name);
 		}
 	}
 	for (size_t i = 0; i < t->n_links; i++)
@@ -100,8 +103,8 @@ void run_net_ip_script(FILE *f, const char *lab, const struct topo *t)
 				continue;
 			run_netns_name(lab, t->nodes[me->node].name, ns, sizeof(ns));
 			fprintf(f, "ip -n %s neigh replace %s lladdr %s dev %s nud permanent\n", ns,
-				a4(pf->addr.addr, b), mac_str(i, !e, m),
-				t->nodes[me->node].ifaces[me->iface].name);
+			        a4(pf->addr.addr, b), mac_str(i, !e, m),
+			        t->nodes[me->node].ifaces[me->iface].name);
 		}
 	for (size_t n = 0; n < t->n_nodes; n++) {
 		run_netns_name(lab, t->nodes[n].name, ns, sizeof(ns));

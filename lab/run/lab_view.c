@@ -88,8 +88,9 @@ int lab_view_load_scaled(const struct lab_view *v, struct topo **out)
 {
 	struct topo *t = load_topology(&v->run);
 	if (!t)
-		return lab_err(LAB_EXIT_FAIL, "lab %s: its topology (%s/topology.yaml) does not load",
-			       v->run.name, v->run.dir);
+		return lab_err(LAB_EXIT_FAIL,
+		               "lab %s: its topology (%s/topology.yaml) does not load", v->run.name,
+		               v->run.dir);
 	if (v->time_scale != 1.0 && topo_apply_time_scale(t, v->time_scale) < 0) {
 		topo_free(t);
 		return -1;
@@ -164,7 +165,8 @@ static bool lab_backend_is_libipsec(const char *labdir)
 
 const char *lab_view_timers_fault(const char *kind, const char *target)
 {
-	if (!strcmp(kind, "ike-mismatch") || !strcmp(kind, "blackhole") || !strcmp(kind, "link-down"))
+	if (!strcmp(kind, "ike-mismatch") || !strcmp(kind, "blackhole") ||
+	    !strcmp(kind, "link-down"))
 		return kind;
 	if (!strcmp(kind, "kill")) {
 		const char *what = target ? strchr(target, ':') : NULL;

@@ -44,7 +44,7 @@ const char *lab_view_timers_fault(const char *kind, const char *target);
  * lab_err) when the fault is not modelled, the topology unreadable, the tunnel
  * unknown. */
 int lab_view_timers_input(const struct lab_view *v, const char *kind, const char *target,
-			  const char *tunnel, int64_t resolution_ns, struct timers_input *out);
+                          const char *tunnel, int64_t resolution_ns, struct timers_input *out);
 
 /* The lab's predicted windows for a fault of `kind` on `target` acting on `tunnel`:
  * the topology's timers for that tunnel, scaled as the lab runs, with the probe
@@ -52,6 +52,6 @@ int lab_view_timers_input(const struct lab_view *v, const char *kind, const char
  * -1 (no lab_err) when there is no prediction: topology unreadable, fault kind
  * not modelled, unknown tunnel. */
 int lab_view_predict(const struct lab_view *v, const char *kind, const char *target,
-		     const char *tunnel, int64_t resolution_ns, struct timers_prediction *out);
+                     const char *tunnel, int64_t resolution_ns, struct timers_prediction *out);
 
 #endif

@@ -42,9 +42,12 @@ static int build_sysctls(const struct topo *t, struct run_net *net)
 {
 	for (size_t i = 0; i < t->n_nodes; i++) {
 		const char *kv[] = {
-			"net/ipv4/conf/all/rp_filter", "0",
-			"net/ipv4/conf/default/rp_filter", "0",
-			"net/ipv4/ip_forward", t->nodes[i].forwarding ? "1" : "0",
+		    "net/ipv4/conf/all/rp_filter",
+		    "0",
+		    "net/ipv4/conf/default/rp_filter",
+		    "0",
+		    "net/ipv4/ip_forward",
+		    t->nodes[i].forwarding ? "1" : "0",
 		};
 		if (netns_sysctls(net->ns[i], kv, 3) < 0)
 			return -1;
@@ -79,9 +82,9 @@ static int build_links(const struct topo *t, struct run_net *net)
 		run_link_mac(i, 0, ma);
 		run_link_mac(i, 1, mb);
 		if (netns_veth(net->ns[a->node], t->nodes[a->node].ifaces[a->iface].name,
-			       ifindex_of(a->iface), net->ns[b->node],
-			       t->nodes[b->node].ifaces[b->iface].name, ifindex_of(b->iface),
-			       link_mtu(t, k), ma, mb) < 0)
+		               ifindex_of(a->iface), net->ns[b->node],
+		               t->nodes[b->node].ifaces[b->iface].name, ifindex_of(b->iface),
+		               link_mtu(t, k), ma, mb) < 0)
 			return -1;
 	}
 	/* Interfaces that belong to no link but carry an address (a router's own
@@ -103,7 +106,7 @@ static int build_addresses(const struct topo *t, struct run_net *net)
 		for (size_t i = 0; i < t->nodes[n].n_ifaces; i++) {
 			const struct topo_iface *f = &t->nodes[n].ifaces[i];
 			if (f->addr.len && netns_addr_add(net->ns[n], ifindex_of((uint32_t)i),
-							  f->addr.addr, f->addr.len) < 0)
+			                                  f->addr.addr, f->addr.len) < 0)
 				return -1;
 		}
 	/* Each end of a link knows its peer without ARP: the kernel's neighbour table
@@ -118,15 +121,14 @@ static int build_addresses(const struct topo *t, struct run_net *net)
 			run_link_mac(i, !e, mac);
 			if (pf->addr.len && t->nodes[me->node].ifaces[me->iface].addr.len &&
 			    netns_neigh_permanent(net->ns[me->node], ifindex_of(me->iface),
-						  pf->addr.addr, mac) < 0)
+			                          pf->addr.addr, mac) < 0)
 				return -1;
 		}
 	run_test_hook("addresses");
 	return 0;
 }
 
-static int build_route(const struct topo_node *node, const struct topo_route *r,
-		       struct netns *ns)
+static int build_route(const struct topo_node *node, const struct topo_route *r, struct netns *ns)
 {
 	struct netns_route nr;
 	/* NULL resolver: the fixed indices build_links gave (ifindex_of). */

@@ -38,7 +38,7 @@ void run_net_ip_script_down(FILE *f, const char *lab, const struct topo *t);
 struct run_check {
 	uint32_t from, to; /* node indices (to: TOPO_NONE if outside the lab) */
 	struct in_addr src, dst;
-	const char *why;   /* "underlay", "link", "next hop" */
+	const char *why; /* "underlay", "link", "next hop" */
 	int ok;
 };
 
@@ -51,6 +51,6 @@ int run_net_checks(const struct topo *t, struct run_check **out, size_t *n);
 /* Sends echoes until every check got a reply or deadline_ns (CLOCK_MONOTONIC)
  * passes. Returns the number of checks still failing (0 = ready), -1 on error. */
 int run_net_wait(const struct topo *t, struct run_net *net, struct run_check *c, size_t n,
-		 int64_t deadline_ns);
+                 int64_t deadline_ns);
 
 #endif

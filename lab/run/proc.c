@@ -92,10 +92,10 @@ int run_require_privilege(const char *command)
 	if ((eff & need) == need)
 		return 0;
 	return lab_err(LAB_EXIT_USAGE,
-		       "'labctl %s' needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN, missing: %s%s%s); "
-		       "run it with sudo",
-		       command, eff & (1ULL << 12) ? "" : "CAP_NET_ADMIN",
-		       (eff & need) == 0 ? " " : "", eff & (1ULL << 21) ? "" : "CAP_SYS_ADMIN");
+	               "'labctl %s' needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN, missing: %s%s%s); "
+	               "run it with sudo",
+	               command, eff & (1ULL << 12) ? "" : "CAP_NET_ADMIN",
+	               (eff & need) == 0 ? " " : "", eff & (1ULL << 21) ? "" : "CAP_SYS_ADMIN");
 }
 
 struct died_fields {

@@ -21,7 +21,7 @@
 #define MIN_WAIT_NS (300 * NS_PER_MS)
 
 static int add_check(struct run_check **v, size_t *n, size_t *cap, uint32_t from, uint32_t to,
-		     struct in_addr src, struct in_addr dst, const char *why)
+                     struct in_addr src, struct in_addr dst, const char *why)
 {
 	for (size_t i = 0; i < *n; i++)
 		if ((*v)[i].from == from && (*v)[i].dst.s_addr == dst.s_addr)
@@ -49,7 +49,8 @@ static size_t public_endpoints(const struct topo *t, struct endpoint *out)
 	size_t n = 0;
 	for (size_t i = 0; i < t->n_links; i++)
 		for (int e = 0; e < 2; e++) {
-			const struct topo_link_end *me = &t->links[i].end[e], *peer = &t->links[i].end[!e];
+			const struct topo_link_end *me = &t->links[i].end[e],
+			                           *peer = &t->links[i].end[!e];
 			const struct topo_iface *f = &t->nodes[me->node].ifaces[me->iface];
 			if (t->nodes[peer->node].role == TOPO_ROLE_UNDERLAY &&
 			    t->nodes[me->node].role != TOPO_ROLE_UNDERLAY && f->addr.len)
@@ -81,7 +82,7 @@ int run_net_checks(const struct topo *t, struct run_check **out, size_t *np)
 		for (size_t j = 0; j < npub && rc == 0; j++)
 			if (pub[i].node != pub[j].node && !has_tunnel(t, pub[i].node))
 				rc = add_check(&v, &n, &cap, pub[i].node, pub[j].node, pub[i].addr,
-					       pub[j].addr, "underlay");
+				               pub[j].addr, "underlay");
 	free(pub);
 	/* The underlay carries IKE and ESP between the two uplinks of each tunnel:
 	 * those pairs, both ways. (Every public address to every other would be
@@ -91,9 +92,9 @@ int run_net_checks(const struct topo *t, struct run_check **out, size_t *np)
 			const struct topo_tunnel_end *me = &t->tunnels[i].end[e];
 			const struct topo_tunnel_end *peer = &t->tunnels[i].end[!e];
 			rc = add_check(&v, &n, &cap, me->node, peer->node,
-				       t->nodes[me->node].ifaces[me->uplink].addr.addr,
-				       t->nodes[peer->node].ifaces[peer->uplink].addr.addr,
-				       "underlay");
+			               t->nodes[me->node].ifaces[me->uplink].addr.addr,
+			               t->nodes[peer->node].ifaces[peer->uplink].addr.addr,
+			               "underlay");
 		}
 	for (size_t i = 0; i < t->n_links && rc == 0; i++) {
 		const struct topo_link_end *a = &t->links[i].end[0], *b = &t->links[i].end[1];
@@ -101,7 +102,7 @@ int run_net_checks(const struct topo *t, struct run_check **out, size_t *np)
 		const struct topo_iface *fb = &t->nodes[b->node].ifaces[b->iface];
 		if (fa->addr.len && fb->addr.len)
 			rc = add_check(&v, &n, &cap, a->node, b->node, fa->addr.addr, fb->addr.addr,
-				       "link");
+			               "link");
 	}
 	for (size_t i = 0; i < t->n_nodes && rc == 0; i++) {
 		const struct topo_node *node = &t->nodes[i];
@@ -111,8 +112,8 @@ int run_net_checks(const struct topo *t, struct run_check **out, size_t *np)
 			for (uint32_t h = 0; h < node->routes[r].nvia && rc == 0; h++) {
 				struct in_addr via = node->routes[r].via[h];
 				rc = add_check(&v, &n, &cap, (uint32_t)i,
-					       topo_addr_owner(t, via, NULL), (struct in_addr){0},
-					       via, "next hop");
+				               topo_addr_owner(t, via, NULL), (struct in_addr){0},
+				               via, "next hop");
 			}
 	}
 	if (rc < 0) {
@@ -125,7 +126,7 @@ int run_net_checks(const struct topo *t, struct run_check **out, size_t *np)
 }
 
 int run_net_wait(const struct topo *t, struct run_net *net, struct run_check *c, size_t n,
-		 int64_t deadline_ns)
+                 int64_t deadline_ns)
 {
 	(void)t;
 	int *fd = calloc(n ? n : 1, sizeof(*fd));

@@ -30,17 +30,16 @@ int run_lab_name_check(const char *lab)
 {
 	size_t n = strlen(lab);
 	if (n == 0 || n > RUN_LAB_NAME_USER_MAX)
-		return lab_err(LAB_EXIT_USAGE,
-			       "lab name '%s' has %zu characters; expected 1 to %d", lab, n,
-			       RUN_LAB_NAME_USER_MAX);
+		return lab_err(LAB_EXIT_USAGE, "lab name '%s' has %zu characters; expected 1 to %d",
+		               lab, n, RUN_LAB_NAME_USER_MAX);
 	for (size_t i = 0; i < n; i++) {
 		char c = lab[i];
 		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && i > 0);
 		if (!ok)
 			return lab_err(LAB_EXIT_USAGE,
-				       "lab name '%s': character %zu ('%c') is not allowed; use "
-				       "lower-case letters, digits and '-' (not first)",
-				       lab, i + 1, c);
+			               "lab name '%s': character %zu ('%c') is not allowed; use "
+			               "lower-case letters, digits and '-' (not first)",
+			               lab, i + 1, c);
 	}
 	return 0;
 }
@@ -154,9 +153,9 @@ int run_lab_create(const char *lab, struct run_lab *out)
 		int e = errno;
 		if (e == EEXIST)
 			lab_err(LAB_EXIT_FAIL,
-				"lab '%s' exists (%s); `labctl down %s` removes it, or "
-				"choose another name with --name",
-				lab, out->dir, lab);
+			        "lab '%s' exists (%s); `labctl down %s` removes it, or "
+			        "choose another name with --name",
+			        lab, out->dir, lab);
 		else
 			lab_err_errno(LAB_EXIT_FAIL, e, "renaming %s to %s", tmp, out->dir);
 		goto fail;
@@ -177,7 +176,7 @@ int run_lab_open(const char *lab, struct run_lab *out)
 	struct stat st;
 	if (stat(out->dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return lab_err(LAB_EXIT_FAIL, "no lab named '%s' (no %s); `labctl list` shows labs",
-			       lab, out->dir);
+		               lab, out->dir);
 	/* Read-only callers (status of a half-created lab) manage without the log. */
 	if (open_state(out, 0) < 0)
 		lab_err_clear();
@@ -203,7 +202,7 @@ int run_record(struct run_lab *l, const char *fmt, ...)
 	line[n++] = '\n';
 	if (l->state_fd < 0)
 		return lab_err(LAB_EXIT_FAIL, "state file of lab '%s' is not open for writing",
-			       l->name);
+		               l->name);
 	/* One write on an O_APPEND descriptor: a line is either there whole or not. */
 	if (write(l->state_fd, line, (size_t)n) != n)
 		return lab_err_errno(LAB_EXIT_FAIL, errno, "writing %s/state", l->dir);
@@ -236,7 +235,7 @@ void run_netns_name(const char *lab, const char *node, char *buf, size_t len)
 }
 
 int run_journal(const struct run_lab *l, const char *node, const char *ev,
-		void (*fields)(struct json *j, void *arg), void *arg)
+                void (*fields)(struct json *j, void *arg), void *arg)
 {
 	char path[PATH_MAX];
 	if (run_node_dir(l, node, path, sizeof(path)) < 0)
@@ -264,7 +263,9 @@ int run_lab_list(char ***names, size_t *n)
 	*n = 0;
 	DIR *d = opendir(run_root());
 	if (!d)
-		return errno == ENOENT ? 0 : lab_err_errno(LAB_EXIT_FAIL, errno, "reading %s", run_root());
+		return errno == ENOENT
+		           ? 0
+		           : lab_err_errno(LAB_EXIT_FAIL, errno, "reading %s", run_root());
 	struct dirent *e;
 	int rc = 0;
 	while ((e = readdir(d))) {

@@ -50,8 +50,8 @@ int run_node_mkdir(const struct run_lab *l, const char *node);
 void run_netns_name(const char *lab, const char *node, char *buf, size_t len);
 
 struct run_spawn {
-	const char *node;        /* whose namespaces to enter */
-	const char *what;        /* short tag for state/status: "charon", "bgpd", "bird", "probe" */
+	const char *node; /* whose namespaces to enter */
+	const char *what; /* short tag for state/status: "charon", "bgpd", "bird", "probe" */
 	char *const *argv;
 	char *const *envp;       /* NULL: a minimal clean environment (PATH, LANG=C) */
 	const char *stdout_path; /* appended; NULL: /dev/null */
@@ -100,7 +100,7 @@ int run_lab_name_check(const char *lab);
  * otherwise called with the open json object to add fields with json_kv_*. */
 struct json;
 int run_journal(const struct run_lab *l, const char *node, const char *ev,
-		void (*fields)(struct json *j, void *arg), void *arg);
+                void (*fields)(struct json *j, void *arg), void *arg);
 
 /* What the state file says (parsed; later lines win for "phase"). */
 struct run_proc {
@@ -112,10 +112,10 @@ struct run_proc {
 };
 
 struct run_state {
-	int64_t created;     /* unix seconds */
-	pid_t up_pid;        /* the `labctl up` that built the lab (0: unknown) */
+	int64_t created; /* unix seconds */
+	pid_t up_pid;    /* the `labctl up` that built the lab (0: unknown) */
 	uint64_t up_start;
-	char phase[32];      /* "building", "services", "waiting", "ready", "failed" */
+	char phase[32];        /* "building", "services", "waiting", "ready", "failed" */
 	char source[PATH_MAX]; /* the topology file `up` was given */
 	char (*netns)[64];
 	size_t n_netns;

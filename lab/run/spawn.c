@@ -37,7 +37,8 @@ static int enter_node(const struct run_lab *l, const char *node)
 	int nsfd = open(path, O_RDONLY | O_CLOEXEC);
 	if (nsfd < 0)
 		return lab_err_errno(LAB_EXIT_FAIL, errno,
-				     "node '%s' of lab '%s' has no namespace %s", node, l->name, path);
+		                     "node '%s' of lab '%s' has no namespace %s", node, l->name,
+		                     path);
 	int rc = setns(nsfd, CLONE_NEWNET);
 	close(nsfd);
 	if (rc < 0)
@@ -70,7 +71,7 @@ static int enter_node(const struct run_lab *l, const char *node)
 	}
 	if (tree >= 0 && move_mount(tree, "", AT_FDCWD, l->dir, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
 		rc = lab_err_errno(LAB_EXIT_FAIL, errno, "binding %s back inside node %s", l->dir,
-				   node);
+		                   node);
 		goto out;
 	}
 	/* sysfs shows the network namespace of whoever mounts it. */
@@ -99,11 +100,11 @@ static void child(const struct run_lab *l, const struct run_spawn *s, int gofd, 
 		_exit(127);
 	close(gofd);
 	int out = open(s->stdout_path ? s->stdout_path : "/dev/null",
-		       O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	               O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 	int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (out < 0 || in < 0) {
 		lab_err_errno(LAB_EXIT_FAIL, errno, "opening %s",
-			      s->stdout_path ? s->stdout_path : "/dev/null");
+		              s->stdout_path ? s->stdout_path : "/dev/null");
 		goto fail;
 	}
 	if (enter_node(l, s->node) < 0)
@@ -121,8 +122,8 @@ static void child(const struct run_lab *l, const struct run_spawn *s, int gofd, 
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
-	static char *const clean_env[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-					  "LANG=C", NULL};
+	static char *const clean_env[] = {
+	    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C", NULL};
 	execvpe(s->argv[0], s->argv, s->envp ? s->envp : clean_env);
 	lab_err_errno(LAB_EXIT_FAIL, errno, "exec %s", s->argv[0]);
 fail:;
@@ -198,7 +199,7 @@ int run_spawn(struct run_lab *l, const struct run_spawn *s, pid_t *pid_out)
 		msg[got] = '\0';
 		waitpid(pid, NULL, 0);
 		return lab_err(LAB_EXIT_FAIL, "starting %s on node %s: %s", s->what, s->node,
-			       got > 0 ? msg : "child did not start");
+		               got > 0 ? msg : "child did not start");
 	}
 	if (pid_out)
 		*pid_out = pid;
@@ -225,7 +226,8 @@ void run_helper_path(const char *name, const char *env_var, char *buf, size_t le
 			if (!slash)
 				break;
 			*slash = 0;
-			if (snprintf(buf, len, "%s/%s", exe, name) < (int)len && access(buf, X_OK) == 0)
+			if (snprintf(buf, len, "%s/%s", exe, name) < (int)len &&
+			    access(buf, X_OK) == 0)
 				return;
 		}
 	}

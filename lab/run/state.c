@@ -49,7 +49,7 @@ static void drop_replaced(struct run_state *st, pid_t pid, uint64_t start)
 	for (size_t i = 0; i < st->n_procs; i++)
 		if (st->procs[i].pid == pid && st->procs[i].starttime == start) {
 			memmove(&st->procs[i], &st->procs[i + 1],
-				(st->n_procs - i - 1) * sizeof(st->procs[0]));
+			        (st->n_procs - i - 1) * sizeof(st->procs[0]));
 			st->n_procs--;
 			return;
 		}
@@ -76,7 +76,7 @@ static int parse_line(struct run_state *st, char *line)
 	} else if (!strcmp(word, "netns") && sscanf(rest, "%63s", a) == 1) {
 		return add_netns(st, a);
 	} else if (!strcmp(word, "pid") &&
-		   sscanf(rest, "%lld %" SCNu64 " %31s %15s", &pid, &start, p.node, p.what) == 4) {
+	           sscanf(rest, "%lld %" SCNu64 " %31s %15s", &pid, &start, p.node, p.what) == 4) {
 		p.pid = (pid_t)pid;
 		p.starttime = start;
 		return add_proc(st, &p);
@@ -121,7 +121,8 @@ void run_state_describe(const struct run_state *st, int dead, char *buf, size_t 
 	const char *phase = st->phase[0] ? st->phase : "building";
 	if (!strcmp(phase, "ready")) {
 		if (dead > 0)
-			snprintf(buf, len, "degraded (%d dead process%s)", dead, dead == 1 ? "" : "es");
+			snprintf(buf, len, "degraded (%d dead process%s)", dead,
+			         dead == 1 ? "" : "es");
 		else
 			snprintf(buf, len, "ready");
 	} else if (!strcmp(phase, "failed")) {

@@ -47,12 +47,11 @@ static const char *num_text(const struct json_object *o, const char *key)
 {
 	struct json_object *v = json_get(o, key);
 	return json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)
-		       ? json_object_get_string(v)
-		       : "-";
+	           ? json_object_get_string(v)
+	           : "-";
 }
 
-static void pair(const struct json_object *o, const char *a, const char *b, char *buf,
-		 size_t len)
+static void pair(const struct json_object *o, const char *a, const char *b, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/%s", num_text(o, a), num_text(o, b));
 }
@@ -84,14 +83,15 @@ static void ipsec_text(FILE *f, const struct json_object *s)
 		return;
 	}
 	row(f, "    %-12s %-11s %-14s %-9s %-11s %-9s %-8s %-8s %-21s %-15s %s\n", "TUNNEL",
-		"STATE", "END", "ROLE", "IKE", "CHILD", "SPI-IN", "SPI-OUT", "BYTES IN/OUT",
-		"PACKETS IN/OUT", "UP");
+	    "STATE", "END", "ROLE", "IKE", "CHILD", "SPI-IN", "SPI-OUT", "BYTES IN/OUT",
+	    "PACKETS IN/OUT", "UP");
 	for (size_t i = 0; i < nt; i++) {
 		const struct json_object *t = json_object_array_get_idx(tunnels, i);
 		size_t ne;
 		struct json_object *ends = array_of(t, "ends", &ne);
 		for (size_t e = 0; e < ne || (e == 0 && ne == 0); e++) {
-			const struct json_object *x = ne ? json_object_array_get_idx(ends, e) : NULL;
+			const struct json_object *x =
+			    ne ? json_object_array_get_idx(ends, e) : NULL;
 			char bytes[48], packets[48], up[24];
 			pair(x, "bytes_in", "bytes_out", bytes, sizeof(bytes));
 			pair(x, "packets_in", "packets_out", packets, sizeof(packets));
@@ -99,10 +99,11 @@ static void ipsec_text(FILE *f, const struct json_object *s)
 			duration_of(x, "installed_s", up, sizeof(up));
 			const char *role = str_or(x, "role", "-");
 			row(f, "    %-12s %-11s %-14s %-9.9s %-11s %-9s %-8s %-8s %-21s %-15s %s\n",
-				e == 0 ? str_or(t, "name", "?") : "", e == 0 ? str_or(t, "state", "?") : "",
-				str_or(x, "node", "-"), role, str_or(x, "ike_state", "-"),
-				str_or(x, "child_state", "-"), str_or(x, "spi_in", "-"),
-				str_or(x, "spi_out", "-"), bytes, packets, up);
+			    e == 0 ? str_or(t, "name", "?") : "",
+			    e == 0 ? str_or(t, "state", "?") : "", str_or(x, "node", "-"), role,
+			    str_or(x, "ike_state", "-"), str_or(x, "child_state", "-"),
+			    str_or(x, "spi_in", "-"), str_or(x, "spi_out", "-"), bytes, packets,
+			    up);
 			const char *charon = json_get_str(x, "charon");
 			if (charon && strcmp(charon, "running"))
 				row(f, "    %-12s %-11s   charon %s\n", "", "", charon);
@@ -124,7 +125,7 @@ static void bgp_text(FILE *f, const struct json_object *s)
 		return;
 	}
 	row(f, "    %-14s %-8s %-18s %-12s %-18s %s\n", "NODE", "SPEAKER", "PEER", "STATE",
-		"UPTIME", "PREFIXES");
+	    "UPTIME", "PREFIXES");
 	for (size_t i = 0; i < nn; i++) {
 		const struct json_object *n = json_object_array_get_idx(nodes, i);
 		size_t ns;
@@ -133,9 +134,10 @@ static void bgp_text(FILE *f, const struct json_object *s)
 		snprintf(prefixes, sizeof(prefixes), "%s", num_text(n, "prefixes"));
 		if (json_get(n, "fib_installed"))
 			snprintf(prefixes + strlen(prefixes), sizeof(prefixes) - strlen(prefixes),
-				 " (%s in FIB)", num_text(n, "fib_installed"));
+			         " (%s in FIB)", num_text(n, "fib_installed"));
 		for (size_t k = 0; k < ns || (k == 0 && ns == 0); k++) {
-			const struct json_object *x = ns ? json_object_array_get_idx(sess, k) : NULL;
+			const struct json_object *x =
+			    ns ? json_object_array_get_idx(sess, k) : NULL;
 			char up[24];
 			double ms;
 			/* milliseconds, as the speaker's own answer (`labctl bgp`) has them */
@@ -147,9 +149,9 @@ static void bgp_text(FILE *f, const struct json_object *s)
 			if (since && !strcmp(up, "-"))
 				snprintf(up, sizeof(up), "since %s", since);
 			row(f, "    %-14s %-8s %-18s %-12s %-18s %s\n",
-				k == 0 ? str_or(n, "node", "?") : "", k == 0 ? str_or(n, "speaker", "?") : "",
-				str_or(x, "peer", "-"), str_or(x, "state", ns ? "?" : "(none)"), up,
-				k == 0 ? prefixes : "");
+			    k == 0 ? str_or(n, "node", "?") : "",
+			    k == 0 ? str_or(n, "speaker", "?") : "", str_or(x, "peer", "-"),
+			    str_or(x, "state", ns ? "?" : "(none)"), up, k == 0 ? prefixes : "");
 		}
 		const char *err = json_get_str(n, "error");
 		if (err)
@@ -175,7 +177,8 @@ static void raw_text(FILE *f, struct json_object *v)
 	case json_type_object: {
 		bool first = true;
 		fputc('{', f);
-		json_object_object_foreach(v, key, val) {
+		json_object_object_foreach(v, key, val)
+		{
 			fprintf(f, "%s%s: ", first ? "" : ", ", key);
 			raw_text(f, val);
 			first = false;
@@ -190,14 +193,15 @@ static void raw_text(FILE *f, struct json_object *v)
 int status_services_text(FILE *f, const char *services_json)
 {
 	struct json_object *root =
-		json_parse(services_json, strlen(services_json), "service status");
+	    json_parse(services_json, strlen(services_json), "service status");
 	if (!root)
 		return -1;
 	if (!json_object_is_type(root, json_type_object)) {
 		json_object_put(root);
 		return lab_err(LAB_EXIT_FAIL, "service status is not a JSON object");
 	}
-	json_object_object_foreach(root, key, s) {
+	json_object_object_foreach(root, key, s)
+	{
 		const char *err = json_get_str(s, "error");
 		if (err)
 			fprintf(f, "  %s: error: %s\n", key, err);

@@ -59,8 +59,7 @@ static void add_target(struct targets *t, pid_t pid, uint64_t start)
 
 /* The lab's namespaces: recorded ones plus any /run/netns/<lab>.* (a namespace can
  * exist whose record was written but whose creation we never saw finish). */
-static int lab_namespaces(const char *lab, const struct run_state *st, char (**out)[64],
-			  size_t *n)
+static int lab_namespaces(const char *lab, const struct run_state *st, char (**out)[64], size_t *n)
 {
 	char(*v)[64] = calloc(st->n_netns + 1, sizeof(*v));
 	size_t cnt = 0, cap = st->n_netns + 1;
@@ -188,8 +187,8 @@ static int stop_up(const char *lab, const struct run_state *st, size_t *stopped)
 	return rc;
 }
 
-static int stop_processes(const char *lab, const struct run_state *st, char (*ns)[64],
-			  size_t nns, size_t *stopped)
+static int stop_processes(const char *lab, const struct run_state *st, char (*ns)[64], size_t nns,
+                          size_t *stopped)
 {
 	struct targets *t = calloc(1, sizeof(*t));
 	if (!t)

@@ -10,8 +10,8 @@
 
 #define POLL_NS (50 * NS_PER_MS)
 
-static void describe_checks(const struct topo *t, const struct run_check *c, size_t n,
-			    char *buf, size_t len)
+static void describe_checks(const struct topo *t, const struct run_check *c, size_t n, char *buf,
+                            size_t len)
 {
 	size_t used = strlen(buf);
 	for (size_t i = 0; i < n && used < len; i++) {
@@ -21,16 +21,16 @@ static void describe_checks(const struct topo *t, const struct run_check *c, siz
 		if (c[i].src.s_addr)
 			inet_ntop(AF_INET, &c[i].src, src, sizeof(src));
 		inet_ntop(AF_INET, &c[i].dst, dst, sizeof(dst));
-		used += (size_t)snprintf(buf + used, len - used,
-					 "\n  %s check: %s%s%s%s -> %s%s%s: no echo reply", c[i].why,
-					 t->nodes[c[i].from].name, src[0] ? " (" : "", src,
-					 src[0] ? ")" : "", dst, c[i].to != TOPO_NONE ? " on " : "",
-					 c[i].to != TOPO_NONE ? t->nodes[c[i].to].name : "");
+		used += (size_t)snprintf(
+		    buf + used, len - used, "\n  %s check: %s%s%s%s -> %s%s%s: no echo reply",
+		    c[i].why, t->nodes[c[i].from].name, src[0] ? " (" : "", src, src[0] ? ")" : "",
+		    dst, c[i].to != TOPO_NONE ? " on " : "",
+		    c[i].to != TOPO_NONE ? t->nodes[c[i].to].name : "");
 	}
 }
 
 static int wait_services(struct lab_ctx *ctx, const struct lab_service *const *services,
-			 int64_t deadline_ns)
+                         int64_t deadline_ns)
 {
 	size_t n = 0;
 	while (services[n])
@@ -47,14 +47,15 @@ static int wait_services(struct lab_ctx *ctx, const struct lab_service *const *s
 				char msg[1024];
 				snprintf(msg, sizeof(msg), "%s", lab_err_msg());
 				return lab_err(LAB_EXIT_FAIL, "service %s failed: %s",
-					       services[i]->name, msg);
+				               services[i]->name, msg);
 			}
 			if (r == 0) {
 				all = false;
 				if (used < sizeof(pending))
-					used += (size_t)snprintf(pending + used, sizeof(pending) - used,
-								 "\n  service %s: %s", services[i]->name,
-								 why[0] ? why : "not ready");
+					used += (size_t)snprintf(
+					    pending + used, sizeof(pending) - used,
+					    "\n  service %s: %s", services[i]->name,
+					    why[0] ? why : "not ready");
 			}
 		}
 		if (all)
@@ -63,13 +64,13 @@ static int wait_services(struct lab_ctx *ctx, const struct lab_service *const *s
 			ctx->progress(ctx->progress_arg);
 		if (mono_ns() >= deadline_ns)
 			return lab_err(LAB_EXIT_FAIL, "lab '%s' is not ready after the timeout:%s",
-				       ctx->run->name, pending);
+			               ctx->run->name, pending);
 		sleep_ns(POLL_NS);
 	}
 }
 
 int run_wait_ready(struct lab_ctx *ctx, struct run_net *net, struct run_check *checks,
-		   size_t nchecks, const struct lab_service *const *services, int64_t deadline_ns)
+                   size_t nchecks, const struct lab_service *const *services, int64_t deadline_ns)
 {
 	if (ctx->progress)
 		ctx->progress(ctx->progress_arg);
@@ -78,8 +79,10 @@ int run_wait_ready(struct lab_ctx *ctx, struct run_net *net, struct run_check *c
 		return -1;
 	if (failing > 0) {
 		char msg[4096];
-		snprintf(msg, sizeof(msg), "lab '%s': the network is not ready after the timeout "
-			 "(%d of %zu checks fail):", ctx->run->name, failing, nchecks);
+		snprintf(msg, sizeof(msg),
+		         "lab '%s': the network is not ready after the timeout "
+		         "(%d of %zu checks fail):",
+		         ctx->run->name, failing, nchecks);
 		describe_checks(ctx->topo, checks, nchecks, msg, sizeof(msg));
 		return lab_err(LAB_EXIT_FAIL, "%s", msg);
 	}

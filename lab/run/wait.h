@@ -16,6 +16,6 @@
  * and each service's own reason. A service that fails for good (-1) ends the wait
  * at once with its message. */
 int run_wait_ready(struct lab_ctx *ctx, struct run_net *net, struct run_check *checks,
-		   size_t nchecks, const struct lab_service *const *services, int64_t deadline_ns);
+                   size_t nchecks, const struct lab_service *const *services, int64_t deadline_ns);
 
 #endif

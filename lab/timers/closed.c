@@ -12,7 +12,7 @@
 static const char *const model_names[] = {"article", "rfc4271", "bird", "lab"};
 
 int timers_variant(const struct timers_input *in, const char *model, struct timers_variant *v,
-		   struct timers_input *out)
+                   struct timers_input *out)
 {
 	size_t k;
 	for (k = 0; k < sizeof(model_names) / sizeof(model_names[0]); k++)
@@ -20,7 +20,7 @@ int timers_variant(const struct timers_input *in, const char *model, struct time
 			break;
 	if (k == sizeof(model_names) / sizeof(model_names[0]))
 		return lab_err(LAB_EXIT_USAGE,
-			       "unknown model '%s'; expected article, rfc4271, bird or lab", model);
+		               "unknown model '%s'; expected article, rfc4271, bird or lab", model);
 	*out = *in;
 	v->kind = (enum timers_model_kind)k;
 	v->name = model_names[k];
@@ -32,7 +32,8 @@ int timers_variant(const struct timers_input *in, const char *model, struct time
 	 * detects, and the cloud's delays are the article's switch-over. */
 	for (int i = 0; i < 2; i++) {
 		struct timers_side *s = &out->side[i];
-		s->speaker = v->kind == TIMERS_MODEL_BIRD ? TIMERS_SPEAKER_BIRD : TIMERS_SPEAKER_RFC4271;
+		s->speaker =
+		    v->kind == TIMERS_MODEL_BIRD ? TIMERS_SPEAKER_BIRD : TIMERS_SPEAKER_RFC4271;
 		s->track_tunnel = false;
 		s->dev_dies_with_charon = false;
 		s->dpd_delay_s = 0;
@@ -55,7 +56,7 @@ double timers_retransmit_total(const struct timers_ike_retransmit *r)
 }
 
 const struct timers_ike_retransmit *timers_side_retransmit(const struct timers_input *in,
-							   uint32_t side)
+                                                           uint32_t side)
 {
 	const struct timers_ike_retransmit *r = &in->side[side].retransmit;
 	return r->timeout_s > 0 ? r : &in->retransmit;
@@ -85,7 +86,7 @@ struct candidate {
 };
 
 struct timers_window timers_detection(const struct timers_input *in, uint32_t side,
-				      enum timers_mechanism *mech)
+                                      enum timers_mechanism *mech)
 {
 	const struct timers_side *s = &in->side[side];
 	uint32_t peer = side ^ 1;
@@ -103,10 +104,12 @@ struct timers_window timers_detection(const struct timers_input *in, uint32_t si
 	 * keepalive interval old at the fault: expiry in (Hmin - K_peer, H]. */
 	if (ses.hold_s > 0 && s->last_rx_known) /* a run's journal gave the age */
 		c[n++] = (struct candidate){win(fmax(0, ses.hold_min_s[side] - s->last_rx_age_s),
-						ses.hold_s - s->last_rx_age_s), TIMERS_MECH_HOLD};
+		                                ses.hold_s - s->last_rx_age_s),
+		                            TIMERS_MECH_HOLD};
 	else if (ses.hold_s > 0)
-		c[n++] = (struct candidate){win(ses.hold_min_s[side] - ses.keepalive_s[peer],
-						ses.hold_s), TIMERS_MECH_HOLD};
+		c[n++] = (struct candidate){
+		    win(ses.hold_min_s[side] - ses.keepalive_s[peer], ses.hold_s),
+		    TIMERS_MECH_HOLD};
 	if (s->track_tunnel) {
 		bool sa_deleted = in->fault == TIMERS_FAULT_IKE_MISMATCH;
 		/* A crashed charon takes its own tunnel events with it. */
@@ -114,12 +117,12 @@ struct timers_window timers_detection(const struct timers_input *in, uint32_t si
 		double gap = timers_inbound_gap(in, &ses, side);
 		if (sa_deleted)
 			c[n++] = (struct candidate){win(s->track_latency_s, s->track_latency_s),
-						    TIMERS_MECH_TRACK};
+			                            TIMERS_MECH_TRACK};
 		else if (!blind && s->dpd_delay_s > 0) {
 			struct timers_window w = dpd_window(in, side, gap);
-			c[n++] = (struct candidate){win(w.min_s + s->track_latency_s,
-							w.max_s + s->track_latency_s),
-						    TIMERS_MECH_DPD};
+			c[n++] = (struct candidate){
+			    win(w.min_s + s->track_latency_s, w.max_s + s->track_latency_s),
+			    TIMERS_MECH_DPD};
 		}
 	}
 	if (in->fault == TIMERS_FAULT_KILL_CHARON && side == in->fault_side &&
@@ -155,7 +158,7 @@ struct timers_window timers_detection(const struct timers_input *in, uint32_t si
 }
 
 static void add_part(struct timers_path *p, const char *name, const char *where,
-		     struct timers_window w)
+                     struct timers_window w)
 {
 	if (p->n_parts == TIMERS_MAX_PARTS)
 		return;
@@ -169,8 +172,8 @@ static void add_part(struct timers_path *p, const char *name, const char *where,
 
 /* Direction whose outage ends when `side` moves its traffic off the tunnel. The
  * probe part is added by the caller (core = everything but the measurement). */
-static void core_path(const struct timers_input *in, const struct timers_variant *v,
-		      uint32_t side, struct timers_path *p)
+static void core_path(const struct timers_input *in, const struct timers_variant *v, uint32_t side,
+                      struct timers_path *p)
 {
 	const struct timers_side *s = &in->side[side];
 	char hop[2 * TIMERS_NAME_MAX + 4];
@@ -180,7 +183,7 @@ static void core_path(const struct timers_input *in, const struct timers_variant
 	if (in->fault == TIMERS_FAULT_KILL_SPEAKER) {
 		add_part(p, "detection", s->gateway, det);
 		snprintf(p->note, sizeof(p->note),
-			 "data path intact: traffic moves off the tunnel without loss");
+		         "data path intact: traffic moves off the tunnel without loss");
 		return;
 	}
 	add_part(p, "detection", s->gateway, det);
@@ -197,7 +200,7 @@ static void core_path(const struct timers_input *in, const struct timers_variant
 	}
 	if (p->mechanism == TIMERS_MECH_NONE)
 		snprintf(p->note, sizeof(p->note),
-			 "never detected: hold time 0 and no tracking, DPD or BFD");
+		         "never detected: hold time 0 and no tracking, DPD or BFD");
 }
 
 static void finish(const struct timers_input *in, struct timers_path *p)
@@ -208,7 +211,7 @@ static void finish(const struct timers_input *in, struct timers_path *p)
 	if (!in->alternate_path) {
 		p->w = never;
 		snprintf(p->note, sizeof(p->note),
-			 "no alternate path: the outage lasts until the fault is healed");
+		         "no alternate path: the outage lasts until the fault is healed");
 	}
 }
 
@@ -216,7 +219,8 @@ static void article_model(const struct timers_input *in, struct timers_model *m)
 {
 	struct timers_session ses;
 	timers_negotiate(in, &ses);
-	double k = ses.keepalive_s[0] > ses.keepalive_s[1] ? ses.keepalive_s[0] : ses.keepalive_s[1];
+	double k =
+	    ses.keepalive_s[0] > ses.keepalive_s[1] ? ses.keepalive_s[0] : ses.keepalive_s[1];
 	for (int d = 0; d < TIMERS_NDIR; d++) {
 		struct timers_path *p = &m->dir[d];
 		memset(p, 0, sizeof(*p));
@@ -231,22 +235,24 @@ static void article_model(const struct timers_input *in, struct timers_model *m)
 		}
 	}
 	snprintf(m->summary, sizeof(m->summary),
-		 "the article's formula: keepalive %g-%g s + hold %g s + switch-over %g s",
-		 in->article_k_min_s, k, ses.hold_s, in->article_switch_s);
+	         "the article's formula: keepalive %g-%g s + hold %g s + switch-over %g s",
+	         in->article_k_min_s, k, ses.hold_s, in->article_switch_s);
 }
 
 static void mechanism_model(const struct timers_input *in, const struct timers_variant *v,
-			    struct timers_model *m)
+                            struct timers_model *m)
 {
-	struct timers_path *f = &m->dir[TIMERS_FWD], *r = &m->dir[TIMERS_REV], *rt = &m->dir[TIMERS_RTT];
+	struct timers_path *f = &m->dir[TIMERS_FWD], *r = &m->dir[TIMERS_REV],
+	                   *rt = &m->dir[TIMERS_RTT];
 
 	core_path(in, v, 0, f);
 	core_path(in, v, 1, r);
 	/* A ping needs both directions: its outage is the slower one. */
 	memset(rt, 0, sizeof(*rt));
 	struct timers_window w = {fmax(f->w.min_s, r->w.min_s), fmax(f->w.max_s, r->w.max_s)};
-	const char *who = f->w.min_s >= r->w.max_s ? "fwd" : r->w.min_s >= f->w.max_s ? "rev"
-										 : "fwd|rev";
+	const char *who = f->w.min_s >= r->w.max_s   ? "fwd"
+	                  : r->w.min_s >= f->w.max_s ? "rev"
+	                                             : "fwd|rev";
 	add_part(rt, "slower-direction", who, w);
 	rt->mechanism = f->mechanism == r->mechanism ? f->mechanism : TIMERS_MECH_MIXED;
 	if (f->note[0])
@@ -264,22 +270,23 @@ static void mechanism_model(const struct timers_input *in, const struct timers_v
 	switch (v->kind) {
 	case TIMERS_MODEL_RFC4271:
 		snprintf(m->summary, sizeof(m->summary),
-			 "RFC 4271 exact on both speakers: a silent peer is detected in "
-			 "(H-K, H] = (%g, %g] s, + switch-over %g s", ses.hold_s - ses.keepalive_s[1],
-			 ses.hold_s, in->article_switch_s);
+		         "RFC 4271 exact on both speakers: a silent peer is detected in "
+		         "(H-K, H] = (%g, %g] s, + switch-over %g s",
+		         ses.hold_s - ses.keepalive_s[1], ses.hold_s, in->article_switch_s);
 		break;
 	case TIMERS_MODEL_BIRD:
 		snprintf(m->summary, sizeof(m->summary),
-			 "BIRD on both speakers (hold timer jittered): detected in "
-			 "(0.75H-K, H] = (%g, %g] s, + switch-over %g s",
-			 ses.hold_min_s[0] - ses.keepalive_s[1], ses.hold_s, in->article_switch_s);
+		         "BIRD on both speakers (hold timer jittered): detected in "
+		         "(0.75H-K, H] = (%g, %g] s, + switch-over %g s",
+		         ses.hold_min_s[0] - ses.keepalive_s[1], ses.hold_s, in->article_switch_s);
 		break;
 	default:
-		snprintf(m->summary, sizeof(m->summary),
-			 "as configured: %s on %s, %s on %s, fault %s, route programming at %s and %s",
-			 timers_speaker_name(in->side[0].speaker), in->side[0].gateway,
-			 timers_speaker_name(in->side[1].speaker), in->side[1].gateway,
-			 timers_fault_name(in->fault), in->side[0].router, in->side[1].router);
+		snprintf(
+		    m->summary, sizeof(m->summary),
+		    "as configured: %s on %s, %s on %s, fault %s, route programming at %s and %s",
+		    timers_speaker_name(in->side[0].speaker), in->side[0].gateway,
+		    timers_speaker_name(in->side[1].speaker), in->side[1].gateway,
+		    timers_fault_name(in->fault), in->side[0].router, in->side[1].router);
 		break;
 	}
 }

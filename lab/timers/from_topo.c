@@ -80,17 +80,19 @@ static int fill_side(const struct topo *t, uint32_t tunnel, int end, struct time
 	snprintf(s->gateway, sizeof(s->gateway), "%s", n->name);
 	if (!n->bgp)
 		return lab_err(LAB_EXIT_USAGE,
-			       "%s:%u:%u: tunnel '%s': gateway '%s' runs no BGP, so nothing moves "
-			       "traffic off the tunnel; give it a bgp section", t->path ? t->path : "?",
-			       tun->pos.line, tun->pos.col, tun->name, n->name);
+		               "%s:%u:%u: tunnel '%s': gateway '%s' runs no BGP, so nothing moves "
+		               "traffic off the tunnel; give it a bgp section",
+		               t->path ? t->path : "?", tun->pos.line, tun->pos.col, tun->name,
+		               n->name);
 	const struct topo_bgp_neighbor *nb = tunnel_session(n->bgp, tunnel);
 	if (!nb)
 		return lab_err(LAB_EXIT_USAGE,
-			       "%s:%u:%u: tunnel '%s': gateway '%s' has no BGP neighbor across it; "
-			       "add the peer's inside address as a neighbor", t->path ? t->path : "?",
-			       n->bgp->pos.line, n->bgp->pos.col, tun->name, n->name);
-	s->speaker = n->bgp->speaker == TOPO_SPEAKER_BIRD ? TIMERS_SPEAKER_BIRD
-							   : TIMERS_SPEAKER_RFC4271;
+		               "%s:%u:%u: tunnel '%s': gateway '%s' has no BGP neighbor across it; "
+		               "add the peer's inside address as a neighbor",
+		               t->path ? t->path : "?", n->bgp->pos.line, n->bgp->pos.col,
+		               tun->name, n->name);
+	s->speaker =
+	    n->bgp->speaker == TOPO_SPEAKER_BIRD ? TIMERS_SPEAKER_BIRD : TIMERS_SPEAKER_RFC4271;
 	/* The lab runs BIRD 2.0: its withdrawal waits for its next wake-up. */
 	s->wake_max_s = s->speaker == TIMERS_SPEAKER_BIRD ? TIMERS_BIRD_WAKE_MAX_S : 0;
 	s->keepalive_s = nb->timers.keepalive_ms / 1000.0;
@@ -101,9 +103,9 @@ static int fill_side(const struct topo *t, uint32_t tunnel, int end, struct time
 	s->dpd_delay_s = tun->end[end].ike.dpd_delay_ms / 1000.0;
 	const struct topo_ike *ike = &tun->end[end].ike;
 	if (ike->retransmit_timeout_ms)
-		s->retransmit = (struct timers_ike_retransmit){ike->retransmit_timeout_ms / 1000.0,
-							       ike->retransmit_base,
-							       ike->retransmit_tries};
+		s->retransmit =
+		    (struct timers_ike_retransmit){ike->retransmit_timeout_ms / 1000.0,
+		                                   ike->retransmit_base, ike->retransmit_tries};
 	s->bfd_detect_mult = 3;
 	/* BFD as the session runs it: detection = multiplier x interval (the model's
 	 * bfd mechanism); both ends configure the same key. */
@@ -118,14 +120,16 @@ static int fill_side(const struct topo *t, uint32_t tunnel, int end, struct time
 }
 
 int timers_input_from_topo(const struct topo *t, uint32_t tunnel_index, const char *fault,
-			   struct timers_input *out)
+                           struct timers_input *out)
 {
 	struct timers_input in;
 	int side0_end = 0;
 
 	if (tunnel_index >= t->n_tunnels)
-		return lab_err(LAB_EXIT_USAGE, "topology '%s' has %zu tunnel(s); tunnel %u does not "
-					       "exist", t->name, t->n_tunnels, tunnel_index);
+		return lab_err(LAB_EXIT_USAGE,
+		               "topology '%s' has %zu tunnel(s); tunnel %u does not "
+		               "exist",
+		               t->name, t->n_tunnels, tunnel_index);
 	timers_input_article(&in);
 	if (fault && timers_fault_parse(fault, &in.fault) < 0)
 		return -1;
@@ -133,7 +137,8 @@ int timers_input_from_topo(const struct topo *t, uint32_t tunnel_index, const ch
 	 * that fwd (from -> to) is the direction side 0's router has to repair. */
 	if (t->n_probes > 0) {
 		bool near = true;
-		if (same_site(t, t->probes[0].from, t->tunnels[tunnel_index].end[0].node, &near) < 0)
+		if (same_site(t, t->probes[0].from, t->tunnels[tunnel_index].end[0].node, &near) <
+		    0)
 			return -1;
 		side0_end = near ? 0 : 1;
 		in.probe_interval_s = t->probes[0].interval_ms / 1000.0;

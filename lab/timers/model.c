@@ -8,7 +8,7 @@
 #include "timers/timers.h"
 
 static void side_defaults(struct timers_side *s, const char *gw, const char *router,
-			  enum timers_speaker sp, double k, double h)
+                          enum timers_speaker sp, double k, double h)
 {
 	memset(s, 0, sizeof(*s));
 	snprintf(s->gateway, sizeof(s->gateway), "%s", gw);
@@ -45,32 +45,35 @@ int timers_input_check(const struct timers_input *in)
 {
 	for (int i = 0; i < 2; i++) {
 		const struct timers_side *s = &in->side[i];
-		const double t[] = {s->keepalive_s, s->hold_s, s->track_latency_s, s->dpd_delay_s,
-				    s->bfd_interval_s, s->propagation_s, s->programming_s,
-				    s->wake_max_s};
+		const double t[] = {s->keepalive_s,   s->hold_s,         s->track_latency_s,
+		                    s->dpd_delay_s,   s->bfd_interval_s, s->propagation_s,
+		                    s->programming_s, s->wake_max_s};
 		for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++)
 			if (bad_time(t[k]))
 				return lab_err(LAB_EXIT_USAGE,
-					       "side %d (%s): times must be finite and >= 0", i,
-					       s->gateway);
+				               "side %d (%s): times must be finite and >= 0", i,
+				               s->gateway);
 		/* RFC 4271 s4.2: a hold time of 1 or 2 s must be rejected. */
 		if (s->hold_s != 0 && s->hold_s < 3)
 			return lab_err(LAB_EXIT_USAGE,
-				       "side %d (%s): hold time %g s: must be 0 or at least 3 s "
-				       "(RFC 4271 section 4.2)", i, s->gateway, s->hold_s);
+			               "side %d (%s): hold time %g s: must be 0 or at least 3 s "
+			               "(RFC 4271 section 4.2)",
+			               i, s->gateway, s->hold_s);
 		if (s->hold_s != 0 && s->keepalive_s > s->hold_s)
 			return lab_err(LAB_EXIT_USAGE,
-				       "side %d (%s): keepalive %g s exceeds hold %g s", i,
-				       s->gateway, s->keepalive_s, s->hold_s);
-		if (s->last_rx_known && (bad_time(s->last_rx_age_s) ||
-					 (s->hold_s > 0 && s->last_rx_age_s > s->hold_s)))
-			return lab_err(LAB_EXIT_USAGE,
-				       "side %d (%s): last KEEPALIVE %g s old at the fault: must be "
-				       ">= 0 and within the hold time %g s (else the session was "
-				       "already down)", i, s->gateway, s->last_rx_age_s, s->hold_s);
+			               "side %d (%s): keepalive %g s exceeds hold %g s", i,
+			               s->gateway, s->keepalive_s, s->hold_s);
+		if (s->last_rx_known &&
+		    (bad_time(s->last_rx_age_s) || (s->hold_s > 0 && s->last_rx_age_s > s->hold_s)))
+			return lab_err(
+			    LAB_EXIT_USAGE,
+			    "side %d (%s): last KEEPALIVE %g s old at the fault: must be "
+			    ">= 0 and within the hold time %g s (else the session was "
+			    "already down)",
+			    i, s->gateway, s->last_rx_age_s, s->hold_s);
 		if (s->bfd_interval_s > 0 && s->bfd_detect_mult == 0)
 			return lab_err(LAB_EXIT_USAGE, "side %d (%s): BFD detect multiplier 0", i,
-				       s->gateway);
+			               s->gateway);
 	}
 	if (in->fault_side > 1)
 		return lab_err(LAB_EXIT_USAGE, "fault side %u: must be 0 or 1", in->fault_side);
@@ -78,9 +81,10 @@ int timers_input_check(const struct timers_input *in)
 	    bad_time(in->article_k_min_s) || bad_time(in->article_switch_s) ||
 	    bad_time(in->retransmit.timeout_s) || !isfinite(in->retransmit.base) ||
 	    in->retransmit.base < 1 || in->retransmit.tries > 64)
-		return lab_err(LAB_EXIT_USAGE,
-			       "probe interval, clock granularity, article terms and the "
-			       "retransmit schedule must be finite and >= 0 (base >= 1, tries <= 64)");
+		return lab_err(
+		    LAB_EXIT_USAGE,
+		    "probe interval, clock granularity, article terms and the "
+		    "retransmit schedule must be finite and >= 0 (base >= 1, tries <= 64)");
 	return 0;
 }
 
@@ -88,8 +92,9 @@ static int check_scale(double f)
 {
 	if (!(f > 0 && f <= 1))
 		return lab_err(LAB_EXIT_USAGE,
-			       "time scale %g is outside (0, 1]; expected e.g. 0.1 for timers ten "
-			       "times shorter", f);
+		               "time scale %g is outside (0, 1]; expected e.g. 0.1 for timers ten "
+		               "times shorter",
+		               f);
 	return 0;
 }
 
@@ -153,7 +158,7 @@ static double keepalive_of(const struct timers_side *s, double h)
 		 * never goes below 1 s (docs/reference.md: 60/180 against 10/30 gives 10/30).
 		 * Whole milliseconds, as our scaled configurations are. */
 		double k = s->keepalive_s > 0 ? floor(s->keepalive_s * h / s->hold_s * 1000) / 1000
-					      : h / 3;
+		                              : h / 3;
 		return k < 1 ? 1 : k;
 	}
 	double k = h / 3;
@@ -171,15 +176,15 @@ void timers_negotiate(const struct timers_input *in, struct timers_session *s)
 	for (int i = 0; i < 2; i++) {
 		s->keepalive_s[i] = keepalive_of(&in->side[i], s->hold_s);
 		/* BIRD restarts its hold timer with up to 25 % jitter (bgp_start_timer). */
-		s->hold_min_s[i] = in->side[i].speaker == TIMERS_SPEAKER_BIRD ? 0.75 * s->hold_s
-									: s->hold_s;
+		s->hold_min_s[i] =
+		    in->side[i].speaker == TIMERS_SPEAKER_BIRD ? 0.75 * s->hold_s : s->hold_s;
 	}
 }
 
 static const char *const fault_names[] = {
-	[TIMERS_FAULT_IKE_MISMATCH] = "ike-mismatch", [TIMERS_FAULT_BLACKHOLE] = "blackhole",
-	[TIMERS_FAULT_LINK_DOWN] = "link-down",       [TIMERS_FAULT_KILL_CHARON] = "kill-charon",
-	[TIMERS_FAULT_KILL_SPEAKER] = "kill-speaker",
+    [TIMERS_FAULT_IKE_MISMATCH] = "ike-mismatch", [TIMERS_FAULT_BLACKHOLE] = "blackhole",
+    [TIMERS_FAULT_LINK_DOWN] = "link-down",       [TIMERS_FAULT_KILL_CHARON] = "kill-charon",
+    [TIMERS_FAULT_KILL_SPEAKER] = "kill-speaker",
 };
 
 const char *timers_fault_name(enum timers_fault f)
@@ -200,20 +205,25 @@ int timers_fault_parse(const char *s, enum timers_fault *out)
 	}
 	if (!strcmp(s, "kill"))
 		return lab_err(LAB_EXIT_USAGE, "fault 'kill': name what dies: kill-charon or "
-					       "kill-speaker (kill-bgp, kill-bird)");
+		                               "kill-speaker (kill-bgp, kill-bird)");
 	if (!strncmp(s, "loss", 4))
-		return lab_err(LAB_EXIT_USAGE,
-			       "fault '%s' degrades a tunnel without breaking it: it has no outage "
-			       "window; `labctl predict TOPOLOGY --fault loss:P` gives its own model "
-			       "(which mechanism fires, when, the loss-derived time)", s);
+		return lab_err(
+		    LAB_EXIT_USAGE,
+		    "fault '%s' degrades a tunnel without breaking it: it has no outage "
+		    "window; `labctl predict TOPOLOGY --fault loss:P` gives its own model "
+		    "(which mechanism fires, when, the loss-derived time)",
+		    s);
 	if (!strcmp(s, "delay"))
-		return lab_err(LAB_EXIT_USAGE,
-			       "fault '%s' degrades a tunnel without breaking it: the timer model "
-			       "has no outage window for it; use ike-mismatch, blackhole, link-down, "
-			       "kill-charon or kill-speaker", s);
+		return lab_err(
+		    LAB_EXIT_USAGE,
+		    "fault '%s' degrades a tunnel without breaking it: the timer model "
+		    "has no outage window for it; use ike-mismatch, blackhole, link-down, "
+		    "kill-charon or kill-speaker",
+		    s);
 	return lab_err(LAB_EXIT_USAGE,
-		       "unknown fault '%s'; expected ike-mismatch, blackhole, link-down, "
-		       "kill-charon or kill-speaker", s);
+	               "unknown fault '%s'; expected ike-mismatch, blackhole, link-down, "
+	               "kill-charon or kill-speaker",
+	               s);
 }
 
 const char *timers_speaker_name(enum timers_speaker s)

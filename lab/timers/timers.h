@@ -74,7 +74,7 @@ struct timers_ike_retransmit {
 struct timers_side {
 	char gateway[TIMERS_NAME_MAX]; /* node terminating the tunnel, e.g. "ali-vpn0" */
 	char router[TIMERS_NAME_MAX];  /* node whose ECMP choice must drop the tunnel,
-					* e.g. "ali-tr"; the gateway itself if none */
+	                                * e.g. "ali-tr"; the gateway itself if none */
 	enum timers_speaker speaker;   /* the gateway's BGP speaker */
 	double keepalive_s;            /* configured; 0 = hold/3 */
 	double hold_s;                 /* configured; 0 = no hold timer offered */
@@ -83,15 +83,15 @@ struct timers_side {
 	 * speaker drops the next hop on the netlink notification, BIRD the session
 	 * whose local address went. */
 	bool dev_dies_with_charon;
-	double track_latency_s;        /* SA down event -> session dropped */
-	double dpd_delay_s;            /* 0 = DPD off */
+	double track_latency_s; /* SA down event -> session dropped */
+	double dpd_delay_s;     /* 0 = DPD off */
 	/* This gateway's charon.retransmit_* (the topology's, per node); timeout_s 0:
 	 * the input's `retransmit` (strongSwan's defaults). */
 	struct timers_ike_retransmit retransmit;
-	double bfd_interval_s;         /* 0 = no BFD (model only) */
+	double bfd_interval_s; /* 0 = no BFD (model only) */
 	uint32_t bfd_detect_mult;
-	double propagation_s;          /* withdrawal: gateway -> router */
-	double programming_s;          /* router: Loc-RIB change -> FIB */
+	double propagation_s; /* withdrawal: gateway -> router */
+	double programming_s; /* router: Loc-RIB change -> FIB */
 	/* After its hold timer fires the speaker withdraws within [0, wake_max_s]:
 	 * BIRD 2.0 only at its main loop's next wake-up (TIMERS_BIRD_WAKE_MAX_S).
 	 * A property of the binary, not of the timers: never scaled. 0 = at once. */
@@ -107,10 +107,10 @@ struct timers_side {
 struct timers_input {
 	struct timers_side side[2];
 	enum timers_fault fault;
-	uint32_t fault_side;          /* side the fault acts on (kill, link-down) */
-	bool alternate_path;          /* another tunnel joins the two sites */
-	double probe_interval_s;      /* resolution of the measurement; 0 = exact */
-	double clock_granularity_s;   /* charon's DPD clock (whole seconds): 1.0 */
+	uint32_t fault_side;        /* side the fault acts on (kill, link-down) */
+	bool alternate_path;        /* another tunnel joins the two sites */
+	double probe_interval_s;    /* resolution of the measurement; 0 = exact */
+	double clock_granularity_s; /* charon's DPD clock (whole seconds): 1.0 */
 	struct timers_ike_retransmit retransmit;
 	/* The article's formula, scaled with everything else (1, 1 at time scale 1):
 	 * keepalive from article_k_min_s to K, plus H, plus article_switch_s. */
@@ -130,8 +130,8 @@ struct timers_window {
 };
 
 struct timers_part {
-	char name[TIMERS_NAME_MAX]; /* "detection", "propagation", "programming",
-				     * "probe-resolution", "slower-direction", ... */
+	char name[TIMERS_NAME_MAX];          /* "detection", "propagation", "programming",
+	                                      * "probe-resolution", "slower-direction", ... */
 	char where[2 * TIMERS_NAME_MAX + 4]; /* node, "gw->router", direction or "" */
 	struct timers_window w;
 };
@@ -201,15 +201,14 @@ const char *timers_dir_name(enum timers_dir d); /* "fwd", "rev", "rtt" */
 /* Fills every model. 0, or -1 with lab_err set (bad input). */
 int timers_predict(const struct timers_input *in, struct timers_prediction *out);
 /* One model by name; NULL if absent. */
-const struct timers_model *timers_find_model(const struct timers_prediction *p,
-					     const char *name);
+const struct timers_model *timers_find_model(const struct timers_prediction *p, const char *name);
 /* Detection window of one side for the lab's mechanisms (used by the report to mark
  * hold expiry on the timeline). */
 struct timers_window timers_detection(const struct timers_input *in, uint32_t side,
-				      enum timers_mechanism *mech);
+                                      enum timers_mechanism *mech);
 /* The schedule side `side`'s charon runs: its own, else the input's. */
 const struct timers_ike_retransmit *timers_side_retransmit(const struct timers_input *in,
-							   uint32_t side);
+                                                           uint32_t side);
 /* Total time strongSwan retransmits before giving up: sum timeout*base^n, n=0..tries. */
 double timers_retransmit_total(const struct timers_ike_retransmit *r);
 
@@ -230,7 +229,7 @@ struct timers_mc_result {
  * "rfc4271", "bird" or "article"); keepalive schedules, hold timers, DPD checks and
  * probe grids are drawn explicitly. Deterministic for a given seed. */
 int timers_simulate(const struct timers_input *in, const char *model, uint64_t samples,
-		    uint64_t seed, struct timers_mc_result *out);
+                    uint64_t seed, struct timers_mc_result *out);
 
 /* ---- distribution.c: quantiles of the simulated outages ---- */
 
@@ -263,10 +262,10 @@ struct timers_sample {
 /* Quantiles and mean of `samples` simulated faults per direction. Deterministic for
  * a seed. 0 or -1 + lab_err. */
 int timers_distribution(const struct timers_input *in, const char *model, uint64_t samples,
-			uint64_t seed, struct timers_dist *out);
+                        uint64_t seed, struct timers_dist *out);
 /* The simulated outages themselves (allocated; timers_sample_free). */
-int timers_sample_outages(const struct timers_input *in, const char *model,
-			  uint64_t samples, uint64_t seed, struct timers_sample out[TIMERS_NDIR]);
+int timers_sample_outages(const struct timers_input *in, const char *model, uint64_t samples,
+                          uint64_t seed, struct timers_sample out[TIMERS_NDIR]);
 void timers_sample_free(struct timers_sample s[TIMERS_NDIR]);
 void timers_dist_from_sample(const struct timers_sample *s, struct timers_dist_dir *out);
 /* Empirical CDF: the fraction of all simulated outages (never-ending ones count
@@ -293,10 +292,10 @@ struct timers_fit {
 	enum timers_unknown unknown;
 	enum timers_dir dir;
 	bool found;
-	double lo_s, hi_s;  /* every measurement inside the window for d in [lo, hi] */
-	double suggest_s;   /* midpoint */
+	double lo_s, hi_s;               /* every measurement inside the window for d in [lo, hi] */
+	double suggest_s;                /* midpoint */
 	struct timers_window at_suggest; /* the lab window with d = suggest */
-	char why[256];      /* when !found: which measurement cannot fit and why */
+	char why[256];                   /* when !found: which measurement cannot fit and why */
 };
 
 const char *timers_unknown_name(enum timers_unknown u);
@@ -305,9 +304,8 @@ int timers_unknown_parse(const char *s, enum timers_unknown *out); /* 0 or -1 + 
 void timers_unknown_apply(enum timers_unknown u, double d, struct timers_input *in);
 /* Fits d in [0, max_s] against the "lab" model. Returns 0 (see out->found) or -1 on
  * bad input. */
-int timers_fit_unknown(const struct timers_input *in, enum timers_unknown u,
-		       enum timers_dir dir, const double *measured, size_t n, double max_s,
-		       struct timers_fit *out);
+int timers_fit_unknown(const struct timers_input *in, enum timers_unknown u, enum timers_dir dir,
+                       const double *measured, size_t n, double max_s, struct timers_fit *out);
 
 /* ---- fit_likelihood.c: the likeliest value of one or two unknown delays ---- */
 
@@ -325,13 +323,13 @@ int timers_fit_method_parse(const char *s, enum timers_fit_method *out); /* 0 or
 struct timers_lik_request {
 	const struct timers_input *in;
 	enum timers_unknown unknown[2];
-	size_t n_unknown;         /* 1, or 2 acting on different directions */
-	enum timers_dir dir;      /* what was measured */
+	size_t n_unknown;    /* 1, or 2 acting on different directions */
+	enum timers_dir dir; /* what was measured */
 	const double *measured;
 	size_t n_measured;
-	double max_s;             /* search no further than this */
-	double step_s;            /* finest grid step (the grid has at most
-				   * TIMERS_LIK_CURVE_MAX / GRID2_MAX points) */
+	double max_s;  /* search no further than this */
+	double step_s; /* finest grid step (the grid has at most
+	                * TIMERS_LIK_CURVE_MAX / GRID2_MAX points) */
 	uint64_t samples, seed;
 };
 
@@ -341,15 +339,15 @@ struct timers_lik_profile {
 	size_t n;
 	double d_s[TIMERS_LIK_CURVE_MAX];
 	double loglik[TIMERS_LIK_CURVE_MAX];
-	double lo_s, hi_s;           /* 90 % interval: central 90 % of the likelihood
-				      * normalised over the value (flat prior) */
-	double median_s;             /* its 50 % point */
-	double ci_lo_s, ci_hi_s;     /* 90 % likelihood-ratio interval (Wilks): too
-				      * narrow when the window's ends move with the
-				      * value, as they do here; shown beside */
-	bool ci_open_lo, ci_open_hi; /* LR interval still inside at the grid's end */
+	double lo_s, hi_s;                 /* 90 % interval: central 90 % of the likelihood
+	                                    * normalised over the value (flat prior) */
+	double median_s;                   /* its 50 % point */
+	double ci_lo_s, ci_hi_s;           /* 90 % likelihood-ratio interval (Wilks): too
+	                                    * narrow when the window's ends move with the
+	                                    * value, as they do here; shown beside */
+	bool ci_open_lo, ci_open_hi;       /* LR interval still inside at the grid's end */
 	double plateau_lo_s, plateau_hi_s; /* likelihood >= max / 2 */
-	bool flat;                   /* plateau >= TIMERS_LIK_FLAT_S wide */
+	bool flat;                         /* plateau >= TIMERS_LIK_FLAT_S wide */
 };
 
 struct timers_lik_fit {
@@ -358,16 +356,16 @@ struct timers_lik_fit {
 	enum timers_dir dir;
 	uint64_t samples, seed;
 	bool found;
-	char why[256];               /* when !found */
-	double bandwidth_s;          /* of the Gaussian kernel */
+	char why[256];      /* when !found */
+	double bandwidth_s; /* of the Gaussian kernel */
 	struct {
 		double lo_s, step_s;
 		size_t n;
 	} grid[2];
-	double ml_s[2];              /* maximum likelihood (on the grid) */
+	double ml_s[2]; /* maximum likelihood (on the grid) */
 	double loglik_max;
 	struct timers_lik_profile profile[2];
-	bool flat;                   /* any unknown's profile is flat */
+	bool flat; /* any unknown's profile is flat */
 	/* The answer: the median of the normalised likelihood (the maximum can sit on
 	 * an end of the support), or where the likelihood is flat, the value in the
 	 * plateau whose predicted median equals the measurements' mean. */
@@ -393,12 +391,12 @@ struct timers_gof {
 	double outage_s[TIMERS_GOF_MAX_RUNS]; /* the runs, in the order given */
 	double quantile[TIMERS_GOF_MAX_RUNS]; /* each run's place: the model's CDF there */
 	double pit[TIMERS_GOF_MAX_RUNS];      /* the same randomised within its probe-grid
-					       * cell, what the test uses */
+	                                       * cell, what the test uses */
 	struct timers_dist_dir model;         /* the model's quantiles */
 	double median_runs_s;
-	double ks_d;     /* one-sample Kolmogorov-Smirnov statistic */
-	double p_value;  /* P(D >= ks_d) if the model is right */
-	bool reject;     /* p_value < TIMERS_GOF_ALPHA */
+	double ks_d;      /* one-sample Kolmogorov-Smirnov statistic */
+	double p_value;   /* P(D >= ks_d) if the model is right */
+	bool reject;      /* p_value < TIMERS_GOF_ALPHA */
 	bool conditioned; /* quantiles given each run's KEEPALIVE ages */
 };
 
@@ -408,18 +406,18 @@ struct timers_gof {
  * 0, or -1 + lab_err(2) on bad input (n = 0 or > TIMERS_GOF_MAX_RUNS, a negative
  * outage, an unknown model). */
 int timers_gof_test(const struct timers_input *in, const char *model, enum timers_dir dir,
-		    const double *x, size_t n, uint64_t samples, uint64_t seed,
-		    struct timers_gof *out);
+                    const double *x, size_t n, uint64_t samples, uint64_t seed,
+                    struct timers_gof *out);
 /* The same against an existing sorted sample, its outages on a probe grid of
  * probe_s (0 = continuous). */
-int timers_gof_against(const struct timers_sample *model, double probe_s, const double *x,
-		       size_t n, struct timers_gof *out);
+int timers_gof_against(const struct timers_sample *model, double probe_s, const double *x, size_t n,
+                       struct timers_gof *out);
 /* Each run i against its own sorted sample models[i] (pointers may repeat: runs
  * of one fault share one), on a probe grid of probe_s. For runs whose faults
  * differ (another tunnel, another interval): the quantiles are still uniform under
  * the model. out->model is models[0]'s distribution. 0 or -1 + lab_err(2). */
 int timers_gof_each(const struct timers_sample *const *models, double probe_s, const double *x,
-		    size_t n, struct timers_gof *out);
+                    size_t n, struct timers_gof *out);
 /* As timers_gof_test, but each run i is placed in the model conditioned on what
  * its journal shows: age0[i] / age1[i], the age of the last KEEPALIVE side 0 / 1
  * received when the fault fell (NAN, or a NULL array, where unknown). The runs'
@@ -428,8 +426,8 @@ int timers_gof_each(const struct timers_sample *const *models, double probe_s, c
  * unconditional test and passes this one if the mechanisms are right.
  * `samples` faults per run. */
 int timers_gof_conditional(const struct timers_input *in, const char *model, enum timers_dir dir,
-			   const double *x, const double *age0, const double *age1, size_t n,
-			   uint64_t samples, uint64_t seed, struct timers_gof *out);
+                           const double *x, const double *age0, const double *age1, size_t n,
+                           uint64_t samples, uint64_t seed, struct timers_gof *out);
 /* The model's CDF at x, each simulated outage spread over its probe-grid cell. */
 double timers_gof_cdf(const struct timers_sample *s, double probe_s, double x);
 /* P(D_n >= d) under the null: Kolmogorov with Stephens' finite-n correction for
@@ -467,7 +465,7 @@ struct timers_doc {
 	uint64_t mc_samples, mc_seed;
 	const struct timers_dist *dist; /* n_dist distributions (--distribution), or none */
 	size_t n_dist;
-	const struct timers_gof *gof;   /* measured runs tested (--runs), or NULL */
+	const struct timers_gof *gof; /* measured runs tested (--runs), or NULL */
 	/* --max-outage or expect: the checks (timers/budget.h); "budget" only when n_budget */
 	const struct timers_budget_check *budget;
 	size_t n_budget;
@@ -482,6 +480,6 @@ struct topo;
  * them, the first probe's interval. fault is a name as timers_fault_parse takes,
  * or NULL for the article's ike-mismatch. 0 or -1 with lab_err set (exit code 2). */
 int timers_input_from_topo(const struct topo *t, uint32_t tunnel_index, const char *fault,
-			   struct timers_input *out);
+                           struct timers_input *out);
 
 #endif

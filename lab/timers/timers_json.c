@@ -232,8 +232,8 @@ void timers_lik_fit_json(struct json *j, const struct timers_lik_fit *f)
 	json_kv_double(j, "bandwidth_s", f->bandwidth_s);
 	json_kv_double(j, "loglik_max", f->loglik_max);
 	json_kv_bool(j, "flat", f->flat);
-	json_kv_str(j, "chosen_by", f->chosen_by_median ? "median-equals-mean-in-plateau"
-							: "likelihood-median");
+	json_kv_str(j, "chosen_by",
+	            f->chosen_by_median ? "median-equals-mean-in-plateau" : "likelihood-median");
 	json_kv_double(j, "mean_measured_s", f->mean_measured_s);
 	json_key(j, "unknowns");
 	json_arr_begin(j);

@@ -68,12 +68,12 @@ static struct span *collect_spans(const struct topo *t, size_t *n)
 		const struct topo_tunnel *tun = &t->tunnels[i];
 		if (tun->psk_file_span_len)
 			v[(*n)++] = (struct span){tun->psk_file_span_off, tun->psk_file_span_len,
-						  tun->psk_file, tun->name};
+			                          tun->psk_file, tun->name};
 		for (int e = 0; e < 2; e++)
 			if (tun->end[e].psk_file_span_len)
 				v[(*n)++] = (struct span){tun->end[e].psk_file_span_off,
-							  tun->end[e].psk_file_span_len,
-							  tun->end[e].psk_file, tun->name};
+				                          tun->end[e].psk_file_span_len,
+				                          tun->end[e].psk_file, tun->name};
 	}
 	qsort(v, *n, sizeof(*v), by_offset);
 	return v;
@@ -92,8 +92,8 @@ int topo_copy_file(const struct topo *t, const char *dst)
 	for (size_t i = 0; i < nspans; i++) {
 		const struct span *sp = &spans[i];
 		if (sp->off < at || sp->off + sp->len > t->source_len) {
-			lab_err(LAB_EXIT_FAIL, "psk_file of tunnel '%s' is out of place in %s", sp->tunnel,
-				t->path);
+			lab_err(LAB_EXIT_FAIL, "psk_file of tunnel '%s' is out of place in %s",
+			        sp->tunnel, t->path);
 			goto out;
 		}
 		if (append(&out, &len, &cap, t->source + at, sp->off - at) < 0 ||

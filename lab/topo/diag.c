@@ -6,8 +6,8 @@
 
 #include "topo/topo_int.h"
 
-void topo_diag_add(struct topo_diags *d, const char *file, struct topo_pos pos,
-		   const char *fmt, ...)
+void topo_diag_add(struct topo_diags *d, const char *file, struct topo_pos pos, const char *fmt,
+                   ...)
 {
 	if (!d)
 		return;
@@ -74,7 +74,8 @@ void topo_diags_print(const struct topo_diags *d, FILE *f)
 	for (size_t i = 0; d && i < d->n; i++) {
 		const struct topo_diag *g = &d->v[i];
 		if (g->pos.line)
-			fprintf(f, "%s:%u:%u: error: %s\n", g->file, g->pos.line, g->pos.col, g->msg);
+			fprintf(f, "%s:%u:%u: error: %s\n", g->file, g->pos.line, g->pos.col,
+			        g->msg);
 		else
 			fprintf(f, "%s: error: %s\n", g->file, g->msg);
 	}

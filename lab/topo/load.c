@@ -8,10 +8,10 @@
 #include "common/fsutil.h"
 #include "topo/topo_int.h"
 
-static const char *const top_keys[] = {"name", "description", "defaults", "nodes", "links",
-				       "tunnels", "probes", "expect", NULL};
+static const char *const top_keys[] = {"name",    "description", "defaults", "nodes", "links",
+                                       "tunnels", "probes",      "expect",   NULL};
 static const char *const defaults_keys[] = {"ipsec_backend", "ready_timeout", "bgp_timers",
-					    "probe_interval", NULL};
+                                            "probe_interval", NULL};
 
 #define TOPO_FILE_MAX (4u << 20) /* a topology is a few kB; refuse anything absurd */
 
@@ -24,13 +24,15 @@ static void ld_defaults(struct ld *l, const struct ynode *v, struct ld_timers *t
 	const struct ynode *x;
 	if ((x = ymap_get(v, "ipsec_backend")) && ld_scalar(l, x, "ipsec_backend")) {
 		if (strcmp(x->str, "auto") && strcmp(x->str, "xfrm") && strcmp(x->str, "libipsec"))
-			ld_err(l, x->pos, "ipsec_backend '%s' is unknown; expected auto, xfrm or libipsec",
+			ld_err(l, x->pos,
+			       "ipsec_backend '%s' is unknown; expected auto, xfrm or libipsec",
 			       x->str);
 		else
 			snprintf(d->ipsec_backend, sizeof(d->ipsec_backend), "%s", x->str);
 	}
 	if ((x = ymap_get(v, "ready_timeout")) &&
-	    ld_duration(l, x, "ready_timeout", 3600000, &d->ready_timeout_ms) && !d->ready_timeout_ms) {
+	    ld_duration(l, x, "ready_timeout", 3600000, &d->ready_timeout_ms) &&
+	    !d->ready_timeout_ms) {
 		ld_err(l, x->pos, "ready_timeout 0; expected a positive duration such as 120");
 	}
 	if ((x = ymap_get(v, "bgp_timers")) && ld_timers(l, x, "defaults", timers))
@@ -49,11 +51,16 @@ static void ld_lab_name(struct ld *l, const struct ynode *x)
 		return;
 	const char *u = strchr(x->str, '_');
 	if (u)
-		ld_err(l, (struct topo_pos){x->pos.line, x->pos.col + (x->plain ? (uint32_t)(u - x->str) : 0)},
-		       "name '%s' has a '_', which lab names (the default lab name is the topology's) cannot have; expected a-z, 0-9 and '-' only",
+		ld_err(l,
+		       (struct topo_pos){x->pos.line,
+		                         x->pos.col + (x->plain ? (uint32_t)(u - x->str) : 0)},
+		       "name '%s' has a '_', which lab names (the default lab name is the "
+		       "topology's) cannot have; expected a-z, 0-9 and '-' only",
 		       x->str);
 	else if (strlen(x->str) > TOPO_LAB_NAME_MAX)
-		ld_err(l, x->pos, "name '%s' is %zu characters long; expected at most %d (it is the default lab name, and lab names are at most %d)",
+		ld_err(l, x->pos,
+		       "name '%s' is %zu characters long; expected at most %d (it is the default "
+		       "lab name, and lab names are at most %d)",
 		       x->str, strlen(x->str), TOPO_LAB_NAME_MAX, TOPO_LAB_NAME_MAX);
 }
 
@@ -63,19 +70,21 @@ static void ld_top(struct ld *l, const struct ynode *root)
 	/* built-in defaults, documented in docs/topology-format.md */
 	snprintf(t->defaults.ipsec_backend, sizeof(t->defaults.ipsec_backend), "auto");
 	t->defaults.ready_timeout_ms = 120000;
-	t->defaults.bgp_timers = (struct topo_bgp_timers){.keepalive_ms = 30000, .hold_ms = 90000,
-							  .connect_retry_ms = 120000};
+	t->defaults.bgp_timers = (struct topo_bgp_timers){
+	    .keepalive_ms = 30000, .hold_ms = 90000, .connect_retry_ms = 120000};
 	t->defaults.probe_interval_ms = 100;
 
 	if (root->kind != YNODE_MAP) {
-		ld_err(l, root->pos, "the file is %s; expected a mapping with name, nodes, links ...",
+		ld_err(l, root->pos,
+		       "the file is %s; expected a mapping with name, nodes, links ...",
 		       ynode_kind_name(root));
 		return;
 	}
 	ld_keys(l, root, "the topology", top_keys);
 	const struct ynode *x;
 	if (!(x = ymap_get(root, "name")))
-		ld_err(l, root->pos, "no 'name'; expected the topology's name, e.g. 'name: dual-tunnel'");
+		ld_err(l, root->pos,
+		       "no 'name'; expected the topology's name, e.g. 'name: dual-tunnel'");
 	else
 		ld_lab_name(l, x);
 	if ((x = ymap_get(root, "description")))
@@ -84,10 +93,12 @@ static void ld_top(struct ld *l, const struct ynode *root)
 	if ((x = ymap_get(root, "defaults")))
 		ld_defaults(l, x, &def);
 	/* what the file's defaults say, as one level for every node's BGP section */
-	struct ld_timers eff = {.has_hold = true, .has_keepalive = true, .has_connect_retry = true,
-				.hold_ms = t->defaults.bgp_timers.hold_ms,
-				.keepalive_ms = t->defaults.bgp_timers.keepalive_ms,
-				.connect_retry_ms = t->defaults.bgp_timers.connect_retry_ms};
+	struct ld_timers eff = {.has_hold = true,
+	                        .has_keepalive = true,
+	                        .has_connect_retry = true,
+	                        .hold_ms = t->defaults.bgp_timers.hold_ms,
+	                        .keepalive_ms = t->defaults.bgp_timers.keepalive_ms,
+	                        .connect_retry_ms = t->defaults.bgp_timers.connect_retry_ms};
 	if (!(x = ymap_get(root, "nodes")))
 		ld_err(l, root->pos, "no 'nodes'; expected a mapping of node names to nodes");
 	else
@@ -114,14 +125,15 @@ int topo_load(const char *path, struct topo **out, struct topo_diags *diags)
 
 	if (read_file(path, &buf, &len) < 0) {
 		int e = errno;
-		topo_diag_add(d, path, (struct topo_pos){0, 0}, "cannot read the file (%s); expected a readable topology file",
-			      strerror(e));
+		topo_diag_add(d, path, (struct topo_pos){0, 0},
+		              "cannot read the file (%s); expected a readable topology file",
+		              strerror(e));
 		lab_err_errno(LAB_EXIT_USAGE, e, "cannot read topology %s", path);
 		goto out;
 	}
 	if (len > TOPO_FILE_MAX) {
-		topo_diag_add(d, path, (struct topo_pos){0, 0}, "the file is %zu bytes; expected at most %u",
-			      len, TOPO_FILE_MAX);
+		topo_diag_add(d, path, (struct topo_pos){0, 0},
+		              "the file is %zu bytes; expected at most %u", len, TOPO_FILE_MAX);
 		goto fail;
 	}
 	if (ytree_parse(path, buf, len, &root, d) < 0)
@@ -147,7 +159,7 @@ int topo_load(const char *path, struct topo **out, struct topo_diags *diags)
 fail:
 	topo_diags_sort(d);
 	lab_err(LAB_EXIT_USAGE, "%s: %zu problem%s in the topology; fix %s and retry", path,
-		d->n - before, d->n - before == 1 ? "" : "s", d->n - before == 1 ? "it" : "them");
+	        d->n - before, d->n - before == 1 ? "" : "s", d->n - before == 1 ? "it" : "them");
 out:
 	topo_free(t);
 	if (buf) {

@@ -30,8 +30,8 @@ static char *key_path(struct ld *l, const struct ynode *file, size_t *span_off, 
 	*span_len = b - a;
 	/* absolute, so the path means the same from any working directory */
 	const char *slash = strrchr(l->file, '/');
-	char *dir = slash ? strndup(l->file, (size_t)(slash - l->file) + (slash == l->file))
-			  : strdup(".");
+	char *dir =
+	    slash ? strndup(l->file, (size_t)(slash - l->file) + (slash == l->file)) : strdup(".");
 	char *abs = dir ? realpath(dir, NULL) : NULL, *path;
 	if (asprintf(&path, "%s/%s", abs ? abs : dir ? dir : ".", file->str) < 0)
 		path = NULL;
@@ -44,8 +44,8 @@ int ld_key(struct ld *l, const struct ynode *v, const char *who, struct ld_keyre
 {
 	const struct ynode *psk = ymap_get(v, "psk"), *file = ymap_get(v, "psk_file");
 	if (psk && file) {
-		ld_err(l, ymap_key(v, "psk_file")->pos, "%s has both psk and psk_file; expected one of them",
-		       who);
+		ld_err(l, ymap_key(v, "psk_file")->pos,
+		       "%s has both psk and psk_file; expected one of them", who);
 		return -1;
 	}
 	if (!psk && !file)
@@ -53,7 +53,9 @@ int ld_key(struct ld *l, const struct ynode *v, const char *who, struct ld_keyre
 	if (psk) {
 		if (psk->kind != YNODE_SCALAR || ynode_is_null(psk) || !psk->str[0] ||
 		    strlen(psk->str) > PSK_MAX) {
-			ld_err(l, psk->pos, "psk is not a string of 1..255 characters; expected the pre-shared key");
+			ld_err(l, psk->pos,
+			       "psk is not a string of 1..255 characters; expected the pre-shared "
+			       "key");
 			return -1;
 		}
 		return ld_strdup(l, psk, "psk", k.psk) ? 1 : -1;
@@ -62,20 +64,24 @@ int ld_key(struct ld *l, const struct ynode *v, const char *who, struct ld_keyre
 		return -1;
 	char *path = key_path(l, file, k.span_off, k.span_len);
 	if (!path) {
-		ld_err(l, file->pos, "cannot resolve psk_file '%s'; expected a path to the key file",
-		       file->str);
+		ld_err(l, file->pos,
+		       "cannot resolve psk_file '%s'; expected a path to the key file", file->str);
 		return -1;
 	}
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0) {
-		ld_err(l, file->pos, "psk_file '%s' cannot be read (%s); expected a readable file holding the key",
-		       path, strerror(errno));
+		ld_err(
+		    l, file->pos,
+		    "psk_file '%s' cannot be read (%s); expected a readable file holding the key",
+		    path, strerror(errno));
 		free(path);
 		return -1;
 	}
 	if (fstat(fd, &st) == 0 && (st.st_mode & 077)) {
-		ld_err(l, file->pos, "psk_file '%s' has mode %04o; expected 0600 or 0400 (a key must not be readable by others)",
+		ld_err(l, file->pos,
+		       "psk_file '%s' has mode %04o; expected 0600 or 0400 (a key must not be "
+		       "readable by others)",
 		       path, (unsigned)(st.st_mode & 07777));
 		close(fd);
 		free(path);
@@ -94,7 +100,10 @@ int ld_key(struct ld *l, const struct ynode *v, const char *who, struct ld_keyre
 	if (n < 0 || !len || len > PSK_MAX || nul) {
 		ld_err(l, file->pos, "psk_file '%s' %s; expected the key, 1..%d bytes, on one line",
 		       path,
-		       n < 0 ? "cannot be read" : !len ? "is empty" : nul ? "holds a NUL byte" : "is longer than 255 bytes",
+		       n < 0  ? "cannot be read"
+		       : !len ? "is empty"
+		       : nul  ? "holds a NUL byte"
+		              : "is longer than 255 bytes",
 		       PSK_MAX);
 		free(path);
 		return -1;
@@ -104,12 +113,14 @@ int ld_key(struct ld *l, const struct ynode *v, const char *who, struct ld_keyre
 }
 
 void ld_end_keys(struct ld *l, struct topo_tunnel *tun, const struct ynode *v,
-		 const struct ynode *ends, int tkey, const int ekey[2])
+                 const struct ynode *ends, int tkey, const int ekey[2])
 {
 	if (tkey < 0)
 		return; /* reported */
 	if (!tkey && !ekey[0] && !ekey[1]) {
-		ld_err(l, v->pos, "tunnel '%s' has neither psk nor psk_file; expected one of them, for the tunnel or in each end",
+		ld_err(l, v->pos,
+		       "tunnel '%s' has neither psk nor psk_file; expected one of them, for the "
+		       "tunnel or in each end",
 		       tun->name);
 		return;
 	}
@@ -118,7 +129,9 @@ void ld_end_keys(struct ld *l, struct topo_tunnel *tun, const struct ynode *v,
 		if (ekey[e])
 			continue; /* its own, or reported */
 		if (!tkey) {
-			ld_err(l, ends->vals[e]->pos, "end %d of tunnel '%s' has no pre-shared key (neither its own psk or psk_file nor the tunnel's); expected one of them",
+			ld_err(l, ends->vals[e]->pos,
+			       "end %d of tunnel '%s' has no pre-shared key (neither its own psk "
+			       "or psk_file nor the tunnel's); expected one of them",
 			       e + 1, tun->name);
 			continue;
 		}

@@ -10,14 +10,13 @@
 static const char *const node_keys[] = {"role", "forwarding", "interfaces", "routes", "bgp", NULL};
 static const char *const iface_keys[] = {"address", "mtu", NULL};
 static const char *const route_keys[] = {"to", "via", "dev", NULL};
-static const char *const bgp_keys[] = {"speaker", "asn", "router_id", "timers", "max_paths",
-				       "route_programming_delay", "error_wait", "networks",
-				       "neighbors", NULL};
-static const char *const nbr_keys[] = {"address", "asn", "passive", "track_tunnel",
-				       "next_hop_self", "timers", "bfd", NULL};
+static const char *const bgp_keys[] = {
+    "speaker",    "asn",      "router_id", "timers", "max_paths", "route_programming_delay",
+    "error_wait", "networks", "neighbors", NULL};
+static const char *const nbr_keys[] = {"address",       "asn",    "passive", "track_tunnel",
+                                       "next_hop_self", "timers", "bfd",     NULL};
 /* (two lines: the man page test reads each key list up to its closing brace) */
-static const char *const bfd_keys[] = {"interval", "multiplier",
-				       NULL};
+static const char *const bfd_keys[] = {"interval", "multiplier", NULL};
 
 #define DELAY_MAX_MS (3600u * 1000u)
 
@@ -26,8 +25,10 @@ static bool ld_role(struct ld *l, const struct ynode *n, enum topo_role *out)
 	static const struct {
 		const char *name;
 		enum topo_role role;
-	} roles[] = {{"host", TOPO_ROLE_HOST}, {"router", TOPO_ROLE_ROUTER},
-		     {"gateway", TOPO_ROLE_GATEWAY}, {"underlay", TOPO_ROLE_UNDERLAY}};
+	} roles[] = {{"host", TOPO_ROLE_HOST},
+	             {"router", TOPO_ROLE_ROUTER},
+	             {"gateway", TOPO_ROLE_GATEWAY},
+	             {"underlay", TOPO_ROLE_UNDERLAY}};
 	if (!ld_scalar(l, n, "role"))
 		return false;
 	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
@@ -35,12 +36,13 @@ static bool ld_role(struct ld *l, const struct ynode *n, enum topo_role *out)
 			*out = roles[i].role;
 			return true;
 		}
-	ld_err(l, n->pos, "role '%s' is unknown; expected host, router, gateway or underlay", n->str);
+	ld_err(l, n->pos, "role '%s' is unknown; expected host, router, gateway or underlay",
+	       n->str);
 	return false;
 }
 
 static void ld_iface(struct ld *l, struct topo_node *node, const struct ynode *key,
-		     const struct ynode *v)
+                     const struct ynode *v)
 {
 	struct topo_iface *ifc = &node->ifaces[node->n_ifaces];
 	*ifc = (struct topo_iface){.link = TOPO_NONE, .pos = key->pos};
@@ -74,16 +76,20 @@ static void ld_route(struct ld *l, struct topo_node *node, const struct ynode *v
 	if (!ld_map(l, v, "route"))
 		return;
 	ld_keys(l, v, "route", route_keys);
-	const struct ynode *to = ymap_get(v, "to"), *via = ymap_get(v, "via"), *dev = ymap_get(v, "dev");
+	const struct ynode *to = ymap_get(v, "to"), *via = ymap_get(v, "via"),
+	                   *dev = ymap_get(v, "dev");
 	if (!to)
-		ld_err(l, v->pos, "route without 'to'; expected a destination such as 'to: 10.0.0.0/16'");
+		ld_err(l, v->pos,
+		       "route without 'to'; expected a destination such as 'to: 10.0.0.0/16'");
 	else
 		ld_prefix(l, to, "to", true, &r->dst);
 	if (dev)
 		ld_ifname(l, dev, "dev", r->dev);
 	if (!via) {
 		if (!dev)
-			ld_err(l, v->pos, "route without 'via' or 'dev'; expected a gateway address, a list of them, or an interface");
+			ld_err(l, v->pos,
+			       "route without 'via' or 'dev'; expected a gateway address, a list "
+			       "of them, or an interface");
 		return;
 	}
 	if (via->kind == YNODE_SEQ) {
@@ -109,7 +115,9 @@ static void ld_bfd(struct ld *l, struct topo_bfd *out, const struct ynode *v)
 	ld_keys(l, v, "bfd", bfd_keys);
 	const struct ynode *x;
 	if (!(x = ymap_get(v, "interval"))) {
-		ld_err(l, v->pos, "bfd without 'interval'; expected e.g. bfd: {interval: 300ms, multiplier: 3}");
+		ld_err(
+		    l, v->pos,
+		    "bfd without 'interval'; expected e.g. bfd: {interval: 300ms, multiplier: 3}");
 		return;
 	}
 	if (!ld_duration(l, x, "bfd interval", TOPO_BFD_MAX_INTERVAL_MS, &b.interval_ms))
@@ -118,17 +126,18 @@ static void ld_bfd(struct ld *l, struct topo_bfd *out, const struct ynode *v)
 		ld_err(l, x->pos, "bfd interval %s is below 10 ms; expected at least 10ms", x->str);
 		return;
 	}
-	if ((x = ymap_get(v, "multiplier")) && !ld_u32(l, x, "bfd multiplier", 1, 255, &b.multiplier))
+	if ((x = ymap_get(v, "multiplier")) &&
+	    !ld_u32(l, x, "bfd multiplier", 1, 255, &b.multiplier))
 		return;
 	*out = b;
 }
 
 static void ld_neighbor(struct ld *l, struct topo_bgp *b, const struct ynode *v,
-			const struct topo_bgp_timers *node_timers)
+                        const struct topo_bgp_timers *node_timers)
 {
 	struct topo_bgp_neighbor *nb = &b->neighbors[b->n_neighbors++];
-	*nb = (struct topo_bgp_neighbor){.node = TOPO_NONE, .tunnel = TOPO_NONE,
-					 .timers = *node_timers, .pos = v->pos};
+	*nb = (struct topo_bgp_neighbor){
+	    .node = TOPO_NONE, .tunnel = TOPO_NONE, .timers = *node_timers, .pos = v->pos};
 	if (!ld_map(l, v, "neighbor"))
 		return;
 	ld_keys(l, v, "neighbor", nbr_keys);
@@ -157,7 +166,7 @@ static void ld_neighbor(struct ld *l, struct topo_bgp *b, const struct ynode *v,
 }
 
 static void ld_bgp(struct ld *l, struct topo_node *node, const struct ynode *v,
-		   const struct ld_timers *def)
+                   const struct ld_timers *def)
 {
 	struct topo_bgp *b = calloc(1, sizeof(*b));
 	if (!b) {
@@ -169,8 +178,8 @@ static void ld_bgp(struct ld *l, struct topo_node *node, const struct ynode *v,
 	b->max_paths = 1;
 	b->error_wait_ms = 60000; /* BIRD's own default */
 	/* RFC 4271 s10 suggested values, then the file's defaults, the node's, the neighbor's */
-	b->timers = (struct topo_bgp_timers){.keepalive_ms = 30000, .hold_ms = 90000,
-					     .connect_retry_ms = 120000};
+	b->timers = (struct topo_bgp_timers){
+	    .keepalive_ms = 30000, .hold_ms = 90000, .connect_retry_ms = 120000};
 	ld_timers_apply(&b->timers, def);
 	char ctx[64];
 	snprintf(ctx, sizeof(ctx), "bgp of node '%s'", node->name);
@@ -184,7 +193,8 @@ static void ld_bgp(struct ld *l, struct topo_node *node, const struct ynode *v,
 		else if (!strcmp(x->str, "bird"))
 			b->speaker = TOPO_SPEAKER_BIRD;
 		else
-			ld_err(l, x->pos, "speaker '%s' is unknown; expected builtin or bird", x->str);
+			ld_err(l, x->pos, "speaker '%s' is unknown; expected builtin or bird",
+			       x->str);
 	}
 	if (!(x = ymap_get(v, "asn")))
 		ld_err(l, v->pos, "bgp without 'asn'; expected the node's AS number");
@@ -194,7 +204,9 @@ static void ld_bgp(struct ld *l, struct topo_node *node, const struct ynode *v,
 	    !b->router_id.s_addr)
 		/* RFC 6286 s2.1: a non-zero BGP Identifier (0 would otherwise be silently
 		 * replaced by the default below) */
-		ld_err(l, x->pos, "router_id 0.0.0.0; expected a non-zero address (RFC 6286), or no router_id for the node's first interface address");
+		ld_err(l, x->pos,
+		       "router_id 0.0.0.0; expected a non-zero address (RFC 6286), or no router_id "
+		       "for the node's first interface address");
 	if ((x = ymap_get(v, "timers"))) {
 		struct ld_timers lt;
 		if (ld_timers(l, x, ctx, &lt))
@@ -203,7 +215,8 @@ static void ld_bgp(struct ld *l, struct topo_node *node, const struct ynode *v,
 	if ((x = ymap_get(v, "max_paths")))
 		ld_u32(l, x, "max_paths", 1, TOPO_MAX_NEXTHOPS, &b->max_paths);
 	if ((x = ymap_get(v, "route_programming_delay")))
-		ld_duration(l, x, "route_programming_delay", DELAY_MAX_MS, &b->route_programming_delay_ms);
+		ld_duration(l, x, "route_programming_delay", DELAY_MAX_MS,
+		            &b->route_programming_delay_ms);
 	if ((x = ymap_get(v, "error_wait")))
 		ld_duration(l, x, "error_wait", DELAY_MAX_MS, &b->error_wait_ms);
 	if ((x = ymap_get(v, "networks")) && ld_seq(l, x, "networks")) {
@@ -233,18 +246,22 @@ static void ld_bgp(struct ld *l, struct topo_node *node, const struct ynode *v,
 			if (node->ifaces[i].addr.len)
 				b->router_id = node->ifaces[i].addr.addr;
 		if (!b->router_id.s_addr)
-			ld_err(l, v->pos, "bgp without 'router_id' on a node without addresses; expected router_id: A.B.C.D");
+			ld_err(l, v->pos,
+			       "bgp without 'router_id' on a node without addresses; expected "
+			       "router_id: A.B.C.D");
 	}
 }
 
 static void ld_node(struct ld *l, const struct ynode *key, const struct ynode *v,
-		    const struct ld_timers *def)
+                    const struct ld_timers *def)
 {
 	struct topo *t = l->t;
 	struct topo_node *node = &t->nodes[t->n_nodes];
 	*node = (struct topo_node){.pos = key->pos, .role = TOPO_ROLE_HOST};
 	if (key->kind == YNODE_SCALAR && strlen(key->str) >= sizeof(node->name)) {
-		ld_err(l, key->pos, "node name '%s' is %zu characters long; expected at most %zu (namespaces are named <lab>.<node>, at most %d characters)",
+		ld_err(l, key->pos,
+		       "node name '%s' is %zu characters long; expected at most %zu (namespaces "
+		       "are named <lab>.<node>, at most %d characters)",
 		       key->str, strlen(key->str), sizeof(node->name) - 1, TOPO_NETNS_NAME_MAX);
 		return;
 	}
@@ -258,7 +275,8 @@ static void ld_node(struct ld *l, const struct ynode *key, const struct ynode *v
 	ld_keys(l, v, ctx, node_keys);
 	const struct ynode *x;
 	if (!(x = ymap_get(v, "role")))
-		ld_err(l, v->pos, "node '%s' without 'role'; expected host, router, gateway or underlay",
+		ld_err(l, v->pos,
+		       "node '%s' without 'role'; expected host, router, gateway or underlay",
 		       node->name);
 	else
 		ld_role(l, x, &node->role);

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TOPO_NAME_MAX 32   /* node, tunnel, probe and lab names, incl. NUL */
+#define TOPO_NAME_MAX 32 /* node, tunnel, probe and lab names, incl. NUL */
 /* The topology's name is the default lab name, so it follows the lab name rules of
  * `labctl up` (lab/run: RUN_LAB_NAME_USER_MAX, [a-z0-9-]); a unit test keeps the two
  * equal. */
@@ -82,9 +82,9 @@ struct topo_bfd {
 struct topo_bgp_neighbor {
 	struct in_addr addr;
 	uint32_t asn;
-	uint32_t node;   /* index of the node owning addr (resolved), TOPO_NONE if outside */
-	uint32_t tunnel; /* tunnel the session runs over, TOPO_NONE if none (resolved) */
-	bool passive;    /* wait for the peer to connect */
+	uint32_t node;     /* index of the node owning addr (resolved), TOPO_NONE if outside */
+	uint32_t tunnel;   /* tunnel the session runs over, TOPO_NONE if none (resolved) */
+	bool passive;      /* wait for the peer to connect */
 	bool track_tunnel; /* drop the session on CHILD SA down (off in the article) */
 	bool next_hop_self;
 	struct topo_bgp_timers timers; /* neighbor override, else the node's */
@@ -129,9 +129,9 @@ struct topo_link {
 };
 
 struct topo_ike {
-	uint32_t version;       /* 2 */
-	char ike_proposal[96];  /* strongSwan syntax, e.g. "aes256-sha256-modp1024" */
-	char esp_proposal[96];  /* e.g. "aes256-sha256" (no DH group: no PFS) */
+	uint32_t version;      /* 2 */
+	char ike_proposal[96]; /* strongSwan syntax, e.g. "aes256-sha256-modp1024" */
+	char esp_proposal[96]; /* e.g. "aes256-sha256" (no DH group: no PFS) */
 	uint32_t ike_lifetime_ms;
 	uint32_t child_lifetime_ms;
 	uint32_t dpd_delay_ms; /* 0: DPD off */
@@ -144,16 +144,19 @@ struct topo_ike {
 	uint32_t retransmit_tries;
 	/* swanctl.conf dpd_action: what charon does when DPD declares the peer dead.
 	 * TOPO_DPD_ACTION_DEFAULT: restart on the initiating end, clear on the other. */
-	enum topo_dpd_action { TOPO_DPD_ACTION_DEFAULT, TOPO_DPD_ACTION_CLEAR,
-			       TOPO_DPD_ACTION_RESTART } dpd_action;
+	enum topo_dpd_action {
+		TOPO_DPD_ACTION_DEFAULT,
+		TOPO_DPD_ACTION_CLEAR,
+		TOPO_DPD_ACTION_RESTART
+	} dpd_action;
 };
 
 struct topo_tunnel_end {
-	uint32_t node;               /* gateway node index */
-	uint32_t uplink;             /* iface index whose address is the IKE endpoint */
+	uint32_t node;                /* gateway node index */
+	uint32_t uplink;              /* iface index whose address is the IKE endpoint */
 	char ifname[TOPO_IFNAME_MAX]; /* route-based tunnel interface, e.g. "ipsec0" */
-	struct topo_prefix inside;   /* 169.254.21.1/30 */
-	struct topo_ike ike;         /* per end: a fault may make the ends disagree */
+	struct topo_prefix inside;    /* 169.254.21.1/30 */
+	struct topo_ike ike;          /* per end: a fault may make the ends disagree */
 	/* This end's pre-shared key: its own (`psk` or `psk_file` in the end) or a copy
 	 * of the tunnel's. Exactly one is set. Real clouds configure the key on each
 	 * side separately, which is how keys come to differ. Never print the key. */
@@ -192,11 +195,11 @@ struct topo_budget {
 
 struct topo_probe {
 	char name[TOPO_NAME_MAX];
-	uint32_t from, to;     /* node indices */
+	uint32_t from, to;      /* node indices */
 	struct in_addr to_addr; /* target address on `to` (first routable if not given) */
 	struct in_addr from_addr;
 	uint32_t interval_ms;
-	uint32_t flows; /* parallel flows (distinct ports) so ECMP spreads them */
+	uint32_t flows;            /* parallel flows (distinct ports) so ECMP spreads them */
 	struct topo_budget expect; /* this probe's own budget (expect.probes.NAME) */
 	struct topo_pos pos;
 };

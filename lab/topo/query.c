@@ -63,14 +63,10 @@ uint32_t topo_addr_tunnel(const struct topo *t, struct in_addr addr, uint32_t *e
 const char *topo_role_name(enum topo_role r)
 {
 	switch (r) {
-	case TOPO_ROLE_HOST:
-		return "host";
-	case TOPO_ROLE_ROUTER:
-		return "router";
-	case TOPO_ROLE_GATEWAY:
-		return "gateway";
-	case TOPO_ROLE_UNDERLAY:
-		return "underlay";
+	case TOPO_ROLE_HOST: return "host";
+	case TOPO_ROLE_ROUTER: return "router";
+	case TOPO_ROLE_GATEWAY: return "gateway";
+	case TOPO_ROLE_UNDERLAY: return "underlay";
 	}
 	return "?";
 }
@@ -78,10 +74,8 @@ const char *topo_role_name(enum topo_role r)
 const char *topo_speaker_name(enum topo_speaker s)
 {
 	switch (s) {
-	case TOPO_SPEAKER_BUILTIN:
-		return "builtin";
-	case TOPO_SPEAKER_BIRD:
-		return "bird";
+	case TOPO_SPEAKER_BUILTIN: return "builtin";
+	case TOPO_SPEAKER_BIRD: return "bird";
 	}
 	return "?";
 }
@@ -96,21 +90,27 @@ int topo_resolve_path(const char *name_or_file, char *out, size_t outlen)
 {
 	const char *s = name_or_file;
 	if (!s || !*s)
-		return lab_err(LAB_EXIT_USAGE, "no topology given; expected a name such as dual-tunnel or a file path");
+		return lab_err(
+		    LAB_EXIT_USAGE,
+		    "no topology given; expected a name such as dual-tunnel or a file path");
 	if (strchr(s, '/') || has_suffix(s, ".yaml") || has_suffix(s, ".yml")) {
 		if ((size_t)snprintf(out, outlen, "%s", s) >= outlen)
 			return lab_err(LAB_EXIT_USAGE, "topology path '%s' is too long", s);
 		return 0;
 	}
 	for (const char *p = s; *p; p++)
-		if (!(*p >= 'a' && *p <= 'z') && !(*p >= '0' && *p <= '9') && *p != '-' && *p != '_')
-			return lab_err(LAB_EXIT_USAGE, "topology name '%s' has characters outside a-z 0-9 - _; expected a name such as dual-tunnel or a path to a .yaml file",
-				       s);
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= '0' && *p <= '9') && *p != '-' &&
+		    *p != '_')
+			return lab_err(
+			    LAB_EXIT_USAGE,
+			    "topology name '%s' has characters outside a-z 0-9 - _; expected a "
+			    "name such as dual-tunnel or a path to a .yaml file",
+			    s);
 	/* The source tree first: a binary built from it is newer than anything installed,
 	 * and an installed binary whose tree is gone falls through to the data dir. */
 	const char *env = getenv("LABCTL_TOPOLOGY_DIR");
 	const char *dirs[] = {env && *env ? env : NULL, LABCTL_SOURCE_ROOT "/topologies",
-			      TOPO_DATADIR};
+	                      TOPO_DATADIR};
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		if (!dirs[i])
 			continue;
@@ -119,41 +119,50 @@ int topo_resolve_path(const char *name_or_file, char *out, size_t outlen)
 		if (path_exists(out))
 			return 0;
 	}
-	return lab_err(LAB_EXIT_USAGE, "no topology named '%s' in %s%s%s/topologies or %s; expected one of the shipped names (dual-tunnel, single-tunnel) or a path to a .yaml file",
-		       s, env && *env ? env : "", env && *env ? ", " : "", LABCTL_SOURCE_ROOT,
-		       TOPO_DATADIR);
+	return lab_err(LAB_EXIT_USAGE,
+	               "no topology named '%s' in %s%s%s/topologies or %s; expected one of the "
+	               "shipped names (dual-tunnel, single-tunnel) or a path to a .yaml file",
+	               s, env && *env ? env : "", env && *env ? ", " : "", LABCTL_SOURCE_ROOT,
+	               TOPO_DATADIR);
 }
 
 int topo_tunnel_end_psk(const struct topo *t, const struct topo_tunnel *tun, int end, char *buf,
-			size_t len)
+                        size_t len)
 {
 	const struct topo_tunnel_end *e = &tun->end[end ? 1 : 0];
 	const char *node = e->node < t->n_nodes ? t->nodes[e->node].name : "?";
 	if (e->psk) {
 		size_t n = strlen(e->psk);
 		if (n >= len)
-			return lab_err(LAB_EXIT_FAIL, "the pre-shared key of tunnel '%s' on %s is longer than %zu bytes",
-				       tun->name, node, len - 1);
+			return lab_err(
+			    LAB_EXIT_FAIL,
+			    "the pre-shared key of tunnel '%s' on %s is longer than %zu bytes",
+			    tun->name, node, len - 1);
 		memcpy(buf, e->psk, n + 1);
 		return 0;
 	}
 	if (!e->psk_file)
-		return lab_err(LAB_EXIT_USAGE, "tunnel '%s' has no pre-shared key on %s", tun->name, node);
+		return lab_err(LAB_EXIT_USAGE, "tunnel '%s' has no pre-shared key on %s", tun->name,
+		               node);
 	char *data = NULL;
 	size_t n = 0;
 	if (read_file(e->psk_file, &data, &n) < 0)
-		return lab_err_errno(LAB_EXIT_USAGE, errno, "cannot read psk_file %s of tunnel '%s'",
-				     e->psk_file, tun->name);
+		return lab_err_errno(LAB_EXIT_USAGE, errno,
+		                     "cannot read psk_file %s of tunnel '%s'", e->psk_file,
+		                     tun->name);
 	size_t keylen = n;
 	while (keylen && (data[keylen - 1] == '\n' || data[keylen - 1] == '\r'))
 		keylen--;
 	int ret = 0;
 	if (!keylen)
-		ret = lab_err(LAB_EXIT_USAGE, "psk_file %s of tunnel '%s' is empty; expected the key on one line",
-			      e->psk_file, tun->name);
+		ret = lab_err(LAB_EXIT_USAGE,
+		              "psk_file %s of tunnel '%s' is empty; expected the key on one line",
+		              e->psk_file, tun->name);
 	else if (keylen >= len || memchr(data, '\0', keylen))
-		ret = lab_err(LAB_EXIT_USAGE, "psk_file %s of tunnel '%s' is not a key of at most %zu bytes on one line",
-			      e->psk_file, tun->name, len - 1);
+		ret = lab_err(
+		    LAB_EXIT_USAGE,
+		    "psk_file %s of tunnel '%s' is not a key of at most %zu bytes on one line",
+		    e->psk_file, tun->name, len - 1);
 	else {
 		memcpy(buf, data, keylen);
 		buf[keylen] = '\0';

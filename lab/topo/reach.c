@@ -71,15 +71,17 @@ static int walk(const struct topo *t, uint32_t from, struct in_addr dst, char *w
 		struct in_addr next = dst;
 		if (best) {
 			if (!best->nvia) {
-				snprintf(why, len, "node '%s' sends it out of '%s' without a gateway",
-					 nd->name, best->dev);
+				snprintf(why, len,
+				         "node '%s' sends it out of '%s' without a gateway",
+				         nd->name, best->dev);
 				return -1;
 			}
 			next = best->via[0];
 			ci = connected_iface(nd, next, &clen);
 			if (ci == TOPO_NONE) {
-				snprintf(why, len, "node '%s' routes it via %s, which is not on a link",
-					 nd->name, inet_ntop(AF_INET, &next, b, sizeof(b)));
+				snprintf(why, len,
+				         "node '%s' routes it via %s, which is not on a link",
+				         nd->name, inet_ntop(AF_INET, &next, b, sizeof(b)));
 				return -1;
 			}
 		} else if (ci == TOPO_NONE) {
@@ -89,7 +91,7 @@ static int walk(const struct topo *t, uint32_t from, struct in_addr dst, char *w
 		uint32_t nn = across(t, n, ci, next);
 		if (nn == TOPO_NONE) {
 			snprintf(why, len, "node '%s': nothing across %s owns %s", nd->name,
-				 nd->ifaces[ci].name, inet_ntop(AF_INET, &next, b, sizeof(b)));
+			         nd->ifaces[ci].name, inet_ntop(AF_INET, &next, b, sizeof(b)));
 			return -1;
 		}
 		n = nn;
@@ -108,9 +110,12 @@ void topo_check_reach(struct ld *l)
 			const struct topo_tunnel_end *a = &tun->end[e], *z = &tun->end[!e];
 			struct in_addr dst = t->nodes[z->node].ifaces[z->uplink].addr.addr;
 			if (walk(t, a->node, dst, why, sizeof(why)) < 0)
-				ld_err(l, tun->pos, "tunnel '%s': %s cannot reach %s (uplink of %s) by static routes: %s; expected underlay routes between the uplinks",
+				ld_err(l, tun->pos,
+				       "tunnel '%s': %s cannot reach %s (uplink of %s) by static "
+				       "routes: %s; expected underlay routes between the uplinks",
 				       tun->name, t->nodes[a->node].name,
-				       inet_ntop(AF_INET, &dst, b, sizeof(b)), t->nodes[z->node].name, why);
+				       inet_ntop(AF_INET, &dst, b, sizeof(b)),
+				       t->nodes[z->node].name, why);
 		}
 	}
 }

@@ -38,8 +38,10 @@ static void scale_timers(struct topo_bgp_timers *tm, double f)
 int topo_apply_time_scale(struct topo *t, double f)
 {
 	if (!(f > 0.0 && f <= 1.0))
-		return lab_err(LAB_EXIT_USAGE, "time scale %g is outside (0, 1]; expected e.g. 0.1 for timers ten times shorter",
-			       f);
+		return lab_err(LAB_EXIT_USAGE,
+		               "time scale %g is outside (0, 1]; expected e.g. 0.1 for timers ten "
+		               "times shorter",
+		               f);
 	if (f == 1.0)
 		return 0;
 	scale_timers(&t->defaults.bgp_timers, f);
@@ -69,7 +71,7 @@ int topo_apply_time_scale(struct topo *t, double f)
 		t->expect.max_outage_ms[d] = scaled(t->expect.max_outage_ms[d], f);
 		for (size_t i = 0; i < t->n_probes; i++)
 			t->probes[i].expect.max_outage_ms[d] =
-				scaled(t->probes[i].expect.max_outage_ms[d], f);
+			    scaled(t->probes[i].expect.max_outage_ms[d], f);
 	}
 	for (size_t i = 0; i < t->n_tunnels; i++)
 		for (int e = 0; e < 2; e++) {

@@ -108,11 +108,13 @@ bool ld_name(struct ld *l, const struct ynode *n, const char *what, char *buf, s
 	const char *s = n->str;
 	bool ok = islower((unsigned char)s[0]) || isdigit((unsigned char)s[0]);
 	for (const char *p = s; ok && *p; p++)
-		ok = islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-' || *p == '_';
+		ok = islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-' ||
+		     *p == '_';
 	if (!ok) {
-		ld_err(l, n->pos,
-		       "%s '%s' has characters outside a-z 0-9 - _; expected a name such as ali-vpn0",
-		       what, s);
+		ld_err(
+		    l, n->pos,
+		    "%s '%s' has characters outside a-z 0-9 - _; expected a name such as ali-vpn0",
+		    what, s);
 		return false;
 	}
 	return ld_str(l, n, what, buf, len);
@@ -133,7 +135,8 @@ bool ld_ifname(struct ld *l, const struct ynode *n, const char *what, char *buf)
 		ok = isgraph((unsigned char)*p) && *p != '/' && *p != ':';
 	if (!ok) {
 		ld_err(l, n->pos,
-		       "%s '%s' is not a valid interface name; expected printable characters without '/', ':' or spaces",
+		       "%s '%s' is not a valid interface name; expected printable characters "
+		       "without '/', ':' or spaces",
 		       what, s);
 		return false;
 	}
@@ -142,7 +145,7 @@ bool ld_ifname(struct ld *l, const struct ynode *n, const char *what, char *buf)
 }
 
 bool ld_ifname_reserved(struct ld *l, const struct ynode *n, const char *what, const char *name,
-			const char *example)
+                        const char *example)
 {
 	/* every namespace has lo; all and default are sysctl directories
 	 * (net.ipv4.conf.all, .default) that an interface would collide with */
@@ -153,8 +156,8 @@ bool ld_ifname_reserved(struct ld *l, const struct ynode *n, const char *what, c
 	return true;
 }
 
-bool ld_u32(struct ld *l, const struct ynode *n, const char *what, uint32_t min,
-	    uint32_t max, uint32_t *out)
+bool ld_u32(struct ld *l, const struct ynode *n, const char *what, uint32_t min, uint32_t max,
+            uint32_t *out)
 {
 	if (!ld_scalar(l, n, what))
 		return false;
@@ -163,7 +166,8 @@ bool ld_u32(struct ld *l, const struct ynode *n, const char *what, uint32_t min,
 	errno = 0;
 	unsigned long long v = isdigit((unsigned char)s[0]) ? strtoull(s, &end, 10) : 0;
 	if (!isdigit((unsigned char)s[0]) || *end || errno) {
-		ld_err(l, n->pos, "%s '%s' is not a whole number; expected %u..%u", what, s, min, max);
+		ld_err(l, n->pos, "%s '%s' is not a whole number; expected %u..%u", what, s, min,
+		       max);
 		return false;
 	}
 	if (v < min || v > max) {
@@ -181,7 +185,8 @@ bool ld_asn(struct ld *l, const struct ynode *n, const char *what, uint32_t *out
 		return false;
 	if (v == 23456) {
 		/* RFC 6793 s9: AS_TRANS stands in for a 4-octet ASN, never a real one */
-		ld_err(l, n->pos, "%s 23456 is AS_TRANS (RFC 6793); expected a real AS number", what);
+		ld_err(l, n->pos, "%s 23456 is AS_TRANS (RFC 6793); expected a real AS number",
+		       what);
 		return false;
 	}
 	*out = v;
@@ -211,15 +216,16 @@ bool ld_addr(struct ld *l, const struct ynode *n, const char *what, struct in_ad
 		return false;
 	/* inet_pton accepts only dotted quads: no "10.1", no octal, no hex */
 	if (inet_pton(AF_INET, n->str, out) != 1) {
-		ld_err(l, n->pos, "%s '%s' is not an IPv4 address; expected A.B.C.D such as 10.0.1.171",
-		       what, n->str);
+		ld_err(l, n->pos,
+		       "%s '%s' is not an IPv4 address; expected A.B.C.D such as 10.0.1.171", what,
+		       n->str);
 		return false;
 	}
 	return true;
 }
 
 bool ld_prefix(struct ld *l, const struct ynode *n, const char *what, bool network,
-	       struct topo_prefix *out)
+               struct topo_prefix *out)
 {
 	if (!ld_scalar(l, n, what))
 		return false;
@@ -233,7 +239,8 @@ bool ld_prefix(struct ld *l, const struct ynode *n, const char *what, bool netwo
 	struct in_addr a;
 	char *end;
 	unsigned long len = 0;
-	bool ok = slash && (size_t)(slash - s) < INET_ADDRSTRLEN && isdigit((unsigned char)slash[1]);
+	bool ok =
+	    slash && (size_t)(slash - s) < INET_ADDRSTRLEN && isdigit((unsigned char)slash[1]);
 	if (ok) {
 		memcpy(buf, s, (size_t)(slash - s));
 		buf[slash - s] = '\0';
@@ -257,7 +264,9 @@ bool ld_prefix(struct ld *l, const struct ynode *n, const char *what, bool netwo
 		return false;
 	}
 	if (!network && len == 0) {
-		ld_err(l, n->pos, "%s '%s' has prefix length 0; expected an interface address such as 10.0.1.171/24",
+		ld_err(l, n->pos,
+		       "%s '%s' has prefix length 0; expected an interface address such as "
+		       "10.0.1.171/24",
 		       what, s);
 		return false;
 	}
@@ -267,31 +276,31 @@ bool ld_prefix(struct ld *l, const struct ynode *n, const char *what, bool netwo
 }
 
 bool ld_duration(struct ld *l, const struct ynode *n, const char *what, uint32_t max_ms,
-		 uint32_t *out)
+                 uint32_t *out)
 {
 	if (!ld_scalar(l, n, what))
 		return false;
 	const char *s = n->str;
 	switch (topo_duration_parse(s, max_ms, out)) {
-	case 0:
-		return true;
+	case 0: return true;
 	case TOPO_DURATION_FINE:
-		ld_err(l, n->pos, "%s '%s' is finer than a millisecond; expected whole milliseconds",
-		       what, s);
+		ld_err(l, n->pos,
+		       "%s '%s' is finer than a millisecond; expected whole milliseconds", what, s);
 		return false;
 	case TOPO_DURATION_LONG:
-		ld_err(l, n->pos, "%s '%s' is too long; expected at most %u s", what, s, max_ms / 1000);
+		ld_err(l, n->pos, "%s '%s' is too long; expected at most %u s", what, s,
+		       max_ms / 1000);
 		return false;
 	default:
 		ld_err(l, n->pos,
-		       "%s '%s' is not a duration; expected seconds (30, 0.1) or a number with ms, s, m or h",
+		       "%s '%s' is not a duration; expected seconds (30, 0.1) or a number with ms, "
+		       "s, m or h",
 		       what, s);
 		return false;
 	}
 }
 
-void ld_keys(struct ld *l, const struct ynode *m, const char *context,
-	     const char *const *known)
+void ld_keys(struct ld *l, const struct ynode *m, const char *context, const char *const *known)
 {
 	if (!m || m->kind != YNODE_MAP)
 		return;
@@ -306,13 +315,13 @@ void ld_keys(struct ld *l, const struct ynode *m, const char *context,
 		size_t used = 0;
 		for (const char *const *p = known; *p; p++) {
 			int w = snprintf(list + used, sizeof(list) - used, "%s%s",
-					 p == known ? "" : ", ", *p);
+			                 p == known ? "" : ", ", *p);
 			if (w < 0 || (size_t)w >= sizeof(list) - used)
 				break;
 			used += (size_t)w;
 		}
-		ld_err(l, m->keys[i]->pos, "unknown key '%s' in %s; expected one of: %s", k, context,
-		       list);
+		ld_err(l, m->keys[i]->pos, "unknown key '%s' in %s; expected one of: %s", k,
+		       context, list);
 	}
 }
 
@@ -320,8 +329,7 @@ void ld_keys(struct ld *l, const struct ynode *m, const char *context,
  * s10: keepalive about a third of it. The largest value is 65535 s. */
 #define HOLD_MAX_MS (65535u * 1000u)
 
-bool ld_timers(struct ld *l, const struct ynode *n, const char *context,
-	       struct ld_timers *out)
+bool ld_timers(struct ld *l, const struct ynode *n, const char *context, struct ld_timers *out)
 {
 	static const char *const keys[] = {"keepalive", "hold", "connect_retry", NULL};
 	struct ld_timers t = {.pos = n->pos};
@@ -335,38 +343,49 @@ bool ld_timers(struct ld *l, const struct ynode *n, const char *context,
 	if ((v = ymap_get(n, "hold"))) {
 		ok &= t.has_hold = ld_duration(l, v, "hold", HOLD_MAX_MS, &t.hold_ms);
 		if (t.has_hold && t.hold_ms % 1000) {
-			ld_err(l, v->pos, "hold %s is not whole seconds; expected whole seconds (the OPEN message carries seconds)",
+			ld_err(l, v->pos,
+			       "hold %s is not whole seconds; expected whole seconds (the OPEN "
+			       "message carries seconds)",
 			       v->str);
 			ok = t.has_hold = false;
 		} else if (t.has_hold && t.hold_ms && t.hold_ms < 3000) {
-			ld_err(l, v->pos, "hold %s is below 3 s; expected 0 or at least 3 s (RFC 4271 s4.2)",
+			ld_err(l, v->pos,
+			       "hold %s is below 3 s; expected 0 or at least 3 s (RFC 4271 s4.2)",
 			       v->str);
 			ok = t.has_hold = false;
 		}
 	}
 	if ((v = ymap_get(n, "keepalive"))) {
-		ok &= t.has_keepalive = ld_duration(l, v, "keepalive", HOLD_MAX_MS, &t.keepalive_ms);
+		ok &= t.has_keepalive =
+		    ld_duration(l, v, "keepalive", HOLD_MAX_MS, &t.keepalive_ms);
 		if (t.has_keepalive && t.has_hold) {
 			if (t.hold_ms == 0 && t.keepalive_ms) {
-				ld_err(l, v->pos, "keepalive %s with hold 0; expected keepalive 0 when hold is 0 (RFC 4271 s4.4)",
+				ld_err(l, v->pos,
+				       "keepalive %s with hold 0; expected keepalive 0 when hold "
+				       "is 0 (RFC 4271 s4.4)",
 				       v->str);
 				ok = false;
 			} else if (t.hold_ms && t.keepalive_ms >= t.hold_ms) {
-				ld_err(l, v->pos, "keepalive %s is not below hold %u s; expected keepalive < hold (about hold/3, RFC 4271 s10)",
+				ld_err(l, v->pos,
+				       "keepalive %s is not below hold %u s; expected keepalive < "
+				       "hold (about hold/3, RFC 4271 s10)",
 				       v->str, t.hold_ms / 1000);
 				ok = false;
 			} else if (t.hold_ms && t.keepalive_ms == 0) {
-				ld_err(l, v->pos, "keepalive 0 with hold %u s; expected a keepalive > 0 when hold is not 0",
+				ld_err(l, v->pos,
+				       "keepalive 0 with hold %u s; expected a keepalive > 0 when "
+				       "hold is not 0",
 				       t.hold_ms / 1000);
 				ok = false;
 			}
 		}
 	}
 	if ((v = ymap_get(n, "connect_retry"))) {
-		ok &= t.has_connect_retry = ld_duration(l, v, "connect_retry", HOLD_MAX_MS,
-							&t.connect_retry_ms);
+		ok &= t.has_connect_retry =
+		    ld_duration(l, v, "connect_retry", HOLD_MAX_MS, &t.connect_retry_ms);
 		if (t.has_connect_retry && t.connect_retry_ms == 0) {
-			ld_err(l, v->pos, "connect_retry 0; expected a positive duration such as 5");
+			ld_err(l, v->pos,
+			       "connect_retry 0; expected a positive duration such as 5");
 			ok = false;
 		}
 	}

@@ -41,7 +41,7 @@ const char *topo_proposals_unchecked(void);
  * fit, added to d. Returns how many. (Not part of topo_load: the run directory and
  * the lab name are the caller's, not the file's.) */
 size_t topo_check_socket_paths(const struct topo *t, const char *run_root, const char *lab,
-			       struct topo_diags *d);
+                               struct topo_diags *d);
 void topo_diags_free(struct topo_diags *d);
 /* Prints "file:line:col: error: msg" lines. */
 void topo_diags_print(const struct topo_diags *d, FILE *f);
@@ -60,10 +60,10 @@ uint32_t topo_addr_tunnel(const struct topo *t, struct in_addr addr, uint32_t *e
  * BGP keepalive, hold and connect-retry (node, neighbor and defaults), route
  * programming delay, BIRD error wait, DPD delay. Protocol minima are kept: hold
  * stays whole seconds and >= 3 s (or 0), keepalive <= hold/3 and >= 1 s (or 0);
- * connect-retry, error wait and DPD stay whole seconds >= 1 s. IKE and CHILD lifetimes are not scaled (a rekey is not part of a failover
- * and strongSwan wants minutes), probe intervals are not scaled (they are the
- * measurement's resolution, not a protocol timer). 0, or -1 with lab_err (exit 2)
- * for f outside (0, 1]. */
+ * connect-retry, error wait and DPD stay whole seconds >= 1 s. IKE and CHILD lifetimes are not
+ * scaled (a rekey is not part of a failover and strongSwan wants minutes), probe intervals are not
+ * scaled (they are the measurement's resolution, not a protocol timer). 0, or -1 with lab_err (exit
+ * 2) for f outside (0, 1]. */
 int topo_apply_time_scale(struct topo *t, double f);
 
 /* The outage budget of probe `probe` (an index, or TOPO_NONE for the topology's
@@ -86,7 +86,7 @@ int topo_copy_file(const struct topo *t, const char *dst);
  * topology gives the ends different keys (a mismatch). 0 or -1 with lab_err set.
  * Caller wipes buf (explicit_bzero) after use. */
 int topo_tunnel_end_psk(const struct topo *t, const struct topo_tunnel *tun, int end, char *buf,
-			size_t len);
+                        size_t len);
 /* The key of end 0: the tunnel's, when the ends share one. */
 int topo_tunnel_psk(const struct topo *t, const struct topo_tunnel *tun, char *buf, size_t len);
 

@@ -29,7 +29,7 @@ struct ynode {
 
 /* Parses buf (len bytes) into a tree. Problems go to diags; on any, returns -1. */
 int ytree_parse(const char *file, const char *buf, size_t len, struct ynode **root,
-		struct topo_diags *diags);
+                struct topo_diags *diags);
 void ynode_free(struct ynode *n);
 /* Value of key in a mapping, or NULL (also when m is NULL or not a mapping). */
 struct ynode *ymap_get(const struct ynode *m, const char *key);
@@ -41,8 +41,8 @@ const char *ynode_kind_name(const struct ynode *n);
 bool ynode_is_null(const struct ynode *n);
 
 /* Diagnostics. */
-void topo_diag_add(struct topo_diags *d, const char *file, struct topo_pos pos,
-		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void topo_diag_add(struct topo_diags *d, const char *file, struct topo_pos pos, const char *fmt,
+                   ...) __attribute__((format(printf, 4, 5)));
 void topo_diags_sort(struct topo_diags *d);
 
 /* Shared state of one load. */
@@ -59,7 +59,7 @@ struct ld {
 size_t ld_offset(const struct ld *l, struct topo_pos pos);
 
 void ld_err(struct ld *l, struct topo_pos pos, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Typed accessors: each checks the node, reports "what was found; what is expected"
  * naming `what` (the key), and returns false on a problem (leaving *out alone). */
@@ -72,22 +72,21 @@ bool ld_name(struct ld *l, const struct ynode *n, const char *what, char *buf, s
 bool ld_ifname(struct ld *l, const struct ynode *n, const char *what, char *buf);
 /* lo, all, default: reports and returns true. */
 bool ld_ifname_reserved(struct ld *l, const struct ynode *n, const char *what, const char *name,
-			const char *example);
-bool ld_u32(struct ld *l, const struct ynode *n, const char *what, uint32_t min,
-	    uint32_t max, uint32_t *out);
+                        const char *example);
+bool ld_u32(struct ld *l, const struct ynode *n, const char *what, uint32_t min, uint32_t max,
+            uint32_t *out);
 bool ld_bool(struct ld *l, const struct ynode *n, const char *what, bool *out);
 bool ld_addr(struct ld *l, const struct ynode *n, const char *what, struct in_addr *out);
 /* network: host bits must be zero ("default" is 0.0.0.0/0). */
 bool ld_prefix(struct ld *l, const struct ynode *n, const char *what, bool network,
-	       struct topo_prefix *out);
+               struct topo_prefix *out);
 /* A duration: a number of seconds ("0.1", "30") or with a unit ("100ms", "30s",
  * "5m", "1h"), in whole milliseconds, at most max_ms. */
 bool ld_duration(struct ld *l, const struct ynode *n, const char *what, uint32_t max_ms,
-		 uint32_t *out);
+                 uint32_t *out);
 bool ld_asn(struct ld *l, const struct ynode *n, const char *what, uint32_t *out);
 /* Reports keys of m not in the NULL-terminated list (context names the mapping). */
-void ld_keys(struct ld *l, const struct ynode *m, const char *context,
-	     const char *const *known);
+void ld_keys(struct ld *l, const struct ynode *m, const char *context, const char *const *known);
 
 /* Timers as written at one level (defaults, node, neighbor): unset fields inherit. */
 struct ld_timers {
@@ -95,8 +94,7 @@ struct ld_timers {
 	uint32_t keepalive_ms, hold_ms, connect_retry_ms;
 	struct topo_pos pos;
 };
-bool ld_timers(struct ld *l, const struct ynode *n, const char *context,
-	       struct ld_timers *out);
+bool ld_timers(struct ld *l, const struct ynode *n, const char *context, struct ld_timers *out);
 /* Applies one level over base: a level that sets hold without keepalive gets hold/3. */
 void ld_timers_apply(struct topo_bgp_timers *base, const struct ld_timers *lv);
 
@@ -128,7 +126,7 @@ int ld_key(struct ld *l, const struct ynode *v, const char *who, struct ld_keyre
  * left without one. ends (the sequence of two) is only read when a key is missing
  * in one end; NULL when there are no ends to blame. */
 void ld_end_keys(struct ld *l, struct topo_tunnel *tun, const struct ynode *v,
-		 const struct ynode *ends, int tkey, const int ekey[2]);
+                 const struct ynode *ends, int tkey, const int ekey[2]);
 
 /* validate.c: everything that needs the whole model. */
 void topo_validate(struct ld *l);

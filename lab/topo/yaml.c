@@ -77,8 +77,8 @@ static int next_event(struct yparse *y, yaml_event_t *ev)
 		topo_diag_add(y->d, y->file, pos, "out of memory while parsing");
 	else
 		topo_diag_add(y->d, y->file, pos, "%s%s%s; expected valid YAML",
-			      y->p.problem ? y->p.problem : "syntax error",
-			      y->p.context ? " " : "", y->p.context ? y->p.context : "");
+		              y->p.problem ? y->p.problem : "syntax error", y->p.context ? " " : "",
+		              y->p.context ? y->p.context : "");
 	y->errors++;
 	return -1;
 }
@@ -86,8 +86,8 @@ static int next_event(struct yparse *y, yaml_event_t *ev)
 /* Parses the node that starts with ev (already taken); takes ownership of ev. */
 static struct ynode *parse_node(struct yparse *y, yaml_event_t *ev, int depth);
 
-static struct ynode *parse_collection(struct yparse *y, struct ynode *n,
-				      yaml_event_type_t end, int depth)
+static struct ynode *parse_collection(struct yparse *y, struct ynode *n, yaml_event_type_t end,
+                                      int depth)
 {
 	for (;;) {
 		yaml_event_t ev;
@@ -104,17 +104,18 @@ static struct ynode *parse_collection(struct yparse *y, struct ynode *n,
 				goto fail;
 			if (key->kind != YNODE_SCALAR) {
 				topo_diag_add(y->d, y->file, key->pos,
-					      "%s used as a mapping key; expected a plain name",
-					      ynode_kind_name(key));
+				              "%s used as a mapping key; expected a plain name",
+				              ynode_kind_name(key));
 				y->errors++;
 				ynode_free(key);
 				goto fail;
 			}
 			struct ynode *prev = ymap_key(n, key->str);
 			if (prev) {
-				topo_diag_add(y->d, y->file, key->pos,
-					      "duplicate key '%s' (first at line %u); expected each key once",
-					      key->str, prev->pos.line);
+				topo_diag_add(
+				    y->d, y->file, key->pos,
+				    "duplicate key '%s' (first at line %u); expected each key once",
+				    key->str, prev->pos.line);
 				y->errors++;
 			}
 			if (next_event(y, &ev) < 0) {
@@ -145,7 +146,8 @@ static struct ynode *parse_node(struct yparse *y, yaml_event_t *ev, int depth)
 
 	if (depth > YTREE_MAX_DEPTH) {
 		topo_diag_add(y->d, y->file, mark_pos(ev->start_mark),
-			      "nesting deeper than %d levels; expected a topology", YTREE_MAX_DEPTH);
+		              "nesting deeper than %d levels; expected a topology",
+		              YTREE_MAX_DEPTH);
 		y->errors++;
 		goto out;
 	}
@@ -156,7 +158,8 @@ static struct ynode *parse_node(struct yparse *y, yaml_event_t *ev, int depth)
 		n = ynode_new(YNODE_SCALAR, ev->start_mark);
 		if (n) {
 			n->end = mark_pos(ev->end_mark);
-			n->str = strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+			n->str =
+			    strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
 			n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 			if (!n->str) {
 				free(n);
@@ -164,7 +167,7 @@ static struct ynode *parse_node(struct yparse *y, yaml_event_t *ev, int depth)
 			} else if (strlen(n->str) != ev->data.scalar.length) {
 				/* an embedded NUL would silently truncate a name or key */
 				topo_diag_add(y->d, y->file, n->pos,
-					      "a NUL character in a string; expected text");
+				              "a NUL character in a string; expected text");
 				y->errors++;
 			}
 		}
@@ -181,21 +184,21 @@ static struct ynode *parse_node(struct yparse *y, yaml_event_t *ev, int depth)
 		}
 		if (n) {
 			yaml_event_delete(ev);
-			return parse_collection(y, n, map ? YAML_MAPPING_END_EVENT
-							  : YAML_SEQUENCE_END_EVENT,
-						depth);
+			return parse_collection(
+			    y, n, map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT, depth);
 		}
 		break;
 	}
 	case YAML_ALIAS_EVENT:
-		topo_diag_add(y->d, y->file, mark_pos(ev->start_mark),
-			      "alias '*%s'; expected the value written out (aliases are not supported)",
-			      (const char *)ev->data.alias.anchor);
+		topo_diag_add(
+		    y->d, y->file, mark_pos(ev->start_mark),
+		    "alias '*%s'; expected the value written out (aliases are not supported)",
+		    (const char *)ev->data.alias.anchor);
 		y->errors++;
 		goto out;
 	default:
 		topo_diag_add(y->d, y->file, mark_pos(ev->start_mark),
-			      "unexpected YAML event; expected a value");
+		              "unexpected YAML event; expected a value");
 		y->errors++;
 		goto out;
 	}
@@ -205,21 +208,23 @@ static struct ynode *parse_node(struct yparse *y, yaml_event_t *ev, int depth)
 		goto out;
 	}
 	if (anchor) {
-		topo_diag_add(y->d, y->file, n->pos,
-			      "anchor '&%s'; expected plain values (anchors and aliases are not supported)",
-			      (const char *)anchor);
+		topo_diag_add(
+		    y->d, y->file, n->pos,
+		    "anchor '&%s'; expected plain values (anchors and aliases are not supported)",
+		    (const char *)anchor);
 		y->errors++;
-	} else if (tag && !(n->kind == YNODE_SCALAR && !strncmp((const char *)tag, "tag:yaml.org,2002:str", 21))) {
-		topo_diag_add(y->d, y->file, n->pos,
-			      "tag '%s'; expected untagged values", (const char *)tag);
+	} else if (tag && !(n->kind == YNODE_SCALAR &&
+	                    !strncmp((const char *)tag, "tag:yaml.org,2002:str", 21))) {
+		topo_diag_add(y->d, y->file, n->pos, "tag '%s'; expected untagged values",
+		              (const char *)tag);
 		y->errors++;
 	}
 	if (n->kind != YNODE_SCALAR) {
 		/* a tagged or anchored collection: skip its contents, the error is out */
 		bool map = n->kind == YNODE_MAP;
 		yaml_event_delete(ev);
-		return parse_collection(y, n, map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT,
-					depth);
+		return parse_collection(
+		    y, n, map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT, depth);
 	}
 out:
 	yaml_event_delete(ev);
@@ -227,7 +232,7 @@ out:
 }
 
 int ytree_parse(const char *file, const char *buf, size_t len, struct ynode **root,
-		struct topo_diags *diags)
+                struct topo_diags *diags)
 {
 	struct yparse y = {.file = file, .d = diags};
 	struct ynode *doc = NULL;
@@ -254,8 +259,9 @@ int ytree_parse(const char *file, const char *buf, size_t len, struct ynode **ro
 		}
 		if (type == YAML_DOCUMENT_START_EVENT) {
 			if (++docs > 1) {
-				topo_diag_add(diags, file, mark_pos(ev.start_mark),
-					      "a second YAML document; expected one topology per file");
+				topo_diag_add(
+				    diags, file, mark_pos(ev.start_mark),
+				    "a second YAML document; expected one topology per file");
 				y.errors++;
 				yaml_event_delete(&ev);
 				goto fail;
@@ -270,8 +276,9 @@ int ytree_parse(const char *file, const char *buf, size_t len, struct ynode **ro
 	}
 	yaml_parser_delete(&y.p);
 	if (!doc) {
-		topo_diag_add(diags, file, (struct topo_pos){1, 1},
-			      "an empty file; expected a topology mapping (name, nodes, links ...)");
+		topo_diag_add(
+		    diags, file, (struct topo_pos){1, 1},
+		    "an empty file; expected a topology mapping (name, nodes, links ...)");
 		return -1;
 	}
 	if (y.errors) {
@@ -314,12 +321,9 @@ const char *ynode_kind_name(const struct ynode *n)
 	if (!n)
 		return "nothing";
 	switch (n->kind) {
-	case YNODE_SCALAR:
-		return ynode_is_null(n) ? "empty" : "a scalar";
-	case YNODE_MAP:
-		return "a mapping";
-	case YNODE_SEQ:
-		return "a sequence";
+	case YNODE_SCALAR: return ynode_is_null(n) ? "empty" : "a scalar";
+	case YNODE_MAP: return "a mapping";
+	case YNODE_SEQ: return "a sequence";
 	}
 	return "a value";
 }
@@ -328,5 +332,5 @@ bool ynode_is_null(const struct ynode *n)
 {
 	return n && n->kind == YNODE_SCALAR && n->plain &&
 	       (!n->str[0] || !strcmp(n->str, "~") || !strcmp(n->str, "null") ||
-		!strcmp(n->str, "Null") || !strcmp(n->str, "NULL"));
+	        !strcmp(n->str, "Null") || !strcmp(n->str, "NULL"));
 }

@@ -48,7 +48,7 @@ static void begin(struct json *j, const char *ev, ike_sa_t *ike_sa)
 
 /* "<prefix><name>" as one member name. */
 static void kv_hex(struct json *j, const char *prefix, const char *name, const char *fmt,
-		   unsigned long long v)
+                   unsigned long long v)
 {
 	char key[32], val[24];
 	snprintf(key, sizeof(key), "%s%s", prefix, name);
@@ -81,8 +81,7 @@ static void push(private_labctl_listener_t *this, struct json *j, const char *sp
 	json_free(j);
 }
 
-METHOD(listener_t, ike_updown, bool, private_labctl_listener_t *this, ike_sa_t *ike_sa,
-       bool up)
+METHOD(listener_t, ike_updown, bool, private_labctl_listener_t *this, ike_sa_t *ike_sa, bool up)
 {
 	struct json j;
 	begin(&j, up ? "ike-up" : "ike-down", ike_sa);
@@ -103,13 +102,12 @@ METHOD(listener_t, child_updown, bool, private_labctl_listener_t *this, ike_sa_t
 	/* The speaker tracks tunnels by the topology name, which labctl gives both the
 	 * IKE and the CHILD config. */
 	snprintf(sp, sizeof(sp), "tunnel %s %s\n", name ? name : child_sa->get_name(child_sa),
-		 up ? "up" : "down");
+	         up ? "up" : "down");
 	push(this, &j, sp);
 	return TRUE;
 }
 
-METHOD(listener_t, ike_rekey, bool, private_labctl_listener_t *this, ike_sa_t *old,
-       ike_sa_t *new)
+METHOD(listener_t, ike_rekey, bool, private_labctl_listener_t *this, ike_sa_t *old, ike_sa_t *new)
 {
 	struct json j;
 	begin(&j, "ike-rekey", old);
@@ -168,8 +166,8 @@ static const char *other_detail(alert_t alert)
 	}
 }
 
-METHOD(listener_t, alert, bool, private_labctl_listener_t *this, ike_sa_t *ike_sa,
-       alert_t alert, va_list args)
+METHOD(listener_t, alert, bool, private_labctl_listener_t *this, ike_sa_t *ike_sa, alert_t alert,
+       va_list args)
 {
 	struct json j;
 	char detail[32];
@@ -209,17 +207,18 @@ labctl_listener_t *labctl_listener_create(struct lc_queue *q)
 {
 	private_labctl_listener_t *this;
 	INIT(this,
-		.public = {
-			.listener = {
-				.ike_updown = _ike_updown,
-				.child_updown = _child_updown,
-				.ike_rekey = _ike_rekey,
-				.child_rekey = _child_rekey,
-				.alert = _alert,
-			},
-			.destroy = _destroy,
-		},
-		.q = q,
-	);
+	     .public =
+	         {
+	             .listener =
+	                 {
+	                     .ike_updown = _ike_updown,
+	                     .child_updown = _child_updown,
+	                     .ike_rekey = _ike_rekey,
+	                     .child_rekey = _child_rekey,
+	                     .alert = _alert,
+	                 },
+	             .destroy = _destroy,
+	         },
+	     .q = q, );
 	return &this->public;
 }

@@ -19,7 +19,7 @@ METHOD(plugin_t, get_name, char *, private_labctl_plugin_t *this)
 /* Registered as a feature callback so the listener joins the bus only once charon
  * is set up, and leaves it before the queue is torn down. */
 static bool plugin_cb(private_labctl_plugin_t *this, plugin_feature_t *feature, bool reg,
-		      void *cb_data)
+                      void *cb_data)
 {
 	if (reg)
 		charon->bus->add_listener(charon->bus, &this->listener->listener);
@@ -31,8 +31,8 @@ static bool plugin_cb(private_labctl_plugin_t *this, plugin_feature_t *feature, 
 METHOD(plugin_t, get_features, int, private_labctl_plugin_t *this, plugin_feature_t *features[])
 {
 	static plugin_feature_t f[] = {
-		PLUGIN_CALLBACK((plugin_feature_callback_t)plugin_cb, NULL),
-			PLUGIN_PROVIDE(CUSTOM, "labctl"),
+	    PLUGIN_CALLBACK((plugin_feature_callback_t)plugin_cb, NULL),
+	    PLUGIN_PROVIDE(CUSTOM, "labctl"),
 	};
 	*features = f;
 	return countof(f);
@@ -52,25 +52,26 @@ METHOD(plugin_t, destroy, void, private_labctl_plugin_t *this)
 plugin_t *labctl_plugin_create(void)
 {
 	private_labctl_plugin_t *this;
-	char *journal = lib->settings->get_str(lib->settings, "%s.plugins.labctl.journal",
-					       NULL, lib->ns);
-	char *speaker = lib->settings->get_str(lib->settings, "%s.plugins.labctl.bgpd_socket",
-					       NULL, lib->ns);
+	char *journal =
+	    lib->settings->get_str(lib->settings, "%s.plugins.labctl.journal", NULL, lib->ns);
+	char *speaker =
+	    lib->settings->get_str(lib->settings, "%s.plugins.labctl.bgpd_socket", NULL, lib->ns);
 	struct lc_queue *q = lc_queue_create(journal, speaker);
 	if (!q) {
 		DBG1(DBG_CFG, "labctl: cannot start the journal writer thread");
 		return NULL;
 	}
 	INIT(this,
-		.public = {
-			.plugin = {
-				.get_name = _get_name,
-				.get_features = _get_features,
-				.destroy = _destroy,
-			},
-		},
-		.q = q,
-	);
+	     .public =
+	         {
+	             .plugin =
+	                 {
+	                     .get_name = _get_name,
+	                     .get_features = _get_features,
+	                     .destroy = _destroy,
+	                 },
+	         },
+	     .q = q, );
 	this->listener = labctl_listener_create(q);
 	return &this->public.plugin;
 }

@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LC_LINE_MAX 512    /* one journal line incl. the newline */
-#define LC_SPEAKER_MAX 96  /* "tunnel NAME up\n" */
+#define LC_LINE_MAX 512   /* one journal line incl. the newline */
+#define LC_SPEAKER_MAX 96 /* "tunnel NAME up\n" */
 #define LC_QUEUE_SLOTS 256
 
 struct lc_queue;

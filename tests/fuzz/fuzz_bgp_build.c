@@ -14,13 +14,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define MUST(cond)                                                                   \
-	do {                                                                         \
-		if (!(cond)) {                                                       \
-			fprintf(stderr, "fuzz_bgp_build: %s:%d: %s\n", __FILE__, __LINE__, \
-				#cond);                                              \
-			abort();                                                     \
-		}                                                                    \
+#define MUST(cond)                                                                                 \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "fuzz_bgp_build: %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 /* Reading the recipe: past its end everything reads as zero. */
@@ -54,7 +53,7 @@ static struct bgp_prefix prefix(struct rbuf *r)
 }
 
 static void recipe(struct rbuf *r, struct bgp_codec_ctx *ctx, struct bgp_attrs *a,
-		   struct bgp_prefixes *wd, struct bgp_prefixes *nlri)
+                   struct bgp_prefixes *wd, struct bgp_prefixes *nlri)
 {
 	uint8_t flags = u8(r), nseg = u8(r) % 6, nraw = u8(r) % 4;
 	uint16_t nw = (uint16_t)(u8(r) << 8 | u8(r)), nn = (uint16_t)(u8(r) << 8 | u8(r));
@@ -63,7 +62,7 @@ static void recipe(struct rbuf *r, struct bgp_codec_ctx *ctx, struct bgp_attrs *
 	ctx->ibgp = flags & 2;
 	bgp_attrs_init(a);
 	a->present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
-		     BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+	             BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 	a->origin = u8(r) % 3;
 	/* A unicast next hop, or the parser rightly withdraws. */
 	a->next_hop.s_addr = htonl(0x0a000000u | (u32(r) & 0xffffff));
@@ -102,12 +101,13 @@ static void recipe(struct rbuf *r, struct bgp_codec_ctx *ctx, struct bgp_attrs *
 		if (type % 2) {
 			len -= len % 4;
 			MUST(bgp_attrs_set_raw(a, BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_TRANSITIVE,
-					       BGP_ATTR_COMMUNITIES, buf, len) == 0);
+			                       BGP_ATTR_COMMUNITIES, buf, len) == 0);
 		} else {
 			/* Unknown optional transitive, as the parser would keep it. */
-			MUST(bgp_attrs_set_raw(a, BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_TRANSITIVE |
-						       BGP_ATTR_F_PARTIAL,
-					       (uint8_t)(200 + type % 50), buf, len) == 0);
+			MUST(bgp_attrs_set_raw(a,
+			                       BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_TRANSITIVE |
+			                           BGP_ATTR_F_PARTIAL,
+			                       (uint8_t)(200 + type % 50), buf, len) == 0);
 		}
 	}
 	for (unsigned i = 0; i < nw % 1200; i++)
@@ -165,7 +165,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	MUST(got_w.n == wi && got_n.n == ni);
 	MUST(gave_up || (wi == wd.n && ni == nlri.n));
 	for (size_t i = 0; i < got_w.n; i++)
-		MUST(got_w.v[i].addr.s_addr == wd.v[i].addr.s_addr && got_w.v[i].len == wd.v[i].len);
+		MUST(got_w.v[i].addr.s_addr == wd.v[i].addr.s_addr &&
+		     got_w.v[i].len == wd.v[i].len);
 	for (size_t i = 0; i < got_n.n; i++)
 		MUST(got_n.v[i].addr.s_addr == nlri.v[i].addr.s_addr &&
 		     got_n.v[i].len == nlri.v[i].len);

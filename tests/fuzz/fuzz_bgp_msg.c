@@ -16,13 +16,12 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Found bugs abort so the fuzzer (and the replay test) report them with the input. */
-#define MUST(cond)                                                                   \
-	do {                                                                         \
-		if (!(cond)) {                                                       \
-			fprintf(stderr, "fuzz_bgp_msg: %s:%d: %s\n", __FILE__, __LINE__, \
-				#cond);                                              \
-			abort();                                                     \
-		}                                                                    \
+#define MUST(cond)                                                                                 \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "fuzz_bgp_msg: %s:%d: %s\n", __FILE__, __LINE__, #cond);   \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 static void check_open(const struct bgp_open *o)
@@ -76,7 +75,7 @@ static bool has_confed(const struct bgp_as_path *p)
  * forces the splitting paths with whatever attributes the input carried; a message
  * whose attributes do not fit that room is retried with the whole writer. */
 static void check_update(const struct bgp_codec_ctx *ctx, const struct bgp_update *u,
-			 size_t msg_room)
+                         size_t msg_room)
 {
 	static uint8_t out[256 * BGP_MAX_MSG_LEN];
 	struct bgp_prefixes got_w = {0}, got_n = {0};
@@ -99,12 +98,12 @@ static void check_update(const struct bgp_codec_ctx *ctx, const struct bgp_updat
 		if (msg_room) {
 			w.cap = w.len + msg_room < sizeof(out) ? w.len + msg_room : sizeof(out);
 			rc = bgp_build_update(&w, ctx, in->withdrawn.v, in->withdrawn.n, &wi,
-					      &in->attrs, in->nlri.v, in->nlri.n, &ni);
+			                      &in->attrs, in->nlri.v, in->nlri.n, &ni);
 			MUST(rc == 0 || (w.len == len0 && wi == w0 && ni == n0));
 			w.cap = sizeof(out);
 		}
 		if (rc < 0 && bgp_build_update(&w, ctx, in->withdrawn.v, in->withdrawn.n, &wi,
-					       &in->attrs, in->nlri.v, in->nlri.n, &ni) < 0) {
+		                               &in->attrs, in->nlri.v, in->nlri.n, &ni) < 0) {
 			/* Only acceptable when the attributes alone exceed a message. */
 			MUST(wi == in->withdrawn.n && ni == n0 && w0 == wi);
 			return;
@@ -155,9 +154,7 @@ static void one(const uint8_t *data, size_t size, const struct bgp_codec_ctx *ct
 	MUST(len == (int)size);
 	MUST(err.action != BGP_ACT_RESET);
 	switch (m.type) {
-	case BGP_MSG_OPEN:
-		check_open(&m.open);
-		break;
+	case BGP_MSG_OPEN: check_open(&m.open); break;
 	case BGP_MSG_UPDATE:
 		bgp_as_path_format(&m.update.attrs.as_path, path, sizeof(path));
 		for (size_t i = 0; i < m.update.nlri.n; i++)
@@ -167,10 +164,9 @@ static void one(const uint8_t *data, size_t size, const struct bgp_codec_ctx *ct
 		break;
 	case BGP_MSG_NOTIFICATION:
 		(void)bgp_notify_name(m.notification.code, m.notification.subcode, name,
-				      sizeof(name));
+		                      sizeof(name));
 		break;
-	default:
-		break;
+	default: break;
 	}
 	bgp_msg_free(&m);
 }
@@ -178,9 +174,9 @@ static void one(const uint8_t *data, size_t size, const struct bgp_codec_ctx *ct
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct bgp_codec_ctx ctxs[] = {
-		{.as4 = true, .ibgp = false, .peer_as = 65001},
-		{.as4 = false, .ibgp = false},
-		{.as4 = true, .ibgp = true},
+	    {.as4 = true, .ibgp = false, .peer_as = 65001},
+	    {.as4 = false, .ibgp = false},
+	    {.as4 = true, .ibgp = true},
 	};
 
 	for (size_t i = 0; i < sizeof(ctxs) / sizeof(ctxs[0]); i++)

@@ -57,10 +57,12 @@ static void check_model(const struct topo *t)
 		const struct topo_bgp *b = t->nodes[i].bgp;
 		for (size_t j = 0; b && j < b->n_neighbors; j++) {
 			const struct topo_bgp_neighbor *nb = &b->neighbors[j];
-			if (nb->node >= t->n_nodes || (nb->tunnel != TOPO_NONE && nb->tunnel >= t->n_tunnels))
+			if (nb->node >= t->n_nodes ||
+			    (nb->tunnel != TOPO_NONE && nb->tunnel >= t->n_tunnels))
 				abort();
 			const struct topo_bgp_timers *tm = &nb->timers;
-			if ((tm->hold_ms && (tm->hold_ms < 3000 || tm->keepalive_ms >= tm->hold_ms)) ||
+			if ((tm->hold_ms &&
+			     (tm->hold_ms < 3000 || tm->keepalive_ms >= tm->hold_ms)) ||
 			    (!tm->hold_ms && tm->keepalive_ms))
 				abort();
 		}

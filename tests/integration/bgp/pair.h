@@ -85,7 +85,8 @@ static const char *ctl(int i, const char *req)
 	    write(fd, req, strlen(req)) == (ssize_t)strlen(req)) {
 		size_t len = 0;
 		ssize_t n;
-		while (len < sizeof(buf) - 1 && (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		while (len < sizeof(buf) - 1 &&
+		       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
 			len += (size_t)n;
 		buf[len] = 0;
 	}
@@ -131,7 +132,7 @@ static inline int64_t journal_find(int i, int64_t t_min, const char *n1, const c
 }
 
 static inline int64_t wait_journal(int i, int64_t t_min, const char *n1, const char *n2,
-			    int64_t timeout_ns)
+                                   int64_t timeout_ns)
 {
 	int64_t end = mono_ns() + timeout_ns, t;
 	while ((t = journal_find(i, t_min, n1, n2)) < 0 && mono_ns() < end)
@@ -149,7 +150,7 @@ static inline int pair_prereq(const char **bgpd)
 	*bgpd = getenv("LABCTL_BGPD");
 	if (!*bgpd || access(*bgpd, X_OK))
 		return check_broken("LABCTL_BGPD (labctl-bgpd) unset or not executable: %s",
-				    *bgpd ? *bgpd : "(unset)");
+		                    *bgpd ? *bgpd : "(unset)");
 	return 0;
 }
 

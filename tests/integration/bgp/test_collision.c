@@ -14,9 +14,9 @@ static void write_conf(int i, int round)
 {
 	/* Round 1: ids are the addresses (b higher). Round 2: a gets 10.77.9.9. */
 	static const char *const tmpl =
-		"asn %s\nrouter-id %s\ncontrol %s/%c.sock\njournal %s/%c.jsonl\nport 1179\n"
-		"neighbor 10.77.0.%d remote-as %s local-address 10.77.0.%d hold-ms 9000 "
-		"keepalive-ms 3000 connect-retry-ms 400\n";
+	    "asn %s\nrouter-id %s\ncontrol %s/%c.sock\njournal %s/%c.jsonl\nport 1179\n"
+	    "neighbor 10.77.0.%d remote-as %s local-address 10.77.0.%d hold-ms 9000 "
+	    "keepalive-ms 3000 connect-retry-ms 400\n";
 	char path[160], text[1024], id[32];
 	if (round == 2 && i == 0)
 		snprintf(id, sizeof(id), "10.77.9.9");
@@ -24,7 +24,7 @@ static void write_conf(int i, int round)
 		snprintf(id, sizeof(id), "10.77.0.%d", i + 1);
 	snprintf(path, sizeof(path), "%s/%c.conf", L.dir, 'a' + i);
 	snprintf(text, sizeof(text), tmpl, i ? "65515" : "64512", id, L.dir, 'a' + i, L.dir,
-		 'a' + i, 2 - i, i ? "64512" : "65515", i + 1);
+	         'a' + i, 2 - i, i ? "64512" : "65515", i + 1);
 	write_file_atomic(path, text, strlen(text), 0600);
 }
 
@@ -33,15 +33,17 @@ static void write_conf(int i, int round)
  * 52 octets pass). */
 static int nft(const char *table, bool on)
 {
-	const char *match = !strcmp(table, "syn") ? "tcp flags & (syn | ack) == syn"
-						  : "ip length > 64";
+	const char *match =
+	    !strcmp(table, "syn") ? "tcp flags & (syn | ack) == syn" : "ip length > 64";
 	for (int i = 0; i < 2; i++) {
-		int r = on ? nsp_sh("ip netns exec %s nft 'add table inet bgp%s; add chain inet bgp%s out "
-				"{ type filter hook output priority 0; }; "
-				"add rule inet bgp%s out tcp dport 1179 %s drop; "
-				"add rule inet bgp%s out tcp sport 1179 %s drop'",
-				L.net.ns[i], table, table, table, match, table, match)
-			   : nsp_sh("ip netns exec %s nft delete table inet bgp%s", L.net.ns[i], table);
+		int r =
+		    on ? nsp_sh(
+		             "ip netns exec %s nft 'add table inet bgp%s; add chain inet bgp%s out "
+		             "{ type filter hook output priority 0; }; "
+		             "add rule inet bgp%s out tcp dport 1179 %s drop; "
+		             "add rule inet bgp%s out tcp sport 1179 %s drop'",
+		             L.net.ns[i], table, table, table, match, table, match)
+		       : nsp_sh("ip netns exec %s nft delete table inet bgp%s", L.net.ns[i], table);
 		if (r)
 			return -1;
 	}
@@ -53,8 +55,10 @@ static int nft(const char *table, bool on)
 static bool opens_delivered(int i)
 {
 	char cmd[256], line[256];
-	snprintf(cmd, sizeof(cmd), "ip netns exec %s ss -Htn state established "
-		 "'( sport = :1179 or dport = :1179 )'", L.net.ns[i]);
+	snprintf(cmd, sizeof(cmd),
+	         "ip netns exec %s ss -Htn state established "
+	         "'( sport = :1179 or dport = :1179 )'",
+	         L.net.ns[i]);
 	FILE *p = popen(cmd, "r");
 	int ready = 0, lines = 0;
 	while (p && fgets(line, sizeof(line), p)) {
@@ -143,7 +147,7 @@ static void round_(const char *bgpd, int round, int winner_initiator)
 	CHECK(ceases >= 1);
 	if (check_failures)
 		fprintf(stderr, "round %d failed; logs and journals: %s (LABTEST_KEEP=1)\n", round,
-			L.dir);
+		        L.dir);
 	for (int i = 0; i < 2; i++)
 		stop(i, SIGTERM);
 }

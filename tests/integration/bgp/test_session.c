@@ -30,8 +30,8 @@ static int probe_notification(const uint8_t *msg, size_t len, unsigned *seen)
 		goto out;
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	struct sockaddr_in la = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x0a4d0002)};
-	struct sockaddr_in ra = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x0a4d0001),
-				 .sin_port = htons(1179)};
+	struct sockaddr_in ra = {
+	    .sin_family = AF_INET, .sin_addr.s_addr = htonl(0x0a4d0001), .sin_port = htons(1179)};
 	setns(self, CLONE_NEWNET); /* the socket stays in B's namespace */
 	if (fd < 0 || bind(fd, (struct sockaddr *)&la, sizeof(la)) < 0 ||
 	    connect(fd, (struct sockaddr *)&ra, sizeof(ra)) < 0 ||
@@ -137,15 +137,15 @@ static bool has_route(int i, const char *prefix)
 static void write_conf(int i)
 {
 	static const char *const tmpl =
-		"asn %s\nrouter-id 10.77.0.%d\ncontrol %s/%c.sock\njournal %s/%c.jsonl\n"
-		"port 1179\nnetwork %s\n"
-		"neighbor 10.77.0.%d remote-as %s local-address 10.77.0.%d hold-ms 3000 "
-		"keepalive-ms 1000 connect-retry-ms 500 track-tunnel t%d\n";
+	    "asn %s\nrouter-id 10.77.0.%d\ncontrol %s/%c.sock\njournal %s/%c.jsonl\n"
+	    "port 1179\nnetwork %s\n"
+	    "neighbor 10.77.0.%d remote-as %s local-address 10.77.0.%d hold-ms 3000 "
+	    "keepalive-ms 1000 connect-retry-ms 500 track-tunnel t%d\n";
 	char path[160], text[1024];
 	snprintf(path, sizeof(path), "%s/%c.conf", L.dir, 'a' + i);
 	snprintf(text, sizeof(text), tmpl, i ? "65515" : "64512", i + 1, L.dir, 'a' + i, L.dir,
-		 'a' + i, i ? "10.2.0.0/16" : "10.1.0.0/16", 2 - i, i ? "64512" : "65515", i + 1,
-		 i);
+	         'a' + i, i ? "10.2.0.0/16" : "10.1.0.0/16", 2 - i, i ? "64512" : "65515", i + 1,
+	         i);
 	write_file_atomic(path, text, strlen(text), 0600);
 }
 
@@ -194,7 +194,7 @@ int main(void)
 	int64_t td = journal_find(0, t0, "\"reason\":\"tunnel-down\"", "\"to\":\"Idle\"");
 	CHECK(td > 0 && td - t0 < 100 * NS_PER_MS);
 	CHECK(wait_journal(1, t0, "\"type\":\"notification\"", "\"code\":6,\"subcode\":4",
-			   NS_PER_SEC) > 0);
+	                   NS_PER_SEC) > 0);
 	usleep(1500 * 1000); /* longer than B's connect-retry: A must stay down */
 	CHECK(!established(0));
 	CHECK(strstr(ctl(0, "show\n"), "\"tunnel_down\":true"));
@@ -213,8 +213,8 @@ int main(void)
 	usleep(1200 * 1000); /* a few keepalives in steady state */
 	int64_t fault = mono_ns();
 	kill(L.pid[1], SIGSTOP);
-	int64_t det = wait_journal(0, fault, "\"reason\":\"hold-timer-expired\"", NULL,
-				   H_NS + NS_PER_SEC);
+	int64_t det =
+	    wait_journal(0, fault, "\"reason\":\"hold-timer-expired\"", NULL, H_NS + NS_PER_SEC);
 	int64_t last_rx = -1;
 	{
 		/* the last KEEPALIVE A received (rx lines only) */
@@ -231,9 +231,10 @@ int main(void)
 			fclose(f);
 	}
 	CHECK(det > 0);
-	fprintf(stderr, "silenced peer: detected %.1f ms after the fault, %.3f ms after its "
-		"last KEEPALIVE (H = 3000 ms, K = 1000 ms)\n", (double)(det - fault) / 1e6,
-		(double)(det - last_rx) / 1e6);
+	fprintf(stderr,
+	        "silenced peer: detected %.1f ms after the fault, %.3f ms after its "
+	        "last KEEPALIVE (H = 3000 ms, K = 1000 ms)\n",
+	        (double)(det - fault) / 1e6, (double)(det - last_rx) / 1e6);
 	CHECK(det - fault > H_NS - K_NS);
 	CHECK(det - fault <= H_NS + TOL_NS);
 	CHECK(last_rx > 0 && det - last_rx >= H_NS && det - last_rx <= H_NS + TOL_NS);
@@ -251,7 +252,7 @@ int main(void)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	CHECK(!has_route(0, "10.2.0.0/16"));
 	CHECK(wait_journal(1, t0, "\"type\":\"notification\"", "\"code\":6,\"subcode\":2",
-			   NS_PER_SEC) > 0);
+	                   NS_PER_SEC) > 0);
 	CHECK(wait_journal(1, t0, "\"reason\":\"notification-received\"", NULL, NS_PER_SEC) > 0);
 	end = mono_ns() + 2 * NS_PER_SEC;
 	while (has_route(1, "10.1.0.0/16") && mono_ns() < end)

@@ -32,7 +32,7 @@ int main(int argc, char **argv)
 	char json[400];
 	snprintf(json, sizeof(json), "%s/report.json", f.root);
 	int rc = fx_labctl(&f, "failover %s --runs %d --json %s --svg %s/timeline.svg", f.lab, runs,
-			   json, f.root);
+	                   json, f.root);
 	CHECK_INT(rc, 0);
 	/* the tunnel was found by asking the routers (not the fallback to the first) */
 	char *out = NULL;
@@ -61,9 +61,9 @@ int main(int argc, char **argv)
 		CHECK(run->recovery_t > 0);
 		for (int d = 0; d < TIMERS_NDIR; d++) {
 			const struct timers_model *lab = timers_find_model(&run->pred, "lab");
-			fprintf(stderr, "run %zu %s: measured %.3f s, lab window %.3f-%.3f s\n", i + 1,
-				timers_dir_name(d), run->measured_s[d], lab ? lab->dir[d].w.min_s : -1,
-				lab ? lab->dir[d].w.max_s : -1);
+			fprintf(stderr, "run %zu %s: measured %.3f s, lab window %.3f-%.3f s\n",
+			        i + 1, timers_dir_name(d), run->measured_s[d],
+			        lab ? lab->dir[d].w.min_s : -1, lab ? lab->dir[d].w.max_s : -1);
 			CHECK_INT(run->inside[d], 1);
 		}
 		fprintf(stderr, "run %zu mechanism: %s\n", i + 1, run->mechanism);
@@ -71,8 +71,10 @@ int main(int argc, char **argv)
 	/* The outputs exist: the SVG is well-formed where xmllint is installed. */
 	CHECK(path_exists(json));
 	char cmd[600];
-	snprintf(cmd, sizeof(cmd), "command -v xmllint >/dev/null 2>&1 || exit 0; "
-				   "xmllint --noout '%s/timeline.svg'", f.root);
+	snprintf(cmd, sizeof(cmd),
+	         "command -v xmllint >/dev/null 2>&1 || exit 0; "
+	         "xmllint --noout '%s/timeline.svg'",
+	         f.root);
 	CHECK_INT(system(cmd), 0);
 	report_free(&rep);
 	evlog_free(&log);

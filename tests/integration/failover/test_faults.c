@@ -79,9 +79,9 @@ int main(int argc, char **argv)
 	CHECK_INT(fx_labctl(&f, "fault %s blackhole no-such-tunnel", f.lab), 2);
 	CHECK_INT(fx_labctl(&f, "fault %s ike-mismatch tun7", f.lab), 2);
 	CHECK_INT(fx_labctl(&f, "fault %s link-down nowhere", f.lab), 2);
-	CHECK_INT(fx_labctl(&f, "fault %s link-down ali-tr", f.lab), 2);     /* not a gateway */
-	CHECK_INT(fx_labctl(&f, "fault %s kill ecs", f.lab), 2);             /* runs nothing */
-	CHECK_INT(fx_labctl(&f, "fault %s kill ali-tr:bird", f.lab), 2);     /* runs bgpd */
+	CHECK_INT(fx_labctl(&f, "fault %s link-down ali-tr", f.lab), 2); /* not a gateway */
+	CHECK_INT(fx_labctl(&f, "fault %s kill ecs", f.lab), 2);         /* runs nothing */
+	CHECK_INT(fx_labctl(&f, "fault %s kill ali-tr:bird", f.lab), 2); /* runs bgpd */
 	CHECK_INT(fx_labctl(&f, "fault %s loss 200%% tun0", f.lab), 2);
 	CHECK_INT(fx_labctl(&f, "fault %s wobble tun0", f.lab), 2);
 	CHECK_INT(fx_labctl(&f, "fault no-such-lab blackhole tun0"), 1);
@@ -94,8 +94,8 @@ int main(int argc, char **argv)
 	CHECK_INT(active(&f), 0);
 
 	static const char *const faults[] = {
-		"ike-mismatch tun0", "blackhole tun1", "link-down ali-vpn0", "loss 50% tun0",
-		"kill ali-vpn1", "kill azure-vpn0", "kill azure-vpn1:bird", "kill ali-vpn0:bgpd",
+	    "ike-mismatch tun0", "blackhole tun1",  "link-down ali-vpn0",   "loss 50% tun0",
+	    "kill ali-vpn1",     "kill azure-vpn0", "kill azure-vpn1:bird", "kill ali-vpn0:bgpd",
 	};
 	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
 		const char *spec = faults[i];
@@ -114,17 +114,18 @@ int main(int argc, char **argv)
 	}
 	/* Every inject and heal is in the journals. */
 	char cmd[600];
-	snprintf(cmd, sizeof(cmd), "test $(cat %s/%s/*/events.jsonl | grep -c '\"src\":\"fault\"') -eq 16",
-		 f.root, f.lab);
+	snprintf(cmd, sizeof(cmd),
+	         "test $(cat %s/%s/*/events.jsonl | grep -c '\"src\":\"fault\"') -eq 16", f.root,
+	         f.lab);
 	CHECK_INT(system(cmd), 0);
 
 	/* loss through failover: a grey failure has no recovery to wait for, so it is
 	 * held for --duration and healed; the report puts the loss model beside it */
 	char js[320];
 	snprintf(js, sizeof(js), "%s.loss.json", f.root);
-	CHECK_INT(fx_labctl(&f, "failover %s --fault loss --param 30 --duration 2s --json %s",
-	                    f.lab, js),
-	          0);
+	CHECK_INT(
+	    fx_labctl(&f, "failover %s --fault loss --param 30 --duration 2s --json %s", f.lab, js),
+	    0);
 	struct json_object *doc = json_parse_file(js);
 	struct json_object *runs = doc ? json_get(doc, "runs") : NULL;
 	struct json_object *r0 = runs && json_object_is_type(runs, json_type_array) &&

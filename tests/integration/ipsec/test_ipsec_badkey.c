@@ -91,8 +91,10 @@ static int write_topology(struct ctx *c)
 	int rc = -1;
 	if (a0 && a1 && a0 < a1) {
 		*a0 = *a1 = '\0';
-		int n = asprintf(&out, "%sinside: 169.254.21.5/30, psk: %s}%sinside: 169.254.21.6/30, psk_file: %s}%s",
-				 text, c->key[0], a0 + strlen(ends[0]), c->keyfile, a1 + strlen(ends[1]));
+		int n = asprintf(
+		    &out,
+		    "%sinside: 169.254.21.5/30, psk: %s}%sinside: 169.254.21.6/30, psk_file: %s}%s",
+		    text, c->key[0], a0 + strlen(ends[0]), c->keyfile, a1 + strlen(ends[1]));
 		if (n > 0)
 			rc = write_file_atomic(c->topo, out, (size_t)n, 0600);
 	}
@@ -115,7 +117,8 @@ static void scan_tree(const struct ctx *c, const char *dir, int *allowed, int *f
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, "netns"))
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    !strcmp(e->d_name, "netns"))
 			continue;
 		char path[PATH_MAX];
 		struct stat st;
@@ -135,7 +138,8 @@ static void scan_tree(const struct ctx *c, const char *dir, int *allowed, int *f
 			bool copy = !strcmp(e->d_name, "topology.yaml") && !(st.st_mode & 077);
 			bool ours = !strcmp(path, c->topo) || !strcmp(path, c->keyfile);
 			if (!copy && !ours)
-				fprintf(stderr, "a key is in %s (mode %o)\n", path, st.st_mode & 0777);
+				fprintf(stderr, "a key is in %s (mode %o)\n", path,
+				        st.st_mode & 0777);
 			CHECK(copy || ours);
 			CHECK(!(st.st_mode & 077));
 			*allowed += copy;
@@ -169,7 +173,8 @@ static int scan_procs(const struct ctx *c)
 				continue;
 			bool leak = has_key(c, text, n);
 			if (leak)
-				fprintf(stderr, "a key is in the %s of pid %s\n", files[f], e->d_name);
+				fprintf(stderr, "a key is in the %s of pid %s\n", files[f],
+				        e->d_name);
 			CHECK(!leak);
 			mine |= memmem(text, n, c->root, strlen(c->root)) != NULL;
 			free(text);
@@ -238,7 +243,7 @@ static void scenario(struct ctx *c)
 	CHECK(procs >= 4); /* at least the four charons: the check can see the lab */
 	int allowed = 0, files = 0;
 	scan_tree(c, c->scratch, &allowed, &files); /* the run root is in it */
-	CHECK_INT(allowed, 1); /* the inline key, in the lab's topology.yaml */
+	CHECK_INT(allowed, 1);                      /* the inline key, in the lab's topology.yaml */
 	CHECK(files > 10);
 	scan_tree(c, "/dev/shm", &allowed, &files);
 	scan_tree(c, "/run", &allowed, &files);
@@ -267,7 +272,7 @@ static void badkey_cleanup(void)
 	struct ctx *c = badkey_ctx;
 	char cmd[PATH_MAX * 3];
 	snprintf(cmd, sizeof(cmd), "LABCTL_RUN_DIR='%s' '%s' down %s >/dev/null 2>&1; rm -rf '%s'",
-		 c->root, c->labctl, c->name, c->scratch);
+	         c->root, c->labctl, c->name, c->scratch);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cleanup: %s failed\n", cmd);
 }

@@ -48,7 +48,7 @@ struct lab {
 };
 
 static int lab_up_tweaked(struct lab *L, const char *name, const char *topo_path,
-			  void (*tweak)(struct topo *));
+                          void (*tweak)(struct topo *));
 
 static int lab_up(struct lab *L, const char *name, const char *topo_path)
 {
@@ -56,7 +56,7 @@ static int lab_up(struct lab *L, const char *name, const char *topo_path)
 }
 
 static int lab_up_tweaked(struct lab *L, const char *name, const char *topo_path,
-			  void (*tweak)(struct topo *))
+                          void (*tweak)(struct topo *))
 {
 	struct topo_diags d = {0};
 	memset(L, 0, sizeof(*L));
@@ -171,7 +171,8 @@ static void check_no_key_leak(const char *dir)
 		if (memmem(text, n, PSK, strlen(PSK))) {
 			bool allowed = !strcmp(e->d_name, "topology.yaml") && !(st.st_mode & 0077);
 			if (!allowed)
-				fprintf(stderr, "key found in %s (mode %o)\n", path, st.st_mode & 0777);
+				fprintf(stderr, "key found in %s (mode %o)\n", path,
+				        st.st_mode & 0777);
 			CHECK(allowed);
 		}
 		free(text);
@@ -218,7 +219,8 @@ static int speaker_listen(struct lab *L, const char *node, struct fake_speaker *
 	memcpy(sa.sun_path, dir, strlen(dir));
 	strcat(sa.sun_path, "/bgpd.sock");
 	sp->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
-	if (sp->fd < 0 || bind(sp->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(sp->fd, 8) < 0)
+	if (sp->fd < 0 || bind(sp->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(sp->fd, 8) < 0)
 		return -1;
 	return 0;
 }
@@ -365,7 +367,8 @@ static void scenario_good(const char *name)
 		ipsec_vici_close(v);
 		r = wait_ready(&L, 15 * NS_PER_SEC, &took, why, sizeof(why));
 		CHECK_INT(r, -1);
-		printf("auth failure reported in %.2f s: %s\n", (double)took / NS_PER_SEC, lab_err_msg());
+		printf("auth failure reported in %.2f s: %s\n", (double)took / NS_PER_SEC,
+		       lab_err_msg());
 		CHECK(strstr(lab_err_msg(), "tun0") != NULL);
 		CHECK(strstr(lab_err_msg(), "auth") != NULL);
 		CHECK(took < 15 * NS_PER_SEC);
@@ -391,7 +394,8 @@ static void scenario_good(const char *name)
 		CHECK(run_supervise(&L.run, &st, NULL) >= 1);
 		run_state_free(&st);
 		j = journal_of(&L, "azure-vpn1");
-		CHECK(j && strstr(j, "\"ev\":\"service-died\"") && strstr(j, "\"what\":\"charon\""));
+		CHECK(j && strstr(j, "\"ev\":\"service-died\"") &&
+		      strstr(j, "\"what\":\"charon\""));
 		free(j);
 	}
 	lab_down(&L, name);
@@ -416,7 +420,7 @@ static void scenario_mismatch(const char *name, const char *dir)
 	}
 	FILE *f = fopen(dst, "w");
 	fprintf(f, "%.*sinside: 169.254.21.6/30, ike: {proposal: aes128-sha256-modp2048}}%s",
-		(int)(at - text), text, at + strlen(anchor));
+	        (int)(at - text), text, at + strlen(anchor));
 	fclose(f);
 	free(text);
 
@@ -483,12 +487,16 @@ static void scenario_rekey(const char *name)
 		sleep_ns(13 * NS_PER_SEC);
 		char *j = journal_of(&L, "ali-vpn0");
 		CHECK(j != NULL);
-		int ike = count(j, "\"ev\":\"ike-rekey\""), child = count(j, "\"ev\":\"child-rekey\"");
+		int ike = count(j, "\"ev\":\"ike-rekey\""),
+		    child = count(j, "\"ev\":\"child-rekey\"");
 		printf("rekeys on ali-vpn0 in 13 s: %d IKE, %d CHILD\n", ike, child);
 		if (getenv("VERBOSE")) {
 			char cmd[2 * PATH_MAX + 256];
 			fprintf(stderr, "%s", j ? j : "");
-			snprintf(cmd, sizeof(cmd), "grep -v 'vici\\|packet' %s/ali-vpn0/charon.log | grep -i -B2 -A6 'rekey' | head -60 >&2", L.run.dir);
+			snprintf(cmd, sizeof(cmd),
+			         "grep -v 'vici\\|packet' %s/ali-vpn0/charon.log | grep -i -B2 -A6 "
+			         "'rekey' | head -60 >&2",
+			         L.run.dir);
 			(void)!system(cmd);
 		}
 		CHECK(ike >= 1);
@@ -505,7 +513,8 @@ static void scenario_rekey(const char *name)
 				const char *gw = k ? "ali-vpn1" : "ali-vpn0";
 				snprintf(cmd, sizeof(cmd),
 				         "echo '--- %s'; cat %s/%s/events.jsonl; grep -v 'sending "
-				         "packet\\|received packet\\|vici' %s/%s/charon.log | tail -60 >&2",
+				         "packet\\|received packet\\|vici' %s/%s/charon.log | tail "
+				         "-60 >&2",
 				         gw, L.run.dir, gw, L.run.dir, gw);
 				(void)!system(cmd);
 			}
@@ -536,8 +545,8 @@ static void scenario_rekey(const char *name)
 			seen = count(j, rtx) > before;
 			free(j);
 		}
-		printf("retransmit alert after the underlay broke: %s after %.1f s\n", seen ? "seen" : "NOT seen",
-		       (double)(mono_ns() - t0) / NS_PER_SEC);
+		printf("retransmit alert after the underlay broke: %s after %.1f s\n",
+		       seen ? "seen" : "NOT seen", (double)(mono_ns() - t0) / NS_PER_SEC);
 		CHECK(seen);
 	}
 	lab_down(&L, name);
@@ -556,7 +565,7 @@ int main(void)
 		return check_broken("probing the kernel's IPsec support: %s", lab_err_msg());
 	if (!strcmp(IPSEC_TEST_BACKEND, "xfrm") && !caps.esp)
 		return check_skip("this kernel has no ESP (CONFIG_INET_ESP): the xfrm backend is "
-				  "tested under user-mode Linux (ipsec-xfrm-uml)");
+		                  "tested under user-mode Linux (ipsec-xfrm-uml)");
 	if (strcmp(IPSEC_TEST_BACKEND, "xfrm") && !caps.tun)
 		return check_skip("no /dev/net/tun (CONFIG_TUN), which kernel-libipsec needs");
 	char root[64], good[32], bad[32];

@@ -39,7 +39,7 @@ static char *sh(const char *fmt, ...)
 static char *root_snapshot(void)
 {
 	return strdup(sh("ip -br link; ip -br addr; ip route show table all; "
-			 "cat /proc/sys/net/ipv4/ip_forward"));
+	                 "cat /proc/sys/net/ipv4/ip_forward"));
 }
 
 static void cleanup(void)
@@ -106,7 +106,7 @@ int main(void)
 	r.n_nh = 1;
 	CHECK(netns_route_add(a, &r) == 0);
 	CHECK(strstr(sh("ip -n %s route show 192.0.2.0/24", ns_a),
-		     "192.0.2.0/24 via 10.99.0.2 dev va proto static") != NULL);
+	             "192.0.2.0/24 via 10.99.0.2 dev va proto static") != NULL);
 	struct netns_route def = {.n_nh = 1};
 	def.nh[0].via = ip4("10.99.0.1");
 	CHECK(netns_route_add(b, &def) == 0);

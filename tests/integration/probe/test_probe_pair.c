@@ -35,10 +35,10 @@ static pid_t start_probe(const char *probe_bin, int side, double interval, int c
 	snprintf(cnt, sizeof(cnt), "%d", count);
 	pid_t pid = fork();
 	if (pid == 0) {
-		execlp("ip", "ip", "netns", "exec", net.ns[side], probe_bin, "--name", "pair", "--dir",
-		       side ? "rev" : "fwd", "--bind", addr[side], "--peer", addr[1 - side],
-		       "--flows", "3", "--interval", iv, "--count", cnt, "--linger", "0.3",
-		       "--journal", journal, (char *)NULL);
+		execlp("ip", "ip", "netns", "exec", net.ns[side], probe_bin, "--name", "pair",
+		       "--dir", side ? "rev" : "fwd", "--bind", addr[side], "--peer",
+		       addr[1 - side], "--flows", "3", "--interval", iv, "--count", cnt, "--linger",
+		       "0.3", "--journal", journal, (char *)NULL);
 		_exit(127);
 	}
 	return pid;
@@ -65,9 +65,12 @@ static void analyse(double expect_s, double res_s)
 		size_t n = 0;
 		for (size_t i = 0; i < S.n; i++) {
 			const struct psample *p = &S.v[i];
-			ps[n++] = (struct probe_sample){.flow = p->flow, .dir = S.pd[p->pd].dir,
-							.seq = p->ord, .sent_ns = p->sent_t,
-							.ok = leg ? p->reply_t != 0 : p->echo_t != 0};
+			ps[n++] =
+			    (struct probe_sample){.flow = p->flow,
+			                          .dir = S.pd[p->pd].dir,
+			                          .seq = p->ord,
+			                          .sent_ns = p->sent_t,
+			                          .ok = leg ? p->reply_t != 0 : p->echo_t != 0};
 		}
 		struct outage_set set;
 		CHECK_INT(outage_compute(ps, n, (int64_t)(res_s * NS_PER_SEC), &set), 0);
@@ -77,7 +80,11 @@ static void analyse(double expect_s, double res_s)
 			CHECK(st->sent >= 100);
 			size_t k = st->n && st->v[0].leading ? 1 : 0;
 			for (size_t q = 0; q < st->n && getenv("DEBUG"); q++)
-				fprintf(stderr, "  dbg flow %u dir %u outage %zu: lost %u leading %d open %d\n", st->flow, st->dir, q, st->v[q].lost, st->v[q].leading, st->v[q].open);
+				fprintf(
+				    stderr,
+				    "  dbg flow %u dir %u outage %zu: lost %u leading %d open %d\n",
+				    st->flow, st->dir, q, st->v[q].lost, st->v[q].leading,
+				    st->v[q].open);
 			if (expect_s == 0) {
 				CHECK_INT(st->n - k, 0);
 				continue;
@@ -93,8 +100,10 @@ static void analyse(double expect_s, double res_s)
 			const struct outage *o = &st->v[k];
 			double d = (double)o->duration_ns / NS_PER_SEC;
 			fprintf(stderr, "flow %u %s %s: outage %.3f s, %u lost\n", st->flow,
-				probe_dir_name(st->dir), leg ? "rtt" : "one-way", d, o->lost);
-			CHECK(d >= expect_s - res_s - (double)samples_late_ns((int64_t)(res_s * NS_PER_SEC)) / NS_PER_SEC &&
+			        probe_dir_name(st->dir), leg ? "rtt" : "one-way", d, o->lost);
+			CHECK(d >= expect_s - res_s -
+			               (double)samples_late_ns((int64_t)(res_s * NS_PER_SEC)) /
+			                   NS_PER_SEC &&
 			      d <= expect_s + 2 * res_s + 0.15);
 		}
 		outage_set_free(&set);

@@ -92,8 +92,11 @@ int main(void)
 	char log[PATH_MAX + 32];
 	snprintf(log, sizeof(log), "%s/n1/out.log", l.dir);
 	char *sleep_argv[] = {"sleep", "300", NULL};
-	struct run_spawn s = {.node = "n1", .what = "sleep", .argv = sleep_argv,
-			      .stdout_path = log, .new_session = true};
+	struct run_spawn s = {.node = "n1",
+	                      .what = "sleep",
+	                      .argv = sleep_argv,
+	                      .stdout_path = log,
+	                      .new_session = true};
 	pid_t pid = 0;
 	CHECK(run_spawn(&l, &s, &pid) == 0);
 	CHECK(pid > 0);

@@ -249,11 +249,12 @@ static void round1(void)
 	/* routes both ways, in both kernels */
 	CHECK(wait_route(L.net.ns[0], "172.20.0.0/16", "bgp", 5 * NS_PER_SEC));
 	CHECK(wait_route(L.net.ns[1], "10.10.0.0/16", "bird", 5 * NS_PER_SEC));
-	CHECK_INT(
-	    nsp_sh("ip -n %s route show 172.20.0.0/16 | grep -q 'via 10.201.0.2 dev vb0'", L.net.ns[0]),
-	    1); /* the device is ours: va0 */
-	CHECK_INT(
-	    nsp_sh("ip -n %s route show 172.20.0.0/16 | grep -q 'via 10.201.0.2 dev va0'", L.net.ns[0]), 0);
+	CHECK_INT(nsp_sh("ip -n %s route show 172.20.0.0/16 | grep -q 'via 10.201.0.2 dev vb0'",
+	                 L.net.ns[0]),
+	          1); /* the device is ours: va0 */
+	CHECK_INT(nsp_sh("ip -n %s route show 172.20.0.0/16 | grep -q 'via 10.201.0.2 dev va0'",
+	                 L.net.ns[0]),
+	          0);
 
 	/* ROUTE-REFRESH from us: BIRD re-sends its routes */
 	char sock[160], *reply = NULL;

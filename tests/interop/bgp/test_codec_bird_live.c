@@ -95,18 +95,19 @@ static int setup(void)
 	f = fopen(path, "w");
 	if (!f)
 		return -1;
-	fprintf(f, "router id 10.0.0.1;\n"
-		   "protocol device {}\n"
-		   "protocol static st { ipv4; route 192.0.2.0/24 blackhole;"
-		   " route 198.51.100.0/25 blackhole; }\n"
-		   "protocol bgp peer {\n"
-		   "  local 10.0.0.1 as %u; neighbor 10.0.0.2 as %u;\n"
-		   "  passive on; hold time 30; keepalive time 10; error wait time 1, 2;\n"
-		   "  ipv4 { import all; export all; };\n}\n",
-		BIRD_AS, OUR_AS);
+	fprintf(f,
+	        "router id 10.0.0.1;\n"
+	        "protocol device {}\n"
+	        "protocol static st { ipv4; route 192.0.2.0/24 blackhole;"
+	        " route 198.51.100.0/25 blackhole; }\n"
+	        "protocol bgp peer {\n"
+	        "  local 10.0.0.1 as %u; neighbor 10.0.0.2 as %u;\n"
+	        "  passive on; hold time 30; keepalive time 10; error wait time 1, 2;\n"
+	        "  ipv4 { import all; export all; };\n}\n",
+	        BIRD_AS, OUR_AS);
 	fclose(f);
-	if (sh("ip netns exec %s bird -c %s/bird.conf -s %s/bird.ctl -P %s/bird.pid", L.ns_a,
-	       L.dir, L.dir, L.dir) < 0)
+	if (sh("ip netns exec %s bird -c %s/bird.conf -s %s/bird.ctl -P %s/bird.pid", L.ns_a, L.dir,
+	       L.dir, L.dir) < 0)
 		return -1;
 	/* This process speaks from the second namespace. */
 	snprintf(path, sizeof(path), "/run/netns/%s", L.ns_b);
@@ -125,8 +126,8 @@ struct conn {
 
 static int conn_open(struct conn *c)
 {
-	struct sockaddr_in local = {.sin_family = AF_INET}, peer = {.sin_family = AF_INET,
-								    .sin_port = htons(BGP_PORT)};
+	struct sockaddr_in local = {.sin_family = AF_INET},
+	                   peer = {.sin_family = AF_INET, .sin_port = htons(BGP_PORT)};
 	struct timeval tv = {.tv_sec = 10};
 
 	inet_pton(AF_INET, "10.0.0.2", &local.sin_addr);
@@ -152,7 +153,7 @@ static int conn_send(struct conn *c, const struct wbuf *w)
 
 /* Next whole message; 0, or -1 on timeout/close/framing error. */
 static int conn_recv(struct conn *c, const struct bgp_codec_ctx *ctx, struct bgp_msg *m,
-		     struct bgp_error *err)
+                     struct bgp_error *err)
 {
 	for (;;) {
 		int n = bgp_frame_len(c->buf, c->len, err);
@@ -178,9 +179,10 @@ static void send_open(struct conn *c, bool as4, bool mp)
 {
 	uint8_t b[256];
 	struct wbuf w;
-	struct bgp_open o = {.my_as = OUR_AS, .hold_time = 30,
-			     .caps = {.present = true, .mp_ipv4_unicast = mp, .as4 = as4,
-				      .route_refresh = true}};
+	struct bgp_open o = {
+	    .my_as = OUR_AS,
+	    .hold_time = 30,
+	    .caps = {.present = true, .mp_ipv4_unicast = mp, .as4 = as4, .route_refresh = true}};
 
 	inet_pton(AF_INET, "10.0.0.2", &o.bgp_id);
 	wbuf_init(&w, b, sizeof(b));
@@ -192,7 +194,7 @@ static void send_open(struct conn *c, bool as4, bool mp)
 /* Connects (retrying while BIRD sits out its error wait) and exchanges OPENs.
  * Returns BIRD's first non-KEEPALIVE answer in *m (its OPEN, or a NOTIFICATION). */
 static int session(struct conn *c, const struct bgp_codec_ctx *ctx, bool as4, bool mp,
-		   struct bgp_msg *m)
+                   struct bgp_msg *m)
 {
 	struct bgp_error err;
 
@@ -202,7 +204,8 @@ static int session(struct conn *c, const struct bgp_codec_ctx *ctx, bool as4, bo
 		send_open(c, as4, mp);
 		if (conn_recv(c, ctx, m, &err) == 0) {
 			/* Refused while BIRD restarts its protocol: try again. */
-			if (m->type == BGP_MSG_NOTIFICATION && m->notification.code == BGP_ERR_CEASE) {
+			if (m->type == BGP_MSG_NOTIFICATION &&
+			    m->notification.code == BGP_ERR_CEASE) {
 				close(c->fd);
 				continue;
 			}
@@ -252,7 +255,7 @@ static void read_routes(struct conn *c, const struct bgp_codec_ctx *ctx)
 			bgp_as_path_format(&m.update.attrs.as_path, s, sizeof(s));
 			CHECK_STR(s, "4200000001");
 			CHECK_STR(inet_ntop(AF_INET, &m.update.attrs.next_hop, s, sizeof(s)),
-				  "10.0.0.1");
+			          "10.0.0.1");
 		}
 		bgp_msg_free(&m);
 	}
@@ -285,7 +288,7 @@ static void announce(struct conn *c, const struct bgp_codec_ctx *ctx, const char
 
 	bgp_attrs_init(&a);
 	a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
-		    BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+	            BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 	bgp_as_path_append(&a.as_path, BGP_AS_SEQUENCE, path, 2);
 	inet_pton(AF_INET, "10.0.0.2", &a.next_hop);
 	bgp_prefix_parse(prefix, &p);
@@ -295,7 +298,7 @@ static void announce(struct conn *c, const struct bgp_codec_ctx *ctx, const char
 	CHECK_INT(conn_send(c, &w), 0);
 	bgp_attrs_free(&a);
 	snprintf(cmd, sizeof(cmd), "ip netns exec %s birdc -s %s/bird.ctl show route %s all",
-		 L.ns_a, L.dir, prefix);
+	         L.ns_a, L.dir, prefix);
 	for (int i = 0; i < 50 && !seen; i++, usleep(100 * 1000)) {
 		FILE *f = popen(cmd, "r");
 		size_t n;
@@ -361,8 +364,8 @@ int main(void)
 		char name[128];
 
 		fprintf(stderr, "BIRD refused our OPEN: %s\n",
-			bgp_notify_name(m.notification.code, m.notification.subcode, name,
-					sizeof(name)));
+		        bgp_notify_name(m.notification.code, m.notification.subcode, name,
+		                        sizeof(name)));
 		CHECK_INT(m.notification.code, BGP_ERR_OPEN);
 		CHECK_INT(m.notification.subcode, BGP_ERR_OPEN_UNSUP_CAP);
 	}

@@ -42,8 +42,7 @@ static inline size_t hex_to_bytes(const char *hex, uint8_t *out, size_t cap)
 }
 
 /* Marker, length, type, then body. */
-static inline size_t make_msg(uint8_t type, const uint8_t *body, size_t n, uint8_t *out,
-			      size_t cap)
+static inline size_t make_msg(uint8_t type, const uint8_t *body, size_t n, uint8_t *out, size_t cap)
 {
 	if (n + BGP_HEADER_LEN > cap)
 		abort();
@@ -65,7 +64,7 @@ static inline size_t make_msg_hex(uint8_t type, const char *body_hex, uint8_t *o
 
 /* An UPDATE from its three parts, lengths filled in. */
 static inline size_t make_update_hex(const char *wd, const char *attrs, const char *nlri,
-				     uint8_t *out, size_t cap)
+                                     uint8_t *out, size_t cap)
 {
 	uint8_t body[8192];
 	size_t n = 0, k;

@@ -18,18 +18,18 @@
 #define PEER_ID_LOW 0x0a000001u
 #define PEER_ID_HIGH 0xc0000001u
 
-static inline void fsm_new(struct bgp_fsm *f, struct bgp_clock *clk, bool passive,
-			   uint32_t hold_ms, uint32_t keepalive_ms)
+static inline void fsm_new(struct bgp_fsm *f, struct bgp_clock *clk, bool passive, uint32_t hold_ms,
+                           uint32_t keepalive_ms)
 {
 	struct bgp_fsm_cfg cfg = {
-		.local_as = LOCAL_AS,
-		.remote_as = REMOTE_AS,
-		.local_id = LOCAL_ID,
-		.hold_ms = hold_ms,
-		.keepalive_ms = keepalive_ms,
-		.connect_retry_ms = 5000,
-		.open_hold_ms = 240000,
-		.passive = passive,
+	    .local_as = LOCAL_AS,
+	    .remote_as = REMOTE_AS,
+	    .local_id = LOCAL_ID,
+	    .hold_ms = hold_ms,
+	    .keepalive_ms = keepalive_ms,
+	    .connect_retry_ms = 5000,
+	    .open_hold_ms = 240000,
+	    .passive = passive,
 	};
 	bgp_fsm_init(f, &cfg, clk, 42);
 }
@@ -51,7 +51,7 @@ static inline unsigned do_mask(const struct bgp_fsm_out *out)
 }
 
 static inline const struct bgp_fsm_action *find_do(const struct bgp_fsm_out *out,
-						   enum bgp_fsm_do what)
+                                                   enum bgp_fsm_do what)
 {
 	for (int i = 0; i < out->n; i++)
 		if (out->a[i].what == what)
@@ -60,7 +60,7 @@ static inline const struct bgp_fsm_action *find_do(const struct bgp_fsm_out *out
 }
 
 static inline void ev(struct bgp_fsm *f, int conn, enum bgp_event e, const struct bgp_fsm_in *in,
-		      struct bgp_fsm_out *out)
+                      struct bgp_fsm_out *out)
 {
 	memset(out, 0, sizeof(*out));
 	bgp_fsm_event(f, conn, e, in, out);

@@ -15,7 +15,7 @@ static struct bgp_attrs attrs_with_path(const uint32_t *asn, size_t n)
 
 	bgp_attrs_init(&a);
 	a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
-		    BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+	            BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 	bgp_as_path_append(&a.as_path, BGP_AS_SEQUENCE, asn, n);
 	inet_pton(AF_INET, "192.0.2.1", &a.next_hop);
 	return a;
@@ -31,7 +31,8 @@ static int find_attr(const uint8_t *msg, size_t len, uint8_t type, size_t *value
 	while (p + 3 <= end && end <= len) {
 		uint8_t flags = msg[p], t = msg[p + 1];
 		size_t hl = flags & BGP_ATTR_F_EXTLEN ? 4 : 3;
-		size_t vl = flags & BGP_ATTR_F_EXTLEN ? ((size_t)msg[p + 2] << 8 | msg[p + 3]) : msg[p + 2];
+		size_t vl =
+		    flags & BGP_ATTR_F_EXTLEN ? ((size_t)msg[p + 2] << 8 | msg[p + 3]) : msg[p + 2];
 
 		if (t == type) {
 			*value_at = p + hl;
@@ -112,36 +113,69 @@ static void test_merge_cases(void)
 	static const struct {
 		const char *name, *attrs, *want;
 	} cases[] = {
-		/* An OLD speaker 65005 prepended itself in front of the AS4_PATH. */
-		{"old speaker prepended",
-		 "40010100" "40020a" "0204" "fded 5ba0 fdea 5ba0" "40030 4c0000201"
-		 "c0110e" "0203" "fa56ea01 0000fdea fa56ea03",
-		 "65005 4200000001 65002 4200000003"},
-		/* AS4_PATH longer than AS_PATH: ignored, AS_TRANS stays. */
-		{"AS4_PATH longer is ignored",
-		 "40010100" "400206" "0202 5ba0 fdea" "400304c0000201"
-		 "c0110e" "0203" "fa56ea01 0000fdea fa56ea03",
-		 "23456 65002"},
-		/* An AS_SET counts as one; the leading sequence part is kept. */
-		{"set counts one",
-		 "40010100" "40020c" "0202 fded fdee" "0102 5ba0 5ba0" "400304c0000201"
-		 "c0110a" "0102" "fa56ea01 fa56ea02",
-		 "65005 65006 {4200000001 4200000002}"},
-		/* A leading set counts one towards the ASNs kept from AS_PATH. */
-		{"leading set counts one",
-		 "40010100" "40020c" "0102 fded fdee" "0202 fdea 5ba0" "400304c0000201"
-		 "c01106" "0201" "fa56ea01",
-		 "{65005 65006} 65002 4200000001"},
-		/* AGGREGATOR not AS_TRANS + AS4_AGGREGATOR: both AS4_* are stale. */
-		{"stale AS4 attributes",
-		 "40010100" "400206" "0202 fded 5ba0" "400304c0000201"
-		 "c00706 fdee c0000209" "c0120 8fa56ea09c0000209"
-		 "c0110a" "0202" "0000fded fa56ea01",
-		 "65005 23456"},
-		/* A malformed AS4_PATH is discarded, the update stays. */
-		{"bad AS4_PATH discarded",
-		 "40010100" "400206" "0202 fded 5ba0" "400304c0000201" "c01103 0201 00",
-		 "65005 23456"},
+	    /* An OLD speaker 65005 prepended itself in front of the AS4_PATH. */
+	    {"old speaker prepended",
+	     "40010100"
+	     "40020a"
+	     "0204"
+	     "fded 5ba0 fdea 5ba0"
+	     "40030 4c0000201"
+	     "c0110e"
+	     "0203"
+	     "fa56ea01 0000fdea fa56ea03",
+	     "65005 4200000001 65002 4200000003"},
+	    /* AS4_PATH longer than AS_PATH: ignored, AS_TRANS stays. */
+	    {"AS4_PATH longer is ignored",
+	     "40010100"
+	     "400206"
+	     "0202 5ba0 fdea"
+	     "400304c0000201"
+	     "c0110e"
+	     "0203"
+	     "fa56ea01 0000fdea fa56ea03",
+	     "23456 65002"},
+	    /* An AS_SET counts as one; the leading sequence part is kept. */
+	    {"set counts one",
+	     "40010100"
+	     "40020c"
+	     "0202 fded fdee"
+	     "0102 5ba0 5ba0"
+	     "400304c0000201"
+	     "c0110a"
+	     "0102"
+	     "fa56ea01 fa56ea02",
+	     "65005 65006 {4200000001 4200000002}"},
+	    /* A leading set counts one towards the ASNs kept from AS_PATH. */
+	    {"leading set counts one",
+	     "40010100"
+	     "40020c"
+	     "0102 fded fdee"
+	     "0202 fdea 5ba0"
+	     "400304c0000201"
+	     "c01106"
+	     "0201"
+	     "fa56ea01",
+	     "{65005 65006} 65002 4200000001"},
+	    /* AGGREGATOR not AS_TRANS + AS4_AGGREGATOR: both AS4_* are stale. */
+	    {"stale AS4 attributes",
+	     "40010100"
+	     "400206"
+	     "0202 fded 5ba0"
+	     "400304c0000201"
+	     "c00706 fdee c0000209"
+	     "c0120 8fa56ea09c0000209"
+	     "c0110a"
+	     "0202"
+	     "0000fded fa56ea01",
+	     "65005 23456"},
+	    /* A malformed AS4_PATH is discarded, the update stays. */
+	    {"bad AS4_PATH discarded",
+	     "40010100"
+	     "400206"
+	     "0202 fded 5ba0"
+	     "400304c0000201"
+	     "c01103 0201 00",
+	     "65005 23456"},
 	};
 	uint8_t b[512];
 
@@ -218,7 +252,7 @@ static void test_path_ops(void)
 
 		bgp_attrs_init(&a);
 		a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
-			    BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+		            BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 		bgp_as_path_copy(&a.as_path, &p);
 		inet_pton(AF_INET, "192.0.2.1", &a.next_hop);
 		for (int as4 = 0; as4 < 2; as4++) {

@@ -8,15 +8,13 @@
 #include "codec_util.h"
 #include "msg.h"
 
-static const char bird_open[] =
-	"ffffffffffffffffffffffffffffffff 0035 01"
-	"04 ffeb 00b4 0a000001 18"
-	"02 16 01040001 0001 0200 4002 0078 4104 0000ffeb 4600 4700";
-static const char bird_update[] =
-	"ffffffffffffffffffffffffffffffff 0047 02"
-	"0000 0022 40010100 400206 0201 0000ffeb 400304 0a000001"
-	"800404 00000032 c00804 ffeb0001"
-	"19c63364 00 18c00002 20cb007107";
+static const char bird_open[] = "ffffffffffffffffffffffffffffffff 0035 01"
+                                "04 ffeb 00b4 0a000001 18"
+                                "02 16 01040001 0001 0200 4002 0078 4104 0000ffeb 4600 4700";
+static const char bird_update[] = "ffffffffffffffffffffffffffffffff 0047 02"
+                                  "0000 0022 40010100 400206 0201 0000ffeb 400304 0a000001"
+                                  "800404 00000032 c00804 ffeb0001"
+                                  "19c63364 00 18c00002 20cb007107";
 static const char bird_eor[] = "ffffffffffffffffffffffffffffffff 0017 02 0000 0000";
 
 int main(void)
@@ -51,9 +49,12 @@ int main(void)
 
 	/* Our answer carries MP IPv4 unicast, or BIRD refuses it (docs/reference.md). */
 	{
-		struct bgp_open o = {.my_as = 65001, .hold_time = 30,
-				     .caps = {.present = true, .mp_ipv4_unicast = true,
-					      .as4 = true, .route_refresh = true}};
+		struct bgp_open o = {.my_as = 65001,
+		                     .hold_time = 30,
+		                     .caps = {.present = true,
+		                              .mp_ipv4_unicast = true,
+		                              .as4 = true,
+		                              .route_refresh = true}};
 		struct wbuf w;
 		struct bgp_msg back;
 
@@ -62,7 +63,8 @@ int main(void)
 		CHECK_INT(bgp_build_open(&w, &o), 0);
 		/* Byte for byte what the capture listener sent (and BIRD accepted). */
 		n = hex_to_bytes("ffffffffffffffffffffffffffffffff 002d 01 04 fde9 001e 0a000002 10"
-				 "02 0e 0104 00010001 0200 4104 0000fde9", b, sizeof(b));
+		                 "02 0e 0104 00010001 0200 4104 0000fde9",
+		                 b, sizeof(b));
 		CHECK_INT(w.len, n);
 		CHECK(w.len == n && memcmp(out, b, n) == 0);
 		CHECK_INT(bgp_msg_parse(out, w.len, &ctx, &back, &err), 0);
@@ -98,7 +100,8 @@ int main(void)
 
 		wbuf_init(&w, out, sizeof(out));
 		CHECK_INT(bgp_build_update(&w, &ctx, NULL, 0, &wi, &m.update.attrs, m.update.nlri.v,
-					   m.update.nlri.n, &ni), 0);
+		                           m.update.nlri.n, &ni),
+		          0);
 		CHECK_INT(w.len, n);
 		CHECK(w.len == n && memcmp(out, b, n) == 0);
 	}

@@ -9,8 +9,8 @@
 static const struct bgp_codec_ctx ebgp4 = {.as4 = true, .ibgp = false, .peer_as = 65001};
 static const struct bgp_codec_ctx ibgp4 = {.as4 = true, .ibgp = true};
 
-static int parse_one(const uint8_t *b, size_t n, const struct bgp_codec_ctx *ctx,
-		     struct bgp_msg *m, struct bgp_error *err)
+static int parse_one(const uint8_t *b, size_t n, const struct bgp_codec_ctx *ctx, struct bgp_msg *m,
+                     struct bgp_error *err)
 {
 	int len = bgp_frame_len(b, n, err);
 
@@ -54,10 +54,10 @@ static void test_notification(void)
 	CHECK_INT(m.notification.subcode, 6);
 	CHECK_INT(m.notification.data_len, 0);
 	CHECK_STR(bgp_notify_name(2, 6, name, sizeof(name)),
-		  "OPEN Message Error / Unacceptable Hold Time");
+	          "OPEN Message Error / Unacceptable Hold Time");
 	CHECK_STR(bgp_notify_name(4, 0, name, sizeof(name)), "Hold Timer Expired / Unspecific");
 	CHECK_STR(bgp_notify_name(6, 7, name, sizeof(name)),
-		  "Cease / Connection Collision Resolution");
+	          "Cease / Connection Collision Resolution");
 	CHECK_STR(bgp_notify_name(9, 1, name, sizeof(name)), "unknown / unknown");
 
 	/* Oversized data is clipped so the message still fits in 4096 bytes. */
@@ -101,10 +101,16 @@ static void test_open(void)
 	struct bgp_msg m;
 	struct bgp_error err;
 	struct bgp_open o = {
-		.version = 4, .my_as = 4200000001u, .hold_time = 30,
-		.caps = {.present = true, .mp_ipv4_unicast = true, .as4 = true,
-			 .route_refresh = true, .enhanced_route_refresh = true,
-			 .graceful_restart = true, .gr_flags_time = 120},
+	    .version = 4,
+	    .my_as = 4200000001u,
+	    .hold_time = 30,
+	    .caps = {.present = true,
+	             .mp_ipv4_unicast = true,
+	             .as4 = true,
+	             .route_refresh = true,
+	             .enhanced_route_refresh = true,
+	             .graceful_restart = true,
+	             .gr_flags_time = 120},
 	};
 
 	inet_pton(AF_INET, "169.254.21.1", &o.bgp_id);
@@ -149,7 +155,7 @@ static void test_update(void)
 	struct bgp_attrs a;
 	struct bgp_prefix wd[] = {pfx("10.9.0.0/16"), pfx("0.0.0.0/0")};
 	struct bgp_prefix nlri[] = {pfx("10.1.0.0/24"), pfx("192.0.2.128/25"),
-				    pfx("198.51.100.7/32"), pfx("10.0.0.0/8")};
+	                            pfx("198.51.100.7/32"), pfx("10.0.0.0/8")};
 	uint32_t path[] = {65001, 4200000000u, 65003};
 	uint32_t set[] = {7, 8};
 	uint8_t comm[] = {0xfd, 0xe8, 0, 1};
@@ -158,9 +164,9 @@ static void test_update(void)
 
 	bgp_attrs_init(&a);
 	a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
-		    BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP) | BGP_ATTR_BIT(BGP_ATTR_MED) |
-		    BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF) | BGP_ATTR_BIT(BGP_ATTR_ATOMIC_AGGREGATE) |
-		    BGP_ATTR_BIT(BGP_ATTR_AGGREGATOR);
+	            BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP) | BGP_ATTR_BIT(BGP_ATTR_MED) |
+	            BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF) | BGP_ATTR_BIT(BGP_ATTR_ATOMIC_AGGREGATE) |
+	            BGP_ATTR_BIT(BGP_ATTR_AGGREGATOR);
 	a.origin = BGP_ORIGIN_EGP;
 	CHECK_INT(bgp_as_path_append(&a.as_path, BGP_AS_SEQUENCE, path, 3), 0);
 	CHECK_INT(bgp_as_path_append(&a.as_path, BGP_AS_SET, set, 2), 0);
@@ -170,7 +176,8 @@ static void test_update(void)
 	a.aggregator_as = 65003;
 	inet_pton(AF_INET, "192.0.2.1", &a.aggregator_id);
 	CHECK_INT(bgp_attrs_set_raw(&a, BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_TRANSITIVE,
-				    BGP_ATTR_COMMUNITIES, comm, sizeof(comm)), 0);
+	                            BGP_ATTR_COMMUNITIES, comm, sizeof(comm)),
+	          0);
 
 	wbuf_init(&w, b, sizeof(b));
 	CHECK_INT(bgp_build_update(&w, &ibgp4, wd, 2, &wi, &a, nlri, 4, &ni), 0);
@@ -236,7 +243,7 @@ static void test_split(void)
 	}
 	bgp_attrs_init(&a);
 	a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
-		    BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+	            BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 	bgp_as_path_append(&a.as_path, BGP_AS_SEQUENCE, &asn, 1);
 	inet_pton(AF_INET, "169.254.21.1", &a.next_hop);
 
@@ -261,10 +268,12 @@ static void test_split(void)
 		CHECK_INT(bgp_msg_parse(out + off, (size_t)len, &ebgp4, &m, &err), 0);
 		CHECK_INT(err.action, BGP_ACT_NONE);
 		for (size_t i = 0; i < m.update.withdrawn.n; i++, got_w++)
-			ok &= got_w < NW && m.update.withdrawn.v[i].addr.s_addr == wd[got_w].addr.s_addr &&
+			ok &= got_w < NW &&
+			      m.update.withdrawn.v[i].addr.s_addr == wd[got_w].addr.s_addr &&
 			      m.update.withdrawn.v[i].len == wd[got_w].len;
 		for (size_t i = 0; i < m.update.nlri.n; i++, got_n++)
-			ok &= got_n < NN && m.update.nlri.v[i].addr.s_addr == nlri[got_n].addr.s_addr;
+			ok &=
+			    got_n < NN && m.update.nlri.v[i].addr.s_addr == nlri[got_n].addr.s_addr;
 		if (m.update.nlri.n)
 			ok &= got_w == NW; /* no announcement before all withdrawals */
 		bgp_msg_free(&m);

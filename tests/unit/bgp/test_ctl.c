@@ -13,10 +13,10 @@
 #include "session.h"
 
 static const char conf[] = "asn 64512\nrouter-id 10.0.0.1\n"
-			   "neighbor 10.0.0.2 remote-as 65515 hold-ms 30000 keepalive-ms 10000 "
-			   "passive track-tunnel t0\n"
-			   "neighbor 10.0.0.3 remote-as 65515 hold-ms 30000 keepalive-ms 10000 "
-			   "passive\n";
+                           "neighbor 10.0.0.2 remote-as 65515 hold-ms 30000 keepalive-ms 10000 "
+                           "passive track-tunnel t0\n"
+                           "neighbor 10.0.0.3 remote-as 65515 hold-ms 30000 keepalive-ms 10000 "
+                           "passive\n";
 
 static void establish(struct bgp_session *s, uint32_t peer_id)
 {
@@ -105,8 +105,9 @@ int main(void)
 	char *text = NULL;
 	size_t len;
 	CHECK(read_file(jpath, &text, &len) == 0);
-	CHECK(text && strstr(text, "\"ev\":\"state\",\"peer\":\"10.0.0.2\",\"from\":\"Established\","
-				   "\"to\":\"Idle\",\"reason\":\"tunnel-down\""));
+	CHECK(text &&
+	      strstr(text, "\"ev\":\"state\",\"peer\":\"10.0.0.2\",\"from\":\"Established\","
+	                   "\"to\":\"Idle\",\"reason\":\"tunnel-down\""));
 	CHECK(text && strstr(text, "\"reason\":\"hold-timer-expired\",\"code\":4,\"subcode\":0"));
 	CHECK(text && strstr(text, "\"reason\":\"keepalive-received\""));
 	free(text);

@@ -6,14 +6,14 @@
 #define D(x) (1u << BGP_DO_##x)
 
 enum setup {
-	S_IDLE,          /* configured, not started (active neighbor) */
-	S_IDLE_PASSIVE,  /* configured, not started (passive neighbor) */
+	S_IDLE,         /* configured, not started (active neighbor) */
+	S_IDLE_PASSIVE, /* configured, not started (passive neighbor) */
 	S_CONNECT,
-	S_ACTIVE,        /* active neighbor whose connect failed */
+	S_ACTIVE, /* active neighbor whose connect failed */
 	S_OPENSENT,
 	S_OPENCONFIRM,
 	S_ESTABLISHED,
-	S_IDLE_HOLD,     /* after a session failure, waiting to restart */
+	S_IDLE_HOLD, /* after a session failure, waiting to restart */
 	S_TUNNEL_DOWN,
 };
 
@@ -23,117 +23,193 @@ struct row {
 	enum bgp_event ev;
 	struct bgp_fsm_in in;
 	enum bgp_state to;
-	unsigned does;        /* expected action kinds */
-	int reason;           /* expected state-change reason, -1: no state change */
-	int code, subcode;    /* expected NOTIFICATION sent, -1: none */
+	unsigned does;     /* expected action kinds */
+	int reason;        /* expected state-change reason, -1: no state change */
+	int code, subcode; /* expected NOTIFICATION sent, -1: none */
 };
 
-#define OPEN_OK {.peer_as = REMOTE_AS, .hold_s = 180, .peer_id = PEER_ID_LOW}
-#define NONE_IN {0}
+#define OPEN_OK                                                                                    \
+	{                                                                                          \
+		.peer_as = REMOTE_AS, .hold_s = 180, .peer_id = PEER_ID_LOW                        \
+	}
+#define NONE_IN                                                                                    \
+	{                                                                                          \
+		0                                                                                  \
+	}
 
 static const struct row rows[] = {
-	{"idle+start", S_IDLE, BGP_EV_MANUAL_START, NONE_IN, BGP_ST_CONNECT, D(CONNECT),
-	 BGP_RS_START, -1, -1},
-	{"idle+start passive", S_IDLE_PASSIVE, BGP_EV_MANUAL_START, NONE_IN, BGP_ST_ACTIVE, 0,
-	 BGP_RS_START, -1, -1},
-	{"idle+stop", S_IDLE, BGP_EV_MANUAL_STOP, NONE_IN, BGP_ST_IDLE, 0, -1, -1, -1},
-	{"idle+open ignored", S_IDLE, BGP_EV_OPEN, OPEN_OK, BGP_ST_IDLE, 0, -1, -1, -1},
-	{"connect+acked", S_CONNECT, BGP_EV_TCP_CR_ACKED, NONE_IN, BGP_ST_OPENSENT, D(SEND_OPEN),
-	 BGP_RS_TCP_CONNECTED, -1, -1},
-	{"connect+fails", S_CONNECT, BGP_EV_TCP_FAILS, NONE_IN, BGP_ST_ACTIVE, D(CLOSE),
-	 BGP_RS_TCP_FAILED, -1, -1},
-	{"connect+retry", S_CONNECT, BGP_EV_CONNECT_RETRY_EXPIRES, NONE_IN, BGP_ST_CONNECT,
-	 D(CLOSE) | D(CONNECT), -1, -1, -1},
-	{"connect+stop", S_CONNECT, BGP_EV_MANUAL_STOP, NONE_IN, BGP_ST_IDLE, D(CLOSE),
-	 BGP_RS_STOP, -1, -1},
-	{"active+retry", S_ACTIVE, BGP_EV_CONNECT_RETRY_EXPIRES, NONE_IN, BGP_ST_CONNECT,
-	 D(CONNECT), BGP_RS_CONNECT_RETRY_EXPIRED, -1, -1},
-	{"active+stop", S_ACTIVE, BGP_EV_MANUAL_STOP, NONE_IN, BGP_ST_IDLE, 0, BGP_RS_STOP, -1,
-	 -1},
-	{"opensent+open", S_OPENSENT, BGP_EV_OPEN, OPEN_OK, BGP_ST_OPENCONFIRM,
-	 D(SEND_KEEPALIVE), BGP_RS_OPEN_RECEIVED, -1, -1},
-	{"opensent+open bad as", S_OPENSENT, BGP_EV_OPEN,
-	 {.peer_as = 65000, .hold_s = 180, .peer_id = PEER_ID_LOW}, BGP_ST_IDLE,
-	 D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 2, 2},
-	{"opensent+open hold 1", S_OPENSENT, BGP_EV_OPEN,
-	 {.peer_as = REMOTE_AS, .hold_s = 1, .peer_id = PEER_ID_LOW}, BGP_ST_IDLE,
-	 D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 2, 6},
-	{"opensent+open hold 2", S_OPENSENT, BGP_EV_OPEN,
-	 {.peer_as = REMOTE_AS, .hold_s = 2, .peer_id = PEER_ID_LOW}, BGP_ST_IDLE,
-	 D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 2, 6},
-	{"opensent+open id 0", S_OPENSENT, BGP_EV_OPEN,
-	 {.peer_as = REMOTE_AS, .hold_s = 180, .peer_id = 0}, BGP_ST_IDLE,
-	 D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 2, 3},
-	/* RFC 6286: an eBGP peer may share our identifier. */
-	{"opensent+open our id ebgp", S_OPENSENT, BGP_EV_OPEN,
-	 {.peer_as = REMOTE_AS, .hold_s = 180, .peer_id = LOCAL_ID}, BGP_ST_OPENCONFIRM,
-	 D(SEND_KEEPALIVE), BGP_RS_OPEN_RECEIVED, -1, -1},
-	{"opensent+keepalive", S_OPENSENT, BGP_EV_KEEPALIVE, NONE_IN, BGP_ST_IDLE,
-	 D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 5, 1},
-	{"opensent+update", S_OPENSENT, BGP_EV_UPDATE, NONE_IN, BGP_ST_IDLE,
-	 D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 5, 1},
-	{"opensent+notification", S_OPENSENT, BGP_EV_NOTIFICATION, {.code = 6, .subcode = 5},
-	 BGP_ST_IDLE, D(CLOSE), BGP_RS_NOTIFICATION_RECEIVED, -1, -1},
-	/* s8.2.2 OpenSent, event 18: Active, not Idle */
-	{"opensent+tcp fails", S_OPENSENT, BGP_EV_TCP_FAILS, NONE_IN, BGP_ST_ACTIVE, D(CLOSE),
-	 BGP_RS_TCP_CLOSED, -1, -1},
-	{"opensent+hold expires", S_OPENSENT, BGP_EV_HOLD_EXPIRES, NONE_IN, BGP_ST_IDLE,
-	 D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_HOLD_EXPIRED, 4, 0},
-	{"opensent+header error", S_OPENSENT, BGP_EV_MSG_ERROR, {.code = 1, .subcode = 2},
-	 BGP_ST_IDLE, D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 1, 2},
-	{"opensent+stop", S_OPENSENT, BGP_EV_MANUAL_STOP, NONE_IN, BGP_ST_IDLE,
-	 D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_STOP, 6, 2},
-	{"openconfirm+keepalive", S_OPENCONFIRM, BGP_EV_KEEPALIVE, NONE_IN, BGP_ST_ESTABLISHED,
-	 D(RIB_UP), BGP_RS_KEEPALIVE_RECEIVED, -1, -1},
-	{"openconfirm+update", S_OPENCONFIRM, BGP_EV_UPDATE, NONE_IN, BGP_ST_IDLE,
-	 D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 5, 2},
-	{"openconfirm+open", S_OPENCONFIRM, BGP_EV_OPEN, OPEN_OK, BGP_ST_IDLE,
-	 D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 5, 2},
-	{"openconfirm+refresh", S_OPENCONFIRM, BGP_EV_ROUTE_REFRESH, NONE_IN, BGP_ST_IDLE,
-	 D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 5, 2},
-	{"openconfirm+notification", S_OPENCONFIRM, BGP_EV_NOTIFICATION, {.code = 2, .subcode = 6},
-	 BGP_ST_IDLE, D(CLOSE), BGP_RS_NOTIFICATION_RECEIVED, -1, -1},
-	{"openconfirm+hold expires", S_OPENCONFIRM, BGP_EV_HOLD_EXPIRES, NONE_IN, BGP_ST_IDLE,
-	 D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_HOLD_EXPIRED, 4, 0},
-	{"openconfirm+keepalive timer", S_OPENCONFIRM, BGP_EV_KEEPALIVE_EXPIRES, NONE_IN,
-	 BGP_ST_OPENCONFIRM, D(SEND_KEEPALIVE), -1, -1, -1},
-	{"openconfirm+tcp fails", S_OPENCONFIRM, BGP_EV_TCP_FAILS, NONE_IN, BGP_ST_IDLE, D(CLOSE),
-	 BGP_RS_TCP_CLOSED, -1, -1},
-	{"openconfirm+open error", S_OPENCONFIRM, BGP_EV_MSG_ERROR, {.code = 2, .subcode = 7},
-	 BGP_ST_IDLE, D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 2, 7},
-	{"established+keepalive", S_ESTABLISHED, BGP_EV_KEEPALIVE, NONE_IN, BGP_ST_ESTABLISHED, 0,
-	 -1, -1, -1},
-	{"established+update", S_ESTABLISHED, BGP_EV_UPDATE, NONE_IN, BGP_ST_ESTABLISHED, 0, -1,
-	 -1, -1},
-	{"established+refresh", S_ESTABLISHED, BGP_EV_ROUTE_REFRESH, NONE_IN, BGP_ST_ESTABLISHED,
-	 0, -1, -1, -1},
-	{"established+update sent", S_ESTABLISHED, BGP_EV_UPDATE_SENT, NONE_IN,
-	 BGP_ST_ESTABLISHED, 0, -1, -1, -1},
-	{"established+keepalive timer", S_ESTABLISHED, BGP_EV_KEEPALIVE_EXPIRES, NONE_IN,
-	 BGP_ST_ESTABLISHED, D(SEND_KEEPALIVE), -1, -1, -1},
-	{"established+open", S_ESTABLISHED, BGP_EV_OPEN, OPEN_OK, BGP_ST_IDLE,
-	 D(SEND_NOTIFICATION) | D(RIB_DOWN) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 5, 3},
-	{"established+notification", S_ESTABLISHED, BGP_EV_NOTIFICATION, {.code = 6, .subcode = 2},
-	 BGP_ST_IDLE, D(RIB_DOWN) | D(CLOSE), BGP_RS_NOTIFICATION_RECEIVED, -1, -1},
-	{"established+hold expires", S_ESTABLISHED, BGP_EV_HOLD_EXPIRES, NONE_IN, BGP_ST_IDLE,
-	 D(SEND_NOTIFICATION) | D(RIB_DOWN) | D(CLOSE), BGP_RS_HOLD_EXPIRED, 4, 0},
-	{"established+tcp fails", S_ESTABLISHED, BGP_EV_TCP_FAILS, NONE_IN, BGP_ST_IDLE,
-	 D(RIB_DOWN) | D(CLOSE), BGP_RS_TCP_CLOSED, -1, -1},
-	{"established+update error", S_ESTABLISHED, BGP_EV_MSG_ERROR, {.code = 3, .subcode = 1},
-	 BGP_ST_IDLE, D(SEND_NOTIFICATION) | D(RIB_DOWN) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 3,
-	 1},
-	{"established+stop", S_ESTABLISHED, BGP_EV_MANUAL_STOP, NONE_IN, BGP_ST_IDLE,
-	 D(SEND_NOTIFICATION) | D(RIB_DOWN) | D(CLOSE), BGP_RS_STOP, 6, 2},
-	{"established+tunnel down", S_ESTABLISHED, BGP_EV_TUNNEL_DOWN, NONE_IN, BGP_ST_IDLE,
-	 D(SEND_NOTIFICATION) | D(RIB_DOWN) | D(CLOSE), BGP_RS_TUNNEL_DOWN, 6, 4},
-	{"established+start ignored", S_ESTABLISHED, BGP_EV_MANUAL_START, NONE_IN,
-	 BGP_ST_ESTABLISHED, 0, -1, -1, -1},
-	{"idle hold+retry restarts", S_IDLE_HOLD, BGP_EV_CONNECT_RETRY_EXPIRES, NONE_IN,
-	 BGP_ST_CONNECT, D(CONNECT), BGP_RS_CONNECT_RETRY_EXPIRED, -1, -1},
-	{"tunnel down+retry stays", S_TUNNEL_DOWN, BGP_EV_CONNECT_RETRY_EXPIRES, NONE_IN,
-	 BGP_ST_IDLE, 0, -1, -1, -1},
-	{"tunnel down+start (tunnel up)", S_TUNNEL_DOWN, BGP_EV_MANUAL_START, NONE_IN,
-	 BGP_ST_CONNECT, D(CONNECT), BGP_RS_START, -1, -1},
+    {"idle+start", S_IDLE, BGP_EV_MANUAL_START, NONE_IN, BGP_ST_CONNECT, D(CONNECT), BGP_RS_START,
+     -1, -1},
+    {"idle+start passive", S_IDLE_PASSIVE, BGP_EV_MANUAL_START, NONE_IN, BGP_ST_ACTIVE, 0,
+     BGP_RS_START, -1, -1},
+    {"idle+stop", S_IDLE, BGP_EV_MANUAL_STOP, NONE_IN, BGP_ST_IDLE, 0, -1, -1, -1},
+    {"idle+open ignored", S_IDLE, BGP_EV_OPEN, OPEN_OK, BGP_ST_IDLE, 0, -1, -1, -1},
+    {"connect+acked", S_CONNECT, BGP_EV_TCP_CR_ACKED, NONE_IN, BGP_ST_OPENSENT, D(SEND_OPEN),
+     BGP_RS_TCP_CONNECTED, -1, -1},
+    {"connect+fails", S_CONNECT, BGP_EV_TCP_FAILS, NONE_IN, BGP_ST_ACTIVE, D(CLOSE),
+     BGP_RS_TCP_FAILED, -1, -1},
+    {"connect+retry", S_CONNECT, BGP_EV_CONNECT_RETRY_EXPIRES, NONE_IN, BGP_ST_CONNECT,
+     D(CLOSE) | D(CONNECT), -1, -1, -1},
+    {"connect+stop", S_CONNECT, BGP_EV_MANUAL_STOP, NONE_IN, BGP_ST_IDLE, D(CLOSE), BGP_RS_STOP, -1,
+     -1},
+    {"active+retry", S_ACTIVE, BGP_EV_CONNECT_RETRY_EXPIRES, NONE_IN, BGP_ST_CONNECT, D(CONNECT),
+     BGP_RS_CONNECT_RETRY_EXPIRED, -1, -1},
+    {"active+stop", S_ACTIVE, BGP_EV_MANUAL_STOP, NONE_IN, BGP_ST_IDLE, 0, BGP_RS_STOP, -1, -1},
+    {"opensent+open", S_OPENSENT, BGP_EV_OPEN, OPEN_OK, BGP_ST_OPENCONFIRM, D(SEND_KEEPALIVE),
+     BGP_RS_OPEN_RECEIVED, -1, -1},
+    {"opensent+open bad as",
+     S_OPENSENT,
+     BGP_EV_OPEN,
+     {.peer_as = 65000, .hold_s = 180, .peer_id = PEER_ID_LOW},
+     BGP_ST_IDLE,
+     D(SEND_NOTIFICATION) | D(CLOSE),
+     BGP_RS_NOTIFICATION_SENT,
+     2,
+     2},
+    {"opensent+open hold 1",
+     S_OPENSENT,
+     BGP_EV_OPEN,
+     {.peer_as = REMOTE_AS, .hold_s = 1, .peer_id = PEER_ID_LOW},
+     BGP_ST_IDLE,
+     D(SEND_NOTIFICATION) | D(CLOSE),
+     BGP_RS_NOTIFICATION_SENT,
+     2,
+     6},
+    {"opensent+open hold 2",
+     S_OPENSENT,
+     BGP_EV_OPEN,
+     {.peer_as = REMOTE_AS, .hold_s = 2, .peer_id = PEER_ID_LOW},
+     BGP_ST_IDLE,
+     D(SEND_NOTIFICATION) | D(CLOSE),
+     BGP_RS_NOTIFICATION_SENT,
+     2,
+     6},
+    {"opensent+open id 0",
+     S_OPENSENT,
+     BGP_EV_OPEN,
+     {.peer_as = REMOTE_AS, .hold_s = 180, .peer_id = 0},
+     BGP_ST_IDLE,
+     D(SEND_NOTIFICATION) | D(CLOSE),
+     BGP_RS_NOTIFICATION_SENT,
+     2,
+     3},
+    /* RFC 6286: an eBGP peer may share our identifier. */
+    {"opensent+open our id ebgp",
+     S_OPENSENT,
+     BGP_EV_OPEN,
+     {.peer_as = REMOTE_AS, .hold_s = 180, .peer_id = LOCAL_ID},
+     BGP_ST_OPENCONFIRM,
+     D(SEND_KEEPALIVE),
+     BGP_RS_OPEN_RECEIVED,
+     -1,
+     -1},
+    {"opensent+keepalive", S_OPENSENT, BGP_EV_KEEPALIVE, NONE_IN, BGP_ST_IDLE,
+     D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 5, 1},
+    {"opensent+update", S_OPENSENT, BGP_EV_UPDATE, NONE_IN, BGP_ST_IDLE,
+     D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 5, 1},
+    {"opensent+notification",
+     S_OPENSENT,
+     BGP_EV_NOTIFICATION,
+     {.code = 6, .subcode = 5},
+     BGP_ST_IDLE,
+     D(CLOSE),
+     BGP_RS_NOTIFICATION_RECEIVED,
+     -1,
+     -1},
+    /* s8.2.2 OpenSent, event 18: Active, not Idle */
+    {"opensent+tcp fails", S_OPENSENT, BGP_EV_TCP_FAILS, NONE_IN, BGP_ST_ACTIVE, D(CLOSE),
+     BGP_RS_TCP_CLOSED, -1, -1},
+    {"opensent+hold expires", S_OPENSENT, BGP_EV_HOLD_EXPIRES, NONE_IN, BGP_ST_IDLE,
+     D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_HOLD_EXPIRED, 4, 0},
+    {"opensent+header error",
+     S_OPENSENT,
+     BGP_EV_MSG_ERROR,
+     {.code = 1, .subcode = 2},
+     BGP_ST_IDLE,
+     D(SEND_NOTIFICATION) | D(CLOSE),
+     BGP_RS_NOTIFICATION_SENT,
+     1,
+     2},
+    {"opensent+stop", S_OPENSENT, BGP_EV_MANUAL_STOP, NONE_IN, BGP_ST_IDLE,
+     D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_STOP, 6, 2},
+    {"openconfirm+keepalive", S_OPENCONFIRM, BGP_EV_KEEPALIVE, NONE_IN, BGP_ST_ESTABLISHED,
+     D(RIB_UP), BGP_RS_KEEPALIVE_RECEIVED, -1, -1},
+    {"openconfirm+update", S_OPENCONFIRM, BGP_EV_UPDATE, NONE_IN, BGP_ST_IDLE,
+     D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 5, 2},
+    {"openconfirm+open", S_OPENCONFIRM, BGP_EV_OPEN, OPEN_OK, BGP_ST_IDLE,
+     D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 5, 2},
+    {"openconfirm+refresh", S_OPENCONFIRM, BGP_EV_ROUTE_REFRESH, NONE_IN, BGP_ST_IDLE,
+     D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 5, 2},
+    {"openconfirm+notification",
+     S_OPENCONFIRM,
+     BGP_EV_NOTIFICATION,
+     {.code = 2, .subcode = 6},
+     BGP_ST_IDLE,
+     D(CLOSE),
+     BGP_RS_NOTIFICATION_RECEIVED,
+     -1,
+     -1},
+    {"openconfirm+hold expires", S_OPENCONFIRM, BGP_EV_HOLD_EXPIRES, NONE_IN, BGP_ST_IDLE,
+     D(SEND_NOTIFICATION) | D(CLOSE), BGP_RS_HOLD_EXPIRED, 4, 0},
+    {"openconfirm+keepalive timer", S_OPENCONFIRM, BGP_EV_KEEPALIVE_EXPIRES, NONE_IN,
+     BGP_ST_OPENCONFIRM, D(SEND_KEEPALIVE), -1, -1, -1},
+    {"openconfirm+tcp fails", S_OPENCONFIRM, BGP_EV_TCP_FAILS, NONE_IN, BGP_ST_IDLE, D(CLOSE),
+     BGP_RS_TCP_CLOSED, -1, -1},
+    {"openconfirm+open error",
+     S_OPENCONFIRM,
+     BGP_EV_MSG_ERROR,
+     {.code = 2, .subcode = 7},
+     BGP_ST_IDLE,
+     D(SEND_NOTIFICATION) | D(CLOSE),
+     BGP_RS_NOTIFICATION_SENT,
+     2,
+     7},
+    {"established+keepalive", S_ESTABLISHED, BGP_EV_KEEPALIVE, NONE_IN, BGP_ST_ESTABLISHED, 0, -1,
+     -1, -1},
+    {"established+update", S_ESTABLISHED, BGP_EV_UPDATE, NONE_IN, BGP_ST_ESTABLISHED, 0, -1, -1,
+     -1},
+    {"established+refresh", S_ESTABLISHED, BGP_EV_ROUTE_REFRESH, NONE_IN, BGP_ST_ESTABLISHED, 0, -1,
+     -1, -1},
+    {"established+update sent", S_ESTABLISHED, BGP_EV_UPDATE_SENT, NONE_IN, BGP_ST_ESTABLISHED, 0,
+     -1, -1, -1},
+    {"established+keepalive timer", S_ESTABLISHED, BGP_EV_KEEPALIVE_EXPIRES, NONE_IN,
+     BGP_ST_ESTABLISHED, D(SEND_KEEPALIVE), -1, -1, -1},
+    {"established+open", S_ESTABLISHED, BGP_EV_OPEN, OPEN_OK, BGP_ST_IDLE,
+     D(SEND_NOTIFICATION) | D(RIB_DOWN) | D(CLOSE), BGP_RS_NOTIFICATION_SENT, 5, 3},
+    {"established+notification",
+     S_ESTABLISHED,
+     BGP_EV_NOTIFICATION,
+     {.code = 6, .subcode = 2},
+     BGP_ST_IDLE,
+     D(RIB_DOWN) | D(CLOSE),
+     BGP_RS_NOTIFICATION_RECEIVED,
+     -1,
+     -1},
+    {"established+hold expires", S_ESTABLISHED, BGP_EV_HOLD_EXPIRES, NONE_IN, BGP_ST_IDLE,
+     D(SEND_NOTIFICATION) | D(RIB_DOWN) | D(CLOSE), BGP_RS_HOLD_EXPIRED, 4, 0},
+    {"established+tcp fails", S_ESTABLISHED, BGP_EV_TCP_FAILS, NONE_IN, BGP_ST_IDLE,
+     D(RIB_DOWN) | D(CLOSE), BGP_RS_TCP_CLOSED, -1, -1},
+    {"established+update error",
+     S_ESTABLISHED,
+     BGP_EV_MSG_ERROR,
+     {.code = 3, .subcode = 1},
+     BGP_ST_IDLE,
+     D(SEND_NOTIFICATION) | D(RIB_DOWN) | D(CLOSE),
+     BGP_RS_NOTIFICATION_SENT,
+     3,
+     1},
+    {"established+stop", S_ESTABLISHED, BGP_EV_MANUAL_STOP, NONE_IN, BGP_ST_IDLE,
+     D(SEND_NOTIFICATION) | D(RIB_DOWN) | D(CLOSE), BGP_RS_STOP, 6, 2},
+    {"established+tunnel down", S_ESTABLISHED, BGP_EV_TUNNEL_DOWN, NONE_IN, BGP_ST_IDLE,
+     D(SEND_NOTIFICATION) | D(RIB_DOWN) | D(CLOSE), BGP_RS_TUNNEL_DOWN, 6, 4},
+    {"established+start ignored", S_ESTABLISHED, BGP_EV_MANUAL_START, NONE_IN, BGP_ST_ESTABLISHED,
+     0, -1, -1, -1},
+    {"idle hold+retry restarts", S_IDLE_HOLD, BGP_EV_CONNECT_RETRY_EXPIRES, NONE_IN, BGP_ST_CONNECT,
+     D(CONNECT), BGP_RS_CONNECT_RETRY_EXPIRED, -1, -1},
+    {"tunnel down+retry stays", S_TUNNEL_DOWN, BGP_EV_CONNECT_RETRY_EXPIRES, NONE_IN, BGP_ST_IDLE,
+     0, -1, -1, -1},
+    {"tunnel down+start (tunnel up)", S_TUNNEL_DOWN, BGP_EV_MANUAL_START, NONE_IN, BGP_ST_CONNECT,
+     D(CONNECT), BGP_RS_START, -1, -1},
 };
 
 static void setup(struct bgp_fsm *f, struct bgp_clock *clk, enum setup s)
@@ -142,24 +218,15 @@ static void setup(struct bgp_fsm *f, struct bgp_clock *clk, enum setup s)
 	fsm_new(f, clk, s == S_IDLE_PASSIVE, 30000, 10000);
 	switch (s) {
 	case S_IDLE:
-	case S_IDLE_PASSIVE:
-		break;
-	case S_CONNECT:
-		drive_out(f, BGP_ST_CONNECT, 180);
-		break;
+	case S_IDLE_PASSIVE: break;
+	case S_CONNECT: drive_out(f, BGP_ST_CONNECT, 180); break;
 	case S_ACTIVE:
 		drive_out(f, BGP_ST_CONNECT, 180);
 		ev(f, BGP_CONN_OUT, BGP_EV_TCP_FAILS, NULL, &out);
 		break;
-	case S_OPENSENT:
-		drive_out(f, BGP_ST_OPENSENT, 180);
-		break;
-	case S_OPENCONFIRM:
-		drive_out(f, BGP_ST_OPENCONFIRM, 180);
-		break;
-	case S_ESTABLISHED:
-		drive_out(f, BGP_ST_ESTABLISHED, 180);
-		break;
+	case S_OPENSENT: drive_out(f, BGP_ST_OPENSENT, 180); break;
+	case S_OPENCONFIRM: drive_out(f, BGP_ST_OPENCONFIRM, 180); break;
+	case S_ESTABLISHED: drive_out(f, BGP_ST_ESTABLISHED, 180); break;
 	case S_IDLE_HOLD:
 		drive_out(f, BGP_ST_ESTABLISHED, 180);
 		ev(f, BGP_CONN_OUT, BGP_EV_TCP_FAILS, NULL, &out);
@@ -311,8 +378,8 @@ static void test_collision_equal_ids(void)
 		ev(&f, BGP_CONN_OUT, BGP_EV_TCP_CR_ACKED, NULL, &out);
 		memset(&out, 0, sizeof(out));
 		CHECK_INT(bgp_fsm_accept(&f, &out), BGP_CONN_IN);
-		struct bgp_fsm_in in = {.peer_as = f.cfg.remote_as, .hold_s = 180,
-					.peer_id = LOCAL_ID};
+		struct bgp_fsm_in in = {
+		    .peer_as = f.cfg.remote_as, .hold_s = 180, .peer_id = LOCAL_ID};
 		ev(&f, BGP_CONN_OUT, BGP_EV_OPEN, &in, &out);
 		ev(&f, BGP_CONN_IN, BGP_EV_OPEN, &in, &out);
 		int kept = larger_local ? BGP_CONN_OUT : BGP_CONN_IN;
@@ -406,7 +473,8 @@ static void test_established_state_before_rib_up(void)
 			up = i;
 	}
 	CHECK(st >= 0 && up >= 0 && st < up);
-	CHECK(st >= 0 && out.a[st].to == BGP_ST_ESTABLISHED && out.a[st].from == BGP_ST_OPENCONFIRM);
+	CHECK(st >= 0 && out.a[st].to == BGP_ST_ESTABLISHED &&
+	      out.a[st].from == BGP_ST_OPENCONFIRM);
 	CHECK(st >= 0 && out.a[st].reason == BGP_RS_KEEPALIVE_RECEIVED);
 }
 

@@ -566,7 +566,7 @@ static void test_unresolvable_next_hop(void)
 	rib_json(rib, &j);
 	json_obj_end(&j);
 	CHECK(strstr(jtext(&j), "\"next_hop\":\"10.0.1.1\",\"local_pref\":100,"
-	                              "\"ibgp\":false,\"nh_resolvable\":false") != NULL);
+	                        "\"ibgp\":false,\"nh_resolvable\":false") != NULL);
 	CHECK(strstr(jtext(&j), "\"nh_resolvable\":true") != NULL);
 	json_free(&j);
 

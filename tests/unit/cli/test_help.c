@@ -17,27 +17,30 @@ struct cmd {
 };
 
 static const struct cmd cmds[] = {
-	{"up", {"--name", "--time-scale", "--ipsec-backend", "--timeout", "--no-services",
-		"--dry-run", "--dry-run-down", "--verbose", "-v", "--json"}},
-	{"down", {"--all", "--keep", "--json"}},
-	{"status", {"--json"}},
-	{"list", {"--json"}},
-	{"exec", {"--"}},
-	{"shell", {NULL}},
-	{"graph", {"--format", "--output", "-o"}},
-	{"validate", {"--json"}},
-	{"predict", {"--json", "--fault", "--fault-side", "--tunnel", "--time-scale", "--samples",
-		     "--seed"}},
-	{"fit", {"--measured", "--topology", "--tunnel", "--unknown", "--direction", "--fault",
-		 "--time-scale", "--max", "--json"}},
-	{"ipsec", {"--json"}},
-	{"bgp", {"--json"}},
-	{"fault", {"--json"}},
-	{"heal", {"--json"}},
-	{"version", {"--json"}},
-	{"failover", {"--fault", "--param", "--tunnel", "--runs", "--interval", "--json", "--svg",
-		      "--time-scale", "--duration"}},
-	{"report", {"--dir", "--json", "--svg", "--run"}},
+    {"up",
+     {"--name", "--time-scale", "--ipsec-backend", "--timeout", "--no-services", "--dry-run",
+      "--dry-run-down", "--verbose", "-v", "--json"}},
+    {"down", {"--all", "--keep", "--json"}},
+    {"status", {"--json"}},
+    {"list", {"--json"}},
+    {"exec", {"--"}},
+    {"shell", {NULL}},
+    {"graph", {"--format", "--output", "-o"}},
+    {"validate", {"--json"}},
+    {"predict",
+     {"--json", "--fault", "--fault-side", "--tunnel", "--time-scale", "--samples", "--seed"}},
+    {"fit",
+     {"--measured", "--topology", "--tunnel", "--unknown", "--direction", "--fault", "--time-scale",
+      "--max", "--json"}},
+    {"ipsec", {"--json"}},
+    {"bgp", {"--json"}},
+    {"fault", {"--json"}},
+    {"heal", {"--json"}},
+    {"version", {"--json"}},
+    {"failover",
+     {"--fault", "--param", "--tunnel", "--runs", "--interval", "--json", "--svg", "--time-scale",
+      "--duration"}},
+    {"report", {"--dir", "--json", "--svg", "--run"}},
 };
 
 /* Runs labctl ARGS; stdout and stderr into files under tmp; exit code or -1. */
@@ -49,7 +52,7 @@ static int run(const char *labctl, const char *tmp, const char *args, char **out
 	snprintf(pe, sizeof(pe), "%s/err", tmp);
 	/* an empty run root: nothing here may find or touch a real lab */
 	snprintf(cmd, sizeof(cmd), "LABCTL_RUN_DIR='%s/run' '%s' %s >'%s' 2>'%s' </dev/null", tmp,
-		 labctl, args, po, pe);
+	         labctl, args, po, pe);
 	int r = system(cmd);
 	*out = *err = NULL;
 	if (read_file(po, out, &n) < 0)
@@ -90,14 +93,14 @@ int main(int argc, char **argv)
 		snprintf(prefix, sizeof(prefix), "usage: labctl %s", c->name);
 		int rc = run(argv[1], tmp, args, &out, &err);
 		if (rc != 0 || strncmp(out, prefix, strlen(prefix)))
-			fprintf(stderr, "labctl %s --help: exit %d, stdout:\n%s\nstderr:\n%s\n", c->name,
-				rc, out, err);
+			fprintf(stderr, "labctl %s --help: exit %d, stdout:\n%s\nstderr:\n%s\n",
+			        c->name, rc, out, err);
 		CHECK_INT(rc, 0);
 		CHECK(!strncmp(out, prefix, strlen(prefix)));
 		for (size_t k = 0; c->flags[k]; k++) {
 			if (!strstr(out, c->flags[k]))
 				fprintf(stderr, "labctl %s --help does not mention %s\n", c->name,
-					c->flags[k]);
+				        c->flags[k]);
 			CHECK(strstr(out, c->flags[k]) != NULL);
 		}
 		free(out);

@@ -60,7 +60,8 @@ static void make_topo(void)
 		inet_pton(AF_INET, inside[i], &e->inside.addr);
 		e->inside.len = 30;
 		e->ike.version = 2;
-		snprintf(e->ike.ike_proposal, sizeof(e->ike.ike_proposal), "aes256-sha256-modp1024");
+		snprintf(e->ike.ike_proposal, sizeof(e->ike.ike_proposal),
+		         "aes256-sha256-modp1024");
 		snprintf(e->ike.esp_proposal, sizeof(e->ike.esp_proposal), "aes256-sha256");
 		e->ike.ike_lifetime_ms = 3600000;
 		e->ike.child_lifetime_ms = 27000000;
@@ -105,28 +106,34 @@ static void failure_from_journal(void)
 	snprintf(l.dir, sizeof(l.dir), "%s", dir);
 	CHECK_INT(ipsec_tunnel_failure(&l, &topo, 0, reason, sizeof(reason)), 0);
 	put_journal(dir, "ali-vpn0",
-		    "{\"t\":1,\"src\":\"ike\",\"ev\":\"child-up\",\"tunnel\":\"tun0\",\"peer\":\"203.0.113.1\"}\n");
+	            "{\"t\":1,\"src\":\"ike\",\"ev\":\"child-up\",\"tunnel\":\"tun0\",\"peer\":"
+	            "\"203.0.113.1\"}\n");
 	/* the responder rejected IKE_SA_INIT before it knew the config: peer only */
 	put_journal(dir, "azure-vpn0",
-		    "{\"t\":2,\"src\":\"ike\",\"ev\":\"alert\",\"tunnel\":null,\"peer\":\"198.51.100.1\",\"alert\":\"proposal-mismatch-ike\"}\n");
+	            "{\"t\":2,\"src\":\"ike\",\"ev\":\"alert\",\"tunnel\":null,\"peer\":\"198.51."
+	            "100.1\",\"alert\":\"proposal-mismatch-ike\"}\n");
 	CHECK_INT(ipsec_tunnel_failure(&l, &topo, 0, reason, sizeof(reason)), 1);
 	CHECK(strstr(reason, "IKE proposals do not match") && strstr(reason, "azure-vpn0"));
 	/* another peer's alert is not ours */
 	put_journal(dir, "azure-vpn0",
-		    "{\"t\":2,\"src\":\"ike\",\"ev\":\"alert\",\"tunnel\":null,\"peer\":\"198.51.100.9\",\"alert\":\"proposal-mismatch-ike\"}\n");
+	            "{\"t\":2,\"src\":\"ike\",\"ev\":\"alert\",\"tunnel\":null,\"peer\":\"198.51."
+	            "100.9\",\"alert\":\"proposal-mismatch-ike\"}\n");
 	CHECK_INT(ipsec_tunnel_failure(&l, &topo, 0, reason, sizeof(reason)), 0);
 	/* named auth failure, then recovery */
 	put_journal(dir, "ali-vpn0",
-		    "{\"t\":3,\"src\":\"ike\",\"ev\":\"alert\",\"tunnel\":\"tun0\",\"alert\":\"auth-failed\"}\n");
+	            "{\"t\":3,\"src\":\"ike\",\"ev\":\"alert\",\"tunnel\":\"tun0\",\"alert\":"
+	            "\"auth-failed\"}\n");
 	CHECK_INT(ipsec_tunnel_failure(&l, &topo, 0, reason, sizeof(reason)), 1);
 	CHECK(strstr(reason, "authentication failed") != NULL);
 	put_journal(dir, "ali-vpn0",
-		    "{\"t\":3,\"src\":\"ike\",\"ev\":\"alert\",\"tunnel\":\"tun0\",\"alert\":\"auth-failed\"}\n"
-		    "{\"t\":4,\"src\":\"ike\",\"ev\":\"child-up\",\"tunnel\":\"tun0\"}\n");
+	            "{\"t\":3,\"src\":\"ike\",\"ev\":\"alert\",\"tunnel\":\"tun0\",\"alert\":"
+	            "\"auth-failed\"}\n"
+	            "{\"t\":4,\"src\":\"ike\",\"ev\":\"child-up\",\"tunnel\":\"tun0\"}\n");
 	CHECK_INT(ipsec_tunnel_failure(&l, &topo, 0, reason, sizeof(reason)), 0);
 	/* retransmits are not fatal */
 	put_journal(dir, "ali-vpn0",
-		    "{\"t\":5,\"src\":\"ike\",\"ev\":\"alert\",\"tunnel\":\"tun0\",\"alert\":\"retransmit-send\"}\n");
+	            "{\"t\":5,\"src\":\"ike\",\"ev\":\"alert\",\"tunnel\":\"tun0\",\"alert\":"
+	            "\"retransmit-send\"}\n");
 	CHECK_INT(ipsec_tunnel_failure(&l, &topo, 0, reason, sizeof(reason)), 0);
 	remove_tree(dir);
 }
@@ -143,14 +150,15 @@ int main(void)
 		char name[64];
 		char *conf = ipsec_conf_render(&p, (enum ipsec_backend)b);
 		CHECK(conf != NULL);
-		snprintf(name, sizeof(name), "strongswan-%s.conf", ipsec_backend_name((enum ipsec_backend)b));
+		snprintf(name, sizeof(name), "strongswan-%s.conf",
+		         ipsec_backend_name((enum ipsec_backend)b));
 		if (conf)
 			golden(name, conf);
 		free(conf);
 		for (int side = 0; side < 2; side++) {
 			CHECK(ipsec_msg_load_conn(&topo, 0, side, (enum ipsec_backend)b, &m) == 0);
 			snprintf(name, sizeof(name), "load-conn-%s-side%d.txt",
-				 ipsec_backend_name((enum ipsec_backend)b), side);
+			         ipsec_backend_name((enum ipsec_backend)b), side);
 			msg_golden(name, &m);
 		}
 	}
@@ -194,8 +202,9 @@ int main(void)
 
 	/* backend choice */
 	enum ipsec_backend b;
-	struct ipsec_kernel_caps none = {.tun = true}, vti = {.esp = true, .vti = true, .tun = true},
-				 all = {.esp = true, .xfrmi = true, .vti = true, .tun = true};
+	struct ipsec_kernel_caps none = {.tun = true},
+	                         vti = {.esp = true, .vti = true, .tun = true},
+	                         all = {.esp = true, .xfrmi = true, .vti = true, .tun = true};
 	snprintf(none.esp_error, sizeof(none.esp_error), "Protocol not supported");
 	CHECK(ipsec_backend_choose("auto", &none, &b) == 0 && b == IPSEC_BACKEND_LIBIPSEC);
 	CHECK(ipsec_backend_choose("auto", &vti, &b) == 0 && b == IPSEC_BACKEND_VTI);

@@ -8,8 +8,14 @@
 
 int main(void)
 {
-	static const char *const bad[] = {"", ".", "..", "a/b", "/abs", "../x",
-		"0123456789012345678901234567890123456789012345678901234567890123"};
+	static const char *const bad[] = {
+	    "",
+	    ".",
+	    "..",
+	    "a/b",
+	    "/abs",
+	    "../x",
+	    "0123456789012345678901234567890123456789012345678901234567890123"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct netns *ns = NULL;
 		CHECK(netns_create(bad[i], &ns) == -1 && ns == NULL);

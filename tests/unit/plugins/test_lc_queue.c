@@ -97,7 +97,7 @@ int main(void)
 	lc_queue_destroy(q);
 	int64_t drained = lc_mono_ns() - t0;
 	fprintf(stderr, "hung speaker: 50 pushes in %.3f ms, drained in %.2f s\n", pushed / 1e6,
-		drained / 1e9);
+	        drained / 1e9);
 	CHECK(drained < 3 * 1000000000LL);
 	CHECK(read_file(journal, &text, &len) == 0);
 	int lines = 0;

@@ -9,13 +9,15 @@
 #define IV (100 * NS_PER_MS)
 
 /* A stream of n probes every IV from t0, lost where lost(seq) says. */
-static size_t fill(struct probe_sample *s, uint16_t flow, uint8_t dir, uint32_t n,
-		   int64_t t0, uint32_t lo, uint32_t hi)
+static size_t fill(struct probe_sample *s, uint16_t flow, uint8_t dir, uint32_t n, int64_t t0,
+                   uint32_t lo, uint32_t hi)
 {
 	for (uint32_t i = 0; i < n; i++)
-		s[i] = (struct probe_sample){.flow = flow, .dir = dir, .seq = i,
-					     .sent_ns = t0 + (int64_t)i * IV,
-					     .ok = !(i >= lo && i < hi)};
+		s[i] = (struct probe_sample){.flow = flow,
+		                             .dir = dir,
+		                             .seq = i,
+		                             .sent_ns = t0 + (int64_t)i * IV,
+		                             .ok = !(i >= lo && i < hi)};
 	return n;
 }
 
@@ -84,8 +86,8 @@ static void test_duplicates_and_multiple(void)
 	for (uint32_t i = 30; i < 35; i++)
 		s[i].ok = false;
 	/* A duplicate of seq 15 that succeeded splits the first outage. */
-	s[n++] = (struct probe_sample){.flow = 2, .dir = PROBE_FWD, .seq = 15,
-				       .sent_ns = 15 * IV, .ok = true};
+	s[n++] = (struct probe_sample){
+	    .flow = 2, .dir = PROBE_FWD, .seq = 15, .sent_ns = 15 * IV, .ok = true};
 	struct outage_set set;
 	CHECK_INT(outage_compute(s, n, IV, &set), 0);
 	CHECK_INT(set.streams[0].sent, 50);
@@ -103,8 +105,13 @@ static void test_duplicates_and_multiple(void)
 
 static void test_wire(void)
 {
-	struct probe_msg m = {.type = PROBE_REPLY, .dir = PROBE_REV, .flow = 513, .seq = 0xdeadbeef,
-			      .sent_ns = 0x0102030405060708LL, .echo_ns = 42}, d;
+	struct probe_msg m = {.type = PROBE_REPLY,
+	                      .dir = PROBE_REV,
+	                      .flow = 513,
+	                      .seq = 0xdeadbeef,
+	                      .sent_ns = 0x0102030405060708LL,
+	                      .echo_ns = 42},
+	                 d;
 	uint8_t buf[PROBE_WIRE_LEN];
 	probe_msg_encode(&m, buf);
 	CHECK(probe_msg_decode(buf, sizeof(buf), &d));

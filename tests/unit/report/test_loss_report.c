@@ -15,7 +15,7 @@
 #include "report/evlog.h"
 #include "report/report.h"
 
-#define S(x) ((int64_t)((x) * 1000) * NS_PER_MS)
+#define S(x) ((int64_t)((x)*1000) * NS_PER_MS)
 
 static char root[256];
 
@@ -50,46 +50,63 @@ static bool leg_ok(int d, int64_t t, double sw_fwd, double sw_rev)
 }
 
 static void write_lab(const char *dir, const char *fault_extra, double hold_t, double sw_fwd,
-		      double sw_rev)
+                      double sw_rev)
 {
 	const char *node[2] = {"ecs", "vm"}, *dn[2] = {"fwd", "rev"};
 	mkdir(dir, 0700);
 	for (int d = 0; d < 2; d++)
-		line(dir, node[d], S(90) - 1000, "\"src\":\"probe\",\"ev\":\"start\",\"probe\":"
-		     "\"ecs-vm\",\"dir\":\"%s\",\"interval_ns\":100000000,\"flows\":1", dn[d]);
+		line(dir, node[d], S(90) - 1000,
+		     "\"src\":\"probe\",\"ev\":\"start\",\"probe\":"
+		     "\"ecs-vm\",\"dir\":\"%s\",\"interval_ns\":100000000,\"flows\":1",
+		     dn[d]);
 	for (int k = 0; k < 450; k++) {
 		int64_t s = S(90) + (int64_t)k * 100 * NS_PER_MS;
 		for (int d = 0; d < 2; d++) {
-			line(dir, node[d], s, "\"src\":\"probe\",\"ev\":\"send\",\"probe\":\"ecs-vm\","
-			     "\"flow\":0,\"dir\":\"%s\",\"seq\":%d", dn[d], k);
+			line(dir, node[d], s,
+			     "\"src\":\"probe\",\"ev\":\"send\",\"probe\":\"ecs-vm\","
+			     "\"flow\":0,\"dir\":\"%s\",\"seq\":%d",
+			     dn[d], k);
 			if (!leg_ok(d, s, sw_fwd, sw_rev))
 				continue;
-			line(dir, node[1 - d], s + NS_PER_MS, "\"src\":\"probe\",\"ev\":\"echo\","
-			     "\"probe\":\"ecs-vm\",\"flow\":0,\"dir\":\"%s\",\"seq\":%d", dn[d], k);
+			line(dir, node[1 - d], s + NS_PER_MS,
+			     "\"src\":\"probe\",\"ev\":\"echo\","
+			     "\"probe\":\"ecs-vm\",\"flow\":0,\"dir\":\"%s\",\"seq\":%d",
+			     dn[d], k);
 			if (!leg_ok(1 - d, s + NS_PER_MS, sw_fwd, sw_rev))
 				continue;
-			line(dir, node[d], s + 2 * NS_PER_MS, "\"src\":\"probe\",\"ev\":\"reply\","
+			line(dir, node[d], s + 2 * NS_PER_MS,
+			     "\"src\":\"probe\",\"ev\":\"reply\","
 			     "\"probe\":\"ecs-vm\",\"flow\":0,\"dir\":\"%s\",\"seq\":%d,\"rtt_ns\":"
-			     "2000000", dn[d], k);
+			     "2000000",
+			     dn[d], k);
 		}
 	}
 	for (int d = 0; d < 2; d++)
-		line(dir, node[d], S(135.5), "\"src\":\"probe\",\"ev\":\"stop\",\"probe\":\"ecs-vm\","
+		line(dir, node[d], S(135.5),
+		     "\"src\":\"probe\",\"ev\":\"stop\",\"probe\":\"ecs-vm\","
 		     "\"dir\":\"%s\",\"interval_ns\":100000000,\"flows\":1,\"linger_ns\":500000000",
 		     dn[d]);
-	line(dir, "underlay", S(100), "\"src\":\"fault\",\"ev\":\"inject\",\"kind\":\"loss\","
-	     "\"target\":\"tunnel0\",\"tunnel\":\"tunnel0\",%s", fault_extra);
+	line(dir, "underlay", S(100),
+	     "\"src\":\"fault\",\"ev\":\"inject\",\"kind\":\"loss\","
+	     "\"target\":\"tunnel0\",\"tunnel\":\"tunnel0\",%s",
+	     fault_extra);
 	if (hold_t > 0)
-		line(dir, "ali-vpn0", S(hold_t), "\"src\":\"bgp\",\"ev\":\"state\",\"peer\":"
+		line(dir, "ali-vpn0", S(hold_t),
+		     "\"src\":\"bgp\",\"ev\":\"state\",\"peer\":"
 		     "\"169.254.21.2\",\"from\":\"Established\",\"to\":\"Idle\",\"reason\":"
 		     "\"hold-timer-expired\"");
-	line(dir, "underlay", S(130), "\"src\":\"fault\",\"ev\":\"heal\",\"kind\":\"loss\","
+	line(dir, "underlay", S(130),
+	     "\"src\":\"fault\",\"ev\":\"heal\",\"kind\":\"loss\","
 	     "\"target\":\"tunnel0\",\"detail\":\"\"");
 }
 
 static const struct report_tunnel tunnels[] = {
-	{"tunnel0", {"ali-vpn0", "azure-vpn0"}, {"169.254.21.1", "169.254.21.2"}, {false, true},
-	 {{"10.0.255.2", "198.51.100.1"}, {"172.16.200.2", "203.0.113.1"}}, {2, 2}},
+    {"tunnel0",
+     {"ali-vpn0", "azure-vpn0"},
+     {"169.254.21.1", "169.254.21.2"},
+     {false, true},
+     {{"10.0.255.2", "198.51.100.1"}, {"172.16.200.2", "203.0.113.1"}},
+     {2, 2}},
 };
 
 /* The article's timers at a tenth of their length (3 s hold on the built-in
@@ -109,8 +126,11 @@ static int build(const char *dir, struct report *rep, bool with_model)
 	evlog_init(&log);
 	if (evlog_load_lab(&log, dir) < 0)
 		return -1;
-	struct report_config cfg = {.lab = "loss", .time_scale = 0.1, .tunnels = tunnels,
-				    .n_tunnels = 1, .loss_input = with_model ? loss_input : NULL};
+	struct report_config cfg = {.lab = "loss",
+	                            .time_scale = 0.1,
+	                            .tunnels = tunnels,
+	                            .n_tunnels = 1,
+	                            .loss_input = with_model ? loss_input : NULL};
 	int rc = report_build(&log, &cfg, rep);
 	evlog_free(&log);
 	return rc;

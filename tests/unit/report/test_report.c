@@ -14,7 +14,7 @@
 #include "report/evlog.h"
 #include "report/report.h"
 
-#define S(x) ((int64_t)((x) * 1000) * NS_PER_MS) /* seconds (ms precision) -> ns */
+#define S(x) ((int64_t)((x)*1000) * NS_PER_MS) /* seconds (ms precision) -> ns */
 
 static char dir[256];
 
@@ -55,72 +55,101 @@ static void write_probes(void)
 {
 	const char *node[2] = {"ecs", "vm"}, *dn[2] = {"fwd", "rev"};
 	for (int d = 0; d < 2; d++)
-		line(node[d], S(90) - 1000, "\"src\":\"probe\",\"ev\":\"start\",\"probe\":\"ecs-vm\","
-		     "\"dir\":\"%s\",\"interval_ns\":100000000,\"flows\":2", dn[d]);
+		line(node[d], S(90) - 1000,
+		     "\"src\":\"probe\",\"ev\":\"start\",\"probe\":\"ecs-vm\","
+		     "\"dir\":\"%s\",\"interval_ns\":100000000,\"flows\":2",
+		     dn[d]);
 	for (int k = 0; k < 600; k++) {
 		int64_t s = S(90) + (int64_t)k * 100 * NS_PER_MS;
 		for (int d = 0; d < 2; d++)
 			for (int fl = 0; fl < 2; fl++) {
 				const char *me = node[d], *peer = node[1 - d];
-				line(me, s, "\"src\":\"probe\",\"ev\":\"send\",\"probe\":\"ecs-vm\",\"flow\":%d,"
-				     "\"dir\":\"%s\",\"seq\":%d", fl, dn[d], k);
+				line(me, s,
+				     "\"src\":\"probe\",\"ev\":\"send\",\"probe\":\"ecs-vm\","
+				     "\"flow\":%d,"
+				     "\"dir\":\"%s\",\"seq\":%d",
+				     fl, dn[d], k);
 				if (!leg_ok(fl, d, s))
 					continue;
-				line(peer, s + NS_PER_MS, "\"src\":\"probe\",\"ev\":\"echo\",\"probe\":"
-				     "\"ecs-vm\",\"flow\":%d,\"dir\":\"%s\",\"seq\":%d", fl, dn[d], k);
+				line(peer, s + NS_PER_MS,
+				     "\"src\":\"probe\",\"ev\":\"echo\",\"probe\":"
+				     "\"ecs-vm\",\"flow\":%d,\"dir\":\"%s\",\"seq\":%d",
+				     fl, dn[d], k);
 				if (!leg_ok(fl, 1 - d, s + NS_PER_MS))
 					continue;
-				line(me, s + 2 * NS_PER_MS, "\"src\":\"probe\",\"ev\":\"reply\",\"probe\":"
-				     "\"ecs-vm\",\"flow\":%d,\"dir\":\"%s\",\"seq\":%d,\"rtt_ns\":2000000",
+				line(me, s + 2 * NS_PER_MS,
+				     "\"src\":\"probe\",\"ev\":\"reply\",\"probe\":"
+				     "\"ecs-vm\",\"flow\":%d,\"dir\":\"%s\",\"seq\":%d,\"rtt_ns\":"
+				     "2000000",
 				     fl, dn[d], k);
 			}
 	}
 	for (int d = 0; d < 2; d++)
-		line(node[d], S(150.5), "\"src\":\"probe\",\"ev\":\"stop\",\"probe\":\"ecs-vm\","
-		     "\"dir\":\"%s\",\"interval_ns\":100000000,\"flows\":2,\"linger_ns\":500000000", dn[d]);
+		line(node[d], S(150.5),
+		     "\"src\":\"probe\",\"ev\":\"stop\",\"probe\":\"ecs-vm\","
+		     "\"dir\":\"%s\",\"interval_ns\":100000000,\"flows\":2,\"linger_ns\":500000000",
+		     dn[d]);
 }
 
 static void write_control_plane(void)
 {
 	for (double t = 82.3; t < 100; t += 10)
-		line("ali-vpn0", S(t), "\"src\":\"bgp\",\"ev\":\"rx\",\"peer\":\"169.254.21.2\","
+		line("ali-vpn0", S(t),
+		     "\"src\":\"bgp\",\"ev\":\"rx\",\"peer\":\"169.254.21.2\","
 		     "\"type\":\"keepalive\"");
-	line("ali-vpn0", S(100), "\"src\":\"fault\",\"ev\":\"inject\",\"kind\":\"ike-mismatch\","
+	line("ali-vpn0", S(100),
+	     "\"src\":\"fault\",\"ev\":\"inject\",\"kind\":\"ike-mismatch\","
 	     "\"target\":\"tunnel0\",\"detail\":\"ike proposal aes128-sha1-modp2048\"");
-	line("ali-vpn0", S(100.005), "\"src\":\"ike\",\"ev\":\"child-down\",\"tunnel\":\"tunnel0\","
+	line("ali-vpn0", S(100.005),
+	     "\"src\":\"ike\",\"ev\":\"child-down\",\"tunnel\":\"tunnel0\","
 	     "\"child\":\"tunnel0\",\"spi_in\":\"c1\",\"spi_out\":\"c2\"");
-	line("azure-vpn0", S(100.01), "\"src\":\"ike\",\"ev\":\"child-down\",\"tunnel\":\"tunnel0\","
+	line("azure-vpn0", S(100.01),
+	     "\"src\":\"ike\",\"ev\":\"child-down\",\"tunnel\":\"tunnel0\","
 	     "\"child\":\"tunnel0\",\"spi_in\":\"c2\",\"spi_out\":\"c1\"");
-	line("ali-vpn0", S(122.3), "\"src\":\"bgp\",\"ev\":\"state\",\"peer\":\"169.254.21.2\","
+	line("ali-vpn0", S(122.3),
+	     "\"src\":\"bgp\",\"ev\":\"state\",\"peer\":\"169.254.21.2\","
 	     "\"from\":\"Established\",\"to\":\"Idle\",\"reason\":\"hold-timer-expired\"");
-	line("ali-tr", S(122.31), "\"src\":\"bgp\",\"ev\":\"rx\",\"peer\":\"10.0.255.2\","
+	line("ali-tr", S(122.31),
+	     "\"src\":\"bgp\",\"ev\":\"rx\",\"peer\":\"10.0.255.2\","
 	     "\"type\":\"update\",\"announced\":0,\"withdrawn\":1");
-	line("ali-tr", S(123.3), "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"172.16.1.0/24\","
+	line("ali-tr", S(123.3),
+	     "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"172.16.1.0/24\","
 	     "\"op\":\"replace\",\"nexthops\":[\"10.0.254.1\"],\"delay_ms\":1000");
-	line("azure-vpn0", S(125.0), "\"src\":\"bird\",\"ev\":\"state\",\"peer\":\"169.254.21.1\","
+	line("azure-vpn0", S(125.0),
+	     "\"src\":\"bird\",\"ev\":\"state\",\"peer\":\"169.254.21.1\","
 	     "\"to\":\"Idle\",\"reason\":\"Error: Hold timer expired\"");
 	line("azure-vpn0", S(125.9), "\"src\":\"bird\",\"ev\":\"down\",\"peer\":\"169.254.21.1\"");
-	line("azure-hub", S(126.0), "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"10.0.0.0/8\","
+	line("azure-hub", S(126.0),
+	     "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"10.0.0.0/8\","
 	     "\"op\":\"replace\",\"nexthops\":[\"172.16.200.5\"],\"delay_ms\":1000");
-	line("ali-vpn0", S(140), "\"src\":\"fault\",\"ev\":\"heal\",\"kind\":\"ike-mismatch\","
+	line("ali-vpn0", S(140),
+	     "\"src\":\"fault\",\"ev\":\"heal\",\"kind\":\"ike-mismatch\","
 	     "\"target\":\"tunnel0\",\"detail\":\"\"");
 	/* Reversion: the session back on both ends, the routers behind them fed and
 	 * programmed a second later. The fib on ali-tr at 140.5 s precedes the session
 	 * and must not count. */
-	line("ali-tr", S(140.5), "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"192.0.2.0/24\","
+	line("ali-tr", S(140.5),
+	     "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"192.0.2.0/24\","
 	     "\"op\":\"replace\",\"nexthops\":[\"10.0.254.2\"],\"delay_ms\":1000");
-	line("ali-vpn0", S(141.0), "\"src\":\"bgp\",\"ev\":\"state\",\"peer\":\"169.254.21.2\","
+	line("ali-vpn0", S(141.0),
+	     "\"src\":\"bgp\",\"ev\":\"state\",\"peer\":\"169.254.21.2\","
 	     "\"from\":\"OpenConfirm\",\"to\":\"Established\",\"reason\":\"keepalive-received\"");
-	line("azure-vpn0", S(141.01), "\"src\":\"bird\",\"ev\":\"state\",\"peer\":\"169.254.21.1\","
+	line("azure-vpn0", S(141.01),
+	     "\"src\":\"bird\",\"ev\":\"state\",\"peer\":\"169.254.21.1\","
 	     "\"to\":\"Established\",\"reason\":\"\"");
-	line("ali-tr", S(141.02), "\"src\":\"bgp\",\"ev\":\"rx\",\"peer\":\"10.0.255.2\","
+	line("ali-tr", S(141.02),
+	     "\"src\":\"bgp\",\"ev\":\"rx\",\"peer\":\"10.0.255.2\","
 	     "\"type\":\"update\",\"announced\":1,\"withdrawn\":0");
-	line("azure-hub", S(141.05), "\"src\":\"bgp\",\"ev\":\"rx\",\"peer\":\"172.16.200.2\","
+	line("azure-hub", S(141.05),
+	     "\"src\":\"bgp\",\"ev\":\"rx\",\"peer\":\"172.16.200.2\","
 	     "\"type\":\"update\",\"announced\":1,\"withdrawn\":0");
-	line("ali-tr", S(142.02), "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"172.16.1.0/24\","
+	line("ali-tr", S(142.02),
+	     "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"172.16.1.0/24\","
 	     "\"op\":\"replace\",\"nexthops\":[\"10.0.254.2\",\"10.0.255.2\"],\"delay_ms\":1000");
-	line("azure-hub", S(142.05), "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"10.0.0.0/8\","
-	     "\"op\":\"replace\",\"nexthops\":[\"172.16.200.2\",\"172.16.200.6\"],\"delay_ms\":1000");
+	line("azure-hub", S(142.05),
+	     "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"10.0.0.0/8\","
+	     "\"op\":\"replace\",\"nexthops\":[\"172.16.200.2\",\"172.16.200.6\"],\"delay_ms\":"
+	     "1000");
 	/* A line cut by a crash must be skipped, not fatal. */
 	FILE *f = journal("ali-tr");
 	fputs("{\"t\":150000000000,\"src\":\"bgp\",\"ev\":\"rx\",\"pe", f);
@@ -128,14 +157,21 @@ static void write_control_plane(void)
 }
 
 static const struct report_tunnel tunnels[] = {
-	{"tunnel0", {"ali-vpn0", "azure-vpn0"}, {"169.254.21.1", "169.254.21.2"}, {false, true},
-	 {{"10.0.255.2", "198.51.100.1"}, {"172.16.200.2", "203.0.113.1"}}, {2, 2}},
-	{"tunnel1", {"ali-vpn1", "azure-vpn1"}, {"169.254.21.5", "169.254.21.6"}, {false, true},
-	 {{"10.0.254.2", "198.51.100.5"}, {"172.16.200.6", "203.0.113.5"}}, {2, 2}},
+    {"tunnel0",
+     {"ali-vpn0", "azure-vpn0"},
+     {"169.254.21.1", "169.254.21.2"},
+     {false, true},
+     {{"10.0.255.2", "198.51.100.1"}, {"172.16.200.2", "203.0.113.1"}},
+     {2, 2}},
+    {"tunnel1",
+     {"ali-vpn1", "azure-vpn1"},
+     {"169.254.21.5", "169.254.21.6"},
+     {false, true},
+     {{"10.0.254.2", "198.51.100.5"}, {"172.16.200.6", "203.0.113.5"}},
+     {2, 2}},
 };
 
-static int predict_article(void *ctx, const struct report_run *run,
-			   struct timers_prediction *out)
+static int predict_article(void *ctx, const struct report_run *run, struct timers_prediction *out)
 {
 	(void)ctx;
 	(void)run;
@@ -170,10 +206,11 @@ static void golden(const char *name, const char *got)
 }
 
 static const struct report_stream *stream(const struct report_run *r, int flow, int d,
-					  enum report_leg leg)
+                                          enum report_leg leg)
 {
 	for (size_t i = 0; i < r->n_streams; i++)
-		if (r->streams[i].flow == flow && r->streams[i].dir == d && r->streams[i].leg == leg)
+		if (r->streams[i].flow == flow && r->streams[i].dir == d &&
+		    r->streams[i].leg == leg)
 			return &r->streams[i];
 	return NULL;
 }
@@ -199,8 +236,8 @@ static void test_report(void)
 	evlog_init(&log);
 	CHECK_INT(evlog_load_lab(&log, dir), 0);
 	CHECK_INT(log.bad_lines, 1);
-	struct report_config cfg = {.lab = "article", .time_scale = 1.0, .tunnels = tunnels,
-				    .n_tunnels = 2};
+	struct report_config cfg = {
+	    .lab = "article", .time_scale = 1.0, .tunnels = tunnels, .n_tunnels = 2};
 	struct report r;
 	CHECK_INT(report_build(&log, &cfg, &r), 0);
 	CHECK_INT(r.n_runs, 1);
@@ -223,7 +260,8 @@ static void test_report(void)
 	CHECK(strstr(run->mechanism, "rev: hold timer expired on azure-vpn0 (BIRD)") != NULL);
 	bool bird_wd = false;
 	for (size_t i = 0; i < run->n_marks; i++)
-		bird_wd |= run->marks[i].kind == MARK_WITHDRAW && !strcmp(run->marks[i].node, "azure-vpn0");
+		bird_wd |= run->marks[i].kind == MARK_WITHDRAW &&
+		           !strcmp(run->marks[i].node, "azure-vpn0");
 	CHECK(bird_wd);
 	CHECK(!run->has_pred && run->inside[TIMERS_RTT] == -1);
 	/* reversion from the journals */
@@ -315,7 +353,7 @@ static void test_parser(void)
 {
 	struct jevent e;
 	const char *l = "{\"t\":5,\"src\":\"a\",\"ev\":\"b\",\"s\":\"x\\\"\\u00e9\\n\",\"n\":-1.5,"
-			"\"arr\":[1,{\"k\":\"]\"}],\"b\":true,\"z\":null}";
+	                "\"arr\":[1,{\"k\":\"]\"}],\"b\":true,\"z\":null}";
 	CHECK_INT(jevent_parse(l, strlen(l), &e), 0);
 	CHECK_INT(e.t, 5);
 	CHECK_STR(jev_str(&e, "s"), "x\"\xc3\xa9\n");
@@ -323,8 +361,12 @@ static void test_parser(void)
 	CHECK(jev_int(&e, "n", &v) && v == -1);
 	CHECK(jev_str(&e, "arr") == NULL);
 	jevent_free(&e);
-	const char *bad[] = {"", "{}", "{\"t\":1.5,\"src\":\"a\",\"ev\":\"b\"}", "{\"t\":1,\"src\":\"a\"}",
-			     "{\"t\":1,\"src\":\"a\",\"ev\":\"b\"", "{\"t\":1,\"src\":\"a\",\"ev\":\"b\"} x"};
+	const char *bad[] = {"",
+	                     "{}",
+	                     "{\"t\":1.5,\"src\":\"a\",\"ev\":\"b\"}",
+	                     "{\"t\":1,\"src\":\"a\"}",
+	                     "{\"t\":1,\"src\":\"a\",\"ev\":\"b\"",
+	                     "{\"t\":1,\"src\":\"a\",\"ev\":\"b\"} x"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CHECK(jevent_parse(bad[i], strlen(bad[i]), &e) < 0);
 }

@@ -26,7 +26,7 @@ static void names(void)
 	CHECK(strstr(lab_err_msg(), "'U'") != NULL);
 	CHECK(run_lab_name_check("a.b") == -1);
 	CHECK(run_lab_name_check("../x") == -1);
-	CHECK(run_lab_name_check("abcdefghijklmnopqrstuvwx") == 0);  /* 24 */
+	CHECK(run_lab_name_check("abcdefghijklmnopqrstuvwx") == 0);   /* 24 */
 	CHECK(run_lab_name_check("abcdefghijklmnopqrstuvwxy") == -1); /* 25 */
 	char ns[64];
 	run_netns_name("lab", "ali-vpn0", ns, sizeof(ns));
@@ -79,7 +79,8 @@ static void state_file(const char *root)
 	char path[PATH_MAX + 32], *buf = NULL;
 	snprintf(path, sizeof(path), "%s/a/events.jsonl", l.dir);
 	CHECK(read_file(path, &buf, NULL) == 0);
-	CHECK(buf && strstr(buf, "\"src\":\"lab\",\"ev\":\"service-died\",\"what\":\"charon\"") != NULL);
+	CHECK(buf &&
+	      strstr(buf, "\"src\":\"lab\",\"ev\":\"service-died\",\"what\":\"charon\"") != NULL);
 	const char *first = buf ? strstr(buf, "service-died") : NULL;
 	CHECK(first && !strstr(first + 1, "service-died")); /* once */
 	free(buf);
@@ -87,7 +88,7 @@ static void state_file(const char *root)
 	/* A restart (heal of a kill) took the dead charon's place: the reader drops the
 	 * replaced record, so the lab is ready again with only the live one counted. */
 	CHECK(run_record(&l, "pid %d %" PRIu64 " a charon", (int)getpid(),
-			 run_pid_starttime(getpid())) == 0);
+	                 run_pid_starttime(getpid())) == 0);
 	CHECK(run_record(&l, "replaced 4194000 77") == 0);
 	CHECK(run_record(&l, "replaced 4194000 78") == 0); /* no such record: ignored */
 	CHECK(run_state_read(&l, &st) == 0);
@@ -116,7 +117,7 @@ static void state_file(const char *root)
 }
 
 static bool has_check(const struct run_check *c, size_t n, const struct topo *t, const char *from,
-		      const char *dst, const char *why)
+                      const char *dst, const char *why)
 {
 	struct in_addr a;
 	inet_pton(AF_INET, dst, &a);
@@ -142,12 +143,12 @@ static void checks(const char *file)
 	/* 2 tunnels: their uplinks both ways through internet; 10 links; the hosts'
 	 * next hops are their link peers already. */
 	CHECK_INT(n, 4 + 10);
-	CHECK(has_check(c, n, t, "ali-vpn0", "203.0.113.1", "underlay"));   /* tun0 */
+	CHECK(has_check(c, n, t, "ali-vpn0", "203.0.113.1", "underlay"));    /* tun0 */
 	CHECK(has_check(c, n, t, "azure-vpn1", "198.51.100.5", "underlay")); /* tun1 */
-	CHECK(!has_check(c, n, t, "ali-vpn0", "203.0.113.5", "underlay")); /* no tunnel */
-	CHECK(!has_check(c, n, t, "ali-vpn0", "198.51.100.2", "underlay")); /* internet itself */
-	CHECK(has_check(c, n, t, "ecs", "10.0.1.1", "link"));               /* ecs -> ali-tr */
-	CHECK(has_check(c, n, t, "vm", "172.16.1.1", "link"));              /* vm -> azure-hub */
+	CHECK(!has_check(c, n, t, "ali-vpn0", "203.0.113.5", "underlay"));   /* no tunnel */
+	CHECK(!has_check(c, n, t, "ali-vpn0", "198.51.100.2", "underlay"));  /* internet itself */
+	CHECK(has_check(c, n, t, "ecs", "10.0.1.1", "link"));                /* ecs -> ali-tr */
+	CHECK(has_check(c, n, t, "vm", "172.16.1.1", "link"));               /* vm -> azure-hub */
 	free(c);
 
 	/* the baseline script: same objects */
@@ -157,12 +158,14 @@ static void checks(const char *file)
 	run_net_ip_script(f, "L", t);
 	fclose(f);
 	CHECK(strstr(buf, "ip netns add L.ecs\n") != NULL);
-	CHECK(strstr(buf, "ip -n L.ecs link add eth0 address 02:6c:00:00:00:00 type veth peer name eth0 address 02:6c:00:00:00:01 netns L.ali-tr\n") != NULL);
-	CHECK(strstr(buf, "ip -n L.ecs neigh replace 10.0.1.1 lladdr 02:6c:00:00:00:01 dev eth0 nud permanent\n") != NULL);
+	CHECK(strstr(buf, "ip -n L.ecs link add eth0 address 02:6c:00:00:00:00 type veth peer name "
+	                  "eth0 address 02:6c:00:00:00:01 netns L.ali-tr\n") != NULL);
+	CHECK(strstr(buf, "ip -n L.ecs neigh replace 10.0.1.1 lladdr 02:6c:00:00:00:01 dev eth0 "
+	                  "nud permanent\n") != NULL);
 	CHECK(strstr(buf, "ip -n L.vm addr add 172.16.1.4/28 dev eth0\n") != NULL);
 	CHECK(strstr(buf, "ip -n L.ecs route add 0.0.0.0/0 via 10.0.1.1 proto static\n") != NULL);
 	CHECK(strstr(buf, "ip netns exec L.internet sysctl -qw net.ipv4.conf.all.rp_filter=0 "
-			  "net.ipv4.conf.default.rp_filter=0 net.ipv4.ip_forward=1\n") != NULL);
+	                  "net.ipv4.conf.default.rp_filter=0 net.ipv4.ip_forward=1\n") != NULL);
 	free(buf);
 	topo_free(t);
 }

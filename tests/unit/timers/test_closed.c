@@ -6,17 +6,17 @@
 #include "timers/timers.h"
 
 #define NEAR(a, b) (fabs((a) - (b)) < 1e-9)
-#define CHECK_WIN(w, lo, hi)                                                           \
-	do {                                                                           \
-		CHECK(NEAR((w).min_s, (lo)));                                          \
-		CHECK(NEAR((w).max_s, (hi)));                                          \
-		if (!NEAR((w).min_s, (lo)) || !NEAR((w).max_s, (hi)))                  \
-			fprintf(stderr, "  window [%.9g, %.9g], expected [%.9g, %.9g]\n",   \
-				(w).min_s, (w).max_s, (double)(lo), (double)(hi));     \
+#define CHECK_WIN(w, lo, hi)                                                                       \
+	do {                                                                                       \
+		CHECK(NEAR((w).min_s, (lo)));                                                      \
+		CHECK(NEAR((w).max_s, (hi)));                                                      \
+		if (!NEAR((w).min_s, (lo)) || !NEAR((w).max_s, (hi)))                              \
+			fprintf(stderr, "  window [%.9g, %.9g], expected [%.9g, %.9g]\n",          \
+			        (w).min_s, (w).max_s, (double)(lo), (double)(hi));                 \
 	} while (0)
 
 static const struct timers_model *model(const struct timers_input *in, struct timers_prediction *p,
-					const char *name)
+                                        const char *name)
 {
 	if (timers_predict(in, p) < 0) {
 		fprintf(stderr, "predict failed: %s\n", lab_err_msg());
@@ -84,7 +84,8 @@ static void test_article(void)
 	l = model(&in, &p, "lab");
 	CHECK_WIN(l->dir[TIMERS_RTT].w, 31.7, 41.9);
 	CHECK(l->dir[TIMERS_RTT].w.min_s < 36.7 && 36.9 <= l->dir[TIMERS_RTT].w.max_s);
-	CHECK(fabs(l->dir[TIMERS_RTT].w.min_s - 32) <= 1 && fabs(l->dir[TIMERS_RTT].w.max_s - 41) <= 1);
+	CHECK(fabs(l->dir[TIMERS_RTT].w.min_s - 32) <= 1 &&
+	      fabs(l->dir[TIMERS_RTT].w.max_s - 41) <= 1);
 }
 
 /* The same pair in the other order, and other pairs. */
@@ -130,8 +131,8 @@ static void test_pairs(void)
 	set_side(&in.side[1], TIMERS_SPEAKER_BIRD, 2, 9);
 	l = model(&in, &p, "lab");
 	CHECK(NEAR(p.session.keepalive_s[1], 1));
-	CHECK_WIN(l->dir[TIMERS_FWD].w, 2, 3);        /* (H-K, H] at the 3 s minimum */
-	CHECK_WIN(l->dir[TIMERS_REV].w, 1.25, 3);     /* (0.75*3 - 1, 3] */
+	CHECK_WIN(l->dir[TIMERS_FWD].w, 2, 3);    /* (H-K, H] at the 3 s minimum */
+	CHECK_WIN(l->dir[TIMERS_REV].w, 1.25, 3); /* (0.75*3 - 1, 3] */
 }
 
 static void test_edges(void)
@@ -173,7 +174,7 @@ static void test_edges(void)
 	l = model(&in, &p, "lab");
 	CHECK_INT(l->dir[TIMERS_FWD].mechanism, TIMERS_MECH_DPD);
 	CHECK_WIN(l->dir[TIMERS_FWD].parts[0].w, 45 - 1 - 0.1 + 165.06112 + 0.05,
-		  45 + 1 + 165.06112 + 0.05);
+	          45 + 1 + 165.06112 + 0.05);
 
 	/* A crashed speaker: TCP closes over the working tunnel, nothing is lost. */
 	timers_input_article(&in);

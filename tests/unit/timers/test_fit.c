@@ -17,7 +17,7 @@ int main(void)
 	 * measurement inside for d in [36.9 - 30.2, 36.7 - 20] = [6.7, 16.7]. */
 	timers_input_article(&in);
 	CHECK(timers_fit_unknown(&in, TIMERS_UNKNOWN_PROGRAMMING, TIMERS_RTT, article, 2, 600,
-				 &f) == 0);
+	                         &f) == 0);
 	CHECK(f.found);
 	CHECK(NEAR(f.lo_s, 6.7));
 	CHECK(NEAR(f.hi_s, 16.7));
@@ -37,46 +37,48 @@ int main(void)
 	/* Only the Alibaba side's router unknown: the same range (fwd dominates). */
 	timers_input_article(&in);
 	CHECK(timers_fit_unknown(&in, TIMERS_UNKNOWN_PROGRAMMING_FWD, TIMERS_RTT, article, 2, 600,
-				 &f) == 0);
+	                         &f) == 0);
 	CHECK(f.found && NEAR(f.lo_s, 6.7) && NEAR(f.hi_s, 16.7));
 
 	/* Only Azure's: the Alibaba side still ends by 30.2 s, so 36.9 needs the Azure
 	 * direction to be the slower: d >= 6.7; and 36.7 needs min(rtt) <= 36.7, where
 	 * min(rtt) = max(20, 12.5 + d) -> d <= 24.2. */
 	CHECK(timers_fit_unknown(&in, TIMERS_UNKNOWN_PROGRAMMING_REV, TIMERS_RTT, article, 2, 600,
-				 &f) == 0);
+	                         &f) == 0);
 	CHECK(f.found && NEAR(f.lo_s, 6.7) && NEAR(f.hi_s, 24.2));
 
 	/* Too short for any delay: the hold timer alone takes 20 s. */
 	const double short_[] = {12};
-	CHECK(timers_fit_unknown(&in, TIMERS_UNKNOWN_PROGRAMMING, TIMERS_RTT, short_, 1, 600,
-				 &f) == 0);
+	CHECK(timers_fit_unknown(&in, TIMERS_UNKNOWN_PROGRAMMING, TIMERS_RTT, short_, 1, 600, &f) ==
+	      0);
 	CHECK(!f.found);
 	CHECK(strstr(f.why, "shorter than the model allows") != NULL);
 
 	/* Further apart than the window is wide (10.2 s). */
 	const double spread[] = {21, 40};
-	CHECK(timers_fit_unknown(&in, TIMERS_UNKNOWN_PROGRAMMING, TIMERS_RTT, spread, 2, 600,
-				 &f) == 0);
+	CHECK(timers_fit_unknown(&in, TIMERS_UNKNOWN_PROGRAMMING, TIMERS_RTT, spread, 2, 600, &f) ==
+	      0);
 	CHECK(!f.found);
 	CHECK(strstr(f.why, "further apart") != NULL);
 
 	/* Too long even with the largest delay allowed. */
 	const double long_[] = {700};
-	CHECK(timers_fit_unknown(&in, TIMERS_UNKNOWN_PROGRAMMING, TIMERS_RTT, long_, 1, 600,
-				 &f) == 0);
+	CHECK(timers_fit_unknown(&in, TIMERS_UNKNOWN_PROGRAMMING, TIMERS_RTT, long_, 1, 600, &f) ==
+	      0);
 	CHECK(!f.found);
 	CHECK(strstr(f.why, "longer than the model allows") != NULL);
 
 	/* Bad input. */
 	CHECK(timers_fit_unknown(&in, TIMERS_UNKNOWN_PROGRAMMING, TIMERS_RTT, article, 0, 600,
-				 &f) == -1);
+	                         &f) == -1);
 	const double neg[] = {-1};
-	CHECK(timers_fit_unknown(&in, TIMERS_UNKNOWN_PROGRAMMING, TIMERS_RTT, neg, 1, 600, &f) == -1);
+	CHECK(timers_fit_unknown(&in, TIMERS_UNKNOWN_PROGRAMMING, TIMERS_RTT, neg, 1, 600, &f) ==
+	      -1);
 	CHECK_INT(lab_err_code(), LAB_EXIT_USAGE);
 
 	enum timers_unknown u;
-	CHECK(timers_unknown_parse("propagation-delay", &u) == 0 && u == TIMERS_UNKNOWN_PROPAGATION);
+	CHECK(timers_unknown_parse("propagation-delay", &u) == 0 &&
+	      u == TIMERS_UNKNOWN_PROPAGATION);
 	CHECK(timers_unknown_parse("switch", &u) == -1);
 	return check_done();
 }

@@ -71,7 +71,8 @@ int main(int argc, char **argv)
 	CHECK_STR(rev->parts[1].name, "wake");
 	CHECK_STR(rev->parts[1].where, "azure-vpn0");
 	CHECK(NEAR(rev->parts[1].w.min_s, 0) && NEAR(rev->parts[1].w.max_s, 3));
-	CHECK(NEAR(rev->w.max_s, 3 + 3 + sc.side[1].propagation_s + sc.side[1].programming_s + 0.2));
+	CHECK(
+	    NEAR(rev->w.max_s, 3 + 3 + sc.side[1].propagation_s + sc.side[1].programming_s + 0.2));
 	CHECK_INT((int)timers_find_model(&q, "bird")->dir[TIMERS_REV].n_parts, 3);
 	/* Everything else scales. */
 	in.side[1].wake_max_s = sc.side[1].wake_max_s = 0;

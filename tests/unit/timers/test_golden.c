@@ -73,8 +73,11 @@ static char *loss_doc(const char *topo_dir, const char *name, double p)
 	struct topo *t = NULL;
 	struct topo_diags diags = {0};
 	struct timers_input in;
-	struct timers_loss_input li = {.p = p, .duration_s = TIMERS_LOSS_DURATION_S,
-	                               .rtt_s = 0.001, .samples = TIMERS_LOSS_SAMPLES, .seed = 1};
+	struct timers_loss_input li = {.p = p,
+	                               .duration_s = TIMERS_LOSS_DURATION_S,
+	                               .rtt_s = 0.001,
+	                               .samples = TIMERS_LOSS_SAMPLES,
+	                               .seed = 1};
 	struct timers_loss_result r;
 	struct json j;
 	char *out = NULL;
@@ -113,7 +116,8 @@ static void golden(const char *topo_dir, const char *golden_dir, const char *nam
 	CHECK(got != NULL);
 	if (!got)
 		return;
-	snprintf(path, sizeof(path), "predict-%s%s.json", name, distribution ? "-distribution" : "");
+	snprintf(path, sizeof(path), "predict-%s%s.json", name,
+	         distribution ? "-distribution" : "");
 	golden_text(golden_dir, path, got);
 }
 

@@ -28,16 +28,17 @@ static void compare(const char *what, const struct timers_input *in, double rtt_
 			double width = cf->max_s - cf->min_s;
 			/* Probe grids quantize measured outages to the interval. */
 			double tol = (d == TIMERS_RTT ? rtt_tol_frac : 0.03) * width +
-				     in->probe_interval_s + EPS;
+			             in->probe_interval_s + EPS;
 			bool inside = mc->min_s >= cf->min_s - EPS && mc->max_s <= cf->max_s + EPS;
 			bool close = mc->min_s - cf->min_s <= tol && cf->max_s - mc->max_s <= tol;
 			CHECK(inside);
 			CHECK(close);
 			CHECK_INT(r.dir[d].n, SAMPLES);
 			if (!inside || !close)
-				fprintf(stderr, "  %s %s %s: closed [%.6f, %.6f], simulated [%.6f, %.6f]\n",
-					what, models[i], timers_dir_name((enum timers_dir)d),
-					cf->min_s, cf->max_s, mc->min_s, mc->max_s);
+				fprintf(stderr,
+				        "  %s %s %s: closed [%.6f, %.6f], simulated [%.6f, %.6f]\n",
+				        what, models[i], timers_dir_name((enum timers_dir)d),
+				        cf->min_s, cf->max_s, mc->min_s, mc->max_s);
 		}
 	}
 }
@@ -57,11 +58,17 @@ int main(void)
 	/* Both orders of 10/30 and 60/180, and 20/60 against BIRD. */
 	timers_input_article(&in);
 	in.probe_interval_s = 0;
-	in.side[0] = (struct timers_side){.gateway = "a", .router = "a",
-		.speaker = TIMERS_SPEAKER_BIRD, .keepalive_s = 60, .hold_s = 180};
-	in.side[1] = (struct timers_side){.gateway = "b", .router = "b",
-		.speaker = TIMERS_SPEAKER_RFC4271, .keepalive_s = 10, .hold_s = 30,
-		.programming_s = 2};
+	in.side[0] = (struct timers_side){.gateway = "a",
+	                                  .router = "a",
+	                                  .speaker = TIMERS_SPEAKER_BIRD,
+	                                  .keepalive_s = 60,
+	                                  .hold_s = 180};
+	in.side[1] = (struct timers_side){.gateway = "b",
+	                                  .router = "b",
+	                                  .speaker = TIMERS_SPEAKER_RFC4271,
+	                                  .keepalive_s = 10,
+	                                  .hold_s = 30,
+	                                  .programming_s = 2};
 	compare("bird first", &in, 0.1);
 	in.side[1].keepalive_s = 20;
 	in.side[1].hold_s = 60;

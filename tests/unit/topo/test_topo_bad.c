@@ -53,7 +53,7 @@ int main(int argc, char **argv)
 	bad_corpus_each(dir, 20, check_file);
 	free(dir);
 	if (skipped)
-		fprintf(stderr, "%d file%s skipped: IKE/ESP proposals cannot be checked here\n", skipped,
-			skipped == 1 ? "" : "s");
+		fprintf(stderr, "%d file%s skipped: IKE/ESP proposals cannot be checked here\n",
+		        skipped, skipped == 1 ? "" : "s");
 	return check_done();
 }

@@ -64,13 +64,16 @@ int main(int argc, char **argv)
 
 	CHECK_INT(run("validate dual-tunnel", &out), 0);
 	CHECK(out && strstr(out, "/topologies/dual-tunnel.yaml: ok\n"));
-	CHECK(out && strstr(out, "dual-tunnel: 9 nodes, 10 links, 2 tunnels, 6 BGP speakers (2 BIRD), 6 sessions, 1 probe\n"));
+	CHECK(out && strstr(out, "dual-tunnel: 9 nodes, 10 links, 2 tunnels, 6 BGP speakers (2 "
+	                         "BIRD), 6 sessions, 1 probe\n"));
 	free(out);
 
 	char *bad;
-	if (asprintf(&bad, "validate %s/tests/unit/topo/bad/several-problems.yaml", LABCTL_SOURCE_ROOT) > 0) {
+	if (asprintf(&bad, "validate %s/tests/unit/topo/bad/several-problems.yaml",
+	             LABCTL_SOURCE_ROOT) > 0) {
 		CHECK_INT(run(bad, &out), 2);
-		CHECK(out && strstr(out, "several-problems.yaml:4:11: error: role 'hots' is unknown"));
+		CHECK(out &&
+		      strstr(out, "several-problems.yaml:4:11: error: role 'hots' is unknown"));
 		CHECK(out && strstr(out, "several-problems.yaml:12:14: error: link end 'c:eth0'"));
 		CHECK(out && strstr(out, "3 problems in the topology"));
 		free(out);
@@ -93,11 +96,13 @@ int main(int argc, char **argv)
 	run_dir = "/nonexistent-labctl-run-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
 	CHECK_INT(run("validate dual-tunnel", &out), 2);
 	char where[96];
-	snprintf(where, sizeof(where), "dual-tunnel.yaml:%d:3: error: node 'ali-vpn0': its control socket ",
-		 node_line("dual-tunnel", "ali-vpn0"));
+	snprintf(where, sizeof(where),
+	         "dual-tunnel.yaml:%d:3: error: node 'ali-vpn0': its control socket ",
+	         node_line("dual-tunnel", "ali-vpn0"));
 	CHECK(node_line("dual-tunnel", "ali-vpn0") > 0);
 	CHECK(out && strstr(out, where));
-	CHECK(out && strstr(out, "/dual-tunnel/ali-vpn0/charon.vici would be 108 bytes long; expected at most 107 (sun_path)"));
+	CHECK(out && strstr(out, "/dual-tunnel/ali-vpn0/charon.vici would be 108 bytes long; "
+	                         "expected at most 107 (sun_path)"));
 	free(out);
 	run_dir = "/nonexistent-labctl-run";
 

@@ -11,7 +11,8 @@
 
 int main(int argc, char **argv)
 {
-	const char *golden = argc > 1 ? argv[1] : LABCTL_SOURCE_ROOT "/tests/unit/topo/dual-tunnel.dot";
+	const char *golden =
+	    argc > 1 ? argv[1] : LABCTL_SOURCE_ROOT "/tests/unit/topo/dual-tunnel.dot";
 	char path[PATH_MAX];
 	struct topo *t = NULL;
 	CHECK(topo_resolve_path("dual-tunnel", path, sizeof(path)) == 0);

@@ -15,13 +15,13 @@
 #include "common/fsutil.h"
 #include "topo/topo.h"
 
-#define HEAD                                                          \
-	"name: t\n"                                                   \
-	"nodes:\n"                                                    \
-	"  g1: {role: gateway, interfaces: {eth0: 192.0.2.1/24}}\n" \
-	"  g2: {role: gateway, interfaces: {eth0: 192.0.2.2/24}}\n" \
-	"links:\n"                                                    \
-	"  - [g1:eth0, g2:eth0]\n"                                    \
+#define HEAD                                                                                       \
+	"name: t\n"                                                                                \
+	"nodes:\n"                                                                                 \
+	"  g1: {role: gateway, interfaces: {eth0: 192.0.2.1/24}}\n"                                \
+	"  g2: {role: gateway, interfaces: {eth0: 192.0.2.2/24}}\n"                                \
+	"links:\n"                                                                                 \
+	"  - [g1:eth0, g2:eth0]\n"                                                                 \
 	"tunnels:\n"
 
 struct scratch {
@@ -55,21 +55,24 @@ static struct topo *load_ok(const char *path)
 /* Each end exactly one source; the tunnel's key where an end has none. */
 static void check_inline(struct scratch *s)
 {
-	static const char text[] = HEAD
-		"  same:\n"
-		"    psk: shared-key\n"
-		"    ends:\n"
-		"      - {node: g1, uplink: eth0, interface: ipsec0, inside: 169.254.0.1/30}\n"
-		"      - {node: g2, uplink: eth0, interface: ipsec0, inside: 169.254.0.2/30}\n"
-		"  mixed:\n"
-		"    psk: shared-key\n"
-		"    ends:\n"
-		"      - {node: g1, uplink: eth0, interface: ipsec1, inside: 169.254.0.5/30}\n"
-		"      - {node: g2, uplink: eth0, interface: ipsec1, inside: 169.254.0.6/30, psk: azure-side}\n"
-		"  own:\n"
-		"    ends:\n"
-		"      - {node: g1, uplink: eth0, interface: ipsec2, inside: 169.254.0.9/30, psk: ali-side}\n"
-		"      - {node: g2, uplink: eth0, interface: ipsec2, inside: 169.254.0.10/30, psk: azure-side}\n";
+	static const char text[] =
+	    HEAD "  same:\n"
+	         "    psk: shared-key\n"
+	         "    ends:\n"
+	         "      - {node: g1, uplink: eth0, interface: ipsec0, inside: 169.254.0.1/30}\n"
+	         "      - {node: g2, uplink: eth0, interface: ipsec0, inside: 169.254.0.2/30}\n"
+	         "  mixed:\n"
+	         "    psk: shared-key\n"
+	         "    ends:\n"
+	         "      - {node: g1, uplink: eth0, interface: ipsec1, inside: 169.254.0.5/30}\n"
+	         "      - {node: g2, uplink: eth0, interface: ipsec1, inside: 169.254.0.6/30, psk: "
+	         "azure-side}\n"
+	         "  own:\n"
+	         "    ends:\n"
+	         "      - {node: g1, uplink: eth0, interface: ipsec2, inside: 169.254.0.9/30, psk: "
+	         "ali-side}\n"
+	         "      - {node: g2, uplink: eth0, interface: ipsec2, inside: 169.254.0.10/30, "
+	         "psk: azure-side}\n";
 	CHECK(scratch_write(s, text) == 0);
 	struct topo *t = load_ok(s->topo);
 	if (!t)
@@ -111,26 +114,27 @@ static void check_files(struct scratch *s)
 	CHECK(write_file_atomic(k1, "ali-file-key\n", 13, 0600) == 0);
 	CHECK(write_file_atomic(k2, "azure-file-key\n", 15, 0400) == 0);
 	CHECK(write_file_atomic(shared, "shared-file-key\n", 16, 0600) == 0);
-	static const char text[] = HEAD
-		"  t0:\n"
-		"    ends:\n"
-		"      - {node: g1, uplink: eth0, inside: 169.254.0.1/30, psk_file: ali.key}\n"
-		"      - node: g2\n"
-		"        uplink: eth0\n"
-		"        inside: 169.254.0.2/30\n"
-		"        psk_file: azure.key\n"
-		"  t1:\n"
-		"    ends:\n"
-		"      - {node: g1, uplink: eth0, interface: ipsec1, inside: 169.254.0.5/30}\n"
-		"      - {node: g2, uplink: eth0, interface: ipsec1, inside: 169.254.0.6/30, psk_file: ali.key}\n"
-		"    psk_file: shared.key\n";
+	static const char text[] =
+	    HEAD "  t0:\n"
+	         "    ends:\n"
+	         "      - {node: g1, uplink: eth0, inside: 169.254.0.1/30, psk_file: ali.key}\n"
+	         "      - node: g2\n"
+	         "        uplink: eth0\n"
+	         "        inside: 169.254.0.2/30\n"
+	         "        psk_file: azure.key\n"
+	         "  t1:\n"
+	         "    ends:\n"
+	         "      - {node: g1, uplink: eth0, interface: ipsec1, inside: 169.254.0.5/30}\n"
+	         "      - {node: g2, uplink: eth0, interface: ipsec1, inside: 169.254.0.6/30, "
+	         "psk_file: ali.key}\n"
+	         "    psk_file: shared.key\n";
 	CHECK(scratch_write(s, text) == 0);
 	struct topo *t = load_ok(s->topo);
 	if (!t)
 		return;
 	CHECK_STR(t->tunnels[0].end[0].psk_file, k1);
 	CHECK_STR(t->tunnels[0].end[1].psk_file, k2);
-	CHECK_STR(t->tunnels[1].end[0].psk_file, shared); /* inherited */
+	CHECK_STR(t->tunnels[1].end[0].psk_file, shared);   /* inherited */
 	CHECK(t->tunnels[1].end[0].psk_file_span_len == 0); /* the tunnel's span covers it */
 	key_of(t, 0, 0, "ali-file-key");
 	key_of(t, 0, 1, "azure-file-key");
@@ -168,7 +172,8 @@ static void check_files(struct scratch *s)
 	CHECK(t == NULL);
 	CHECK_INT(d.n, 1);
 	if (d.n == 1) {
-		CHECK(strstr(d.v[0].msg, "azure.key' has mode 0644; expected 0600 or 0400") != NULL);
+		CHECK(strstr(d.v[0].msg, "azure.key' has mode 0644; expected 0600 or 0400") !=
+		      NULL);
 		CHECK_INT(d.v[0].pos.line, 14);
 		CHECK_INT(d.v[0].pos.col, 19);
 	}
@@ -183,26 +188,26 @@ static void check_files(struct scratch *s)
  * newlines go, at most 255 bytes, no NUL. Messages never show the content. */
 static void check_file_content(struct scratch *s)
 {
-	static const char text[] = HEAD
-		"  t0:\n"
-		"    psk_file: k.key\n"
-		"    ends:\n"
-		"      - {node: g1, uplink: eth0, inside: 169.254.0.1/30}\n"
-		"      - {node: g2, uplink: eth0, inside: 169.254.0.2/30}\n";
+	static const char text[] =
+	    HEAD "  t0:\n"
+	         "    psk_file: k.key\n"
+	         "    ends:\n"
+	         "      - {node: g1, uplink: eth0, inside: 169.254.0.1/30}\n"
+	         "      - {node: g2, uplink: eth0, inside: 169.254.0.2/30}\n";
 	char key[128], long_key[300];
 	snprintf(key, sizeof(key), "%s/k.key", s->dir);
 	CHECK(scratch_write(s, text) == 0);
 	memset(long_key, 'k', sizeof(long_key));
 	static const struct {
-		size_t len;    /* of long_key, or 0 for text */
+		size_t len; /* of long_key, or 0 for text */
 		const char *text;
 		const char *problem; /* NULL: loads */
 	} cases[] = {
-		{0, "", "is empty"},
-		{0, "\n\r\n", "is empty"},
-		{256, NULL, "is longer than 255 bytes"},
-		{255, NULL, NULL},
-		{0, "nul\0key\n", "holds a NUL byte"},
+	    {0, "", "is empty"},
+	    {0, "\n\r\n", "is empty"},
+	    {256, NULL, "is longer than 255 bytes"},
+	    {255, NULL, NULL},
+	    {0, "nul\0key\n", "holds a NUL byte"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char buf[300];
@@ -222,7 +227,8 @@ static void check_file_content(struct scratch *s)
 			CHECK_INT(r, 0);
 			char got[256] = "";
 			if (t)
-				CHECK(topo_tunnel_end_psk(t, &t->tunnels[0], 1, got, sizeof(got)) == 0);
+				CHECK(topo_tunnel_end_psk(t, &t->tunnels[0], 1, got, sizeof(got)) ==
+				      0);
 			CHECK_INT(strlen(got), 255);
 			explicit_bzero(got, sizeof(got));
 		} else {
@@ -244,11 +250,12 @@ static void check_file_content(struct scratch *s)
 /* A problem with one end's key never prints any key of the file. */
 static void check_no_key_in_messages(struct scratch *s)
 {
-	static const char text[] = HEAD
-		"  t0:\n"
-		"    ends:\n"
-		"      - {node: g1, uplink: eth0, inside: 169.254.0.1/30, psk: visible-key-1}\n"
-		"      - {node: g2, uplink: eth0, inside: 169.254.0.2/30, psk: visible-key-2, psk_file: x}\n";
+	static const char text[] =
+	    HEAD "  t0:\n"
+	         "    ends:\n"
+	         "      - {node: g1, uplink: eth0, inside: 169.254.0.1/30, psk: visible-key-1}\n"
+	         "      - {node: g2, uplink: eth0, inside: 169.254.0.2/30, psk: visible-key-2, "
+	         "psk_file: x}\n";
 	CHECK(scratch_write(s, text) == 0);
 	struct topo *t = NULL;
 	struct topo_diags d = {0};

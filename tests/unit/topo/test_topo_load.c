@@ -56,8 +56,8 @@ static struct topo *load(const char *name)
 }
 
 static void check_neighbor(const struct topo *t, const char *n, size_t idx, const char *addr,
-			   uint32_t asn, const char *peer, const char *tunnel, uint32_t ka,
-			   uint32_t hold)
+                           uint32_t asn, const char *peer, const char *tunnel, uint32_t ka,
+                           uint32_t hold)
 {
 	const struct topo_bgp *b = node(t, n)->bgp;
 	CHECK(b && idx < b->n_neighbors);
@@ -86,11 +86,13 @@ static void check_dual(void)
 	CHECK_INT(t->n_links, 10);
 	CHECK_INT(t->n_tunnels, 2);
 	CHECK_INT(t->n_probes, 1);
-	static const char *names[] = {"ecs", "ali-tr", "ali-vpn0", "ali-vpn1", "internet",
-				      "azure-vpn0", "azure-vpn1", "azure-hub", "vm"};
-	static const enum topo_role roles[] = {TOPO_ROLE_HOST, TOPO_ROLE_ROUTER, TOPO_ROLE_GATEWAY,
-					       TOPO_ROLE_GATEWAY, TOPO_ROLE_UNDERLAY, TOPO_ROLE_GATEWAY,
-					       TOPO_ROLE_GATEWAY, TOPO_ROLE_ROUTER, TOPO_ROLE_HOST};
+	static const char *names[] = {"ecs",        "ali-tr",    "ali-vpn0",
+	                              "ali-vpn1",   "internet",  "azure-vpn0",
+	                              "azure-vpn1", "azure-hub", "vm"};
+	static const enum topo_role roles[] = {
+	    TOPO_ROLE_HOST,    TOPO_ROLE_ROUTER,   TOPO_ROLE_GATEWAY,
+	    TOPO_ROLE_GATEWAY, TOPO_ROLE_UNDERLAY, TOPO_ROLE_GATEWAY,
+	    TOPO_ROLE_GATEWAY, TOPO_ROLE_ROUTER,   TOPO_ROLE_HOST};
 	for (size_t i = 0; i < 9; i++) {
 		CHECK_STR(t->nodes[i].name, names[i]);
 		CHECK_INT(t->nodes[i].role, roles[i]);
@@ -112,7 +114,7 @@ static void check_dual(void)
 	CHECK(l0->pos.line > 0);
 	/* docs/reference.md "Tunnels and BGP" and "IKE / IPsec parameters" */
 	static const char *inside[2][2] = {{"169.254.21.1/30", "169.254.21.2/30"},
-					   {"169.254.21.5/30", "169.254.21.6/30"}};
+	                                   {"169.254.21.5/30", "169.254.21.6/30"}};
 	static const char *gw[2][2] = {{"ali-vpn0", "azure-vpn0"}, {"ali-vpn1", "azure-vpn1"}};
 	for (int i = 0; i < 2; i++) {
 		const struct topo_tunnel *tun = &t->tunnels[i];
@@ -159,7 +161,8 @@ static void check_dual(void)
 	check_neighbor(t, "ali-vpn0", 0, "169.254.21.2", 65515, "azure-vpn0", "tun0", 10000, 30000);
 	check_neighbor(t, "ali-vpn0", 1, "10.0.255.1", 64512, "ali-tr", NULL, 10000, 30000);
 	check_neighbor(t, "ali-vpn1", 0, "169.254.21.6", 65515, "azure-vpn1", "tun1", 10000, 30000);
-	check_neighbor(t, "azure-vpn0", 0, "169.254.21.1", 64512, "ali-vpn0", "tun0", 60000, 180000);
+	check_neighbor(t, "azure-vpn0", 0, "169.254.21.1", 64512, "ali-vpn0", "tun0", 60000,
+	               180000);
 	check_neighbor(t, "azure-vpn1", 1, "172.16.200.5", 65515, "azure-hub", NULL, 60000, 180000);
 	check_neighbor(t, "ali-tr", 1, "10.0.254.2", 64512, "ali-vpn1", NULL, 10000, 30000);
 	CHECK(node(t, "ali-vpn0")->bgp->neighbors[1].next_hop_self);
@@ -232,19 +235,18 @@ static void check_psk_file(void)
 	char topo_path[128], key_path[128];
 	snprintf(topo_path, sizeof(topo_path), "%s/t.yaml", dir);
 	snprintf(key_path, sizeof(key_path), "%s/t.key", dir);
-	static const char text[] =
-		"name: t\n"
-		"nodes:\n"
-		"  g1: {role: gateway, interfaces: {eth0: 192.0.2.1/24}}\n"
-		"  g2: {role: gateway, interfaces: {eth0: 192.0.2.2/24}}\n"
-		"links:\n"
-		"  - [g1:eth0, g2:eth0]\n"
-		"tunnels:\n"
-		"  t0:\n"
-		"    psk_file: t.key   # next to this file\n"
-		"    ends:\n"
-		"      - {node: g1, uplink: eth0, inside: 169.254.0.1/30}\n"
-		"      - {node: g2, uplink: eth0, inside: 169.254.0.2/30}\n";
+	static const char text[] = "name: t\n"
+	                           "nodes:\n"
+	                           "  g1: {role: gateway, interfaces: {eth0: 192.0.2.1/24}}\n"
+	                           "  g2: {role: gateway, interfaces: {eth0: 192.0.2.2/24}}\n"
+	                           "links:\n"
+	                           "  - [g1:eth0, g2:eth0]\n"
+	                           "tunnels:\n"
+	                           "  t0:\n"
+	                           "    psk_file: t.key   # next to this file\n"
+	                           "    ends:\n"
+	                           "      - {node: g1, uplink: eth0, inside: 169.254.0.1/30}\n"
+	                           "      - {node: g2, uplink: eth0, inside: 169.254.0.2/30}\n";
 	CHECK(write_file_atomic(topo_path, text, strlen(text), 0644) == 0);
 	CHECK(write_file_atomic(key_path, "s3cret\n", 7, 0600) == 0);
 	struct topo *t = NULL;

@@ -17,16 +17,16 @@ static int write_hub(const char *path, int n)
 	if (!f)
 		return -1;
 	fprintf(f, "name: hub\n"
-		   "nodes:\n"
-		   "  hub:\n"
-		   "    role: router\n"
-		   "    interfaces: {eth0: 10.1.0.1/16}\n"
-		   "    bgp:\n"
-		   "      asn: 65000\n"
-		   "      neighbors:\n");
+	           "nodes:\n"
+	           "  hub:\n"
+	           "    role: router\n"
+	           "    interfaces: {eth0: 10.1.0.1/16}\n"
+	           "    bgp:\n"
+	           "      asn: 65000\n"
+	           "      neighbors:\n");
 	for (int i = 0; i < n; i++)
 		fprintf(f, "        - {address: 10.1.%d.%d, asn: %d, passive: true}\n", 1 + i / 250,
-			1 + i % 250, 65001 + i);
+		        1 + i % 250, 65001 + i);
 	return fclose(f);
 }
 

@@ -43,12 +43,12 @@ int main(void)
 	CHECK_INT(vpn->neighbors[0].timers.keepalive_ms, 1000);
 	CHECK_INT(az->timers.keepalive_ms, 6000);
 	CHECK_INT(az->timers.hold_ms, 18000);
-	CHECK_INT(az->error_wait_ms, 1000); /* 1 s stays 1 s: BIRD counts seconds */
+	CHECK_INT(az->error_wait_ms, 1000);            /* 1 s stays 1 s: BIRD counts seconds */
 	CHECK_INT(vpn->timers.connect_retry_ms, 1000); /* 5 s * 0.1, at least 1 s */
 	CHECK_INT(t->defaults.bgp_timers.hold_ms, 18000);
-	CHECK_INT(t->tunnels[0].end[0].ike.dpd_delay_ms, 5000); /* 45 s -> 4.5 -> 5 s */
+	CHECK_INT(t->tunnels[0].end[0].ike.dpd_delay_ms, 5000);       /* 45 s -> 4.5 -> 5 s */
 	CHECK_INT(t->tunnels[0].end[0].ike.ike_lifetime_ms, 3600000); /* not scaled */
-	CHECK_INT(t->probes[0].interval_ms, 100);                      /* not scaled */
+	CHECK_INT(t->probes[0].interval_ms, 100);                     /* not scaled */
 	topo_free(t);
 
 	/* 0.01: hold would be 0.3 s -> 3 s minimum, keepalive <= hold/3 */
