@@ -82,6 +82,14 @@ static const char *conn_of(int i)
 	return "none";
 }
 
+static int g_winner; /* the side whose connection must survive (round_) */
+
+static bool survivor_settled(int unused)
+{
+	(void)unused;
+	return !strcmp(conn_of(g_winner), "out") && !strcmp(conn_of(!g_winner), "in");
+}
+
 /* Both connections up with the OPENs held back: each side has sent 1 OPEN per
  * connection; wait until each journal shows two OPENs sent. */
 static bool two_opens_sent(int i)
@@ -132,7 +140,13 @@ static void round_(const char *bgpd, int round, int winner_initiator)
 	CHECK(wait_for(established, 0, 10 * NS_PER_SEC));
 	CHECK(wait_for(established, 1, 10 * NS_PER_SEC));
 	/* The survivor is the connection the winner initiated: "out" on the winner's
-	 * side, "in" on the other. */
+	 * side, "in" on the other. The losing connection may be Established for a
+	 * moment on one side before the resolution closes it (below), so the state
+	 * is read once it has settled: the survivor's within a second, and still the
+	 * same half a second later. */
+	g_winner = winner_initiator;
+	wait_for(survivor_settled, 0, NS_PER_SEC);
+	usleep(500 * 1000);
 	CHECK_STR(conn_of(winner_initiator), "out");
 	CHECK_STR(conn_of(!winner_initiator), "in");
 	/* The side that handles the second OPEN while the first connection is in
