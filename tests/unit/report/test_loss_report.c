@@ -9,33 +9,14 @@
 #include <unistd.h>
 
 #include "../../check.h"
+#include "report_fixture.h"
 #include "common/err.h"
 #include "common/fsutil.h"
 #include "common/monotime.h"
 #include "report/evlog.h"
 #include "report/report.h"
 
-#define S(x) ((int64_t)((x)*1000) * NS_PER_MS)
-
 static char root[256];
-
-static void line(const char *dir, const char *node, int64_t t, const char *fmt, ...)
-{
-	char p[600];
-	snprintf(p, sizeof(p), "%s/%s", dir, node);
-	mkdir(p, 0700);
-	snprintf(p, sizeof(p), "%s/%s/events.jsonl", dir, node);
-	FILE *f = fopen(p, "a");
-	if (!f)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(f, "{\"t\":%lld,", (long long)t);
-	vfprintf(f, fmt, ap);
-	fprintf(f, "}\n");
-	va_end(ap);
-	fclose(f);
-}
 
 /* Half of the tunnel's packets dropped from 100 s until each direction's router
  * switched (fwd at sw_fwd, rev at sw_rev; 0: never) or the heal at 130 s. */
@@ -55,59 +36,52 @@ static void write_lab(const char *dir, const char *fault_extra, double hold_t, d
 	const char *node[2] = {"ecs", "vm"}, *dn[2] = {"fwd", "rev"};
 	mkdir(dir, 0700);
 	for (int d = 0; d < 2; d++)
-		line(dir, node[d], S(90) - 1000,
-		     "\"src\":\"probe\",\"ev\":\"start\",\"probe\":"
-		     "\"ecs-vm\",\"dir\":\"%s\",\"interval_ns\":100000000,\"flows\":1",
-		     dn[d]);
+		rf_line(dir, node[d], S(90) - 1000,
+		        "\"src\":\"probe\",\"ev\":\"start\",\"probe\":"
+		        "\"ecs-vm\",\"dir\":\"%s\",\"interval_ns\":100000000,\"flows\":1",
+		        dn[d]);
 	for (int k = 0; k < 450; k++) {
 		int64_t s = S(90) + (int64_t)k * 100 * NS_PER_MS;
 		for (int d = 0; d < 2; d++) {
-			line(dir, node[d], s,
-			     "\"src\":\"probe\",\"ev\":\"send\",\"probe\":\"ecs-vm\","
-			     "\"flow\":0,\"dir\":\"%s\",\"seq\":%d",
-			     dn[d], k);
+			rf_line(dir, node[d], s,
+			        "\"src\":\"probe\",\"ev\":\"send\",\"probe\":\"ecs-vm\","
+			        "\"flow\":0,\"dir\":\"%s\",\"seq\":%d",
+			        dn[d], k);
 			if (!leg_ok(d, s, sw_fwd, sw_rev))
 				continue;
-			line(dir, node[1 - d], s + NS_PER_MS,
-			     "\"src\":\"probe\",\"ev\":\"echo\","
-			     "\"probe\":\"ecs-vm\",\"flow\":0,\"dir\":\"%s\",\"seq\":%d",
-			     dn[d], k);
+			rf_line(dir, node[1 - d], s + NS_PER_MS,
+			        "\"src\":\"probe\",\"ev\":\"echo\","
+			        "\"probe\":\"ecs-vm\",\"flow\":0,\"dir\":\"%s\",\"seq\":%d",
+			        dn[d], k);
 			if (!leg_ok(1 - d, s + NS_PER_MS, sw_fwd, sw_rev))
 				continue;
-			line(dir, node[d], s + 2 * NS_PER_MS,
-			     "\"src\":\"probe\",\"ev\":\"reply\","
-			     "\"probe\":\"ecs-vm\",\"flow\":0,\"dir\":\"%s\",\"seq\":%d,\"rtt_ns\":"
-			     "2000000",
-			     dn[d], k);
+			rf_line(
+			    dir, node[d], s + 2 * NS_PER_MS,
+			    "\"src\":\"probe\",\"ev\":\"reply\","
+			    "\"probe\":\"ecs-vm\",\"flow\":0,\"dir\":\"%s\",\"seq\":%d,\"rtt_ns\":"
+			    "2000000",
+			    dn[d], k);
 		}
 	}
 	for (int d = 0; d < 2; d++)
-		line(dir, node[d], S(135.5),
-		     "\"src\":\"probe\",\"ev\":\"stop\",\"probe\":\"ecs-vm\","
-		     "\"dir\":\"%s\",\"interval_ns\":100000000,\"flows\":1,\"linger_ns\":500000000",
-		     dn[d]);
-	line(dir, "underlay", S(100),
-	     "\"src\":\"fault\",\"ev\":\"inject\",\"kind\":\"loss\","
-	     "\"target\":\"tunnel0\",\"tunnel\":\"tunnel0\",%s",
-	     fault_extra);
+		rf_line(
+		    dir, node[d], S(135.5),
+		    "\"src\":\"probe\",\"ev\":\"stop\",\"probe\":\"ecs-vm\","
+		    "\"dir\":\"%s\",\"interval_ns\":100000000,\"flows\":1,\"linger_ns\":500000000",
+		    dn[d]);
+	rf_line(dir, "underlay", S(100),
+	        "\"src\":\"fault\",\"ev\":\"inject\",\"kind\":\"loss\","
+	        "\"target\":\"tunnel0\",\"tunnel\":\"tunnel0\",%s",
+	        fault_extra);
 	if (hold_t > 0)
-		line(dir, "ali-vpn0", S(hold_t),
-		     "\"src\":\"bgp\",\"ev\":\"state\",\"peer\":"
-		     "\"169.254.21.2\",\"from\":\"Established\",\"to\":\"Idle\",\"reason\":"
-		     "\"hold-timer-expired\"");
-	line(dir, "underlay", S(130),
-	     "\"src\":\"fault\",\"ev\":\"heal\",\"kind\":\"loss\","
-	     "\"target\":\"tunnel0\",\"detail\":\"\"");
+		rf_line(dir, "ali-vpn0", S(hold_t),
+		        "\"src\":\"bgp\",\"ev\":\"state\",\"peer\":"
+		        "\"169.254.21.2\",\"from\":\"Established\",\"to\":\"Idle\",\"reason\":"
+		        "\"hold-timer-expired\"");
+	rf_line(dir, "underlay", S(130),
+	        "\"src\":\"fault\",\"ev\":\"heal\",\"kind\":\"loss\","
+	        "\"target\":\"tunnel0\",\"detail\":\"\"");
 }
-
-static const struct report_tunnel tunnels[] = {
-    {"tunnel0",
-     {"ali-vpn0", "azure-vpn0"},
-     {"169.254.21.1", "169.254.21.2"},
-     {false, true},
-     {{"10.0.255.2", "198.51.100.1"}, {"172.16.200.2", "203.0.113.1"}},
-     {2, 2}},
-};
 
 /* The article's timers at a tenth of their length (3 s hold on the built-in
  * speaker's side): at 50 % loss the hold timer fires within the 30 s fault. */
@@ -128,22 +102,12 @@ static int build(const char *dir, struct report *rep, bool with_model)
 		return -1;
 	struct report_config cfg = {.lab = "loss",
 	                            .time_scale = 0.1,
-	                            .tunnels = tunnels,
+	                            .tunnels = rf_tunnels,
 	                            .n_tunnels = 1,
 	                            .loss_input = with_model ? loss_input : NULL};
 	int rc = report_build(&log, &cfg, rep);
 	evlog_free(&log);
 	return rc;
-}
-
-static char *text(const struct report *r)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	report_text(r, f);
-	fclose(f);
-	return buf;
 }
 
 int main(void)
@@ -170,7 +134,7 @@ int main(void)
 		CHECK(run->loss_pred.li.duration_s == 30);
 		CHECK(strstr(run->mechanism, "hold fired first") != NULL);
 		CHECK(strstr(run->mechanism, "matches it") != NULL);
-		char *t = text(&r);
+		char *t = rf_text(&r);
 		if (getenv("SHOW_REPORT") && t)
 			fputs(t, stderr);
 		CHECK(t && strstr(t, "partial loss 50 % for 30 s") != NULL);

@@ -8,36 +8,14 @@
 #include <unistd.h>
 
 #include "../../check.h"
+#include "report_fixture.h"
 #include "common/monotime.h"
 #include "common/err.h"
 #include "common/fsutil.h"
 #include "report/evlog.h"
 #include "report/report.h"
 
-#define S(x) ((int64_t)((x)*1000) * NS_PER_MS) /* seconds (ms precision) -> ns */
-
 static char dir[256];
-
-static FILE *journal(const char *node)
-{
-	char p[512];
-	snprintf(p, sizeof(p), "%s/%s", dir, node);
-	mkdir(p, 0700);
-	snprintf(p, sizeof(p), "%s/%s/events.jsonl", dir, node);
-	return fopen(p, "a");
-}
-
-static void line(const char *node, int64_t t, const char *fmt, ...)
-{
-	FILE *f = journal(node);
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(f, "{\"t\":%lld,", (long long)t);
-	vfprintf(f, fmt, ap);
-	fprintf(f, "}\n");
-	va_end(ap);
-	fclose(f);
-}
 
 /* fwd (ecs -> vm) through tunnel0 is broken from 100 s until ali-tr's FIB change at
  * 123.3 s, rev (vm -> ecs) until azure-hub's at 126.0 s. Flow 1 uses tunnel1. */
@@ -55,121 +33,116 @@ static void write_probes(void)
 {
 	const char *node[2] = {"ecs", "vm"}, *dn[2] = {"fwd", "rev"};
 	for (int d = 0; d < 2; d++)
-		line(node[d], S(90) - 1000,
-		     "\"src\":\"probe\",\"ev\":\"start\",\"probe\":\"ecs-vm\","
-		     "\"dir\":\"%s\",\"interval_ns\":100000000,\"flows\":2",
-		     dn[d]);
+		rf_line(dir, node[d], S(90) - 1000,
+		        "\"src\":\"probe\",\"ev\":\"start\",\"probe\":\"ecs-vm\","
+		        "\"dir\":\"%s\",\"interval_ns\":100000000,\"flows\":2",
+		        dn[d]);
 	for (int k = 0; k < 600; k++) {
 		int64_t s = S(90) + (int64_t)k * 100 * NS_PER_MS;
 		for (int d = 0; d < 2; d++)
 			for (int fl = 0; fl < 2; fl++) {
 				const char *me = node[d], *peer = node[1 - d];
-				line(me, s,
-				     "\"src\":\"probe\",\"ev\":\"send\",\"probe\":\"ecs-vm\","
-				     "\"flow\":%d,"
-				     "\"dir\":\"%s\",\"seq\":%d",
-				     fl, dn[d], k);
+				rf_line(dir, me, s,
+				        "\"src\":\"probe\",\"ev\":\"send\",\"probe\":\"ecs-vm\","
+				        "\"flow\":%d,"
+				        "\"dir\":\"%s\",\"seq\":%d",
+				        fl, dn[d], k);
 				if (!leg_ok(fl, d, s))
 					continue;
-				line(peer, s + NS_PER_MS,
-				     "\"src\":\"probe\",\"ev\":\"echo\",\"probe\":"
-				     "\"ecs-vm\",\"flow\":%d,\"dir\":\"%s\",\"seq\":%d",
-				     fl, dn[d], k);
+				rf_line(dir, peer, s + NS_PER_MS,
+				        "\"src\":\"probe\",\"ev\":\"echo\",\"probe\":"
+				        "\"ecs-vm\",\"flow\":%d,\"dir\":\"%s\",\"seq\":%d",
+				        fl, dn[d], k);
 				if (!leg_ok(fl, 1 - d, s + NS_PER_MS))
 					continue;
-				line(me, s + 2 * NS_PER_MS,
-				     "\"src\":\"probe\",\"ev\":\"reply\",\"probe\":"
-				     "\"ecs-vm\",\"flow\":%d,\"dir\":\"%s\",\"seq\":%d,\"rtt_ns\":"
-				     "2000000",
-				     fl, dn[d], k);
+				rf_line(
+				    dir, me, s + 2 * NS_PER_MS,
+				    "\"src\":\"probe\",\"ev\":\"reply\",\"probe\":"
+				    "\"ecs-vm\",\"flow\":%d,\"dir\":\"%s\",\"seq\":%d,\"rtt_ns\":"
+				    "2000000",
+				    fl, dn[d], k);
 			}
 	}
 	for (int d = 0; d < 2; d++)
-		line(node[d], S(150.5),
-		     "\"src\":\"probe\",\"ev\":\"stop\",\"probe\":\"ecs-vm\","
-		     "\"dir\":\"%s\",\"interval_ns\":100000000,\"flows\":2,\"linger_ns\":500000000",
-		     dn[d]);
+		rf_line(
+		    dir, node[d], S(150.5),
+		    "\"src\":\"probe\",\"ev\":\"stop\",\"probe\":\"ecs-vm\","
+		    "\"dir\":\"%s\",\"interval_ns\":100000000,\"flows\":2,\"linger_ns\":500000000",
+		    dn[d]);
 }
 
 static void write_control_plane(void)
 {
 	for (double t = 82.3; t < 100; t += 10)
-		line("ali-vpn0", S(t),
-		     "\"src\":\"bgp\",\"ev\":\"rx\",\"peer\":\"169.254.21.2\","
-		     "\"type\":\"keepalive\"");
-	line("ali-vpn0", S(100),
-	     "\"src\":\"fault\",\"ev\":\"inject\",\"kind\":\"ike-mismatch\","
-	     "\"target\":\"tunnel0\",\"detail\":\"ike proposal aes128-sha1-modp2048\"");
-	line("ali-vpn0", S(100.005),
-	     "\"src\":\"ike\",\"ev\":\"child-down\",\"tunnel\":\"tunnel0\","
-	     "\"child\":\"tunnel0\",\"spi_in\":\"c1\",\"spi_out\":\"c2\"");
-	line("azure-vpn0", S(100.01),
-	     "\"src\":\"ike\",\"ev\":\"child-down\",\"tunnel\":\"tunnel0\","
-	     "\"child\":\"tunnel0\",\"spi_in\":\"c2\",\"spi_out\":\"c1\"");
-	line("ali-vpn0", S(122.3),
-	     "\"src\":\"bgp\",\"ev\":\"state\",\"peer\":\"169.254.21.2\","
-	     "\"from\":\"Established\",\"to\":\"Idle\",\"reason\":\"hold-timer-expired\"");
-	line("ali-tr", S(122.31),
-	     "\"src\":\"bgp\",\"ev\":\"rx\",\"peer\":\"10.0.255.2\","
-	     "\"type\":\"update\",\"announced\":0,\"withdrawn\":1");
-	line("ali-tr", S(123.3),
-	     "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"172.16.1.0/24\","
-	     "\"op\":\"replace\",\"nexthops\":[\"10.0.254.1\"],\"delay_ms\":1000");
-	line("azure-vpn0", S(125.0),
-	     "\"src\":\"bird\",\"ev\":\"state\",\"peer\":\"169.254.21.1\","
-	     "\"to\":\"Idle\",\"reason\":\"Error: Hold timer expired\"");
-	line("azure-vpn0", S(125.9), "\"src\":\"bird\",\"ev\":\"down\",\"peer\":\"169.254.21.1\"");
-	line("azure-hub", S(126.0),
-	     "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"10.0.0.0/8\","
-	     "\"op\":\"replace\",\"nexthops\":[\"172.16.200.5\"],\"delay_ms\":1000");
-	line("ali-vpn0", S(140),
-	     "\"src\":\"fault\",\"ev\":\"heal\",\"kind\":\"ike-mismatch\","
-	     "\"target\":\"tunnel0\",\"detail\":\"\"");
+		rf_line(dir, "ali-vpn0", S(t),
+		        "\"src\":\"bgp\",\"ev\":\"rx\",\"peer\":\"169.254.21.2\","
+		        "\"type\":\"keepalive\"");
+	rf_line(dir, "ali-vpn0", S(100),
+	        "\"src\":\"fault\",\"ev\":\"inject\",\"kind\":\"ike-mismatch\","
+	        "\"target\":\"tunnel0\",\"detail\":\"ike proposal aes128-sha1-modp2048\"");
+	rf_line(dir, "ali-vpn0", S(100.005),
+	        "\"src\":\"ike\",\"ev\":\"child-down\",\"tunnel\":\"tunnel0\","
+	        "\"child\":\"tunnel0\",\"spi_in\":\"c1\",\"spi_out\":\"c2\"");
+	rf_line(dir, "azure-vpn0", S(100.01),
+	        "\"src\":\"ike\",\"ev\":\"child-down\",\"tunnel\":\"tunnel0\","
+	        "\"child\":\"tunnel0\",\"spi_in\":\"c2\",\"spi_out\":\"c1\"");
+	rf_line(dir, "ali-vpn0", S(122.3),
+	        "\"src\":\"bgp\",\"ev\":\"state\",\"peer\":\"169.254.21.2\","
+	        "\"from\":\"Established\",\"to\":\"Idle\",\"reason\":\"hold-timer-expired\"");
+	rf_line(dir, "ali-tr", S(122.31),
+	        "\"src\":\"bgp\",\"ev\":\"rx\",\"peer\":\"10.0.255.2\","
+	        "\"type\":\"update\",\"announced\":0,\"withdrawn\":1");
+	rf_line(dir, "ali-tr", S(123.3),
+	        "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"172.16.1.0/24\","
+	        "\"op\":\"replace\",\"nexthops\":[\"10.0.254.1\"],\"delay_ms\":1000");
+	rf_line(dir, "azure-vpn0", S(125.0),
+	        "\"src\":\"bird\",\"ev\":\"state\",\"peer\":\"169.254.21.1\","
+	        "\"to\":\"Idle\",\"reason\":\"Error: Hold timer expired\"");
+	rf_line(dir, "azure-vpn0", S(125.9),
+	        "\"src\":\"bird\",\"ev\":\"down\",\"peer\":\"169.254.21.1\"");
+	rf_line(dir, "azure-hub", S(126.0),
+	        "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"10.0.0.0/8\","
+	        "\"op\":\"replace\",\"nexthops\":[\"172.16.200.5\"],\"delay_ms\":1000");
+	rf_line(dir, "ali-vpn0", S(140),
+	        "\"src\":\"fault\",\"ev\":\"heal\",\"kind\":\"ike-mismatch\","
+	        "\"target\":\"tunnel0\",\"detail\":\"\"");
 	/* Reversion: the session back on both ends, the routers behind them fed and
 	 * programmed a second later. The fib on ali-tr at 140.5 s precedes the session
 	 * and must not count. */
-	line("ali-tr", S(140.5),
-	     "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"192.0.2.0/24\","
-	     "\"op\":\"replace\",\"nexthops\":[\"10.0.254.2\"],\"delay_ms\":1000");
-	line("ali-vpn0", S(141.0),
-	     "\"src\":\"bgp\",\"ev\":\"state\",\"peer\":\"169.254.21.2\","
-	     "\"from\":\"OpenConfirm\",\"to\":\"Established\",\"reason\":\"keepalive-received\"");
-	line("azure-vpn0", S(141.01),
-	     "\"src\":\"bird\",\"ev\":\"state\",\"peer\":\"169.254.21.1\","
-	     "\"to\":\"Established\",\"reason\":\"\"");
-	line("ali-tr", S(141.02),
-	     "\"src\":\"bgp\",\"ev\":\"rx\",\"peer\":\"10.0.255.2\","
-	     "\"type\":\"update\",\"announced\":1,\"withdrawn\":0");
-	line("azure-hub", S(141.05),
-	     "\"src\":\"bgp\",\"ev\":\"rx\",\"peer\":\"172.16.200.2\","
-	     "\"type\":\"update\",\"announced\":1,\"withdrawn\":0");
-	line("ali-tr", S(142.02),
-	     "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"172.16.1.0/24\","
-	     "\"op\":\"replace\",\"nexthops\":[\"10.0.254.2\",\"10.0.255.2\"],\"delay_ms\":1000");
-	line("azure-hub", S(142.05),
-	     "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"10.0.0.0/8\","
-	     "\"op\":\"replace\",\"nexthops\":[\"172.16.200.2\",\"172.16.200.6\"],\"delay_ms\":"
-	     "1000");
+	rf_line(dir, "ali-tr", S(140.5),
+	        "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"192.0.2.0/24\","
+	        "\"op\":\"replace\",\"nexthops\":[\"10.0.254.2\"],\"delay_ms\":1000");
+	rf_line(
+	    dir, "ali-vpn0", S(141.0),
+	    "\"src\":\"bgp\",\"ev\":\"state\",\"peer\":\"169.254.21.2\","
+	    "\"from\":\"OpenConfirm\",\"to\":\"Established\",\"reason\":\"keepalive-received\"");
+	rf_line(dir, "azure-vpn0", S(141.01),
+	        "\"src\":\"bird\",\"ev\":\"state\",\"peer\":\"169.254.21.1\","
+	        "\"to\":\"Established\",\"reason\":\"\"");
+	rf_line(dir, "ali-tr", S(141.02),
+	        "\"src\":\"bgp\",\"ev\":\"rx\",\"peer\":\"10.0.255.2\","
+	        "\"type\":\"update\",\"announced\":1,\"withdrawn\":0");
+	rf_line(dir, "azure-hub", S(141.05),
+	        "\"src\":\"bgp\",\"ev\":\"rx\",\"peer\":\"172.16.200.2\","
+	        "\"type\":\"update\",\"announced\":1,\"withdrawn\":0");
+	rf_line(
+	    dir, "ali-tr", S(142.02),
+	    "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"172.16.1.0/24\","
+	    "\"op\":\"replace\",\"nexthops\":[\"10.0.254.2\",\"10.0.255.2\"],\"delay_ms\":1000");
+	rf_line(dir, "azure-hub", S(142.05),
+	        "\"src\":\"bgp\",\"ev\":\"fib\",\"prefix\":\"10.0.0.0/8\","
+	        "\"op\":\"replace\",\"nexthops\":[\"172.16.200.2\",\"172.16.200.6\"],\"delay_ms\":"
+	        "1000");
 	/* A line cut by a crash must be skipped, not fatal. */
-	FILE *f = journal("ali-tr");
-	fputs("{\"t\":150000000000,\"src\":\"bgp\",\"ev\":\"rx\",\"pe", f);
-	fclose(f);
+	char path[600];
+	snprintf(path, sizeof(path), "%s/ali-tr/events.jsonl", dir);
+	FILE *f = fopen(path, "a");
+	CHECK(f != NULL);
+	if (f) {
+		fputs("{\"t\":150000000000,\"src\":\"bgp\",\"ev\":\"rx\",\"pe", f);
+		fclose(f);
+	}
 }
-
-static const struct report_tunnel tunnels[] = {
-    {"tunnel0",
-     {"ali-vpn0", "azure-vpn0"},
-     {"169.254.21.1", "169.254.21.2"},
-     {false, true},
-     {{"10.0.255.2", "198.51.100.1"}, {"172.16.200.2", "203.0.113.1"}},
-     {2, 2}},
-    {"tunnel1",
-     {"ali-vpn1", "azure-vpn1"},
-     {"169.254.21.5", "169.254.21.6"},
-     {false, true},
-     {{"10.0.254.2", "198.51.100.5"}, {"172.16.200.6", "203.0.113.5"}},
-     {2, 2}},
-};
 
 static int predict_article(void *ctx, const struct report_run *run, struct timers_prediction *out)
 {
@@ -178,16 +151,6 @@ static int predict_article(void *ctx, const struct report_run *run, struct timer
 	struct timers_input in;
 	timers_input_article(&in);
 	return timers_predict(&in, out);
-}
-
-static char *render_text(const struct report *r)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	report_text(r, f);
-	fclose(f);
-	return buf;
 }
 
 static void golden(const char *name, const char *got)
@@ -237,7 +200,7 @@ static void test_report(void)
 	CHECK_INT(evlog_load_lab(&log, dir), 0);
 	CHECK_INT(log.bad_lines, 1);
 	struct report_config cfg = {
-	    .lab = "article", .time_scale = 1.0, .tunnels = tunnels, .n_tunnels = 2};
+	    .lab = "article", .time_scale = 1.0, .tunnels = rf_tunnels, .n_tunnels = 2};
 	struct report r;
 	CHECK_INT(report_build(&log, &cfg, &r), 0);
 	CHECK_INT(r.n_runs, 1);
@@ -279,7 +242,7 @@ static void test_report(void)
 	CHECK_INT(rv->lost, 3); /* one way only: the round trips lost the same probes */
 	CHECK(!rv->has_pred && rv->inside == -1);
 
-	char *text = render_text(&r);
+	char *text = rf_text(&r);
 	golden("article.txt", text);
 	free(text);
 	struct json j;
@@ -342,7 +305,7 @@ static void test_report(void)
 	CHECK(r.runs[0].has_pred);
 	CHECK(r.runs[0].inside[TIMERS_RTT] != -1);
 	CHECK(timers_find_model(&r.runs[0].pred, "article") != NULL);
-	text = render_text(&r);
+	text = rf_text(&r);
 	CHECK(strstr(text, "predicted window (s)") != NULL);
 	free(text);
 	report_free(&r);
