@@ -1,13 +1,14 @@
 /* Connection collision (RFC 4271 s6.8) between two labctl-bgpd over real TCP, both
  * ways. Both speakers are active. nft in both namespaces drops every BGP segment
- * bigger than a KEEPALIVE, so both TCP connections (a->b and b->a) come up while
- * every OPEN is lost; with both speakers stopped (SIGSTOP) the rule goes, TCP
- * delivers the OPENs, and after SIGCONT each speaker sees an OPEN on one connection
- * while the other is in OpenConfirm (SYNs are held back first, so that both sides'
- * connects are under way at once). The
+ * that carries data, so both TCP connections (a->b and b->a) come up while every
+ * OPEN is lost (SYNs are held back first, so that both sides' connects are under
+ * way at once). With both speakers stopped (SIGSTOP) the rule goes and TCP
+ * delivers the OPENs; the rule returns before SIGCONT, so each speaker handles the
+ * OPENs of both connections before anything it answers reaches the other: the
+ * second OPEN finds the first connection in OpenConfirm on both sides. The
  * connection initiated by the speaker with the higher BGP identifier must survive
- * on both sides, the other is closed with CEASE 6/7. Round 1: b has the higher id;
- * round 2: a has. */
+ * on both sides, the other is closed with CEASE 6/7 by both. Round 1: b has the
+ * higher id; round 2: a has. */
 #include "pair.h"
 
 static void write_conf(int i, int round)
@@ -90,19 +91,31 @@ static bool survivor_settled(int unused)
 	return !strcmp(conn_of(g_winner), "out") && !strcmp(conn_of(!g_winner), "in");
 }
 
-/* Both connections up with the OPENs held back: each side has sent 1 OPEN per
- * connection; wait until each journal shows two OPENs sent. */
-static bool two_opens_sent(int i)
+/* OPENs journaled by speaker i in one direction ("tx" or "rx"). */
+static int opens(int i, const char *ev)
 {
-	char path[160], line[1024];
+	char path[160], line[1024], key[32];
 	int n = 0;
 	snprintf(path, sizeof(path), "%s/%c.jsonl", L.dir, 'a' + i);
+	snprintf(key, sizeof(key), "\"ev\":\"%s\"", ev);
 	FILE *f = fopen(path, "r");
 	while (f && fgets(line, sizeof(line), f))
-		n += strstr(line, "\"ev\":\"tx\"") && strstr(line, "\"type\":\"open\"");
+		n += strstr(line, key) && strstr(line, "\"type\":\"open\"");
 	if (f)
 		fclose(f);
-	return n >= 2;
+	return n;
+}
+
+/* Both connections up with the OPENs held back: one OPEN sent on each. */
+static bool two_opens_sent(int i)
+{
+	return opens(i, "tx") >= 2;
+}
+
+/* Both OPENs handled, so the collision has been resolved on this side. */
+static bool two_opens_received(int i)
+{
+	return opens(i, "rx") >= 2;
 }
 
 static void round_(const char *bgpd, int round, int winner_initiator)
@@ -135,30 +148,34 @@ static void round_(const char *bgpd, int round, int winner_initiator)
 	CHECK(nft("data", false) == 0);
 	CHECK(wait_for(opens_delivered, 0, 10 * NS_PER_SEC));
 	CHECK(wait_for(opens_delivered, 1, 10 * NS_PER_SEC));
+	/* What each speaker sends after its first OPEN (a KEEPALIVE on that
+	 * connection) is held back again until both have handled both OPENs: were the
+	 * second speaker resumed after the first's KEEPALIVE reached it, it would read
+	 * OPEN and KEEPALIVE on one connection, be Established on it, and RFC 4271
+	 * s6.8 then has it keep that one and close the other; both connections close
+	 * and whichever reconnects first survives, by timing rather than identifier. */
+	CHECK(nft("data", true) == 0);
 	for (int i = 0; i < 2; i++)
 		kill(L.pid[i], SIGCONT);
+	CHECK(wait_for(two_opens_received, 0, 5 * NS_PER_SEC));
+	CHECK(wait_for(two_opens_received, 1, 5 * NS_PER_SEC));
+	CHECK(nft("data", false) == 0);
 	CHECK(wait_for(established, 0, 10 * NS_PER_SEC));
 	CHECK(wait_for(established, 1, 10 * NS_PER_SEC));
 	/* The survivor is the connection the winner initiated: "out" on the winner's
-	 * side, "in" on the other. The losing connection may be Established for a
-	 * moment on one side before the resolution closes it (below), so the state
-	 * is read once it has settled: the survivor's within a second, and still the
-	 * same half a second later. */
+	 * side, "in" on the other; read once it is Established, and again half a
+	 * second later, so that a loser closed late would be seen. */
 	g_winner = winner_initiator;
-	wait_for(survivor_settled, 0, NS_PER_SEC);
+	CHECK(wait_for(survivor_settled, 0, NS_PER_SEC));
 	usleep(500 * 1000);
 	CHECK_STR(conn_of(winner_initiator), "out");
 	CHECK_STR(conn_of(!winner_initiator), "in");
-	/* The side that handles the second OPEN while the first connection is in
-	 * OpenConfirm closes the loser with CEASE 6/7. Both may; or one side's KEEPALIVE
-	 * on the losing connection, sent before it saw the second OPEN, reaches the
-	 * other side first, which then has that connection Established for a moment
-	 * until the resolution closes it (journaled as a flap): RFC 4271 allows both
-	 * orders, what must hold is the survivor above and at least one CEASE 6/7. */
+	/* Each side handled the second OPEN while the first connection was in
+	 * OpenConfirm, so each closed the loser itself with CEASE 6/7. */
 	int ceases = 0;
 	for (int i = 0; i < 2; i++)
 		ceases += journal_find(i, t0, "\"ev\":\"tx\"", "\"code\":6,\"subcode\":7") > 0;
-	CHECK(ceases >= 1);
+	CHECK(ceases == 2);
 	if (check_failures)
 		fprintf(stderr, "round %d failed; logs and journals: %s (LABTEST_KEEP=1)\n", round,
 		        L.dir);
