@@ -90,7 +90,7 @@ int exp_wait_recovered(struct exp *e, struct exp_run *run)
 	run->outcome = EXP_STOPPED;
 	while (!stopped(e)) {
 		sleep_ns(100 * NS_PER_MS);
-		if (exp_probe_health(&e->view, run->inject_t, EXP_STEADY_K, &h) < 0)
+		if (exp_probe_health(&e->journals, &e->view, run->inject_t, EXP_STEADY_K, &h) < 0)
 			return -1;
 		int64_t now = mono_ns();
 		double el = (double)(now - run->inject_t) / NS_PER_SEC;

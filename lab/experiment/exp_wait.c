@@ -40,43 +40,109 @@ int exp_services_ready(struct lab_view *v, const struct topo *scaled, int64_t de
 	}
 }
 
-/* The journals of the probes' nodes only: the steady-state check runs several
- * times a second, and a lab of 100 sites writes 150 MB of journals in 15 minutes
- * (docs/scale.md). Every journal when the topology is unreadable. */
-static int probe_journals_load(const struct lab_view *v, struct evlog *log)
+/* The journals of the probes' nodes only: the steady-state check runs ten times a
+ * second, and a lab of 100 sites writes 150 MB of journals in 15 minutes
+ * (docs/scale.md). Read as they grow: re-reading them whole cost up to a second per
+ * poll late in a ten-run real-time series. Every journal, whole, when the topology
+ * names no probe. */
+static int journals_open(struct exp_journals *j, const struct lab_view *v)
 {
 	const struct topo *t = v->topo;
+	j->opened = true;
 	if (!t || t->n_probes == 0)
-		return evlog_load_lab(log, v->run.dir);
+		return 0;
+	j->f = calloc(t->n_nodes, sizeof(*j->f));
+	if (!j->f)
+		return lab_err(LAB_EXIT_FAIL, "out of memory");
 	for (uint32_t n = 0; n < t->n_nodes; n++) {
 		bool used = false;
 		for (size_t i = 0; i < t->n_probes && !used; i++)
 			used = t->probes[i].from == n || t->probes[i].to == n;
-		char path[PATH_MAX];
-		if (!used || run_node_dir(&v->run, t->nodes[n].name, path, sizeof(path) - 16) < 0)
+		struct exp_journal_file *f = &j->f[j->n];
+		if (!used ||
+		    run_node_dir(&v->run, t->nodes[n].name, f->path, sizeof(f->path) - 16) < 0)
 			continue;
-		strcat(path, "/events.jsonl");
-		if (access(path, F_OK) == 0 && evlog_add_file(log, path, t->nodes[n].name) < 0)
-			return -1;
+		strcat(f->path, "/events.jsonl");
+		f->node = t->nodes[n].name;
+		j->n++;
 	}
-	evlog_sort(log);
 	return 0;
 }
 
-int exp_probe_health(const struct lab_view *v, int64_t since, uint32_t k, struct exp_health *h)
+/* How much of the journals before `since` is kept: the sends that probes answered
+ * after it, and each stream's newest probes, lie well within it. */
+#define JOURNAL_KEEP_NS (30 * NS_PER_SEC)
+
+/* Drops the events older than cut but the probes' start and stop (a stream's
+ * session and interval), so that a long series does not parse its past again on
+ * every poll. */
+static void journals_prune(struct exp_journals *j, int64_t cut)
+{
+	struct evlog *l = &j->log;
+	if (!l->n || l->v[0].t >= cut)
+		return;
+	size_t w = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		struct jevent *e = &l->v[i];
+		if (e->t < cut && !jev_is(e, "probe", "start") && !jev_is(e, "probe", "stop"))
+			jevent_free(e);
+		else
+			l->v[w++] = *e;
+	}
+	l->n = w;
+	j->pruned_t = cut;
+}
+
+static int journals_read(struct exp_journals *j, const struct lab_view *v, int64_t since)
+{
+	if (!j->opened && journals_open(j, v) < 0)
+		return -1;
+	if (!j->f) {
+		evlog_free(&j->log);
+		return evlog_load_lab(&j->log, v->run.dir);
+	}
+	if (j->pruned_t && since - JOURNAL_KEEP_NS < j->pruned_t) {
+		/* asked about a time already dropped: read them again */
+		evlog_free(&j->log);
+		j->pruned_t = 0;
+		for (size_t k = 0; k < j->n; k++)
+			j->f[k].offset = 0;
+	}
+	for (size_t i = 0; i < j->n; i++) {
+		if (access(j->f[i].path, F_OK) != 0)
+			continue; /* the probe has not written yet */
+		int r = evlog_add_file_tail(&j->log, j->f[i].path, j->f[i].node, &j->f[i].offset);
+		if (r < 0)
+			return -1;
+		if (r > 0) { /* a journal was replaced: start over */
+			evlog_free(&j->log);
+			j->pruned_t = 0;
+			for (size_t k = 0; k < j->n; k++)
+				j->f[k].offset = 0;
+			return journals_read(j, v, since);
+		}
+	}
+	if (j->log.unsorted)
+		evlog_sort(&j->log);
+	journals_prune(j, since - JOURNAL_KEEP_NS);
+	return 0;
+}
+
+void exp_journals_free(struct exp_journals *j)
+{
+	evlog_free(&j->log);
+	free(j->f);
+	memset(j, 0, sizeof(*j));
+}
+
+int exp_probe_health(struct exp_journals *j, const struct lab_view *v, int64_t since, uint32_t k,
+                     struct exp_health *h)
 {
 	memset(h, 0, sizeof(*h));
-	struct evlog log;
-	evlog_init(&log);
 	struct samples S;
-	if (probe_journals_load(v, &log) < 0) {
-		evlog_free(&log);
+	if (journals_read(j, v, since) < 0 || samples_collect(&j->log, &S) < 0)
 		return -1;
-	}
-	if (samples_collect(&log, &S) < 0) {
-		evlog_free(&log);
-		return -1;
-	}
+	const struct evlog log = j->log;
 	/* Per (probe end, flow): the newest k judged probes of the current session. */
 	struct {
 		uint16_t pd, flow;
@@ -140,7 +206,6 @@ int exp_probe_health(const struct lab_view *v, int64_t since, uint32_t k, struct
 		snprintf(h->not_ok, sizeof(h->not_ok), "no judged probe in the journals yet");
 	}
 	samples_free(&S);
-	evlog_free(&log);
 	return 0;
 }
 
@@ -149,7 +214,7 @@ int exp_wait_probes_ok(struct exp *e, int64_t since, int64_t deadline)
 	struct exp_health h;
 	size_t want = 2 * (size_t)e->probes.flows;
 	for (;;) {
-		if (exp_probe_health(&e->view, since, EXP_STEADY_K, &h) < 0)
+		if (exp_probe_health(&e->journals, &e->view, since, EXP_STEADY_K, &h) < 0)
 			return -1;
 		if (h.all_ok && h.streams >= want)
 			return 1;

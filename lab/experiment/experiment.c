@@ -59,6 +59,7 @@ void exp_close(struct exp *e)
 	if (e->topo)
 		topo_free(e->topo);
 	e->topo = NULL;
+	exp_journals_free(&e->journals);
 	if (e->open) {
 		lab_report_close(&e->rep);
 		lab_view_close(&e->view);

@@ -22,12 +22,14 @@
 #ifndef LAB_EXPERIMENT_EXPERIMENT_H
 #define LAB_EXPERIMENT_EXPERIMENT_H
 
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "fault/fault.h"
+#include "report/evlog.h"
 #include "probe/spawn.h"
 #include "report/lab_report.h"
 #include "report/report.h"
@@ -122,12 +124,29 @@ struct exp_run {
 	enum exp_outcome outcome;
 };
 
+/* The probe nodes' journals as read so far (exp_probe_health reads what they have
+ * grown by since). */
+struct exp_journal_file {
+	char path[PATH_MAX];
+	const char *node; /* the lab view's topology owns it */
+	long offset;      /* read up to here */
+};
+struct exp_journals {
+	struct evlog log;
+	struct exp_journal_file *f; /* NULL: no probe named, every journal re-read */
+	size_t n;
+	int64_t pruned_t; /* events before it dropped (but probe start/stop); 0: none */
+	bool opened;
+};
+void exp_journals_free(struct exp_journals *j);
+
 /* An experiment on one lab: the lab, its scaled topology, the running probes. */
 struct exp {
 	struct lab_view view;
 	struct lab_report rep;
 	struct topo *topo; /* the lab's topology with its time scale: what the daemons run */
 	struct probe_pair probes;
+	struct exp_journals journals;
 	const struct exp_spec *spec;
 	exp_observer observe;
 	void *observe_ctx;
@@ -170,8 +189,10 @@ struct exp_health {
 	 * journals end lost"), so a wait that gives up says what it waited for. */
 	char not_ok[160];
 };
-/* From the lab's journals now. 0 or -1 with lab_err. */
-int exp_probe_health(const struct lab_view *v, int64_t since, uint32_t k, struct exp_health *h);
+/* From the lab's journals now (j: what was read of them before). 0 or -1 with
+ * lab_err. */
+int exp_probe_health(struct exp_journals *j, const struct lab_view *v, int64_t since, uint32_t k,
+                     struct exp_health *h);
 /* Until all 2 x flows streams are steady (1), deadline or stop (0), error (-1). */
 int exp_wait_probes_ok(struct exp *e, int64_t since, int64_t deadline);
 

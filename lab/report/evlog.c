@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/err.h"
 #include "common/fsutil.h"
@@ -186,7 +187,11 @@ static const char *intern_node(struct evlog *l, const char *node)
 	return s;
 }
 
-int evlog_add_stream(struct evlog *l, FILE *f, const char *name, const char *node)
+/* Appends the complete lines of f. With tail, a last line without its newline is
+ * being written: it is left unread (*consumed stops before it) rather than counted
+ * as bad, for the next call to read whole. */
+static int add_lines(struct evlog *l, FILE *f, const char *name, const char *node, bool tail,
+                     long *consumed)
 {
 	const char *nname = intern_node(l, node);
 	if (!nname)
@@ -200,9 +205,11 @@ int evlog_add_stream(struct evlog *l, FILE *f, const char *name, const char *nod
 	int ret = 0;
 	while ((len = getline(&line, &cap, f)) > 0) {
 		if (line[len - 1] != '\n') {
-			l->bad_lines++; /* a writer died mid-line */
-			continue;
+			if (!tail)
+				l->bad_lines++; /* a writer died mid-line */
+			break;
 		}
+		*consumed += len;
 		struct jevent ev;
 		if (parse_with(tok, line, (size_t)len, &ev) < 0) {
 			l->bad_lines++;
@@ -220,12 +227,18 @@ int evlog_add_stream(struct evlog *l, FILE *f, const char *name, const char *nod
 			l->cap = nc;
 		}
 		ev.node = nname;
-		ev.order = (uint32_t)l->n;
+		ev.order = l->next_order++;
 		l->v[l->n++] = ev;
 	}
 	free(line);
 	json_tokener_free(tok);
 	return ret;
+}
+
+int evlog_add_stream(struct evlog *l, FILE *f, const char *name, const char *node)
+{
+	long consumed = 0;
+	return add_lines(l, f, name, node, false, &consumed);
 }
 
 int evlog_add_file(struct evlog *l, const char *path, const char *node)
@@ -235,6 +248,26 @@ int evlog_add_file(struct evlog *l, const char *path, const char *node)
 		return lab_err_errno(LAB_EXIT_FAIL, errno, "cannot read journal %s", path);
 	int ret = evlog_add_stream(l, f, path, node);
 	fclose(f);
+	return ret;
+}
+
+int evlog_add_file_tail(struct evlog *l, const char *path, const char *node, long *offset)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return lab_err_errno(LAB_EXIT_FAIL, errno, "cannot read journal %s", path);
+	struct stat st;
+	if (fstat(fileno(f), &st) < 0 || st.st_size < *offset) {
+		fclose(f);
+		return 1;
+	}
+	size_t before = l->n;
+	int ret = fseek(f, *offset, SEEK_SET) < 0
+	              ? lab_err_errno(LAB_EXIT_FAIL, errno, "cannot read journal %s", path)
+	              : add_lines(l, f, path, node, true, offset);
+	fclose(f);
+	if (ret == 0 && l->n > before)
+		l->unsorted = true;
 	return ret;
 }
 
@@ -250,6 +283,7 @@ void evlog_sort(struct evlog *l)
 {
 	if (l->n)
 		qsort(l->v, l->n, sizeof(*l->v), cmp_event);
+	l->unsorted = false;
 }
 
 static int cmp_str(const void *a, const void *b)

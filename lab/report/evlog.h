@@ -39,6 +39,8 @@ struct evlog {
 	char **nodes; /* owned node names */
 	size_t n_nodes;
 	size_t bad_lines;
+	uint32_t next_order; /* input order of the next event appended */
+	bool unsorted;       /* evlog_add_file_tail appended since the last evlog_sort */
 };
 
 /* Parses one journal line into ev (allocates ev->mem and ev->f). 0, or -1 if the
@@ -55,6 +57,11 @@ void evlog_init(struct evlog *l);
 void evlog_free(struct evlog *l);
 /* Appends every event of one journal file under node's name. 0 or -1 + lab_err. */
 int evlog_add_file(struct evlog *l, const char *path, const char *node);
+/* Appends the events of a journal that is still being written, from byte *offset
+ * on, and moves *offset past the last complete line read (a line being written is
+ * left for the next call). 0; 1 when the file is shorter than *offset (replaced:
+ * the caller starts over); -1 + lab_err. Does not sort. */
+int evlog_add_file_tail(struct evlog *l, const char *path, const char *node, long *offset);
 /* The same for journal lines read from f (name: for messages). */
 int evlog_add_stream(struct evlog *l, FILE *f, const char *name, const char *node);
 /* Appends the journal of every <labdir>/<node>/events.jsonl, then sorts. A lab with
