@@ -1,6 +1,7 @@
 /* The profile table. Each entry is one side of a shipped topology, so that a
  * generated lab runs the timers of a reference experiment: see the topology named
- * in `source` for the citation of every value. */
+ * in `source` for the citation of every value; tests/unit/gen/test_gen_profile.c
+ * fails when the two disagree. */
 #include <string.h>
 
 #include "gen/gen_profile.h"
