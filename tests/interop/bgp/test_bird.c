@@ -8,110 +8,44 @@
  * Round 2: ours initiates (BIRD passive); routes both ways; on SIGTERM ours takes
  * its routes out of the kernel. H = 3 s, K = 1 s on both sides. */
 #include <arpa/inet.h>
-#include <errno.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include "../../check.h"
-#include "../../nspair.h"
-#include "bgp_svc/bgp_svc.h"
-#include "common/monotime.h"
-#include "common/err.h"
-#include "common/fsutil.h"
+#include "bird_pair.h"
 
 #define H_MS 3000
 #define K_MS 1000
 #define POLL_NS (10 * NS_PER_MS)
 #define TOL_NS (150 * NS_PER_MS) /* polling, scheduling */
-#define STOP_NS (3 * NS_PER_SEC)
-
-static struct {
-	struct nspair net; /* ours in ns[0] (va0), BIRD in ns[1] (vb0) */
-	char dir[96];
-	pid_t ours, bird;
-} L;
-
-static void cleanup(void)
-{
-	nsp_stop(&L.ours, SIGTERM, STOP_NS);
-	nsp_stop(&L.bird, SIGTERM, STOP_NS);
-	nspair_delete(&L.net);
-	if (L.dir[0] && !getenv("LABTEST_KEEP"))
-		remove_tree(L.dir);
-}
-
-static void on_signal(int sig)
-{
-	cleanup();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static const char *bgpd_bin(void)
-{
-	const char *e = getenv("LABCTL_BGPD");
-	return e && *e ? e : "labctl-bgpd";
-}
 
 static int start_ours(bool passive)
 {
-	char conf[160], text[1024], out[160];
-	snprintf(conf, sizeof(conf), "%s/bgpd.conf", L.dir);
-	snprintf(text, sizeof(text),
-	         "asn 64512\nrouter-id 10.201.0.1\ncontrol %s/bgpd.sock\njournal %s/events.jsonl\n"
-	         "max-paths 2\nnetwork 10.10.0.0/16\n"
-	         "neighbor 10.201.0.2 remote-as 65515 local-address 10.201.0.1 hold-ms %d "
-	         "keepalive-ms %d connect-retry-ms 1000%s\n",
-	         L.dir, L.dir, H_MS, K_MS, passive ? " passive" : "");
-	if (write_file_atomic(conf, text, strlen(text), 0600) < 0)
-		return -1;
-	snprintf(out, sizeof(out), "%s/bgpd.log", L.dir);
-	char *argv[] = {(char *)bgpd_bin(), "-c", conf, NULL};
-	L.ours = nsp_spawn(L.net.ns[0], argv, out);
-	return L.ours > 0 ? 0 : -1;
+	return bp_start_ours(false,
+	                     "max-paths 2\nnetwork 10.10.0.0/16\n"
+	                     "neighbor 10.201.0.2 remote-as 65515 local-address 10.201.0.1 "
+	                     "hold-ms %d keepalive-ms %d connect-retry-ms 1000%s\n",
+	                     H_MS, K_MS, passive ? " passive" : "");
 }
 
 static int start_bird(bool passive)
 {
-	char conf[160], text[2048], out[160], sock[160], pidf[160];
-	snprintf(conf, sizeof(conf), "%s/bird.conf", L.dir);
-	snprintf(sock, sizeof(sock), "%s/bird.ctl", L.dir);
-	snprintf(pidf, sizeof(pidf), "%s/bird.pid", L.dir);
-	snprintf(text, sizeof(text),
-	         "log \"%s/bird.log\" all;\ntimeformat log \"%%F %%T.%%6f\";\n"
-	         "router id 10.201.0.2;\ndebug protocols { states, events };\n"
-	         "protocol device { scan time 10; }\n"
-	         "protocol kernel { ipv4 { import none; export where source = RTS_BGP; }; }\n"
-	         "protocol static lab_networks { ipv4; route 172.20.0.0/16 blackhole; }\n"
-	         "protocol bgp n_10_201_0_1 {\n local 10.201.0.2 as 65515;\n"
-	         " neighbor 10.201.0.1 as 64512;\n hold time %d;\n keepalive time %d;\n"
-	         " connect retry time 1;\n connect delay time 1;\n error wait time 1, 2;\n%s"
-	         " ipv4 { import all; export where source ~ [RTS_STATIC, RTS_BGP]; };\n}\n",
-	         L.dir, H_MS / 1000, K_MS / 1000, passive ? " passive on;\n" : "");
-	if (write_file_atomic(conf, text, strlen(text), 0600) < 0)
-		return -1;
-	snprintf(out, sizeof(out), "%s/bird.out", L.dir);
-	char *argv[] = {"bird", "-f", "-c", conf, "-s", sock, "-P", pidf, NULL};
-	L.bird = nsp_spawn(L.net.ns[1], argv, out);
-	return L.bird > 0 ? 0 : -1;
+	return bp_start_bird(
+	    "protocol kernel { ipv4 { import none; export where source = RTS_BGP; }; }\n"
+	    "protocol static lab_networks { ipv4; route 172.20.0.0/16 blackhole; }\n"
+	    "protocol bgp n_10_201_0_1 {\n local 10.201.0.2 as 65515;\n"
+	    " neighbor 10.201.0.1 as 64512;\n hold time %d;\n keepalive time %d;\n"
+	    " connect retry time 1;\n connect delay time 1;\n error wait time 1, 2;\n%s"
+	    " ipv4 { import all; export where source ~ [RTS_STATIC, RTS_BGP]; };\n}\n",
+	    H_MS / 1000, K_MS / 1000, passive ? " passive on;\n" : "");
 }
 
 /* Session state as each side reports it ("" when it cannot be asked). */
 static void ours_state(char *state, size_t len, char **show)
 {
-	char sock[160], *reply = NULL;
 	struct bgp_svc_session v[4];
-	snprintf(sock, sizeof(sock), "%s/bgpd.sock", L.dir);
+	char *reply = bp_ask_ours("show");
 	state[0] = 0;
-	if (bgp_svc_bgpd_request(sock, "show", &reply) < 0) {
-		lab_err_clear();
+	if (!reply)
 		return;
-	}
 	if (bgp_svc_parse_bgpd_sessions(reply, v, 4) >= 1)
 		snprintf(state, len, "%s", v[0].state);
 	if (show)
@@ -122,15 +56,10 @@ static void ours_state(char *state, size_t len, char **show)
 
 static void bird_state(char *state, size_t len)
 {
-	char sock[160], *reply = NULL;
 	struct bgp_svc_session v[4];
-	snprintf(sock, sizeof(sock), "%s/bird.ctl", L.dir);
+	char *reply = bp_ask_bird("show protocols");
 	state[0] = 0;
-	if (bgp_svc_bird_request(sock, "show protocols", &reply) < 0) {
-		lab_err_clear();
-		return;
-	}
-	if (bgp_svc_parse_bird_sessions(reply, v, 4) >= 1)
+	if (reply && bgp_svc_parse_bird_sessions(reply, v, 4) >= 1)
 		snprintf(state, len, "%s", v[0].state);
 	free(reply);
 }
@@ -320,8 +249,8 @@ static void round1(void)
 	CHECK(t_bird - last_stop_ns >= (int64_t)(0.75 * H_MS - K_MS) * NS_PER_MS - TOL_NS);
 	CHECK(t_bird - last_stop_ns <= (int64_t)H_MS * NS_PER_MS + TOL_NS);
 	CHECK(wait_established(15 * NS_PER_SEC));
-	nsp_stop(&L.ours, SIGTERM, STOP_NS);
-	nsp_stop(&L.bird, SIGTERM, STOP_NS);
+	nsp_stop(&L.ours, SIGTERM, BP_STOP_NS);
+	nsp_stop(&L.bird, SIGTERM, BP_STOP_NS);
 }
 
 static void round2(void)
@@ -336,40 +265,19 @@ static void round2(void)
 	CHECK(wait_route(L.net.ns[0], "172.20.0.0/16", "bgp", 5 * NS_PER_SEC));
 	CHECK(wait_route(L.net.ns[1], "10.10.0.0/16", "bird", 5 * NS_PER_SEC));
 	/* exit removes our routes from the kernel */
-	nsp_stop(&L.ours, SIGTERM, STOP_NS);
+	nsp_stop(&L.ours, SIGTERM, BP_STOP_NS);
 	CHECK_INT(nsp_sh("ip -n %s route show proto bgp | grep -q .", L.net.ns[0]), 1);
-	nsp_stop(&L.bird, SIGTERM, STOP_NS);
+	nsp_stop(&L.bird, SIGTERM, BP_STOP_NS);
 }
 
 int main(void)
 {
-	if (geteuid() != 0)
-		return check_skip("needs root (CAP_NET_ADMIN)");
-	if (access("/usr/sbin/bird", X_OK) != 0)
-		return check_skip("BIRD 2 (/usr/sbin/bird) is not installed");
-	snprintf(L.dir, sizeof(L.dir), "/tmp/labtest-bird-%d", (int)getpid());
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	atexit(cleanup);
-	if (mkdir(L.dir, 0700) < 0)
-		return check_broken("cannot create %s: %s", L.dir, strerror(errno));
-	char a[48], b[48];
-	snprintf(a, sizeof(a), "labtest-bgpa-%d", (int)getpid());
-	snprintf(b, sizeof(b), "labtest-bgpb-%d", (int)getpid());
-	int rc = nspair_create(&L.net, a, b, "va0", "vb0", "10.201.0.1/30", "10.201.0.2/30");
-	CHECK_INT(rc, 0);
-	if (rc == 0) {
-		round1();
-		round2();
-	}
-	if (check_failures) {
-		char f[160];
-		const char *logs[] = {"bgpd.log", "bird.log", "events.jsonl"};
-		for (int i = 0; i < 3; i++) {
-			snprintf(f, sizeof(f), "%s/%s", L.dir, logs[i]);
-			fprintf(stderr, "---- %s\n", f);
-			nsp_sh("tail -n 40 %s >&2", f);
-		}
-	}
+	int pre = bp_setup("bgp", false);
+	if (pre)
+		return pre;
+	round1();
+	round2();
+	if (check_failures)
+		bp_show_logs();
 	return check_done();
 }

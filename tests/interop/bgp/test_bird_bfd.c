@@ -5,105 +5,41 @@
  * slack), the BGP session goes down at once, stays down while BFD is down, and both
  * come back when the packets flow again. I = 100 ms, M = 3 on both sides; BGP hold
  * 9 s, so within these windows only BFD can take a session down. */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include "../../check.h"
-#include "../../nspair.h"
-#include "bgp_svc/bgp_svc.h"
-#include "common/err.h"
-#include "common/fsutil.h"
-#include "common/monotime.h"
+#include "bird_pair.h"
 
 #define I_MS 100
 #define M 3
 #define I_NS ((int64_t)I_MS * NS_PER_MS)
 #define SLACK_NS (80 * NS_PER_MS) /* scheduling on a loaded machine; polling BIRD */
-#define STOP_NS (3 * NS_PER_SEC)
 
-static struct {
-	struct nspair net; /* ours in ns[0] (va0), BIRD in ns[1] (vb0) */
-	char dir[96];
-	pid_t ours, bird;
-} L;
-
-static void cleanup(void)
+static int start_ours(void)
 {
-	nsp_stop(&L.ours, SIGTERM, STOP_NS);
-	nsp_stop(&L.bird, SIGTERM, STOP_NS);
-	nspair_delete(&L.net); /* the nftables tables go with the namespaces */
-	if (L.dir[0] && !getenv("LABTEST_KEEP"))
-		remove_tree(L.dir);
+	return bp_start_ours(true,
+	                     "network 10.10.0.0/16\n"
+	                     "neighbor 10.201.0.2 remote-as 65515 local-address 10.201.0.1 "
+	                     "hold-ms 9000 keepalive-ms 3000 connect-retry-ms 1000 "
+	                     "bfd-interval-ms %d bfd-multiplier %d\n",
+	                     I_MS, M);
 }
 
-static void on_signal(int sig)
-{
-	cleanup();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static int start_ours(const char *bgpd)
-{
-	char conf[160], text[1024], out[160];
-	snprintf(conf, sizeof(conf), "%s/bgpd.conf", L.dir);
-	snprintf(text, sizeof(text),
-	         "asn 64512\nrouter-id 10.201.0.1\ncontrol %s/bgpd.sock\njournal %s/events.jsonl\n"
-	         "network 10.10.0.0/16\n"
-	         "neighbor 10.201.0.2 remote-as 65515 local-address 10.201.0.1 hold-ms 9000 "
-	         "keepalive-ms 3000 connect-retry-ms 1000 bfd-interval-ms %d bfd-multiplier %d\n",
-	         L.dir, L.dir, I_MS, M);
-	if (write_file_atomic(conf, text, strlen(text), 0600) < 0)
-		return -1;
-	snprintf(out, sizeof(out), "%s/bgpd.log", L.dir);
-	char *argv[] = {(char *)bgpd, "-c", conf, "-v", NULL};
-	L.ours = nsp_spawn(L.net.ns[0], argv, out);
-	return L.ours > 0 ? 0 : -1;
-}
-
+/* The BFD block as lab/bgp_svc/speaker_conf.c writes it for a topology's
+ * `bfd: {interval, multiplier}`. */
 static int start_bird(void)
 {
-	char conf[160], text[2048], out[160], sock[160], pidf[160];
-	snprintf(conf, sizeof(conf), "%s/bird.conf", L.dir);
-	snprintf(sock, sizeof(sock), "%s/bird.ctl", L.dir);
-	snprintf(pidf, sizeof(pidf), "%s/bird.pid", L.dir);
-	/* The BFD block as lab/bgp_svc/speaker_conf.c writes it for a topology's
-	 * `bfd: {interval, multiplier}`. */
-	snprintf(text, sizeof(text),
-	         "log \"%s/bird.log\" all;\ntimeformat log \"%%F %%T.%%6f\";\n"
-	         "router id 10.201.0.2;\ndebug protocols { states, events };\n"
-	         "protocol device { scan time 10; }\n"
-	         "protocol bfd { }\n"
-	         "protocol static lab_networks { ipv4; route 172.20.0.0/16 blackhole; }\n"
-	         "protocol bgp n_10_201_0_1 {\n local 10.201.0.2 as 65515;\n"
-	         " neighbor 10.201.0.1 as 64512;\n hold time 9;\n keepalive time 3;\n"
-	         " connect retry time 1;\n connect delay time 1;\n error wait time 1, 2;\n"
-	         " bfd { min rx interval %d ms; min tx interval %d ms; multiplier %d; };\n"
-	         " ipv4 { import all; export where source ~ [RTS_STATIC, RTS_BGP]; };\n}\n",
-	         L.dir, I_MS, I_MS, M);
-	if (write_file_atomic(conf, text, strlen(text), 0600) < 0)
-		return -1;
-	snprintf(out, sizeof(out), "%s/bird.out", L.dir);
-	char *argv[] = {"bird", "-f", "-c", conf, "-s", sock, "-P", pidf, NULL};
-	L.bird = nsp_spawn(L.net.ns[1], argv, out);
-	return L.bird > 0 ? 0 : -1;
+	return bp_start_bird(
+	    "protocol bfd { }\n"
+	    "protocol static lab_networks { ipv4; route 172.20.0.0/16 blackhole; }\n"
+	    "protocol bgp n_10_201_0_1 {\n local 10.201.0.2 as 65515;\n"
+	    " neighbor 10.201.0.1 as 64512;\n hold time 9;\n keepalive time 3;\n"
+	    " connect retry time 1;\n connect delay time 1;\n error wait time 1, 2;\n"
+	    " bfd { min rx interval %d ms; min tx interval %d ms; multiplier %d; };\n"
+	    " ipv4 { import all; export where source ~ [RTS_STATIC, RTS_BGP]; };\n}\n",
+	    I_MS, I_MS, M);
 }
 
 static char *ours_show(void)
 {
-	char sock[160], *reply = NULL;
-	snprintf(sock, sizeof(sock), "%s/bgpd.sock", L.dir);
-	if (bgp_svc_bgpd_request(sock, "show summary", &reply) < 0) {
-		lab_err_clear();
-		return NULL;
-	}
-	return reply;
+	return bp_ask_ours("show summary");
 }
 
 static bool ours_up(void)
@@ -114,21 +50,10 @@ static bool ours_up(void)
 	return up;
 }
 
-static char *bird_ask(const char *cmd)
-{
-	char sock[160], *reply = NULL;
-	snprintf(sock, sizeof(sock), "%s/bird.ctl", L.dir);
-	if (bgp_svc_bird_request(sock, cmd, &reply) < 0) {
-		lab_err_clear();
-		return NULL;
-	}
-	return reply;
-}
-
 /* BIRD's BFD session with us and its BGP protocol, as it reports them. */
 static bool bird_bfd_up(void)
 {
-	char *r = bird_ask("show bfd sessions");
+	char *r = bp_ask_bird("show bfd sessions");
 	const char *l = r ? strstr(r, "10.201.0.1") : NULL;
 	const char *eol = l ? strchr(l, '\n') : NULL;
 	const char *up = l ? strstr(l, " Up ") : NULL;
@@ -150,7 +75,7 @@ static bool steady(void)
 
 static bool bird_established(void)
 {
-	char *r = bird_ask("show protocols");
+	char *r = bp_ask_bird("show protocols");
 	struct bgp_svc_session v[4];
 	bool ok = r && bgp_svc_parse_bird_sessions(r, v, 4) >= 1 && v[0].established;
 	free(r);
@@ -310,48 +235,22 @@ static void silence_ours(void)
 
 int main(void)
 {
-	if (geteuid() != 0)
-		return check_skip("needs root (CAP_NET_ADMIN)");
-	if (access("/usr/sbin/bird", X_OK) != 0)
-		return check_skip("BIRD 2 (/usr/sbin/bird) is not installed");
-	if (nsp_sh("command -v nft >/dev/null"))
-		return check_skip("needs nft (nftables) to silence one side");
-	const char *bgpd = getenv("LABCTL_BGPD");
-	if (!bgpd || access(bgpd, X_OK))
-		return check_broken("LABCTL_BGPD (labctl-bgpd) unset or not executable");
-	snprintf(L.dir, sizeof(L.dir), "/tmp/labtest-birdbfd-%d", (int)getpid());
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	atexit(cleanup);
-	if (mkdir(L.dir, 0700) < 0)
-		return check_broken("cannot create %s: %s", L.dir, strerror(errno));
-	char a[48], b[48];
-	snprintf(a, sizeof(a), "labtest-bfda-%d", (int)getpid());
-	snprintf(b, sizeof(b), "labtest-bfdb-%d", (int)getpid());
-	int rc = nspair_create(&L.net, a, b, "va0", "vb0", "10.201.0.1/30", "10.201.0.2/30");
-	CHECK_INT(rc, 0);
-	if (rc == 0) {
-		CHECK_INT(start_ours(bgpd), 0);
-		CHECK_INT(start_bird(), 0);
-		CHECK(wait_pred(all_up, 20 * NS_PER_SEC));
-		char *s = ours_show();
-		CHECK(s && strstr(s, "\"tx_interval_us\":100000") &&
-		      strstr(s, "\"detect_time_us\":300000") &&
-		      strstr(s, "\"remote_multiplier\":3") && strstr(s, "\"remote_state\":\"Up\""));
-		free(s);
-		if (!check_failures) {
-			silence_bird();
-			silence_ours();
-		}
+	int pre = bp_setup("bfd", true);
+	if (pre)
+		return pre;
+	CHECK_INT(start_ours(), 0);
+	CHECK_INT(start_bird(), 0);
+	CHECK(wait_pred(all_up, 20 * NS_PER_SEC));
+	char *s = ours_show();
+	CHECK(s && strstr(s, "\"tx_interval_us\":100000") &&
+	      strstr(s, "\"detect_time_us\":300000") && strstr(s, "\"remote_multiplier\":3") &&
+	      strstr(s, "\"remote_state\":\"Up\""));
+	free(s);
+	if (!check_failures) {
+		silence_bird();
+		silence_ours();
 	}
-	if (check_failures) {
-		char f[160];
-		const char *logs[] = {"bgpd.log", "bird.log", "events.jsonl"};
-		for (int i = 0; i < 3; i++) {
-			snprintf(f, sizeof(f), "%s/%s", L.dir, logs[i]);
-			fprintf(stderr, "---- %s\n", f);
-			nsp_sh("tail -n 40 %s >&2", f);
-		}
-	}
+	if (check_failures)
+		bp_show_logs();
 	return check_done();
 }
