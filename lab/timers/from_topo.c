@@ -57,17 +57,23 @@ static const struct topo_bgp_neighbor *tunnel_session(const struct topo_bgp *b, 
 }
 
 /* The router behind the gateway that chooses between tunnels: its first iBGP
- * neighbor inside the topology that is not reached over a tunnel. */
+ * neighbor inside the topology that is not reached over a tunnel, as in the
+ * article's clouds; else its first such eBGP neighbor (a generated hub gives each
+ * gateway instance its own AS towards the hub router, docs/topology-format.md). */
 static uint32_t router_behind(const struct topo *t, uint32_t gw)
 {
 	const struct topo_bgp *b = t->nodes[gw].bgp;
+	uint32_t ebgp = TOPO_NONE;
 	for (size_t i = 0; i < b->n_neighbors; i++) {
 		const struct topo_bgp_neighbor *nb = &b->neighbors[i];
-		if (nb->tunnel == TOPO_NONE && nb->node != TOPO_NONE && nb->asn == b->asn &&
-		    t->nodes[nb->node].bgp)
+		if (nb->tunnel != TOPO_NONE || nb->node == TOPO_NONE || !t->nodes[nb->node].bgp)
+			continue;
+		if (nb->asn == b->asn)
 			return nb->node;
+		if (ebgp == TOPO_NONE)
+			ebgp = nb->node;
 	}
-	return gw;
+	return ebgp != TOPO_NONE ? ebgp : gw;
 }
 
 static int fill_side(const struct topo *t, uint32_t tunnel, int end, struct timers_side *s)
