@@ -131,27 +131,28 @@ __attribute__((format(printf, 1, 2))) static int bp_start_bird(const char *fmt, 
 	return L.bird > 0 ? 0 : -1;
 }
 
-/* A control-socket request to ours or to BIRD: the reply (free it), or NULL. */
-static char *bp_ask_ours(const char *cmd)
+/* A request on the control socket `name` in the scratch directory, sent by
+ * request (bgp_svc's, for ours or for BIRD): the reply (free it), or NULL. */
+static char *bp_ask(int (*request)(const char *, const char *, char **), const char *name,
+                    const char *cmd)
 {
 	char sock[160], *reply = NULL;
-	snprintf(sock, sizeof(sock), "%s/bgpd.sock", L.dir);
-	if (bgp_svc_bgpd_request(sock, cmd, &reply) < 0) {
+	snprintf(sock, sizeof(sock), "%s/%s", L.dir, name);
+	if (request(sock, cmd, &reply) < 0) {
 		lab_err_clear();
 		return NULL;
 	}
 	return reply;
 }
 
+static char *bp_ask_ours(const char *cmd)
+{
+	return bp_ask(bgp_svc_bgpd_request, "bgpd.sock", cmd);
+}
+
 static char *bp_ask_bird(const char *cmd)
 {
-	char sock[160], *reply = NULL;
-	snprintf(sock, sizeof(sock), "%s/bird.ctl", L.dir);
-	if (bgp_svc_bird_request(sock, cmd, &reply) < 0) {
-		lab_err_clear();
-		return NULL;
-	}
-	return reply;
+	return bp_ask(bgp_svc_bird_request, "bird.ctl", cmd);
 }
 
 /* After a failed check: the tails of both daemons' logs and our journal. */
