@@ -219,7 +219,9 @@ static void progress(void *ctx, enum exp_event ev, const struct exp_run *run, co
 		        "KEEPALIVE interval; %s %.1f s\n",
 		        run->index, fault_kind_name(run->fault.kind), run->fault.target,
 		        run->detail, run->phase_wait_s, run->phase_span_s,
-		        run->grey ? "a grey failure: held for" : "waiting up to", run->bound_s);
+		        fault_kind_grey(run->fault.kind) ? "a grey failure: held for"
+		                                         : "waiting up to",
+		        run->bound_s);
 		if (p->line.on)
 			detection_of(p, run);
 		break;

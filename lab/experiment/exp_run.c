@@ -25,8 +25,7 @@ static void tell(struct exp *e, enum exp_event ev, const struct exp_run *run)
  * longest KEEPALIVE interval of the two speakers (phase_span_s). */
 static void bounds(struct exp *e, struct exp_run *run)
 {
-	run->grey = run->fault.kind == FAULT_LOSS || run->fault.kind == FAULT_DELAY;
-	if (run->grey) {
+	if (fault_kind_grey(run->fault.kind)) {
 		run->pred_max_s = NAN;
 		run->bound_s =
 		    e->spec->grey_hold_s > 0 ? e->spec->grey_hold_s : 60 * e->view.time_scale;
@@ -96,7 +95,7 @@ int exp_wait_recovered(struct exp *e, struct exp_run *run)
 		double el = (double)(now - run->inject_t) / NS_PER_SEC;
 		if (h.loss_since)
 			run->first_loss_t = h.first_loss_t;
-		if (run->grey) {
+		if (fault_kind_grey(run->fault.kind)) {
 			if (el < run->bound_s) {
 				tell(e, EXP_EV_WAITING, run);
 				continue;

@@ -108,13 +108,13 @@ struct exp_run {
 	struct fault_req fault;
 	char detail[512]; /* what the fault did, from fault_inject */
 	char not_ok[160]; /* EXP_NOT_RECOVERED: the stream still failing (exp_health) */
-	bool grey;        /* loss or delay: held for bound_s, not waited out */
 	/* The lab model's round-trip maximum plus slack: a fault that costs no probe
 	 * has ended when this has passed. NaN: the model has no window for it. */
 	double pred_max_s;
 	/* How long to wait for recovery: twice pred_max_s plus slack (the model can
 	 * be wrong, and a report of "outside the window" needs the end of the outage),
-	 * or 200 s x time scale + slack without a model. */
+	 * or 200 s x time scale + slack without a model; for a grey failure
+	 * (fault_kind_grey) how long the fault is held. */
 	double bound_s;
 	/* The longest KEEPALIVE interval of the two speakers (0: unknown) and the
 	 * random part of it waited before injecting (spec->random_phase). */

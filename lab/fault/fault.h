@@ -35,6 +35,9 @@ struct fault_req {
  * words (*used). 0 or -1 with lab_err (exit 2). */
 int fault_req_parse(int argc, char **argv, struct fault_req *r, int *used);
 const char *fault_kind_name(enum fault_kind k);
+/* Loss and delay: the path degrades but stays up, so there is no recovery to wait
+ * for; an experiment holds them for a duration instead. */
+bool fault_kind_grey(enum fault_kind k);
 
 /* One fault as it was injected or healed: what `labctl fault`/`heal --json` print
  * (fault_info_json, docs/json.md "fault"). */

@@ -36,6 +36,11 @@ const char *fault_kind_name(enum fault_kind k)
 	return k < FAULT_NKINDS ? kind_names[k] : "?";
 }
 
+bool fault_kind_grey(enum fault_kind k)
+{
+	return k == FAULT_LOSS || k == FAULT_DELAY;
+}
+
 static int kind_of(const char *s)
 {
 	for (int k = 0; k < FAULT_NKINDS; k++)
