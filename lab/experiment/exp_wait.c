@@ -51,7 +51,9 @@ static int journals_open(struct exp_journals *j, const struct lab_view *v)
 	j->opened = true;
 	if (!t || t->n_probes == 0)
 		return 0;
-	j->f = calloc(t->n_nodes, sizeof(*j->f));
+	/* each probe has two ends: at most that many journals */
+	size_t cap = 2 * t->n_probes < t->n_nodes ? 2 * t->n_probes : t->n_nodes;
+	j->f = calloc(cap, sizeof(*j->f));
 	if (!j->f)
 		return lab_err(LAB_EXIT_FAIL, "out of memory");
 	for (uint32_t n = 0; n < t->n_nodes; n++) {
@@ -142,7 +144,7 @@ int exp_probe_health(struct exp_journals *j, const struct lab_view *v, int64_t s
 	struct samples S;
 	if (journals_read(j, v, since) < 0 || samples_collect(&j->log, &S) < 0)
 		return -1;
-	const struct evlog log = j->log;
+	const struct evlog *log = &j->log;
 	/* Per (probe end, flow): the newest k judged probes of the current session. */
 	struct {
 		uint16_t pd, flow;
@@ -186,7 +188,7 @@ int exp_probe_health(struct exp_journals *j, const struct lab_view *v, int64_t s
 			st[j].seen = true;
 	}
 	h->streams = nst;
-	int64_t end_t = log.n ? log.v[log.n - 1].t : 0;
+	int64_t end_t = log->n ? log->v[log->n - 1].t : 0;
 	for (size_t j = 0; j < nst; j++) {
 		if (st[j].ok_run >= k)
 			continue;
